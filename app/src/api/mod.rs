@@ -1,0 +1,3 @@
+//! Server functions: thin. They find the state, call a service and map errors.
+
+pub mod catalog;

@@ -1,0 +1,6 @@
+//! Pure rules: the catalog and its checks. No leptos, no sea-orm, no axum; unit-tested here.
+//! Compiled into both the server and the wasm, so a rule has one implementation.
+
+pub mod catalog;
+pub mod bundle;
+pub mod catalog_check;

@@ -1,0 +1,40 @@
+//! Connecting to the database (SQLite embedded by default, PostgreSQL in production) and
+//! applying the migrations.
+
+use anyhow::Context;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+
+/// Connects to `url` (`sqlite://…?mode=rwc` or `postgres://…`).
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options.sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // One writer at a time is SQLite's rule anyway; an in-memory database must be one
+        // connection, or each pooled connection would get its own empty database.
+        options.max_connections(if url.contains(":memory:") { 1 } else { 4 });
+    }
+    Database::connect(options).await.with_context(|| format!("failed to connect to {}", redact(url)))
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await.context("failed to apply migrations")
+}
+
+/// Whether the database answers a trivial query (for `/healthz`).
+pub async fn is_reachable(db: &DatabaseConnection) -> bool {
+    db.execute_unprepared("SELECT 1").await.is_ok()
+}
+
+/// The URL without its password, for logs and messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}

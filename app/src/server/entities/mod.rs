@@ -1,0 +1,11 @@
+//! sea-orm entities: the same for SQLite and PostgreSQL.
+
+pub mod bundle;
+pub mod bundle_item;
+pub mod bundle_version;
+pub mod catalog_import;
+pub mod department;
+pub mod form_field;
+pub mod item_version;
+pub mod material;
+pub mod service_item;

@@ -1,0 +1,7 @@
+//! Server-only code: state, database, services, REST API. Compiled only with feature `ssr`.
+
+pub mod catalog;
+pub mod db;
+pub mod entities;
+pub mod rest;
+pub mod state;

@@ -1,0 +1,41 @@
+//! The one application state, handed to routes and server functions (no global statics).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+
+/// Everything a request may need.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub leptos_options: LeptosOptions,
+    /// Where the embedded database and, later, uploaded materials live.
+    pub data_dir: PathBuf,
+}
+
+/// The state inside a server function or a rendered page.
+pub fn expect_state() -> Result<AppState, ServerFnError> {
+    use_context::<AppState>()
+        .ok_or_else(|| ServerFnError::ServerError("系统繁忙，请稍后再试（状态缺失）".into()))
+}
+
+/// Sets the HTTP status of the page being rendered (e.g. 404 for an unknown item code).
+pub fn set_status(status: http::StatusCode) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+}
+
+/// A short id that ties a "系统繁忙" message to the log line with the real cause.
+pub fn incident_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or_default();
+    format!("{:012x}", (nanos ^ COUNTER.fetch_add(1, Ordering::Relaxed).rotate_left(40)) & 0xffff_ffff_ffff)
+}

@@ -1,0 +1,16 @@
+//! Database migrations. They never import entities, so old migrations keep compiling when
+//! entities change; each file is named by the date it was written.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_catalog;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_catalog::Migration)]
+    }
+}
