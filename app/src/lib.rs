@@ -3,6 +3,15 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod app;
+pub mod components;
 pub mod domain;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+
+/// The wasm entry calls this to take over the server-rendered page.
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    leptos::mount::hydrate_body(app::App);
+}

@@ -23,7 +23,6 @@ pub struct ItemFilter {
     pub department: Option<String>,
     /// An item type (`administrative_license`, …).
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "type")]
-    #[cfg_attr(feature = "ssr", param(rename = "type"))]
     pub item_type: Option<String>,
     /// An online depth (`fully_online`, `online_precheck`, `window_only`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -773,3 +773,29 @@ fn to_i32(n: impl TryInto<i32>) -> i32 {
 fn to_u32(n: impl TryInto<u32>) -> u32 {
     n.try_into().unwrap_or(0)
 }
+
+/// One version of an item's guide, current or earlier; `None` if the item or version is unknown.
+pub async fn get_item_version(
+    db: &DatabaseConnection,
+    code: &str,
+    version: u32,
+) -> anyhow::Result<Option<ServiceItem>> {
+    let Some(row) = service_item::Entity::find()
+        .filter(service_item::Column::Code.eq(code))
+        .one(db)
+        .await
+        .context("failed to read an item")?
+    else {
+        return Ok(None);
+    };
+    let Some(v) = item_version::Entity::find()
+        .filter(item_version::Column::ItemId.eq(row.id))
+        .filter(item_version::Column::Version.eq(to_i32(version)))
+        .one(db)
+        .await
+        .context("failed to read a guide version")?
+    else {
+        return Ok(None);
+    };
+    load_version(db, v.id).await.map(Some)
+}

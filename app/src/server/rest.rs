@@ -1,1 +1,190 @@
-pub fn placeholder() {}
+//! The JSON API for integrations (`/api/v1/…`), its errors as `application/problem+json`
+//! (RFC 9457) with a stable `code`, and its OpenAPI 3 document (`/api/openapi.json`).
+//! Handlers only parse and call the catalog service.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+use super::catalog;
+use super::state::{AppState, incident_id};
+use crate::api::catalog::{BundleSummary, BundleView, DepartmentInfo, ItemFilter, ItemGuide, ItemSummary};
+use crate::domain::catalog::ServiceItem;
+
+/// An error as `application/problem+json`.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct ProblemDetails {
+    /// A URI naming the problem type; `about:blank` for plain HTTP errors.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// A stable machine-readable code, e.g. `item_not_found`.
+    pub code: String,
+    /// What went wrong, in Chinese.
+    pub detail: String,
+}
+
+/// API errors, each a status and a stable code.
+#[derive(Debug)]
+pub enum ApiError {
+    NotFound { code: &'static str, detail: String },
+    BadRequest { code: &'static str, detail: String },
+    Internal(anyhow::Error),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, detail) = match self {
+            ApiError::NotFound { code, detail } => (StatusCode::NOT_FOUND, code, detail),
+            ApiError::BadRequest { code, detail } => (StatusCode::BAD_REQUEST, code, detail),
+            ApiError::Internal(err) => {
+                let id = incident_id();
+                tracing::error!(incident = %id, error = ?err, "API request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("系统繁忙，请稍后再试（事件编号 {id}）"))
+            }
+        };
+        problem(status, code, detail)
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> Self {
+        ApiError::Internal(err)
+    }
+}
+
+/// Builds a problem response.
+pub fn problem(status: StatusCode, code: &str, detail: impl Into<String>) -> Response {
+    let body = ProblemDetails {
+        kind: format!("https://onewindow.example/problems/{code}"),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        code: code.to_owned(),
+        detail: detail.into(),
+    };
+    (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(body)).into_response()
+}
+
+/// The `/api/v1` routes and the OpenAPI document.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/items", get(list_items))
+        .route("/api/v1/items/{code}", get(get_item))
+        .route("/api/v1/items/{code}/versions/{version}", get(get_item_version))
+        .route("/api/v1/bundles", get(list_bundles))
+        .route("/api/v1/bundles/{code}", get(get_bundle))
+        .route("/api/v1/departments", get(list_departments))
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/api/v1", get(api_not_found))
+        .route("/api/v1/{*rest}", get(api_not_found).post(api_not_found).put(api_not_found).delete(api_not_found))
+}
+
+/// Search the catalog.
+#[utoipa::path(get, path = "/api/v1/items", tag = "catalog", params(ItemFilter),
+    responses(
+        (status = 200, description = "Matching items, by code", body = [ItemSummary]),
+        (status = 400, description = "An unknown filter value", body = ProblemDetails, content_type = "application/problem+json"),
+    ))]
+async fn list_items(
+    State(state): State<AppState>,
+    filter: Result<Query<ItemFilter>, QueryRejection>,
+) -> Result<Json<Vec<ItemSummary>>, ApiError> {
+    let Query(filter) = filter.map_err(|e| ApiError::BadRequest {
+        code: "invalid_query",
+        detail: format!("查询参数无法解析：{}", e.body_text()),
+    })?;
+    if let Some((name, value)) = filter.unknown_value() {
+        return Err(ApiError::BadRequest {
+            code: "invalid_filter",
+            detail: format!("筛选参数 {name} 的取值 {value:?} 无效"),
+        });
+    }
+    Ok(Json(catalog::list_items(&state.db, &filter).await?))
+}
+
+/// The full guide of an item: every guide element, its materials and form fields, and its
+/// version history.
+#[utoipa::path(get, path = "/api/v1/items/{code}", tag = "catalog",
+    params(("code" = String, Path, description = "实施编码")),
+    responses(
+        (status = 200, body = ItemGuide),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    ))]
+async fn get_item(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<ItemGuide>, ApiError> {
+    catalog::get_item(&state.db, &code).await?.map(Json).ok_or_else(|| item_not_found(&code))
+}
+
+/// One earlier (or the current) version of an item's guide, as it was imported.
+#[utoipa::path(get, path = "/api/v1/items/{code}/versions/{version}", tag = "catalog",
+    params(("code" = String, Path, description = "实施编码"), ("version" = u32, Path, description = "版本号")),
+    responses(
+        (status = 200, body = ServiceItem),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    ))]
+async fn get_item_version(
+    State(state): State<AppState>,
+    Path((code, version)): Path<(String, String)>,
+) -> Result<Json<ServiceItem>, ApiError> {
+    let not_found = || ApiError::NotFound {
+        code: "version_not_found",
+        detail: format!("事项 {code} 没有版本 {version}"),
+    };
+    let number: u32 = version.parse().map_err(|_| not_found())?;
+    catalog::get_item_version(&state.db, &code, number).await?.map(Json).ok_or_else(not_found)
+}
+
+/// The bundles (一件事), construction stages first.
+#[utoipa::path(get, path = "/api/v1/bundles", tag = "catalog",
+    responses((status = 200, body = [BundleSummary])))]
+async fn list_bundles(State(state): State<AppState>) -> Result<Json<Vec<BundleSummary>>, ApiError> {
+    Ok(Json(catalog::list_bundles(&state.db).await?))
+}
+
+/// A bundle with its items, its one form (shared fields once) and its one set of materials.
+#[utoipa::path(get, path = "/api/v1/bundles/{code}", tag = "catalog",
+    params(("code" = String, Path, description = "一件事编码")),
+    responses(
+        (status = 200, body = BundleView),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+    ))]
+async fn get_bundle(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<BundleView>, ApiError> {
+    catalog::get_bundle(&state.db, &code).await?.map(Json).ok_or_else(|| ApiError::NotFound {
+        code: "bundle_not_found",
+        detail: format!("没有编码为 {code} 的一件事"),
+    })
+}
+
+/// The departments with their item counts.
+#[utoipa::path(get, path = "/api/v1/departments", tag = "catalog",
+    responses((status = 200, body = [DepartmentInfo])))]
+async fn list_departments(State(state): State<AppState>) -> Result<Json<Vec<DepartmentInfo>>, ApiError> {
+    Ok(Json(catalog::list_departments(&state.db).await?))
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::NotFound { code: "not_found", detail: "没有这个接口，请查看 /api/openapi.json".into() }
+}
+
+fn item_not_found(code: &str) -> ApiError {
+    ApiError::NotFound { code: "item_not_found", detail: format!("没有实施编码为 {code} 的事项") }
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}
+
+/// The OpenAPI 3 document of the JSON API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "OneWindow 一窗通办 API", description = "政务服务网上办事大厅的对外接口。错误以 application/problem+json 返回，`code` 字段稳定。"),
+    paths(list_items, get_item, get_item_version, list_bundles, get_bundle, list_departments),
+    components(schemas(ProblemDetails)),
+    tags((name = "catalog", description = "事项清单与办事指南"))
+)]
+pub struct ApiDoc;

@@ -1,0 +1,54 @@
+//! The HTML shell and the routes.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::layout::{Footer, Header};
+use crate::pages::{bundle::BundlePage, bundles::BundlesPage, catalog::CatalogPage, home::HomePage, item::ItemPage, not_found::NotFound};
+
+/// The document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#b3261e"/>
+                <link rel="icon" href="data:,"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: header, routes, footer.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/onewindow.css"/>
+        <Title formatter=|title: String| if title.is_empty() { "一窗通办 · 政务服务网上办事大厅".to_string() } else { format!("{title} · 一窗通办") }/>
+        <Router>
+            <a class="skip-link" href="#main">"跳到主要内容"</a>
+            <Header/>
+            <main id="main" class="container">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/items") view=CatalogPage/>
+                    <Route path=path!("/items/:code") view=ItemPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bundles") view=BundlesPage/>
+                    <Route path=path!("/bundles/:code") view=BundlePage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}

@@ -1,0 +1,5 @@
+//! Reusable views.
+
+pub mod item_card;
+pub mod layout;
+pub mod status;

@@ -1,0 +1,97 @@
+//! `/items`: the catalog, with search and filters kept in the address (shareable, works
+//! without JavaScript as a plain GET form).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::catalog::{ItemFilter, list_departments, list_items};
+use crate::components::item_card::ItemCard;
+use crate::components::status::{LoadFailed, Loading};
+use crate::domain::catalog::{ItemType, OnlineDepth};
+
+/// The catalog page.
+#[component]
+pub fn CatalogPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        let get = |k: &str| q.get(k).filter(|v| !v.is_empty());
+        ItemFilter { q: get("q"), department: get("department"), item_type: get("type"), depth: get("depth") }
+    });
+    let items = Resource::new(move || filter.get(), list_items);
+    let departments = Resource::new(|| (), |_| list_departments());
+
+    let selected = move |key: &'static str, value: &'static str| {
+        move || query.read().get(key).as_deref() == Some(value)
+    };
+
+    view! {
+        <Title text="事项清单"/>
+        <h1>"事项清单"</h1>
+        <Form method="GET" action="/items" attr:class="filters" attr:role="search">
+            <div class="filter-row">
+                <label for="q">"搜索"</label>
+                <input id="q" type="search" name="q" placeholder="事项名称或实施编码"
+                    prop:value=move || query.read().get("q").unwrap_or_default()/>
+            </div>
+            <div class="filter-grid">
+                <div class="filter-row">
+                    <label for="department">"实施部门"</label>
+                    <select id="department" name="department">
+                        <option value="">"全部部门"</option>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                departments.await.unwrap_or_default().into_iter().map(|d| {
+                                    let code = d.code.clone();
+                                    let is_selected = move || query.read().get("department").as_deref() == Some(code.as_str());
+                                    view! { <option value=d.code.clone() selected=is_selected>{d.name.clone()}</option> }
+                                }).collect_view()
+                            })}
+                        </Suspense>
+                    </select>
+                </div>
+                <div class="filter-row">
+                    <label for="type">"事项类型"</label>
+                    <select id="type" name="type">
+                        <option value="">"全部类型"</option>
+                        {ItemType::ALL.iter().map(|t| view! {
+                            <option value=t.as_str() selected=selected("type", t.as_str())>{t.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="filter-row">
+                    <label for="depth">"网办深度"</label>
+                    <select id="depth" name="depth">
+                        <option value="">"全部"</option>
+                        {OnlineDepth::ALL.iter().map(|d| view! {
+                            <option value=d.as_str() selected=selected("depth", d.as_str())>{d.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="button button-primary">"搜索"</button>
+                <a href="/items" class="button">"清除条件"</a>
+            </div>
+        </Form>
+
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match items.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <p class="result-count" role="status">"没有找到符合条件的事项，请换个关键词试试。"</p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <p class="result-count" role="status">{format!("共 {} 个事项", list.len())}</p>
+                        <ul class="item-list" aria-label="搜索结果">
+                            {list.into_iter().map(|item| view! { <ItemCard item/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

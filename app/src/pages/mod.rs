@@ -1,0 +1,8 @@
+//! One file per route.
+
+pub mod bundle;
+pub mod bundles;
+pub mod catalog;
+pub mod home;
+pub mod item;
+pub mod not_found;

@@ -1,0 +1,50 @@
+//! Configuration from environment variables, with defaults that work when the binary is
+//! started from the repository root.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use leptos::config::{LeptosOptions, get_configuration};
+
+/// The demo catalog, compiled in so that the binary alone can start a demo hall.
+pub const DEMO_CATALOG: &str = include_str!("../../catalog/demo.json");
+
+/// Everything the server reads from its environment.
+pub struct Config {
+    /// `DATABASE_URL`; default: SQLite in the data directory.
+    pub database_url: String,
+    /// `ONEWINDOW_DATA_DIR`; default `data`.
+    pub data_dir: PathBuf,
+    /// `ONEWINDOW_LOAD_DEMO` (`1`/`0`); default `1`: an empty catalog gets the demo catalog.
+    pub load_demo: bool,
+    /// `LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, … (the cargo-leptos conventions).
+    pub leptos: LeptosOptions,
+}
+
+impl Config {
+    /// Reads the environment; fails with a message naming the bad variable.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let data_dir = PathBuf::from(std::env::var("ONEWINDOW_DATA_DIR").unwrap_or_else(|_| "data".into()));
+        let database_url = match std::env::var("DATABASE_URL") {
+            Ok(url) if !url.trim().is_empty() => url,
+            _ => {
+                std::fs::create_dir_all(&data_dir)
+                    .with_context(|| format!("无法创建数据目录 {}", data_dir.display()))?;
+                format!("sqlite://{}?mode=rwc", data_dir.join("onewindow.db").display())
+            }
+        };
+        let load_demo = match std::env::var("ONEWINDOW_LOAD_DEMO").as_deref() {
+            Ok("0" | "false" | "no" | "off") => false,
+            Ok("1" | "true" | "yes" | "on") | Err(_) => true,
+            Ok(other) => anyhow::bail!("ONEWINDOW_LOAD_DEMO 的取值 {other:?} 无效，应为 1 或 0"),
+        };
+        let mut leptos = get_configuration(None)
+            .context("LEPTOS_* 环境变量有误（例如 LEPTOS_SITE_ADDR 应形如 127.0.0.1:3000）")?
+            .leptos_options;
+        if leptos.output_name.is_empty() {
+            // Started directly rather than by cargo-leptos: use the names cargo-leptos built.
+            leptos.output_name = "onewindow".into();
+        }
+        Ok(Config { database_url, data_dir, load_demo, leptos })
+    }
+}

@@ -1,0 +1,112 @@
+//! The HTTP router: pages, server functions, the JSON API, static files, health.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use sea_orm::DatabaseConnection;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use app::app::{App, shell};
+use app::server::{db, rest, state::AppState};
+
+use crate::config::Config;
+
+/// Builds the whole application.
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let options = state.leptos_options.clone();
+    let site_root = options.site_root.to_string();
+    let pkg_dir = format!("{site_root}/{}", options.site_pkg_dir);
+
+    // The wasm, JS and CSS: precompressed by `cargo leptos build --release --precompress`,
+    // revalidated on every use (their names carry no hash, so they must not go stale).
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(rest::router().with_state(state.clone()))
+        .route(
+            "/sf/{*fn_name}",
+            get({
+                let context = context.clone();
+                move |req: Request<Body>| handle_server_fns_with_context(context.clone(), req)
+            })
+            .post({
+                let context = context.clone();
+                move |req: Request<Body>| handle_server_fns_with_context(context.clone(), req)
+            }),
+        )
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .nest_service("/pkg", pkg)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if db::is_reachable(&state.db).await {
+        (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unreachable")
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()> {
+    let addr = config.leptos.site_addr;
+    let state = AppState { db, leptos_options: config.leptos, data_dir: config.data_dir };
+    let app = build(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("无法监听 {addr}（端口被占用？可用 LEPTOS_SITE_ADDR 换一个）"))?;
+    tracing::info!("serving on http://{addr}");
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    // Give in-flight requests a moment; then the process exits.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
