@@ -1,13 +1,11 @@
 //! `onewindow`: the OneWindow server and its administration commands.
 
-mod config;
-mod router;
-
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use app::server::{catalog, db};
-use config::Config;
+use onewindow::config::{self, Config};
+use onewindow::router;
 
 /// OneWindow 一窗通办: 政务服务网上办事大厅.
 #[derive(Parser)]

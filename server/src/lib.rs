@@ -1,0 +1,5 @@
+//! The `onewindow` server: configuration and router, as a library so integration tests can
+//! start the real application on a random port.
+
+pub mod config;
+pub mod router;

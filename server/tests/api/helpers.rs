@@ -1,0 +1,116 @@
+//! `spawn_app()`: the real router on a random port over a fresh database.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use app::domain::catalog::CatalogFile;
+use app::server::{catalog, db, state::AppState};
+use leptos::config::LeptosOptions;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+/// The demo catalog as shipped.
+pub const DEMO: &str = onewindow::config::DEMO_CATALOG;
+
+/// Which database a test runs on.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+/// SQLite always; PostgreSQL as well when `ONEWINDOW_TEST_PG_URL` names a server.
+pub fn backends() -> Vec<Backend> {
+    let mut out = vec![Backend::Sqlite];
+    if let Ok(url) = std::env::var("ONEWINDOW_TEST_PG_URL")
+        && !url.trim().is_empty()
+    {
+        out.push(Backend::Postgres(url));
+    }
+    out
+}
+
+/// A running application.
+pub struct TestApp {
+    pub address: String,
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+    pg_database: Option<(String, String)>,
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.address)).send().await.expect("request failed")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Drops the PostgreSQL database made for this test.
+    pub async fn cleanup(self) {
+        if let Some((admin_url, name)) = &self.pg_database {
+            self.db.clone().close().await.ok();
+            if let Ok(admin) = db::connect(admin_url).await {
+                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.ok();
+            }
+        }
+    }
+}
+
+/// Starts the app on `backend` with an empty (migrated) catalog.
+pub async fn spawn_empty(backend: &Backend) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, pg_database) = match backend {
+        Backend::Sqlite => (format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()), None),
+        Backend::Postgres(admin_url) => {
+            static COUNTER: AtomicU32 = AtomicU32::new(0);
+            let name = format!(
+                "ow_test_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::Relaxed),
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+            );
+            let admin = db::connect(admin_url).await.expect("connect to the PostgreSQL test server");
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
+            admin.close().await.ok();
+            (replace_database(admin_url, &name), Some((admin_url.clone(), name)))
+        }
+    };
+    let conn = db::connect(&url).await.expect("connect");
+    db::migrate(&conn).await.expect("migrate");
+    let options = LeptosOptions::builder().output_name("onewindow").site_root("target/site").build();
+    let state = AppState { db: conn.clone(), leptos_options: options, data_dir: dir.path().to_path_buf() };
+    let router = onewindow::router::build(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.ok() });
+    TestApp { address, db: conn, client: reqwest::Client::new(), _dir: dir, pg_database }
+}
+
+/// Starts the app with the demo catalog imported.
+pub async fn spawn_app(backend: &Backend) -> TestApp {
+    let app = spawn_empty(backend).await;
+    catalog::import_text(&app.db, DEMO, "demo").await.expect("demo imports");
+    app
+}
+
+/// The demo catalog, parsed, for tests that change it.
+pub fn demo() -> CatalogFile {
+    CatalogFile::from_json(DEMO).expect("demo parses")
+}
+
+/// `postgres://user@host:port/db?x` with another database name.
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}

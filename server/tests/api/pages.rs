@@ -1,0 +1,44 @@
+//! Server-rendered pages: the content is in the HTML before any wasm runs.
+
+use crate::helpers::{backends, spawn_app};
+
+#[tokio::test]
+async fn the_guide_page_is_rendered_on_the_server_with_its_material_table() {
+    let app = spawn_app(&backends()[0]).await;
+    let response = app.get("/items/ZJJ-XK-001").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    for expected in ["建筑工程施工许可证核发", "材料清单", "质量安全监督登记资料", "必需 · 可容缺", "《中华人民共和国建筑法》", "12345"] {
+        assert!(html.contains(expected), "{expected} missing from the page");
+    }
+}
+
+#[tokio::test]
+async fn unknown_pages_and_items_answer_404() {
+    let app = spawn_app(&backends()[0]).await;
+    assert_eq!(app.get("/items/NO-SUCH-ITEM").await.status(), 404);
+    assert_eq!(app.get("/bundles/NOPE").await.status(), 404);
+    assert_eq!(app.get("/no/such/page").await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_catalog_page_filters_by_query_parameters() {
+    let app = spawn_app(&backends()[0]).await;
+    let html = app.get("/items?department=RFB").await.text().await.unwrap();
+    assert!(html.contains("共 2 个事项"), "{html}");
+    assert!(html.contains("人防工程竣工验收备案"));
+    assert!(!html.contains("商品房预售许可"));
+}
+
+#[tokio::test]
+async fn html_and_json_are_served_compressed() {
+    let app = spawn_app(&backends()[0]).await;
+    let response = app
+        .client
+        .get(format!("{}/api/v1/items", app.address))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"));
+}
