@@ -33,6 +33,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Marks the page once the wasm has taken it over: browser tests wait for this, so a
+    // build whose hydration silently fails (see docs/toolchain.md) fails the tests.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/onewindow.css"/>
         <Title formatter=|title: String| if title.is_empty() { "一窗通办 · 政务服务网上办事大厅".to_string() } else { format!("{title} · 一窗通办") }/>
