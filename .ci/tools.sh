@@ -34,26 +34,33 @@ if [ "$(cat "$TOOLS/npm-tools.version" 2>/dev/null)" != "binaryen@$BINARYEN_VERS
   echo "binaryen@$BINARYEN_VERSION sass@$SASS_VERSION" > "$TOOLS/npm-tools.version"
 fi
 
+# Installs a crate from its published lockfile after moving one locked dependency to a
+# version that exists and builds on our rustc: `install_locked CRATE VERSION DEP DEP_VERSION`.
+install_locked() {
+  local crate="$1" version="$2" dep="$3" dep_version="$4" file work
+  file="$(ls "$HOME"/.cargo/registry/cache/*/"$crate-$version.crate" 2>/dev/null | head -n1 || true)"
+  if [ -z "$file" ]; then
+    cargo info "$crate@$version" >/dev/null  # puts the .crate into cargo's download cache
+    file="$(ls "$HOME"/.cargo/registry/cache/*/"$crate-$version.crate" | head -n1)"
+  fi
+  work="$(mktemp -d)"
+  tar -xzf "$file" -C "$work"
+  (
+    cd "$work/$crate-$version"
+    cargo update -p "$dep" --precise "$dep_version"
+    cargo install --path . --locked ${INSTALL_ROOT:+--root "$INSTALL_ROOT"}
+  )
+  rm -rf "$work"
+}
+
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
-  # --locked fails: its lockfile names a webpki-roots release the registry no longer serves.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  # Its lockfile names a webpki-roots release the registry no longer serves.
+  install_locked wasm-bindgen-cli "$WASM_BINDGEN_VERSION" webpki-roots 1.0.10
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
   log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once)"
   # Its lockfile pins cargo-util-schemas 0.14.2, which needs rustc 1.96; 0.14.1 works on 1.95.
-  crate="$(ls "$HOME"/.cargo/registry/cache/*/cargo-leptos-$CARGO_LEPTOS_VERSION.crate 2>/dev/null | head -n1 || true)"
-  if [ -z "$crate" ]; then
-    cargo info "cargo-leptos@$CARGO_LEPTOS_VERSION" >/dev/null  # puts the .crate in cargo's cache
-    crate="$(ls "$HOME"/.cargo/registry/cache/*/cargo-leptos-$CARGO_LEPTOS_VERSION.crate | head -n1)"
-  fi
-  work="$(mktemp -d)"
-  tar -xzf "$crate" -C "$work"
-  (
-    cd "$work/cargo-leptos-$CARGO_LEPTOS_VERSION"
-    cargo update -p cargo-util-schemas --precise 0.14.1
-    cargo install --path . --locked
-  )
-  rm -rf "$work"
+  install_locked cargo-leptos "$CARGO_LEPTOS_VERSION" cargo-util-schemas 0.14.1
 fi

@@ -1,6 +1,7 @@
 //! Server-only code: state, database, services, REST API. Compiled only with feature `ssr`.
 
 pub mod catalog;
+pub mod catalog_schema;
 pub mod db;
 pub mod entities;
 pub mod rest;
