@@ -85,3 +85,26 @@ test('the guide fits a phone screen without sideways scrolling', async ({ page }
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+test('results follow the search box as the user types', async ({ page }) => {
+  const noErrors = failOnConsoleErrors(page);
+  await page.goto('/items');
+  await hydrated(page);
+  await page.getByRole('searchbox', { name: '搜索' }).pressSequentially('人防', { delay: 50 });
+  await expect(page).toHaveURL(/q=%E4%BA%BA%E9%98%B2/);
+  await expect(page.getByRole('status')).toHaveText('共 2 个事项');
+  await page.getByRole('searchbox', { name: '搜索' }).fill('');
+  await page.getByRole('searchbox', { name: '搜索' }).press('End');
+  await page.getByRole('searchbox', { name: '搜索' }).pressSequentially('预售');
+  await expect(page.getByRole('status')).toHaveText('共 1 个事项');
+  await expect(page.getByRole('link', { name: /商品房预售许可/ })).toBeVisible();
+  noErrors();
+});
+
+test('the wasm is served compressed and revalidated, never stale', async ({ request }) => {
+  const response = await request.get('/pkg/onewindow.wasm', { headers: { 'accept-encoding': 'br, gzip' } });
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-encoding']).toBe('br');
+  expect(response.headers()['cache-control']).toBe('no-cache');
+  expect(response.headers()['last-modified']).toBeTruthy();
+});

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::catalog::{ItemFilter, list_departments, list_items};
 use crate::components::item_card::ItemCard;
@@ -23,6 +23,8 @@ pub fn CatalogPage() -> impl IntoView {
     let items = Resource::new(move || filter.get(), list_items);
     let departments = Resource::new(|| (), |_| list_departments());
 
+    let on_search_input = live_search(query);
+
     let selected = move |key: &'static str, value: &'static str| {
         move || query.read().get(key).as_deref() == Some(value)
     };
@@ -33,8 +35,9 @@ pub fn CatalogPage() -> impl IntoView {
         <Form method="GET" action="/items" attr:class="filters" attr:role="search">
             <div class="filter-row">
                 <label for="q">"搜索"</label>
-                <input id="q" type="search" name="q" placeholder="事项名称或实施编码"
-                    prop:value=move || query.read().get("q").unwrap_or_default()/>
+                <input id="q" type="search" name="q" placeholder="事项名称或实施编码" autocomplete="off"
+                    prop:value=move || query.read().get("q").unwrap_or_default()
+                    on:input=on_search_input/>
             </div>
             <div class="filter-grid">
                 <div class="filter-row">
@@ -93,5 +96,38 @@ pub fn CatalogPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// How long typing must pause before the results follow it.
+#[cfg(feature = "hydrate")]
+const LIVE_SEARCH_DELAY_MS: u32 = 300;
+
+/// Searches as the user types, once typing pauses: the address follows the search box (so the
+/// result stays shareable and the back button works), replacing rather than stacking history.
+fn live_search(query: Memo<leptos_router::params::ParamsMap>) -> impl Fn(leptos::ev::Event) + Clone {
+    let navigate = use_navigate();
+    #[cfg(feature = "hydrate")]
+    let pending = StoredValue::new_local(None::<gloo::timers::callback::Timeout>);
+    move |event| {
+        #[cfg(feature = "hydrate")]
+        {
+            let text = event_target_value(&event);
+            let mut params = query.get_untracked();
+            if text.trim().is_empty() {
+                params.remove("q");
+            } else {
+                params.replace("q", text);
+            }
+            let url = format!("/items{}", params.to_query_string());
+            let navigate = navigate.clone();
+            let timer = gloo::timers::callback::Timeout::new(LIVE_SEARCH_DELAY_MS, move || {
+                navigate(&url, leptos_router::NavigateOptions { replace: true, scroll: false, ..Default::default() });
+            });
+            // Dropping the previous timer cancels it.
+            pending.set_value(Some(timer));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&event, &navigate, &query);
     }
 }

@@ -18,7 +18,7 @@ pub fn HomePage() -> impl IntoView {
             <p>"一张表单、一次告知、一套材料，网上申请、网上补正、网上查进度。"</p>
             <form method="get" action="/items" class="search-form" role="search">
                 <label for="home-q" class="visually-hidden">"搜索事项"</label>
-                <input id="home-q" type="search" name="q" placeholder="输入事项名称或实施编码，如：施工许可"/>
+                <input id="home-q" type="search" name="q" placeholder="事项名称或编码，如：施工许可"/>
                 <button type="submit" class="button button-primary">"搜索"</button>
             </form>
         </section>
@@ -52,7 +52,10 @@ pub fn HomePage() -> impl IntoView {
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match departments.await {
-                        Ok(list) => view! {
+                        Ok(mut list) => {
+                            // The departments with the most items first: that is where people go.
+                            list.sort_by(|a, b| b.item_count.cmp(&a.item_count).then_with(|| a.code.cmp(&b.code)));
+                            view! {
                             <ul class="department-list">
                                 {list.into_iter().filter(|d| d.item_count > 0).map(|d| view! {
                                     <li>
@@ -63,7 +66,8 @@ pub fn HomePage() -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ul>
-                        }.into_any(),
+                        }.into_any()
+                        }
                         Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                     }
                 })}
