@@ -4,3 +4,6 @@
 pub mod catalog;
 pub mod bundle;
 pub mod catalog_check;
+pub mod date;
+pub mod form;
+pub mod ids;

@@ -1,0 +1,125 @@
+//! Calendar dates without a clock: "today" is always passed in, so rules stay pure and
+//! tests never depend on the day they run. Hand-written rather than chrono, to keep the wasm
+//! small; the working-day calendar builds on this.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A date of the proleptic Gregorian calendar.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(try_from = "String", into = "String")]
+pub struct Date {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// The date, if it exists (no 2月30日).
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Self> {
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
+            .then_some(Date { year, month, day })
+    }
+
+    /// Reads `YYYY-MM-DD`.
+    pub fn parse_iso(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        Self::from_parts(&s[..4], &s[5..7], &s[8..])
+    }
+
+    /// Reads `YYYYMMDD`, as inside an ID card number.
+    pub fn parse_compact(s: &str) -> Option<Self> {
+        if s.len() != 8 || !s.is_char_boundary(4) || !s.is_char_boundary(6) {
+            return None;
+        }
+        Self::from_parts(&s[..4], &s[4..6], &s[6..])
+    }
+
+    fn from_parts(y: &str, m: &str, d: &str) -> Option<Self> {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !(digits(y) && digits(m) && digits(d)) {
+            return None;
+        }
+        Self::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    pub fn day(self) -> u8 {
+        self.day
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl TryFrom<String> for Date {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Date::parse_iso(&s).ok_or_else(|| format!("not a date (YYYY-MM-DD): {s}"))
+    }
+}
+
+impl From<Date> for String {
+    fn from(d: Date) -> String {
+        d.to_string()
+    }
+}
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_real_dates_exist() {
+        assert!(Date::new(2024, 2, 29).is_some());
+        assert!(Date::new(2026, 2, 29).is_none());
+        assert!(Date::new(1900, 2, 29).is_none());
+        assert!(Date::new(2000, 2, 29).is_some());
+        assert!(Date::new(2026, 4, 31).is_none());
+        assert!(Date::new(2026, 13, 1).is_none());
+        assert!(Date::new(2026, 1, 0).is_none());
+    }
+
+    #[test]
+    fn dates_read_and_write_iso_form() {
+        assert_eq!(Date::parse_iso("2026-02-13").unwrap().to_string(), "2026-02-13");
+        for bad in ["2026-2-13", "2026/02/13", "20260213", "2026-02-1a", "+026-02-13", "2026-02-30", ""] {
+            assert_eq!(Date::parse_iso(bad), None, "{bad}");
+        }
+        assert_eq!(Date::parse_compact("19491231"), Date::new(1949, 12, 31));
+        assert_eq!(Date::parse_compact("1949123"), None);
+    }
+
+    #[test]
+    fn dates_order_by_time() {
+        assert!(Date::new(2026, 2, 13) < Date::new(2026, 2, 14));
+        assert!(Date::new(2025, 12, 31) < Date::new(2026, 1, 1));
+    }
+}

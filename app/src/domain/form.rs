@@ -1,0 +1,322 @@
+//! The interpreter of form-field constraints: one function decides whether a value fits a
+//! field of the catalog, in the browser as the user types and on the server on submit.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::catalog::{FieldType, FormField};
+use super::date::Date;
+use super::ids::{IdCardNumber, IdError, MobileNumber, UnifiedCreditCode};
+
+/// Longest value of a one-line text or address field without its own `max_length`.
+pub const DEFAULT_TEXT_MAX_CHARS: u32 = 200;
+
+/// Longest value of a multi-line text field without its own `max_length`.
+pub const DEFAULT_LONG_TEXT_MAX_CHARS: u32 = 5000;
+
+/// Why a value does not fit its field. Serialised with a stable `code`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum FieldError {
+    Required,
+    TooShort { min: u32 },
+    TooLong { max: u32 },
+    PatternMismatch { message: Option<String> },
+    NotANumber,
+    BelowMin { min: f64 },
+    AboveMax { max: f64 },
+    InvalidDate,
+    NotAnOption,
+    CreditCodeFormat,
+    CreditCodeChecksum,
+    IdCardFormat,
+    IdCardChecksum,
+    IdCardBirthDate,
+    MobileFormat,
+    /// A value for a key the form does not have.
+    UnknownField,
+}
+
+impl From<IdError> for FieldError {
+    fn from(e: IdError) -> Self {
+        match e {
+            IdError::CreditCodeFormat => FieldError::CreditCodeFormat,
+            IdError::CreditCodeChecksum => FieldError::CreditCodeChecksum,
+            IdError::IdCardFormat => FieldError::IdCardFormat,
+            IdError::IdCardChecksum => FieldError::IdCardChecksum,
+            IdError::IdCardBirthDate => FieldError::IdCardBirthDate,
+            IdError::MobileFormat => FieldError::MobileFormat,
+        }
+    }
+}
+
+impl FieldError {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FieldError::Required => "required",
+            FieldError::TooShort { .. } => "too_short",
+            FieldError::TooLong { .. } => "too_long",
+            FieldError::PatternMismatch { .. } => "pattern_mismatch",
+            FieldError::NotANumber => "not_a_number",
+            FieldError::BelowMin { .. } => "below_min",
+            FieldError::AboveMax { .. } => "above_max",
+            FieldError::InvalidDate => "invalid_date",
+            FieldError::NotAnOption => "not_an_option",
+            FieldError::CreditCodeFormat => IdError::CreditCodeFormat.code(),
+            FieldError::CreditCodeChecksum => IdError::CreditCodeChecksum.code(),
+            FieldError::IdCardFormat => IdError::IdCardFormat.code(),
+            FieldError::IdCardChecksum => IdError::IdCardChecksum.code(),
+            FieldError::IdCardBirthDate => IdError::IdCardBirthDate.code(),
+            FieldError::MobileFormat => IdError::MobileFormat.code(),
+            FieldError::UnknownField => "unknown_field",
+        }
+    }
+
+    /// What to tell the person, in Chinese, for the field labelled `label`.
+    pub fn message(&self, label: &str) -> String {
+        match self {
+            FieldError::Required => format!("请填写{label}"),
+            FieldError::TooShort { min } => format!("{label}至少 {min} 个字"),
+            FieldError::TooLong { max } => format!("{label}不能超过 {max} 个字"),
+            FieldError::PatternMismatch { message: Some(m) } => m.clone(),
+            FieldError::PatternMismatch { message: None } => format!("{label}的格式不正确"),
+            FieldError::NotANumber => format!("{label}应为数字"),
+            FieldError::BelowMin { min } => format!("{label}不能小于 {min}"),
+            FieldError::AboveMax { max } => format!("{label}不能大于 {max}"),
+            FieldError::InvalidDate => format!("{label}不是有效日期（格式：年-月-日）"),
+            FieldError::NotAnOption => format!("请从列表中选择{label}"),
+            FieldError::CreditCodeFormat => IdError::CreditCodeFormat.message().into(),
+            FieldError::CreditCodeChecksum => IdError::CreditCodeChecksum.message().into(),
+            FieldError::IdCardFormat => IdError::IdCardFormat.message().into(),
+            FieldError::IdCardChecksum => IdError::IdCardChecksum.message().into(),
+            FieldError::IdCardBirthDate => IdError::IdCardBirthDate.message().into(),
+            FieldError::MobileFormat => IdError::MobileFormat.message().into(),
+            FieldError::UnknownField => format!("表单中没有“{label}”这一项"),
+        }
+    }
+}
+
+/// Checks one value against its field; returns the value in normal form (trimmed,
+/// identity numbers in upper case, `true`/`false` for a checkbox), or `None` for an
+/// optional field left empty. `today` bounds birth dates.
+pub fn check_value(field: &FormField, raw: &str, today: Date) -> Result<Option<String>, FieldError> {
+    let value = raw.trim();
+    if field.field_type == FieldType::Checkbox {
+        let checked = match value {
+            "true" | "on" | "1" => true,
+            "false" | "0" | "" => false,
+            _ => return Err(FieldError::NotAnOption),
+        };
+        return match (checked, field.required) {
+            (false, true) => Err(FieldError::Required),
+            (checked, _) => Ok(Some(checked.to_string())),
+        };
+    }
+    if value.is_empty() {
+        return if field.required { Err(FieldError::Required) } else { Ok(None) };
+    }
+    let normal = match field.field_type {
+        FieldType::Text | FieldType::LongText | FieldType::Address => {
+            let chars = value.chars().count() as u64;
+            let default_max = match field.field_type {
+                FieldType::LongText => DEFAULT_LONG_TEXT_MAX_CHARS,
+                _ => DEFAULT_TEXT_MAX_CHARS,
+            };
+            let max = field.max_length.unwrap_or(default_max);
+            if let Some(min) = field.min_length
+                && chars < u64::from(min)
+            {
+                return Err(FieldError::TooShort { min });
+            }
+            if chars > u64::from(max) {
+                return Err(FieldError::TooLong { max });
+            }
+            if let Some(pattern) = &field.pattern
+                && !matches_entirely(pattern, value)
+            {
+                return Err(FieldError::PatternMismatch { message: field.pattern_message.clone() });
+            }
+            value.to_string()
+        }
+        FieldType::Number => {
+            let n = parse_number(value).ok_or(FieldError::NotANumber)?;
+            if let Some(min) = field.min
+                && n < min
+            {
+                return Err(FieldError::BelowMin { min });
+            }
+            if let Some(max) = field.max
+                && n > max
+            {
+                return Err(FieldError::AboveMax { max });
+            }
+            value.to_string()
+        }
+        FieldType::Date => Date::parse_iso(value).ok_or(FieldError::InvalidDate)?.to_string(),
+        FieldType::Select => {
+            if !field.options.iter().any(|o| o.value == value) {
+                return Err(FieldError::NotAnOption);
+            }
+            value.to_string()
+        }
+        FieldType::UnifiedCreditCode => UnifiedCreditCode::parse(value)?.as_str().to_string(),
+        FieldType::IdCardNumber => IdCardNumber::parse(value, today)?.as_str().to_string(),
+        FieldType::MobileNumber => MobileNumber::parse(value)?.as_str().to_string(),
+        // Returned above; kept so that a new field type is a compile error here.
+        FieldType::Checkbox => value.to_string(),
+    };
+    Ok(Some(normal))
+}
+
+/// Checks a whole form: every field of `fields` against `values` (missing means empty), and
+/// no value for a key the form does not have. All problems are returned at once, by key.
+pub fn check_form(
+    fields: &[FormField],
+    values: &BTreeMap<String, String>,
+    today: Date,
+) -> Result<BTreeMap<String, String>, Vec<(String, FieldError)>> {
+    let mut clean = BTreeMap::new();
+    let mut errors = Vec::new();
+    for field in fields {
+        let raw = values.get(&field.key).map(String::as_str).unwrap_or("");
+        match check_value(field, raw, today) {
+            Ok(Some(v)) => {
+                clean.insert(field.key.clone(), v);
+            }
+            Ok(None) => {}
+            Err(e) => errors.push((field.key.clone(), e)),
+        }
+    }
+    for key in values.keys() {
+        if !fields.iter().any(|f| &f.key == key) {
+            errors.push((key.clone(), FieldError::UnknownField));
+        }
+    }
+    if errors.is_empty() { Ok(clean) } else { Err(errors) }
+}
+
+/// A decimal number as people type it: optional minus, digits, optional fraction.
+fn parse_number(s: &str) -> Option<f64> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let ok = !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && !(digits.contains('.') && frac.is_empty());
+    if ok { s.parse().ok() } else { None }
+}
+
+/// Whether `pattern` matches all of `value`. A pattern that does not compile matches nothing
+/// (the catalog import refuses such patterns, so this only guards old data).
+fn matches_entirely(pattern: &str, value: &str) -> bool {
+    regex_lite::Regex::new(&format!("^(?:{pattern})$")).is_ok_and(|re| re.is_match(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::catalog::FieldOption;
+
+    /// One field of the corpus with the inputs to try on it.
+    #[derive(Deserialize)]
+    struct Group {
+        field: FormField,
+        cases: Vec<Case>,
+    }
+
+    #[derive(Deserialize)]
+    struct Case {
+        input: String,
+        /// `"ok"` or an error code.
+        expect: String,
+        /// The normal form, when it differs from the input.
+        #[serde(default)]
+        normal: Option<String>,
+    }
+
+    /// The shared corpus: the same file is run in the browser (issue 3), with the same verdicts.
+    const CORPUS: &str = include_str!("../../corpus/field_cases.json");
+
+    /// The corpus is judged as of this day, whatever day the tests run.
+    pub const CORPUS_TODAY: (i32, u8, u8) = (2026, 11, 21);
+
+    #[test]
+    fn every_case_of_the_shared_corpus_gets_its_expected_verdict() {
+        let today = Date::new(CORPUS_TODAY.0, CORPUS_TODAY.1, CORPUS_TODAY.2).unwrap();
+        let groups: Vec<Group> = serde_json::from_str(CORPUS).expect("corpus parses");
+        let mut checked = 0;
+        let mut wrong = Vec::new();
+        for group in &groups {
+            for case in &group.cases {
+                let verdict = check_value(&group.field, &case.input, today);
+                let got = match &verdict {
+                    Ok(_) => "ok".to_string(),
+                    Err(e) => e.code().to_string(),
+                };
+                if got != case.expect {
+                    wrong.push(format!("{} {:?}: expected {}, got {got}", group.field.key, case.input, case.expect));
+                }
+                if let (Ok(Some(v)), Some(normal)) = (&verdict, &case.normal)
+                    && v != normal
+                {
+                    wrong.push(format!("{} {:?}: normal form {v:?}, expected {normal:?}", group.field.key, case.input));
+                }
+                checked += 1;
+            }
+        }
+        assert!(wrong.is_empty(), "{} of {checked} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
+        assert!(checked >= 80, "the corpus covers every field type: {checked} cases");
+        let types: std::collections::BTreeSet<_> = groups.iter().map(|g| g.field.field_type).collect();
+        assert_eq!(types.len(), FieldType::ALL.len(), "every field type is in the corpus");
+    }
+
+    #[test]
+    fn a_form_reports_every_problem_and_refuses_unknown_keys() {
+        let field = |key: &str, field_type, required| FormField {
+            key: key.into(),
+            label: key.into(),
+            field_type,
+            required,
+            help: None,
+            unit: None,
+            min_length: None,
+            max_length: None,
+            min: None,
+            max: None,
+            pattern: None,
+            pattern_message: None,
+            options: if field_type == FieldType::Select {
+                vec![FieldOption { value: "a".into(), label: "甲".into() }]
+            } else {
+                vec![]
+            },
+        };
+        let fields = vec![
+            field("name", FieldType::Text, true),
+            field("mobile", FieldType::MobileNumber, true),
+            field("kind", FieldType::Select, false),
+        ];
+        let today = Date::new(2026, 11, 21).unwrap();
+        let values: BTreeMap<String, String> =
+            [("mobile", "123"), ("extra", "x")].into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let errors = check_form(&fields, &values, today).unwrap_err();
+        let codes: Vec<(&str, &str)> = errors.iter().map(|(k, e)| (k.as_str(), e.code())).collect();
+        assert_eq!(codes, vec![("name", "required"), ("mobile", "mobile_format"), ("extra", "unknown_field")]);
+
+        let values: BTreeMap<String, String> =
+            [("name", " 张三 "), ("mobile", "138-1234-5678")].into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let clean = check_form(&fields, &values, today).unwrap();
+        assert_eq!(clean.get("name").map(String::as_str), Some("张三"));
+        assert_eq!(clean.get("mobile").map(String::as_str), Some("13812345678"));
+        assert_eq!(clean.get("kind"), None);
+    }
+
+    #[test]
+    fn every_error_has_a_chinese_message() {
+        let e = FieldError::TooLong { max: 100 };
+        assert_eq!(e.message("项目名称"), "项目名称不能超过 100 个字");
+        assert_eq!(serde_json::to_value(&e).unwrap(), serde_json::json!({"code": "too_long", "max": 100}));
+    }
+}
