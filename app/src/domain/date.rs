@@ -123,3 +123,87 @@ mod tests {
         assert!(Date::new(2025, 12, 31) < Date::new(2026, 1, 1));
     }
 }
+
+/// Day of the week, Monday first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl Date {
+    /// Days since 1970-01-01 (negative before), by the civil-from-days algorithm.
+    pub fn days_since_epoch(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` since 1970-01-01.
+    pub fn from_days_since_epoch(days: i64) -> Self {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// The date `n` days later (earlier when negative).
+    pub fn add_days(self, n: i64) -> Self {
+        Self::from_days_since_epoch(self.days_since_epoch() + n)
+    }
+
+    pub fn weekday(self) -> Weekday {
+        // 1970-01-01 was a Thursday.
+        match (self.days_since_epoch() + 3).rem_euclid(7) {
+            0 => Weekday::Monday,
+            1 => Weekday::Tuesday,
+            2 => Weekday::Wednesday,
+            3 => Weekday::Thursday,
+            4 => Weekday::Friday,
+            5 => Weekday::Saturday,
+            _ => Weekday::Sunday,
+        }
+    }
+}
+
+#[cfg(test)]
+mod arithmetic_tests {
+    use super::*;
+
+    #[test]
+    fn day_arithmetic_round_trips_over_four_centuries() {
+        let start = Date::new(1900, 1, 1).unwrap();
+        let mut d = start;
+        for n in 0..146_097 {
+            assert_eq!(Date::from_days_since_epoch(d.days_since_epoch()), d);
+            assert_eq!(start.add_days(n), d);
+            let next = d.add_days(1);
+            assert!(next > d);
+            d = next;
+        }
+        assert_eq!(d, Date::new(2300, 1, 1).unwrap());
+    }
+
+    #[test]
+    fn weekdays_match_the_calendar() {
+        assert_eq!(Date::new(2026, 2, 13).unwrap().weekday(), Weekday::Friday);
+        assert_eq!(Date::new(2026, 2, 14).unwrap().weekday(), Weekday::Saturday);
+        assert_eq!(Date::new(2026, 11, 21).unwrap().weekday(), Weekday::Saturday);
+        assert_eq!(Date::new(1949, 10, 1).unwrap().weekday(), Weekday::Saturday);
+    }
+}

@@ -1,8 +1,10 @@
-//! Pure rules: the catalog and its checks. No leptos, no sea-orm, no axum; unit-tested here.
+//! Pure rules: the catalog and its checks, identity numbers, form fields, dates and the
+//! working-day calendar. No leptos, no sea-orm, no axum; unit-tested here.
 //! Compiled into both the server and the wasm, so a rule has one implementation.
 
 pub mod catalog;
 pub mod bundle;
+pub mod calendar;
 pub mod catalog_check;
 pub mod date;
 pub mod form;
