@@ -17,6 +17,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `ONEWINDOW_LOAD_DEMO` (`1`/`0`); default `1`: an empty catalog gets the demo catalog.
     pub load_demo: bool,
+    /// `ONEWINDOW_SECURE_COOKIES` (`1`/`0`); default `0`. Set `1` when served over HTTPS.
+    pub secure_cookies: bool,
     /// `LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, … (the cargo-leptos conventions).
     pub leptos: LeptosOptions,
 }
@@ -33,11 +35,8 @@ impl Config {
                 format!("sqlite://{}?mode=rwc", data_dir.join("onewindow.db").display())
             }
         };
-        let load_demo = match std::env::var("ONEWINDOW_LOAD_DEMO").as_deref() {
-            Ok("0" | "false" | "no" | "off") => false,
-            Ok("1" | "true" | "yes" | "on") | Err(_) => true,
-            Ok(other) => anyhow::bail!("ONEWINDOW_LOAD_DEMO 的取值 {other:?} 无效，应为 1 或 0"),
-        };
+        let load_demo = flag("ONEWINDOW_LOAD_DEMO", true)?;
+        let secure_cookies = flag("ONEWINDOW_SECURE_COOKIES", false)?;
         let mut leptos = get_configuration(None)
             .context("LEPTOS_* 环境变量有误（例如 LEPTOS_SITE_ADDR 应形如 127.0.0.1:3000）")?
             .leptos_options;
@@ -45,6 +44,16 @@ impl Config {
             // Started directly rather than by cargo-leptos: use the names cargo-leptos built.
             leptos.output_name = "onewindow".into();
         }
-        Ok(Config { database_url, data_dir, load_demo, leptos })
+        Ok(Config { database_url, data_dir, load_demo, secure_cookies, leptos })
+    }
+}
+
+/// A yes/no setting.
+fn flag(name: &str, default: bool) -> anyhow::Result<bool> {
+    match std::env::var(name).as_deref() {
+        Ok("0" | "false" | "no" | "off") => Ok(false),
+        Ok("1" | "true" | "yes" | "on") => Ok(true),
+        Err(_) | Ok("") => Ok(default),
+        Ok(other) => anyhow::bail!("{name} 的取值 {other:?} 无效，应为 1 或 0"),
     }
 }

@@ -2,8 +2,9 @@
 //! working-day calendar. No leptos, no sea-orm, no axum; unit-tested here.
 //! Compiled into both the server and the wasm, so a rule has one implementation.
 
-pub mod catalog;
+pub mod account;
 pub mod bundle;
+pub mod catalog;
 pub mod calendar;
 pub mod catalog_check;
 pub mod date;

@@ -1,8 +1,10 @@
 //! Server-only code: state, database, services, REST API. Compiled only with feature `ssr`.
 
+pub mod accounts;
 pub mod catalog;
 pub mod catalog_schema;
 pub mod db;
 pub mod entities;
 pub mod rest;
+pub mod rest_accounts;
 pub mod state;

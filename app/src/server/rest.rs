@@ -80,6 +80,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/bundles", get(list_bundles))
         .route("/api/v1/bundles/{code}", get(get_bundle))
         .route("/api/v1/departments", get(list_departments))
+        .route("/api/v1/auth/register", axum::routing::post(super::rest_accounts::register))
+        .route("/api/v1/auth/login", axum::routing::post(super::rest_accounts::login))
+        .route("/api/v1/auth/logout", axum::routing::post(super::rest_accounts::logout))
+        .route("/api/v1/auth/me", get(super::rest_accounts::me))
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/v1", get(api_not_found))
         .route("/api/v1/{*rest}", get(api_not_found).post(api_not_found).put(api_not_found).delete(api_not_found))
@@ -183,8 +187,12 @@ async fn openapi_json() -> impl IntoResponse {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "OneWindow 一窗通办 API", description = "政务服务网上办事大厅的对外接口。错误以 application/problem+json 返回，`code` 字段稳定。"),
-    paths(list_items, get_item, get_item_version, list_bundles, get_bundle, list_departments),
+    paths(
+        list_items, get_item, get_item_version, list_bundles, get_bundle, list_departments,
+        super::rest_accounts::register, super::rest_accounts::login, super::rest_accounts::logout,
+        super::rest_accounts::me,
+    ),
     components(schemas(ProblemDetails)),
-    tags((name = "catalog", description = "事项清单与办事指南"))
+    tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"))
 )]
 pub struct ApiDoc;

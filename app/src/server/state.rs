@@ -15,6 +15,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Where the embedded database and, later, uploaded materials live.
     pub data_dir: PathBuf,
+    /// Whether cookies carry `Secure` (the site is served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 /// The state inside a server function or a rendered page.

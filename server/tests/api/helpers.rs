@@ -81,7 +81,12 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
     let conn = db::connect(&url).await.expect("connect");
     db::migrate(&conn).await.expect("migrate");
     let options = LeptosOptions::builder().output_name("onewindow").site_root("target/site").build();
-    let state = AppState { db: conn.clone(), leptos_options: options, data_dir: dir.path().to_path_buf() };
+    let state = AppState {
+        db: conn.clone(),
+        leptos_options: options,
+        data_dir: dir.path().to_path_buf(),
+        secure_cookies: false,
+    };
     let router = onewindow::router::build(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = format!("http://{}", listener.local_addr().unwrap());

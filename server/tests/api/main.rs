@@ -1,6 +1,7 @@
 //! Integration tests: one binary, each test against a fresh database on a random port, run on
 //! SQLite always and on PostgreSQL too when `ONEWINDOW_TEST_PG_URL` is set (CI sets it).
 
+mod accounts;
 mod catalog_api;
 mod catalog_import;
 mod cli;

@@ -1,5 +1,6 @@
 //! sea-orm entities: the same for SQLite and PostgreSQL.
 
+pub mod account;
 pub mod bundle;
 pub mod bundle_item;
 pub mod bundle_version;
@@ -7,5 +8,7 @@ pub mod catalog_import;
 pub mod department;
 pub mod form_field;
 pub mod item_version;
+pub mod login_throttle;
 pub mod material;
 pub mod service_item;
+pub mod session;

@@ -1,0 +1,249 @@
+//! Applicant accounts: what a registration must contain, and how repeated failed logins are
+//! slowed down and then locked. Pure rules; the server enforces them, the browser shows them.
+
+use serde::{Deserialize, Serialize};
+
+use super::date::Date;
+use super::ids::{IdCardNumber, IdError, MobileNumber};
+
+/// Shortest accepted password, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Longest accepted password, in characters (argon2 hashes anything, but a limit stops abuse).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+/// Longest name, in characters (names of ethnic minorities can be long).
+pub const MAX_NAME_CHARS: usize = 50;
+
+/// Failed logins allowed before each further attempt must wait.
+pub const FREE_LOGIN_ATTEMPTS: i32 = 3;
+/// Failed logins after which the number is locked.
+pub const LOCK_AFTER_FAILURES: i32 = 10;
+/// How long a lock lasts, in seconds.
+pub const LOCK_SECONDS: i64 = 30 * 60;
+/// Failures older than this are forgotten, in seconds.
+pub const FAILURE_MEMORY_SECONDS: i64 = 60 * 60;
+/// A session unused this long has expired, in seconds.
+pub const SESSION_IDLE_SECONDS: i64 = 30 * 60;
+
+/// A registration as typed.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RegistrationForm {
+    /// 手机号码: the login name.
+    pub mobile: String,
+    pub password: String,
+    /// 姓名, as on the ID card.
+    pub name: String,
+    /// 居民身份证号码.
+    pub id_number: String,
+}
+
+/// A registration whose every part was checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Registration {
+    pub mobile: MobileNumber,
+    pub password: String,
+    pub name: String,
+    pub id_number: IdCardNumber,
+}
+
+/// A problem with one field of a form: the field, a stable code, and a Chinese message.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldProblem {
+    fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        FieldProblem { field: field.into(), code: code.into(), message: message.into() }
+    }
+
+    fn id(field: &str, e: IdError) -> Self {
+        Self::new(field, e.code(), e.message())
+    }
+}
+
+impl RegistrationForm {
+    /// Checks every field at once; `today` bounds the birth date in the ID number.
+    pub fn parse(&self, today: Date) -> Result<Registration, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let mobile = match self.mobile.trim() {
+            "" => {
+                problems.push(FieldProblem::new("mobile", "required", "请填写手机号码"));
+                None
+            }
+            m => MobileNumber::parse(m).map_err(|e| problems.push(FieldProblem::id("mobile", e))).ok(),
+        };
+        if let Err(p) = check_password(&self.password) {
+            problems.push(p);
+        }
+        let name = self.name.trim();
+        let name_chars = name.chars().count();
+        if name_chars == 0 {
+            problems.push(FieldProblem::new("name", "required", "请填写姓名"));
+        } else if !(2..=MAX_NAME_CHARS).contains(&name_chars) {
+            problems.push(FieldProblem::new("name", "length", format!("姓名应为 2–{MAX_NAME_CHARS} 个字")));
+        } else if name.chars().any(|c| c.is_control() || c.is_ascii_digit()) {
+            problems.push(FieldProblem::new("name", "format", "姓名不能包含数字或控制字符"));
+        }
+        let id_number = match self.id_number.trim() {
+            "" => {
+                problems.push(FieldProblem::new("id_number", "required", "请填写居民身份证号码"));
+                None
+            }
+            n => IdCardNumber::parse(n, today).map_err(|e| problems.push(FieldProblem::id("id_number", e))).ok(),
+        };
+        match (mobile, id_number) {
+            (Some(mobile), Some(id_number)) if problems.is_empty() => Ok(Registration {
+                mobile,
+                password: self.password.clone(),
+                name: name.to_string(),
+                id_number,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// Password policy: 8–128 characters with at least one letter and one digit.
+pub fn check_password(password: &str) -> Result<(), FieldProblem> {
+    let chars = password.chars().count();
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
+        return Err(FieldProblem::new(
+            "password",
+            "password_length",
+            format!("密码应为 {MIN_PASSWORD_CHARS}–{MAX_PASSWORD_CHARS} 位"),
+        ));
+    }
+    if !password.chars().any(|c| c.is_ascii_alphabetic()) || !password.chars().any(|c| c.is_ascii_digit()) {
+        return Err(FieldProblem::new("password", "password_weak", "密码须同时包含字母和数字"));
+    }
+    Ok(())
+}
+
+/// Failed-login record of one mobile number (times in Unix seconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Throttle {
+    pub failures: i32,
+    pub last_failure_at: i64,
+    pub locked_until: Option<i64>,
+}
+
+/// Whether a login attempt may be tried now; otherwise how many seconds to wait.
+///
+/// After [`FREE_LOGIN_ATTEMPTS`] failures each attempt waits twice as long as the one before
+/// (1 s, 2 s, 4 s, …); after [`LOCK_AFTER_FAILURES`] the number is locked for
+/// [`LOCK_SECONDS`]. The same holds for numbers without an account.
+pub fn login_wait(throttle: Option<Throttle>, now: i64) -> Result<(), i64> {
+    let Some(t) = throttle else { return Ok(()) };
+    if let Some(until) = t.locked_until
+        && now < until
+    {
+        return Err(until - now);
+    }
+    if t.locked_until.is_some() || now - t.last_failure_at >= FAILURE_MEMORY_SECONDS {
+        return Ok(());
+    }
+    if t.failures < FREE_LOGIN_ATTEMPTS {
+        return Ok(());
+    }
+    let wait = 1i64 << (t.failures - FREE_LOGIN_ATTEMPTS).clamp(0, 20);
+    let ready = t.last_failure_at + wait;
+    if now < ready { Err(ready - now) } else { Ok(()) }
+}
+
+/// The record after one more failed attempt at `now`.
+pub fn after_failure(throttle: Option<Throttle>, now: i64) -> Throttle {
+    let failures = match throttle {
+        Some(t) if t.locked_until.is_none() && now - t.last_failure_at < FAILURE_MEMORY_SECONDS => t.failures + 1,
+        _ => 1,
+    };
+    Throttle {
+        failures,
+        last_failure_at: now,
+        locked_until: (failures >= LOCK_AFTER_FAILURES).then_some(now + LOCK_SECONDS),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::new(2026, 11, 21).unwrap()
+    }
+
+    fn form() -> RegistrationForm {
+        RegistrationForm {
+            mobile: "13812345678".into(),
+            password: "shigong2026".into(),
+            name: "张三".into(),
+            id_number: "11010519491231002X".into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_registration_parses() {
+        let r = form().parse(today()).unwrap();
+        assert_eq!(r.mobile.as_str(), "13812345678");
+        assert_eq!(r.id_number.as_str(), "11010519491231002X");
+    }
+
+    #[test]
+    fn every_problem_of_a_registration_is_reported_at_once() {
+        let bad = RegistrationForm { mobile: "123".into(), password: "short".into(), name: "".into(), id_number: "110105194912310021".into() };
+        let codes: Vec<(String, String)> =
+            bad.parse(today()).unwrap_err().into_iter().map(|p| (p.field, p.code)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("mobile".into(), "mobile_format".into()),
+                ("password".into(), "password_length".into()),
+                ("name".into(), "required".into()),
+                ("id_number".into(), "id_card_checksum".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_password_needs_letters_and_digits() {
+        assert_eq!(check_password("abcdefgh").unwrap_err().code, "password_weak");
+        assert_eq!(check_password("12345678").unwrap_err().code, "password_weak");
+        assert!(check_password("abcd1234").is_ok());
+        assert_eq!(check_password(&"a1".repeat(65)).unwrap_err().code, "password_length");
+    }
+
+    #[test]
+    fn failed_logins_are_slowed_down_then_locked() {
+        let mut t = None;
+        let mut now = 1_000_000;
+        for _ in 0..FREE_LOGIN_ATTEMPTS {
+            assert_eq!(login_wait(t, now), Ok(()));
+            t = Some(after_failure(t, now));
+        }
+        // The 4th attempt waits 1 s, the 5th 2 s, the 6th 4 s.
+        assert_eq!(login_wait(t, now), Err(1));
+        now += 1;
+        assert_eq!(login_wait(t, now), Ok(()));
+        t = Some(after_failure(t, now));
+        assert_eq!(login_wait(t, now), Err(2));
+        while t.unwrap().failures < LOCK_AFTER_FAILURES {
+            now += 1000;
+            assert_eq!(login_wait(t, now), Ok(()));
+            t = Some(after_failure(t, now));
+        }
+        assert_eq!(login_wait(t, now + 60), Err(LOCK_SECONDS - 60), "locked");
+        now += LOCK_SECONDS;
+        assert_eq!(login_wait(t, now), Ok(()), "the lock expires");
+        assert_eq!(after_failure(t, now).failures, 1, "and counting starts again");
+    }
+
+    #[test]
+    fn old_failures_are_forgotten() {
+        let t = Some(Throttle { failures: 5, last_failure_at: 0, locked_until: None });
+        assert_eq!(login_wait(t, FAILURE_MEMORY_SECONDS), Ok(()));
+        assert_eq!(after_failure(t, FAILURE_MEMORY_SECONDS).failures, 1);
+    }
+}

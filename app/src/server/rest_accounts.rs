@@ -1,0 +1,145 @@
+//! `/api/v1/auth/…`: applicant registration, login and logout over JSON.
+
+use axum::Json;
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::accounts::{
+    self, AccountError, AccountInfo, clear_session_cookie, session_cookie, token_from_cookie_header,
+};
+use super::rest::{ApiError, problem};
+use super::state::AppState;
+use crate::domain::account::{FieldProblem, RegistrationForm};
+
+/// A login as typed.
+#[derive(Deserialize, Serialize, ToSchema)]
+pub struct LoginForm {
+    pub mobile: String,
+    pub password: String,
+}
+
+/// `422 validation_failed` with every field problem.
+#[derive(Serialize, ToSchema)]
+pub struct ValidationProblem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub code: String,
+    pub detail: String,
+    pub errors: Vec<FieldProblem>,
+}
+
+impl IntoResponse for AccountError {
+    fn into_response(self) -> Response {
+        match self {
+            AccountError::Invalid(errors) => {
+                let body = ValidationProblem {
+                    kind: "https://onewindow.example/problems/validation_failed".into(),
+                    title: "Unprocessable Content".into(),
+                    status: 422,
+                    code: "validation_failed".into(),
+                    detail: "请按提示修改后重新提交".into(),
+                    errors,
+                };
+                (StatusCode::UNPROCESSABLE_ENTITY, [(header::CONTENT_TYPE, "application/problem+json")], Json(body))
+                    .into_response()
+            }
+            AccountError::MobileTaken => problem(StatusCode::CONFLICT, "mobile_taken", "该手机号码已注册，请直接登录"),
+            AccountError::InvalidCredentials => {
+                problem(StatusCode::UNAUTHORIZED, "invalid_credentials", "手机号码或密码不正确")
+            }
+            AccountError::TooManyAttempts { retry_after } => {
+                let mut response = problem(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_attempts",
+                    format!("登录尝试过于频繁，请 {retry_after} 秒后再试"),
+                );
+                if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                response
+            }
+            AccountError::Internal(e) => ApiError::Internal(e).into_response(),
+        }
+    }
+}
+
+fn bad_json(e: JsonRejection) -> ApiError {
+    ApiError::BadRequest { code: "invalid_json", detail: format!("请求体不是有效的 JSON：{}", e.body_text()) }
+}
+
+/// Register an applicant account.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegistrationForm,
+    responses(
+        (status = 201, body = AccountInfo),
+        (status = 400, description = "Malformed JSON", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The number is registered", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, body = ValidationProblem, content_type = "application/problem+json"),
+    ))]
+pub async fn register(
+    State(state): State<AppState>,
+    form: Result<Json<RegistrationForm>, JsonRejection>,
+) -> Result<Response, Response> {
+    let Json(form) = form.map_err(|e| bad_json(e).into_response())?;
+    let account = accounts::register(&state.db, &form, chrono::Utc::now()).await.map_err(IntoResponse::into_response)?;
+    Ok((StatusCode::CREATED, Json(account)).into_response())
+}
+
+/// Log in; sets the HttpOnly session cookie.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginForm,
+    responses(
+        (status = 200, body = AccountInfo, headers(("set-cookie" = String, description = "ow_session, HttpOnly, SameSite=Lax"))),
+        (status = 401, description = "Wrong number or password (never says which)", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Slowed down or locked; see Retry-After", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    form: Result<Json<LoginForm>, JsonRejection>,
+) -> Result<Response, Response> {
+    let Json(form) = form.map_err(|e| bad_json(e).into_response())?;
+    let (token, account) = accounts::login(&state.db, &form.mobile, &form.password, chrono::Utc::now())
+        .await
+        .map_err(IntoResponse::into_response)?;
+    Ok(([(header::SET_COOKIE, session_cookie(&token, state.secure_cookies))], Json(account)).into_response())
+}
+
+/// Log out: ends the session and clears the cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = cookie_token(&headers) {
+        accounts::logout(&state.db, token).await?;
+    }
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_session_cookie(state.secure_cookies))]).into_response())
+}
+
+/// The logged-in account.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+    responses(
+        (status = 200, body = AccountInfo),
+        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<AccountInfo>, Response> {
+    let token = cookie_token(&headers).ok_or_else(not_logged_in)?;
+    match accounts::authenticate(&state.db, token, chrono::Utc::now()).await {
+        Ok(Some(account)) => Ok(Json(account)),
+        Ok(None) => Err(not_logged_in()),
+        Err(e) => Err(ApiError::Internal(e).into_response()),
+    }
+}
+
+fn not_logged_in() -> Response {
+    problem(StatusCode::UNAUTHORIZED, "not_logged_in", "请先登录")
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(token_from_cookie_header)
+}
