@@ -28,6 +28,9 @@ pub struct ProblemDetails {
     pub code: String,
     /// What went wrong, in Chinese.
     pub detail: String,
+    /// With `validation_failed`: every field problem, each with field, code and message.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<crate::domain::account::FieldProblem>,
 }
 
 /// API errors, each a status and a stable code.
@@ -61,12 +64,27 @@ impl From<anyhow::Error> for ApiError {
 
 /// Builds a problem response.
 pub fn problem(status: StatusCode, code: &str, detail: impl Into<String>) -> Response {
+    problem_with_errors(status, code, detail, Vec::new())
+}
+
+/// `422 validation_failed`, listing every field problem at once.
+pub fn validation_problem(errors: Vec<crate::domain::account::FieldProblem>) -> Response {
+    problem_with_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "请按提示修改后重新提交", errors)
+}
+
+fn problem_with_errors(
+    status: StatusCode,
+    code: &str,
+    detail: impl Into<String>,
+    errors: Vec<crate::domain::account::FieldProblem>,
+) -> Response {
     let body = ProblemDetails {
         kind: format!("https://onewindow.example/problems/{code}"),
         title: status.canonical_reason().unwrap_or("Error").to_owned(),
         status: status.as_u16(),
         code: code.to_owned(),
         detail: detail.into(),
+        errors,
     };
     (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(body)).into_response()
 }

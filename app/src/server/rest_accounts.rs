@@ -11,9 +11,9 @@ use utoipa::ToSchema;
 use super::accounts::{
     self, AccountError, AccountInfo, clear_session_cookie, session_cookie, token_from_cookie_header,
 };
-use super::rest::{ApiError, problem};
+use super::rest::{ApiError, problem, validation_problem};
 use super::state::AppState;
-use crate::domain::account::{FieldProblem, RegistrationForm};
+use crate::domain::account::RegistrationForm;
 
 /// A login as typed.
 #[derive(Deserialize, Serialize, ToSchema)]
@@ -22,33 +22,10 @@ pub struct LoginForm {
     pub password: String,
 }
 
-/// `422 validation_failed` with every field problem.
-#[derive(Serialize, ToSchema)]
-pub struct ValidationProblem {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    pub code: String,
-    pub detail: String,
-    pub errors: Vec<FieldProblem>,
-}
-
 impl IntoResponse for AccountError {
     fn into_response(self) -> Response {
         match self {
-            AccountError::Invalid(errors) => {
-                let body = ValidationProblem {
-                    kind: "https://onewindow.example/problems/validation_failed".into(),
-                    title: "Unprocessable Content".into(),
-                    status: 422,
-                    code: "validation_failed".into(),
-                    detail: "请按提示修改后重新提交".into(),
-                    errors,
-                };
-                (StatusCode::UNPROCESSABLE_ENTITY, [(header::CONTENT_TYPE, "application/problem+json")], Json(body))
-                    .into_response()
-            }
+            AccountError::Invalid(errors) => validation_problem(errors),
             AccountError::MobileTaken => problem(StatusCode::CONFLICT, "mobile_taken", "该手机号码已注册，请直接登录"),
             AccountError::InvalidCredentials => {
                 problem(StatusCode::UNAUTHORIZED, "invalid_credentials", "手机号码或密码不正确")
@@ -79,7 +56,7 @@ fn bad_json(e: JsonRejection) -> ApiError {
         (status = 201, body = AccountInfo),
         (status = 400, description = "Malformed JSON", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "The number is registered", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ValidationProblem, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed, with errors[]", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn register(
     State(state): State<AppState>,

@@ -123,18 +123,27 @@ async fn a_number_registers_once() {
 }
 
 #[tokio::test]
-async fn failed_logins_look_the_same_for_unknown_numbers_and_are_slowed_down() {
+async fn failed_logins_look_the_same_for_unknown_numbers_and_end_in_a_lock() {
     for backend in backends() {
         let app = spawn_empty(&backend).await;
         assert_eq!(post(&app, "/api/v1/auth/register", &zhang_san(), None).await.status(), 201);
         let mut bodies = Vec::new();
         for mobile in ["13812345678", "13900000000"] {
-            for _ in 0..3 {
+            // The free attempts, over HTTP.
+            for _ in 0..app::domain::account::FREE_LOGIN_ATTEMPTS {
                 let response = post(&app, "/api/v1/auth/login", &json!({"mobile": mobile, "password": "wrong-pass1"}), None).await;
                 assert_eq!(response.status(), 401, "{mobile}");
                 bodies.push(response.json::<Value>().await.unwrap());
             }
-            // The fourth attempt within a second must wait, registered number or not.
+            // Then patient guessing, each attempt after the required wait, up to the lock.
+            // (The wait ladder itself is unit-tested in domain::account with exact times.)
+            let start = chrono::Utc::now();
+            for i in 1..=(app::domain::account::LOCK_AFTER_FAILURES - app::domain::account::FREE_LOGIN_ATTEMPTS) {
+                let at = start + chrono::Duration::seconds(i64::from(i) * 100);
+                let result = accounts::login(&app.db, mobile, "wrong-pass1", at).await;
+                assert!(matches!(result, Err(accounts::AccountError::InvalidCredentials)), "{mobile}: {result:?}");
+            }
+            // Locked now, even with the right password, registered number or not.
             let response = post(&app, "/api/v1/auth/login", &json!({"mobile": mobile, "password": "shigong2026"}), None).await;
             assert_eq!(response.status(), 429, "{mobile} {backend:?}");
             assert!(response.headers().get("retry-after").is_some());
