@@ -5,8 +5,12 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::components::auth::Auth;
 use crate::components::layout::{Footer, Header};
-use crate::pages::{bundle::BundlePage, bundles::BundlesPage, catalog::CatalogPage, home::HomePage, item::ItemPage, not_found::NotFound};
+use crate::pages::{
+    bundle::BundlePage, bundles::BundlesPage, catalog::CatalogPage, home::HomePage, item::ItemPage, login::LoginPage,
+    not_found::NotFound, register::RegisterPage,
+};
 
 /// The document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -33,6 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    Auth::provide();
     // Marks the page once the wasm has taken it over: browser tests wait for this, so a
     // build whose hydration silently fails (see docs/toolchain.md) fails the tests.
     #[cfg(feature = "hydrate")]
@@ -54,6 +59,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/items/:code") view=ItemPage ssr=SsrMode::Async/>
                     <Route path=path!("/bundles") view=BundlesPage/>
                     <Route path=path!("/bundles/:code") view=BundlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/register") view=RegisterPage/>
                 </Routes>
             </main>
             <Footer/>

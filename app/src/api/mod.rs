@@ -1,3 +1,4 @@
 //! Server functions: thin. They find the state, call a service and map errors.
 
+pub mod accounts;
 pub mod catalog;

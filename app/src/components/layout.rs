@@ -1,7 +1,12 @@
 //! The header and footer of every page.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::accounts::logout;
+use crate::components::auth::Auth;
 
 /// The site header with the main navigation.
 #[component]
@@ -19,6 +24,7 @@ pub fn Header() -> impl IntoView {
                 <nav aria-label="主导航" class="main-nav">
                     <A href="/items">"事项清单"</A>
                     <A href="/bundles">"一件事一次办"</A>
+                    <AccountLinks/>
                 </nav>
             </div>
         </header>
@@ -35,5 +41,40 @@ pub fn Footer() -> impl IntoView {
                 <p>"政务服务便民热线 12345"</p>
             </div>
         </footer>
+    }
+}
+
+/// 登录 / 注册, or the applicant's name and 退出.
+#[component]
+fn AccountLinks() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let navigate = use_navigate();
+    let on_logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            // Whatever the answer, the cookie is cleared or already gone: show the public view.
+            let _ = logout().await;
+            auth.changed();
+            navigate("/", Default::default());
+        });
+    };
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let on_logout = on_logout.clone();
+                Suspend::new(async move {
+                    match auth.account.await {
+                        Ok(Some(account)) => view! {
+                            <span class="account-name" aria-label="当前登录">{account.name}</span>
+                            <button type="button" class="link-button" on:click=on_logout>"退出"</button>
+                        }.into_any(),
+                        _ => view! {
+                            <A href="/login">"登录"</A>
+                            <A href="/register">"注册"</A>
+                        }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
     }
 }

@@ -24,6 +24,18 @@ pub const FAILURE_MEMORY_SECONDS: i64 = 60 * 60;
 /// A session unused this long has expired, in seconds.
 pub const SESSION_IDLE_SECONDS: i64 = 30 * 60;
 
+/// An account as shown to its owner: personal numbers masked.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AccountInfo {
+    pub id: i32,
+    /// Masked, e.g. `138****5678`.
+    pub mobile: String,
+    pub name: String,
+    /// Masked, e.g. `1101**********002X`.
+    pub id_number: String,
+}
+
 /// A registration as typed.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -5,4 +5,6 @@ pub mod bundles;
 pub mod catalog;
 pub mod home;
 pub mod item;
+pub mod login;
 pub mod not_found;
+pub mod register;

@@ -14,10 +14,10 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::entities::{account, login_throttle, session};
+pub use crate::domain::account::AccountInfo;
 use crate::domain::account::{
     FieldProblem, RegistrationForm, SESSION_IDLE_SECONDS, Throttle, after_failure, login_wait,
 };
@@ -29,18 +29,6 @@ pub const SESSION_COOKIE: &str = "ow_session";
 
 /// A session's last-seen time is written at most this often, in seconds.
 const TOUCH_EVERY_SECONDS: i64 = 60;
-
-/// An account as shown to its owner: personal numbers masked.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct AccountInfo {
-    pub id: i32,
-    /// Masked, e.g. `138****5678`.
-    pub mobile: String,
-    pub name: String,
-    /// Masked, e.g. `1101**********002X`.
-    pub id_number: String,
-}
 
 /// Why an account operation did not happen.
 #[derive(Debug, thiserror::Error)]

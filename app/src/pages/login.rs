@@ -1,0 +1,80 @@
+//! `/login`: applicant login with mobile number and password.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::accounts::login;
+use crate::components::auth::Auth;
+use crate::components::field::Field;
+use crate::domain::ids::MobileNumber;
+
+/// The login page.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let navigate = use_navigate();
+    let mobile = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let mobile_touched = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let submitting = RwSignal::new(false);
+
+    let mobile_error = Signal::derive(move || {
+        if !mobile_touched.get() {
+            return None;
+        }
+        match mobile.read().trim() {
+            "" => Some("请填写手机号码".to_string()),
+            m => MobileNumber::parse(m).err().map(|e| e.message().to_string()),
+        }
+    });
+    let password_error = Signal::derive(|| None::<String>);
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        mobile_touched.set(true);
+        failure.set(None);
+        if mobile_error.get_untracked().is_some() || submitting.get_untracked() {
+            return;
+        }
+        if password.read_untracked().is_empty() {
+            failure.set(Some("请填写密码".into()));
+            return;
+        }
+        submitting.set(true);
+        let navigate = navigate.clone();
+        let (m, p) = (mobile.get_untracked(), password.get_untracked());
+        spawn_local(async move {
+            match login(m, p).await {
+                Ok(Ok(_)) => {
+                    auth.changed();
+                    navigate("/", Default::default());
+                }
+                Ok(Err(message)) | Err(ServerFnError::ServerError(message)) => failure.set(Some(message)),
+                Err(_) => failure.set(Some("网络连接异常，请检查网络后重试".into())),
+            }
+            submitting.set(false);
+        });
+    };
+
+    view! {
+        <Title text="登录"/>
+        <section class="auth-card">
+            <h1>"登录"</h1>
+            <form on:submit=on_submit novalidate>
+                <Field label="手机号码" name="mobile" value=mobile error=mobile_error
+                    on_blur=Callback::new(move |()| mobile_touched.set(true))
+                    input_type="tel" inputmode="numeric" autocomplete="username"/>
+                <Field label="密码" name="password" value=password error=password_error
+                    on_blur=Callback::new(|()| ()) input_type="password" autocomplete="current-password"/>
+                {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+                <button type="submit" class="button button-primary button-block" disabled=move || submitting.get()>
+                    {move || if submitting.get() { "正在登录…" } else { "登录" }}
+                </button>
+            </form>
+            <p>"还没有账号？" <a href="/register">"注册"</a></p>
+        </section>
+    }
+}

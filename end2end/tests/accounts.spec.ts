@@ -1,0 +1,67 @@
+import { expect, test, type Page } from '@playwright/test';
+
+async function hydrated(page: Page) {
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+// One number per browser project, so both projects can register in the same database.
+function mobileFor(project: string) {
+  return project === 'phone' ? '13800000001' : '13800000002';
+}
+
+test('an applicant registers; the ID number is checked in the browser before anything is sent', async ({ page }, testInfo) => {
+  const sent: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/sf/auth/register')) sent.push(request.url());
+  });
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByRole('link', { name: '注册' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '注册申请人账号' })).toBeVisible();
+
+  await page.getByLabel('手机号码').fill(mobileFor(testInfo.project.name));
+  await page.getByLabel('密码').fill('shigong2026');
+  await page.getByLabel('姓名').fill('张三');
+  // The standard's example with its last digit changed: the check digit is wrong.
+  await page.getByLabel('居民身份证号码').fill('110105194912310021');
+  await page.getByLabel('居民身份证号码').blur();
+  await expect(page.getByText('居民身份证号码校验位不正确，请核对后重新输入')).toBeVisible();
+  await expect(page.getByLabel('居民身份证号码')).toHaveAttribute('aria-invalid', 'true');
+
+  await page.getByRole('button', { name: '注册并登录' }).click();
+  await expect(page.getByText('居民身份证号码校验位不正确，请核对后重新输入')).toBeVisible();
+  expect(sent, 'nothing is sent while the form has errors').toEqual([]);
+
+  await page.getByLabel('居民身份证号码').fill('11010519491231002X');
+  await expect(page.getByText('居民身份证号码校验位不正确，请核对后重新输入')).toBeHidden();
+  await page.getByRole('button', { name: '注册并登录' }).click();
+
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByLabel('当前登录')).toHaveText('张三');
+  expect(sent.length).toBe(1);
+
+  await page.getByRole('button', { name: '退出' }).click();
+  await expect(page.getByRole('link', { name: '登录' })).toBeVisible();
+
+  // Logging back in: a wrong password is refused without saying whether the number exists.
+  await page.getByRole('link', { name: '登录' }).click();
+  await page.getByLabel('手机号码').fill(mobileFor(testInfo.project.name));
+  await page.getByLabel('密码').fill('wrong-pass1');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert')).toHaveText('手机号码或密码不正确');
+  await page.getByLabel('密码').fill('shigong2026');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByLabel('当前登录')).toHaveText('张三');
+
+  // The session survives a reload (HttpOnly cookie, server-rendered header).
+  await page.reload();
+  await expect(page.getByLabel('当前登录')).toHaveText('张三');
+});
+
+test('an invalid mobile number is shown next to its field', async ({ page }) => {
+  await page.goto('/register');
+  await hydrated(page);
+  await page.getByLabel('手机号码').fill('12345');
+  await page.getByLabel('手机号码').blur();
+  await expect(page.getByText('手机号码应为 11 位，以 13–19 开头')).toBeVisible();
+});
