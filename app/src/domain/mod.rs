@@ -1,5 +1,5 @@
 //! Pure rules: the catalog and its checks, identity numbers, form fields, dates and the
-//! working-day calendar. No leptos, no sea-orm, no axum; unit-tested here.
+//! working-day calendar, upload checks. No leptos, no sea-orm, no axum; unit-tested here.
 //! Compiled into both the server and the wasm, so a rule has one implementation.
 
 pub mod account;
@@ -10,3 +10,4 @@ pub mod catalog_check;
 pub mod date;
 pub mod form;
 pub mod ids;
+pub mod upload;
