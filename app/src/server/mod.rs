@@ -8,3 +8,4 @@ pub mod entities;
 pub mod rest;
 pub mod rest_accounts;
 pub mod state;
+pub mod storage;
