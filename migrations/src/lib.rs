@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_catalog;
 mod m20261121_000002_accounts;
+mod m20261121_000003_applications;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_catalog::Migration),
             Box::new(m20261121_000002_accounts::Migration),
+            Box::new(m20261121_000003_applications::Migration),
         ]
     }
 }

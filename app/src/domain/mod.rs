@@ -3,6 +3,7 @@
 //! Compiled into both the server and the wasm, so a rule has one implementation.
 
 pub mod account;
+pub mod application;
 pub mod bundle;
 pub mod catalog;
 pub mod calendar;

@@ -1,11 +1,13 @@
 //! Server-only code: state, database, services, REST API. Compiled only with feature `ssr`.
 
 pub mod accounts;
+pub mod applications;
 pub mod catalog;
 pub mod catalog_schema;
 pub mod db;
 pub mod entities;
 pub mod rest;
 pub mod rest_accounts;
+pub mod rest_applications;
 pub mod state;
 pub mod storage;

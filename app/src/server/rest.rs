@@ -102,6 +102,16 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/login", axum::routing::post(super::rest_accounts::login))
         .route("/api/v1/auth/logout", axum::routing::post(super::rest_accounts::logout))
         .route("/api/v1/auth/me", get(super::rest_accounts::me))
+        .route(
+            "/api/v1/applications",
+            get(super::rest_applications::list).post(super::rest_applications::create),
+        )
+        .route(
+            "/api/v1/applications/{number}",
+            get(super::rest_applications::get_one)
+                .put(super::rest_applications::update)
+                .delete(super::rest_applications::delete),
+        )
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/v1", get(api_not_found))
         .route("/api/v1/{*rest}", get(api_not_found).post(api_not_found).put(api_not_found).delete(api_not_found))
@@ -208,9 +218,10 @@ async fn openapi_json() -> impl IntoResponse {
     paths(
         list_items, get_item, get_item_version, list_bundles, get_bundle, list_departments,
         super::rest_accounts::register, super::rest_accounts::login, super::rest_accounts::logout,
-        super::rest_accounts::me,
+        super::rest_accounts::me, super::rest_applications::create, super::rest_applications::update,
+        super::rest_applications::get_one, super::rest_applications::list, super::rest_applications::delete,
     ),
     components(schemas(ProblemDetails)),
-    tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"))
+    tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"), (name = "applications", description = "申请人的办件（草稿）"))
 )]
 pub struct ApiDoc;

@@ -46,8 +46,22 @@ impl IntoResponse for AccountError {
     }
 }
 
-fn bad_json(e: JsonRejection) -> ApiError {
+/// `400 invalid_json` for a body that is not the expected JSON.
+pub fn bad_json(e: JsonRejection) -> ApiError {
     ApiError::BadRequest { code: "invalid_json", detail: format!("请求体不是有效的 JSON：{}", e.body_text()) }
+}
+
+/// Reads a JSON body that must be an object of the expected shape. (serde would otherwise
+/// also read a struct from an array of its fields in order.)
+pub fn json_object<T: serde::de::DeserializeOwned>(
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<T, ApiError> {
+    let Json(value) = body.map_err(bad_json)?;
+    if !value.is_object() {
+        return Err(ApiError::BadRequest { code: "invalid_json", detail: "请求体应为 JSON 对象".into() });
+    }
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::BadRequest { code: "invalid_json", detail: format!("请求体字段有误：{e}") })
 }
 
 /// Register an applicant account.
@@ -60,9 +74,9 @@ fn bad_json(e: JsonRejection) -> ApiError {
     ))]
 pub async fn register(
     State(state): State<AppState>,
-    form: Result<Json<RegistrationForm>, JsonRejection>,
+    form: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let Json(form) = form.map_err(|e| bad_json(e).into_response())?;
+    let form: RegistrationForm = json_object(form).map_err(IntoResponse::into_response)?;
     let account = accounts::register(&state.db, &form, chrono::Utc::now()).await.map_err(IntoResponse::into_response)?;
     Ok((StatusCode::CREATED, Json(account)).into_response())
 }
@@ -76,9 +90,9 @@ pub async fn register(
     ))]
 pub async fn login(
     State(state): State<AppState>,
-    form: Result<Json<LoginForm>, JsonRejection>,
+    form: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let Json(form) = form.map_err(|e| bad_json(e).into_response())?;
+    let form: LoginForm = json_object(form).map_err(IntoResponse::into_response)?;
     let (token, account) = accounts::login(&state.db, &form.mobile, &form.password, chrono::Utc::now())
         .await
         .map_err(IntoResponse::into_response)?;
@@ -101,9 +115,14 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
         (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<AccountInfo>, Response> {
-    let token = cookie_token(&headers).ok_or_else(not_logged_in)?;
+    require_account(&state, &headers).await.map(Json)
+}
+
+/// The account of the request's session, or the `401 not_logged_in` answer.
+pub async fn require_account(state: &AppState, headers: &HeaderMap) -> Result<AccountInfo, Response> {
+    let token = cookie_token(headers).ok_or_else(not_logged_in)?;
     match accounts::authenticate(&state.db, token, chrono::Utc::now()).await {
-        Ok(Some(account)) => Ok(Json(account)),
+        Ok(Some(account)) => Ok(account),
         Ok(None) => Err(not_logged_in()),
         Err(e) => Err(ApiError::Internal(e).into_response()),
     }

@@ -91,7 +91,7 @@ async fn a_bad_registration_lists_every_problem_and_writes_nothing() {
 async fn malformed_or_mistyped_json_is_a_400_not_a_500() {
     for backend in backends() {
         let app = spawn_empty(&backend).await;
-        for body in ["{\"mobile\": ", "[]", "{\"mobile\": 13812345678, \"password\": 1, \"name\": 2, \"id_number\": 3}", ""] {
+        for body in ["{\"mobile\": ", "[]", "[\"13812345678\", \"shigong2026\", \"张三\", \"11010519491231002X\"]", "{\"mobile\": 13812345678, \"password\": 1, \"name\": 2, \"id_number\": 3}", ""] {
             let response = app
                 .client
                 .post(format!("{}/api/v1/auth/register", app.address))

@@ -156,6 +156,8 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/api/v1/auth/login",
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
+        "/api/v1/applications",
+        "/api/v1/applications/{number}",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
     }

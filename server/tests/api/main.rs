@@ -2,6 +2,7 @@
 //! SQLite always and on PostgreSQL too when `ONEWINDOW_TEST_PG_URL` is set (CI sets it).
 
 mod accounts;
+mod applications;
 mod catalog_api;
 mod catalog_import;
 mod cli;

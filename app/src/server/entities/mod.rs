@@ -1,6 +1,7 @@
 //! sea-orm entities: the same for SQLite and PostgreSQL.
 
 pub mod account;
+pub mod application;
 pub mod bundle;
 pub mod bundle_item;
 pub mod bundle_version;
