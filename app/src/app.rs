@@ -8,8 +8,8 @@ use leptos_router::{SsrMode, path};
 use crate::components::auth::Auth;
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
-    bundle::BundlePage, bundles::BundlesPage, catalog::CatalogPage, home::HomePage, item::ItemPage, login::LoginPage,
-    not_found::NotFound, register::RegisterPage,
+    bundle::BundlePage, bundles::BundlesPage, catalog::CatalogPage, home::HomePage, item::ItemPage,
+    login::LoginPage, not_found::NotFound, register::RegisterPage,
 };
 
 /// The document around the app, rendered on the server.

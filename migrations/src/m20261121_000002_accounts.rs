@@ -57,7 +57,11 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for table in [LoginThrottle::Table.into_iden(), Session::Table.into_iden(), Account::Table.into_iden()] {
+        for table in [
+            LoginThrottle::Table.into_iden(),
+            Session::Table.into_iden(),
+            Account::Table.into_iden(),
+        ] {
             m.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())

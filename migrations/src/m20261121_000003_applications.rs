@@ -40,7 +40,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(Application::Table).to_owned()).await
+        m.drop_table(Table::drop().table(Application::Table).to_owned())
+            .await
     }
 }
 

@@ -26,13 +26,17 @@ pub struct Config {
 impl Config {
     /// Reads the environment; fails with a message naming the bad variable.
     pub fn from_env() -> anyhow::Result<Self> {
-        let data_dir = PathBuf::from(std::env::var("ONEWINDOW_DATA_DIR").unwrap_or_else(|_| "data".into()));
+        let data_dir =
+            PathBuf::from(std::env::var("ONEWINDOW_DATA_DIR").unwrap_or_else(|_| "data".into()));
         let database_url = match std::env::var("DATABASE_URL") {
             Ok(url) if !url.trim().is_empty() => url,
             _ => {
                 std::fs::create_dir_all(&data_dir)
                     .with_context(|| format!("无法创建数据目录 {}", data_dir.display()))?;
-                format!("sqlite://{}?mode=rwc", data_dir.join("onewindow.db").display())
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    data_dir.join("onewindow.db").display()
+                )
             }
         };
         let load_demo = flag("ONEWINDOW_LOAD_DEMO", true)?;
@@ -44,7 +48,13 @@ impl Config {
             // Started directly rather than by cargo-leptos: use the names cargo-leptos built.
             leptos.output_name = "onewindow".into();
         }
-        Ok(Config { database_url, data_dir, load_demo, secure_cookies, leptos })
+        Ok(Config {
+            database_url,
+            data_dir,
+            load_demo,
+            secure_cookies,
+            leptos,
+        })
     }
 }
 

@@ -61,8 +61,13 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
             if config.load_demo && catalog::is_empty(&conn).await? {
                 let summary = catalog::import_text(&conn, config::DEMO_CATALOG, "demo")
                     .await
-                    .map_err(|e| anyhow::anyhow!("the shipped demo catalog failed to import: {e}"))?;
-                tracing::info!("loaded the demo catalog: {}", summary.to_string().replace('\n', "; "));
+                    .map_err(|e| {
+                        anyhow::anyhow!("the shipped demo catalog failed to import: {e}")
+                    })?;
+                tracing::info!(
+                    "loaded the demo catalog: {}",
+                    summary.to_string().replace('\n', "; ")
+                );
             }
             router::serve(config, conn).await?;
         }
@@ -75,7 +80,11 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
                     print!("导入完成。\n{summary}");
                 }
                 Err(catalog::ImportError::Invalid(problems)) => {
-                    eprintln!("目录文件 {} 有 {} 处问题，未导入任何内容：", file.display(), problems.len());
+                    eprintln!(
+                        "目录文件 {} 有 {} 处问题，未导入任何内容：",
+                        file.display(),
+                        problems.len()
+                    );
                     for p in &problems {
                         eprintln!("  {p}");
                     }
@@ -89,7 +98,8 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
             if file.as_os_str() == "-" {
                 print!("{text}");
             } else {
-                std::fs::write(&file, text).with_context(|| format!("无法写入 {}", file.display()))?;
+                std::fs::write(&file, text)
+                    .with_context(|| format!("无法写入 {}", file.display()))?;
                 eprintln!("已导出到 {}", file.display());
             }
         }

@@ -36,7 +36,11 @@ pub fn build(state: AppState) -> Router {
     // The wasm, JS and CSS: precompressed by `cargo leptos build --release --precompress`,
     // revalidated on every use (their names carry no hash, so they must not go stale).
     let pkg = Router::new()
-        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .fallback_service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
@@ -61,7 +65,10 @@ pub fn build(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .nest_service("/pkg", pkg)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -72,7 +79,11 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     if db::is_reachable(&state.db).await {
         (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok")
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unreachable")
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CACHE_CONTROL, "no-store")],
+            "database unreachable",
+        )
     }
 }
 

@@ -8,7 +8,9 @@ use crate::domain::account::{AccountInfo, FieldProblem, RegistrationForm};
 /// Registers and logs in at once. The inner `Err` lists every field problem, as the browser
 /// shows them next to their fields.
 #[server(prefix = "/sf", endpoint = "auth/register")]
-pub async fn register(form: RegistrationForm) -> Result<Result<AccountInfo, Vec<FieldProblem>>, ServerFnError> {
+pub async fn register(
+    form: RegistrationForm,
+) -> Result<Result<AccountInfo, Vec<FieldProblem>>, ServerFnError> {
     use crate::server::accounts::{self, AccountError};
     let state = crate::server::state::expect_state()?;
     let now = chrono::Utc::now();
@@ -35,7 +37,10 @@ pub async fn register(form: RegistrationForm) -> Result<Result<AccountInfo, Vec<
 
 /// Logs in. The inner `Err` is the message to show (never says whether the number exists).
 #[server(prefix = "/sf", endpoint = "auth/login")]
-pub async fn login(mobile: String, password: String) -> Result<Result<AccountInfo, String>, ServerFnError> {
+pub async fn login(
+    mobile: String,
+    password: String,
+) -> Result<Result<AccountInfo, String>, ServerFnError> {
     use crate::server::accounts::{self, AccountError};
     let state = crate::server::state::expect_state()?;
     match accounts::login(&state.db, &mobile, &password, chrono::Utc::now()).await {
@@ -43,7 +48,9 @@ pub async fn login(mobile: String, password: String) -> Result<Result<AccountInf
             set_cookie(&accounts::session_cookie(&token, state.secure_cookies));
             Ok(Ok(account))
         }
-        Err(e @ (AccountError::InvalidCredentials | AccountError::TooManyAttempts { .. })) => Ok(Err(e.to_string())),
+        Err(e @ (AccountError::InvalidCredentials | AccountError::TooManyAttempts { .. })) => {
+            Ok(Err(e.to_string()))
+        }
         Err(other) => Err(internal(other)),
     }
 }
@@ -53,9 +60,13 @@ pub async fn login(mobile: String, password: String) -> Result<Result<AccountInf
 pub async fn logout() -> Result<(), ServerFnError> {
     let state = crate::server::state::expect_state()?;
     if let Some(token) = session_token().await {
-        crate::server::accounts::logout(&state.db, &token).await.map_err(|e| internal(e.into()))?;
+        crate::server::accounts::logout(&state.db, &token)
+            .await
+            .map_err(|e| internal(e.into()))?;
     }
-    set_cookie(&crate::server::accounts::clear_session_cookie(state.secure_cookies));
+    set_cookie(&crate::server::accounts::clear_session_cookie(
+        state.secure_cookies,
+    ));
     Ok(())
 }
 
@@ -63,7 +74,9 @@ pub async fn logout() -> Result<(), ServerFnError> {
 #[server(prefix = "/sf", endpoint = "auth/me")]
 pub async fn current_account() -> Result<Option<AccountInfo>, ServerFnError> {
     let state = crate::server::state::expect_state()?;
-    let Some(token) = session_token().await else { return Ok(None) };
+    let Some(token) = session_token().await else {
+        return Ok(None);
+    };
     crate::server::accounts::authenticate(&state.db, &token, chrono::Utc::now())
         .await
         .map_err(|e| internal(e.into()))
@@ -82,9 +95,10 @@ async fn session_token() -> Option<String> {
 
 #[cfg(feature = "ssr")]
 fn set_cookie(value: &str) {
-    if let (Some(response), Ok(value)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
-    {
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
         response.append_header(http::header::SET_COOKIE, value);
     }
 }

@@ -39,8 +39,12 @@ impl ItemFilter {
     /// The first filter value that names nothing known, as (parameter, value).
     pub fn unknown_value(&self) -> Option<(&'static str, String)> {
         match (&self.item_type, &self.depth) {
-            (Some(t), _) if !t.is_empty() && ItemType::parse(t).is_none() => Some(("type", t.clone())),
-            (_, Some(d)) if !d.is_empty() && OnlineDepth::parse(d).is_none() => Some(("depth", d.clone())),
+            (Some(t), _) if !t.is_empty() && ItemType::parse(t).is_none() => {
+                Some(("type", t.clone()))
+            }
+            (_, Some(d)) if !d.is_empty() && OnlineDepth::parse(d).is_none() => {
+                Some(("depth", d.clone()))
+            }
             _ => None,
         }
     }
@@ -144,21 +148,27 @@ pub struct BundleSummary {
 #[server(prefix = "/sf", endpoint = "catalog/items")]
 pub async fn list_items(filter: ItemFilter) -> Result<Vec<ItemSummary>, ServerFnError> {
     let state = crate::server::state::expect_state()?;
-    crate::server::catalog::list_items(&state.db, &filter).await.map_err(internal)
+    crate::server::catalog::list_items(&state.db, &filter)
+        .await
+        .map_err(internal)
 }
 
 /// The departments, for the filter.
 #[server(prefix = "/sf", endpoint = "catalog/departments")]
 pub async fn list_departments() -> Result<Vec<DepartmentInfo>, ServerFnError> {
     let state = crate::server::state::expect_state()?;
-    crate::server::catalog::list_departments(&state.db).await.map_err(internal)
+    crate::server::catalog::list_departments(&state.db)
+        .await
+        .map_err(internal)
 }
 
 /// One guide; `None` when no item has this code.
 #[server(prefix = "/sf", endpoint = "catalog/item")]
 pub async fn get_item(code: String) -> Result<Option<ItemGuide>, ServerFnError> {
     let state = crate::server::state::expect_state()?;
-    let guide = crate::server::catalog::get_item(&state.db, &code).await.map_err(internal)?;
+    let guide = crate::server::catalog::get_item(&state.db, &code)
+        .await
+        .map_err(internal)?;
     if guide.is_none() {
         crate::server::state::set_status(http::StatusCode::NOT_FOUND);
     }
@@ -169,14 +179,18 @@ pub async fn get_item(code: String) -> Result<Option<ItemGuide>, ServerFnError> 
 #[server(prefix = "/sf", endpoint = "catalog/bundles")]
 pub async fn list_bundles() -> Result<Vec<BundleSummary>, ServerFnError> {
     let state = crate::server::state::expect_state()?;
-    crate::server::catalog::list_bundles(&state.db).await.map_err(internal)
+    crate::server::catalog::list_bundles(&state.db)
+        .await
+        .map_err(internal)
 }
 
 /// One bundle; `None` when no bundle has this code.
 #[server(prefix = "/sf", endpoint = "catalog/bundle")]
 pub async fn get_bundle(code: String) -> Result<Option<BundleView>, ServerFnError> {
     let state = crate::server::state::expect_state()?;
-    let view = crate::server::catalog::get_bundle(&state.db, &code).await.map_err(internal)?;
+    let view = crate::server::catalog::get_bundle(&state.db, &code)
+        .await
+        .map_err(internal)?;
     if view.is_none() {
         crate::server::state::set_status(http::StatusCode::NOT_FOUND);
     }

@@ -16,7 +16,10 @@ impl Auth {
     /// Creates the context; call once, in the app.
     pub fn provide() -> Self {
         let version = RwSignal::new(0);
-        let auth = Auth { account: Resource::new(move || version.get(), |_| current_account()), version };
+        let auth = Auth {
+            account: Resource::new(move || version.get(), |_| current_account()),
+            version,
+        };
         provide_context(auth);
         auth
     }

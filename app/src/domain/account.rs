@@ -69,7 +69,11 @@ pub struct FieldProblem {
 
 impl FieldProblem {
     fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
-        FieldProblem { field: field.into(), code: code.into(), message: message.into() }
+        FieldProblem {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
     }
 
     fn id(field: &str, e: IdError) -> Self {
@@ -86,7 +90,9 @@ impl RegistrationForm {
                 problems.push(FieldProblem::new("mobile", "required", "请填写手机号码"));
                 None
             }
-            m => MobileNumber::parse(m).map_err(|e| problems.push(FieldProblem::id("mobile", e))).ok(),
+            m => MobileNumber::parse(m)
+                .map_err(|e| problems.push(FieldProblem::id("mobile", e)))
+                .ok(),
         };
         if let Err(p) = check_password(&self.password) {
             problems.push(p);
@@ -96,16 +102,30 @@ impl RegistrationForm {
         if name_chars == 0 {
             problems.push(FieldProblem::new("name", "required", "请填写姓名"));
         } else if !(2..=MAX_NAME_CHARS).contains(&name_chars) {
-            problems.push(FieldProblem::new("name", "length", format!("姓名应为 2–{MAX_NAME_CHARS} 个字")));
+            problems.push(FieldProblem::new(
+                "name",
+                "length",
+                format!("姓名应为 2–{MAX_NAME_CHARS} 个字"),
+            ));
         } else if name.chars().any(|c| c.is_control() || c.is_ascii_digit()) {
-            problems.push(FieldProblem::new("name", "format", "姓名不能包含数字或控制字符"));
+            problems.push(FieldProblem::new(
+                "name",
+                "format",
+                "姓名不能包含数字或控制字符",
+            ));
         }
         let id_number = match self.id_number.trim() {
             "" => {
-                problems.push(FieldProblem::new("id_number", "required", "请填写居民身份证号码"));
+                problems.push(FieldProblem::new(
+                    "id_number",
+                    "required",
+                    "请填写居民身份证号码",
+                ));
                 None
             }
-            n => IdCardNumber::parse(n, today).map_err(|e| problems.push(FieldProblem::id("id_number", e))).ok(),
+            n => IdCardNumber::parse(n, today)
+                .map_err(|e| problems.push(FieldProblem::id("id_number", e)))
+                .ok(),
         };
         match (mobile, id_number) {
             (Some(mobile), Some(id_number)) if problems.is_empty() => Ok(Registration {
@@ -129,8 +149,14 @@ pub fn check_password(password: &str) -> Result<(), FieldProblem> {
             format!("密码应为 {MIN_PASSWORD_CHARS}–{MAX_PASSWORD_CHARS} 位"),
         ));
     }
-    if !password.chars().any(|c| c.is_ascii_alphabetic()) || !password.chars().any(|c| c.is_ascii_digit()) {
-        return Err(FieldProblem::new("password", "password_weak", "密码须同时包含字母和数字"));
+    if !password.chars().any(|c| c.is_ascii_alphabetic())
+        || !password.chars().any(|c| c.is_ascii_digit())
+    {
+        return Err(FieldProblem::new(
+            "password",
+            "password_weak",
+            "密码须同时包含字母和数字",
+        ));
     }
     Ok(())
 }
@@ -163,13 +189,19 @@ pub fn login_wait(throttle: Option<Throttle>, now: i64) -> Result<(), i64> {
     }
     let wait = 1i64 << (t.failures - FREE_LOGIN_ATTEMPTS).clamp(0, 20);
     let ready = t.last_failure_at + wait;
-    if now < ready { Err(ready - now) } else { Ok(()) }
+    if now < ready {
+        Err(ready - now)
+    } else {
+        Ok(())
+    }
 }
 
 /// The record after one more failed attempt at `now`.
 pub fn after_failure(throttle: Option<Throttle>, now: i64) -> Throttle {
     let failures = match throttle {
-        Some(t) if t.locked_until.is_none() && now - t.last_failure_at < FAILURE_MEMORY_SECONDS => t.failures + 1,
+        Some(t) if t.locked_until.is_none() && now - t.last_failure_at < FAILURE_MEMORY_SECONDS => {
+            t.failures + 1
+        }
         _ => 1,
     };
     Throttle {
@@ -205,9 +237,18 @@ mod tests {
 
     #[test]
     fn every_problem_of_a_registration_is_reported_at_once() {
-        let bad = RegistrationForm { mobile: "123".into(), password: "short".into(), name: "".into(), id_number: "110105194912310021".into() };
-        let codes: Vec<(String, String)> =
-            bad.parse(today()).unwrap_err().into_iter().map(|p| (p.field, p.code)).collect();
+        let bad = RegistrationForm {
+            mobile: "123".into(),
+            password: "short".into(),
+            name: "".into(),
+            id_number: "110105194912310021".into(),
+        };
+        let codes: Vec<(String, String)> = bad
+            .parse(today())
+            .unwrap_err()
+            .into_iter()
+            .map(|p| (p.field, p.code))
+            .collect();
         assert_eq!(
             codes,
             vec![
@@ -221,10 +262,19 @@ mod tests {
 
     #[test]
     fn a_password_needs_letters_and_digits() {
-        assert_eq!(check_password("abcdefgh").unwrap_err().code, "password_weak");
-        assert_eq!(check_password("12345678").unwrap_err().code, "password_weak");
+        assert_eq!(
+            check_password("abcdefgh").unwrap_err().code,
+            "password_weak"
+        );
+        assert_eq!(
+            check_password("12345678").unwrap_err().code,
+            "password_weak"
+        );
         assert!(check_password("abcd1234").is_ok());
-        assert_eq!(check_password(&"a1".repeat(65)).unwrap_err().code, "password_length");
+        assert_eq!(
+            check_password(&"a1".repeat(65)).unwrap_err().code,
+            "password_length"
+        );
     }
 
     #[test]
@@ -249,12 +299,20 @@ mod tests {
         assert_eq!(login_wait(t, now + 60), Err(LOCK_SECONDS - 60), "locked");
         now += LOCK_SECONDS;
         assert_eq!(login_wait(t, now), Ok(()), "the lock expires");
-        assert_eq!(after_failure(t, now).failures, 1, "and counting starts again");
+        assert_eq!(
+            after_failure(t, now).failures,
+            1,
+            "and counting starts again"
+        );
     }
 
     #[test]
     fn old_failures_are_forgotten() {
-        let t = Some(Throttle { failures: 5, last_failure_at: 0, locked_until: None });
+        let t = Some(Throttle {
+            failures: 5,
+            last_failure_at: 0,
+            locked_until: None,
+        });
         assert_eq!(login_wait(t, FAILURE_MEMORY_SECONDS), Ok(()));
         assert_eq!(after_failure(t, FAILURE_MEMORY_SECONDS).failures, 1);
     }

@@ -27,14 +27,21 @@ pub struct ApplicationNumber(String);
 impl ApplicationNumber {
     /// A new number for `date` from 7 random bytes (50 of their bits are used).
     pub fn new(date: Date, random: [u8; 7]) -> Self {
-        let mut bits = random.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        let mut bits = random
+            .iter()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
         let mut tail = [0u8; RANDOM_CHARS];
         for c in tail.iter_mut().rev() {
             *c = CROCKFORD[(bits & 31) as usize];
             bits >>= 5;
         }
         let tail = String::from_utf8_lossy(&tail).into_owned();
-        ApplicationNumber(format!("OW{:04}{:02}{:02}{tail}", date.year(), date.month(), date.day()))
+        ApplicationNumber(format!(
+            "OW{:04}{:02}{:02}{tail}",
+            date.year(),
+            date.month(),
+            date.day()
+        ))
     }
 
     /// Reads a number as printed; lower case is accepted. `None` if it cannot be one.
@@ -78,7 +85,10 @@ pub fn check_draft_size(values: &BTreeMap<String, String>) -> Result<(), Option<
     if values.len() > MAX_DRAFT_VALUES {
         return Err(None);
     }
-    match values.iter().find(|(k, v)| k.chars().count() > 64 || v.chars().count() > MAX_DRAFT_VALUE_CHARS) {
+    match values
+        .iter()
+        .find(|(k, v)| k.chars().count() > 64 || v.chars().count() > MAX_DRAFT_VALUE_CHARS)
+    {
         Some((k, _)) => Err(Some(k.clone())),
         None => Ok(()),
     }
@@ -101,8 +111,18 @@ mod tests {
     #[test]
     fn numbers_are_read_back_case_insensitively_and_nonsense_is_refused() {
         let n = ApplicationNumber::new(Date::new(2026, 2, 13).unwrap(), [1, 2, 3, 4, 5, 6, 7]);
-        assert_eq!(ApplicationNumber::parse(&n.as_str().to_lowercase()), Some(n));
-        for bad in ["", "OW2026111", "XX20261121ABCDEFGHJK", "OW20261321ABCDEFGHJK", "OW20261121ABCDEFGHIL", "OW20261121ABCDEFGHJ"] {
+        assert_eq!(
+            ApplicationNumber::parse(&n.as_str().to_lowercase()),
+            Some(n)
+        );
+        for bad in [
+            "",
+            "OW2026111",
+            "XX20261121ABCDEFGHJK",
+            "OW20261321ABCDEFGHJK",
+            "OW20261121ABCDEFGHIL",
+            "OW20261121ABCDEFGHJ",
+        ] {
             assert_eq!(ApplicationNumber::parse(bad), None, "{bad}");
         }
     }
@@ -110,7 +130,10 @@ mod tests {
     #[test]
     fn drafts_have_size_limits() {
         let mut values = BTreeMap::new();
-        values.insert("project_name".to_string(), "x".repeat(MAX_DRAFT_VALUE_CHARS));
+        values.insert(
+            "project_name".to_string(),
+            "x".repeat(MAX_DRAFT_VALUE_CHARS),
+        );
         assert_eq!(check_draft_size(&values), Ok(()));
         values.insert("note".to_string(), "x".repeat(MAX_DRAFT_VALUE_CHARS + 1));
         assert_eq!(check_draft_size(&values), Err(Some("note".into())));

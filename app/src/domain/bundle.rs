@@ -38,7 +38,11 @@ pub fn merge_items<'a>(items: impl IntoIterator<Item = &'a ServiceItem>) -> Merg
             }
         }
         for material in &item.materials {
-            match out.materials.iter_mut().find(|m| m.material.code == material.code) {
+            match out
+                .materials
+                .iter_mut()
+                .find(|m| m.material.code == material.code)
+            {
                 Some(existing) => {
                     let m = &mut existing.material;
                     m.required |= material.required;
@@ -90,11 +94,18 @@ mod tests {
     fn every_demo_bundle_shares_something_between_its_items() {
         let file = demo();
         for bundle in &file.bundles {
-            let items: Vec<_> =
-                bundle.items.iter().filter_map(|c| file.items.iter().find(|i| &i.code == c)).collect();
+            let items: Vec<_> = bundle
+                .items
+                .iter()
+                .filter_map(|c| file.items.iter().find(|i| &i.code == c))
+                .collect();
             let merged = merge_items(items.iter().copied());
             let total_fields: usize = items.iter().map(|i| i.fields.len()).sum();
-            assert!(merged.fields.len() < total_fields, "bundle {} shares no field", bundle.code);
+            assert!(
+                merged.fields.len() < total_fields,
+                "bundle {} shares no field",
+                bundle.code
+            );
         }
     }
 }

@@ -66,7 +66,10 @@ impl WorkingCalendar {
         if self.days_off.contains(&day) {
             return Ok(false);
         }
-        Ok(!matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday))
+        Ok(!matches!(
+            day.weekday(),
+            Weekday::Saturday | Weekday::Sunday
+        ))
     }
 
     /// The day a limit of `n` working days, triggered on `event`, ends (the event day itself
@@ -169,7 +172,10 @@ mod tests {
         // Accepted Wednesday 2026-09-23: 9/24, (9/25–27 off), 9/28, 9/29, 9/30, (10/1–7 off),
         // 10/8, 10/9, 10/10 (调休), 10/12 … → the 20th working day is 10/28 (checked
         // independently against Python's datetime).
-        assert_eq!(calendar().add_working_days(date(9, 23), 20), Ok(date(10, 28)));
+        assert_eq!(
+            calendar().add_working_days(date(9, 23), 20),
+            Ok(date(10, 28))
+        );
     }
 
     #[test]
@@ -183,7 +189,13 @@ mod tests {
 
     #[test]
     fn a_year_without_published_holidays_is_refused_not_guessed() {
-        assert_eq!(calendar().add_working_days(date(12, 20), 20), Err(YearNotLoaded { year: 2027 }));
-        assert_eq!(calendar().is_working_day(Date::new(2025, 12, 31).unwrap()), Err(YearNotLoaded { year: 2025 }));
+        assert_eq!(
+            calendar().add_working_days(date(12, 20), 20),
+            Err(YearNotLoaded { year: 2027 })
+        );
+        assert_eq!(
+            calendar().is_working_day(Date::new(2025, 12, 31).unwrap()),
+            Err(YearNotLoaded { year: 2025 })
+        );
     }
 }

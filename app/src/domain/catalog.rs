@@ -65,7 +65,11 @@ pub struct Department {
 #[serde(deny_unknown_fields)]
 pub struct ServiceItem {
     /// 实施编码, at most 24 characters.
-    #[validate(length(min = 1, max = "MAX_ITEM_CODE_LEN", message = "实施编码长度须为 1–24 个字符"))]
+    #[validate(length(
+        min = 1,
+        max = "MAX_ITEM_CODE_LEN",
+        message = "实施编码长度须为 1–24 个字符"
+    ))]
     pub code: String,
     /// 事项名称.
     #[validate(length(min = 2, max = 100, message = "事项名称长度须为 2–100 个字符"))]
@@ -86,7 +90,11 @@ pub struct ServiceItem {
     /// 办件类型: 即办件 or 承诺件.
     pub case_kind: CaseKind,
     /// 法定办结时限, working days.
-    #[validate(range(min = 1, max = "MAX_LIMIT_DAYS", message = "法定办结时限须为 1–60 个工作日"))]
+    #[validate(range(
+        min = 1,
+        max = "MAX_LIMIT_DAYS",
+        message = "法定办结时限须为 1–60 个工作日"
+    ))]
     pub statutory_limit_days: u32,
     /// 承诺办结时限, working days (0 only for 即办件: decided on the spot).
     #[validate(range(max = "MAX_LIMIT_DAYS", message = "承诺办结时限不能超过 60 个工作日"))]
@@ -182,7 +190,11 @@ pub struct Material {
     #[validate(length(min = 1, message = "至少要接受一种文件类型"))]
     pub file_types: Vec<FileType>,
     /// Size limit of one upload, MiB.
-    #[validate(range(min = 1, max = "MAX_MATERIAL_SIZE_MB", message = "大小上限须为 1–200 MB"))]
+    #[validate(range(
+        min = 1,
+        max = "MAX_MATERIAL_SIZE_MB",
+        message = "大小上限须为 1–200 MB"
+    ))]
     pub max_size_mb: u32,
     /// Address of a blank template (空白表格) or sample, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,7 +257,11 @@ pub struct FieldOption {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Bundle {
-    #[validate(length(min = 1, max = "MAX_ITEM_CODE_LEN", message = "主题编码长度须为 1–24 个字符"))]
+    #[validate(length(
+        min = 1,
+        max = "MAX_ITEM_CODE_LEN",
+        message = "主题编码长度须为 1–24 个字符"
+    ))]
     pub code: String,
     #[validate(length(min = 2, max = 100, message = "主题名称长度须为 2–100 个字符"))]
     pub name: String,
@@ -257,7 +273,11 @@ pub struct Bundle {
     /// 牵头部门: the department whose window receives and delivers (统一收件、统一出件).
     pub lead_department: String,
     /// Promised limit of the whole bundle, working days.
-    #[validate(range(min = 1, max = "MAX_LIMIT_DAYS", message = "承诺办结时限须为 1–60 个工作日"))]
+    #[validate(range(
+        min = 1,
+        max = "MAX_LIMIT_DAYS",
+        message = "承诺办结时限须为 1–60 个工作日"
+    ))]
     pub promised_limit_days: u32,
     /// The items combined, by code; at least two.
     #[validate(length(min = 2, message = "一件事至少包含两个事项"))]
@@ -397,7 +417,10 @@ labelled_enum! {
 impl FieldType {
     /// Types whose value is free text, to which length limits and patterns apply.
     pub fn is_textual(self) -> bool {
-        matches!(self, FieldType::Text | FieldType::LongText | FieldType::Address)
+        matches!(
+            self,
+            FieldType::Text | FieldType::LongText | FieldType::Address
+        )
     }
 }
 

@@ -50,7 +50,10 @@ pub fn check_catalog(file: &CatalogFile, existing: &ExistingCodes) -> Vec<Proble
         out.push(
             "format_version",
             "unsupported_version",
-            format!("不支持的格式版本 {}，本系统读取版本 {CATALOG_FORMAT_VERSION}", file.format_version),
+            format!(
+                "不支持的格式版本 {}，本系统读取版本 {CATALOG_FORMAT_VERSION}",
+                file.format_version
+            ),
         );
     }
     if let Err(errors) = file.validate() {
@@ -62,10 +65,18 @@ pub fn check_catalog(file: &CatalogFile, existing: &ExistingCodes) -> Vec<Proble
     for (i, d) in file.departments.iter().enumerate() {
         let at = format!("departments[{i}]");
         if !is_code(&d.code) {
-            out.push(format!("{at}.code"), "format", "部门编码只能使用大写字母、数字、- 和 _");
+            out.push(
+                format!("{at}.code"),
+                "format",
+                "部门编码只能使用大写字母、数字、- 和 _",
+            );
         }
         if !seen.insert(d.code.as_str()) {
-            out.push(format!("{at}.code"), "duplicate", format!("部门编码 {} 重复", d.code));
+            out.push(
+                format!("{at}.code"),
+                "duplicate",
+                format!("部门编码 {} 重复", d.code),
+            );
         }
         departments.insert(d.code.clone());
     }
@@ -75,10 +86,18 @@ pub fn check_catalog(file: &CatalogFile, existing: &ExistingCodes) -> Vec<Proble
     for (i, item) in file.items.iter().enumerate() {
         let at = format!("items[{i}]");
         if !is_code(&item.code) {
-            out.push(format!("{at}.code"), "format", "实施编码只能使用大写字母、数字、- 和 _");
+            out.push(
+                format!("{at}.code"),
+                "format",
+                "实施编码只能使用大写字母、数字、- 和 _",
+            );
         }
         if !seen.insert(item.code.as_str()) {
-            out.push(format!("{at}.code"), "duplicate", format!("实施编码 {} 重复", item.code));
+            out.push(
+                format!("{at}.code"),
+                "duplicate",
+                format!("实施编码 {} 重复", item.code),
+            );
         }
         items.insert(item.code.clone());
         check_item(item, &at, &departments, &mut out);
@@ -88,15 +107,24 @@ pub fn check_catalog(file: &CatalogFile, existing: &ExistingCodes) -> Vec<Proble
     for (i, bundle) in file.bundles.iter().enumerate() {
         let at = format!("bundles[{i}]");
         if !is_code(&bundle.code) {
-            out.push(format!("{at}.code"), "format", "主题编码只能使用大写字母、数字、- 和 _");
+            out.push(
+                format!("{at}.code"),
+                "format",
+                "主题编码只能使用大写字母、数字、- 和 _",
+            );
         }
         if !seen.insert(bundle.code.as_str()) {
-            out.push(format!("{at}.code"), "duplicate", format!("主题编码 {} 重复", bundle.code));
+            out.push(
+                format!("{at}.code"),
+                "duplicate",
+                format!("主题编码 {} 重复", bundle.code),
+            );
         }
         check_bundle(bundle, &at, &departments, &items, &mut out);
     }
 
-    out.0.sort_by(|a, b| natural_path_cmp(&a.path, &b.path).then(a.code.cmp(&b.code)));
+    out.0
+        .sort_by(|a, b| natural_path_cmp(&a.path, &b.path).then(a.code.cmp(&b.code)));
     out.0.dedup();
     out.0
 }
@@ -113,7 +141,11 @@ fn check_item(item: &ServiceItem, at: &str, departments: &BTreeSet<String>, out:
     for (j, code) in item.co_departments.iter().enumerate() {
         let path = format!("{at}.co_departments[{j}]");
         if !departments.contains(code) {
-            out.push(path, "unknown_department", format!("共同实施部门 {code} 不是已登记的部门"));
+            out.push(
+                path,
+                "unknown_department",
+                format!("共同实施部门 {code} 不是已登记的部门"),
+            );
         } else if *code == item.department {
             out.push(path, "duplicate", "共同实施部门不能与实施主体相同");
         } else if !co.insert(code) {
@@ -144,8 +176,18 @@ fn check_item(item: &ServiceItem, at: &str, departments: &BTreeSet<String>, out:
         ),
         _ => {}
     }
-    if item.fee.charged && item.fee.basis.as_deref().is_none_or(|b| b.trim().is_empty()) {
-        out.push(format!("{at}.fee.basis"), "required", "收费事项必须写明收费依据和标准");
+    if item.fee.charged
+        && item
+            .fee
+            .basis
+            .as_deref()
+            .is_none_or(|b| b.trim().is_empty())
+    {
+        out.push(
+            format!("{at}.fee.basis"),
+            "required",
+            "收费事项必须写明收费依据和标准",
+        );
     }
     match item.online_depth {
         OnlineDepth::FullyOnline if item.visits != 0 => out.push(
@@ -168,7 +210,11 @@ fn check_item(item: &ServiceItem, at: &str, departments: &BTreeSet<String>, out:
     let mut methods = HashSet::new();
     for (j, m) in item.delivery_methods.iter().enumerate() {
         if !methods.insert(m) {
-            out.push(format!("{at}.delivery_methods[{j}]"), "duplicate", format!("送达方式“{m}”重复"));
+            out.push(
+                format!("{at}.delivery_methods[{j}]"),
+                "duplicate",
+                format!("送达方式“{m}”重复"),
+            );
         }
     }
 
@@ -176,10 +222,18 @@ fn check_item(item: &ServiceItem, at: &str, departments: &BTreeSet<String>, out:
     for (j, m) in item.materials.iter().enumerate() {
         let path = format!("{at}.materials[{j}]");
         if !is_key(&m.code) {
-            out.push(format!("{path}.code"), "format", "材料编码只能使用小写字母、数字和 _，并以字母开头");
+            out.push(
+                format!("{path}.code"),
+                "format",
+                "材料编码只能使用小写字母、数字和 _，并以字母开头",
+            );
         }
         if !codes.insert(m.code.as_str()) {
-            out.push(format!("{path}.code"), "duplicate", format!("材料编码 {} 在本事项中重复", m.code));
+            out.push(
+                format!("{path}.code"),
+                "duplicate",
+                format!("材料编码 {} 在本事项中重复", m.code),
+            );
         }
         if m.deferrable && !m.required {
             out.push(
@@ -191,7 +245,11 @@ fn check_item(item: &ServiceItem, at: &str, departments: &BTreeSet<String>, out:
         let mut types = HashSet::new();
         for (k, t) in m.file_types.iter().enumerate() {
             if !types.insert(t) {
-                out.push(format!("{path}.file_types[{k}]"), "duplicate", format!("文件类型 {t} 重复"));
+                out.push(
+                    format!("{path}.file_types[{k}]"),
+                    "duplicate",
+                    format!("文件类型 {t} 重复"),
+                );
             }
         }
     }
@@ -200,7 +258,11 @@ fn check_item(item: &ServiceItem, at: &str, departments: &BTreeSet<String>, out:
     for (j, f) in item.fields.iter().enumerate() {
         let path = format!("{at}.fields[{j}]");
         if !keys.insert(f.key.as_str()) {
-            out.push(format!("{path}.key"), "duplicate", format!("字段键 {} 在本事项中重复", f.key));
+            out.push(
+                format!("{path}.key"),
+                "duplicate",
+                format!("字段键 {} 在本事项中重复", f.key),
+            );
         }
         check_field(f, &path, out);
     }
@@ -208,7 +270,11 @@ fn check_item(item: &ServiceItem, at: &str, departments: &BTreeSet<String>, out:
 
 fn check_field(f: &FormField, at: &str, out: &mut Problems) {
     if !is_key(&f.key) {
-        out.push(format!("{at}.key"), "format", "字段键只能使用小写字母、数字和 _，并以字母开头");
+        out.push(
+            format!("{at}.key"),
+            "format",
+            "字段键只能使用小写字母、数字和 _，并以字母开头",
+        );
     }
     let textual = f.field_type.is_textual();
     if !textual && (f.min_length.is_some() || f.max_length.is_some()) {
@@ -221,13 +287,21 @@ fn check_field(f: &FormField, at: &str, out: &mut Problems) {
     if let (Some(min), Some(max)) = (f.min_length, f.max_length)
         && min > max
     {
-        out.push(format!("{at}.min_length"), "range", "最小长度不能大于最大长度");
+        out.push(
+            format!("{at}.min_length"),
+            "range",
+            "最小长度不能大于最大长度",
+        );
     }
     if f.max_length == Some(0) {
         out.push(format!("{at}.max_length"), "range", "最大长度至少为 1");
     }
     if f.field_type != FieldType::Number && (f.min.is_some() || f.max.is_some()) {
-        out.push(format!("{at}.min"), "not_applicable", "只有数字字段可以设取值范围");
+        out.push(
+            format!("{at}.min"),
+            "not_applicable",
+            "只有数字字段可以设取值范围",
+        );
     }
     for (name, v) in [("min", f.min), ("max", f.max)] {
         if v.is_some_and(|v| !v.is_finite()) {
@@ -243,11 +317,18 @@ fn check_field(f: &FormField, at: &str, out: &mut Problems) {
         Some(_) if !textual => out.push(
             format!("{at}.pattern"),
             "not_applicable",
-            format!("“{}”类型的字段有固定的校验规则，不能再设正则表达式", f.field_type),
+            format!(
+                "“{}”类型的字段有固定的校验规则，不能再设正则表达式",
+                f.field_type
+            ),
         ),
         Some(p) => {
             if let Err(e) = regex_lite::Regex::new(p) {
-                out.push(format!("{at}.pattern"), "invalid_pattern", format!("正则表达式无效：{e}"));
+                out.push(
+                    format!("{at}.pattern"),
+                    "invalid_pattern",
+                    format!("正则表达式无效：{e}"),
+                );
             }
         }
         None if f.pattern_message.is_some() => out.push(
@@ -259,19 +340,35 @@ fn check_field(f: &FormField, at: &str, out: &mut Problems) {
     }
     if f.field_type == FieldType::Select {
         if f.options.is_empty() {
-            out.push(format!("{at}.options"), "required", "单选字段至少要有一个选项");
+            out.push(
+                format!("{at}.options"),
+                "required",
+                "单选字段至少要有一个选项",
+            );
         }
         let mut values = HashSet::new();
         for (k, o) in f.options.iter().enumerate() {
             if o.value.trim().is_empty() || o.label.trim().is_empty() {
-                out.push(format!("{at}.options[{k}]"), "required", "选项的值和名称都不能为空");
+                out.push(
+                    format!("{at}.options[{k}]"),
+                    "required",
+                    "选项的值和名称都不能为空",
+                );
             }
             if !values.insert(o.value.as_str()) {
-                out.push(format!("{at}.options[{k}].value"), "duplicate", format!("选项值 {} 重复", o.value));
+                out.push(
+                    format!("{at}.options[{k}].value"),
+                    "duplicate",
+                    format!("选项值 {} 重复", o.value),
+                );
             }
         }
     } else if !f.options.is_empty() {
-        out.push(format!("{at}.options"), "not_applicable", "只有单选字段可以设选项");
+        out.push(
+            format!("{at}.options"),
+            "not_applicable",
+            "只有单选字段可以设选项",
+        );
     }
 }
 
@@ -306,14 +403,22 @@ struct Problems(Vec<Problem>);
 
 impl Problems {
     fn push(&mut self, path: impl Into<String>, code: &str, message: impl Into<String>) {
-        self.0.push(Problem { path: path.into(), code: code.into(), message: message.into() });
+        self.0.push(Problem {
+            path: path.into(),
+            code: code.into(),
+            message: message.into(),
+        });
     }
 }
 
 /// Turns validator's nested errors into problems with file paths.
 fn flatten(errors: &ValidationErrors, prefix: &str, out: &mut Problems) {
     for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
         match kind {
             ValidationErrorsKind::Field(list) => {
                 for e in list {
@@ -337,7 +442,9 @@ fn flatten(errors: &ValidationErrors, prefix: &str, out: &mut Problems) {
 
 /// Department, item and bundle codes: upper-case ASCII letters, digits, `-` and `_`.
 fn is_code(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 /// Material codes and field keys: `snake_case` starting with a letter.
@@ -391,8 +498,14 @@ mod tests {
             hours: "工作日 9:00–17:00".into(),
             consult_phone: "0571-12345678".into(),
             supervise_phone: "12345".into(),
-            fee: Fee { charged: false, basis: None },
-            result: ResultInfo { name: "建筑工程施工许可证".into(), electronic: true },
+            fee: Fee {
+                charged: false,
+                basis: None,
+            },
+            result: ResultInfo {
+                name: "建筑工程施工许可证".into(),
+                electronic: true,
+            },
             delivery_methods: vec![DeliveryMethod::Download, DeliveryMethod::Pickup],
             online_depth: OnlineDepth::FullyOnline,
             visits: 0,
@@ -469,7 +582,8 @@ mod tests {
 
     #[test]
     fn the_shipped_demo_catalog_is_valid() {
-        let file = CatalogFile::from_json(include_str!("../../../catalog/demo.json")).expect("parses");
+        let file =
+            CatalogFile::from_json(include_str!("../../../catalog/demo.json")).expect("parses");
         let found = check_catalog(&file, &ExistingCodes::default());
         assert!(found.is_empty(), "{found:#?}");
         assert!(file.items.len() >= 16);
@@ -482,7 +596,10 @@ mod tests {
         f.items[1].materials[0].quantity = 0;
         let found = check_catalog(&f, &ExistingCodes::default());
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].to_string(), "items[1].materials[0].quantity: 份数须为 1–99");
+        assert_eq!(
+            found[0].to_string(),
+            "items[1].materials[0].quantity: 份数须为 1–99"
+        );
     }
 
     #[test]
@@ -530,7 +647,11 @@ mod tests {
     fn an_immediate_item_has_no_promised_limit() {
         let mut f = valid_catalog();
         f.items[0].case_kind = CaseKind::Immediate;
-        assert!(has(&f, "items[0].promised_limit_days", "immediate_has_limit"));
+        assert!(has(
+            &f,
+            "items[0].promised_limit_days",
+            "immediate_has_limit"
+        ));
         f.items[0].promised_limit_days = 0;
         assert_eq!(problems(&f), vec![]);
     }
@@ -557,7 +678,11 @@ mod tests {
         let mut f = valid_catalog();
         f.items[0].materials[0].required = false;
         f.items[0].materials[0].deferrable = true;
-        assert!(has(&f, "items[0].materials[0].deferrable", "deferrable_not_required"));
+        assert!(has(
+            &f,
+            "items[0].materials[0].deferrable",
+            "deferrable_not_required"
+        ));
     }
 
     #[test]
@@ -579,7 +704,10 @@ mod tests {
         field.min_length = None;
         field.max_length = None;
         assert!(has(&f, "items[0].fields[0].options", "required"));
-        let o = FieldOption { value: "a".into(), label: "甲".into() };
+        let o = FieldOption {
+            value: "a".into(),
+            label: "甲".into(),
+        };
         f.items[0].fields[0].options = vec![o.clone(), o];
         assert!(has(&f, "items[0].fields[0].options[1].value", "duplicate"));
     }

@@ -109,8 +109,19 @@ mod tests {
 
     #[test]
     fn dates_read_and_write_iso_form() {
-        assert_eq!(Date::parse_iso("2026-02-13").unwrap().to_string(), "2026-02-13");
-        for bad in ["2026-2-13", "2026/02/13", "20260213", "2026-02-1a", "+026-02-13", "2026-02-30", ""] {
+        assert_eq!(
+            Date::parse_iso("2026-02-13").unwrap().to_string(),
+            "2026-02-13"
+        );
+        for bad in [
+            "2026-2-13",
+            "2026/02/13",
+            "20260213",
+            "2026-02-1a",
+            "+026-02-13",
+            "2026-02-30",
+            "",
+        ] {
             assert_eq!(Date::parse_iso(bad), None, "{bad}");
         }
         assert_eq!(Date::parse_compact("19491231"), Date::new(1949, 12, 31));
@@ -203,7 +214,10 @@ mod arithmetic_tests {
     fn weekdays_match_the_calendar() {
         assert_eq!(Date::new(2026, 2, 13).unwrap().weekday(), Weekday::Friday);
         assert_eq!(Date::new(2026, 2, 14).unwrap().weekday(), Weekday::Saturday);
-        assert_eq!(Date::new(2026, 11, 21).unwrap().weekday(), Weekday::Saturday);
+        assert_eq!(
+            Date::new(2026, 11, 21).unwrap().weekday(),
+            Weekday::Saturday
+        );
         assert_eq!(Date::new(1949, 10, 1).unwrap().weekday(), Weekday::Saturday);
     }
 }

@@ -20,12 +20,22 @@ pub const DEFAULT_LONG_TEXT_MAX_CHARS: u32 = 5000;
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum FieldError {
     Required,
-    TooShort { min: u32 },
-    TooLong { max: u32 },
-    PatternMismatch { message: Option<String> },
+    TooShort {
+        min: u32,
+    },
+    TooLong {
+        max: u32,
+    },
+    PatternMismatch {
+        message: Option<String>,
+    },
     NotANumber,
-    BelowMin { min: f64 },
-    AboveMax { max: f64 },
+    BelowMin {
+        min: f64,
+    },
+    AboveMax {
+        max: f64,
+    },
     InvalidDate,
     NotAnOption,
     CreditCodeFormat,
@@ -101,7 +111,11 @@ impl FieldError {
 /// Checks one value against its field; returns the value in normal form (trimmed,
 /// identity numbers in upper case, `true`/`false` for a checkbox), or `None` for an
 /// optional field left empty. `today` bounds birth dates.
-pub fn check_value(field: &FormField, raw: &str, today: Date) -> Result<Option<String>, FieldError> {
+pub fn check_value(
+    field: &FormField,
+    raw: &str,
+    today: Date,
+) -> Result<Option<String>, FieldError> {
     let value = raw.trim();
     if field.field_type == FieldType::Checkbox {
         let checked = match value {
@@ -115,7 +129,11 @@ pub fn check_value(field: &FormField, raw: &str, today: Date) -> Result<Option<S
         };
     }
     if value.is_empty() {
-        return if field.required { Err(FieldError::Required) } else { Ok(None) };
+        return if field.required {
+            Err(FieldError::Required)
+        } else {
+            Ok(None)
+        };
     }
     let normal = match field.field_type {
         FieldType::Text | FieldType::LongText | FieldType::Address => {
@@ -136,7 +154,9 @@ pub fn check_value(field: &FormField, raw: &str, today: Date) -> Result<Option<S
             if let Some(pattern) = &field.pattern
                 && !matches_entirely(pattern, value)
             {
-                return Err(FieldError::PatternMismatch { message: field.pattern_message.clone() });
+                return Err(FieldError::PatternMismatch {
+                    message: field.pattern_message.clone(),
+                });
             }
             value.to_string()
         }
@@ -154,7 +174,9 @@ pub fn check_value(field: &FormField, raw: &str, today: Date) -> Result<Option<S
             }
             value.to_string()
         }
-        FieldType::Date => Date::parse_iso(value).ok_or(FieldError::InvalidDate)?.to_string(),
+        FieldType::Date => Date::parse_iso(value)
+            .ok_or(FieldError::InvalidDate)?
+            .to_string(),
         FieldType::Select => {
             if !field.options.iter().any(|o| o.value == value) {
                 return Err(FieldError::NotAnOption);
@@ -194,7 +216,11 @@ pub fn check_form(
             errors.push((key.clone(), FieldError::UnknownField));
         }
     }
-    if errors.is_empty() { Ok(clean) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(clean)
+    } else {
+        Err(errors)
+    }
 }
 
 /// A decimal number as people type it: optional minus, digits, optional fraction.
@@ -256,20 +282,39 @@ mod tests {
                     Err(e) => e.code().to_string(),
                 };
                 if got != case.expect {
-                    wrong.push(format!("{} {:?}: expected {}, got {got}", group.field.key, case.input, case.expect));
+                    wrong.push(format!(
+                        "{} {:?}: expected {}, got {got}",
+                        group.field.key, case.input, case.expect
+                    ));
                 }
                 if let (Ok(Some(v)), Some(normal)) = (&verdict, &case.normal)
                     && v != normal
                 {
-                    wrong.push(format!("{} {:?}: normal form {v:?}, expected {normal:?}", group.field.key, case.input));
+                    wrong.push(format!(
+                        "{} {:?}: normal form {v:?}, expected {normal:?}",
+                        group.field.key, case.input
+                    ));
                 }
                 checked += 1;
             }
         }
-        assert!(wrong.is_empty(), "{} of {checked} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
-        assert!(checked >= 80, "the corpus covers every field type: {checked} cases");
-        let types: std::collections::BTreeSet<_> = groups.iter().map(|g| g.field.field_type).collect();
-        assert_eq!(types.len(), FieldType::ALL.len(), "every field type is in the corpus");
+        assert!(
+            wrong.is_empty(),
+            "{} of {checked} cases wrong:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+        assert!(
+            checked >= 80,
+            "the corpus covers every field type: {checked} cases"
+        );
+        let types: std::collections::BTreeSet<_> =
+            groups.iter().map(|g| g.field.field_type).collect();
+        assert_eq!(
+            types.len(),
+            FieldType::ALL.len(),
+            "every field type is in the corpus"
+        );
     }
 
     #[test]
@@ -288,7 +333,10 @@ mod tests {
             pattern: None,
             pattern_message: None,
             options: if field_type == FieldType::Select {
-                vec![FieldOption { value: "a".into(), label: "甲".into() }]
+                vec![FieldOption {
+                    value: "a".into(),
+                    label: "甲".into(),
+                }]
             } else {
                 vec![]
             },
@@ -299,14 +347,25 @@ mod tests {
             field("kind", FieldType::Select, false),
         ];
         let today = Date::new(2026, 11, 21).unwrap();
-        let values: BTreeMap<String, String> =
-            [("mobile", "123"), ("extra", "x")].into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let values: BTreeMap<String, String> = [("mobile", "123"), ("extra", "x")]
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         let errors = check_form(&fields, &values, today).unwrap_err();
         let codes: Vec<(&str, &str)> = errors.iter().map(|(k, e)| (k.as_str(), e.code())).collect();
-        assert_eq!(codes, vec![("name", "required"), ("mobile", "mobile_format"), ("extra", "unknown_field")]);
+        assert_eq!(
+            codes,
+            vec![
+                ("name", "required"),
+                ("mobile", "mobile_format"),
+                ("extra", "unknown_field")
+            ]
+        );
 
-        let values: BTreeMap<String, String> =
-            [("name", " 张三 "), ("mobile", "138-1234-5678")].into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let values: BTreeMap<String, String> = [("name", " 张三 "), ("mobile", "138-1234-5678")]
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         let clean = check_form(&fields, &values, today).unwrap();
         assert_eq!(clean.get("name").map(String::as_str), Some("张三"));
         assert_eq!(clean.get("mobile").map(String::as_str), Some("13812345678"));
@@ -317,6 +376,9 @@ mod tests {
     fn every_error_has_a_chinese_message() {
         let e = FieldError::TooLong { max: 100 };
         assert_eq!(e.message("项目名称"), "项目名称不能超过 100 个字");
-        assert_eq!(serde_json::to_value(&e).unwrap(), serde_json::json!({"code": "too_long", "max": 100}));
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            serde_json::json!({"code": "too_long", "max": 100})
+        );
     }
 }

@@ -41,7 +41,9 @@ impl IdError {
     /// What to tell the person, in Chinese.
     pub fn message(self) -> &'static str {
         match self {
-            IdError::CreditCodeFormat => "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z）",
+            IdError::CreditCodeFormat => {
+                "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z）"
+            }
             IdError::CreditCodeChecksum => "统一社会信用代码校验位不正确，请核对后重新输入",
             IdError::IdCardFormat => "居民身份证号码应为 18 位，前 17 位为数字，最后一位为数字或 X",
             IdError::IdCardChecksum => "居民身份证号码校验位不正确，请核对后重新输入",
@@ -63,7 +65,9 @@ impl std::error::Error for IdError {}
 const CREDIT_CODE_CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// GB 32100-2015: weight of position i (1-based) is 3^(i-1) mod 31.
-const CREDIT_CODE_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CREDIT_CODE_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// 统一社会信用代码 (GB 32100-2015): 18 characters, the last a check character.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
@@ -88,7 +92,11 @@ impl UnifiedCreditCode {
                 .position(|c| c == b)
                 .ok_or(IdError::CreditCodeFormat)? as u32;
         }
-        let sum: u32 = values[..17].iter().zip(CREDIT_CODE_WEIGHTS).map(|(v, w)| v * w).sum();
+        let sum: u32 = values[..17]
+            .iter()
+            .zip(CREDIT_CODE_WEIGHTS)
+            .map(|(v, w)| v * w)
+            .sum();
         let check = (31 - sum % 31) % 31;
         if values[17] != check {
             return Err(IdError::CreditCodeChecksum);
@@ -124,7 +132,11 @@ impl IdCardNumber {
         {
             return Err(IdError::IdCardFormat);
         }
-        let sum: u32 = bytes[..17].iter().zip(ID_CARD_WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+        let sum: u32 = bytes[..17]
+            .iter()
+            .zip(ID_CARD_WEIGHTS)
+            .map(|(b, w)| u32::from(b - b'0') * w)
+            .sum();
         if ID_CARD_CHECK[(sum % 11) as usize] != bytes[17] {
             return Err(IdError::IdCardChecksum);
         }
@@ -155,7 +167,11 @@ impl MobileNumber {
     pub fn parse(input: &str) -> Result<Self, IdError> {
         let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         let b = digits.as_bytes();
-        if b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit) {
+        if b.len() == 11
+            && b[0] == b'1'
+            && (b'3'..=b'9').contains(&b[1])
+            && b.iter().all(u8::is_ascii_digit)
+        {
             Ok(MobileNumber(digits))
         } else {
             Err(IdError::MobileFormat)
@@ -205,26 +221,55 @@ mod tests {
 
     #[test]
     fn real_unified_credit_codes_pass_their_check() {
-        for code in ["91330100799655058B", "9144030071526726XG", "91110000100006485K"] {
-            assert_eq!(UnifiedCreditCode::parse(code).map(|c| c.0), Ok(code.to_string()));
+        for code in [
+            "91330100799655058B",
+            "9144030071526726XG",
+            "91110000100006485K",
+        ] {
+            assert_eq!(
+                UnifiedCreditCode::parse(code).map(|c| c.0),
+                Ok(code.to_string())
+            );
         }
     }
 
     #[test]
     fn a_credit_code_is_read_in_upper_case_without_surrounding_spaces() {
-        assert_eq!(UnifiedCreditCode::parse(" 91330100799655058b ").unwrap().as_str(), "91330100799655058B");
+        assert_eq!(
+            UnifiedCreditCode::parse(" 91330100799655058b ")
+                .unwrap()
+                .as_str(),
+            "91330100799655058B"
+        );
     }
 
     #[test]
     fn a_changed_character_breaks_the_credit_code_check() {
-        assert_eq!(UnifiedCreditCode::parse("91330100799655058C"), Err(IdError::CreditCodeChecksum));
-        assert_eq!(UnifiedCreditCode::parse("91330100799655059B"), Err(IdError::CreditCodeChecksum));
+        assert_eq!(
+            UnifiedCreditCode::parse("91330100799655058C"),
+            Err(IdError::CreditCodeChecksum)
+        );
+        assert_eq!(
+            UnifiedCreditCode::parse("91330100799655059B"),
+            Err(IdError::CreditCodeChecksum)
+        );
     }
 
     #[test]
     fn credit_codes_of_the_wrong_shape_are_format_errors() {
-        for bad in ["", "9133010079965505", "91330100799655058BB", "9133010079965505IB", "91330100799655058Z", "９１３３０１００７９９６５５０５８Ｂ"] {
-            assert_eq!(UnifiedCreditCode::parse(bad), Err(IdError::CreditCodeFormat), "{bad}");
+        for bad in [
+            "",
+            "9133010079965505",
+            "91330100799655058BB",
+            "9133010079965505IB",
+            "91330100799655058Z",
+            "９１３３０１００７９９６５５０５８Ｂ",
+        ] {
+            assert_eq!(
+                UnifiedCreditCode::parse(bad),
+                Err(IdError::CreditCodeFormat),
+                "{bad}"
+            );
         }
     }
 
@@ -232,7 +277,12 @@ mod tests {
     fn a_credit_code_whose_check_is_zero_uses_the_character_zero() {
         // Σ ≡ 0 (mod 31) gives 31 − 0 = 31, which stands for 0.
         let body = "00000000000000000";
-        assert_eq!(UnifiedCreditCode::parse(&format!("{body}0")).unwrap().as_str(), "000000000000000000");
+        assert_eq!(
+            UnifiedCreditCode::parse(&format!("{body}0"))
+                .unwrap()
+                .as_str(),
+            "000000000000000000"
+        );
     }
 
     #[test]
@@ -244,25 +294,54 @@ mod tests {
 
     #[test]
     fn id_card_numbers_are_checked_digit_date_and_shape() {
-        assert_eq!(IdCardNumber::parse("110105194912310021", today()), Err(IdError::IdCardChecksum));
-        assert_eq!(IdCardNumber::parse("11010519491231002", today()), Err(IdError::IdCardFormat));
-        assert_eq!(IdCardNumber::parse("1101051949123100AX", today()), Err(IdError::IdCardFormat));
+        assert_eq!(
+            IdCardNumber::parse("110105194912310021", today()),
+            Err(IdError::IdCardChecksum)
+        );
+        assert_eq!(
+            IdCardNumber::parse("11010519491231002", today()),
+            Err(IdError::IdCardFormat)
+        );
+        assert_eq!(
+            IdCardNumber::parse("1101051949123100AX", today()),
+            Err(IdError::IdCardFormat)
+        );
         // 1949-02-30 does not exist; the check digit is right for it.
-        assert_eq!(IdCardNumber::parse("110105194902300020", today()), Err(IdError::IdCardBirthDate));
+        assert_eq!(
+            IdCardNumber::parse("110105194902300020", today()),
+            Err(IdError::IdCardBirthDate)
+        );
     }
 
     #[test]
     fn an_id_card_born_in_the_future_is_refused() {
         // Valid check digit, born 2027-01-01.
-        assert_eq!(IdCardNumber::parse("110105202701010016", today()), Err(IdError::IdCardBirthDate));
+        assert_eq!(
+            IdCardNumber::parse("110105202701010016", today()),
+            Err(IdError::IdCardBirthDate)
+        );
     }
 
     #[test]
     fn mobile_numbers_are_eleven_digits_starting_13_to_19() {
-        assert_eq!(MobileNumber::parse("138 1234 5678").unwrap().masked(), "138****5678");
+        assert_eq!(
+            MobileNumber::parse("138 1234 5678").unwrap().masked(),
+            "138****5678"
+        );
         assert!(MobileNumber::parse("19912345678").is_ok());
-        for bad in ["12812345678", "1381234567", "138123456789", "1381234567a", "+8613812345678", ""] {
-            assert_eq!(MobileNumber::parse(bad), Err(IdError::MobileFormat), "{bad}");
+        for bad in [
+            "12812345678",
+            "1381234567",
+            "138123456789",
+            "1381234567a",
+            "+8613812345678",
+            "",
+        ] {
+            assert_eq!(
+                MobileNumber::parse(bad),
+                Err(IdError::MobileFormat),
+                "{bad}"
+            );
         }
     }
 }

@@ -5,8 +5,8 @@
 pub mod account;
 pub mod application;
 pub mod bundle;
-pub mod catalog;
 pub mod calendar;
+pub mod catalog;
 pub mod catalog_check;
 pub mod date;
 pub mod form;

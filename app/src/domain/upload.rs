@@ -19,7 +19,10 @@ pub enum UploadError {
     FileTooLarge { max_mb: u32 },
     /// Not one of the types the guide accepts for this material (`detected` is what the
     /// content is, if recognised).
-    FileTypeNotAccepted { detected: Option<String>, accepted: Vec<FileType> },
+    FileTypeNotAccepted {
+        detected: Option<String>,
+        accepted: Vec<FileType>,
+    },
 }
 
 impl UploadError {
@@ -27,12 +30,22 @@ impl UploadError {
     pub fn message(&self, material_name: &str) -> String {
         match self {
             UploadError::EmptyFile => format!("“{material_name}”的文件是空的，请重新选择"),
-            UploadError::FileTooLarge { max_mb } => format!("“{material_name}”的文件不能超过 {max_mb} MB"),
+            UploadError::FileTooLarge { max_mb } => {
+                format!("“{material_name}”的文件不能超过 {max_mb} MB")
+            }
             UploadError::FileTypeNotAccepted { detected, accepted } => {
-                let accepted = accepted.iter().map(|t| t.label()).collect::<Vec<_>>().join("、");
+                let accepted = accepted
+                    .iter()
+                    .map(|t| t.label())
+                    .collect::<Vec<_>>()
+                    .join("、");
                 match detected {
-                    Some(d) => format!("“{material_name}”只接受 {accepted} 文件，所选文件实际是 {d}"),
-                    None => format!("“{material_name}”只接受 {accepted} 文件，无法识别所选文件的类型"),
+                    Some(d) => {
+                        format!("“{material_name}”只接受 {accepted} 文件，所选文件实际是 {d}")
+                    }
+                    None => {
+                        format!("“{material_name}”只接受 {accepted} 文件，无法识别所选文件的类型")
+                    }
                 }
             }
         }
@@ -57,7 +70,8 @@ fn describe(head: &[u8]) -> Option<String> {
     let kind = infer::get(head)?;
     Some(match kind.mime_type() {
         "application/zip" => "ZIP 压缩包".to_string(),
-        "application/msword" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
+        "application/msword"
+        | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
             "Word 文档".to_string()
         }
         "image/gif" => "GIF 图片".to_string(),
@@ -73,7 +87,9 @@ pub fn check_upload(material: &Material, size: u64, head: &[u8]) -> Result<FileT
         return Err(UploadError::EmptyFile);
     }
     if size > u64::from(material.max_size_mb) * 1024 * 1024 {
-        return Err(UploadError::FileTooLarge { max_mb: material.max_size_mb });
+        return Err(UploadError::FileTooLarge {
+            max_mb: material.max_size_mb,
+        });
     }
     match sniff(head) {
         Some(t) if material.file_types.contains(&t) => Ok(t),
@@ -81,7 +97,10 @@ pub fn check_upload(material: &Material, size: u64, head: &[u8]) -> Result<FileT
             detected: Some(t.label().to_string()),
             accepted: material.file_types.clone(),
         }),
-        None => Err(UploadError::FileTypeNotAccepted { detected: describe(head), accepted: material.file_types.clone() }),
+        None => Err(UploadError::FileTypeNotAccepted {
+            detected: describe(head),
+            accepted: material.file_types.clone(),
+        }),
     }
 }
 
@@ -123,7 +142,9 @@ mod tests {
 
     fn zip_with_first_entry(name: &[u8]) -> Vec<u8> {
         let mut z = b"PK\x03\x04".to_vec();
-        z.extend_from_slice(&[20, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        z.extend_from_slice(&[
+            20, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ]);
         z.extend_from_slice(&(name.len() as u16).to_le_bytes());
         z.extend_from_slice(&[0, 0]);
         z.extend_from_slice(name);
@@ -135,8 +156,15 @@ mod tests {
         assert_eq!(sniff(PDF), Some(FileType::Pdf));
         assert_eq!(sniff(PNG), Some(FileType::Png));
         assert_eq!(sniff(JPEG), Some(FileType::Jpeg));
-        assert_eq!(sniff(&zip_with_first_entry(b"OFD.xml")), Some(FileType::Ofd));
-        assert_eq!(sniff(&zip_with_first_entry(b"word/document.xml")), None, "a ZIP is not an OFD");
+        assert_eq!(
+            sniff(&zip_with_first_entry(b"OFD.xml")),
+            Some(FileType::Ofd)
+        );
+        assert_eq!(
+            sniff(&zip_with_first_entry(b"word/document.xml")),
+            None,
+            "a ZIP is not an OFD"
+        );
         assert_eq!(sniff(b"just some text, named contract.pdf"), None);
     }
 
@@ -145,20 +173,36 @@ mod tests {
         let err = check_upload(&material(vec![FileType::Pdf]), 100, PNG).unwrap_err();
         assert_eq!(
             err,
-            UploadError::FileTypeNotAccepted { detected: Some("PNG".into()), accepted: vec![FileType::Pdf] }
+            UploadError::FileTypeNotAccepted {
+                detected: Some("PNG".into()),
+                accepted: vec![FileType::Pdf]
+            }
         );
-        assert_eq!(err.message("施工合同"), "“施工合同”只接受 PDF 文件，所选文件实际是 PNG");
+        assert_eq!(
+            err.message("施工合同"),
+            "“施工合同”只接受 PDF 文件，所选文件实际是 PNG"
+        );
     }
 
     #[test]
     fn an_accepted_file_within_the_limit_passes() {
-        assert_eq!(check_upload(&material(vec![FileType::Pdf, FileType::Jpeg]), 2 * 1024 * 1024, JPEG), Ok(FileType::Jpeg));
+        assert_eq!(
+            check_upload(
+                &material(vec![FileType::Pdf, FileType::Jpeg]),
+                2 * 1024 * 1024,
+                JPEG
+            ),
+            Ok(FileType::Jpeg)
+        );
     }
 
     #[test]
     fn size_limits_and_empty_files_are_refused() {
         let m = material(vec![FileType::Pdf]);
-        assert_eq!(check_upload(&m, 2 * 1024 * 1024 + 1, PDF), Err(UploadError::FileTooLarge { max_mb: 2 }));
+        assert_eq!(
+            check_upload(&m, 2 * 1024 * 1024 + 1, PDF),
+            Err(UploadError::FileTooLarge { max_mb: 2 })
+        );
         assert_eq!(check_upload(&m, 0, b""), Err(UploadError::EmptyFile));
     }
 
@@ -167,7 +211,9 @@ mod tests {
         let m = material(vec![FileType::Pdf]);
         let docx = zip_with_first_entry(b"[Content_Types].xml");
         match check_upload(&m, 100, &docx).unwrap_err() {
-            UploadError::FileTypeNotAccepted { detected, .. } => assert!(detected.is_some(), "named, not silent"),
+            UploadError::FileTypeNotAccepted { detected, .. } => {
+                assert!(detected.is_some(), "named, not silent")
+            }
             other => panic!("{other:?}"),
         }
         assert_eq!(

@@ -18,7 +18,12 @@ pub fn CatalogPage() -> impl IntoView {
     let filter = Memo::new(move |_| {
         let q = query.read();
         let get = |k: &str| q.get(k).filter(|v| !v.is_empty());
-        ItemFilter { q: get("q"), department: get("department"), item_type: get("type"), depth: get("depth") }
+        ItemFilter {
+            q: get("q"),
+            department: get("department"),
+            item_type: get("type"),
+            depth: get("depth"),
+        }
     });
     let items = Resource::new(move || filter.get(), list_items);
     let departments = Resource::new(|| (), |_| list_departments());
@@ -105,7 +110,9 @@ const LIVE_SEARCH_DELAY_MS: u32 = 300;
 
 /// Searches as the user types, once typing pauses: the address follows the search box (so the
 /// result stays shareable and the back button works), replacing rather than stacking history.
-fn live_search(query: Memo<leptos_router::params::ParamsMap>) -> impl Fn(leptos::ev::Event) + Clone {
+fn live_search(
+    query: Memo<leptos_router::params::ParamsMap>,
+) -> impl Fn(leptos::ev::Event) + Clone {
     let navigate = use_navigate();
     #[cfg(feature = "hydrate")]
     let pending = StoredValue::new_local(None::<gloo::timers::callback::Timeout>);
@@ -122,7 +129,14 @@ fn live_search(query: Memo<leptos_router::params::ParamsMap>) -> impl Fn(leptos:
             let url = format!("/items{}", params.to_query_string());
             let navigate = navigate.clone();
             let timer = gloo::timers::callback::Timeout::new(LIVE_SEARCH_DELAY_MS, move || {
-                navigate(&url, leptos_router::NavigateOptions { replace: true, scroll: false, ..Default::default() });
+                navigate(
+                    &url,
+                    leptos_router::NavigateOptions {
+                        replace: true,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                );
             });
             // Dropping the previous timer cancels it.
             pending.set_value(Some(timer));

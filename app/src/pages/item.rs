@@ -38,16 +38,32 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
     let co = if guide.co_departments.is_empty() {
         "无".to_string()
     } else {
-        guide.co_departments.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join("、")
+        guide
+            .co_departments
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
     };
     let fee = if item.fee.charged {
         format!("收费。{}", item.fee.basis.clone().unwrap_or_default())
     } else {
         "不收费".to_string()
     };
-    let delivery = item.delivery_methods.iter().map(|m| m.label()).collect::<Vec<_>>().join("、");
+    let delivery = item
+        .delivery_methods
+        .iter()
+        .map(|m| m.label())
+        .collect::<Vec<_>>()
+        .join("、");
     let deferrable = item.materials.iter().filter(|m| m.deferrable).count();
-    let description = format!("{}：{}，{}，材料 {} 项", item.name, guide.department.name, limit, item.materials.len());
+    let description = format!(
+        "{}：{}，{}，材料 {} 项",
+        item.name,
+        guide.department.name,
+        limit,
+        item.materials.len()
+    );
     view! {
         <Title text=item.name.clone()/>
         <Meta name="description" content=description/>
@@ -222,7 +238,13 @@ fn describe_constraints(f: &FormField) -> String {
         (None, None) => {}
     }
     if f.field_type == FieldType::Select {
-        parts.push(f.options.iter().map(|o| o.label.as_str()).collect::<Vec<_>>().join(" / "));
+        parts.push(
+            f.options
+                .iter()
+                .map(|o| o.label.as_str())
+                .collect::<Vec<_>>()
+                .join(" / "),
+        );
     }
     if let Some(help) = &f.help {
         parts.push(help.clone());

@@ -27,7 +27,9 @@ pub fn LoginPage() -> impl IntoView {
         }
         match mobile.read().trim() {
             "" => Some("请填写手机号码".to_string()),
-            m => MobileNumber::parse(m).err().map(|e| e.message().to_string()),
+            m => MobileNumber::parse(m)
+                .err()
+                .map(|e| e.message().to_string()),
         }
     });
     let password_error = Signal::derive(|| None::<String>);
@@ -52,7 +54,9 @@ pub fn LoginPage() -> impl IntoView {
                     auth.changed();
                     navigate("/", Default::default());
                 }
-                Ok(Err(message)) | Err(ServerFnError::ServerError(message)) => failure.set(Some(message)),
+                Ok(Err(message)) | Err(ServerFnError::ServerError(message)) => {
+                    failure.set(Some(message))
+                }
                 Err(_) => failure.set(Some("网络连接异常，请检查网络后重试".into())),
             }
             submitting.set(false);

@@ -43,8 +43,18 @@ pub fn RegisterPage() -> impl IntoView {
             if !touched.read().contains(field) {
                 return None;
             }
-            let from_server = server_problems.read().iter().find(|p| p.field == field).map(|p| p.message.clone());
-            from_server.or_else(|| problems.read().iter().find(|p| p.field == field).map(|p| p.message.clone()))
+            let from_server = server_problems
+                .read()
+                .iter()
+                .find(|p| p.field == field)
+                .map(|p| p.message.clone());
+            from_server.or_else(|| {
+                problems
+                    .read()
+                    .iter()
+                    .find(|p| p.field == field)
+                    .map(|p| p.message.clone())
+            })
         })
     };
     let touch = move |field: &'static str| {
@@ -55,7 +65,12 @@ pub fn RegisterPage() -> impl IntoView {
         })
     };
     // Once a field changes, the server's verdict on it (e.g. "already registered") is stale.
-    for (field, value) in [("mobile", mobile), ("password", password), ("name", name), ("id_number", id_number)] {
+    for (field, value) in [
+        ("mobile", mobile),
+        ("password", password),
+        ("name", name),
+        ("id_number", id_number),
+    ] {
         Effect::new(move |_| {
             value.track();
             server_problems.update(|problems| problems.retain(|p| p.field != field));

@@ -8,11 +8,12 @@
 use std::sync::OnceLock;
 
 use anyhow::{Context, anyhow};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -75,8 +76,12 @@ pub async fn register(
     match row {
         Ok(row) => Ok(info(&row)),
         // Two registrations of one number at the same moment: the unique index decides.
-        Err(_) if account_exists(db, registration.mobile.as_str()).await? => Err(AccountError::MobileTaken),
-        Err(e) => Err(anyhow::Error::new(e).context("failed to insert an account").into()),
+        Err(_) if account_exists(db, registration.mobile.as_str()).await? => {
+            Err(AccountError::MobileTaken)
+        }
+        Err(e) => Err(anyhow::Error::new(e)
+            .context("failed to insert an account")
+            .into()),
     }
 }
 
@@ -110,14 +115,20 @@ pub async fn login(
         .await
         .context("failed to look up an account")?;
     // Without an account, verify against a dummy hash anyway, so timing does not tell.
-    let hash = found.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_owned());
+    let hash = found
+        .as_ref()
+        .map(|a| a.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_owned());
     let matches = verify_password(password.to_owned(), hash).await?;
 
     let txn = db.begin().await.context("failed to begin a login")?;
     let outcome = match (found, matches) {
         (Some(account), true) => {
             if let Some(row) = throttle_row {
-                login_throttle::Entity::delete_by_id(row.id).exec(&txn).await.context("failed to clear the throttle")?;
+                login_throttle::Entity::delete_by_id(row.id)
+                    .exec(&txn)
+                    .await
+                    .context("failed to clear the throttle")?;
             }
             let token = new_token()?;
             session::ActiveModel {
@@ -141,7 +152,9 @@ pub async fn login(
                     row.failures = Set(next.failures);
                     row.last_failure_at = Set(to_time(next.last_failure_at));
                     row.locked_until = Set(next.locked_until.map(to_time));
-                    row.update(&txn).await.context("failed to update the throttle")?;
+                    row.update(&txn)
+                        .await
+                        .context("failed to update the throttle")?;
                 }
                 None => {
                     login_throttle::ActiveModel {
@@ -189,10 +202,16 @@ pub async fn authenticate(
     };
     let idle = (now - row.last_seen_at).num_seconds();
     if idle >= SESSION_IDLE_SECONDS {
-        session::Entity::delete_by_id(row.id).exec(db).await.context("failed to expire a session")?;
+        session::Entity::delete_by_id(row.id)
+            .exec(db)
+            .await
+            .context("failed to expire a session")?;
         return Ok(None);
     }
-    let Some(account) = account::Entity::find_by_id(row.account_id).one(db).await.context("failed to read an account")?
+    let Some(account) = account::Entity::find_by_id(row.account_id)
+        .one(db)
+        .await
+        .context("failed to read an account")?
     else {
         return Ok(None);
     };
@@ -227,13 +246,20 @@ pub fn clear_session_cookie(secure: bool) -> String {
 }
 
 fn info(a: &account::Model) -> AccountInfo {
-    let mobile = MobileNumber::parse(&a.mobile).map(|m| m.masked()).unwrap_or_else(|_| "***".into());
+    let mobile = MobileNumber::parse(&a.mobile)
+        .map(|m| m.masked())
+        .unwrap_or_else(|_| "***".into());
     let id_number = if a.id_number.len() == 18 {
         format!("{}**********{}", &a.id_number[..4], &a.id_number[14..])
     } else {
         "***".into()
     };
-    AccountInfo { id: a.id, mobile, name: a.name.clone(), id_number }
+    AccountInfo {
+        id: a.id,
+        mobile,
+        name: a.name.clone(),
+        id_number,
+    }
 }
 
 async fn account_exists(db: &DatabaseConnection, mobile: &str) -> anyhow::Result<bool> {
@@ -250,7 +276,8 @@ fn today(now: DateTime<Utc>) -> Date {
     let local = now + chrono::Duration::hours(8);
     let d = local.date_naive();
     use chrono::Datelike;
-    Date::new(d.year(), d.month() as u8, d.day() as u8).unwrap_or_else(|| Date::from_days_since_epoch(0))
+    Date::new(d.year(), d.month() as u8, d.day() as u8)
+        .unwrap_or_else(|| Date::from_days_since_epoch(0))
 }
 
 /// argon2id with the crate's default (OWASP) parameters, off the async threads.
@@ -272,8 +299,11 @@ async fn hash_password(password: String) -> anyhow::Result<String> {
 
 async fn verify_password(password: String, hash: String) -> anyhow::Result<bool> {
     tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&hash).map_err(|e| anyhow!("stored hash is unreadable: {e}"))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        let parsed =
+            PasswordHash::new(&hash).map_err(|e| anyhow!("stored hash is unreadable: {e}"))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await
     .context("the verifying task failed")?
@@ -286,7 +316,10 @@ fn dummy_hash() -> &'static str {
         SaltString::encode_b64(b"onewindow-dummy!")
             .ok()
             .and_then(|salt| {
-                Argon2::default().hash_password(b"\0no password is this\0", &salt).ok().map(|h| h.to_string())
+                Argon2::default()
+                    .hash_password(b"\0no password is this\0", &salt)
+                    .ok()
+                    .map(|h| h.to_string())
             })
             .unwrap_or_default()
     })

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde::{Deserialize, Serialize};
 
 use super::catalog;
@@ -85,7 +87,8 @@ pub async fn create_draft(
     };
     let (title, keys) = form_of(db, item.as_deref(), bundle.as_deref()).await?;
     check_values(&keys, &draft.values)?;
-    let values = serde_json::to_string(&draft.values).context("failed to serialise draft values")?;
+    let values =
+        serde_json::to_string(&draft.values).context("failed to serialise draft values")?;
     // 50 random bits: a clash is practically impossible, but the unique index has the last word.
     for _ in 0..3 {
         let number = new_number(now)?;
@@ -117,28 +120,40 @@ pub async fn update_draft(
     update: &DraftValues,
     now: DateTime<Utc>,
 ) -> Result<ApplicationView, ApplicationError> {
-    let row = own(db, account_id, number).await?.ok_or(ApplicationError::NotFound)?;
+    let row = own(db, account_id, number)
+        .await?
+        .ok_or(ApplicationError::NotFound)?;
     if row.status != DRAFT {
         return Err(ApplicationError::NotADraft);
     }
     let (title, keys) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
     check_values(&keys, &update.values)?;
     let mut row: application::ActiveModel = row.into();
-    row.form_values = Set(serde_json::to_string(&update.values).context("failed to serialise draft values")?);
+    row.form_values =
+        Set(serde_json::to_string(&update.values).context("failed to serialise draft values")?);
     row.updated_at = Set(now);
     let row = row.update(db).await.context("failed to update a draft")?;
     view(row, title)
 }
 
 /// One of the applicant's applications; `None` for a number that is not theirs.
-pub async fn get(db: &DatabaseConnection, account_id: i32, number: &str) -> Result<Option<ApplicationView>, ApplicationError> {
-    let Some(row) = own(db, account_id, number).await? else { return Ok(None) };
+pub async fn get(
+    db: &DatabaseConnection,
+    account_id: i32,
+    number: &str,
+) -> Result<Option<ApplicationView>, ApplicationError> {
+    let Some(row) = own(db, account_id, number).await? else {
+        return Ok(None);
+    };
     let (title, _) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
     view(row, title).map(Some)
 }
 
 /// The applicant's applications, most recently changed first.
-pub async fn list(db: &DatabaseConnection, account_id: i32) -> Result<Vec<ApplicationView>, ApplicationError> {
+pub async fn list(
+    db: &DatabaseConnection,
+    account_id: i32,
+) -> Result<Vec<ApplicationView>, ApplicationError> {
     let rows = application::Entity::find()
         .filter(application::Column::AccountId.eq(account_id))
         .order_by_desc(application::Column::UpdatedAt)
@@ -155,17 +170,32 @@ pub async fn list(db: &DatabaseConnection, account_id: i32) -> Result<Vec<Applic
 }
 
 /// Deletes one of the applicant's drafts.
-pub async fn delete_draft(db: &DatabaseConnection, account_id: i32, number: &str) -> Result<(), ApplicationError> {
-    let row = own(db, account_id, number).await?.ok_or(ApplicationError::NotFound)?;
+pub async fn delete_draft(
+    db: &DatabaseConnection,
+    account_id: i32,
+    number: &str,
+) -> Result<(), ApplicationError> {
+    let row = own(db, account_id, number)
+        .await?
+        .ok_or(ApplicationError::NotFound)?;
     if row.status != DRAFT {
         return Err(ApplicationError::NotADraft);
     }
-    application::Entity::delete_by_id(row.id).exec(db).await.context("failed to delete a draft")?;
+    application::Entity::delete_by_id(row.id)
+        .exec(db)
+        .await
+        .context("failed to delete a draft")?;
     Ok(())
 }
 
-async fn own(db: &DatabaseConnection, account_id: i32, number: &str) -> anyhow::Result<Option<application::Model>> {
-    let Some(number) = ApplicationNumber::parse(number) else { return Ok(None) };
+async fn own(
+    db: &DatabaseConnection,
+    account_id: i32,
+    number: &str,
+) -> anyhow::Result<Option<application::Model>> {
+    let Some(number) = ApplicationNumber::parse(number) else {
+        return Ok(None);
+    };
     application::Entity::find()
         .filter(application::Column::Number.eq(number.as_str()))
         .filter(application::Column::AccountId.eq(account_id))
@@ -181,18 +211,31 @@ async fn form_of(
     bundle: Option<&str>,
 ) -> Result<(String, Vec<String>), ApplicationError> {
     if let Some(code) = item {
-        let guide = catalog::get_item(db, code).await?.ok_or_else(|| ApplicationError::UnknownItem(code.into()))?;
-        return Ok((guide.item.name, guide.item.fields.into_iter().map(|f| f.key).collect()));
+        let guide = catalog::get_item(db, code)
+            .await?
+            .ok_or_else(|| ApplicationError::UnknownItem(code.into()))?;
+        return Ok((
+            guide.item.name,
+            guide.item.fields.into_iter().map(|f| f.key).collect(),
+        ));
     }
     if let Some(code) = bundle {
-        let view = catalog::get_bundle(db, code).await?.ok_or_else(|| ApplicationError::UnknownItem(code.into()))?;
-        return Ok((view.bundle.name, view.application.fields.into_iter().map(|f| f.key).collect()));
+        let view = catalog::get_bundle(db, code)
+            .await?
+            .ok_or_else(|| ApplicationError::UnknownItem(code.into()))?;
+        return Ok((
+            view.bundle.name,
+            view.application.fields.into_iter().map(|f| f.key).collect(),
+        ));
     }
     Err(ApplicationError::ItemOrBundle)
 }
 
 /// A draft may be incomplete, but only holds keys of its form, within the size limits.
-fn check_values(keys: &[String], values: &BTreeMap<String, String>) -> Result<(), ApplicationError> {
+fn check_values(
+    keys: &[String],
+    values: &BTreeMap<String, String>,
+) -> Result<(), ApplicationError> {
     let mut problems: Vec<FieldProblem> = values
         .keys()
         .filter(|k| !keys.contains(k))
@@ -215,7 +258,11 @@ fn check_values(keys: &[String], values: &BTreeMap<String, String>) -> Result<()
             message: "表单项过多".into(),
         }),
     }
-    if problems.is_empty() { Ok(()) } else { Err(ApplicationError::Invalid(problems)) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApplicationError::Invalid(problems))
+    }
 }
 
 fn new_number(now: DateTime<Utc>) -> anyhow::Result<ApplicationNumber> {

@@ -23,8 +23,8 @@ use crate::api::catalog::{
 use crate::domain::bundle::merge_items;
 use crate::domain::catalog::{
     Bundle, CATALOG_FORMAT_VERSION, CaseKind, CatalogFile, ConstructionStage, DeliveryMethod,
-    Department, Fee, FieldOption, FieldType, FileType, FormField, ItemType, Material,
-    MaterialForm, MaterialSource, OnlineDepth, ResultInfo, ServiceItem,
+    Department, Fee, FieldOption, FieldType, FileType, FormField, ItemType, Material, MaterialForm,
+    MaterialSource, OnlineDepth, ResultInfo, ServiceItem,
 };
 use crate::domain::catalog_check::{ExistingCodes, Problem, check_catalog};
 
@@ -57,14 +57,24 @@ pub struct Counts {
 impl ImportSummary {
     /// Whether the import changed anything at all.
     pub fn changed_anything(&self) -> bool {
-        [self.departments, self.items, self.bundles].iter().any(|c| c.created + c.updated > 0)
+        [self.departments, self.items, self.bundles]
+            .iter()
+            .any(|c| c.created + c.updated > 0)
     }
 }
 
 impl std::fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (name, c) in [("部门", self.departments), ("事项", self.items), ("一件事", self.bundles)] {
-            writeln!(f, "{name}：新增 {}，更新 {}，未变 {}", c.created, c.updated, c.unchanged)?;
+        for (name, c) in [
+            ("部门", self.departments),
+            ("事项", self.items),
+            ("一件事", self.bundles),
+        ] {
+            writeln!(
+                f,
+                "{name}：新增 {}，更新 {}，未变 {}",
+                c.created, c.updated, c.unchanged
+            )?;
         }
         Ok(())
     }
@@ -91,7 +101,10 @@ pub async fn import(
     source: &str,
     file_hash: &str,
 ) -> Result<ImportSummary, ImportError> {
-    let txn = db.begin().await.context("failed to begin the import transaction")?;
+    let txn = db
+        .begin()
+        .await
+        .context("failed to begin the import transaction")?;
     let existing = existing_codes(&txn).await?;
     let problems = check_catalog(file, &existing);
     if !problems.is_empty() {
@@ -130,7 +143,9 @@ pub async fn import(
                 row.phone = Set(d.phone.clone());
                 row.address = Set(d.address.clone());
                 row.updated_at = Set(now);
-                row.update(&txn).await.context("failed to update a department")?;
+                row.update(&txn)
+                    .await
+                    .context("failed to update a department")?;
                 summary.departments.updated += 1;
             }
         }
@@ -163,7 +178,9 @@ pub async fn import(
                 let version_id = insert_version(&txn, row.id, 1, &hash, item).await?;
                 let mut row: service_item::ActiveModel = row.into();
                 row.current_version_id = Set(version_id);
-                row.update(&txn).await.context("failed to point an item at its guide")?;
+                row.update(&txn)
+                    .await
+                    .context("failed to point an item at its guide")?;
                 summary.items.created += 1;
             }
             Some(row) => {
@@ -171,7 +188,9 @@ pub async fn import(
                     .one(&txn)
                     .await
                     .context("failed to read a guide version")?
-                    .ok_or_else(|| anyhow!("item {} points at a missing guide version", row.code))?;
+                    .ok_or_else(|| {
+                        anyhow!("item {} points at a missing guide version", row.code)
+                    })?;
                 if current.content_hash == hash {
                     summary.items.unchanged += 1;
                     continue;
@@ -217,7 +236,9 @@ pub async fn import(
                 row.lead_department = Set(b.lead_department.clone());
                 row.promised_limit_days = Set(to_i32(b.promised_limit_days));
                 row.updated_at = Set(now);
-                row.update(&txn).await.context("failed to update a bundle")?;
+                row.update(&txn)
+                    .await
+                    .context("failed to update a bundle")?;
                 bundle_item::Entity::delete_many()
                     .filter(bundle_item::Column::BundleId.eq(id))
                     .exec(&txn)
@@ -295,7 +316,12 @@ pub async fn export(db: &DatabaseConnection) -> anyhow::Result<CatalogFile> {
         .await
         .context("failed to read departments")?
         .into_iter()
-        .map(|d| Department { code: d.code, name: d.name, phone: d.phone, address: d.address })
+        .map(|d| Department {
+            code: d.code,
+            name: d.name,
+            phone: d.phone,
+            address: d.address,
+        })
         .collect();
     let mut items = Vec::new();
     for row in service_item::Entity::find()
@@ -315,16 +341,28 @@ pub async fn export(db: &DatabaseConnection) -> anyhow::Result<CatalogFile> {
     {
         bundles.push(load_bundle(db, &row).await?);
     }
-    Ok(CatalogFile { format_version: CATALOG_FORMAT_VERSION, departments, items, bundles })
+    Ok(CatalogFile {
+        format_version: CATALOG_FORMAT_VERSION,
+        departments,
+        items,
+        bundles,
+    })
 }
 
 /// Whether no item has been imported yet (a fresh database).
 pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
-    Ok(service_item::Entity::find().count(db).await.context("failed to count items")? == 0)
+    Ok(service_item::Entity::find()
+        .count(db)
+        .await
+        .context("failed to count items")?
+        == 0)
 }
 
 /// Searches the catalog: by part of name or code, department, type and online depth.
-pub async fn list_items(db: &DatabaseConnection, filter: &ItemFilter) -> anyhow::Result<Vec<ItemSummary>> {
+pub async fn list_items(
+    db: &DatabaseConnection,
+    filter: &ItemFilter,
+) -> anyhow::Result<Vec<ItemSummary>> {
     let mut query = service_item::Entity::find().order_by_asc(service_item::Column::Code);
     if let Some(q) = filter.query() {
         query = query.filter(
@@ -364,7 +402,10 @@ pub async fn list_items(db: &DatabaseConnection, filter: &ItemFilter) -> anyhow:
 
 /// The departments with the number of items each carries out.
 pub async fn list_departments(db: &DatabaseConnection) -> anyhow::Result<Vec<DepartmentInfo>> {
-    let items = service_item::Entity::find().all(db).await.context("failed to read items")?;
+    let items = service_item::Entity::find()
+        .all(db)
+        .await
+        .context("failed to read items")?;
     let rows = department::Entity::find()
         .order_by_asc(department::Column::Code)
         .all(db)
@@ -392,7 +433,11 @@ pub async fn get_item(db: &DatabaseConnection, code: &str) -> anyhow::Result<Opt
     let item = load_version(db, row.current_version_id).await?;
     let departments = list_departments(db).await?;
     let find_department = |code: &str| {
-        departments.iter().find(|d| d.code == code).cloned().ok_or_else(|| anyhow!("unknown department {code}"))
+        departments
+            .iter()
+            .find(|d| d.code == code)
+            .cloned()
+            .ok_or_else(|| anyhow!("unknown department {code}"))
     };
     let history = item_version::Entity::find()
         .filter(item_version::Column::ItemId.eq(row.id))
@@ -419,11 +464,19 @@ pub async fn get_item(db: &DatabaseConnection, code: &str) -> anyhow::Result<Opt
         .await
         .context("failed to read bundles")?
         .into_iter()
-        .map(|b| BundleRef { code: b.code, name: b.name, stage: b.stage.as_deref().and_then(ConstructionStage::parse) })
+        .map(|b| BundleRef {
+            code: b.code,
+            name: b.name,
+            stage: b.stage.as_deref().and_then(ConstructionStage::parse),
+        })
         .collect();
     Ok(Some(ItemGuide {
         department: find_department(&item.department)?,
-        co_departments: item.co_departments.iter().map(|c| find_department(c)).collect::<anyhow::Result<_>>()?,
+        co_departments: item
+            .co_departments
+            .iter()
+            .map(|c| find_department(c))
+            .collect::<anyhow::Result<_>>()?,
         item,
         version: to_u32(row.current_version),
         updated_at: row.updated_at.to_rfc3339(),
@@ -435,8 +488,15 @@ pub async fn get_item(db: &DatabaseConnection, code: &str) -> anyhow::Result<Opt
 /// The bundles, construction stages first in stage order.
 pub async fn list_bundles(db: &DatabaseConnection) -> anyhow::Result<Vec<BundleSummary>> {
     let names = department_names(db).await?;
-    let rows = bundle::Entity::find().order_by_asc(bundle::Column::Code).all(db).await.context("failed to read bundles")?;
-    let members = bundle_item::Entity::find().all(db).await.context("failed to read bundle items")?;
+    let rows = bundle::Entity::find()
+        .order_by_asc(bundle::Column::Code)
+        .all(db)
+        .await
+        .context("failed to read bundles")?;
+    let members = bundle_item::Entity::find()
+        .all(db)
+        .await
+        .context("failed to read bundle items")?;
     let mut out: Vec<BundleSummary> = rows
         .into_iter()
         .map(|b| BundleSummary {
@@ -604,7 +664,10 @@ async fn insert_version(
 }
 
 /// Rebuilds an item, exactly as it was imported, from one guide version.
-pub async fn load_version(db: &impl ConnectionTrait, version_id: i32) -> anyhow::Result<ServiceItem> {
+pub async fn load_version(
+    db: &impl ConnectionTrait,
+    version_id: i32,
+) -> anyhow::Result<ServiceItem> {
     let v = item_version::Entity::find_by_id(version_id)
         .one(db)
         .await
@@ -673,8 +736,14 @@ pub async fn load_version(db: &impl ConnectionTrait, version_id: i32) -> anyhow:
         statutory_limit_days: to_u32(v.statutory_limit_days),
         promised_limit_days: to_u32(v.promised_limit_days),
         steps: from_json(&v.steps)?,
-        fee: Fee { charged: v.fee_charged, basis: v.fee_basis },
-        result: ResultInfo { name: v.result_name, electronic: v.result_electronic },
+        fee: Fee {
+            charged: v.fee_charged,
+            basis: v.fee_basis,
+        },
+        result: ResultInfo {
+            name: v.result_name,
+            electronic: v.result_electronic,
+        },
         delivery_methods: from_json::<Vec<DeliveryMethod>>(&v.delivery_methods)?,
         online_depth: parse(OnlineDepth::parse, &v.online_depth)?,
         visits: to_u32(v.visits),
@@ -706,7 +775,11 @@ async fn load_bundle(db: &impl ConnectionTrait, row: &bundle::Model) -> anyhow::
         code: row.code.clone(),
         name: row.name.clone(),
         description: row.description.clone(),
-        stage: row.stage.as_deref().map(|s| parse(ConstructionStage::parse, s)).transpose()?,
+        stage: row
+            .stage
+            .as_deref()
+            .map(|s| parse(ConstructionStage::parse, s))
+            .transpose()?,
         lead_department: row.lead_department.clone(),
         promised_limit_days: to_u32(row.promised_limit_days),
         items,
@@ -724,7 +797,13 @@ async fn department_names(db: &DatabaseConnection) -> anyhow::Result<BTreeMap<St
 }
 
 fn department_info(d: department::Model, item_count: usize) -> DepartmentInfo {
-    DepartmentInfo { code: d.code, name: d.name, phone: d.phone, address: d.address, item_count: to_u32(item_count) }
+    DepartmentInfo {
+        code: d.code,
+        name: d.name,
+        phone: d.phone,
+        address: d.address,
+        item_count: to_u32(item_count),
+    }
 }
 
 fn summary_of(
@@ -736,7 +815,10 @@ fn summary_of(
         code: row.code.clone(),
         name: row.name.clone(),
         item_type: parse(ItemType::parse, &row.item_type)?,
-        department_name: names.get(&row.department).cloned().unwrap_or_else(|| row.department.clone()),
+        department_name: names
+            .get(&row.department)
+            .cloned()
+            .unwrap_or_else(|| row.department.clone()),
         department: row.department.clone(),
         case_kind: parse(CaseKind::parse, &row.case_kind)?,
         online_depth: parse(OnlineDepth::parse, &row.online_depth)?,

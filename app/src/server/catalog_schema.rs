@@ -26,7 +26,9 @@ pub fn catalog_json_schema() -> Value {
         doc.insert("$defs".into(), Value::Object(defs));
     }
     // OpenAPI keeps shared schemas under components; a standalone schema keeps them in $defs.
-    let text = serde_json::to_string(&doc).unwrap_or_default().replace("#/components/schemas/", "#/$defs/");
+    let text = serde_json::to_string(&doc)
+        .unwrap_or_default()
+        .replace("#/components/schemas/", "#/$defs/");
     serde_json::from_str(&text).unwrap_or(doc)
 }
 
@@ -40,7 +42,11 @@ mod tests {
     fn the_committed_schema_is_the_generated_one() {
         let generated = serde_json::to_string_pretty(&catalog_json_schema()).unwrap() + "\n";
         if std::env::var_os("UPDATE_SCHEMA").is_some() {
-            std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/catalog.schema.json"), &generated).unwrap();
+            std::fs::write(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/catalog.schema.json"),
+                &generated,
+            )
+            .unwrap();
             return;
         }
         assert!(
@@ -55,8 +61,14 @@ mod tests {
         let text = schema.to_string();
         for reference in text.split("\"$ref\":\"#/$defs/").skip(1) {
             let name = &reference[..reference.find('"').unwrap()];
-            assert!(schema["$defs"].get(name).is_some(), "{name} is referenced but not defined");
+            assert!(
+                schema["$defs"].get(name).is_some(),
+                "{name} is referenced but not defined"
+            );
         }
-        assert_eq!(schema["additionalProperties"], false, "unknown keys are refused");
+        assert_eq!(
+            schema["additionalProperties"], false,
+            "unknown keys are refused"
+        );
     }
 }

@@ -14,12 +14,16 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         // connection, or each pooled connection would get its own empty database.
         options.max_connections(if url.contains(":memory:") { 1 } else { 4 });
     }
-    Database::connect(options).await.with_context(|| format!("failed to connect to {}", redact(url)))
+    Database::connect(options)
+        .await
+        .with_context(|| format!("failed to connect to {}", redact(url)))
 }
 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("failed to apply migrations")
+    Migrator::up(db, None)
+        .await
+        .context("failed to apply migrations")
 }
 
 /// Whether the database answers a trivial query (for `/healthz`).
@@ -30,12 +34,10 @@ pub async fn is_reachable(db: &DatabaseConnection) -> bool {
 /// The URL without its password, for logs and messages.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            match url[scheme + 3..at].split_once(':') {
-                Some((user, _password)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
+        (Some(scheme), Some(at)) if at > scheme => match url[scheme + 3..at].split_once(':') {
+            Some((user, _password)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+            None => url.to_owned(),
+        },
         _ => url.to_owned(),
     }
 }

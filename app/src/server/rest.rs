@@ -13,7 +13,9 @@ use utoipa::{OpenApi, ToSchema};
 
 use super::catalog;
 use super::state::{AppState, incident_id};
-use crate::api::catalog::{BundleSummary, BundleView, DepartmentInfo, ItemFilter, ItemGuide, ItemSummary};
+use crate::api::catalog::{
+    BundleSummary, BundleView, DepartmentInfo, ItemFilter, ItemGuide, ItemSummary,
+};
 use crate::domain::catalog::ServiceItem;
 
 /// An error as `application/problem+json`.
@@ -49,7 +51,11 @@ impl IntoResponse for ApiError {
             ApiError::Internal(err) => {
                 let id = incident_id();
                 tracing::error!(incident = %id, error = ?err, "API request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("系统繁忙，请稍后再试（事件编号 {id}）"))
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    format!("系统繁忙，请稍后再试（事件编号 {id}）"),
+                )
             }
         };
         problem(status, code, detail)
@@ -69,7 +75,12 @@ pub fn problem(status: StatusCode, code: &str, detail: impl Into<String>) -> Res
 
 /// `422 validation_failed`, listing every field problem at once.
 pub fn validation_problem(errors: Vec<crate::domain::account::FieldProblem>) -> Response {
-    problem_with_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "请按提示修改后重新提交", errors)
+    problem_with_errors(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+        "请按提示修改后重新提交",
+        errors,
+    )
 }
 
 fn problem_with_errors(
@@ -86,7 +97,12 @@ fn problem_with_errors(
         detail: detail.into(),
         errors,
     };
-    (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(body)).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        Json(body),
+    )
+        .into_response()
 }
 
 /// The `/api/v1` routes and the OpenAPI document.
@@ -94,13 +110,25 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/items", get(list_items))
         .route("/api/v1/items/{code}", get(get_item))
-        .route("/api/v1/items/{code}/versions/{version}", get(get_item_version))
+        .route(
+            "/api/v1/items/{code}/versions/{version}",
+            get(get_item_version),
+        )
         .route("/api/v1/bundles", get(list_bundles))
         .route("/api/v1/bundles/{code}", get(get_bundle))
         .route("/api/v1/departments", get(list_departments))
-        .route("/api/v1/auth/register", axum::routing::post(super::rest_accounts::register))
-        .route("/api/v1/auth/login", axum::routing::post(super::rest_accounts::login))
-        .route("/api/v1/auth/logout", axum::routing::post(super::rest_accounts::logout))
+        .route(
+            "/api/v1/auth/register",
+            axum::routing::post(super::rest_accounts::register),
+        )
+        .route(
+            "/api/v1/auth/login",
+            axum::routing::post(super::rest_accounts::login),
+        )
+        .route(
+            "/api/v1/auth/logout",
+            axum::routing::post(super::rest_accounts::logout),
+        )
         .route("/api/v1/auth/me", get(super::rest_accounts::me))
         .route(
             "/api/v1/applications",
@@ -114,7 +142,13 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/v1", get(api_not_found))
-        .route("/api/v1/{*rest}", get(api_not_found).post(api_not_found).put(api_not_found).delete(api_not_found))
+        .route(
+            "/api/v1/{*rest}",
+            get(api_not_found)
+                .post(api_not_found)
+                .put(api_not_found)
+                .delete(api_not_found),
+        )
 }
 
 /// Search the catalog.
@@ -148,8 +182,14 @@ async fn list_items(
         (status = 200, body = ItemGuide),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
     ))]
-async fn get_item(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<ItemGuide>, ApiError> {
-    catalog::get_item(&state.db, &code).await?.map(Json).ok_or_else(|| item_not_found(&code))
+async fn get_item(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<ItemGuide>, ApiError> {
+    catalog::get_item(&state.db, &code)
+        .await?
+        .map(Json)
+        .ok_or_else(|| item_not_found(&code))
 }
 
 /// One earlier (or the current) version of an item's guide, as it was imported.
@@ -168,7 +208,10 @@ async fn get_item_version(
         detail: format!("事项 {code} 没有版本 {version}"),
     };
     let number: u32 = version.parse().map_err(|_| not_found())?;
-    catalog::get_item_version(&state.db, &code, number).await?.map(Json).ok_or_else(not_found)
+    catalog::get_item_version(&state.db, &code, number)
+        .await?
+        .map(Json)
+        .ok_or_else(not_found)
 }
 
 /// The bundles (一件事), construction stages first.
@@ -185,26 +228,40 @@ async fn list_bundles(State(state): State<AppState>) -> Result<Json<Vec<BundleSu
         (status = 200, body = BundleView),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
     ))]
-async fn get_bundle(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<BundleView>, ApiError> {
-    catalog::get_bundle(&state.db, &code).await?.map(Json).ok_or_else(|| ApiError::NotFound {
-        code: "bundle_not_found",
-        detail: format!("没有编码为 {code} 的一件事"),
-    })
+async fn get_bundle(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<BundleView>, ApiError> {
+    catalog::get_bundle(&state.db, &code)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound {
+            code: "bundle_not_found",
+            detail: format!("没有编码为 {code} 的一件事"),
+        })
 }
 
 /// The departments with their item counts.
 #[utoipa::path(get, path = "/api/v1/departments", tag = "catalog",
     responses((status = 200, body = [DepartmentInfo])))]
-async fn list_departments(State(state): State<AppState>) -> Result<Json<Vec<DepartmentInfo>>, ApiError> {
+async fn list_departments(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<DepartmentInfo>>, ApiError> {
     Ok(Json(catalog::list_departments(&state.db).await?))
 }
 
 async fn api_not_found() -> ApiError {
-    ApiError::NotFound { code: "not_found", detail: "没有这个接口，请查看 /api/openapi.json".into() }
+    ApiError::NotFound {
+        code: "not_found",
+        detail: "没有这个接口，请查看 /api/openapi.json".into(),
+    }
 }
 
 fn item_not_found(code: &str) -> ApiError {
-    ApiError::NotFound { code: "item_not_found", detail: format!("没有实施编码为 {code} 的事项") }
+    ApiError::NotFound {
+        code: "item_not_found",
+        detail: format!("没有实施编码为 {code} 的事项"),
+    }
 }
 
 async fn openapi_json() -> impl IntoResponse {

@@ -26,10 +26,16 @@ impl IntoResponse for AccountError {
     fn into_response(self) -> Response {
         match self {
             AccountError::Invalid(errors) => validation_problem(errors),
-            AccountError::MobileTaken => problem(StatusCode::CONFLICT, "mobile_taken", "该手机号码已注册，请直接登录"),
-            AccountError::InvalidCredentials => {
-                problem(StatusCode::UNAUTHORIZED, "invalid_credentials", "手机号码或密码不正确")
-            }
+            AccountError::MobileTaken => problem(
+                StatusCode::CONFLICT,
+                "mobile_taken",
+                "该手机号码已注册，请直接登录",
+            ),
+            AccountError::InvalidCredentials => problem(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "手机号码或密码不正确",
+            ),
             AccountError::TooManyAttempts { retry_after } => {
                 let mut response = problem(
                     StatusCode::TOO_MANY_REQUESTS,
@@ -48,7 +54,10 @@ impl IntoResponse for AccountError {
 
 /// `400 invalid_json` for a body that is not the expected JSON.
 pub fn bad_json(e: JsonRejection) -> ApiError {
-    ApiError::BadRequest { code: "invalid_json", detail: format!("请求体不是有效的 JSON：{}", e.body_text()) }
+    ApiError::BadRequest {
+        code: "invalid_json",
+        detail: format!("请求体不是有效的 JSON：{}", e.body_text()),
+    }
 }
 
 /// Reads a JSON body that must be an object of the expected shape. (serde would otherwise
@@ -58,10 +67,15 @@ pub fn json_object<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let Json(value) = body.map_err(bad_json)?;
     if !value.is_object() {
-        return Err(ApiError::BadRequest { code: "invalid_json", detail: "请求体应为 JSON 对象".into() });
+        return Err(ApiError::BadRequest {
+            code: "invalid_json",
+            detail: "请求体应为 JSON 对象".into(),
+        });
     }
-    serde_json::from_value(value)
-        .map_err(|e| ApiError::BadRequest { code: "invalid_json", detail: format!("请求体字段有误：{e}") })
+    serde_json::from_value(value).map_err(|e| ApiError::BadRequest {
+        code: "invalid_json",
+        detail: format!("请求体字段有误：{e}"),
+    })
 }
 
 /// Register an applicant account.
@@ -77,7 +91,9 @@ pub async fn register(
     form: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
     let form: RegistrationForm = json_object(form).map_err(IntoResponse::into_response)?;
-    let account = accounts::register(&state.db, &form, chrono::Utc::now()).await.map_err(IntoResponse::into_response)?;
+    let account = accounts::register(&state.db, &form, chrono::Utc::now())
+        .await
+        .map_err(IntoResponse::into_response)?;
     Ok((StatusCode::CREATED, Json(account)).into_response())
 }
 
@@ -93,19 +109,37 @@ pub async fn login(
     form: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
     let form: LoginForm = json_object(form).map_err(IntoResponse::into_response)?;
-    let (token, account) = accounts::login(&state.db, &form.mobile, &form.password, chrono::Utc::now())
-        .await
-        .map_err(IntoResponse::into_response)?;
-    Ok(([(header::SET_COOKIE, session_cookie(&token, state.secure_cookies))], Json(account)).into_response())
+    let (token, account) =
+        accounts::login(&state.db, &form.mobile, &form.password, chrono::Utc::now())
+            .await
+            .map_err(IntoResponse::into_response)?;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            session_cookie(&token, state.secure_cookies),
+        )],
+        Json(account),
+    )
+        .into_response())
 }
 
 /// Log out: ends the session and clears the cookie.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     if let Some(token) = cookie_token(&headers) {
         accounts::logout(&state.db, token).await?;
     }
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_session_cookie(state.secure_cookies))]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            clear_session_cookie(state.secure_cookies),
+        )],
+    )
+        .into_response())
 }
 
 /// The logged-in account.
@@ -114,12 +148,18 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
         (status = 200, body = AccountInfo),
         (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
-pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<AccountInfo>, Response> {
+pub async fn me(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<AccountInfo>, Response> {
     require_account(&state, &headers).await.map(Json)
 }
 
 /// The account of the request's session, or the `401 not_logged_in` answer.
-pub async fn require_account(state: &AppState, headers: &HeaderMap) -> Result<AccountInfo, Response> {
+pub async fn require_account(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<AccountInfo, Response> {
     let token = cookie_token(headers).ok_or_else(not_logged_in)?;
     match accounts::authenticate(&state.db, token, chrono::Utc::now()).await {
         Ok(Some(account)) => Ok(account),

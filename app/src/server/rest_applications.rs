@@ -15,13 +15,25 @@ use super::state::AppState;
 impl IntoResponse for ApplicationError {
     fn into_response(self) -> Response {
         match self {
-            ApplicationError::ItemOrBundle => {
-                problem(StatusCode::UNPROCESSABLE_ENTITY, "item_or_bundle", self.to_string())
-            }
-            ApplicationError::UnknownItem(_) => problem(StatusCode::UNPROCESSABLE_ENTITY, "unknown_item", self.to_string()),
+            ApplicationError::ItemOrBundle => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "item_or_bundle",
+                self.to_string(),
+            ),
+            ApplicationError::UnknownItem(_) => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_item",
+                self.to_string(),
+            ),
             ApplicationError::Invalid(errors) => validation_problem(errors),
-            ApplicationError::NotFound => problem(StatusCode::NOT_FOUND, "application_not_found", self.to_string()),
-            ApplicationError::NotADraft => problem(StatusCode::CONFLICT, "not_a_draft", self.to_string()),
+            ApplicationError::NotFound => problem(
+                StatusCode::NOT_FOUND,
+                "application_not_found",
+                self.to_string(),
+            ),
+            ApplicationError::NotADraft => {
+                problem(StatusCode::CONFLICT, "not_a_draft", self.to_string())
+            }
             ApplicationError::Internal(e) => ApiError::Internal(e).into_response(),
         }
     }
@@ -97,9 +109,15 @@ pub async fn get_one(
         (status = 200, body = [ApplicationView]),
         (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
-pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Vec<ApplicationView>>, Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<ApplicationView>>, Response> {
     let account = require_account(&state, &headers).await?;
-    applications::list(&state.db, account.id).await.map(Json).map_err(IntoResponse::into_response)
+    applications::list(&state.db, account.id)
+        .await
+        .map(Json)
+        .map_err(IntoResponse::into_response)
 }
 
 /// Delete one of the applicant's drafts.
@@ -116,6 +134,8 @@ pub async fn delete(
     Path(number): Path<String>,
 ) -> Result<StatusCode, Response> {
     let account = require_account(&state, &headers).await?;
-    applications::delete_draft(&state.db, account.id, &number).await.map_err(IntoResponse::into_response)?;
+    applications::delete_draft(&state.db, account.id, &number)
+        .await
+        .map_err(IntoResponse::into_response)?;
     Ok(StatusCode::NO_CONTENT)
 }

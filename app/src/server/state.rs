@@ -39,5 +39,8 @@ pub fn incident_id() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
         .unwrap_or_default();
-    format!("{:012x}", (nanos ^ COUNTER.fetch_add(1, Ordering::Relaxed).rotate_left(40)) & 0xffff_ffff_ffff)
+    format!(
+        "{:012x}",
+        (nanos ^ COUNTER.fetch_add(1, Ordering::Relaxed).rotate_left(40)) & 0xffff_ffff_ffff
+    )
 }

@@ -33,14 +33,20 @@ pub struct MaterialStore {
 impl MaterialStore {
     /// A store in `dir` (created if missing).
     pub fn local(dir: &std::path::Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(dir).with_context(|| format!("failed to create {}", dir.display()))?;
-        let fs = LocalFileSystem::new_with_prefix(dir).with_context(|| format!("failed to open {}", dir.display()))?;
-        Ok(MaterialStore { inner: Arc::new(fs) })
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("failed to create {}", dir.display()))?;
+        let fs = LocalFileSystem::new_with_prefix(dir)
+            .with_context(|| format!("failed to open {}", dir.display()))?;
+        Ok(MaterialStore {
+            inner: Arc::new(fs),
+        })
     }
 
     /// A store in memory, for tests.
     pub fn in_memory() -> Self {
-        MaterialStore { inner: Arc::new(InMemory::new()) }
+        MaterialStore {
+            inner: Arc::new(InMemory::new()),
+        }
     }
 
     /// Stores `bytes` under their hash; storing content that is already there writes nothing.
@@ -51,18 +57,30 @@ impl MaterialStore {
         match self.inner.head(&path).await {
             Ok(_) => {}
             Err(object_store::Error::NotFound { .. }) => {
-                self.inner.put(&path, PutPayload::from(bytes)).await.context("failed to store material")?;
+                self.inner
+                    .put(&path, PutPayload::from(bytes))
+                    .await
+                    .context("failed to store material")?;
             }
-            Err(e) => return Err(anyhow::Error::new(e).context("failed to look for a stored material")),
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context("failed to look for a stored material"));
+            }
         }
         Ok(StoredFile { sha256, size })
     }
 
     /// The content with this hash, if stored; `None` for an unknown or ill-formed hash.
     pub async fn get(&self, sha256: &str) -> anyhow::Result<Option<Bytes>> {
-        let Ok(path) = path_of(sha256) else { return Ok(None) };
+        let Ok(path) = path_of(sha256) else {
+            return Ok(None);
+        };
         match self.inner.get(&path).await {
-            Ok(result) => Ok(Some(result.bytes().await.context("failed to read a stored material")?)),
+            Ok(result) => Ok(Some(
+                result
+                    .bytes()
+                    .await
+                    .context("failed to read a stored material")?,
+            )),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(anyhow::Error::new(e).context("failed to open a stored material")),
         }
@@ -85,7 +103,11 @@ fn hex_sha256(bytes: &[u8]) -> String {
 /// `materials/ab/abcdef…`: a fan-out directory keeps directories small. Only a 64-character
 /// lower-case hex hash is a key, so no input can name a path outside the store.
 fn path_of(sha256: &str) -> anyhow::Result<Path> {
-    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if sha256.len() != 64
+        || !sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         return Err(anyhow!("not a SHA-256 hex digest: {sha256:?}"));
     }
     Ok(Path::from(format!("materials/{}/{sha256}", &sha256[..2])))
@@ -99,13 +121,22 @@ mod tests {
     async fn content_is_stored_once_under_its_hash_on_disk() {
         let dir = std::env::temp_dir().join(format!("ow-store-{}", std::process::id()));
         let store = MaterialStore::local(&dir).unwrap();
-        let a = store.put(Bytes::from_static(b"%PDF-1.7 contract")).await.unwrap();
-        let b = store.put(Bytes::from_static(b"%PDF-1.7 contract")).await.unwrap();
+        let a = store
+            .put(Bytes::from_static(b"%PDF-1.7 contract"))
+            .await
+            .unwrap();
+        let b = store
+            .put(Bytes::from_static(b"%PDF-1.7 contract"))
+            .await
+            .unwrap();
         assert_eq!(a, b);
         assert_eq!(a.size, 17);
         let file = dir.join("materials").join(&a.sha256[..2]).join(&a.sha256);
         assert_eq!(std::fs::read(&file).unwrap(), b"%PDF-1.7 contract");
-        assert_eq!(store.get(&a.sha256).await.unwrap().as_deref(), Some(&b"%PDF-1.7 contract"[..]));
+        assert_eq!(
+            store.get(&a.sha256).await.unwrap().as_deref(),
+            Some(&b"%PDF-1.7 contract"[..])
+        );
         store.delete(&a.sha256).await.unwrap();
         assert!(!file.exists());
         assert_eq!(store.get(&a.sha256).await.unwrap(), None);
@@ -116,7 +147,13 @@ mod tests {
     #[tokio::test]
     async fn only_a_hash_can_name_a_stored_file() {
         let store = MaterialStore::in_memory();
-        for key in ["../../etc/passwd", "", "ABCDEF", &"g".repeat(64), &"A".repeat(64)] {
+        for key in [
+            "../../etc/passwd",
+            "",
+            "ABCDEF",
+            &"g".repeat(64),
+            &"A".repeat(64),
+        ] {
             assert_eq!(store.get(key).await.unwrap(), None, "{key}");
         }
         assert!(store.delete("../x").await.is_err());

@@ -9,7 +9,13 @@ use crate::helpers::{TestApp, backends, spawn_app};
 /// Registers and logs in an applicant; returns the cookie to send.
 async fn applicant(app: &TestApp, mobile: &str, id_number: &str) -> String {
     let account = json!({"mobile": mobile, "password": "shigong2026", "name": "李四", "id_number": id_number});
-    let response = app.client.post(format!("{}/api/v1/auth/register", app.address)).json(&account).send().await.unwrap();
+    let response = app
+        .client
+        .post(format!("{}/api/v1/auth/register", app.address))
+        .json(&account)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 201);
     let response = app
         .client
@@ -18,11 +24,20 @@ async fn applicant(app: &TestApp, mobile: &str, id_number: &str) -> String {
         .send()
         .await
         .unwrap();
-    let set = response.headers()["set-cookie"].to_str().unwrap().to_string();
+    let set = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
     set.split(';').next().unwrap().to_string()
 }
 
-async fn call(app: &TestApp, method: reqwest::Method, path: &str, cookie: Option<&str>, body: Option<Value>) -> (u16, Value) {
+async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut request = app.client.request(method, format!("{}{path}", app.address));
     if let Some(c) = cookie {
         request = request.header("cookie", c);
@@ -57,7 +72,8 @@ async fn a_draft_is_created_saved_listed_and_deleted_by_its_applicant() {
         assert_eq!(draft["title"], "建筑工程施工许可证核发");
 
         let path = format!("/api/v1/applications/{number}");
-        let values = json!({"values": {"project_name": "示范小学新建工程", "contact_mobile": "138"}});
+        let values =
+            json!({"values": {"project_name": "示范小学新建工程", "contact_mobile": "138"}});
         let (status, saved) = call(&app, Method::PUT, &path, Some(&me), Some(values)).await;
         assert_eq!(status, 200, "a draft may be incomplete or wrong: {saved}");
         assert_eq!(saved["values"]["contact_mobile"], "138");
@@ -85,8 +101,14 @@ async fn another_applicants_number_is_not_found_for_any_method() {
         let app = spawn_app(&backend).await;
         let owner = applicant(&app, "13811110002", "11010519491231002X").await;
         let other = applicant(&app, "13811110003", "11010519491231002X").await;
-        let (_, draft) =
-            call(&app, Method::POST, "/api/v1/applications", Some(&owner), Some(json!({"bundle": "GCJS-3"}))).await;
+        let (_, draft) = call(
+            &app,
+            Method::POST,
+            "/api/v1/applications",
+            Some(&owner),
+            Some(json!({"bundle": "GCJS-3"})),
+        )
+        .await;
         let path = format!("/api/v1/applications/{}", draft["number"].as_str().unwrap());
         for (method, body) in [
             (Method::GET, None),
@@ -94,9 +116,20 @@ async fn another_applicants_number_is_not_found_for_any_method() {
             (Method::DELETE, None),
         ] {
             let (status, body) = call(&app, method.clone(), &path, Some(&other), body).await;
-            assert_eq!((status, body["code"].as_str()), (404, Some("application_not_found")), "{method} {backend:?}");
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (404, Some("application_not_found")),
+                "{method} {backend:?}"
+            );
         }
-        let (_, list) = call(&app, Method::GET, "/api/v1/applications", Some(&other), None).await;
+        let (_, list) = call(
+            &app,
+            Method::GET,
+            "/api/v1/applications",
+            Some(&other),
+            None,
+        )
+        .await;
         assert_eq!(list.as_array().unwrap().len(), 0);
         let (status, _) = call(&app, Method::GET, &path, Some(&owner), None).await;
         assert_eq!(status, 200, "still there for its owner");
@@ -111,18 +144,59 @@ async fn bad_draft_requests_get_stable_4xx_codes_and_write_nothing() {
         let me = applicant(&app, "13811110004", "11010519491231002X").await;
         let cases = [
             (None, json!({"item": "ZJJ-XK-001"}), 401, "not_logged_in"),
-            (Some(&me), json!({"item": "ZJJ-XK-001", "bundle": "GCJS-3"}), 422, "item_or_bundle"),
+            (
+                Some(&me),
+                json!({"item": "ZJJ-XK-001", "bundle": "GCJS-3"}),
+                422,
+                "item_or_bundle",
+            ),
             (Some(&me), json!({}), 422, "item_or_bundle"),
-            (Some(&me), json!({"item": "NO-SUCH-ITEM"}), 422, "unknown_item"),
-            (Some(&me), json!({"item": "ZJJ-XK-001", "values": {"favourite_colour": "red"}}), 422, "validation_failed"),
-            (Some(&me), json!({"item": "ZJJ-XK-001", "values": {"project_name": "x".repeat(5001)}}), 422, "validation_failed"),
-            (Some(&me), json!({"item": "ZJJ-XK-001", "values": {"project_name": 5}}), 400, "invalid_json"),
+            (
+                Some(&me),
+                json!({"item": "NO-SUCH-ITEM"}),
+                422,
+                "unknown_item",
+            ),
+            (
+                Some(&me),
+                json!({"item": "ZJJ-XK-001", "values": {"favourite_colour": "red"}}),
+                422,
+                "validation_failed",
+            ),
+            (
+                Some(&me),
+                json!({"item": "ZJJ-XK-001", "values": {"project_name": "x".repeat(5001)}}),
+                422,
+                "validation_failed",
+            ),
+            (
+                Some(&me),
+                json!({"item": "ZJJ-XK-001", "values": {"project_name": 5}}),
+                400,
+                "invalid_json",
+            ),
             (Some(&me), json!(["ZJJ-XK-001"]), 400, "invalid_json"),
-            (Some(&me), json!({"item": "ZJJ-XK-001", "applicant": {"kind": "company"}}), 400, "invalid_json"),
+            (
+                Some(&me),
+                json!({"item": "ZJJ-XK-001", "applicant": {"kind": "company"}}),
+                400,
+                "invalid_json",
+            ),
         ];
         for (cookie, body, status, code) in cases {
-            let (got, answer) = call(&app, Method::POST, "/api/v1/applications", cookie.map(String::as_str), Some(body.clone())).await;
-            assert_eq!((got, answer["code"].as_str()), (status, Some(code)), "{body} {backend:?}");
+            let (got, answer) = call(
+                &app,
+                Method::POST,
+                "/api/v1/applications",
+                cookie.map(String::as_str),
+                Some(body.clone()),
+            )
+            .await;
+            assert_eq!(
+                (got, answer["code"].as_str()),
+                (status, Some(code)),
+                "{body} {backend:?}"
+            );
         }
         let (_, answer) = call(
             &app,
@@ -133,10 +207,21 @@ async fn bad_draft_requests_get_stable_4xx_codes_and_write_nothing() {
         )
         .await;
         assert_eq!(answer["errors"][0]["field"], "values.favourite_colour");
-        assert_eq!(application::Entity::find().count(&app.db).await.unwrap(), 0, "nothing half-written");
+        assert_eq!(
+            application::Entity::find().count(&app.db).await.unwrap(),
+            0,
+            "nothing half-written"
+        );
 
         for number in ["nonsense", "OW20261121AAAAAAAAAA", "../../etc"] {
-            let (status, _) = call(&app, Method::GET, &format!("/api/v1/applications/{number}"), Some(&me), None).await;
+            let (status, _) = call(
+                &app,
+                Method::GET,
+                &format!("/api/v1/applications/{number}"),
+                Some(&me),
+                None,
+            )
+            .await;
             assert_eq!(status, 404, "{number}");
         }
         app.cleanup().await;

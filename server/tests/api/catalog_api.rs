@@ -17,29 +17,49 @@ async fn items_can_be_searched_by_name_and_code_and_filtered() {
     for backend in backends() {
         let app = spawn_app(&backend).await;
         let codes = |v: &serde_json::Value| -> Vec<String> {
-            v.as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_string()).collect()
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["code"].as_str().unwrap().to_string())
+                .collect()
         };
 
         let (status, all) = app.get_json("/api/v1/items").await;
         assert_eq!(status, 200);
-        assert_eq!(all.as_array().unwrap().len(), demo().items.len(), "{backend:?}");
+        assert_eq!(
+            all.as_array().unwrap().len(),
+            demo().items.len(),
+            "{backend:?}"
+        );
 
-        let (_, found) = app.get_json("/api/v1/items?q=%E6%96%BD%E5%B7%A5%E8%AE%B8%E5%8F%AF").await; // 施工许可
+        let (_, found) = app
+            .get_json("/api/v1/items?q=%E6%96%BD%E5%B7%A5%E8%AE%B8%E5%8F%AF")
+            .await; // 施工许可
         assert_eq!(codes(&found), vec!["ZJJ-XK-001"], "{backend:?}");
 
         let (_, by_code) = app.get_json("/api/v1/items?q=zjj-xk-00").await;
-        assert_eq!(codes(&by_code), vec!["ZJJ-XK-001", "ZJJ-XK-003", "ZJJ-XK-004", "ZJJ-XK-007"], "{backend:?}");
+        assert_eq!(
+            codes(&by_code),
+            vec!["ZJJ-XK-001", "ZJJ-XK-003", "ZJJ-XK-004", "ZJJ-XK-007"],
+            "{backend:?}"
+        );
 
         let (_, rfb) = app.get_json("/api/v1/items?department=RFB").await;
         assert_eq!(codes(&rfb), vec!["RFB-BA-002", "RFB-XK-001"]);
 
-        let (_, confirm) = app.get_json("/api/v1/items?type=administrative_confirmation").await;
+        let (_, confirm) = app
+            .get_json("/api/v1/items?type=administrative_confirmation")
+            .await;
         assert_eq!(codes(&confirm), vec!["ZJJ-QR-008", "ZRZY-QR-004"]);
 
-        let (_, precheck) = app.get_json("/api/v1/items?depth=online_precheck&department=ZJJ").await;
+        let (_, precheck) = app
+            .get_json("/api/v1/items?depth=online_precheck&department=ZJJ")
+            .await;
         assert_eq!(codes(&precheck), vec!["ZJJ-XK-004", "ZJJ-XK-007"]);
 
-        let (_, none) = app.get_json("/api/v1/items?q=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84").await;
+        let (_, none) = app
+            .get_json("/api/v1/items?q=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84")
+            .await;
         assert_eq!(none.as_array().unwrap().len(), 0);
 
         // A wildcard typed by a user is searched for literally enough not to fail.
@@ -55,7 +75,10 @@ async fn an_unknown_filter_value_is_a_400_problem_not_an_empty_list() {
         let app = spawn_app(&backend).await;
         let response = app.get("/api/v1/items?depth=sometimes").await;
         assert_eq!(response.status(), 400);
-        assert_eq!(response.headers()["content-type"], "application/problem+json");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["code"], "invalid_filter");
         assert_eq!(body["status"], 400);
@@ -69,13 +92,25 @@ async fn a_guide_carries_every_element_exactly_as_imported() {
         let app = spawn_app(&backend).await;
         let (status, guide) = app.get_json("/api/v1/items/ZJJ-XK-001").await;
         assert_eq!(status, 200);
-        let expected = demo().items.into_iter().find(|i| i.code == "ZJJ-XK-001").unwrap();
-        assert_eq!(guide["item"], serde_json::to_value(&expected).unwrap(), "{backend:?}");
+        let expected = demo()
+            .items
+            .into_iter()
+            .find(|i| i.code == "ZJJ-XK-001")
+            .unwrap();
+        assert_eq!(
+            guide["item"],
+            serde_json::to_value(&expected).unwrap(),
+            "{backend:?}"
+        );
         assert_eq!(guide["version"], 1);
         assert_eq!(guide["department"]["name"], "示范市住房和城乡建设局");
         assert_eq!(guide["history"].as_array().unwrap().len(), 1);
-        let bundles: Vec<&str> =
-            guide["bundles"].as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap()).collect();
+        let bundles: Vec<&str> = guide["bundles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["code"].as_str().unwrap())
+            .collect();
         assert_eq!(bundles, vec!["GCJS-3"]);
         let deferrable = guide["item"]["materials"]
             .as_array()
@@ -97,13 +132,20 @@ async fn unknown_codes_give_404_problems_never_500() {
             ("/api/v1/items/%E6%96%BD%E5%B7%A5", "item_not_found"),
             ("/api/v1/items/ZJJ-XK-001/versions/9", "version_not_found"),
             ("/api/v1/items/ZJJ-XK-001/versions/abc", "version_not_found"),
-            ("/api/v1/items/ZJJ-XK-001/versions/99999999999", "version_not_found"),
+            (
+                "/api/v1/items/ZJJ-XK-001/versions/99999999999",
+                "version_not_found",
+            ),
             ("/api/v1/bundles/NOPE", "bundle_not_found"),
             ("/api/v1/nothing/here", "not_found"),
         ] {
             let response = app.get(path).await;
             assert_eq!(response.status(), 404, "{path}");
-            assert_eq!(response.headers()["content-type"], "application/problem+json", "{path}");
+            assert_eq!(
+                response.headers()["content-type"],
+                "application/problem+json",
+                "{path}"
+            );
             let body: serde_json::Value = response.json().await.unwrap();
             assert_eq!(body["code"], code, "{path}");
         }
@@ -117,9 +159,21 @@ async fn a_bundle_asks_shared_fields_once_and_shared_materials_once() {
         let app = spawn_app(&backend).await;
         let (status, list) = app.get_json("/api/v1/bundles").await;
         assert_eq!(status, 200);
-        let stages: Vec<&str> =
-            list.as_array().unwrap().iter().filter_map(|b| b["stage"].as_str()).collect();
-        assert_eq!(stages, vec!["project_approval", "engineering_permit", "construction_permit", "completion_acceptance"]);
+        let stages: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|b| b["stage"].as_str())
+            .collect();
+        assert_eq!(
+            stages,
+            vec![
+                "project_approval",
+                "engineering_permit",
+                "construction_permit",
+                "completion_acceptance"
+            ]
+        );
 
         let (status, bundle) = app.get_json("/api/v1/bundles/GCJS-3").await;
         assert_eq!(status, 200);
@@ -133,7 +187,11 @@ async fn a_bundle_asks_shared_fields_once_and_shared_materials_once() {
             .iter()
             .find(|m| m["material"]["code"] == "construction_drawings")
             .expect("shared drawings");
-        assert_eq!(drawings["items"].as_array().unwrap().len(), 3, "uploaded once for three items");
+        assert_eq!(
+            drawings["items"].as_array().unwrap().len(),
+            3,
+            "uploaded once for three items"
+        );
         app.cleanup().await;
     }
 }
@@ -159,7 +217,10 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/api/v1/applications",
         "/api/v1/applications/{number}",
     ] {
-        assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
+        assert!(
+            doc["paths"].get(path).is_some(),
+            "{path} missing from the OpenAPI document"
+        );
     }
     assert!(doc["components"]["schemas"].get("ServiceItem").is_some());
     assert!(doc["components"]["schemas"].get("ProblemDetails").is_some());

@@ -23,8 +23,12 @@ async fn a_bad_file_reports_every_problem_with_its_path_and_imports_nothing() {
         file.items[3].materials[1].quantity = 0;
         file.items[5].department = "NOBODY".into();
         file.bundles[0].items.push("NO-SUCH-ITEM".into());
-        let err = catalog::import(&app.db, &file, "bad.json", "x").await.unwrap_err();
-        let ImportError::Invalid(problems) = err else { panic!("expected problems, got {err:?}") };
+        let err = catalog::import(&app.db, &file, "bad.json", "x")
+            .await
+            .unwrap_err();
+        let ImportError::Invalid(problems) = err else {
+            panic!("expected problems, got {err:?}")
+        };
         let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(
             lines,
@@ -50,8 +54,16 @@ async fn a_bad_file_leaves_an_existing_catalog_untouched() {
         let mut file = demo();
         file.items[0].name = "改过的名称".into(); // a valid change…
         file.items[1].steps.clear(); // …next to an invalid one
-        assert!(catalog::import(&app.db, &file, "bad.json", "x").await.is_err());
-        assert_eq!(catalog::export(&app.db).await.unwrap(), before, "{backend:?}");
+        assert!(
+            catalog::import(&app.db, &file, "bad.json", "x")
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            catalog::export(&app.db).await.unwrap(),
+            before,
+            "{backend:?}"
+        );
         assert_eq!(row_counts(&app.db).await, counts);
         app.cleanup().await;
     }
@@ -70,13 +82,23 @@ async fn import_then_export_then_import_changes_nothing() {
         assert_eq!(exported, original, "{backend:?}");
 
         let counts = row_counts(&app.db).await;
-        let summary = catalog::import_text(&app.db, &exported.to_json(), "export.json").await.unwrap();
+        let summary = catalog::import_text(&app.db, &exported.to_json(), "export.json")
+            .await
+            .unwrap();
         assert!(!summary.changed_anything(), "{summary:?}");
         assert_eq!(summary.items.unchanged, original.items.len() as u32);
-        assert_eq!(row_counts(&app.db).await, counts, "no new versions and no import log row");
+        assert_eq!(
+            row_counts(&app.db).await,
+            counts,
+            "no new versions and no import log row"
+        );
 
         let again = catalog::export(&app.db).await.unwrap();
-        assert_eq!(again.to_json(), exported.to_json(), "export is byte-for-byte stable");
+        assert_eq!(
+            again.to_json(),
+            exported.to_json(),
+            "export is byte-for-byte stable"
+        );
         app.cleanup().await;
     }
 }
@@ -98,12 +120,21 @@ async fn a_changed_item_gets_a_new_version_and_the_old_one_is_kept() {
     for backend in backends() {
         let app = spawn_app(&backend).await;
         let mut file = demo();
-        let item = file.items.iter_mut().find(|i| i.code == "ZJJ-XK-001").unwrap();
+        let item = file
+            .items
+            .iter_mut()
+            .find(|i| i.code == "ZJJ-XK-001")
+            .unwrap();
         let old = item.clone();
         item.promised_limit_days = 2;
         item.materials.pop();
-        let summary = catalog::import(&app.db, &file, "changed.json", "y").await.unwrap();
-        assert_eq!((summary.items.updated, summary.items.unchanged), (1, file.items.len() as u32 - 1));
+        let summary = catalog::import(&app.db, &file, "changed.json", "y")
+            .await
+            .unwrap();
+        assert_eq!(
+            (summary.items.updated, summary.items.unchanged),
+            (1, file.items.len() as u32 - 1)
+        );
 
         let (_, guide) = app.get_json("/api/v1/items/ZJJ-XK-001").await;
         assert_eq!(guide["version"], 2, "{backend:?}");
@@ -113,7 +144,11 @@ async fn a_changed_item_gets_a_new_version_and_the_old_one_is_kept() {
 
         let (status, v1) = app.get_json("/api/v1/items/ZJJ-XK-001/versions/1").await;
         assert_eq!(status, 200);
-        assert_eq!(v1, serde_json::to_value(&old).unwrap(), "version 1 is kept exactly, materials and all");
+        assert_eq!(
+            v1,
+            serde_json::to_value(&old).unwrap(),
+            "version 1 is kept exactly, materials and all"
+        );
 
         let (_, list) = app.get_json("/api/v1/items?q=ZJJ-XK-001").await;
         assert_eq!(list[0]["version"], 2);
@@ -125,11 +160,22 @@ async fn a_changed_item_gets_a_new_version_and_the_old_one_is_kept() {
 async fn a_partial_file_may_refer_to_departments_already_imported() {
     for backend in backends() {
         let app = spawn_app(&backend).await;
-        let mut item = demo().items.into_iter().find(|i| i.code == "SWJ-XK-001").unwrap();
+        let mut item = demo()
+            .items
+            .into_iter()
+            .find(|i| i.code == "SWJ-XK-001")
+            .unwrap();
         item.code = "SWJ-XK-002".into();
         item.name = "城镇排水与污水处理设施竣工验收备案".into();
-        let file = CatalogFile { format_version: 1, departments: vec![], items: vec![item], bundles: vec![] };
-        let summary = catalog::import(&app.db, &file, "swj.json", "z").await.unwrap();
+        let file = CatalogFile {
+            format_version: 1,
+            departments: vec![],
+            items: vec![item],
+            bundles: vec![],
+        };
+        let summary = catalog::import(&app.db, &file, "swj.json", "z")
+            .await
+            .unwrap();
         assert_eq!(summary.items.created, 1);
         let (status, _) = app.get_json("/api/v1/items/SWJ-XK-002").await;
         assert_eq!(status, 200, "{backend:?}");

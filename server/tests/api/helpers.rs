@@ -39,13 +39,20 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.address)).send().await.expect("request failed")
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request failed")
     }
 
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
         let response = self.get(path).await;
         let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
     }
 
     /// Drops the PostgreSQL database made for this test.
@@ -53,7 +60,10 @@ impl TestApp {
         if let Some((admin_url, name)) = &self.pg_database {
             self.db.clone().close().await.ok();
             if let Ok(admin) = db::connect(admin_url).await {
-                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.ok();
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await
+                    .ok();
             }
         }
     }
@@ -63,24 +73,41 @@ impl TestApp {
 pub async fn spawn_empty(backend: &Backend) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (url, pg_database) = match backend {
-        Backend::Sqlite => (format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()), None),
+        Backend::Sqlite => (
+            format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+            None,
+        ),
         Backend::Postgres(admin_url) => {
             static COUNTER: AtomicU32 = AtomicU32::new(0);
             let name = format!(
                 "ow_test_{}_{}_{}",
                 std::process::id(),
                 COUNTER.fetch_add(1, Ordering::Relaxed),
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .subsec_nanos()
             );
-            let admin = db::connect(admin_url).await.expect("connect to the PostgreSQL test server");
-            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
+            let admin = db::connect(admin_url)
+                .await
+                .expect("connect to the PostgreSQL test server");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create database");
             admin.close().await.ok();
-            (replace_database(admin_url, &name), Some((admin_url.clone(), name)))
+            (
+                replace_database(admin_url, &name),
+                Some((admin_url.clone(), name)),
+            )
         }
     };
     let conn = db::connect(&url).await.expect("connect");
     db::migrate(&conn).await.expect("migrate");
-    let options = LeptosOptions::builder().output_name("onewindow").site_root("target/site").build();
+    let options = LeptosOptions::builder()
+        .output_name("onewindow")
+        .site_root("target/site")
+        .build();
     let state = AppState {
         db: conn.clone(),
         leptos_options: options,
@@ -88,16 +115,26 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
         secure_cookies: false,
     };
     let router = onewindow::router::build(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await.ok() });
-    TestApp { address, db: conn, client: reqwest::Client::new(), _dir: dir, pg_database }
+    TestApp {
+        address,
+        db: conn,
+        client: reqwest::Client::new(),
+        _dir: dir,
+        pg_database,
+    }
 }
 
 /// Starts the app with the demo catalog imported.
 pub async fn spawn_app(backend: &Backend) -> TestApp {
     let app = spawn_empty(backend).await;
-    catalog::import_text(&app.db, DEMO, "demo").await.expect("demo imports");
+    catalog::import_text(&app.db, DEMO, "demo")
+        .await
+        .expect("demo imports");
     app
 }
 
@@ -108,7 +145,9 @@ pub fn demo() -> CatalogFile {
 
 /// `postgres://user@host:port/db?x` with another database name.
 fn replace_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
     let base = match base[scheme_end..].find('/') {
         Some(slash) => &base[..scheme_end + slash],

@@ -8,7 +8,14 @@ async fn the_guide_page_is_rendered_on_the_server_with_its_material_table() {
     let response = app.get("/items/ZJJ-XK-001").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    for expected in ["建筑工程施工许可证核发", "材料清单", "质量安全监督登记资料", "必需 · 可容缺", "《中华人民共和国建筑法》", "12345"] {
+    for expected in [
+        "建筑工程施工许可证核发",
+        "材料清单",
+        "质量安全监督登记资料",
+        "必需 · 可容缺",
+        "《中华人民共和国建筑法》",
+        "12345",
+    ] {
         assert!(html.contains(expected), "{expected} missing from the page");
     }
 }
@@ -40,5 +47,11 @@ async fn html_and_json_are_served_compressed() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"));
+    assert_eq!(
+        response
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap()),
+        Some("br")
+    );
 }
