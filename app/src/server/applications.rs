@@ -161,12 +161,19 @@ pub async fn list(
         .all(db)
         .await
         .context("failed to list applications")?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let (title, _) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
-        out.push(view(row, title)?);
-    }
-    Ok(out)
+    let (items, bundles) = catalog::names(db).await?;
+    rows.into_iter()
+        .map(|row| {
+            let title = match (&row.item_code, &row.bundle_code) {
+                (Some(code), _) => items.get(code),
+                (None, Some(code)) => bundles.get(code),
+                (None, None) => None,
+            }
+            .cloned()
+            .unwrap_or_default();
+            view(row, title)
+        })
+        .collect()
 }
 
 /// Deletes one of the applicant's drafts.
@@ -210,25 +217,9 @@ async fn form_of(
     item: Option<&str>,
     bundle: Option<&str>,
 ) -> Result<(String, Vec<String>), ApplicationError> {
-    if let Some(code) = item {
-        let guide = catalog::get_item(db, code)
-            .await?
-            .ok_or_else(|| ApplicationError::UnknownItem(code.into()))?;
-        return Ok((
-            guide.item.name,
-            guide.item.fields.into_iter().map(|f| f.key).collect(),
-        ));
-    }
-    if let Some(code) = bundle {
-        let view = catalog::get_bundle(db, code)
-            .await?
-            .ok_or_else(|| ApplicationError::UnknownItem(code.into()))?;
-        return Ok((
-            view.bundle.name,
-            view.application.fields.into_iter().map(|f| f.key).collect(),
-        ));
-    }
-    Err(ApplicationError::ItemOrBundle)
+    catalog::form_keys(db, item, bundle)
+        .await?
+        .ok_or_else(|| ApplicationError::UnknownItem(item.or(bundle).unwrap_or_default().into()))
 }
 
 /// A draft may be incomplete, but only holds keys of its form, within the size limits.

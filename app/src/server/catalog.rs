@@ -422,12 +422,7 @@ pub async fn list_departments(db: &DatabaseConnection) -> anyhow::Result<Vec<Dep
 
 /// The guide of one item in its current version, with its history; `None` if unknown.
 pub async fn get_item(db: &DatabaseConnection, code: &str) -> anyhow::Result<Option<ItemGuide>> {
-    let Some(row) = service_item::Entity::find()
-        .filter(service_item::Column::Code.eq(code))
-        .one(db)
-        .await
-        .context("failed to read an item")?
-    else {
+    let Some(row) = find_item_row(db, code).await? else {
         return Ok(None);
     };
     let item = load_version(db, row.current_version_id).await?;
@@ -862,12 +857,7 @@ pub async fn get_item_version(
     code: &str,
     version: u32,
 ) -> anyhow::Result<Option<ServiceItem>> {
-    let Some(row) = service_item::Entity::find()
-        .filter(service_item::Column::Code.eq(code))
-        .one(db)
-        .await
-        .context("failed to read an item")?
-    else {
+    let Some(row) = find_item_row(db, code).await? else {
         return Ok(None);
     };
     let Some(v) = item_version::Entity::find()
@@ -880,4 +870,89 @@ pub async fn get_item_version(
         return Ok(None);
     };
     load_version(db, v.id).await.map(Some)
+}
+
+/// The item with this code, as its catalog row.
+async fn find_item_row(
+    db: &DatabaseConnection,
+    code: &str,
+) -> anyhow::Result<Option<service_item::Model>> {
+    service_item::Entity::find()
+        .filter(service_item::Column::Code.eq(code))
+        .one(db)
+        .await
+        .context("failed to read an item")
+}
+
+/// The name and the field keys of an item's current form, or of a bundle's one form (each
+/// shared key once, in the order first met); `None` if no item or bundle has this code.
+/// Only what an application needs: no history, no departments.
+pub async fn form_keys(
+    db: &DatabaseConnection,
+    item: Option<&str>,
+    bundle: Option<&str>,
+) -> anyhow::Result<Option<(String, Vec<String>)>> {
+    let (name, codes) = match (item, bundle) {
+        (Some(code), _) => match find_item_row(db, code).await? {
+            Some(row) => (row.name, vec![code.to_string()]),
+            None => return Ok(None),
+        },
+        (None, Some(code)) => {
+            let Some(row) = bundle::Entity::find()
+                .filter(bundle::Column::Code.eq(code))
+                .one(db)
+                .await
+                .context("failed to read a bundle")?
+            else {
+                return Ok(None);
+            };
+            let members = bundle_item::Entity::find()
+                .filter(bundle_item::Column::BundleId.eq(row.id))
+                .order_by_asc(bundle_item::Column::Position)
+                .all(db)
+                .await
+                .context("failed to read a bundle's items")?;
+            (row.name, members.into_iter().map(|m| m.item_code).collect())
+        }
+        (None, None) => return Ok(None),
+    };
+    let mut keys: Vec<String> = Vec::new();
+    for code in &codes {
+        let row = find_item_row(db, code)
+            .await?
+            .ok_or_else(|| anyhow!("bundle names missing item {code}"))?;
+        let fields = form_field::Entity::find()
+            .filter(form_field::Column::ItemVersionId.eq(row.current_version_id))
+            .order_by_asc(form_field::Column::Position)
+            .all(db)
+            .await
+            .context("failed to read form fields")?;
+        for f in fields {
+            if !keys.contains(&f.key) {
+                keys.push(f.key);
+            }
+        }
+    }
+    Ok(Some((name, keys)))
+}
+
+/// Names of every item and every bundle, by code (two queries, for lists).
+pub async fn names(
+    db: &DatabaseConnection,
+) -> anyhow::Result<(BTreeMap<String, String>, BTreeMap<String, String>)> {
+    let items = service_item::Entity::find()
+        .all(db)
+        .await
+        .context("failed to read items")?
+        .into_iter()
+        .map(|i| (i.code, i.name))
+        .collect();
+    let bundles = bundle::Entity::find()
+        .all(db)
+        .await
+        .context("failed to read bundles")?
+        .into_iter()
+        .map(|b| (b.code, b.name))
+        .collect();
+    Ok((items, bundles))
 }

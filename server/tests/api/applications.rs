@@ -81,6 +81,7 @@ async fn a_draft_is_created_saved_listed_and_deleted_by_its_applicant() {
         let (status, list) = call(&app, Method::GET, "/api/v1/applications", Some(&me), None).await;
         assert_eq!(status, 200);
         assert_eq!(list.as_array().unwrap().len(), 1);
+        assert_eq!(list[0]["title"], "建筑工程施工许可证核发");
         let lower = format!("/api/v1/applications/{}", number.to_lowercase());
         let (status, one) = call(&app, Method::GET, &lower, Some(&me), None).await;
         assert_eq!(status, 200, "numbers are read case-insensitively");
@@ -133,6 +134,19 @@ async fn another_applicants_number_is_not_found_for_any_method() {
         assert_eq!(list.as_array().unwrap().len(), 0);
         let (status, _) = call(&app, Method::GET, &path, Some(&owner), None).await;
         assert_eq!(status, 200, "still there for its owner");
+        // A bundle's one form holds the keys of all its items (civil_defense_area is RFB-XK-001's).
+        let values = json!({"values": {"project_code": "2026-330100-47-01-123456", "civil_defense_area": "800"}});
+        let (status, saved) = call(&app, Method::PUT, &path, Some(&owner), Some(values)).await;
+        assert_eq!(status, 200, "{saved}");
+        let (_, list) = call(
+            &app,
+            Method::GET,
+            "/api/v1/applications",
+            Some(&owner),
+            None,
+        )
+        .await;
+        assert_eq!(list[0]["title"], "工程建设项目施工许可阶段");
         app.cleanup().await;
     }
 }
