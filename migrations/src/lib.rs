@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_catalog;
 mod m20261121_000002_accounts;
 mod m20261121_000003_applications;
+mod m20261122_000004_submission;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_catalog::Migration),
             Box::new(m20261121_000002_accounts::Migration),
             Box::new(m20261121_000003_applications::Migration),
+            Box::new(m20261122_000004_submission::Migration),
         ]
     }
 }

@@ -90,9 +90,11 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()> {
     let addr = config.leptos.site_addr;
+    let materials = app::server::storage::MaterialStore::local(&config.data_dir)?;
     let state = AppState {
         db,
         leptos_options: config.leptos,
+        materials,
         data_dir: config.data_dir,
         secure_cookies: config.secure_cookies,
     };

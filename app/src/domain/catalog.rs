@@ -388,6 +388,38 @@ labelled_enum! {
     }
 }
 
+impl FileType {
+    /// The usual file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileType::Pdf => "pdf",
+            FileType::Jpeg => "jpg",
+            FileType::Png => "png",
+            FileType::Ofd => "ofd",
+        }
+    }
+
+    /// The media type a download is served with.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            FileType::Pdf => "application/pdf",
+            FileType::Jpeg => "image/jpeg",
+            FileType::Png => "image/png",
+            FileType::Ofd => "application/ofd",
+        }
+    }
+
+    /// What a file picker should offer (`accept` attribute): media types and extensions.
+    pub fn accept(self) -> &'static str {
+        match self {
+            FileType::Pdf => "application/pdf,.pdf",
+            FileType::Jpeg => "image/jpeg,.jpg,.jpeg",
+            FileType::Png => "image/png,.png",
+            FileType::Ofd => ".ofd",
+        }
+    }
+}
+
 labelled_enum! {
     /// The type of a form field; the identity types carry their national-standard checks.
     FieldType {

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod application;
+pub mod apply;
 pub mod bundle;
 pub mod calendar;
 pub mod catalog;

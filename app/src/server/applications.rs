@@ -1,24 +1,46 @@
-//! Application drafts of an applicant: create, update, read, list, delete. Every function
-//! takes the applicant's account id, and another applicant's number is simply not found.
+//! Applications of an applicant: drafts (create, save, read, list, delete), their uploaded
+//! materials, and submission. Every function takes the applicant's account id, and another
+//! applicant's number is simply not found.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, anyhow};
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, TryIntoModel,
 };
 use serde::{Deserialize, Serialize};
 
 use super::catalog;
-use super::entities::application;
+use super::entities::{account, application, application_material};
+use super::storage::MaterialStore;
 use crate::domain::account::FieldProblem;
 use crate::domain::application::{ApplicationNumber, MAX_DRAFT_VALUE_CHARS, check_draft_size};
+use crate::domain::apply::{
+    ApplicantForm, ApplicantKind, ApplicationForm, DraftContent, GuideRef, check_applicant,
+    check_submission,
+};
+use crate::domain::catalog::{FileType, Material};
+use crate::domain::date::Date;
+use crate::domain::form::check_form;
+use crate::domain::upload::{SNIFF_BYTES, UploadError, check_upload};
 
 /// Status of an application that has not been submitted.
 pub const DRAFT: &str = "draft";
+/// Status of a submitted application, waiting for the window's pre-review.
+pub const SUBMITTED: &str = "submitted";
+/// Channel of an application filed on this site.
+pub const ONLINE: &str = "online";
 
-/// A new draft: exactly one of `item` and `bundle`, and any values typed so far.
+/// Most materials whose original a draft may promise.
+const MAX_BRING_ORIGINAL: usize = 100;
+/// Longest file name kept (characters); longer names are cut.
+const MAX_FILE_NAME_CHARS: usize = 120;
+
+/// A new draft: exactly one of `item` and `bundle`, and whatever was filled in so far.
 #[derive(Serialize, Deserialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -28,22 +50,32 @@ pub struct NewDraft {
     #[serde(default)]
     pub bundle: Option<String>,
     #[serde(default)]
+    pub applicant: ApplicantForm,
+    #[serde(default)]
     pub values: BTreeMap<String, String>,
+    #[serde(default)]
+    pub bring_original: BTreeSet<String>,
 }
 
-/// A draft's values, replacing the ones saved before.
-#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+/// An uploaded material.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct DraftValues {
-    pub values: BTreeMap<String, String>,
+pub struct UploadedMaterial {
+    pub code: String,
+    pub file_name: String,
+    pub size: u64,
+    pub file_type: FileType,
+    pub sha256: String,
+    pub uploaded_at: String,
 }
 
 /// An application as its applicant sees it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApplicationView {
+    /// 申请编号: the draft's number, used in addresses.
     pub number: String,
+    /// `draft` or `submitted`.
     pub status: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
@@ -51,12 +83,27 @@ pub struct ApplicationView {
     pub bundle: Option<String>,
     /// The item's or bundle's name.
     pub title: String,
+    pub applicant: ApplicantForm,
     pub values: BTreeMap<String, String>,
+    pub bring_original: BTreeSet<String>,
+    pub materials: Vec<UploadedMaterial>,
+    /// 办件编号, once submitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_number: Option<String>,
+    /// `online` once submitted here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// Receipt time (RFC 3339), once submitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<String>,
+    /// The guide versions the case was submitted under.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guides: Vec<GuideRef>,
     pub created_at: String,
     pub updated_at: String,
 }
 
-/// Why a draft operation did not happen.
+/// Why an application operation did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplicationError {
     #[error("请指定一个事项或一件事（二者选一）")]
@@ -67,10 +114,24 @@ pub enum ApplicationError {
     Invalid(Vec<FieldProblem>),
     #[error("没有这个办件")]
     NotFound,
+    #[error("这个事项的申请材料中没有编码为 {0} 的材料")]
+    UnknownMaterial(String),
+    #[error("还没有上传这份材料")]
+    NoUpload,
+    #[error("{message}")]
+    Upload { error: UploadError, message: String },
     #[error("办件已提交，不能再修改")]
     NotADraft,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// The day in China (UTC+8, no daylight saving) at `now`.
+pub fn china_date(now: DateTime<Utc>) -> anyhow::Result<Date> {
+    use chrono::Datelike;
+    let local = (now + chrono::Duration::hours(8)).date_naive();
+    Date::new(local.year(), local.month() as u8, local.day() as u8)
+        .ok_or_else(|| anyhow!("today is not a date"))
 }
 
 /// Creates a draft for the applicant.
@@ -86,9 +147,12 @@ pub async fn create_draft(
         _ => return Err(ApplicationError::ItemOrBundle),
     };
     let (title, keys) = form_of(db, item.as_deref(), bundle.as_deref()).await?;
-    check_values(&keys, &draft.values)?;
-    let values =
-        serde_json::to_string(&draft.values).context("failed to serialise draft values")?;
+    let content = DraftContent {
+        applicant: draft.applicant.clone(),
+        values: draft.values.clone(),
+        bring_original: draft.bring_original.clone(),
+    };
+    check_draft(&keys, &content)?;
     // 50 random bits: a clash is practically impossible, but the unique index has the last word.
     for _ in 0..3 {
         let number = new_number(now)?;
@@ -97,7 +161,9 @@ pub async fn create_draft(
             account_id: Set(account_id),
             item_code: Set(item.clone()),
             bundle_code: Set(bundle.clone()),
-            form_values: Set(values.clone()),
+            form_values: Set(to_json(&content.values)?),
+            applicant: Set(to_json(&content.applicant)?),
+            bring_original: Set(to_json(&content.bring_original)?),
             status: Set(DRAFT.into()),
             created_at: Set(now),
             updated_at: Set(now),
@@ -106,37 +172,35 @@ pub async fn create_draft(
         .insert(db)
         .await;
         if let Ok(row) = row {
-            return view(row, title);
+            return view(row, title, Vec::new());
         }
     }
     Err(anyhow!("could not allocate an application number").into())
 }
 
-/// Replaces a draft's values.
+/// Replaces what a draft holds (applicant, values, originals to bring).
 pub async fn update_draft(
     db: &DatabaseConnection,
     account_id: i32,
     number: &str,
-    update: &DraftValues,
+    content: &DraftContent,
     now: DateTime<Utc>,
 ) -> Result<ApplicationView, ApplicationError> {
-    let row = own(db, account_id, number)
-        .await?
-        .ok_or(ApplicationError::NotFound)?;
-    if row.status != DRAFT {
-        return Err(ApplicationError::NotADraft);
-    }
+    let row = own_draft(db, account_id, number).await?;
     let (title, keys) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
-    check_values(&keys, &update.values)?;
+    check_draft(&keys, content)?;
+    let id = row.id;
     let mut row: application::ActiveModel = row.into();
-    row.form_values =
-        Set(serde_json::to_string(&update.values).context("failed to serialise draft values")?);
+    row.form_values = Set(to_json(&content.values)?);
+    row.applicant = Set(to_json(&content.applicant)?);
+    row.bring_original = Set(to_json(&content.bring_original)?);
     row.updated_at = Set(now);
     let row = row.update(db).await.context("failed to update a draft")?;
-    view(row, title)
+    view(row, title, materials_of(db, id).await?)
 }
 
-/// One of the applicant's applications; `None` for a number that is not theirs.
+/// One of the applicant's applications; `None` for a number that is not theirs. Either the
+/// application number or, once submitted, the case number finds it.
 pub async fn get(
     db: &DatabaseConnection,
     account_id: i32,
@@ -146,7 +210,23 @@ pub async fn get(
         return Ok(None);
     };
     let (title, _) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
-    view(row, title).map(Some)
+    let materials = materials_of(db, row.id).await?;
+    view(row, title, materials).map(Some)
+}
+
+/// An application with the form to fill it in (the catalog's current one).
+pub async fn get_with_form(
+    db: &DatabaseConnection,
+    account_id: i32,
+    number: &str,
+) -> Result<Option<(ApplicationView, ApplicationForm)>, ApplicationError> {
+    let Some(view) = get(db, account_id, number).await? else {
+        return Ok(None);
+    };
+    let form = catalog::application_form(db, view.item.as_deref(), view.bundle.as_deref())
+        .await?
+        .ok_or_else(|| ApplicationError::UnknownItem(view.title.clone()))?;
+    Ok(Some((view, form)))
 }
 
 /// The applicant's applications, most recently changed first.
@@ -161,6 +241,19 @@ pub async fn list(
         .all(db)
         .await
         .context("failed to list applications")?;
+    let mut uploads: BTreeMap<i32, Vec<UploadedMaterial>> = BTreeMap::new();
+    for m in application_material::Entity::find()
+        .filter(application_material::Column::ApplicationId.is_in(rows.iter().map(|r| r.id)))
+        .order_by_asc(application_material::Column::Id)
+        .all(db)
+        .await
+        .context("failed to list uploaded materials")?
+    {
+        uploads
+            .entry(m.application_id)
+            .or_default()
+            .push(uploaded(m)?);
+    }
     let (items, bundles) = catalog::names(db).await?;
     rows.into_iter()
         .map(|row| {
@@ -171,28 +264,318 @@ pub async fn list(
             }
             .cloned()
             .unwrap_or_default();
-            view(row, title)
+            let materials = uploads.remove(&row.id).unwrap_or_default();
+            view(row, title, materials)
         })
         .collect()
 }
 
-/// Deletes one of the applicant's drafts.
+/// Deletes one of the applicant's drafts, with its uploads.
 pub async fn delete_draft(
     db: &DatabaseConnection,
+    store: &MaterialStore,
     account_id: i32,
     number: &str,
 ) -> Result<(), ApplicationError> {
+    let row = own_draft(db, account_id, number).await?;
+    let files = materials_of(db, row.id).await?;
+    let txn = db.begin().await.context("failed to begin")?;
+    application_material::Entity::delete_many()
+        .filter(application_material::Column::ApplicationId.eq(row.id))
+        .exec(&txn)
+        .await
+        .context("failed to delete a draft's materials")?;
+    application::Entity::delete_by_id(row.id)
+        .exec(&txn)
+        .await
+        .context("failed to delete a draft")?;
+    txn.commit().await.context("failed to delete a draft")?;
+    for f in files {
+        forget_if_unused(db, store, &f.sha256).await;
+    }
+    Ok(())
+}
+
+/// Where an upload goes: the draft and the guide's material. Looked up before the body is
+/// read, so that an oversized file is refused without reading it.
+#[derive(Clone, Debug)]
+pub struct UploadSlot {
+    application_id: i32,
+    pub material: Material,
+}
+
+/// The slot of material `code` of one of the applicant's drafts.
+pub async fn upload_slot(
+    db: &DatabaseConnection,
+    account_id: i32,
+    number: &str,
+    code: &str,
+) -> Result<UploadSlot, ApplicationError> {
+    let row = own_draft(db, account_id, number).await?;
+    let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
+        .await?
+        .ok_or_else(|| ApplicationError::UnknownItem(row.number.clone()))?;
+    let material = form
+        .materials
+        .into_iter()
+        .find(|m| m.material.code == code)
+        .ok_or_else(|| ApplicationError::UnknownMaterial(code.into()))?
+        .material;
+    Ok(UploadSlot {
+        application_id: row.id,
+        material,
+    })
+}
+
+/// Stores an upload for its slot, replacing an earlier one. The file is checked by content,
+/// written to the store, and only then recorded; if recording fails, the file is removed
+/// again (unless another upload has the same content), so no request leaves an orphan.
+pub async fn store_upload(
+    db: &DatabaseConnection,
+    store: &MaterialStore,
+    slot: &UploadSlot,
+    file_name: &str,
+    bytes: Bytes,
+    now: DateTime<Utc>,
+) -> Result<UploadedMaterial, ApplicationError> {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let file_type = check_upload(&slot.material, bytes.len() as u64, head).map_err(|error| {
+        ApplicationError::Upload {
+            message: error.message(&slot.material.name),
+            error,
+        }
+    })?;
+    let file_name = clean_file_name(file_name, &slot.material.name, file_type);
+    let stored = store.put(bytes).await?;
+    let recorded = record_upload(db, slot, &file_name, file_type, &stored, now).await;
+    match recorded {
+        Ok((model, replaced)) => {
+            if let Some(old) = replaced
+                && old != stored.sha256
+            {
+                forget_if_unused(db, store, &old).await;
+            }
+            Ok(uploaded(model)?)
+        }
+        Err(e) => {
+            forget_if_unused(db, store, &stored.sha256).await;
+            Err(e)
+        }
+    }
+}
+
+async fn record_upload(
+    db: &DatabaseConnection,
+    slot: &UploadSlot,
+    file_name: &str,
+    file_type: FileType,
+    stored: &super::storage::StoredFile,
+    now: DateTime<Utc>,
+) -> Result<(application_material::Model, Option<String>), ApplicationError> {
+    let txn = db.begin().await.context("failed to begin")?;
+    // Only a draft takes uploads; the check is repeated inside the transaction, as the
+    // draft may have been submitted while the file was arriving.
+    let touched = application::Entity::update_many()
+        .col_expr(application::Column::UpdatedAt, Expr::value(now))
+        .filter(application::Column::Id.eq(slot.application_id))
+        .filter(application::Column::Status.eq(DRAFT))
+        .exec(&txn)
+        .await
+        .context("failed to touch a draft")?;
+    if touched.rows_affected == 0 {
+        return Err(ApplicationError::NotADraft);
+    }
+    let existing = upload_of(&txn, slot.application_id, &slot.material.code).await?;
+    let replaced = existing.as_ref().map(|m| m.sha256.clone());
+    let mut row = match existing {
+        Some(m) => m.into(),
+        None => application_material::ActiveModel {
+            application_id: Set(slot.application_id),
+            material_code: Set(slot.material.code.clone()),
+            ..Default::default()
+        },
+    };
+    row.sha256 = Set(stored.sha256.clone());
+    row.size = Set(i64::try_from(stored.size).context("file size")?);
+    row.file_type = Set(file_type.as_str().into());
+    row.file_name = Set(file_name.into());
+    row.uploaded_at = Set(now);
+    let model = row.save(&txn).await.context("failed to record an upload")?;
+    let model = model
+        .try_into_model()
+        .context("failed to record an upload")?;
+    txn.commit().await.context("failed to record an upload")?;
+    Ok((model, replaced))
+}
+
+/// Removes an upload from a draft.
+pub async fn delete_upload(
+    db: &DatabaseConnection,
+    store: &MaterialStore,
+    account_id: i32,
+    number: &str,
+    code: &str,
+) -> Result<(), ApplicationError> {
+    let row = own_draft(db, account_id, number).await?;
+    let upload = upload_of(db, row.id, code)
+        .await?
+        .ok_or(ApplicationError::NoUpload)?;
+    application_material::Entity::delete_by_id(upload.id)
+        .exec(db)
+        .await
+        .context("failed to delete an upload")?;
+    forget_if_unused(db, store, &upload.sha256).await;
+    Ok(())
+}
+
+/// The content of an uploaded material, for its owner.
+pub async fn download(
+    db: &DatabaseConnection,
+    store: &MaterialStore,
+    account_id: i32,
+    number: &str,
+    code: &str,
+) -> Result<(UploadedMaterial, Bytes), ApplicationError> {
+    let row = own(db, account_id, number)
+        .await?
+        .ok_or(ApplicationError::NotFound)?;
+    let upload = upload_of(db, row.id, code)
+        .await?
+        .ok_or(ApplicationError::NoUpload)?;
+    let bytes = store
+        .get(&upload.sha256)
+        .await?
+        .ok_or_else(|| anyhow!("stored material {} is missing", upload.sha256))?;
+    Ok((uploaded(upload)?, bytes))
+}
+
+/// Submits a draft: everything is checked again with the catalog's current guide; on success
+/// the application gets its case number, the channel `online`, its receipt time and the guide
+/// versions. Submitting an application that is already submitted answers with it unchanged,
+/// so a double click or a retry makes one case.
+pub async fn submit(
+    db: &DatabaseConnection,
+    account_id: i32,
+    number: &str,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, ApplicationError> {
     let row = own(db, account_id, number)
         .await?
         .ok_or(ApplicationError::NotFound)?;
     if row.status != DRAFT {
-        return Err(ApplicationError::NotADraft);
+        return get(db, account_id, number)
+            .await?
+            .ok_or(ApplicationError::NotFound);
     }
-    application::Entity::delete_by_id(row.id)
-        .exec(db)
-        .await
-        .context("failed to delete a draft")?;
-    Ok(())
+    let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
+        .await?
+        .ok_or_else(|| ApplicationError::UnknownItem(row.number.clone()))?;
+    let content = content_of(&row)?;
+    let materials = materials_of(db, row.id).await?;
+    let uploaded_codes: BTreeSet<String> = materials.iter().map(|m| m.code.clone()).collect();
+    let today = china_date(now)?;
+    let problems = check_submission(&form, &content, &uploaded_codes, today);
+    if !problems.is_empty() {
+        return Err(ApplicationError::Invalid(problems));
+    }
+    // The values as received: normalised by the same checks (trimmed, upper case, …).
+    let applicant =
+        check_applicant(&content.applicant, today).map_err(ApplicationError::Invalid)?;
+    let mut applicant_values = applicant.values;
+    if applicant.kind == ApplicantKind::Myself {
+        let me = account::Entity::find_by_id(account_id)
+            .one(db)
+            .await
+            .context("failed to read the account")?
+            .ok_or(ApplicationError::NotFound)?;
+        applicant_values.insert("name".into(), me.name);
+        applicant_values.insert("id_number".into(), me.id_number);
+    }
+    let stored_applicant = ApplicantForm {
+        kind: Some(applicant.kind),
+        values: applicant_values,
+    };
+    let values = check_form(&form.fields, &content.values, today).map_err(|errors| {
+        ApplicationError::Invalid(crate::domain::apply::problems(
+            "values",
+            &form.fields,
+            errors,
+        ))
+    })?;
+    let bring_original: BTreeSet<String> = content
+        .bring_original
+        .into_iter()
+        .filter(|c| !uploaded_codes.contains(c))
+        .collect();
+    for _ in 0..3 {
+        let case_number = new_number(now)?;
+        let done = application::Entity::update_many()
+            .col_expr(application::Column::Status, Expr::value(SUBMITTED))
+            .col_expr(
+                application::Column::CaseNumber,
+                Expr::value(case_number.as_str()),
+            )
+            .col_expr(application::Column::Channel, Expr::value(ONLINE))
+            .col_expr(application::Column::SubmittedAt, Expr::value(now))
+            .col_expr(application::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                application::Column::Guides,
+                Expr::value(to_json(&form.guides)?),
+            )
+            .col_expr(
+                application::Column::Applicant,
+                Expr::value(to_json(&stored_applicant)?),
+            )
+            .col_expr(
+                application::Column::FormValues,
+                Expr::value(to_json(&values)?),
+            )
+            .col_expr(
+                application::Column::BringOriginal,
+                Expr::value(to_json(&bring_original)?),
+            )
+            .filter(application::Column::Id.eq(row.id))
+            .filter(application::Column::Status.eq(DRAFT))
+            .exec(db)
+            .await;
+        match done {
+            // Zero rows: a concurrent submit won; its case is the one.
+            Ok(_) => {
+                return get(db, account_id, number)
+                    .await?
+                    .ok_or(ApplicationError::NotFound);
+            }
+            Err(e) => {
+                let taken = application::Entity::find()
+                    .filter(application::Column::CaseNumber.eq(case_number.as_str()))
+                    .count(db)
+                    .await
+                    .context("failed to check a case number")?;
+                if taken == 0 {
+                    return Err(anyhow::Error::new(e).context("failed to submit").into());
+                }
+            }
+        }
+    }
+    Err(anyhow!("could not allocate a case number").into())
+}
+
+/// Deletes a stored file unless some upload still points at it. Failing to delete leaves a
+/// file nobody can reach, which is logged, not shown to the applicant.
+async fn forget_if_unused(db: &DatabaseConnection, store: &MaterialStore, sha256: &str) {
+    let users = application_material::Entity::find()
+        .filter(application_material::Column::Sha256.eq(sha256))
+        .count(db)
+        .await;
+    match users {
+        Ok(0) => {
+            if let Err(e) = store.delete(sha256).await {
+                tracing::warn!(sha256, error = ?e, "failed to delete an unused material");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(sha256, error = ?e, "failed to count a material's users"),
+    }
 }
 
 async fn own(
@@ -204,11 +587,69 @@ async fn own(
         return Ok(None);
     };
     application::Entity::find()
-        .filter(application::Column::Number.eq(number.as_str()))
+        .filter(
+            Condition::any()
+                .add(application::Column::Number.eq(number.as_str()))
+                .add(application::Column::CaseNumber.eq(number.as_str())),
+        )
         .filter(application::Column::AccountId.eq(account_id))
         .one(db)
         .await
         .context("failed to read an application")
+}
+
+async fn own_draft(
+    db: &DatabaseConnection,
+    account_id: i32,
+    number: &str,
+) -> Result<application::Model, ApplicationError> {
+    let row = own(db, account_id, number)
+        .await?
+        .ok_or(ApplicationError::NotFound)?;
+    if row.status != DRAFT {
+        return Err(ApplicationError::NotADraft);
+    }
+    Ok(row)
+}
+
+async fn upload_of(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+    code: &str,
+) -> anyhow::Result<Option<application_material::Model>> {
+    application_material::Entity::find()
+        .filter(application_material::Column::ApplicationId.eq(application_id))
+        .filter(application_material::Column::MaterialCode.eq(code))
+        .one(db)
+        .await
+        .context("failed to read an upload")
+}
+
+async fn materials_of(
+    db: &DatabaseConnection,
+    application_id: i32,
+) -> anyhow::Result<Vec<UploadedMaterial>> {
+    application_material::Entity::find()
+        .filter(application_material::Column::ApplicationId.eq(application_id))
+        .order_by_asc(application_material::Column::Id)
+        .all(db)
+        .await
+        .context("failed to read uploaded materials")?
+        .into_iter()
+        .map(uploaded)
+        .collect()
+}
+
+fn uploaded(m: application_material::Model) -> anyhow::Result<UploadedMaterial> {
+    Ok(UploadedMaterial {
+        file_type: FileType::parse(&m.file_type)
+            .ok_or_else(|| anyhow!("unknown stored file type {}", m.file_type))?,
+        code: m.material_code,
+        file_name: m.file_name,
+        size: u64::try_from(m.size).context("negative file size")?,
+        sha256: m.sha256,
+        uploaded_at: m.uploaded_at.to_rfc3339(),
+    })
 }
 
 /// The title and the field keys of the item's or bundle's one form.
@@ -222,12 +663,11 @@ async fn form_of(
         .ok_or_else(|| ApplicationError::UnknownItem(item.or(bundle).unwrap_or_default().into()))
 }
 
-/// A draft may be incomplete, but only holds keys of its form, within the size limits.
-fn check_values(
-    keys: &[String],
-    values: &BTreeMap<String, String>,
-) -> Result<(), ApplicationError> {
-    let mut problems: Vec<FieldProblem> = values
+/// A draft may be incomplete or wrong (the full check runs on submission), but it only holds
+/// keys of its form, within the size limits.
+fn check_draft(keys: &[String], content: &DraftContent) -> Result<(), ApplicationError> {
+    let mut problems: Vec<FieldProblem> = content
+        .values
         .keys()
         .filter(|k| !keys.contains(k))
         .map(|k| FieldProblem {
@@ -236,18 +676,35 @@ fn check_values(
             message: format!("表单中没有“{k}”这一项"),
         })
         .collect();
-    match check_draft_size(values) {
-        Ok(()) => {}
-        Err(Some(key)) => problems.push(FieldProblem {
-            field: format!("values.{key}"),
-            code: "too_long".into(),
-            message: format!("内容不能超过 {MAX_DRAFT_VALUE_CHARS} 个字"),
-        }),
-        Err(None) => problems.push(FieldProblem {
-            field: "values".into(),
+    for (prefix, values) in [
+        ("values", &content.values),
+        ("applicant", &content.applicant.values),
+    ] {
+        match check_draft_size(values) {
+            Ok(()) => {}
+            Err(Some(key)) => problems.push(FieldProblem {
+                field: format!("{prefix}.{key}"),
+                code: "too_long".into(),
+                message: format!("内容不能超过 {MAX_DRAFT_VALUE_CHARS} 个字"),
+            }),
+            Err(None) => problems.push(FieldProblem {
+                field: prefix.into(),
+                code: "too_many_values".into(),
+                message: "表单项过多".into(),
+            }),
+        }
+    }
+    if content.bring_original.len() > MAX_BRING_ORIGINAL
+        || content
+            .bring_original
+            .iter()
+            .any(|c| c.chars().count() > 64)
+    {
+        problems.push(FieldProblem {
+            field: "bring_original".into(),
             code: "too_many_values".into(),
-            message: "表单项过多".into(),
-        }),
+            message: "材料编码过多或过长".into(),
+        });
     }
     if problems.is_empty() {
         Ok(())
@@ -256,24 +713,65 @@ fn check_values(
     }
 }
 
+/// A file name fit to show and to offer on download: no path, no control characters, not
+/// too long; the material's name when nothing is left.
+fn clean_file_name(raw: &str, material_name: &str, file_type: FileType) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | ':' | '*' | '?'))
+        .take(MAX_FILE_NAME_CHARS)
+        .collect();
+    let clean = clean.trim().trim_start_matches('.').to_string();
+    if clean.is_empty() {
+        format!("{material_name}.{}", file_type.extension())
+    } else {
+        clean
+    }
+}
+
+fn content_of(row: &application::Model) -> anyhow::Result<DraftContent> {
+    Ok(DraftContent {
+        applicant: serde_json::from_str(&row.applicant).context("corrupt applicant")?,
+        values: serde_json::from_str(&row.form_values).context("corrupt draft values")?,
+        bring_original: serde_json::from_str(&row.bring_original)
+            .context("corrupt originals list")?,
+    })
+}
+
+fn to_json<T: Serialize>(value: &T) -> anyhow::Result<String> {
+    serde_json::to_string(value).context("failed to serialise an application")
+}
+
 fn new_number(now: DateTime<Utc>) -> anyhow::Result<ApplicationNumber> {
     let mut random = [0u8; 7];
     getrandom::fill(&mut random).map_err(|e| anyhow!("no randomness for a number: {e}"))?;
-    use chrono::Datelike;
-    let local = (now + chrono::Duration::hours(8)).date_naive();
-    let date = crate::domain::date::Date::new(local.year(), local.month() as u8, local.day() as u8)
-        .ok_or_else(|| anyhow!("today is not a date"))?;
-    Ok(ApplicationNumber::new(date, random))
+    Ok(ApplicationNumber::new(china_date(now)?, random))
 }
 
-fn view(row: application::Model, title: String) -> Result<ApplicationView, ApplicationError> {
+fn view(
+    row: application::Model,
+    title: String,
+    materials: Vec<UploadedMaterial>,
+) -> Result<ApplicationView, ApplicationError> {
+    let content = content_of(&row)?;
     Ok(ApplicationView {
-        values: serde_json::from_str(&row.form_values).context("corrupt draft values")?,
+        applicant: content.applicant,
+        values: content.values,
+        bring_original: content.bring_original,
+        materials,
+        guides: match &row.guides {
+            Some(g) => serde_json::from_str(g).context("corrupt guide versions")?,
+            None => Vec::new(),
+        },
         number: row.number,
         status: row.status,
         item: row.item_code,
         bundle: row.bundle_code,
         title,
+        case_number: row.case_number,
+        channel: row.channel,
+        submitted_at: row.submitted_at.map(|t| t.to_rfc3339()),
         created_at: row.created_at.to_rfc3339(),
         updated_at: row.updated_at.to_rfc3339(),
     })

@@ -20,6 +20,7 @@ use crate::api::catalog::{
     BundleRef, BundleSummary, BundleView, DepartmentInfo, GuideVersion, ItemFilter, ItemGuide,
     ItemSummary,
 };
+use crate::domain::apply::{ApplicationForm, GuideRef};
 use crate::domain::bundle::merge_items;
 use crate::domain::catalog::{
     Bundle, CATALOG_FORMAT_VERSION, CaseKind, CatalogFile, ConstructionStage, DeliveryMethod,
@@ -955,4 +956,57 @@ pub async fn names(
         .map(|b| (b.code, b.name))
         .collect();
     Ok((items, bundles))
+}
+
+/// The one form and materials of an item or a bundle, with the guide versions in force;
+/// `None` if the code names nothing.
+pub async fn application_form(
+    db: &DatabaseConnection,
+    item: Option<&str>,
+    bundle: Option<&str>,
+) -> anyhow::Result<Option<ApplicationForm>> {
+    match (item, bundle) {
+        (Some(code), _) => {
+            let Some(row) = find_item_row(db, code).await? else {
+                return Ok(None);
+            };
+            let names = department_names(db).await?;
+            let item = load_version(db, row.current_version_id).await?;
+            let merged = merge_items([&item]);
+            Ok(Some(ApplicationForm {
+                title: item.name.clone(),
+                guides: vec![GuideRef {
+                    code: item.code.clone(),
+                    name: item.name.clone(),
+                    version: to_u32(row.current_version),
+                    department_name: names.get(&item.department).cloned().unwrap_or_default(),
+                }],
+                fields: merged.fields,
+                materials: merged.materials,
+                promised_limit_days: item.promised_limit_days,
+            }))
+        }
+        (None, Some(code)) => {
+            let Some(view) = get_bundle(db, code).await? else {
+                return Ok(None);
+            };
+            Ok(Some(ApplicationForm {
+                title: view.bundle.name,
+                guides: view
+                    .items
+                    .into_iter()
+                    .map(|s| GuideRef {
+                        code: s.code,
+                        name: s.name,
+                        version: s.version,
+                        department_name: s.department_name,
+                    })
+                    .collect(),
+                fields: view.application.fields,
+                materials: view.application.materials,
+                promised_limit_days: view.bundle.promised_limit_days,
+            }))
+        }
+        (None, None) => Ok(None),
+    }
 }

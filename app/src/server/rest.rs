@@ -140,6 +140,16 @@ pub fn router() -> Router<AppState> {
                 .put(super::rest_applications::update)
                 .delete(super::rest_applications::delete),
         )
+        .route(
+            "/api/v1/applications/{number}/materials/{code}",
+            get(super::rest_applications::download)
+                .put(super::rest_applications::upload)
+                .delete(super::rest_applications::delete_upload),
+        )
+        .route(
+            "/api/v1/applications/{number}/submit",
+            axum::routing::post(super::rest_applications::submit),
+        )
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/v1", get(api_not_found))
         .route(
@@ -277,8 +287,10 @@ async fn openapi_json() -> impl IntoResponse {
         super::rest_accounts::register, super::rest_accounts::login, super::rest_accounts::logout,
         super::rest_accounts::me, super::rest_applications::create, super::rest_applications::update,
         super::rest_applications::get_one, super::rest_applications::list, super::rest_applications::delete,
+        super::rest_applications::upload, super::rest_applications::download, super::rest_applications::delete_upload,
+        super::rest_applications::submit,
     ),
     components(schemas(ProblemDetails)),
-    tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"), (name = "applications", description = "申请人的办件（草稿）"))
+    tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"), (name = "applications", description = "申请人的办件：草稿、材料上传、提交"))
 )]
 pub struct ApiDoc;

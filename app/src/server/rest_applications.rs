@@ -1,16 +1,21 @@
-//! `/api/v1/applications`: an applicant's drafts. Someone else's number answers 404, exactly
-//! as a number that does not exist.
+//! `/api/v1/applications`: an applicant's drafts, their materials, and submission. Someone
+//! else's number answers 404, exactly as a number that does not exist.
 
 use axum::Json;
+use axum::body::Body;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::BytesMut;
+use futures_util::StreamExt;
 
-use super::applications::{self, ApplicationError, ApplicationView, DraftValues, NewDraft};
+use super::applications::{self, ApplicationError, ApplicationView, NewDraft, UploadedMaterial};
 use super::rest::{ApiError, problem, validation_problem};
 use super::rest_accounts::{json_object, require_account};
 use super::state::AppState;
+use crate::domain::apply::DraftContent;
+use crate::domain::upload::UploadError;
 
 impl IntoResponse for ApplicationError {
     fn into_response(self) -> Response {
@@ -33,6 +38,21 @@ impl IntoResponse for ApplicationError {
             ),
             ApplicationError::NotADraft => {
                 problem(StatusCode::CONFLICT, "not_a_draft", self.to_string())
+            }
+            ApplicationError::UnknownMaterial(_) => problem(
+                StatusCode::NOT_FOUND,
+                "material_not_found",
+                self.to_string(),
+            ),
+            ApplicationError::NoUpload => {
+                problem(StatusCode::NOT_FOUND, "upload_not_found", self.to_string())
+            }
+            ApplicationError::Upload { error, message } => {
+                let status = match error {
+                    UploadError::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                problem(status, upload_code(&error), message)
             }
             ApplicationError::Internal(e) => ApiError::Internal(e).into_response(),
         }
@@ -60,8 +80,8 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
-/// Save a draft's values (replacing those saved before).
-#[utoipa::path(put, path = "/api/v1/applications/{number}", tag = "applications", request_body = DraftValues,
+/// Save a draft: applicant, values and originals to bring (replacing what was saved before).
+#[utoipa::path(put, path = "/api/v1/applications/{number}", tag = "applications", request_body = DraftContent,
     params(("number" = String, Path, description = "办件编号")),
     responses(
         (status = 200, body = ApplicationView),
@@ -76,8 +96,8 @@ pub async fn update(
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<ApplicationView>, Response> {
     let account = require_account(&state, &headers).await?;
-    let values: DraftValues = json_object(body).map_err(IntoResponse::into_response)?;
-    applications::update_draft(&state.db, account.id, &number, &values, chrono::Utc::now())
+    let content: DraftContent = json_object(body).map_err(IntoResponse::into_response)?;
+    applications::update_draft(&state.db, account.id, &number, &content, chrono::Utc::now())
         .await
         .map(Json)
         .map_err(IntoResponse::into_response)
@@ -134,8 +154,185 @@ pub async fn delete(
     Path(number): Path<String>,
 ) -> Result<StatusCode, Response> {
     let account = require_account(&state, &headers).await?;
-    applications::delete_draft(&state.db, account.id, &number)
+    applications::delete_draft(&state.db, &state.materials, account.id, &number)
         .await
         .map_err(IntoResponse::into_response)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+fn upload_code(error: &UploadError) -> &'static str {
+    match error {
+        UploadError::EmptyFile => "empty_file",
+        UploadError::FileTooLarge { .. } => "file_too_large",
+        UploadError::FileTypeNotAccepted { .. } => "file_type_not_accepted",
+    }
+}
+
+/// Upload a material of a draft (the raw file as the body; its name, percent-encoded, in
+/// `X-File-Name`). The type is recognised from the content; an earlier upload is replaced.
+#[utoipa::path(put, path = "/api/v1/applications/{number}/materials/{code}", tag = "applications",
+    params(("number" = String, Path, description = "申请编号"), ("code" = String, Path, description = "材料编码"),
+        ("X-File-Name" = Option<String>, Header, description = "The file's name, percent-encoded UTF-8")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+        (status = 200, body = UploadedMaterial),
+        (status = 400, description = "upload_incomplete: the body ended before its Content-Length", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "application_not_found or material_not_found", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "not_a_draft", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 413, description = "file_too_large", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "empty_file or file_type_not_accepted", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((number, code)): Path<(String, String)>,
+    body: Body,
+) -> Result<Json<UploadedMaterial>, Response> {
+    let account = require_account(&state, &headers).await?;
+    let slot = applications::upload_slot(&state.db, account.id, &number, &code)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let max_mb = slot.material.max_size_mb;
+    let limit = u64::from(max_mb) * 1024 * 1024;
+    let too_large = || {
+        ApplicationError::Upload {
+            message: UploadError::FileTooLarge { max_mb }.message(&slot.material.name),
+            error: UploadError::FileTooLarge { max_mb },
+        }
+        .into_response()
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut bytes = BytesMut::new();
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| incomplete())?;
+        if (bytes.len() + chunk.len()) as u64 > limit {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    if declared.is_some_and(|n| n != bytes.len() as u64) {
+        return Err(incomplete());
+    }
+    let file_name = headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            percent_encoding::percent_decode_str(v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .unwrap_or_default();
+    applications::store_upload(
+        &state.db,
+        &state.materials,
+        &slot,
+        &file_name,
+        bytes.freeze(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map(Json)
+    .map_err(IntoResponse::into_response)
+}
+
+fn incomplete() -> Response {
+    problem(
+        StatusCode::BAD_REQUEST,
+        "upload_incomplete",
+        "文件没有完整上传（连接中断），请重新上传",
+    )
+}
+
+/// Download an uploaded material (its owner only).
+#[utoipa::path(get, path = "/api/v1/applications/{number}/materials/{code}", tag = "applications",
+    params(("number" = String, Path, description = "申请编号或办件编号"), ("code" = String, Path, description = "材料编码")),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 404, description = "application_not_found or upload_not_found", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn download(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((number, code)): Path<(String, String)>,
+) -> Result<Response, Response> {
+    let account = require_account(&state, &headers).await?;
+    let (file, bytes) =
+        applications::download(&state.db, &state.materials, account.id, &number, &code)
+            .await
+            .map_err(IntoResponse::into_response)?;
+    let encoded =
+        percent_encoding::utf8_percent_encode(&file.file_name, percent_encoding::NON_ALPHANUMERIC);
+    let disposition = format!(
+        "attachment; filename=\"{}.{}\"; filename*=UTF-8''{encoded}",
+        file.code,
+        file.file_type.extension()
+    );
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(file.file_type.media_type()),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(response)
+}
+
+/// Remove an uploaded material from a draft.
+#[utoipa::path(delete, path = "/api/v1/applications/{number}/materials/{code}", tag = "applications",
+    params(("number" = String, Path, description = "申请编号"), ("code" = String, Path, description = "材料编码")),
+    responses(
+        (status = 204),
+        (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn delete_upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((number, code)): Path<(String, String)>,
+) -> Result<StatusCode, Response> {
+    let account = require_account(&state, &headers).await?;
+    applications::delete_upload(&state.db, &state.materials, account.id, &number, &code)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Submit a draft. Everything is checked again; on success the application has its case
+/// number (办件编号), channel and receipt time. Submitting again answers with the same case.
+#[utoipa::path(post, path = "/api/v1/applications/{number}/submit", tag = "applications",
+    params(("number" = String, Path, description = "申请编号")),
+    responses(
+        (status = 200, description = "status `submitted`", body = ApplicationView),
+        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed with errors[] (field, code, message)", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+) -> Result<Json<ApplicationView>, Response> {
+    let account = require_account(&state, &headers).await?;
+    applications::submit(&state.db, account.id, &number, chrono::Utc::now())
+        .await
+        .map(Json)
+        .map_err(IntoResponse::into_response)
 }

@@ -13,8 +13,10 @@ use sea_orm::DatabaseConnection;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub leptos_options: LeptosOptions,
-    /// Where the embedded database and, later, uploaded materials live.
+    /// Where the embedded database lives.
     pub data_dir: PathBuf,
+    /// Uploaded materials (by default `<data_dir>/materials`).
+    pub materials: super::storage::MaterialStore,
     /// Whether cookies carry `Secure` (the site is served over HTTPS).
     pub secure_cookies: bool,
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, backends, spawn_app};
 
 /// Registers and logs in an applicant; returns the cookie to send.
-async fn applicant(app: &TestApp, mobile: &str, id_number: &str) -> String {
+pub async fn applicant(app: &TestApp, mobile: &str, id_number: &str) -> String {
     let account = json!({"mobile": mobile, "password": "shigong2026", "name": "李四", "id_number": id_number});
     let response = app
         .client
@@ -31,7 +31,7 @@ async fn applicant(app: &TestApp, mobile: &str, id_number: &str) -> String {
     set.split(';').next().unwrap().to_string()
 }
 
-async fn call(
+pub async fn call(
     app: &TestApp,
     method: reqwest::Method,
     path: &str,
@@ -192,7 +192,19 @@ async fn bad_draft_requests_get_stable_4xx_codes_and_write_nothing() {
             (Some(&me), json!(["ZJJ-XK-001"]), 400, "invalid_json"),
             (
                 Some(&me),
-                json!({"item": "ZJJ-XK-001", "applicant": {"kind": "company"}}),
+                json!({"item": "ZJJ-XK-001", "applicant": {"kind": "robot"}}),
+                400,
+                "invalid_json",
+            ),
+            (
+                Some(&me),
+                json!({"item": "ZJJ-XK-001", "applicant": {"kind": "company", "credit": "x"}}),
+                400,
+                "invalid_json",
+            ),
+            (
+                Some(&me),
+                json!({"item": "ZJJ-XK-001", "bring_original": "fund_commitment"}),
                 400,
                 "invalid_json",
             ),

@@ -33,7 +33,7 @@ pub struct TestApp {
     pub address: String,
     pub db: DatabaseConnection,
     pub client: reqwest::Client,
-    _dir: tempfile::TempDir,
+    pub dir: tempfile::TempDir,
     pg_database: Option<(String, String)>,
 }
 
@@ -111,6 +111,7 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
     let state = AppState {
         db: conn.clone(),
         leptos_options: options,
+        materials: app::server::storage::MaterialStore::local(dir.path()).unwrap(),
         data_dir: dir.path().to_path_buf(),
         secure_cookies: false,
     };
@@ -124,7 +125,7 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
         address,
         db: conn,
         client: reqwest::Client::new(),
-        _dir: dir,
+        dir,
         pg_database,
     }
 }

@@ -8,3 +8,4 @@ mod catalog_import;
 mod cli;
 mod helpers;
 mod pages;
+mod submission;

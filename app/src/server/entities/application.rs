@@ -21,6 +21,22 @@ pub struct Model {
     pub status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// JSON of the applicant block (`ApplicantForm`).
+    #[sea_orm(column_type = "Text")]
+    pub applicant: String,
+    /// JSON array of material codes whose original the applicant will bring to the hall.
+    #[sea_orm(column_type = "Text")]
+    pub bring_original: String,
+    /// 办件编号, assigned on submission.
+    #[sea_orm(unique)]
+    pub case_number: Option<String>,
+    /// `online` or `window`, set on submission.
+    pub channel: Option<String>,
+    /// Receipt time.
+    pub submitted_at: Option<DateTimeUtc>,
+    /// JSON of the guide versions the case was submitted under.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub guides: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod application;
+pub mod application_material;
 pub mod bundle;
 pub mod bundle_item;
 pub mod bundle_version;

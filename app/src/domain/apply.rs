@@ -1,0 +1,473 @@
+//! What an application holds and when it may be submitted: the applicant, the item's form
+//! values, the materials. [`check_submission`] is the one verdict: the review step runs it in
+//! the browser (wasm) and the submit endpoint runs it on the server, so both list the same
+//! problems, each with the same field path and code.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::account::FieldProblem;
+use super::bundle::BundleMaterial;
+use super::catalog::{FieldType, FormField, MaterialForm};
+use super::date::Date;
+use super::form::FieldError;
+
+/// Who applies (申请人). The logged-in account is always the one who files (经办人).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicantKind {
+    /// The account holder, for themself: name and 身份证号 are the account's.
+    #[serde(rename = "self")]
+    Myself,
+    /// Another natural person, the account holder being their agent (代理人).
+    Person,
+    /// A legal person (企业、事业单位、社会组织) the account holder acts for.
+    Company,
+}
+
+impl ApplicantKind {
+    pub const ALL: [ApplicantKind; 3] = [
+        ApplicantKind::Company,
+        ApplicantKind::Myself,
+        ApplicantKind::Person,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicantKind::Myself => "self",
+            ApplicantKind::Person => "person",
+            ApplicantKind::Company => "company",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ApplicantKind::Myself => "本人申请",
+            ApplicantKind::Person => "代他人申请（个人）",
+            ApplicantKind::Company => "单位申请（法人）",
+        }
+    }
+}
+
+/// The applicant block of a draft, as typed: anything may still be empty or wrong.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApplicantForm {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ApplicantKind>,
+    /// The values of [`applicant_fields`] for this kind, by key.
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
+}
+
+/// What a draft holds besides its item: the applicant, the form values, and the materials
+/// whose original the applicant will bring to the hall instead of uploading.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DraftContent {
+    #[serde(default)]
+    pub applicant: ApplicantForm,
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
+    #[serde(default)]
+    pub bring_original: BTreeSet<String>,
+}
+
+/// A guide version an application is made under.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GuideRef {
+    pub code: String,
+    pub name: String,
+    pub version: u32,
+    pub department_name: String,
+}
+
+/// Everything needed to fill in an application for an item or a bundle: one form, one set of
+/// materials (shared ones once), and the guide versions in force.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApplicationForm {
+    pub title: String,
+    pub guides: Vec<GuideRef>,
+    pub fields: Vec<FormField>,
+    pub materials: Vec<BundleMaterial>,
+    /// 承诺办结时限 in working days (the longest of the items, or the bundle's own).
+    pub promised_limit_days: u32,
+}
+
+/// The fields asked about an applicant of this kind, checked by the same interpreter as an
+/// item's form. The contact mobile is always asked: notices go there.
+pub fn applicant_fields(kind: ApplicantKind) -> Vec<FormField> {
+    let mut fields = match kind {
+        ApplicantKind::Myself => vec![],
+        ApplicantKind::Person => vec![
+            field("name", "申请人姓名", FieldType::Text, Some(50)),
+            field(
+                "id_number",
+                "申请人居民身份证号码",
+                FieldType::IdCardNumber,
+                None,
+            ),
+        ],
+        ApplicantKind::Company => vec![
+            field("company_name", "单位名称", FieldType::Text, Some(100)),
+            field(
+                "credit_code",
+                "统一社会信用代码",
+                FieldType::UnifiedCreditCode,
+                None,
+            ),
+            field(
+                "legal_representative",
+                "法定代表人",
+                FieldType::Text,
+                Some(50),
+            ),
+        ],
+    };
+    fields.push(field(
+        "contact_mobile",
+        "联系电话（手机）",
+        FieldType::MobileNumber,
+        None,
+    ));
+    fields
+}
+
+fn field(key: &str, label: &str, field_type: FieldType, max_length: Option<u32>) -> FormField {
+    FormField {
+        key: key.into(),
+        label: label.into(),
+        field_type,
+        required: true,
+        help: match field_type {
+            FieldType::UnifiedCreditCode => {
+                Some("18 位，见营业执照或登记证书，最后一位是校验码".into())
+            }
+            _ => None,
+        },
+        unit: None,
+        min_length: None,
+        max_length,
+        min: None,
+        max: None,
+        pattern: None,
+        pattern_message: None,
+        options: vec![],
+    }
+}
+
+/// Why a material cannot be submitted as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaterialProblem {
+    /// A required material with neither an upload nor (where allowed) the original promised.
+    Missing,
+    /// "Bring the original" on a material whose guide does not ask for an original.
+    OriginalNotAllowed,
+    /// A material code the form does not have.
+    Unknown,
+}
+
+impl MaterialProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            MaterialProblem::Missing => "material_missing",
+            MaterialProblem::OriginalNotAllowed => "original_not_allowed",
+            MaterialProblem::Unknown => "unknown_material",
+        }
+    }
+
+    pub fn message(self, name: &str) -> String {
+        match self {
+            MaterialProblem::Missing => format!("请上传“{name}”"),
+            MaterialProblem::OriginalNotAllowed => {
+                format!("“{name}”须在网上提交，不能改为到窗口交原件")
+            }
+            MaterialProblem::Unknown => format!("申请材料中没有“{name}”"),
+        }
+    }
+}
+
+/// Whether the applicant may bring this material's original to the hall instead of uploading.
+pub fn original_allowed(material: &BundleMaterial) -> bool {
+    material.material.form == MaterialForm::Original
+}
+
+/// How a material of a draft stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaterialState {
+    Uploaded,
+    BringOriginal,
+    /// 容缺: required but non-critical; may follow after acceptance.
+    Deferred,
+    NotNeeded,
+    Missing,
+}
+
+/// Where a material stands, given the uploads and the originals promised.
+pub fn material_state(
+    material: &BundleMaterial,
+    uploaded: &BTreeSet<String>,
+    bring_original: &BTreeSet<String>,
+) -> MaterialState {
+    let code = &material.material.code;
+    if uploaded.contains(code) {
+        MaterialState::Uploaded
+    } else if bring_original.contains(code) && original_allowed(material) {
+        MaterialState::BringOriginal
+    } else if !material.material.required {
+        MaterialState::NotNeeded
+    } else if material.material.deferrable {
+        MaterialState::Deferred
+    } else {
+        MaterialState::Missing
+    }
+}
+
+/// A valid applicant: the kind and the normalised values of its fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applicant {
+    pub kind: ApplicantKind,
+    pub values: BTreeMap<String, String>,
+}
+
+/// Checks the applicant block; problems carry paths `applicant.kind`, `applicant.<key>`.
+pub fn check_applicant(form: &ApplicantForm, today: Date) -> Result<Applicant, Vec<FieldProblem>> {
+    let Some(kind) = form.kind else {
+        return Err(vec![FieldProblem {
+            field: "applicant.kind".into(),
+            code: "required".into(),
+            message: "请选择申请人类型".into(),
+        }]);
+    };
+    let fields = applicant_fields(kind);
+    super::form::check_form(&fields, &form.values, today)
+        .map(|values| Applicant { kind, values })
+        .map_err(|errors| problems("applicant", &fields, errors))
+}
+
+/// Everything that stands between a draft and its submission, in the order of the form's
+/// steps: applicant, form values, materials. Empty means it may be submitted.
+pub fn check_submission(
+    form: &ApplicationForm,
+    content: &DraftContent,
+    uploaded: &BTreeSet<String>,
+    today: Date,
+) -> Vec<FieldProblem> {
+    let mut out = check_applicant(&content.applicant, today)
+        .err()
+        .unwrap_or_default();
+    if let Err(errors) = super::form::check_form(&form.fields, &content.values, today) {
+        out.extend(problems("values", &form.fields, errors));
+    }
+    for m in &form.materials {
+        if material_state(m, uploaded, &content.bring_original) == MaterialState::Missing {
+            out.push(material_problem(m, MaterialProblem::Missing));
+        }
+        if content.bring_original.contains(&m.material.code) && !original_allowed(m) {
+            out.push(material_problem(m, MaterialProblem::OriginalNotAllowed));
+        }
+    }
+    for code in content.bring_original.iter().chain(uploaded) {
+        if !form.materials.iter().any(|m| &m.material.code == code) {
+            out.push(FieldProblem {
+                field: format!("materials.{code}"),
+                code: MaterialProblem::Unknown.code().into(),
+                message: MaterialProblem::Unknown.message(code),
+            });
+        }
+    }
+    out
+}
+
+fn material_problem(m: &BundleMaterial, problem: MaterialProblem) -> FieldProblem {
+    FieldProblem {
+        field: format!("materials.{}", m.material.code),
+        code: problem.code().into(),
+        message: problem.message(&m.material.name),
+    }
+}
+
+/// Field errors as problems under `prefix`, with the field's label in the message.
+pub fn problems(
+    prefix: &str,
+    fields: &[FormField],
+    errors: Vec<(String, FieldError)>,
+) -> Vec<FieldProblem> {
+    errors
+        .into_iter()
+        .map(|(key, e)| {
+            let label = fields
+                .iter()
+                .find(|f| f.key == key)
+                .map(|f| f.label.as_str())
+                .unwrap_or(key.as_str());
+            FieldProblem {
+                message: e.message(label),
+                code: e.code().into(),
+                field: format!("{prefix}.{key}"),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::catalog::{FileType, Material, MaterialSource};
+
+    fn material(
+        code: &str,
+        form: MaterialForm,
+        required: bool,
+        deferrable: bool,
+    ) -> BundleMaterial {
+        BundleMaterial {
+            material: Material {
+                code: code.into(),
+                name: format!("材料{code}"),
+                source: MaterialSource::Applicant,
+                form,
+                quantity: 1,
+                specification: "A4".into(),
+                required,
+                deferrable,
+                file_types: vec![FileType::Pdf],
+                max_size_mb: 10,
+                template_url: None,
+                notes: None,
+            },
+            items: vec!["X".into()],
+        }
+    }
+
+    fn today() -> Date {
+        Date::new(2026, 11, 21).unwrap()
+    }
+
+    fn form() -> ApplicationForm {
+        ApplicationForm {
+            title: "测试".into(),
+            guides: vec![],
+            fields: vec![field("project_name", "项目名称", FieldType::Text, Some(10))],
+            materials: vec![
+                material("a", MaterialForm::Electronic, true, false),
+                material("b", MaterialForm::Original, true, false),
+                material("c", MaterialForm::Copy, true, true),
+                material("d", MaterialForm::Copy, false, false),
+            ],
+            promised_limit_days: 5,
+        }
+    }
+
+    fn company(code: &str) -> ApplicantForm {
+        ApplicantForm {
+            kind: Some(ApplicantKind::Company),
+            values: [
+                ("company_name", "某某建设有限公司"),
+                ("credit_code", code),
+                ("legal_representative", "张三"),
+                ("contact_mobile", "13800138000"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect(),
+        }
+    }
+
+    #[test]
+    fn a_company_needs_a_valid_credit_code() {
+        let ok = check_applicant(&company("91350100M000100Y43"), today()).unwrap();
+        assert_eq!(ok.kind, ApplicantKind::Company);
+        let err = check_applicant(&company("91350100M000100Y44"), today()).unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert_eq!(err[0].field, "applicant.credit_code");
+        assert_eq!(err[0].code, "credit_code_checksum");
+        let none = check_applicant(&ApplicantForm::default(), today()).unwrap_err();
+        assert_eq!(none[0].field, "applicant.kind");
+    }
+
+    #[test]
+    fn acting_for_oneself_needs_only_a_contact_number() {
+        let form = ApplicantForm {
+            kind: Some(ApplicantKind::Myself),
+            values: [("contact_mobile".to_string(), "13800138000".to_string())].into(),
+        };
+        assert!(check_applicant(&form, today()).is_ok());
+        let stray = ApplicantForm {
+            kind: Some(ApplicantKind::Myself),
+            values: [
+                ("contact_mobile".to_string(), "13800138000".to_string()),
+                ("credit_code".to_string(), "x".to_string()),
+            ]
+            .into(),
+        };
+        let err = check_applicant(&stray, today()).unwrap_err();
+        assert_eq!(err[0].code, "unknown_field");
+    }
+
+    #[test]
+    fn materials_may_be_uploaded_brought_or_deferred_where_the_guide_allows() {
+        let mut content = DraftContent {
+            applicant: company("91350100M000100Y43"),
+            values: [("project_name".to_string(), "新建厂房".to_string())].into(),
+            bring_original: BTreeSet::new(),
+        };
+        let uploaded: BTreeSet<String> = BTreeSet::new();
+        let codes = |p: Vec<FieldProblem>| -> Vec<(String, String)> {
+            p.into_iter().map(|p| (p.field, p.code)).collect()
+        };
+        assert_eq!(
+            codes(check_submission(&form(), &content, &uploaded, today())),
+            vec![
+                ("materials.a".into(), "material_missing".into()),
+                ("materials.b".into(), "material_missing".into()),
+            ]
+        );
+        content.bring_original = ["a".to_string(), "b".to_string()].into();
+        let uploaded: BTreeSet<String> = ["a".to_string()].into();
+        assert_eq!(
+            codes(check_submission(&form(), &content, &uploaded, today())),
+            vec![("materials.a".into(), "original_not_allowed".into())]
+        );
+        content.bring_original = ["b".to_string(), "zz".to_string()].into();
+        assert_eq!(
+            codes(check_submission(&form(), &content, &uploaded, today())),
+            vec![("materials.zz".into(), "unknown_material".into())]
+        );
+        content.bring_original = ["b".to_string()].into();
+        assert!(check_submission(&form(), &content, &uploaded, today()).is_empty());
+        let f = form();
+        assert_eq!(
+            material_state(&f.materials[2], &uploaded, &content.bring_original),
+            MaterialState::Deferred
+        );
+    }
+
+    #[test]
+    fn form_values_are_checked_with_their_labels() {
+        let content = DraftContent {
+            applicant: company("91350100M000100Y43"),
+            values: [(
+                "project_name".to_string(),
+                "一二三四五六七八九十十一".to_string(),
+            )]
+            .into(),
+            bring_original: ["b".to_string()].into(),
+        };
+        let uploaded: BTreeSet<String> = ["a".to_string()].into();
+        let p = check_submission(&form(), &content, &uploaded, today());
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].field, "values.project_name");
+        assert_eq!(p[0].message, "项目名称不能超过 10 个字");
+    }
+}

@@ -1,0 +1,508 @@
+//! Uploads and submission over the JSON API, on every backend: a company applies, every bad
+//! input gets its own 4xx, nothing is half-written and no file is left behind.
+
+use app::server::entities::{application, application_material};
+use reqwest::Method;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::applications::{applicant, call};
+use crate::helpers::{TestApp, backends, spawn_app};
+
+const PDF: &[u8] =
+    b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde";
+
+/// A valid 统一社会信用代码 and the same with a wrong check character.
+const CREDIT_CODE: &str = "91350100M000100Y43";
+const BAD_CREDIT_CODE: &str = "91350100M000100Y44";
+
+async fn put_file(
+    app: &TestApp,
+    cookie: &str,
+    number: &str,
+    code: &str,
+    name: &str,
+    bytes: &[u8],
+) -> (u16, Value) {
+    let response = app
+        .client
+        .put(format!(
+            "{}/api/v1/applications/{number}/materials/{code}",
+            app.address
+        ))
+        .header("cookie", cookie)
+        .header("x-file-name", urlencode(name))
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Files in the material store of the app.
+fn stored_files(app: &TestApp) -> usize {
+    let root = app.dir.path().join("materials");
+    let Ok(fans) = std::fs::read_dir(&root) else {
+        return 0;
+    };
+    fans.flatten()
+        .map(|d| std::fs::read_dir(d.path()).map(|f| f.count()).unwrap_or(0))
+        .sum()
+}
+
+fn company(code: &str) -> Value {
+    json!({"kind": "company", "values": {
+        "company_name": "某某水务建设有限公司",
+        "credit_code": code,
+        "legal_representative": "王五",
+        "contact_mobile": "13800138000",
+    }})
+}
+
+fn drainage_values() -> Value {
+    json!({
+        "project_name": "滨江污水处理厂配套管网",
+        "project_address": "示范市滨江区江南大道 1 号",
+        "drainage_volume": "1200",
+        "contact_name": "赵六",
+        "contact_mobile": "13900139000",
+    })
+}
+
+async fn new_draft(app: &TestApp, me: &str, applicant: Value) -> String {
+    let (status, draft) = call(
+        app,
+        Method::POST,
+        "/api/v1/applications",
+        Some(me),
+        Some(json!({"item": "SWJ-XK-001", "applicant": applicant, "values": drainage_values()})),
+    )
+    .await;
+    assert_eq!(status, 201, "{draft}");
+    draft["number"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_company_uploads_its_materials_and_submits_once() {
+    for backend in backends() {
+        let app = spawn_app(&backend).await;
+        let me = applicant(&app, "13822220001", "11010519491231002X").await;
+        let number = new_draft(&app, &me, company(BAD_CREDIT_CODE)).await;
+        let submit = format!("/api/v1/applications/{number}/submit");
+
+        // Everything wrong at once, each problem with its field path and code.
+        let (status, problem) = call(&app, Method::POST, &submit, Some(&me), None).await;
+        assert_eq!(status, 422, "{problem} {backend:?}");
+        assert_eq!(problem["code"], "validation_failed");
+        let errors: Vec<(String, String)> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                assert!(!e["message"].as_str().unwrap().is_empty());
+                (
+                    e["field"].as_str().unwrap().into(),
+                    e["code"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            errors,
+            vec![
+                (
+                    "applicant.credit_code".into(),
+                    "credit_code_checksum".into()
+                ),
+                (
+                    "materials.drainage_application".into(),
+                    "material_missing".into()
+                ),
+                (
+                    "materials.drainage_drawings".into(),
+                    "material_missing".into()
+                ),
+            ]
+        );
+
+        // Fix the applicant; bring the application form's original, upload the drawings.
+        let path = format!("/api/v1/applications/{number}");
+        let content = json!({"applicant": company(CREDIT_CODE), "values": drainage_values(),
+            "bring_original": ["drainage_application"]});
+        let (status, saved) = call(&app, Method::PUT, &path, Some(&me), Some(content)).await;
+        assert_eq!(status, 200, "{saved}");
+        let (status, up) = put_file(
+            &app,
+            &me,
+            &number,
+            "drainage_drawings",
+            "排水平面图 v2.pdf",
+            PDF,
+        )
+        .await;
+        assert_eq!(status, 200, "{up}");
+        assert_eq!(up["file_type"], "pdf");
+        assert_eq!(up["file_name"], "排水平面图 v2.pdf");
+        assert_eq!(up["size"], PDF.len());
+
+        // The owner downloads exactly what was sent.
+        let response = app
+            .client
+            .get(format!(
+                "{}/api/v1/applications/{number}/materials/drainage_drawings",
+                app.address
+            ))
+            .header("cookie", &me)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        assert!(
+            response.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("filename*=UTF-8''")
+        );
+        assert_eq!(response.bytes().await.unwrap().as_ref(), PDF);
+
+        let (status, case) = call(&app, Method::POST, &submit, Some(&me), None).await;
+        assert_eq!(status, 200, "{case} {backend:?}");
+        assert_eq!(case["status"], "submitted");
+        assert_eq!(case["channel"], "online");
+        let case_number = case["case_number"].as_str().unwrap().to_string();
+        assert!(case_number.starts_with("OW") && case_number != number);
+        assert!(case["submitted_at"].as_str().is_some());
+        assert_eq!(case["guides"][0]["code"], "SWJ-XK-001");
+        assert_eq!(case["guides"][0]["version"], 1);
+        assert_eq!(case["applicant"]["values"]["credit_code"], CREDIT_CODE);
+        assert_eq!(case["bring_original"], json!(["drainage_application"]));
+
+        // A double click, a retry, or both at once: still one case.
+        let (a, b) = tokio::join!(
+            call(&app, Method::POST, &submit, Some(&me), None),
+            call(&app, Method::POST, &submit, Some(&me), None)
+        );
+        for (status, again) in [a, b] {
+            assert_eq!(status, 200);
+            assert_eq!(again["case_number"], case_number.as_str());
+            assert_eq!(again["submitted_at"], case["submitted_at"]);
+        }
+        assert_eq!(application::Entity::find().count(&app.db).await.unwrap(), 1);
+
+        // The case number finds it too; it is listed; it can no longer change.
+        let (status, by_case) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/applications/{case_number}"),
+            Some(&me),
+            None,
+        )
+        .await;
+        assert_eq!((status, &by_case["number"]), (200, &json!(number)));
+        let (_, list) = call(&app, Method::GET, "/api/v1/applications", Some(&me), None).await;
+        assert_eq!(list[0]["status"], "submitted");
+        assert_eq!(list[0]["materials"][0]["code"], "drainage_drawings");
+        let (status, refused) = call(
+            &app,
+            Method::PUT,
+            &path,
+            Some(&me),
+            Some(json!({"values": {}})),
+        )
+        .await;
+        assert_eq!(
+            (status, refused["code"].as_str()),
+            (409, Some("not_a_draft"))
+        );
+        let (status, refused) =
+            put_file(&app, &me, &number, "drainage_drawings", "x.pdf", PDF).await;
+        assert_eq!(
+            (status, refused["code"].as_str()),
+            (409, Some("not_a_draft"))
+        );
+        let (status, _) = call(&app, Method::DELETE, &path, Some(&me), None).await;
+        assert_eq!(status, 409);
+
+        // Someone else learns nothing from the numbers.
+        let other = applicant(&app, "13822220002", "11010519491231002X").await;
+        for p in [
+            path.clone(),
+            format!("/api/v1/applications/{case_number}"),
+            format!("/api/v1/applications/{number}/materials/drainage_drawings"),
+        ] {
+            let (status, body) = call(&app, Method::GET, &p, Some(&other), None).await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (404, Some("application_not_found")),
+                "{p}"
+            );
+        }
+        let (status, _) = call(&app, Method::POST, &submit, Some(&other), None).await;
+        assert_eq!(status, 404);
+        let (status, _) = put_file(&app, &other, &number, "drainage_drawings", "x.pdf", PDF).await;
+        assert_eq!(status, 404);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_with_their_own_codes_and_leave_nothing() {
+    for backend in backends() {
+        let app = spawn_app(&backend).await;
+        let me = applicant(&app, "13822220003", "11010519491231002X").await;
+        let number = new_draft(&app, &me, company(CREDIT_CODE)).await;
+        let cases: [(&str, &str, Vec<u8>, u16, &str); 5] = [
+            (
+                "drainage_drawings",
+                "图.pdf",
+                PNG.to_vec(),
+                422,
+                "file_type_not_accepted",
+            ),
+            (
+                "drainage_drawings",
+                "renamed.pdf",
+                b"PK\x03\x04 not a pdf".to_vec(),
+                422,
+                "file_type_not_accepted",
+            ),
+            (
+                "drainage_drawings",
+                "empty.pdf",
+                Vec::new(),
+                422,
+                "empty_file",
+            ),
+            (
+                "no_such_material",
+                "a.pdf",
+                PDF.to_vec(),
+                404,
+                "material_not_found",
+            ),
+            // 20 MB is the limit of the 申请表.
+            (
+                "drainage_application",
+                "big.pdf",
+                big_pdf(20 * 1024 * 1024 + 1),
+                413,
+                "file_too_large",
+            ),
+        ];
+        for (code, name, bytes, status, problem) in cases {
+            let (got, body) = put_file(&app, &me, &number, code, name, &bytes).await;
+            assert_eq!(
+                (got, body["code"].as_str()),
+                (status, Some(problem)),
+                "{code} {name} {backend:?}"
+            );
+            assert!(
+                body["detail"]
+                    .as_str()
+                    .unwrap()
+                    .chars()
+                    .any(|c| c > '\u{2e80}'),
+                "in Chinese: {body}"
+            );
+        }
+        let (status, body) = call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/applications/{number}/materials/drainage_drawings"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("not_logged_in"))
+        );
+
+        // A connection that drops mid-file.
+        let host = app.address.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+        let head = format!(
+            "PUT /api/v1/applications/{number}/materials/drainage_drawings HTTP/1.1\r\nhost: {host}\r\ncookie: {me}\r\ncontent-length: 100000\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(PDF).await.unwrap();
+        stream.shutdown().await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.ok();
+        assert!(
+            answer.is_empty() || answer.starts_with("HTTP/1.1 400"),
+            "a truncated upload is not stored: {answer}"
+        );
+
+        assert_eq!(
+            application_material::Entity::find()
+                .count(&app.db)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(stored_files(&app), 0, "no orphan files");
+        let (status, body) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/applications/{number}/materials/drainage_drawings"),
+            Some(&me),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (404, Some("upload_not_found"))
+        );
+        app.cleanup().await;
+    }
+}
+
+fn big_pdf(len: usize) -> Vec<u8> {
+    let mut v = PDF.to_vec();
+    v.resize(len, b' ');
+    v
+}
+
+#[tokio::test]
+async fn replaced_and_deleted_uploads_leave_no_files_behind() {
+    for backend in backends() {
+        let app = spawn_app(&backend).await;
+        let me = applicant(&app, "13822220004", "11010519491231002X").await;
+        let number = new_draft(&app, &me, company(CREDIT_CODE)).await;
+        let (status, _) = put_file(&app, &me, &number, "drainage_drawings", "a.pdf", PDF).await;
+        assert_eq!(status, 200);
+        // The same content for a second material is stored once.
+        let (status, _) = put_file(&app, &me, &number, "drainage_application", "b.pdf", PDF).await;
+        assert_eq!(status, 200);
+        assert_eq!(stored_files(&app), 1);
+        let mut other = PDF.to_vec();
+        other.extend_from_slice(b"% revised\n");
+        let (status, _) = put_file(&app, &me, &number, "drainage_drawings", "a2.pdf", &other).await;
+        assert_eq!(status, 200);
+        assert_eq!(stored_files(&app), 2);
+        let (status, _) =
+            put_file(&app, &me, &number, "drainage_application", "b2.pdf", &other).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            stored_files(&app),
+            1,
+            "the replaced content is gone once unused"
+        );
+
+        let one = format!("/api/v1/applications/{number}/materials/drainage_application");
+        let (status, _) = call(&app, Method::DELETE, &one, Some(&me), None).await;
+        assert_eq!(status, 204);
+        let (status, body) = call(&app, Method::DELETE, &one, Some(&me), None).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (404, Some("upload_not_found"))
+        );
+        assert_eq!(stored_files(&app), 1, "still used by the drawings");
+
+        let (status, _) = call(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/applications/{number}"),
+            Some(&me),
+            None,
+        )
+        .await;
+        assert_eq!(status, 204);
+        assert_eq!(
+            application_material::Entity::find()
+                .count(&app.db)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(stored_files(&app), 0);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn submission_checks_the_form_values_and_originals_like_the_browser() {
+    for backend in backends() {
+        let app = spawn_app(&backend).await;
+        let me = applicant(&app, "13822220005", "11010519491231002X").await;
+        let (status, draft) = call(
+            &app,
+            Method::POST,
+            "/api/v1/applications",
+            Some(&me),
+            Some(json!({"item": "SWJ-XK-001",
+                "applicant": {"kind": "self", "values": {"contact_mobile": "13800138000"}},
+                "values": {"project_name": "", "drainage_volume": "很多", "contact_mobile": "12345"},
+                "bring_original": ["drainage_drawings", "nothing_like_it"]})),
+        )
+        .await;
+        assert_eq!(status, 201, "{draft}");
+        let number = draft["number"].as_str().unwrap();
+        let (status, problem) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/applications/{number}/submit"),
+            Some(&me),
+            None,
+        )
+        .await;
+        assert_eq!(status, 422);
+        let got: Vec<String> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e["field"].as_str().unwrap(),
+                    e["code"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "values.project_name required",
+                "values.project_address required",
+                "values.drainage_volume not_a_number",
+                "values.contact_name required",
+                "values.contact_mobile mobile_format",
+                "materials.drainage_application material_missing",
+                "materials.drainage_drawings material_missing",
+                "materials.drainage_drawings original_not_allowed",
+                "materials.nothing_like_it unknown_material",
+            ]
+        );
+        assert_eq!(problem["errors"][0]["message"], "请填写项目名称");
+        let (_, still) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/applications/{number}"),
+            Some(&me),
+            None,
+        )
+        .await;
+        assert_eq!(
+            still["status"], "draft",
+            "a refused submission changes nothing"
+        );
+        assert!(still.get("case_number").is_none());
+        app.cleanup().await;
+    }
+}
