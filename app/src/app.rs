@@ -8,8 +8,9 @@ use leptos_router::{SsrMode, path};
 use crate::components::auth::Auth;
 use crate::components::layout::{Footer, Header};
 use crate::pages::{
-    bundle::BundlePage, bundles::BundlesPage, catalog::CatalogPage, home::HomePage, item::ItemPage,
-    login::LoginPage, not_found::NotFound, register::RegisterPage,
+    apply::ApplicationPage, bundle::BundlePage, bundles::BundlesPage, catalog::CatalogPage,
+    home::HomePage, item::ItemPage, login::LoginPage, my::MyApplicationsPage, not_found::NotFound,
+    register::RegisterPage,
 };
 
 /// The document around the app, rendered on the server.
@@ -61,6 +62,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bundles/:code") view=BundlePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/my") view=MyApplicationsPage/>
+                    <Route path=path!("/applications/:number") view=ApplicationPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

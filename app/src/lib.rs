@@ -10,6 +10,8 @@ pub mod domain;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "hydrate")]
+pub mod upload_client;
 
 /// The wasm entry calls this to take over the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -83,7 +83,7 @@ pub async fn current_account() -> Result<Option<AccountInfo>, ServerFnError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn session_token() -> Option<String> {
+pub(crate) async fn session_token() -> Option<String> {
     let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
     headers
         .get_all(http::header::COOKIE)

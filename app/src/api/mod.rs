@@ -1,4 +1,5 @@
 //! Server functions: thin. They find the state, call a service and map errors.
 
 pub mod accounts;
+pub mod applications;
 pub mod catalog;

@@ -29,3 +29,34 @@ impl Auth {
         self.version.update(|v| *v += 1);
     }
 }
+
+/// Where to go after logging in: a path on this site from `?next=`, else the home page.
+/// Anything that could lead elsewhere (`//host`, `/\\host`, `https:`) goes home.
+pub fn safe_next(next: Option<String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(
+            safe_next(Some("/items/ZJJ-XK-001".into())),
+            "/items/ZJJ-XK-001"
+        );
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad.into())), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -65,6 +65,7 @@ fn AccountLinks() -> impl IntoView {
                 Suspend::new(async move {
                     match auth.account.await {
                         Ok(Some(account)) => view! {
+                            <A href="/my">"我的办件"</A>
                             <span class="account-name" aria-label="当前登录">{account.name}</span>
                             <button type="button" class="link-button" on:click=on_logout>"退出"</button>
                         }.into_any(),

@@ -1,7 +1,10 @@
 //! Reusable views.
 
+pub mod apply_button;
 pub mod auth;
 pub mod field;
+pub mod form_field;
 pub mod item_card;
 pub mod layout;
+pub mod receipt;
 pub mod status;

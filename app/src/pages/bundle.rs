@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::catalog::{BundleView, get_bundle};
+use crate::components::apply_button::ApplyButton;
 use crate::components::item_card::ItemCard;
 use crate::components::status::{LoadFailed, Loading};
 use crate::pages::item::FieldList;
@@ -48,6 +49,7 @@ fn Bundle(view: BundleView) -> impl IntoView {
                     <li><span>"牵头部门"</span><strong>{view.lead_department.name.clone()}</strong></li>
                     <li><span>"一张表单"</span><strong>{format!("{separate_fields} 项")}</strong></li>
                 </ul>
+                <ApplyButton bundle=b.code.clone()/>
             </header>
             <section aria-labelledby="items">
                 <h2 id="items">"包含的事项（并联审批）"</h2>

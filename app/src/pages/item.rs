@@ -5,8 +5,9 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::catalog::{ItemGuide, get_item};
+use crate::components::apply_button::ApplyButton;
 use crate::components::status::{LoadFailed, Loading};
-use crate::domain::catalog::{CaseKind, FieldType, FormField, Material};
+use crate::domain::catalog::{CaseKind, FieldType, FormField, Material, OnlineDepth};
 use crate::pages::not_found::Missing;
 
 /// The guide page.
@@ -84,6 +85,11 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
                     <li><span>"到现场次数"</span><strong>{format!("{} 次", item.visits)}</strong></li>
                     <li><span>"是否收费"</span><strong>{if item.fee.charged { "收费" } else { "不收费" }}</strong></li>
                 </ul>
+                {if item.online_depth == OnlineDepth::WindowOnly {
+                    view! { <p class="notice notice-info">"本事项须到窗口办理，不能在网上申请。"</p> }.into_any()
+                } else {
+                    view! { <ApplyButton item=item.code.clone()/> }.into_any()
+                }}
             </header>
 
             <section aria-labelledby="basic">

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::accounts::login;
 use crate::components::auth::Auth;
@@ -15,6 +15,7 @@ use crate::domain::ids::MobileNumber;
 pub fn LoginPage() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let navigate = use_navigate();
+    let query = use_query_map();
     let mobile = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let mobile_touched = RwSignal::new(false);
@@ -47,12 +48,13 @@ pub fn LoginPage() -> impl IntoView {
         }
         submitting.set(true);
         let navigate = navigate.clone();
+        let next = crate::components::auth::safe_next(query.read_untracked().get("next"));
         let (m, p) = (mobile.get_untracked(), password.get_untracked());
         spawn_local(async move {
             match login(m, p).await {
                 Ok(Ok(_)) => {
                     auth.changed();
-                    navigate("/", Default::default());
+                    navigate(&next, Default::default());
                 }
                 Ok(Err(message)) | Err(ServerFnError::ServerError(message)) => {
                     failure.set(Some(message))

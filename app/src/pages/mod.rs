@@ -1,10 +1,12 @@
 //! One file per route.
 
+pub mod apply;
 pub mod bundle;
 pub mod bundles;
 pub mod catalog;
 pub mod home;
 pub mod item;
 pub mod login;
+pub mod my;
 pub mod not_found;
 pub mod register;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::accounts::register;
 use crate::clock::today_in_china;
@@ -21,6 +21,7 @@ const FIELDS: [&str; 4] = ["mobile", "password", "name", "id_number"];
 pub fn RegisterPage() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let navigate = use_navigate();
+    let query = use_query_map();
     let mobile = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -87,12 +88,13 @@ pub fn RegisterPage() -> impl IntoView {
         }
         submitting.set(true);
         let navigate = navigate.clone();
+        let next = crate::components::auth::safe_next(query.read_untracked().get("next"));
         let form = form();
         spawn_local(async move {
             match register(form).await {
                 Ok(Ok(_)) => {
                     auth.changed();
-                    navigate("/", Default::default());
+                    navigate(&next, Default::default());
                 }
                 Ok(Err(list)) => server_problems.set(list),
                 Err(ServerFnError::ServerError(message)) => failure.set(Some(message)),

@@ -12,16 +12,16 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, TryIntoModel,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::catalog;
 use super::entities::{account, application, application_material};
 use super::storage::MaterialStore;
+pub use crate::api::applications::{ApplicationView, NewDraft, UploadedMaterial};
 use crate::domain::account::FieldProblem;
 use crate::domain::application::{ApplicationNumber, MAX_DRAFT_VALUE_CHARS, check_draft_size};
 use crate::domain::apply::{
-    ApplicantForm, ApplicantKind, ApplicationForm, DraftContent, GuideRef, check_applicant,
-    check_submission,
+    ApplicantForm, ApplicantKind, ApplicationForm, DraftContent, check_applicant, check_submission,
 };
 use crate::domain::catalog::{FileType, Material};
 use crate::domain::date::Date;
@@ -39,69 +39,6 @@ pub const ONLINE: &str = "online";
 const MAX_BRING_ORIGINAL: usize = 100;
 /// Longest file name kept (characters); longer names are cut.
 const MAX_FILE_NAME_CHARS: usize = 120;
-
-/// A new draft: exactly one of `item` and `bundle`, and whatever was filled in so far.
-#[derive(Serialize, Deserialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct NewDraft {
-    #[serde(default)]
-    pub item: Option<String>,
-    #[serde(default)]
-    pub bundle: Option<String>,
-    #[serde(default)]
-    pub applicant: ApplicantForm,
-    #[serde(default)]
-    pub values: BTreeMap<String, String>,
-    #[serde(default)]
-    pub bring_original: BTreeSet<String>,
-}
-
-/// An uploaded material.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct UploadedMaterial {
-    pub code: String,
-    pub file_name: String,
-    pub size: u64,
-    pub file_type: FileType,
-    pub sha256: String,
-    pub uploaded_at: String,
-}
-
-/// An application as its applicant sees it.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ApplicationView {
-    /// 申请编号: the draft's number, used in addresses.
-    pub number: String,
-    /// `draft` or `submitted`.
-    pub status: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bundle: Option<String>,
-    /// The item's or bundle's name.
-    pub title: String,
-    pub applicant: ApplicantForm,
-    pub values: BTreeMap<String, String>,
-    pub bring_original: BTreeSet<String>,
-    pub materials: Vec<UploadedMaterial>,
-    /// 办件编号, once submitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub case_number: Option<String>,
-    /// `online` once submitted here.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
-    /// Receipt time (RFC 3339), once submitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub submitted_at: Option<String>,
-    /// The guide versions the case was submitted under.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub guides: Vec<GuideRef>,
-    pub created_at: String,
-    pub updated_at: String,
-}
 
 /// Why an application operation did not happen.
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,106 @@
+//! `/my`: 我的办件, the applicant's drafts and cases with their status.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+
+use crate::api::applications::{
+    ApplicationView, delete_application, my_applications, status_label,
+};
+use crate::clock::china_time;
+use crate::components::status::{LoadFailed, Loading};
+
+/// The page.
+#[component]
+pub fn MyApplicationsPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| my_applications());
+    let reload = Callback::new(move |()| list.refetch());
+    view! {
+        <Title text="我的办件"/>
+        <h1>"我的办件"</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(Some(apps)) if apps.is_empty() => view! {
+                        <section class="empty">
+                            <p>"还没有办件。"</p>
+                            <p><a class="button button-primary" href="/items">"去事项清单找要办的事"</a></p>
+                        </section>
+                    }.into_any(),
+                    Ok(Some(apps)) => view! {
+                        <ul class="case-list">
+                            {apps.into_iter().map(|app| view! { <CaseCard app reload/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Ok(None) => view! {
+                        <section class="empty">
+                            <p>"登录后查看您的草稿和办件。"</p>
+                            <p><a class="button button-primary" href="/login?next=/my">"登录"</a></p>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseCard(app: ApplicationView, reload: Callback<()>) -> impl IntoView {
+    let href = format!("/applications/{}", app.number);
+    let draft = app.is_draft();
+    let failure = RwSignal::new(None::<String>);
+    let number = app.number.clone();
+    let on_delete = move |_| {
+        #[cfg(feature = "hydrate")]
+        if !window()
+            .confirm_with_message("删除这份草稿？已上传的材料一并删除，不能恢复。")
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let number = number.clone();
+        spawn_local(async move {
+            match delete_application(number).await {
+                Ok(Ok(())) => reload.run(()),
+                Ok(Err(m)) | Err(ServerFnError::ServerError(m)) => failure.set(Some(m)),
+                Err(_) => failure.set(Some("网络连接异常，请稍后重试".into())),
+            }
+        });
+    };
+    let when = if draft {
+        format!("最后修改 {}", china_time(&app.updated_at))
+    } else {
+        format!(
+            "收件时间 {}",
+            china_time(app.submitted_at.as_deref().unwrap_or_default())
+        )
+    };
+    view! {
+        <li class="case-card" data-number=app.number.clone()>
+            <div class="case-head">
+                <a class="case-title" href=href.clone()>{app.title.clone()}</a>
+                <span class="badge" class:badge-amber=draft class:badge-blue=!draft>{status_label(&app.status)}</span>
+            </div>
+            <p class="case-meta">
+                {match &app.case_number {
+                    Some(n) => format!("办件编号 {n}"),
+                    None => format!("申请编号 {}", app.number),
+                }}
+                " · " {when}
+            </p>
+            <p class="case-actions">
+                {if draft {
+                    view! {
+                        <a class="button button-primary" href=href.clone()>"继续填写"</a>
+                        " "
+                        <button type="button" class="button" on:click=on_delete>"删除草稿"</button>
+                    }.into_any()
+                } else {
+                    view! { <a class="button" href=href.clone()>"查看收件凭证"</a> }.into_any()
+                }}
+            </p>
+            {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+        </li>
+    }
+}
