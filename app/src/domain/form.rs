@@ -240,78 +240,95 @@ fn matches_entirely(pattern: &str, value: &str) -> bool {
     regex_lite::Regex::new(&format!("^(?:{pattern})$")).is_ok_and(|re| re.is_match(value))
 }
 
+/// The shared corpus of field cases (`app/corpus/field_cases.json`): a field and the inputs
+/// to try on it, each with its expected verdict (`"ok"` or an error code) and normal form.
+#[derive(Deserialize)]
+struct CorpusGroup {
+    field: FormField,
+    cases: Vec<CorpusCase>,
+}
+
+#[derive(Deserialize)]
+struct CorpusCase {
+    input: String,
+    expect: String,
+    #[serde(default)]
+    normal: Option<String>,
+}
+
+/// The day the corpus is judged as of, whatever day the tests run.
+pub const CORPUS_TODAY: (i32, u8, u8) = (2026, 11, 21);
+
+/// What running a corpus found: how many cases, which field types they cover, and every case
+/// whose verdict or normal form differs from the expected one.
+#[derive(Debug, Default)]
+pub struct CorpusRun {
+    pub checked: usize,
+    pub field_types: std::collections::BTreeSet<FieldType>,
+    pub wrong: Vec<String>,
+}
+
+/// Runs every case of a corpus through [`check_value`]. The native unit tests and the browser
+/// test (wasm, headless Chromium) both call this on the same file, so they judge alike.
+pub fn run_corpus(corpus_json: &str) -> Result<CorpusRun, String> {
+    let today = Date::new(CORPUS_TODAY.0, CORPUS_TODAY.1, CORPUS_TODAY.2)
+        .ok_or("the corpus day is not a date")?;
+    let groups: Vec<CorpusGroup> =
+        serde_json::from_str(corpus_json).map_err(|e| format!("corpus does not parse: {e}"))?;
+    let mut run = CorpusRun::default();
+    for group in &groups {
+        run.field_types.insert(group.field.field_type);
+        for case in &group.cases {
+            let verdict = check_value(&group.field, &case.input, today);
+            let got = match &verdict {
+                Ok(_) => "ok",
+                Err(e) => e.code(),
+            };
+            if got != case.expect {
+                run.wrong.push(format!(
+                    "{} {:?}: expected {}, got {got}",
+                    group.field.key, case.input, case.expect
+                ));
+            }
+            if let (Ok(Some(v)), Some(normal)) = (&verdict, &case.normal)
+                && v != normal
+            {
+                run.wrong.push(format!(
+                    "{} {:?}: normal form {v:?}, expected {normal:?}",
+                    group.field.key, case.input
+                ));
+            }
+            run.checked += 1;
+        }
+    }
+    Ok(run)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::catalog::FieldOption;
 
-    /// One field of the corpus with the inputs to try on it.
-    #[derive(Deserialize)]
-    struct Group {
-        field: FormField,
-        cases: Vec<Case>,
-    }
-
-    #[derive(Deserialize)]
-    struct Case {
-        input: String,
-        /// `"ok"` or an error code.
-        expect: String,
-        /// The normal form, when it differs from the input.
-        #[serde(default)]
-        normal: Option<String>,
-    }
-
-    /// The shared corpus: the same file is run in the browser (issue 3), with the same verdicts.
+    /// The shared corpus: the same file is run in the browser (app/tests/corpus_in_browser.rs).
     const CORPUS: &str = include_str!("../../corpus/field_cases.json");
-
-    /// The corpus is judged as of this day, whatever day the tests run.
-    pub const CORPUS_TODAY: (i32, u8, u8) = (2026, 11, 21);
 
     #[test]
     fn every_case_of_the_shared_corpus_gets_its_expected_verdict() {
-        let today = Date::new(CORPUS_TODAY.0, CORPUS_TODAY.1, CORPUS_TODAY.2).unwrap();
-        let groups: Vec<Group> = serde_json::from_str(CORPUS).expect("corpus parses");
-        let mut checked = 0;
-        let mut wrong = Vec::new();
-        for group in &groups {
-            for case in &group.cases {
-                let verdict = check_value(&group.field, &case.input, today);
-                let got = match &verdict {
-                    Ok(_) => "ok".to_string(),
-                    Err(e) => e.code().to_string(),
-                };
-                if got != case.expect {
-                    wrong.push(format!(
-                        "{} {:?}: expected {}, got {got}",
-                        group.field.key, case.input, case.expect
-                    ));
-                }
-                if let (Ok(Some(v)), Some(normal)) = (&verdict, &case.normal)
-                    && v != normal
-                {
-                    wrong.push(format!(
-                        "{} {:?}: normal form {v:?}, expected {normal:?}",
-                        group.field.key, case.input
-                    ));
-                }
-                checked += 1;
-            }
-        }
+        let run = run_corpus(CORPUS).expect("corpus parses");
         assert!(
-            wrong.is_empty(),
-            "{} of {checked} cases wrong:\n{}",
-            wrong.len(),
-            wrong.join("\n")
+            run.wrong.is_empty(),
+            "{} of {} cases wrong:\n{}",
+            run.wrong.len(),
+            run.checked,
+            run.wrong.join("\n")
         );
         assert!(
-            checked >= 80,
-            "the corpus covers every field type: {checked} cases"
+            run.checked >= 80,
+            "the corpus covers every field type: {} cases",
+            run.checked
         );
-        let types: std::collections::BTreeSet<_> =
-            groups.iter().map(|g| g.field.field_type).collect();
         assert_eq!(
-            types.len(),
+            run.field_types.len(),
             FieldType::ALL.len(),
             "every field type is in the corpus"
         );
