@@ -407,7 +407,7 @@ fn ApplyForm(
                             error=error_for(path.clone()) on_blur=touch(path)/>
                     }
                 }).collect_view())}
-                {(kind.get_untracked() != Some(ApplicantKind::Myself)).then(|| view! {
+                {move || matches!(kind.get(), Some(ApplicantKind::Person | ApplicantKind::Company)).then(|| view! {
                     <p class="note">"代他人或单位申请时，请在“上传材料”中一并提交授权委托书（如有该项）。"</p>
                 })}
             </div>

@@ -49,6 +49,8 @@ pub enum ApplicationError {
     UnknownItem(String),
     #[error("表单内容有误")]
     Invalid(Vec<FieldProblem>),
+    #[error("这个事项须到窗口办理，不能在网上申请")]
+    WindowOnly,
     #[error("没有这个办件")]
     NotFound,
     #[error("这个事项的申请材料中没有编码为 {0} 的材料")]
@@ -84,6 +86,12 @@ pub async fn create_draft(
         _ => return Err(ApplicationError::ItemOrBundle),
     };
     let (title, keys) = form_of(db, item.as_deref(), bundle.as_deref()).await?;
+    if let Some(code) = &item
+        && let Some(row) = catalog::find_item_row(db, code).await?
+        && row.online_depth == crate::domain::catalog::OnlineDepth::WindowOnly.as_str()
+    {
+        return Err(ApplicationError::WindowOnly);
+    }
     let content = DraftContent {
         applicant: draft.applicant.clone(),
         values: draft.values.clone(),

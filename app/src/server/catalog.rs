@@ -874,7 +874,7 @@ pub async fn get_item_version(
 }
 
 /// The item with this code, as its catalog row.
-async fn find_item_row(
+pub async fn find_item_row(
     db: &DatabaseConnection,
     code: &str,
 ) -> anyhow::Result<Option<service_item::Model>> {

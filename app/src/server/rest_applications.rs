@@ -31,6 +31,11 @@ impl IntoResponse for ApplicationError {
                 self.to_string(),
             ),
             ApplicationError::Invalid(errors) => validation_problem(errors),
+            ApplicationError::WindowOnly => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "window_only",
+                self.to_string(),
+            ),
             ApplicationError::NotFound => problem(
                 StatusCode::NOT_FOUND,
                 "application_not_found",

@@ -506,3 +506,37 @@ async fn submission_checks_the_form_values_and_originals_like_the_browser() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn an_item_handled_only_at_the_window_cannot_be_applied_for_online() {
+    for backend in backends() {
+        let app = crate::helpers::spawn_empty(&backend).await;
+        let mut catalog = crate::helpers::demo();
+        let item = catalog
+            .items
+            .iter_mut()
+            .find(|i| i.code == "SWJ-XK-001")
+            .unwrap();
+        item.online_depth = app::domain::catalog::OnlineDepth::WindowOnly;
+        item.visits = 1;
+        app::server::catalog::import(&app.db, &catalog, "test", "window-only")
+            .await
+            .unwrap();
+        let me = applicant(&app, "13822220006", "11010519491231002X").await;
+        let (status, body) = call(
+            &app,
+            Method::POST,
+            "/api/v1/applications",
+            Some(&me),
+            Some(json!({"item": "SWJ-XK-001"})),
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (422, Some("window_only")),
+            "{backend:?}"
+        );
+        assert_eq!(application::Entity::find().count(&app.db).await.unwrap(), 0);
+        app.cleanup().await;
+    }
+}
