@@ -508,7 +508,7 @@ fn Review(
                     Some(ApplicantKind::Myself) => format!("本人申请 · 联系电话 {}", c.applicant.values.get("contact_mobile").cloned().unwrap_or_default()),
                     Some(k) => {
                         let fields = applicant_fields(k);
-                        let parts: Vec<String> = fields.iter().map(|f| format!("{}：{}", f.label, c.applicant.values.get(&f.key).cloned().unwrap_or_default())).collect();
+                        let parts: Vec<String> = fields.iter().map(|f| format!("{}：{}", f.label, as_received(f, c.applicant.values.get(&f.key)))).collect();
                         format!("{} · {}", k.label(), parts.join("，"))
                     }
                 }
@@ -526,7 +526,7 @@ fn Review(
                 view! {
                     <dt>{field.label.clone()}</dt>
                     <dd>{move || {
-                        let v = content.read().values.get(&key).cloned().unwrap_or_default();
+                        let v = as_received(&field, content.read().values.get(&key));
                         if v.trim().is_empty() { "（未填写）".to_string() } else { format!("{v}{}", field.unit.clone().unwrap_or_default()) }
                     }}</dd>
                 }
@@ -730,6 +730,16 @@ fn MaterialSlot(
             {original}
             <p class="field-error" role="alert">{move || slot_error.get().or_else(|| error.get())}</p>
         </li>
+    }
+}
+
+/// A value as the server will record it (trimmed, identity numbers in upper case, …): the
+/// normal form from the same check, or the raw text while it is still wrong.
+fn as_received(field: &crate::domain::catalog::FormField, raw: Option<&String>) -> String {
+    let raw = raw.map(String::as_str).unwrap_or_default();
+    match crate::domain::form::check_value(field, raw, today_in_china()) {
+        Ok(Some(normal)) => normal,
+        _ => raw.to_string(),
     }
 }
 
