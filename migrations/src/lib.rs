@@ -7,6 +7,7 @@ mod m20261121_000001_catalog;
 mod m20261121_000002_accounts;
 mod m20261121_000003_applications;
 mod m20261122_000004_submission;
+mod m20261122_000005_review;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_accounts::Migration),
             Box::new(m20261121_000003_applications::Migration),
             Box::new(m20261122_000004_submission::Migration),
+            Box::new(m20261122_000005_review::Migration),
         ]
     }
 }

@@ -31,6 +31,22 @@ enum Command {
         /// Where to write; `-` for standard output.
         file: std::path::PathBuf,
     },
+    /// Create a staff account. The password is read from the environment variable
+    /// `ONEWINDOW_STAFF_PASSWORD` (so it is not left in the shell history or process list).
+    CreateStaff {
+        /// 工号 (login name): letters, digits, `.`, `_`, `-`.
+        #[arg(long)]
+        login: String,
+        /// The staff member's name.
+        #[arg(long)]
+        name: String,
+        /// window (窗口人员), reviewer (审批人员), chief (首席代表), supervisor (分管领导), admin.
+        #[arg(long)]
+        role: String,
+        /// The department's code, as in the catalog.
+        #[arg(long)]
+        department: String,
+    },
 }
 
 #[tokio::main]
@@ -91,6 +107,35 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
                     return Ok(std::process::ExitCode::from(2));
                 }
                 Err(catalog::ImportError::Internal(err)) => return Err(err),
+            }
+        }
+        Command::CreateStaff {
+            login,
+            name,
+            role,
+            department,
+        } => {
+            let password = std::env::var("ONEWINDOW_STAFF_PASSWORD")
+                .context("请用环境变量 ONEWINDOW_STAFF_PASSWORD 提供初始密码")?;
+            let form = app::server::staff::NewStaff {
+                login,
+                name,
+                role,
+                department,
+                password,
+            };
+            match app::server::staff::create(&conn, &form, chrono::Utc::now()).await {
+                Ok(me) => println!(
+                    "已创建工作人员账号：{}（{}，{}，{}）",
+                    me.login, me.name, me.role_label, me.department_name
+                ),
+                Err(app::server::accounts::AccountError::Invalid(problems)) => {
+                    for p in problems {
+                        eprintln!("  {}：{}", p.field, p.message);
+                    }
+                    return Ok(std::process::ExitCode::from(2));
+                }
+                Err(e) => return Err(anyhow::anyhow!("{e}")),
             }
         }
         Command::ExportCatalog { file } => {

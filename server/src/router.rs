@@ -98,6 +98,7 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
         data_dir: config.data_dir,
         secure_cookies: config.secure_cookies,
     };
+    tokio::spawn(five_day_rule(state.db.clone()));
     let app = build(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -107,6 +108,20 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server stopped with an error")
+}
+
+/// Rule 3 (the five-day rule), applied at start and then every ten minutes. Several instances
+/// may run it against one database: each case moves once.
+async fn five_day_rule(db: DatabaseConnection) {
+    let mut every = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match app::server::review::deem_overdue(&db, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("five-day rule: {n} case(s) deemed accepted"),
+            Err(e) => tracing::warn!(error = ?e, "five-day rule failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

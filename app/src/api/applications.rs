@@ -72,9 +72,38 @@ pub struct ApplicationView {
     pub guides: Vec<GuideRef>,
     pub created_at: String,
     pub updated_at: String,
+    /// The status in plain Chinese.
+    #[serde(default)]
+    pub status_label: String,
+    /// Raised by every status change; a resubmission may name it.
+    #[serde(default)]
+    pub version: i32,
+    /// Notices issued on the case, oldest first, exactly as printed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<super::review::NoticeView>,
 }
 
 impl ApplicationView {
+    /// The lines of the correction notice the applicant is to answer (empty unless the case
+    /// waits for a fix-up).
+    pub fn open_correction(&self) -> Vec<crate::domain::review::NoticeLine> {
+        if self.status != "correction_requested" {
+            return Vec::new();
+        }
+        self.notices
+            .iter()
+            .rev()
+            .find(|n| n.notice.kind == crate::domain::review::NoticeKind::Correction)
+            .map(|n| n.notice.lines.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether the applicant may change `target` (`values.<key>`, `materials.<code>`,
+    /// `applicant`): anything in a draft, only what the notice names in a fix-up.
+    pub fn may_edit(&self, target: &str) -> bool {
+        self.is_draft() || self.open_correction().iter().any(|l| l.target == target)
+    }
+
     pub fn is_draft(&self) -> bool {
         self.status == "draft"
     }
@@ -91,11 +120,7 @@ impl ApplicationView {
 
 /// The Chinese name of a status.
 pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "draft" => "草稿",
-        "submitted" => "已提交，待受理",
-        _ => "办理中",
-    }
+    crate::domain::review::CaseStatus::parse(status).map_or("办理中", |s| s.label())
 }
 
 /// Starts a draft for an item or a bundle; the inner `Err` is the message to show.
@@ -129,8 +154,8 @@ pub async fn load_application(
 ) -> Result<Option<(ApplicationView, ApplicationForm)>, ServerFnError> {
     use crate::server::applications::{self, ApplicationError};
     let state = crate::server::state::expect_state()?;
-    let found = match signed_in().await? {
-        Some(account) => match applications::get_with_form(&state.db, account.id, &number).await {
+    let found = match signed_in_who().await? {
+        Some(who) => match applications::get_with_form(&state.db, who, &number).await {
             Ok(found) => found,
             Err(ApplicationError::Internal(e)) => return Err(internal(e)),
             Err(_) => None,
@@ -151,12 +176,10 @@ pub async fn save_draft(
 ) -> Result<Result<String, Vec<FieldProblem>>, ServerFnError> {
     use crate::server::applications::{self, ApplicationError};
     let state = crate::server::state::expect_state()?;
-    let Some(account) = signed_in().await? else {
+    let Some(who) = signed_in_who().await? else {
         return Ok(Err(vec![session_problem()]));
     };
-    match applications::update_draft(&state.db, account.id, &number, &content, chrono::Utc::now())
-        .await
-    {
+    match applications::update_draft(&state.db, who, &number, &content, chrono::Utc::now()).await {
         Ok(view) => Ok(Ok(view.updated_at)),
         Err(ApplicationError::Invalid(problems)) => Ok(Err(problems)),
         Err(ApplicationError::Internal(e)) => Err(internal(e)),
@@ -176,10 +199,10 @@ pub async fn submit_application(
 ) -> Result<Result<ApplicationView, Vec<FieldProblem>>, ServerFnError> {
     use crate::server::applications::{self, ApplicationError};
     let state = crate::server::state::expect_state()?;
-    let Some(account) = signed_in().await? else {
+    let Some(who) = signed_in_who().await? else {
         return Ok(Err(vec![session_problem()]));
     };
-    match applications::submit(&state.db, account.id, &number, chrono::Utc::now()).await {
+    match applications::submit(&state.db, who, &number, chrono::Utc::now()).await {
         Ok(view) => Ok(Ok(view)),
         Err(ApplicationError::Invalid(problems)) => Ok(Err(problems)),
         Err(ApplicationError::Internal(e)) => Err(internal(e)),
@@ -227,15 +250,52 @@ pub async fn delete_material(
 ) -> Result<Result<(), String>, ServerFnError> {
     use crate::server::applications::{self, ApplicationError};
     let state = crate::server::state::expect_state()?;
-    let Some(account) = signed_in().await? else {
+    let Some(who) = signed_in_who().await? else {
         return Ok(Err(session_problem().message));
     };
-    match applications::delete_upload(&state.db, &state.materials, account.id, &number, &code).await
-    {
+    match applications::delete_upload(&state.db, &state.materials, who, &number, &code).await {
         Ok(()) => Ok(Ok(())),
         Err(ApplicationError::Internal(e)) => Err(internal(e)),
         Err(other) => Ok(Err(other.to_string())),
     }
+}
+
+/// Resubmits a case after a correction notice; the inner `Err` lists every problem (lines of
+/// the notice left unchanged, and whatever submission would report).
+#[server(prefix = "/sf", endpoint = "applications/resubmit")]
+pub async fn resubmit_application(
+    number: String,
+    version: i32,
+) -> Result<Result<ApplicationView, Vec<FieldProblem>>, ServerFnError> {
+    use crate::server::applications::{self, ApplicationError};
+    let state = crate::server::state::expect_state()?;
+    let Some(who) = signed_in_who().await? else {
+        return Ok(Err(vec![session_problem()]));
+    };
+    match applications::resubmit(&state.db, who, &number, Some(version), chrono::Utc::now()).await {
+        Ok(view) => Ok(Ok(view)),
+        Err(ApplicationError::Invalid(problems)) => Ok(Err(problems)),
+        Err(ApplicationError::Internal(e)) => Err(internal(e)),
+        Err(other) => Ok(Err(vec![FieldProblem {
+            field: String::new(),
+            code: "not_submitted".into(),
+            message: other.to_string(),
+        }])),
+    }
+}
+
+/// The applicant of the request, or else the staff member (working on their own in-hall
+/// intake with the same pages).
+#[cfg(feature = "ssr")]
+pub(crate) async fn signed_in_who()
+-> Result<Option<crate::server::applications::Who>, ServerFnError> {
+    use crate::server::applications::Who;
+    if let Some(account) = signed_in().await? {
+        return Ok(Some(Who::Applicant(account.id)));
+    }
+    Ok(super::review::signed_in_staff()
+        .await?
+        .map(|me| Who::Staff(me.id)))
 }
 
 #[cfg(feature = "ssr")]
@@ -248,7 +308,8 @@ fn session_problem() -> FieldProblem {
 }
 
 #[cfg(feature = "ssr")]
-async fn signed_in() -> Result<Option<crate::domain::account::AccountInfo>, ServerFnError> {
+pub(crate) async fn signed_in() -> Result<Option<crate::domain::account::AccountInfo>, ServerFnError>
+{
     let state = crate::server::state::expect_state()?;
     let Some(token) = super::accounts::session_token().await else {
         return Ok(None);

@@ -12,4 +12,5 @@ pub mod catalog_check;
 pub mod date;
 pub mod form;
 pub mod ids;
+pub mod review;
 pub mod upload;

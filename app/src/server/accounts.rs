@@ -12,8 +12,8 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -96,19 +96,7 @@ pub async fn login(
     let Ok(mobile) = MobileNumber::parse(mobile) else {
         return Err(AccountError::InvalidCredentials);
     };
-    let throttle_row = login_throttle::Entity::find()
-        .filter(login_throttle::Column::Mobile.eq(mobile.as_str()))
-        .one(db)
-        .await
-        .context("failed to read the login throttle")?;
-    let throttle = throttle_row.as_ref().map(|t| Throttle {
-        failures: t.failures,
-        last_failure_at: t.last_failure_at.timestamp(),
-        locked_until: t.locked_until.map(|l| l.timestamp()),
-    });
-    if let Err(retry_after) = login_wait(throttle, now.timestamp()) {
-        return Err(AccountError::TooManyAttempts { retry_after });
-    }
+    let throttle_row = throttle_check(db, mobile.as_str(), now).await?;
     let found = account::Entity::find()
         .filter(account::Column::Mobile.eq(mobile.as_str()))
         .one(db)
@@ -124,12 +112,7 @@ pub async fn login(
     let txn = db.begin().await.context("failed to begin a login")?;
     let outcome = match (found, matches) {
         (Some(account), true) => {
-            if let Some(row) = throttle_row {
-                login_throttle::Entity::delete_by_id(row.id)
-                    .exec(&txn)
-                    .await
-                    .context("failed to clear the throttle")?;
-            }
+            throttle_clear(&txn, throttle_row).await?;
             let token = new_token()?;
             session::ActiveModel {
                 token_hash: Set(token_hash(&token)),
@@ -144,36 +127,87 @@ pub async fn login(
             Ok((token, info(&account)))
         }
         _ => {
-            let next = after_failure(throttle, now.timestamp());
-            let to_time = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).unwrap_or(now);
-            match throttle_row {
-                Some(row) => {
-                    let mut row: login_throttle::ActiveModel = row.into();
-                    row.failures = Set(next.failures);
-                    row.last_failure_at = Set(to_time(next.last_failure_at));
-                    row.locked_until = Set(next.locked_until.map(to_time));
-                    row.update(&txn)
-                        .await
-                        .context("failed to update the throttle")?;
-                }
-                None => {
-                    login_throttle::ActiveModel {
-                        mobile: Set(mobile.as_str().into()),
-                        failures: Set(next.failures),
-                        last_failure_at: Set(to_time(next.last_failure_at)),
-                        locked_until: Set(next.locked_until.map(to_time)),
-                        ..Default::default()
-                    }
-                    .insert(&txn)
-                    .await
-                    .context("failed to insert the throttle")?;
-                }
-            }
+            throttle_failure(&txn, mobile.as_str(), throttle_row, now).await?;
             Err(AccountError::InvalidCredentials)
         }
     };
     txn.commit().await.context("failed to commit a login")?;
     outcome
+}
+
+/// The throttle row of a login key (a mobile number, or `staff:<login>` for staff), or
+/// `TooManyAttempts` while it is locked.
+pub(crate) async fn throttle_check(
+    db: &DatabaseConnection,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<login_throttle::Model>, AccountError> {
+    let row = login_throttle::Entity::find()
+        .filter(login_throttle::Column::Mobile.eq(key))
+        .one(db)
+        .await
+        .context("failed to read the login throttle")?;
+    if let Err(retry_after) = login_wait(row.as_ref().map(throttle_of), now.timestamp()) {
+        return Err(AccountError::TooManyAttempts { retry_after });
+    }
+    Ok(row)
+}
+
+/// Forgets the failures of a key after a successful login.
+pub(crate) async fn throttle_clear(
+    txn: &impl ConnectionTrait,
+    row: Option<login_throttle::Model>,
+) -> anyhow::Result<()> {
+    if let Some(row) = row {
+        login_throttle::Entity::delete_by_id(row.id)
+            .exec(txn)
+            .await
+            .context("failed to clear the throttle")?;
+    }
+    Ok(())
+}
+
+/// Counts a failed login of a key.
+pub(crate) async fn throttle_failure(
+    txn: &impl ConnectionTrait,
+    key: &str,
+    row: Option<login_throttle::Model>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let next = after_failure(row.as_ref().map(throttle_of), now.timestamp());
+    let to_time = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).unwrap_or(now);
+    match row {
+        Some(row) => {
+            let mut row: login_throttle::ActiveModel = row.into();
+            row.failures = Set(next.failures);
+            row.last_failure_at = Set(to_time(next.last_failure_at));
+            row.locked_until = Set(next.locked_until.map(to_time));
+            row.update(txn)
+                .await
+                .context("failed to update the throttle")?;
+        }
+        None => {
+            login_throttle::ActiveModel {
+                mobile: Set(key.into()),
+                failures: Set(next.failures),
+                last_failure_at: Set(to_time(next.last_failure_at)),
+                locked_until: Set(next.locked_until.map(to_time)),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await
+            .context("failed to insert the throttle")?;
+        }
+    }
+    Ok(())
+}
+
+fn throttle_of(t: &login_throttle::Model) -> Throttle {
+    Throttle {
+        failures: t.failures,
+        last_failure_at: t.last_failure_at.timestamp(),
+        locked_until: t.locked_until.map(|l| l.timestamp()),
+    }
 }
 
 /// Ends the session with this token (nothing happens for an unknown token).
@@ -225,10 +259,15 @@ pub async fn authenticate(
 
 /// The session token in a `Cookie` header, if any.
 pub fn token_from_cookie_header(header: &str) -> Option<&str> {
+    cookie_value(header, SESSION_COOKIE)
+}
+
+/// The value of cookie `name` in a `Cookie` header, if set and not empty.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value)
         .filter(|v| !v.is_empty())
 }
@@ -281,7 +320,7 @@ fn today(now: DateTime<Utc>) -> Date {
 }
 
 /// argon2id with the crate's default (OWASP) parameters, off the async threads.
-async fn hash_password(password: String) -> anyhow::Result<String> {
+pub(crate) async fn hash_password(password: String) -> anyhow::Result<String> {
     let salt = {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness for a salt: {e}"))?;
@@ -297,7 +336,7 @@ async fn hash_password(password: String) -> anyhow::Result<String> {
     .context("the hashing task failed")?
 }
 
-async fn verify_password(password: String, hash: String) -> anyhow::Result<bool> {
+pub(crate) async fn verify_password(password: String, hash: String) -> anyhow::Result<bool> {
     tokio::task::spawn_blocking(move || {
         let parsed =
             PasswordHash::new(&hash).map_err(|e| anyhow!("stored hash is unreadable: {e}"))?;
@@ -310,7 +349,7 @@ async fn verify_password(password: String, hash: String) -> anyhow::Result<bool>
 }
 
 /// A hash no password matches, computed once, to spend the same time on unknown numbers.
-fn dummy_hash() -> &'static str {
+pub(crate) fn dummy_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| {
         SaltString::encode_b64(b"onewindow-dummy!")
@@ -326,12 +365,12 @@ fn dummy_hash() -> &'static str {
 }
 
 /// 32 random bytes, hex: the cookie value.
-fn new_token() -> anyhow::Result<String> {
+pub(crate) fn new_token() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness for a session token: {e}"))?;
     Ok(hex::encode(bytes))
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

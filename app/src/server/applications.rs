@@ -15,7 +15,10 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::catalog;
-use super::entities::{account, application, application_material};
+use super::entities::{
+    account, application, application_material, case_event, material_history, staff,
+};
+use super::review;
 use super::storage::MaterialStore;
 pub use crate::api::applications::{ApplicationView, NewDraft, UploadedMaterial};
 use crate::domain::account::FieldProblem;
@@ -26,6 +29,9 @@ use crate::domain::apply::{
 use crate::domain::catalog::{FileType, Material};
 use crate::domain::date::Date;
 use crate::domain::form::check_form;
+use crate::domain::review::{
+    CaseAction, CaseSnapshot, CaseStatus, NoticeKind, check_fix_up, editable_in_fix_up,
+};
 use crate::domain::upload::{SNIFF_BYTES, UploadError, check_upload};
 
 /// Status of an application that has not been submitted.
@@ -34,11 +40,29 @@ pub const DRAFT: &str = "draft";
 pub const SUBMITTED: &str = "submitted";
 /// Channel of an application filed on this site.
 pub const ONLINE: &str = "online";
+/// Channel of an application taken at a hall window.
+pub const WINDOW: &str = "window";
+/// The login of the system account that owns cases taken at the window (it cannot log in).
+const WINDOW_ACCOUNT: &str = "window-intake";
 
 /// Most materials whose original a draft may promise.
 const MAX_BRING_ORIGINAL: usize = 100;
 /// Longest file name kept (characters); longer names are cut.
 const MAX_FILE_NAME_CHARS: usize = 120;
+
+/// Who works on an application: its applicant (their account), or the staff member who
+/// takes it at the window (in-hall intake).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    Applicant(i32),
+    Staff(i32),
+}
+
+impl From<i32> for Who {
+    fn from(account_id: i32) -> Self {
+        Who::Applicant(account_id)
+    }
+}
 
 /// Why an application operation did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +85,18 @@ pub enum ApplicationError {
     Upload { error: UploadError, message: String },
     #[error("办件已提交，不能再修改")]
     NotADraft,
+    #[error("补正通知没有要求补正“{0}”，不能修改")]
+    NotNamedInNotice(String),
+    #[error("补正期间只能重新上传材料，不能删除")]
+    FixUpReplaceOnly,
+    #[error("办件当前没有待补正的通知")]
+    NotInCorrection,
+    #[error("办件已有变化，请刷新后再提交")]
+    Changed,
+    #[error("只有窗口人员和首席代表可以窗口收件")]
+    NotPermitted,
+    #[error("这个事项不由本部门办理")]
+    OtherDepartment,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -117,7 +153,7 @@ pub async fn create_draft(
         .insert(db)
         .await;
         if let Ok(row) = row {
-            return view(row, title, Vec::new());
+            return view(row, title, Vec::new(), Vec::new());
         }
     }
     Err(anyhow!("could not allocate an application number").into())
@@ -126,46 +162,46 @@ pub async fn create_draft(
 /// Replaces what a draft holds (applicant, values, originals to bring).
 pub async fn update_draft(
     db: &DatabaseConnection,
-    account_id: i32,
+    who: impl Into<Who>,
     number: &str,
     content: &DraftContent,
     now: DateTime<Utc>,
 ) -> Result<ApplicationView, ApplicationError> {
-    let row = own_draft(db, account_id, number).await?;
-    let (title, keys) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
+    let row = own_draft(db, who.into(), number).await?;
+    let (_, keys) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
     check_draft(&keys, content)?;
-    let id = row.id;
+    if let Some(editable) = editable_targets(db, &row).await? {
+        check_fix_up_edit(&content_of(&row)?, content, &editable)?;
+    }
     let mut row: application::ActiveModel = row.into();
     row.form_values = Set(to_json(&content.values)?);
     row.applicant = Set(to_json(&content.applicant)?);
     row.bring_original = Set(to_json(&content.bring_original)?);
     row.updated_at = Set(now);
     let row = row.update(db).await.context("failed to update a draft")?;
-    view(row, title, materials_of(db, id).await?)
+    view_of(db, row).await
 }
 
 /// One of the applicant's applications; `None` for a number that is not theirs. Either the
 /// application number or, once submitted, the case number finds it.
 pub async fn get(
     db: &DatabaseConnection,
-    account_id: i32,
+    who: impl Into<Who>,
     number: &str,
 ) -> Result<Option<ApplicationView>, ApplicationError> {
-    let Some(row) = own(db, account_id, number).await? else {
+    let Some(row) = own(db, who.into(), number).await? else {
         return Ok(None);
     };
-    let (title, _) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
-    let materials = materials_of(db, row.id).await?;
-    view(row, title, materials).map(Some)
+    view_of(db, row).await.map(Some)
 }
 
 /// An application with the form to fill it in (the catalog's current one).
 pub async fn get_with_form(
     db: &DatabaseConnection,
-    account_id: i32,
+    who: impl Into<Who>,
     number: &str,
 ) -> Result<Option<(ApplicationView, ApplicationForm)>, ApplicationError> {
-    let Some(view) = get(db, account_id, number).await? else {
+    let Some(view) = get(db, who, number).await? else {
         return Ok(None);
     };
     let form = catalog::application_form(db, view.item.as_deref(), view.bundle.as_deref())
@@ -174,13 +210,14 @@ pub async fn get_with_form(
     Ok(Some((view, form)))
 }
 
-/// The applicant's applications, most recently changed first.
+/// The applicant's applications, most recently changed first: their own, and cases taken at
+/// the window for them (matched by mobile and ID number).
 pub async fn list(
     db: &DatabaseConnection,
     account_id: i32,
 ) -> Result<Vec<ApplicationView>, ApplicationError> {
     let rows = application::Entity::find()
-        .filter(application::Column::AccountId.eq(account_id))
+        .filter(whose(db, Who::Applicant(account_id)).await?)
         .order_by_desc(application::Column::UpdatedAt)
         .order_by_desc(application::Column::Id)
         .all(db)
@@ -199,6 +236,8 @@ pub async fn list(
             .or_default()
             .push(uploaded(m)?);
     }
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let mut notices = review::notices_of(db, &ids).await?;
     let (items, bundles) = catalog::names(db).await?;
     rows.into_iter()
         .map(|row| {
@@ -210,7 +249,8 @@ pub async fn list(
             .cloned()
             .unwrap_or_default();
             let materials = uploads.remove(&row.id).unwrap_or_default();
-            view(row, title, materials)
+            let notices = notices.remove(&row.id).unwrap_or_default();
+            view(row, title, materials, notices)
         })
         .collect()
 }
@@ -219,10 +259,13 @@ pub async fn list(
 pub async fn delete_draft(
     db: &DatabaseConnection,
     store: &MaterialStore,
-    account_id: i32,
+    who: impl Into<Who>,
     number: &str,
 ) -> Result<(), ApplicationError> {
-    let row = own_draft(db, account_id, number).await?;
+    let row = own_draft(db, who.into(), number).await?;
+    if row.status != DRAFT {
+        return Err(ApplicationError::NotADraft);
+    }
     let files = materials_of(db, row.id).await?;
     let txn = db.begin().await.context("failed to begin")?;
     application_material::Entity::delete_many()
@@ -247,16 +290,24 @@ pub async fn delete_draft(
 pub struct UploadSlot {
     application_id: i32,
     pub material: Material,
+    /// A fix-up: the file replaced is kept in the material history.
+    fix_up: bool,
 }
 
 /// The slot of material `code` of one of the applicant's drafts.
 pub async fn upload_slot(
     db: &DatabaseConnection,
-    account_id: i32,
+    who: impl Into<Who>,
     number: &str,
     code: &str,
 ) -> Result<UploadSlot, ApplicationError> {
-    let row = own_draft(db, account_id, number).await?;
+    let row = own_draft(db, who.into(), number).await?;
+    let editable = editable_targets(db, &row).await?;
+    if let Some(editable) = &editable
+        && !editable.contains(&format!("materials.{code}"))
+    {
+        return Err(ApplicationError::NotNamedInNotice(code.into()));
+    }
     let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
         .await?
         .ok_or_else(|| ApplicationError::UnknownItem(row.number.clone()))?;
@@ -269,6 +320,7 @@ pub async fn upload_slot(
     Ok(UploadSlot {
         application_id: row.id,
         material,
+        fix_up: editable.is_some(),
     })
 }
 
@@ -320,10 +372,15 @@ async fn record_upload(
     let txn = db.begin().await.context("failed to begin")?;
     // Only a draft takes uploads; the check is repeated inside the transaction, as the
     // draft may have been submitted while the file was arriving.
+    let status = if slot.fix_up {
+        CaseStatus::CorrectionRequested.as_str()
+    } else {
+        DRAFT
+    };
     let touched = application::Entity::update_many()
         .col_expr(application::Column::UpdatedAt, Expr::value(now))
         .filter(application::Column::Id.eq(slot.application_id))
-        .filter(application::Column::Status.eq(DRAFT))
+        .filter(application::Column::Status.eq(status))
         .exec(&txn)
         .await
         .context("failed to touch a draft")?;
@@ -332,6 +389,25 @@ async fn record_upload(
     }
     let existing = upload_of(&txn, slot.application_id, &slot.material.code).await?;
     let replaced = existing.as_ref().map(|m| m.sha256.clone());
+    // In a fix-up, the file the notice objected to is kept, so staff can compare.
+    if slot.fix_up
+        && let Some(old) = &existing
+    {
+        material_history::ActiveModel {
+            application_id: Set(old.application_id),
+            material_code: Set(old.material_code.clone()),
+            sha256: Set(old.sha256.clone()),
+            size: Set(old.size),
+            file_type: Set(old.file_type.clone()),
+            file_name: Set(old.file_name.clone()),
+            uploaded_at: Set(old.uploaded_at),
+            replaced_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .context("failed to keep a replaced upload")?;
+    }
     let mut row = match existing {
         Some(m) => m.into(),
         None => application_material::ActiveModel {
@@ -357,11 +433,14 @@ async fn record_upload(
 pub async fn delete_upload(
     db: &DatabaseConnection,
     store: &MaterialStore,
-    account_id: i32,
+    who: impl Into<Who>,
     number: &str,
     code: &str,
 ) -> Result<(), ApplicationError> {
-    let row = own_draft(db, account_id, number).await?;
+    let row = own_draft(db, who.into(), number).await?;
+    if row.status != DRAFT {
+        return Err(ApplicationError::FixUpReplaceOnly);
+    }
     let upload = upload_of(db, row.id, code)
         .await?
         .ok_or(ApplicationError::NoUpload)?;
@@ -377,11 +456,11 @@ pub async fn delete_upload(
 pub async fn download(
     db: &DatabaseConnection,
     store: &MaterialStore,
-    account_id: i32,
+    who: impl Into<Who>,
     number: &str,
     code: &str,
 ) -> Result<(UploadedMaterial, Bytes), ApplicationError> {
-    let row = own(db, account_id, number)
+    let row = own(db, who.into(), number)
         .await?
         .ok_or(ApplicationError::NotFound)?;
     let upload = upload_of(db, row.id, code)
@@ -395,31 +474,46 @@ pub async fn download(
 }
 
 /// Submits a draft: everything is checked again with the catalog's current guide; on success
-/// the application gets its case number, the channel `online`, its receipt time and the guide
-/// versions. Submitting an application that is already submitted answers with it unchanged,
-/// so a double click or a retry makes one case.
+/// the application gets its case number, its channel (`online`, or `window` for an in-hall
+/// intake), its receipt time, its handling department and the guide versions, and its history
+/// starts. Submitting an application that is already submitted answers with it unchanged, so
+/// a double click or a retry makes one case.
 pub async fn submit(
     db: &DatabaseConnection,
-    account_id: i32,
+    who: impl Into<Who>,
     number: &str,
     now: DateTime<Utc>,
 ) -> Result<ApplicationView, ApplicationError> {
-    let row = own(db, account_id, number)
+    let who = who.into();
+    let row = own(db, who, number)
         .await?
         .ok_or(ApplicationError::NotFound)?;
     if row.status != DRAFT {
-        return get(db, account_id, number)
-            .await?
-            .ok_or(ApplicationError::NotFound);
+        return view_of(db, row).await;
     }
     let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
         .await?
         .ok_or_else(|| ApplicationError::UnknownItem(row.number.clone()))?;
+    let (department, _) =
+        catalog::handling(db, row.item_code.as_deref(), row.bundle_code.as_deref())
+            .await?
+            .ok_or_else(|| ApplicationError::UnknownItem(row.number.clone()))?;
     let content = content_of(&row)?;
     let materials = materials_of(db, row.id).await?;
     let uploaded_codes: BTreeSet<String> = materials.iter().map(|m| m.code.clone()).collect();
     let today = china_date(now)?;
-    let problems = check_submission(&form, &content, &uploaded_codes, today);
+    let mut problems = check_submission(&form, &content, &uploaded_codes, today);
+    let at_window = matches!(who, Who::Staff(_));
+    if at_window && content.applicant.kind == Some(ApplicantKind::Myself) {
+        problems.insert(
+            0,
+            FieldProblem {
+                field: "applicant.kind".into(),
+                code: "window_kind".into(),
+                message: "窗口收件请选择“代他人申请（个人）”或“单位申请（法人）”".into(),
+            },
+        );
+    }
     if !problems.is_empty() {
         return Err(ApplicationError::Invalid(problems));
     }
@@ -427,15 +521,49 @@ pub async fn submit(
     let applicant =
         check_applicant(&content.applicant, today).map_err(ApplicationError::Invalid)?;
     let mut applicant_values = applicant.values;
-    if applicant.kind == ApplicantKind::Myself {
-        let me = account::Entity::find_by_id(account_id)
-            .one(db)
-            .await
-            .context("failed to read the account")?
-            .ok_or(ApplicationError::NotFound)?;
-        applicant_values.insert("name".into(), me.name);
-        applicant_values.insert("id_number".into(), me.id_number);
-    }
+    let (actor, channel) = match who {
+        Who::Applicant(account_id) => {
+            let me = account::Entity::find_by_id(account_id)
+                .one(db)
+                .await
+                .context("failed to read the account")?
+                .ok_or(ApplicationError::NotFound)?;
+            if applicant.kind == ApplicantKind::Myself {
+                applicant_values.insert("name".into(), me.name.clone());
+                applicant_values.insert("id_number".into(), me.id_number.clone());
+            }
+            let actor = review::Actor {
+                kind: "applicant",
+                staff_id: None,
+                name: me.name,
+                channel: ONLINE,
+            };
+            (actor, ONLINE)
+        }
+        Who::Staff(staff_id) => {
+            let member = staff::Entity::find_by_id(staff_id)
+                .one(db)
+                .await
+                .context("failed to read the staff member")?
+                .ok_or(ApplicationError::NotFound)?;
+            let actor = review::Actor {
+                kind: "staff",
+                staff_id: Some(staff_id),
+                name: member.name,
+                channel: WINDOW,
+            };
+            (actor, WINDOW)
+        }
+    };
+    // At the window, the person applying shows their ID card: a personal applicant's case is
+    // then visible to the account with the same mobile and ID number.
+    let (agent_id, agent_mobile) = match (at_window, applicant.kind) {
+        (true, ApplicantKind::Person) => (
+            applicant_values.get("id_number").cloned(),
+            applicant_values.get("contact_mobile").cloned(),
+        ),
+        _ => (None, None),
+    };
     let stored_applicant = ApplicantForm {
         kind: Some(applicant.kind),
         values: applicant_values,
@@ -454,64 +582,317 @@ pub async fn submit(
         .collect();
     for _ in 0..3 {
         let case_number = new_number(now)?;
-        let done = application::Entity::update_many()
-            .col_expr(application::Column::Status, Expr::value(SUBMITTED))
-            .col_expr(
-                application::Column::CaseNumber,
-                Expr::value(case_number.as_str()),
-            )
-            .col_expr(application::Column::Channel, Expr::value(ONLINE))
-            .col_expr(application::Column::SubmittedAt, Expr::value(now))
-            .col_expr(application::Column::UpdatedAt, Expr::value(now))
-            .col_expr(
-                application::Column::Guides,
-                Expr::value(to_json(&form.guides)?),
-            )
-            .col_expr(
-                application::Column::Applicant,
-                Expr::value(to_json(&stored_applicant)?),
-            )
-            .col_expr(
-                application::Column::FormValues,
-                Expr::value(to_json(&values)?),
-            )
-            .col_expr(
-                application::Column::BringOriginal,
-                Expr::value(to_json(&bring_original)?),
-            )
-            .filter(application::Column::Id.eq(row.id))
-            .filter(application::Column::Status.eq(DRAFT))
-            .exec(db)
-            .await;
-        match done {
-            // Zero rows: a concurrent submit won; its case is the one.
-            Ok(_) => {
-                return get(db, account_id, number)
-                    .await?
-                    .ok_or(ApplicationError::NotFound);
-            }
-            Err(e) => {
-                let taken = application::Entity::find()
-                    .filter(application::Column::CaseNumber.eq(case_number.as_str()))
-                    .count(db)
-                    .await
-                    .context("failed to check a case number")?;
-                if taken == 0 {
-                    return Err(anyhow::Error::new(e).context("failed to submit").into());
+        let txn = db.begin().await.context("failed to begin")?;
+        let moved = review::move_case(
+            &txn,
+            row.id,
+            row.version,
+            CaseStatus::Draft,
+            CaseStatus::Submitted,
+            now,
+            |u| {
+                u.col_expr(
+                    application::Column::CaseNumber,
+                    Expr::value(case_number.as_str()),
+                )
+                .col_expr(application::Column::Channel, Expr::value(channel))
+                .col_expr(application::Column::SubmittedAt, Expr::value(now))
+                .col_expr(application::Column::ReceivedAt, Expr::value(now))
+                .col_expr(
+                    application::Column::Department,
+                    Expr::value(department.as_str()),
+                )
+                .col_expr(
+                    application::Column::Guides,
+                    Expr::value(to_json(&form.guides).unwrap_or_default()),
+                )
+                .col_expr(
+                    application::Column::Applicant,
+                    Expr::value(to_json(&stored_applicant).unwrap_or_default()),
+                )
+                .col_expr(
+                    application::Column::FormValues,
+                    Expr::value(to_json(&values).unwrap_or_default()),
+                )
+                .col_expr(
+                    application::Column::BringOriginal,
+                    Expr::value(to_json(&bring_original).unwrap_or_default()),
+                )
+                .col_expr(
+                    application::Column::AgentIdNumber,
+                    Expr::value(agent_id.clone()),
+                )
+                .col_expr(
+                    application::Column::AgentMobile,
+                    Expr::value(agent_mobile.clone()),
+                )
+            },
+        )
+        .await;
+        match moved {
+            Ok(()) => {
+                review::insert_event(
+                    &txn,
+                    row.id,
+                    &actor,
+                    CaseAction::Submit,
+                    Some(CaseStatus::Draft),
+                    CaseStatus::Submitted,
+                    None,
+                    None,
+                    now,
+                )
+                .await?;
+                match txn.commit().await {
+                    Ok(()) => return reread(db, row.id).await,
+                    Err(e) if case_number_taken(db, &case_number).await? => {
+                        tracing::debug!(error = ?e, "case number taken, retrying");
+                    }
+                    Err(e) => return Err(anyhow::Error::new(e).context("failed to submit").into()),
                 }
             }
+            // A concurrent submit won; its case is the one.
+            Err(review::ReviewError::Changed) => {
+                drop(txn);
+                return reread(db, row.id).await;
+            }
+            Err(review::ReviewError::Internal(e)) => {
+                drop(txn);
+                if !case_number_taken(db, &case_number).await? {
+                    return Err(e.context("failed to submit").into());
+                }
+            }
+            Err(other) => return Err(anyhow!("{other}").into()),
         }
     }
     Err(anyhow!("could not allocate a case number").into())
 }
 
+/// Resubmits a case after a correction notice (网上补齐补正): everything is checked again as on
+/// submission, and every line of the notice must have been changed. What the fix-up changed
+/// (and the case before it) is kept in the history, and the case waits for pre-review again,
+/// received anew today.
+pub async fn resubmit(
+    db: &DatabaseConnection,
+    who: impl Into<Who>,
+    number: &str,
+    version: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, ApplicationError> {
+    let who = who.into();
+    let row = own(db, who, number)
+        .await?
+        .ok_or(ApplicationError::NotFound)?;
+    if row.status != CaseStatus::CorrectionRequested.as_str() {
+        return Err(ApplicationError::NotInCorrection);
+    }
+    let version = version.unwrap_or(row.version);
+    let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
+        .await?
+        .ok_or_else(|| ApplicationError::UnknownItem(row.number.clone()))?;
+    let view = view_of(db, row.clone()).await?;
+    let uploaded_codes: BTreeSet<String> = view.materials.iter().map(|m| m.code.clone()).collect();
+    let today = china_date(now)?;
+    let history = case_event::Entity::find()
+        .filter(case_event::Column::ApplicationId.eq(row.id))
+        .order_by_asc(case_event::Column::Id)
+        .all(db)
+        .await
+        .context("failed to read the history")?;
+    let before = review::snapshot_at_notice(&history)?;
+    let after = CaseSnapshot {
+        values: view.values.clone(),
+        materials: view
+            .materials
+            .iter()
+            .map(|m| (m.code.clone(), m.sha256.clone()))
+            .collect(),
+    };
+    let (fix_up, detail) = review::fix_up_detail(before, &after);
+    let mut problems = check_fix_up(&view.open_correction(), &fix_up.changed);
+    problems.extend(check_submission(
+        &form,
+        &view.content(),
+        &uploaded_codes,
+        today,
+    ));
+    if !problems.is_empty() {
+        return Err(ApplicationError::Invalid(problems));
+    }
+    let actor = match who {
+        Who::Applicant(_) => review::Actor {
+            kind: "applicant",
+            staff_id: None,
+            name: review::applicant_name(&row),
+            channel: ONLINE,
+        },
+        Who::Staff(id) => review::Actor {
+            kind: "staff",
+            staff_id: Some(id),
+            name: "窗口人员".into(),
+            channel: WINDOW,
+        },
+    };
+    let txn = db.begin().await.context("failed to begin")?;
+    match review::move_case(
+        &txn,
+        row.id,
+        version,
+        CaseStatus::CorrectionRequested,
+        CaseStatus::Submitted,
+        now,
+        |u| u.col_expr(application::Column::ReceivedAt, Expr::value(now)),
+    )
+    .await
+    {
+        Ok(()) => {}
+        Err(review::ReviewError::Changed) => return Err(ApplicationError::Changed),
+        Err(review::ReviewError::Internal(e)) => return Err(e.into()),
+        Err(other) => return Err(anyhow!("{other}").into()),
+    }
+    let changed: Vec<String> = fix_up.changed.iter().cloned().collect();
+    review::insert_event(
+        &txn,
+        row.id,
+        &actor,
+        CaseAction::Resubmit,
+        Some(CaseStatus::CorrectionRequested),
+        CaseStatus::Submitted,
+        Some(format!(
+            "补正了 {} 项：{}",
+            changed.len(),
+            changed.join("、")
+        )),
+        Some(detail),
+        now,
+    )
+    .await?;
+    txn.commit().await.context("failed to resubmit")?;
+    reread(db, row.id).await
+}
+
+/// Starts an application at the window for an item or a bundle (in-hall intake): the same
+/// form, the same checks, the same material slots; it belongs to the window until submitted.
+pub async fn start_intake(
+    db: &DatabaseConnection,
+    me: &crate::api::review::StaffInfo,
+    item: Option<String>,
+    bundle: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, ApplicationError> {
+    if !me.role.acts() {
+        return Err(ApplicationError::NotPermitted);
+    }
+    let (item, bundle) = match (item.as_deref(), bundle.as_deref()) {
+        (Some(i), None) if !i.is_empty() => (Some(i.to_string()), None),
+        (None, Some(b)) if !b.is_empty() => (None, Some(b.to_string())),
+        _ => return Err(ApplicationError::ItemOrBundle),
+    };
+    let (department, _) = catalog::handling(db, item.as_deref(), bundle.as_deref())
+        .await?
+        .ok_or_else(|| {
+            ApplicationError::UnknownItem(item.clone().or(bundle.clone()).unwrap_or_default())
+        })?;
+    if department != me.department {
+        return Err(ApplicationError::OtherDepartment);
+    }
+    let (title, _) = form_of(db, item.as_deref(), bundle.as_deref()).await?;
+    let window_account = account::Entity::find()
+        .filter(account::Column::Mobile.eq(WINDOW_ACCOUNT))
+        .one(db)
+        .await
+        .context("failed to read the window account")?
+        .ok_or_else(|| anyhow!("the window account is missing (migration 5)"))?;
+    for _ in 0..3 {
+        let number = new_number(now)?;
+        let row = application::ActiveModel {
+            number: Set(number.as_str().into()),
+            account_id: Set(window_account.id),
+            staff_id: Set(Some(me.id)),
+            channel: Set(Some(WINDOW.into())),
+            item_code: Set(item.clone()),
+            bundle_code: Set(bundle.clone()),
+            form_values: Set("{}".into()),
+            applicant: Set(to_json(&ApplicantForm {
+                kind: Some(ApplicantKind::Person),
+                values: BTreeMap::new(),
+            })?),
+            bring_original: Set("[]".into()),
+            status: Set(DRAFT.into()),
+            version: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await;
+        if let Ok(row) = row {
+            return view(row, title, Vec::new(), Vec::new());
+        }
+    }
+    Err(anyhow!("could not allocate an application number").into())
+}
+
+/// The application row of a number, for its applicant (or the window staff member of an
+/// intake); `None` if not theirs.
+pub(crate) async fn own_row(
+    db: &DatabaseConnection,
+    account_id: i32,
+    number: &str,
+) -> anyhow::Result<Option<application::Model>> {
+    own(db, Who::Applicant(account_id), number).await
+}
+
+/// An application as its applicant sees it, with title, materials and notices.
+pub(crate) async fn view_of(
+    db: &DatabaseConnection,
+    row: application::Model,
+) -> Result<ApplicationView, ApplicationError> {
+    let (title, _) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
+    let materials = materials_of(db, row.id).await?;
+    let notices = review::notices_of(db, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    view(row, title, materials, notices)
+}
+
+async fn reread(db: &DatabaseConnection, id: i32) -> Result<ApplicationView, ApplicationError> {
+    let row = application::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("failed to read an application")?
+        .ok_or(ApplicationError::NotFound)?;
+    view_of(db, row).await
+}
+
+async fn case_number_taken(
+    db: &DatabaseConnection,
+    number: &ApplicationNumber,
+) -> anyhow::Result<bool> {
+    Ok(application::Entity::find()
+        .filter(application::Column::CaseNumber.eq(number.as_str()))
+        .count(db)
+        .await
+        .context("failed to check a case number")?
+        > 0)
+}
+
 /// Deletes a stored file unless some upload still points at it. Failing to delete leaves a
 /// file nobody can reach, which is logged, not shown to the applicant.
 async fn forget_if_unused(db: &DatabaseConnection, store: &MaterialStore, sha256: &str) {
-    let users = application_material::Entity::find()
+    let users = match application_material::Entity::find()
         .filter(application_material::Column::Sha256.eq(sha256))
         .count(db)
-        .await;
+        .await
+    {
+        Ok(n) => material_history::Entity::find()
+            .filter(material_history::Column::Sha256.eq(sha256))
+            .count(db)
+            .await
+            .map(|m| n + m),
+        Err(e) => Err(e),
+    };
     match users {
         Ok(0) => {
             if let Err(e) = store.delete(sha256).await {
@@ -525,7 +906,7 @@ async fn forget_if_unused(db: &DatabaseConnection, store: &MaterialStore, sha256
 
 async fn own(
     db: &DatabaseConnection,
-    account_id: i32,
+    who: Who,
     number: &str,
 ) -> anyhow::Result<Option<application::Model>> {
     let Some(number) = ApplicationNumber::parse(number) else {
@@ -537,24 +918,76 @@ async fn own(
                 .add(application::Column::Number.eq(number.as_str()))
                 .add(application::Column::CaseNumber.eq(number.as_str())),
         )
-        .filter(application::Column::AccountId.eq(account_id))
+        .filter(whose(db, who).await?)
         .one(db)
         .await
         .context("failed to read an application")
 }
 
+/// Which applications are someone's: an applicant's own, and cases taken at the window for
+/// them (same mobile and ID number); a staff member's own intakes.
+async fn whose(db: &DatabaseConnection, who: Who) -> anyhow::Result<Condition> {
+    Ok(match who {
+        Who::Applicant(account_id) => {
+            let me = account::Entity::find_by_id(account_id)
+                .one(db)
+                .await
+                .context("failed to read the account")?;
+            let mut any = Condition::any().add(application::Column::AccountId.eq(account_id));
+            if let Some(me) = me
+                && !me.id_number.is_empty()
+            {
+                any = any.add(
+                    Condition::all()
+                        .add(application::Column::Channel.eq(WINDOW))
+                        .add(application::Column::Status.ne(DRAFT))
+                        .add(application::Column::AgentIdNumber.eq(me.id_number))
+                        .add(application::Column::AgentMobile.eq(me.mobile)),
+                );
+            }
+            any
+        }
+        Who::Staff(staff_id) => Condition::all()
+            .add(application::Column::StaffId.eq(staff_id))
+            .add(application::Column::Channel.eq(WINDOW)),
+    })
+}
+
+/// An application its owner may still change: a draft, or a case waiting for a fix-up (then
+/// only what the notice names; see [`editable_targets`]).
 async fn own_draft(
     db: &DatabaseConnection,
-    account_id: i32,
+    who: Who,
     number: &str,
 ) -> Result<application::Model, ApplicationError> {
-    let row = own(db, account_id, number)
+    let row = own(db, who, number)
         .await?
         .ok_or(ApplicationError::NotFound)?;
-    if row.status != DRAFT {
+    if row.status != DRAFT && row.status != CaseStatus::CorrectionRequested.as_str() {
         return Err(ApplicationError::NotADraft);
     }
     Ok(row)
+}
+
+/// In a fix-up, the targets the open correction notice names; `None` for a draft (anything).
+async fn editable_targets(
+    db: &DatabaseConnection,
+    row: &application::Model,
+) -> anyhow::Result<Option<BTreeSet<String>>> {
+    if row.status == DRAFT {
+        return Ok(None);
+    }
+    let notices = review::notices_of(db, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let open = notices
+        .iter()
+        .rev()
+        .find(|n| n.notice.kind == NoticeKind::Correction)
+        .map(|n| editable_in_fix_up(&n.notice.lines))
+        .unwrap_or_default();
+    Ok(Some(open))
 }
 
 async fn upload_of(
@@ -658,6 +1091,46 @@ fn check_draft(keys: &[String], content: &DraftContent) -> Result<(), Applicatio
     }
 }
 
+/// In a fix-up only what the notice names may change: form values it names; the applicant
+/// and the originals to bring stay as submitted.
+fn check_fix_up_edit(
+    before: &DraftContent,
+    after: &DraftContent,
+    editable: &BTreeSet<String>,
+) -> Result<(), ApplicationError> {
+    let mut problems = Vec::new();
+    if before.applicant != after.applicant {
+        problems.push(FieldProblem {
+            field: "applicant".into(),
+            code: "not_named_in_notice".into(),
+            message: "补正通知没有要求修改申请人信息".into(),
+        });
+    }
+    if before.bring_original != after.bring_original {
+        problems.push(FieldProblem {
+            field: "bring_original".into(),
+            code: "not_named_in_notice".into(),
+            message: "补正期间不能更改原件带到窗口的材料".into(),
+        });
+    }
+    let keys: BTreeSet<&String> = before.values.keys().chain(after.values.keys()).collect();
+    for k in keys {
+        if before.values.get(k) != after.values.get(k) && !editable.contains(&format!("values.{k}"))
+        {
+            problems.push(FieldProblem {
+                field: format!("values.{k}"),
+                code: "not_named_in_notice".into(),
+                message: "补正通知没有要求修改这一项".into(),
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApplicationError::Invalid(problems))
+    }
+}
+
 /// A file name fit to show and to offer on download: no path, no control characters, not
 /// too long; the material's name when nothing is left.
 fn clean_file_name(raw: &str, material_name: &str, file_type: FileType) -> String {
@@ -698,9 +1171,16 @@ fn view(
     row: application::Model,
     title: String,
     materials: Vec<UploadedMaterial>,
+    notices: Vec<crate::api::review::NoticeView>,
 ) -> Result<ApplicationView, ApplicationError> {
     let content = content_of(&row)?;
+    let status_label = CaseStatus::parse(&row.status)
+        .map_or("", |s| s.label())
+        .to_string();
     Ok(ApplicationView {
+        notices,
+        status_label,
+        version: row.version,
         applicant: content.applicant,
         values: content.values,
         bring_original: content.bring_original,

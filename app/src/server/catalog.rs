@@ -1010,3 +1010,28 @@ pub async fn application_form(
         (None, None) => Ok(None),
     }
 }
+
+/// Who handles an application for an item or a bundle, and whether it may be accepted on
+/// receipt (收件即受理): the item's department, or the bundle's lead department (one window).
+pub async fn handling(
+    db: &DatabaseConnection,
+    item: Option<&str>,
+    bundle: Option<&str>,
+) -> anyhow::Result<Option<(String, bool)>> {
+    match (item, bundle) {
+        (Some(code), _) => {
+            let Some(row) = find_item_row(db, code).await? else {
+                return Ok(None);
+            };
+            let version = load_version(db, row.current_version_id).await?;
+            Ok(Some((row.department, version.accept_on_receipt)))
+        }
+        (None, Some(code)) => Ok(bundle::Entity::find()
+            .filter(bundle::Column::Code.eq(code))
+            .one(db)
+            .await
+            .context("failed to read a bundle")?
+            .map(|b| (b.lead_department, false))),
+        (None, None) => Ok(None),
+    }
+}

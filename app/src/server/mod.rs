@@ -9,5 +9,8 @@ pub mod entities;
 pub mod rest;
 pub mod rest_accounts;
 pub mod rest_applications;
+pub mod rest_review;
+pub mod review;
+pub mod staff;
 pub mod state;
 pub mod storage;

@@ -150,6 +150,60 @@ pub fn router() -> Router<AppState> {
             "/api/v1/applications/{number}/submit",
             axum::routing::post(super::rest_applications::submit),
         )
+        .route(
+            "/api/v1/applications/{number}/resubmit",
+            axum::routing::post(super::rest_applications::resubmit),
+        )
+        .route(
+            "/api/v1/applications/{number}/notices/{id}",
+            get(super::rest_review::applicant_notice),
+        )
+        .route(
+            "/api/v1/staff/login",
+            axum::routing::post(super::rest_review::login),
+        )
+        .route(
+            "/api/v1/staff/logout",
+            axum::routing::post(super::rest_review::logout),
+        )
+        .route("/api/v1/staff/me", get(super::rest_review::me))
+        .route("/api/v1/review/queue", get(super::rest_review::queue))
+        .route(
+            "/api/v1/review/intake",
+            axum::routing::post(super::rest_review::intake),
+        )
+        .route(
+            "/api/v1/review/cases/{number}",
+            get(super::rest_review::case),
+        )
+        .route(
+            "/api/v1/review/cases/{number}/accept",
+            axum::routing::post(super::rest_review::accept),
+        )
+        .route(
+            "/api/v1/review/cases/{number}/accept-with-deficiency",
+            axum::routing::post(super::rest_review::accept_with_deficiency),
+        )
+        .route(
+            "/api/v1/review/cases/{number}/reject",
+            axum::routing::post(super::rest_review::reject),
+        )
+        .route(
+            "/api/v1/review/cases/{number}/correction-notice",
+            axum::routing::post(super::rest_review::correction_notice),
+        )
+        .route(
+            "/api/v1/review/cases/{number}/notices/{id}",
+            get(super::rest_review::staff_notice),
+        )
+        .route(
+            "/api/v1/review/cases/{number}/materials/{code}",
+            get(super::rest_review::material),
+        )
+        .route(
+            "/api/v1/admin/staff",
+            axum::routing::post(super::rest_review::create_staff),
+        )
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/v1", get(api_not_found))
         .route(
@@ -288,9 +342,15 @@ async fn openapi_json() -> impl IntoResponse {
         super::rest_accounts::me, super::rest_applications::create, super::rest_applications::update,
         super::rest_applications::get_one, super::rest_applications::list, super::rest_applications::delete,
         super::rest_applications::upload, super::rest_applications::download, super::rest_applications::delete_upload,
-        super::rest_applications::submit,
+        super::rest_applications::submit, super::rest_applications::resubmit,
+        super::rest_review::applicant_notice, super::rest_review::login, super::rest_review::logout,
+        super::rest_review::me, super::rest_review::queue, super::rest_review::case,
+        super::rest_review::accept, super::rest_review::accept_with_deficiency,
+        super::rest_review::reject, super::rest_review::correction_notice,
+        super::rest_review::staff_notice, super::rest_review::material, super::rest_review::intake,
+        super::rest_review::create_staff,
     ),
     components(schemas(ProblemDetails)),
-    tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"), (name = "applications", description = "申请人的办件：草稿、材料上传、提交"))
+    tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"), (name = "applications", description = "申请人的办件：草稿、材料上传、提交、补正后重新提交"), (name = "review", description = "窗口预审：工作人员登录、待受理队列、受理、容缺受理、不予受理、一次性告知、窗口收件"))
 )]
 pub struct ApiDoc;

@@ -10,9 +10,12 @@ use axum::response::{IntoResponse, Response};
 use bytes::BytesMut;
 use futures_util::StreamExt;
 
-use super::applications::{self, ApplicationError, ApplicationView, NewDraft, UploadedMaterial};
+use super::applications::{
+    self, ApplicationError, ApplicationView, NewDraft, UploadedMaterial, Who,
+};
 use super::rest::{ApiError, problem, validation_problem};
 use super::rest_accounts::{json_object, require_account};
+use super::rest_review::optional_staff;
 use super::state::AppState;
 use crate::domain::apply::DraftContent;
 use crate::domain::upload::UploadError;
@@ -43,6 +46,28 @@ impl IntoResponse for ApplicationError {
             ),
             ApplicationError::NotADraft => {
                 problem(StatusCode::CONFLICT, "not_a_draft", self.to_string())
+            }
+            ApplicationError::NotNamedInNotice(_) => problem(
+                StatusCode::CONFLICT,
+                "not_named_in_notice",
+                self.to_string(),
+            ),
+            ApplicationError::FixUpReplaceOnly => problem(
+                StatusCode::CONFLICT,
+                "fix_up_replace_only",
+                self.to_string(),
+            ),
+            ApplicationError::NotInCorrection => {
+                problem(StatusCode::CONFLICT, "not_in_correction", self.to_string())
+            }
+            ApplicationError::Changed => {
+                problem(StatusCode::CONFLICT, "case_changed", self.to_string())
+            }
+            ApplicationError::NotPermitted => {
+                problem(StatusCode::FORBIDDEN, "not_permitted", self.to_string())
+            }
+            ApplicationError::OtherDepartment => {
+                problem(StatusCode::FORBIDDEN, "other_department", self.to_string())
             }
             ApplicationError::UnknownMaterial(_) => problem(
                 StatusCode::NOT_FOUND,
@@ -100,9 +125,9 @@ pub async fn update(
     Path(number): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<ApplicationView>, Response> {
-    let account = require_account(&state, &headers).await?;
+    let who = require_who(&state, &headers).await?;
     let content: DraftContent = json_object(body).map_err(IntoResponse::into_response)?;
-    applications::update_draft(&state.db, account.id, &number, &content, chrono::Utc::now())
+    applications::update_draft(&state.db, who, &number, &content, chrono::Utc::now())
         .await
         .map(Json)
         .map_err(IntoResponse::into_response)
@@ -120,8 +145,8 @@ pub async fn get_one(
     headers: HeaderMap,
     Path(number): Path<String>,
 ) -> Result<Json<ApplicationView>, Response> {
-    let account = require_account(&state, &headers).await?;
-    match applications::get(&state.db, account.id, &number).await {
+    let who = require_who(&state, &headers).await?;
+    match applications::get(&state.db, who, &number).await {
         Ok(Some(view)) => Ok(Json(view)),
         Ok(None) => Err(ApplicationError::NotFound.into_response()),
         Err(e) => Err(e.into_response()),
@@ -158,8 +183,8 @@ pub async fn delete(
     headers: HeaderMap,
     Path(number): Path<String>,
 ) -> Result<StatusCode, Response> {
-    let account = require_account(&state, &headers).await?;
-    applications::delete_draft(&state.db, &state.materials, account.id, &number)
+    let who = require_who(&state, &headers).await?;
+    applications::delete_draft(&state.db, &state.materials, who, &number)
         .await
         .map_err(IntoResponse::into_response)?;
     Ok(StatusCode::NO_CONTENT)
@@ -194,8 +219,8 @@ pub async fn upload(
     Path((number, code)): Path<(String, String)>,
     body: Body,
 ) -> Result<Json<UploadedMaterial>, Response> {
-    let account = require_account(&state, &headers).await?;
-    let slot = applications::upload_slot(&state.db, account.id, &number, &code)
+    let who = require_who(&state, &headers).await?;
+    let slot = applications::upload_slot(&state.db, who, &number, &code)
         .await
         .map_err(IntoResponse::into_response)?;
     let max_mb = slot.material.max_size_mb;
@@ -268,11 +293,10 @@ pub async fn download(
     headers: HeaderMap,
     Path((number, code)): Path<(String, String)>,
 ) -> Result<Response, Response> {
-    let account = require_account(&state, &headers).await?;
-    let (file, bytes) =
-        applications::download(&state.db, &state.materials, account.id, &number, &code)
-            .await
-            .map_err(IntoResponse::into_response)?;
+    let who = require_who(&state, &headers).await?;
+    let (file, bytes) = applications::download(&state.db, &state.materials, who, &number, &code)
+        .await
+        .map_err(IntoResponse::into_response)?;
     let encoded =
         percent_encoding::utf8_percent_encode(&file.file_name, percent_encoding::NON_ALPHANUMERIC);
     let disposition = format!(
@@ -313,8 +337,8 @@ pub async fn delete_upload(
     headers: HeaderMap,
     Path((number, code)): Path<(String, String)>,
 ) -> Result<StatusCode, Response> {
-    let account = require_account(&state, &headers).await?;
-    applications::delete_upload(&state.db, &state.materials, account.id, &number, &code)
+    let who = require_who(&state, &headers).await?;
+    applications::delete_upload(&state.db, &state.materials, who, &number, &code)
         .await
         .map_err(IntoResponse::into_response)?;
     Ok(StatusCode::NO_CONTENT)
@@ -335,9 +359,66 @@ pub async fn submit(
     headers: HeaderMap,
     Path(number): Path<String>,
 ) -> Result<Json<ApplicationView>, Response> {
-    let account = require_account(&state, &headers).await?;
-    applications::submit(&state.db, account.id, &number, chrono::Utc::now())
+    let who = require_who(&state, &headers).await?;
+    applications::submit(&state.db, who, &number, chrono::Utc::now())
         .await
         .map(Json)
         .map_err(IntoResponse::into_response)
+}
+
+/// Resubmit after a correction notice (网上补齐补正): everything is checked again, and every
+/// line of the notice must have been changed. The body may name the `version` the applicant
+/// saw; a case that changed since answers 409 `case_changed`.
+#[utoipa::path(post, path = "/api/v1/applications/{number}/resubmit", tag = "applications",
+    params(("number" = String, Path, description = "申请编号或办件编号")),
+    request_body(content = Option<ResubmitRequest>, content_type = "application/json"),
+    responses(
+        (status = 200, description = "status `submitted` again", body = ApplicationView),
+        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "not_in_correction or case_changed", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed with errors[]: not_corrected for each line of the notice left unchanged, and every problem submission would report", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn resubmit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<ApplicationView>, Response> {
+    let who = require_who(&state, &headers).await?;
+    let request: ResubmitRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        ResubmitRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiError::BadRequest {
+                code: "invalid_json",
+                detail: format!("请求体字段有误：{e}"),
+            }
+            .into_response()
+        })?
+    };
+    applications::resubmit(&state.db, who, &number, request.version, chrono::Utc::now())
+        .await
+        .map(Json)
+        .map_err(IntoResponse::into_response)
+}
+
+/// The body of a resubmission (optional).
+#[derive(serde::Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResubmitRequest {
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// The applicant of the request's session, or else the window staff member (for their own
+/// in-hall intakes); `401 not_logged_in` if neither.
+async fn require_who(state: &AppState, headers: &HeaderMap) -> Result<Who, Response> {
+    match require_account(state, headers).await {
+        Ok(account) => Ok(Who::Applicant(account.id)),
+        Err(not_logged_in) => match optional_staff(state, headers).await? {
+            Some(me) => Ok(Who::Staff(me.id)),
+            None => Err(not_logged_in),
+        },
+    }
 }

@@ -46,3 +46,17 @@ pub fn incident_id() -> String {
         (nanos ^ COUNTER.fetch_add(1, Ordering::Relaxed).rotate_left(40)) & 0xffff_ffff_ffff
     )
 }
+
+/// The address the public reaches this site at (`ONEWINDOW_PUBLIC_URL`, e.g.
+/// `https://zwfw.example.gov.cn`), for QR codes printed on paper; by default the address the
+/// server listens on (`LEPTOS_SITE_ADDR`). Read once: it is configuration, not state.
+pub fn public_url() -> &'static str {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| match std::env::var("ONEWINDOW_PUBLIC_URL") {
+        Ok(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_string(),
+        _ => format!(
+            "http://{}",
+            std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into())
+        ),
+    })
+}

@@ -8,4 +8,5 @@ mod catalog_import;
 mod cli;
 mod helpers;
 mod pages;
+mod review;
 mod submission;

@@ -10,15 +10,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::applications::{applicant, call};
 use crate::helpers::{TestApp, backends, spawn_app};
 
-const PDF: &[u8] =
+pub const PDF: &[u8] =
     b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde";
 
 /// A valid 统一社会信用代码 and the same with a wrong check character.
-const CREDIT_CODE: &str = "91350100M000100Y43";
+pub const CREDIT_CODE: &str = "91350100M000100Y43";
 const BAD_CREDIT_CODE: &str = "91350100M000100Y44";
 
-async fn put_file(
+pub async fn put_file(
     app: &TestApp,
     cookie: &str,
     number: &str,
@@ -65,7 +65,7 @@ fn stored_files(app: &TestApp) -> usize {
         .sum()
 }
 
-fn company(code: &str) -> Value {
+pub fn company(code: &str) -> Value {
     json!({"kind": "company", "values": {
         "company_name": "某某水务建设有限公司",
         "credit_code": code,
@@ -74,7 +74,7 @@ fn company(code: &str) -> Value {
     }})
 }
 
-fn drainage_values() -> Value {
+pub fn drainage_values() -> Value {
     json!({
         "project_name": "滨江污水处理厂配套管网",
         "project_address": "示范市滨江区江南大道 1 号",

@@ -37,6 +37,19 @@ pub struct Model {
     /// JSON of the guide versions the case was submitted under.
     #[sea_orm(column_type = "Text", nullable)]
     pub guides: Option<String>,
+    /// The handling department's code, set on submission (item's, or bundle's lead).
+    pub department: Option<String>,
+    /// Raised by every status change: an action names the version it was decided on.
+    pub version: i32,
+    /// The staff member who took the application at the window.
+    pub staff_id: Option<i32>,
+    /// The latest receipt: submission, or resubmission after a correction notice.
+    pub received_at: Option<DateTimeUtc>,
+    /// At the window: the 身份证号 of the person who applied (经办人), to show the case to
+    /// their account.
+    pub agent_id_number: Option<String>,
+    /// At the window: that person's mobile.
+    pub agent_mobile: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,426 @@
+//! The window workbench as the pages see it: staff, the queue, a case under review, notices;
+//! and the server functions behind them. The JSON API (`/api/v1/review`) calls the same
+//! service.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::applications::ApplicationView;
+use crate::domain::account::FieldProblem;
+use crate::domain::apply::ApplicationForm;
+use crate::domain::date::Date;
+use crate::domain::review::{
+    CorrectionItem, DeficiencyRequest, Notice, RejectionRequest, StaffRole,
+};
+
+/// A staff member, as the workbench shows them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StaffInfo {
+    pub id: i32,
+    pub login: String,
+    pub name: String,
+    pub role: StaffRole,
+    pub role_label: String,
+    /// Department code.
+    pub department: String,
+    pub department_name: String,
+}
+
+/// A staff account to create.
+#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewStaff {
+    pub login: String,
+    pub name: String,
+    /// `window`, `reviewer`, `chief`, `supervisor` or `admin`.
+    pub role: String,
+    /// Department code.
+    pub department: String,
+    pub password: String,
+}
+
+/// Which cases the queue lists.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct QueueFilter {
+    /// `submitted` (the default: waiting for pre-review), `correction_requested`,
+    /// `accepted`, `rejected` or `all`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// `online` or `window`.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// Part of the case number, the item's name or the applicant's name.
+    #[serde(default)]
+    pub q: Option<String>,
+}
+
+/// A line of the queue.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct QueueEntry {
+    pub case_number: String,
+    pub title: String,
+    pub applicant_name: String,
+    pub channel: String,
+    pub status: String,
+    pub status_label: String,
+    /// Latest receipt (RFC 3339).
+    pub received_at: String,
+    pub received_on: Date,
+    /// Working days since receipt; `None` when the calendar lacks the year.
+    pub age_working_days: Option<u32>,
+    /// The last day to accept, reject or send a notice (rule 3).
+    pub acceptance_due: Option<Date>,
+}
+
+/// The queue, and the figures the hall is judged on.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Queue {
+    pub entries: Vec<QueueEntry>,
+    /// Cases waiting for pre-review in the department, whatever the filter.
+    pub waiting: u32,
+    /// Age of the oldest of them, in working days.
+    pub oldest_age_working_days: Option<u32>,
+    /// Set when the calendar lacks a year the figures need.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_problem: Option<String>,
+}
+
+/// A row of a case's history.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CaseEventView {
+    pub at: String,
+    pub actor_name: String,
+    pub channel: String,
+    pub action: String,
+    pub action_label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_status: Option<String>,
+    pub to_status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A file replaced in a fix-up, kept for comparison.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReplacedMaterial {
+    pub id: i32,
+    pub code: String,
+    pub file_name: String,
+    pub size: u64,
+    pub file_type: String,
+    pub uploaded_at: String,
+    pub replaced_at: String,
+}
+
+/// A case as the workbench shows it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StaffCase {
+    pub application: ApplicationView,
+    pub form: ApplicationForm,
+    /// The version to name in an action (optimistic locking).
+    pub version: i32,
+    pub applicant_name: String,
+    pub history: Vec<CaseEventView>,
+    /// Files replaced in fix-ups, oldest first.
+    pub replaced: Vec<ReplacedMaterial>,
+    /// Form values before the last fix-up, where it changed them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub values_before_fix_up: std::collections::BTreeMap<String, String>,
+    /// After a fix-up: what it changed, the only targets a further notice may name (rule 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_in_fix_up: Option<BTreeSet<String>>,
+    pub blacklisted: bool,
+    /// 收件即受理.
+    pub accept_on_receipt: bool,
+    pub today: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance_due: Option<Date>,
+    /// The promised completion date if accepted today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promised_due_if_accepted_today: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_problem: Option<String>,
+    /// Whether this staff member may act on it.
+    pub may_act: bool,
+}
+
+/// An action's body: the version it was decided on, and what it says.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AcceptRequest {
+    pub version: i32,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeficiencyAction {
+    pub version: i32,
+    /// Uploaded materials found defective (codes); missing ones are added by the rule.
+    #[serde(default)]
+    pub defective: Vec<String>,
+    /// YYYY-MM-DD.
+    pub commitment_date: String,
+}
+
+impl DeficiencyAction {
+    pub fn request(&self) -> DeficiencyRequest {
+        DeficiencyRequest {
+            defective: self.defective.clone(),
+            commitment_date: self.commitment_date.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RejectAction {
+    pub version: i32,
+    pub reason: String,
+    pub legal_basis: String,
+}
+
+impl RejectAction {
+    pub fn request(&self) -> RejectionRequest {
+        RejectionRequest {
+            reason: self.reason.clone(),
+            legal_basis: self.legal_basis.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionAction {
+    pub version: i32,
+    pub items: Vec<CorrectionItem>,
+}
+
+/// A notice with what printing it needs: the tracking address and its QR code.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NoticeView {
+    pub id: i32,
+    pub notice: Notice,
+    /// Address of the tracking page (path and query).
+    pub track_path: String,
+    /// The QR code of the tracking address, as an SVG document.
+    pub qr_svg: String,
+}
+
+/// Why a workbench action did not happen, as the page shows it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub enum ActionRefusal {
+    /// Shown next to the fields.
+    Invalid(Vec<FieldProblem>),
+    /// Shown at the top; `changed` asks to reload.
+    Message { message: String, changed: bool },
+}
+
+/// The signed-in staff member, if any.
+#[server(prefix = "/sf", endpoint = "staff/me")]
+pub async fn current_staff() -> Result<Option<StaffInfo>, ServerFnError> {
+    signed_in_staff().await
+}
+
+/// Logs a staff member in; the inner `Err` is the message to show.
+#[server(prefix = "/sf", endpoint = "staff/login")]
+pub async fn staff_login(
+    login: String,
+    password: String,
+) -> Result<Result<StaffInfo, String>, ServerFnError> {
+    use crate::server::accounts::AccountError;
+    use crate::server::staff;
+    let state = crate::server::state::expect_state()?;
+    match staff::login(&state.db, &login, &password, chrono::Utc::now()).await {
+        Ok((token, info)) => {
+            set_cookie(&staff::staff_cookie(&token, state.secure_cookies));
+            Ok(Ok(info))
+        }
+        Err(AccountError::InvalidCredentials) => Ok(Err("工号或密码不正确".into())),
+        Err(e @ AccountError::TooManyAttempts { .. }) => Ok(Err(e.to_string())),
+        Err(other) => Err(internal(anyhow::anyhow!("{other:?}"))),
+    }
+}
+
+/// Logs the staff member out.
+#[server(prefix = "/sf", endpoint = "staff/logout")]
+pub async fn staff_logout() -> Result<(), ServerFnError> {
+    let state = crate::server::state::expect_state()?;
+    if let Some(token) = staff_token().await {
+        crate::server::staff::logout(&state.db, &token)
+            .await
+            .map_err(internal)?;
+    }
+    set_cookie(&crate::server::staff::clear_staff_cookie(
+        state.secure_cookies,
+    ));
+    Ok(())
+}
+
+/// The department's queue; `None` when not signed in as staff who see cases.
+#[server(prefix = "/sf", endpoint = "review/queue")]
+pub async fn review_queue(filter: QueueFilter) -> Result<Option<Queue>, ServerFnError> {
+    use crate::server::review::{self, ReviewError};
+    let state = crate::server::state::expect_state()?;
+    let Some(me) = signed_in_staff().await? else {
+        return Ok(None);
+    };
+    match review::queue(&state.db, &me, &filter, chrono::Utc::now()).await {
+        Ok(q) => Ok(Some(q)),
+        Err(ReviewError::Internal(e)) => Err(internal(e)),
+        Err(_) => Ok(None),
+    }
+}
+
+/// A case of the department; `Err` is the message to show instead.
+#[server(prefix = "/sf", endpoint = "review/case")]
+pub async fn review_case(number: String) -> Result<Result<StaffCase, String>, ServerFnError> {
+    use crate::server::review::{self, ReviewError};
+    let state = crate::server::state::expect_state()?;
+    let Some(me) = signed_in_staff().await? else {
+        return Ok(Err("请先以工作人员身份登录".into()));
+    };
+    match review::case(&state.db, &me, &number, chrono::Utc::now()).await {
+        Ok(c) => Ok(Ok(c)),
+        Err(ReviewError::Internal(e)) => Err(internal(e)),
+        Err(other) => Ok(Err(other.to_string())),
+    }
+}
+
+/// The workbench's actions, one server function for the four of them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub enum ReviewCommand {
+    Accept(AcceptRequest),
+    AcceptWithDeficiency(DeficiencyAction),
+    Reject(RejectAction),
+    RequestCorrection(CorrectionAction),
+}
+
+/// Takes an action on a case; answers with the notice issued.
+#[server(prefix = "/sf", endpoint = "review/act")]
+pub async fn review_act(
+    number: String,
+    command: ReviewCommand,
+) -> Result<Result<NoticeView, ActionRefusal>, ServerFnError> {
+    use crate::server::review::{self, ReviewError};
+    let state = crate::server::state::expect_state()?;
+    let Some(me) = signed_in_staff().await? else {
+        return Ok(Err(ActionRefusal::Message {
+            message: "请先以工作人员身份登录".into(),
+            changed: false,
+        }));
+    };
+    let now = chrono::Utc::now();
+    let db = &state.db;
+    let done = match command {
+        ReviewCommand::Accept(r) => review::accept(db, &me, &number, r.version, now).await,
+        ReviewCommand::AcceptWithDeficiency(r) => {
+            review::accept_with_deficiency(db, &me, &number, r.version, &r.request(), now).await
+        }
+        ReviewCommand::Reject(r) => {
+            review::reject(db, &me, &number, r.version, &r.request(), now).await
+        }
+        ReviewCommand::RequestCorrection(r) => {
+            review::request_correction(db, &me, &number, r.version, &r.items, now).await
+        }
+    };
+    match done {
+        Ok(notice) => Ok(Ok(notice)),
+        Err(ReviewError::Internal(e)) => Err(internal(e)),
+        Err(ReviewError::Invalid(problems)) => Ok(Err(ActionRefusal::Invalid(problems))),
+        Err(other) => Ok(Err(ActionRefusal::Message {
+            changed: matches!(other, ReviewError::Changed),
+            message: other.to_string(),
+        })),
+    }
+}
+
+/// A notice of a case, for the staff of its department or its applicant.
+#[server(prefix = "/sf", endpoint = "notices/get")]
+pub async fn load_notice(number: String, id: i32) -> Result<Option<NoticeView>, ServerFnError> {
+    use crate::server::review;
+    let state = crate::server::state::expect_state()?;
+    let viewer = if let Some(me) = signed_in_staff().await? {
+        review::Viewer::Staff(me)
+    } else if let Some(account) = super::applications::signed_in().await? {
+        review::Viewer::Applicant(account.id)
+    } else {
+        return Ok(None);
+    };
+    review::notice(&state.db, &viewer, &number, id)
+        .await
+        .map_err(internal)
+}
+
+/// Starts an application at the window (in-hall intake) for an item or a bundle; answers
+/// with its number, or the message to show.
+#[server(prefix = "/sf", endpoint = "review/intake")]
+pub async fn start_intake(
+    item: Option<String>,
+    bundle: Option<String>,
+) -> Result<Result<String, String>, ServerFnError> {
+    use crate::server::applications::{self, ApplicationError};
+    let state = crate::server::state::expect_state()?;
+    let Some(me) = signed_in_staff().await? else {
+        return Ok(Err("请先以工作人员身份登录".into()));
+    };
+    match applications::start_intake(&state.db, &me, item, bundle, chrono::Utc::now()).await {
+        Ok(view) => Ok(Ok(view.number)),
+        Err(ApplicationError::Internal(e)) => Err(internal(e)),
+        Err(other) => Ok(Err(other.to_string())),
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) async fn staff_token() -> Option<String> {
+    let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| crate::server::accounts::cookie_value(h, crate::server::staff::STAFF_COOKIE))
+        .map(str::to_owned)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) async fn signed_in_staff() -> Result<Option<StaffInfo>, ServerFnError> {
+    let state = crate::server::state::expect_state()?;
+    let Some(token) = staff_token().await else {
+        return Ok(None);
+    };
+    crate::server::staff::authenticate(&state.db, &token, chrono::Utc::now())
+        .await
+        .map_err(internal)
+}
+
+#[cfg(feature = "ssr")]
+fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn internal(err: anyhow::Error) -> ServerFnError {
+    let id = crate::server::state::incident_id();
+    tracing::error!(incident = %id, error = ?err, "review request failed");
+    ServerFnError::ServerError(format!("系统繁忙，请稍后再试（事件编号 {id}）"))
+}

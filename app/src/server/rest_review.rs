@@ -1,0 +1,454 @@
+//! `/api/v1/staff/…` and `/api/v1/review/…`: staff login, the pre-review queue, cases, the
+//! four actions, notices (JSON, and printable HTML at `/cases/{number}/notices/{id}`), and
+//! staff accounts for administrators.
+//!
+//! Authorization on every endpoint: no staff session → 401 `not_logged_in`; an administrator
+//! → 403 `not_a_reviewer`; another department's case → 404 `case_not_found` (as for a number
+//! that does not exist); a role that does not act → 403 `not_permitted`.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::accounts::{AccountError, cookie_value};
+use super::rest::{ApiError, problem, validation_problem};
+use super::rest_accounts::json_object;
+use super::review::{self, ReviewError, Viewer};
+use super::staff::{self, NewStaff, STAFF_COOKIE, StaffInfo};
+use super::state::AppState;
+use crate::api::applications::ApplicationView;
+use crate::api::review::{
+    AcceptRequest, CorrectionAction, DeficiencyAction, NoticeView, Queue, QueueFilter,
+    RejectAction, StaffCase,
+};
+use crate::domain::review::StaffRole;
+
+impl IntoResponse for ReviewError {
+    fn into_response(self) -> Response {
+        match self {
+            ReviewError::NotFound => {
+                problem(StatusCode::NOT_FOUND, "case_not_found", self.to_string())
+            }
+            ReviewError::Forbidden(m) if m.contains("系统管理员") => {
+                problem(StatusCode::FORBIDDEN, "not_a_reviewer", m)
+            }
+            ReviewError::Forbidden(m) => problem(StatusCode::FORBIDDEN, "not_permitted", m),
+            ReviewError::Changed => problem(StatusCode::CONFLICT, "case_changed", self.to_string()),
+            ReviewError::Transition(_) => {
+                problem(StatusCode::CONFLICT, "invalid_transition", self.to_string())
+            }
+            ReviewError::Invalid(errors) => validation_problem(errors),
+            ReviewError::Calendar(_) => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "calendar_year_missing",
+                self.to_string(),
+            ),
+            ReviewError::Internal(e) => ApiError::Internal(e).into_response(),
+        }
+    }
+}
+
+/// A staff login as typed.
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct StaffLoginForm {
+    pub login: String,
+    pub password: String,
+}
+
+/// Staff login; sets the HttpOnly staff session cookie (`ow_staff`).
+#[utoipa::path(post, path = "/api/v1/staff/login", tag = "review", request_body = StaffLoginForm,
+    responses(
+        (status = 200, body = StaffInfo),
+        (status = 401, description = "invalid_credentials", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "too_many_attempts; see Retry-After", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    form: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, Response> {
+    let form: StaffLoginForm = json_object(form).map_err(IntoResponse::into_response)?;
+    let (token, me) = staff::login(&state.db, &form.login, &form.password, chrono::Utc::now())
+        .await
+        .map_err(|e| match e {
+            AccountError::InvalidCredentials => problem(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "工号或密码不正确",
+            ),
+            other => other.into_response(),
+        })?;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            staff::staff_cookie(&token, state.secure_cookies),
+        )],
+        Json(me),
+    )
+        .into_response())
+}
+
+/// Staff logout.
+#[utoipa::path(post, path = "/api/v1/staff/logout", tag = "review", responses((status = 204)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = staff_token(&headers) {
+        staff::logout(&state.db, token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            staff::clear_staff_cookie(state.secure_cookies),
+        )],
+    )
+        .into_response())
+}
+
+/// The signed-in staff member.
+#[utoipa::path(get, path = "/api/v1/staff/me", tag = "review",
+    responses((status = 200, body = StaffInfo), (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json")))]
+pub async fn me(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<StaffInfo>, Response> {
+    require_staff(&state, &headers).await.map(Json)
+}
+
+/// The department's pre-review queue, oldest first, with the number waiting and the oldest
+/// age in working days.
+#[utoipa::path(get, path = "/api/v1/review/queue", tag = "review", params(QueueFilter),
+    responses(
+        (status = 200, body = Queue),
+        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_a_reviewer", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn queue(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(filter): Query<QueueFilter>,
+) -> Result<Json<Queue>, Response> {
+    let me = require_staff(&state, &headers).await?;
+    review::queue(&state.db, &me, &filter, chrono::Utc::now())
+        .await
+        .map(Json)
+        .map_err(IntoResponse::into_response)
+}
+
+/// A case of the department: values, materials against the guide, history, notices.
+#[utoipa::path(get, path = "/api/v1/review/cases/{number}", tag = "review",
+    params(("number" = String, Path, description = "办件编号")),
+    responses(
+        (status = 200, body = StaffCase),
+        (status = 404, description = "case_not_found (also for another department's case)", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+) -> Result<Json<StaffCase>, Response> {
+    let me = require_staff(&state, &headers).await?;
+    review::case(&state.db, &me, &number, chrono::Utc::now())
+        .await
+        .map(Json)
+        .map_err(IntoResponse::into_response)
+}
+
+/// 受理: issues the numbered acceptance notice (with the promised completion date).
+#[utoipa::path(post, path = "/api/v1/review/cases/{number}/accept", tag = "review",
+    params(("number" = String, Path, description = "办件编号")), request_body = AcceptRequest,
+    responses(
+        (status = 201, body = NoticeView),
+        (status = 403, description = "not_permitted / not_a_reviewer", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "case_changed (reload) or invalid_transition", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed: a required material is missing", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn accept(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, Response> {
+    let me = require_staff(&state, &headers).await?;
+    let r: AcceptRequest = json_object(body).map_err(IntoResponse::into_response)?;
+    Ok(issued(
+        review::accept(&state.db, &me, &number, r.version, chrono::Utc::now()).await,
+    ))
+}
+
+/// 容缺受理 (DOMAIN.md rule 7).
+#[utoipa::path(post, path = "/api/v1/review/cases/{number}/accept-with-deficiency", tag = "review",
+    params(("number" = String, Path, description = "办件编号")), request_body = DeficiencyAction,
+    responses(
+        (status = 201, body = NoticeView),
+        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed: not_deferrable, blacklisted, nothing_pending, after_promised_due, in_the_past, invalid_date", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn accept_with_deficiency(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, Response> {
+    let me = require_staff(&state, &headers).await?;
+    let r: DeficiencyAction = json_object(body).map_err(IntoResponse::into_response)?;
+    Ok(issued(
+        review::accept_with_deficiency(
+            &state.db,
+            &me,
+            &number,
+            r.version,
+            &r.request(),
+            chrono::Utc::now(),
+        )
+        .await,
+    ))
+}
+
+/// 不予受理, with the reason and the legal basis.
+#[utoipa::path(post, path = "/api/v1/review/cases/{number}/reject", tag = "review",
+    params(("number" = String, Path, description = "办件编号")), request_body = RejectAction,
+    responses(
+        (status = 201, body = NoticeView),
+        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed: reason / legal_basis required", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn reject(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, Response> {
+    let me = require_staff(&state, &headers).await?;
+    let r: RejectAction = json_object(body).map_err(IntoResponse::into_response)?;
+    Ok(issued(
+        review::reject(
+            &state.db,
+            &me,
+            &number,
+            r.version,
+            &r.request(),
+            chrono::Utc::now(),
+        )
+        .await,
+    ))
+}
+
+/// 一次性告知: the guide's materials and fields to supply or correct, each with its reason.
+#[utoipa::path(post, path = "/api/v1/review/cases/{number}/correction-notice", tag = "review",
+    params(("number" = String, Path, description = "办件编号")), request_body = CorrectionAction,
+    responses(
+        (status = 201, body = NoticeView),
+        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed: not_in_guide (rule 1), not_changed (rule 2), reason_required, duplicate, nothing_named", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn correction_notice(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, Response> {
+    let me = require_staff(&state, &headers).await?;
+    let r: CorrectionAction = json_object(body).map_err(IntoResponse::into_response)?;
+    Ok(issued(
+        review::request_correction(
+            &state.db,
+            &me,
+            &number,
+            r.version,
+            &r.items,
+            chrono::Utc::now(),
+        )
+        .await,
+    ))
+}
+
+/// A notice of a department's case, as JSON (the printable page is
+/// `/cases/{number}/notices/{id}`).
+#[utoipa::path(get, path = "/api/v1/review/cases/{number}/notices/{id}", tag = "review",
+    params(("number" = String, Path, description = "办件编号"), ("id" = i32, Path, description = "通知书序号")),
+    responses((status = 200, body = NoticeView), (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json")))]
+pub async fn staff_notice(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((number, id)): Path<(String, i32)>,
+) -> Result<Response, Response> {
+    let me = require_staff(&state, &headers).await?;
+    Ok(found(
+        review::notice(&state.db, &Viewer::Staff(me), &number, id).await,
+    ))
+}
+
+/// A notice of one of the applicant's cases, as JSON.
+#[utoipa::path(get, path = "/api/v1/applications/{number}/notices/{id}", tag = "applications",
+    params(("number" = String, Path, description = "办件编号"), ("id" = i32, Path, description = "通知书序号")),
+    responses((status = 200, body = NoticeView), (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json")))]
+pub async fn applicant_notice(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((number, id)): Path<(String, i32)>,
+) -> Result<Response, Response> {
+    let account = super::rest_accounts::require_account(&state, &headers).await?;
+    Ok(found(
+        review::notice(&state.db, &Viewer::Applicant(account.id), &number, id).await,
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct MaterialQuery {
+    /// A file replaced in a fix-up (its id in the case's `replaced` list).
+    pub replaced: Option<i32>,
+}
+
+/// A material of a department's case (the current file, or one replaced in a fix-up), for
+/// the preview beside the guide's requirement.
+#[utoipa::path(get, path = "/api/v1/review/cases/{number}/materials/{code}", tag = "review",
+    params(("number" = String, Path, description = "办件编号"), ("code" = String, Path, description = "材料编码"), MaterialQuery),
+    responses((status = 200, description = "The file, inline", content_type = "application/octet-stream"), (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json")))]
+pub async fn material(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((number, code)): Path<(String, String)>,
+    Query(q): Query<MaterialQuery>,
+) -> Result<Response, Response> {
+    let me = require_staff(&state, &headers).await?;
+    let (file_name, file_type, bytes) =
+        review::material(&state.db, &state.materials, &me, &number, &code, q.replaced)
+            .await
+            .map_err(IntoResponse::into_response)?;
+    let media = crate::domain::catalog::FileType::parse(&file_type)
+        .map_or("application/octet-stream", |t| t.media_type());
+    let encoded =
+        percent_encoding::utf8_percent_encode(&file_name, percent_encoding::NON_ALPHANUMERIC);
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // A preview in a frame of this site only; nothing in it may run script.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"),
+    );
+    Ok(response)
+}
+
+/// Start an application at the window (in-hall intake); then fill it in with the same
+/// `/api/v1/applications/{number}` endpoints as an applicant, under the staff session.
+#[utoipa::path(post, path = "/api/v1/review/intake", tag = "review", request_body = IntakeRequest,
+    responses(
+        (status = 201, body = ApplicationView),
+        (status = 403, description = "not_permitted or other_department", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "item_or_bundle, unknown_item", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn intake(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, Response> {
+    let me = require_staff(&state, &headers).await?;
+    let r: IntakeRequest = json_object(body).map_err(IntoResponse::into_response)?;
+    let view =
+        super::applications::start_intake(&state.db, &me, r.item, r.bundle, chrono::Utc::now())
+            .await
+            .map_err(IntoResponse::into_response)?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// What an in-hall intake is for: exactly one of `item` and `bundle`.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeRequest {
+    #[serde(default)]
+    pub item: Option<String>,
+    #[serde(default)]
+    pub bundle: Option<String>,
+}
+
+/// Create a staff account (administrators only).
+#[utoipa::path(post, path = "/api/v1/admin/staff", tag = "review", request_body = NewStaff,
+    responses(
+        (status = 201, body = StaffInfo),
+        (status = 403, description = "admin_only", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn create_staff(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, Response> {
+    let me = require_staff(&state, &headers).await?;
+    if me.role != StaffRole::Admin {
+        return Err(problem(
+            StatusCode::FORBIDDEN,
+            "admin_only",
+            "只有系统管理员可以管理工作人员账号",
+        ));
+    }
+    let form: NewStaff = json_object(body).map_err(IntoResponse::into_response)?;
+    let created = staff::create(&state.db, &form, chrono::Utc::now())
+        .await
+        .map_err(IntoResponse::into_response)?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+/// The staff member of the request's staff session, if any.
+pub async fn optional_staff(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<StaffInfo>, Response> {
+    let Some(token) = staff_token(headers) else {
+        return Ok(None);
+    };
+    staff::authenticate(&state.db, token, chrono::Utc::now())
+        .await
+        .map_err(|e| ApiError::Internal(e).into_response())
+}
+
+/// The staff member of the request, or `401 not_logged_in`.
+pub async fn require_staff(state: &AppState, headers: &HeaderMap) -> Result<StaffInfo, Response> {
+    optional_staff(state, headers).await?.ok_or_else(|| {
+        problem(
+            StatusCode::UNAUTHORIZED,
+            "not_logged_in",
+            "请先以工作人员身份登录",
+        )
+    })
+}
+
+fn staff_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| cookie_value(h, STAFF_COOKIE))
+}
+
+fn issued(result: Result<NoticeView, ReviewError>) -> Response {
+    match result {
+        Ok(n) => (StatusCode::CREATED, Json(n)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn found(result: anyhow::Result<Option<NoticeView>>) -> Response {
+    match result {
+        Ok(Some(n)) => Json(n).into_response(),
+        Ok(None) => problem(StatusCode::NOT_FOUND, "notice_not_found", "没有这份通知书"),
+        Err(e) => ApiError::Internal(e).into_response(),
+    }
+}

@@ -1,0 +1,1015 @@
+//! Pre-review at the window: the queue, a case as staff see it, the four actions, notices,
+//! and the five-day rule's job.
+//!
+//! Every action runs in one transaction: a conditional `UPDATE … WHERE version = ? AND
+//! status = ?` (so of two staff acting at once exactly one wins, and the other is told the
+//! case changed), the history row, and the numbered notice. The rules themselves are the pure
+//! functions of `domain::review`.
+//!
+//! Who may do what: administrators see no cases; other staff see their own department's
+//! (another department's case is "not found", so its existence is not disclosed); only window
+//! staff and the chief representative act.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use super::applications::{self, china_date};
+use super::catalog;
+use super::entities::{
+    application, application_material, calendar_day, calendar_year, case_event, credit_blacklist,
+    department, material_history, notice,
+};
+pub use crate::api::review::{
+    CaseEventView, NoticeView, Queue, QueueEntry, QueueFilter, ReplacedMaterial, StaffCase,
+    StaffInfo,
+};
+use crate::domain::account::FieldProblem;
+use crate::domain::application::ApplicationNumber;
+use crate::domain::apply::{ApplicantForm, ApplicationForm};
+use crate::domain::calendar::{WorkingCalendar, YearArrangement, YearNotLoaded};
+use crate::domain::date::Date;
+use crate::domain::review::{
+    CaseAction, CaseSnapshot, CaseStatus, CorrectionItem, DeficiencyRequest, Notice, NoticeKind,
+    NoticeLine, RejectionRequest, TransitionError, acceptance_due, changed_targets, check_accept,
+    check_correction, check_deficiency, check_rejection, deemed_accepted, next_status,
+    notice_number, promised_due,
+};
+
+/// Most cases a queue page lists.
+const QUEUE_LIMIT: u64 = 500;
+
+/// Why a review operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("没有这个办件，或不属于本部门")]
+    NotFound,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("办件已被他人处理或已有变化，请刷新后再操作")]
+    Changed,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("填写的内容有误")]
+    Invalid(Vec<FieldProblem>),
+    #[error(transparent)]
+    Calendar(#[from] YearNotLoaded),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Who looks at a notice.
+pub enum Viewer {
+    Staff(StaffInfo),
+    Applicant(i32),
+}
+
+/// Who takes an action, as the history records it.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// `applicant`, `staff` or `system`.
+    pub kind: &'static str,
+    pub staff_id: Option<i32>,
+    pub name: String,
+    /// `online`, `window` or `system`.
+    pub channel: &'static str,
+}
+
+impl Actor {
+    pub fn staff(me: &StaffInfo) -> Self {
+        Actor {
+            kind: "staff",
+            staff_id: Some(me.id),
+            name: format!("{}（{}）", me.name, me.role_label),
+            channel: "window",
+        }
+    }
+
+    pub fn system() -> Self {
+        Actor {
+            kind: "system",
+            staff_id: None,
+            name: "系统".into(),
+            channel: "system",
+        }
+    }
+}
+
+/// The working-day calendar as administrators keep it.
+pub async fn load_calendar(db: &impl ConnectionTrait) -> anyhow::Result<WorkingCalendar> {
+    let years = calendar_year::Entity::find()
+        .all(db)
+        .await
+        .context("failed to read the calendar years")?;
+    let days = calendar_day::Entity::find()
+        .all(db)
+        .await
+        .context("failed to read the calendar days")?;
+    let mut by_year: BTreeMap<i32, YearArrangement> = years
+        .iter()
+        .map(|y| {
+            (
+                y.year,
+                YearArrangement {
+                    year: y.year,
+                    days_off: vec![],
+                    extra_working_days: vec![],
+                },
+            )
+        })
+        .collect();
+    for d in days {
+        let date = Date::parse_iso(&d.day).ok_or_else(|| anyhow!("bad calendar day {}", d.day))?;
+        if let Some(y) = by_year.get_mut(&d.year) {
+            if d.working {
+                y.extra_working_days.push(date);
+            } else {
+                y.days_off.push(date);
+            }
+        }
+    }
+    Ok(WorkingCalendar::new(by_year.into_values()))
+}
+
+/// The department's queue: cases oldest first, with their age in working days.
+pub async fn queue(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    filter: &QueueFilter,
+    now: DateTime<Utc>,
+) -> Result<Queue, ReviewError> {
+    if !me.role.sees_cases() {
+        return Err(ReviewError::Forbidden("系统管理员不办理办件"));
+    }
+    let status = filter.status.as_deref().unwrap_or("submitted");
+    let mut query = application::Entity::find()
+        .filter(application::Column::Department.eq(me.department.as_str()))
+        .filter(application::Column::Status.ne(CaseStatus::Draft.as_str()));
+    if status != "all" {
+        let Some(s) = CaseStatus::parse(status).filter(|s| *s != CaseStatus::Draft) else {
+            return Err(ReviewError::Invalid(vec![FieldProblem {
+                field: "status".into(),
+                code: "invalid_status".into(),
+                message: "状态应为 submitted、correction_requested、accepted、rejected 或 all"
+                    .into(),
+            }]));
+        };
+        query = query.filter(application::Column::Status.eq(s.as_str()));
+    }
+    if let Some(channel) = filter.channel.as_deref().filter(|c| !c.is_empty()) {
+        query = query.filter(application::Column::Channel.eq(channel));
+    }
+    let rows = query
+        .order_by_asc(application::Column::ReceivedAt)
+        .order_by_asc(application::Column::Id)
+        .limit(QUEUE_LIMIT)
+        .all(db)
+        .await
+        .context("failed to read the queue")?;
+    let cal = load_calendar(db).await?;
+    let today = china_date(now)?;
+    let (items, bundles) = catalog::names(db).await?;
+    let mut calendar_problem = None;
+    let q = filter.q.as_deref().map(str::trim).unwrap_or("");
+    let mut entries = Vec::new();
+    for row in rows {
+        let title = title_of(&row, &items, &bundles);
+        let applicant_name = applicant_name(&row);
+        let number = row.case_number.clone().unwrap_or_default();
+        let matches = q.is_empty()
+            || number.contains(&q.to_uppercase())
+            || title.contains(q)
+            || applicant_name.contains(q);
+        if !matches {
+            continue;
+        }
+        let received = row
+            .received_at
+            .or(row.submitted_at)
+            .unwrap_or(row.updated_at);
+        let received_on = china_date(received)?;
+        let age = match cal.working_days_between(received_on, today) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                calendar_problem = Some(e.to_string());
+                None
+            }
+        };
+        let status = CaseStatus::parse(&row.status);
+        entries.push(QueueEntry {
+            case_number: number,
+            title,
+            applicant_name,
+            channel: row.channel.clone().unwrap_or_default(),
+            status: row.status.clone(),
+            status_label: status.map_or("", |s| s.label()).into(),
+            received_at: received.to_rfc3339(),
+            received_on,
+            age_working_days: age,
+            acceptance_due: (status == Some(CaseStatus::Submitted))
+                .then(|| acceptance_due(&cal, received_on).ok())
+                .flatten(),
+        });
+    }
+    // The hall's figures: every case waiting, whatever the filter.
+    let waiting: Vec<DateTime<Utc>> = application::Entity::find()
+        .filter(application::Column::Department.eq(me.department.as_str()))
+        .filter(application::Column::Status.eq(CaseStatus::Submitted.as_str()))
+        .all(db)
+        .await
+        .context("failed to count the waiting cases")?
+        .into_iter()
+        .map(|r| r.received_at.or(r.submitted_at).unwrap_or(r.updated_at))
+        .collect();
+    let oldest = match waiting.iter().min() {
+        Some(t) => match cal.working_days_between(china_date(*t)?, today) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                calendar_problem = Some(e.to_string());
+                None
+            }
+        },
+        None => None,
+    };
+    Ok(Queue {
+        entries,
+        waiting: waiting.len() as u32,
+        oldest_age_working_days: oldest,
+        calendar_problem,
+    })
+}
+
+/// A case of the staff member's department, with everything the workbench shows.
+pub async fn case(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+    now: DateTime<Utc>,
+) -> Result<StaffCase, ReviewError> {
+    let row = department_case(db, me, number).await?;
+    let ctx = context(db, &row, now).await?;
+    let history = case_event::Entity::find()
+        .filter(case_event::Column::ApplicationId.eq(row.id))
+        .order_by_asc(case_event::Column::Id)
+        .all(db)
+        .await
+        .context("failed to read the history")?;
+    let replaced = material_history::Entity::find()
+        .filter(material_history::Column::ApplicationId.eq(row.id))
+        .order_by_asc(material_history::Column::Id)
+        .all(db)
+        .await
+        .context("failed to read replaced materials")?
+        .into_iter()
+        .map(|m| ReplacedMaterial {
+            id: m.id,
+            code: m.material_code,
+            file_name: m.file_name,
+            size: m.size.max(0) as u64,
+            file_type: m.file_type,
+            uploaded_at: m.uploaded_at.to_rfc3339(),
+            replaced_at: m.replaced_at.to_rfc3339(),
+        })
+        .collect();
+    let fix_up = last_fix_up(&history)?;
+    let values_before_fix_up = match &fix_up {
+        Some(f) => f
+            .before
+            .values
+            .iter()
+            .filter(|(k, v)| ctx.view.values.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    let (_, accept_on_receipt) =
+        catalog::handling(db, row.item_code.as_deref(), row.bundle_code.as_deref())
+            .await?
+            .unwrap_or_default();
+    let received_on = china_date(row.received_at.or(row.submitted_at).unwrap_or(now))?;
+    let mut calendar_problem = None;
+    let mut note = |r: Result<Date, YearNotLoaded>| match r {
+        Ok(d) => Some(d),
+        Err(e) => {
+            calendar_problem = Some(e.to_string());
+            None
+        }
+    };
+    let acceptance = note(acceptance_due(&ctx.cal, received_on));
+    let promised = note(promised_due(
+        &ctx.cal,
+        ctx.today,
+        ctx.form.promised_limit_days,
+    ));
+    Ok(StaffCase {
+        applicant_name: applicant_name(&row),
+        version: row.version,
+        history: history.into_iter().map(event_view).collect(),
+        replaced,
+        values_before_fix_up,
+        changed_in_fix_up: fix_up.map(|f| f.changed),
+        blacklisted: ctx.blacklisted,
+        accept_on_receipt,
+        today: ctx.today,
+        acceptance_due: acceptance,
+        promised_due_if_accepted_today: promised,
+        calendar_problem,
+        may_act: me.role.acts(),
+        application: ctx.view,
+        form: ctx.form,
+    })
+}
+
+/// 受理: every required material is there; issues the acceptance notice.
+pub async fn accept(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<NoticeView, ReviewError> {
+    let row = acting_case(db, me, number).await?;
+    let ctx = context(db, &row, now).await?;
+    check_accept(&ctx.form, &ctx.uploaded, &ctx.view.bring_original)
+        .map_err(ReviewError::Invalid)?;
+    let due = promised_due(&ctx.cal, ctx.today, ctx.form.promised_limit_days)?;
+    let notice = Notice {
+        accepted_on: Some(ctx.today),
+        promised_due: Some(due),
+        ..ctx.notice(NoticeKind::Acceptance, me)
+    };
+    let step = Step {
+        action: CaseAction::Accept,
+        reason: None,
+        detail: None,
+        notice: Some(notice),
+    };
+    commit(db, &row, version, &Actor::staff(me), step, now).await
+}
+
+/// 容缺受理 (rule 7): accepted with the listed materials to follow by the committed date.
+pub async fn accept_with_deficiency(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+    version: i32,
+    request: &DeficiencyRequest,
+    now: DateTime<Utc>,
+) -> Result<NoticeView, ReviewError> {
+    let row = acting_case(db, me, number).await?;
+    let ctx = context(db, &row, now).await?;
+    let due = promised_due(&ctx.cal, ctx.today, ctx.form.promised_limit_days)?;
+    let (pending, commitment) = check_deficiency(
+        &ctx.form,
+        &ctx.uploaded,
+        &ctx.view.bring_original,
+        request,
+        ctx.blacklisted,
+        ctx.today,
+        due,
+    )
+    .map_err(ReviewError::Invalid)?;
+    let notice = Notice {
+        accepted_on: Some(ctx.today),
+        promised_due: Some(due),
+        commitment_date: Some(commitment),
+        lines: pending.clone(),
+        ..ctx.notice(NoticeKind::DeficiencyAcceptance, me)
+    };
+    let step = Step {
+        action: CaseAction::AcceptWithDeficiency,
+        reason: Some(format!(
+            "容缺受理，申请人承诺于 {commitment} 前补交：{}",
+            names(&pending)
+        )),
+        detail: Some(serde_json::json!({ "pending": pending, "commitment_date": commitment })),
+        notice: Some(notice),
+    };
+    commit(db, &row, version, &Actor::staff(me), step, now).await
+}
+
+/// 不予受理: with its reason and legal basis.
+pub async fn reject(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+    version: i32,
+    request: &RejectionRequest,
+    now: DateTime<Utc>,
+) -> Result<NoticeView, ReviewError> {
+    let row = acting_case(db, me, number).await?;
+    let ctx = context(db, &row, now).await?;
+    let (reason, legal_basis) = check_rejection(request).map_err(ReviewError::Invalid)?;
+    let notice = Notice {
+        reason: Some(reason.clone()),
+        legal_basis: Some(legal_basis.clone()),
+        ..ctx.notice(NoticeKind::Rejection, me)
+    };
+    let step = Step {
+        action: CaseAction::Reject,
+        reason: Some(format!("{reason}（依据：{legal_basis}）")),
+        detail: None,
+        notice: Some(notice),
+    };
+    commit(db, &row, version, &Actor::staff(me), step, now).await
+}
+
+/// 一次性告知 (rules 1 and 2): the materials and fields of the guide to supply or correct.
+pub async fn request_correction(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+    version: i32,
+    items: &[CorrectionItem],
+    now: DateTime<Utc>,
+) -> Result<NoticeView, ReviewError> {
+    let row = acting_case(db, me, number).await?;
+    let ctx = context(db, &row, now).await?;
+    let history = case_event::Entity::find()
+        .filter(case_event::Column::ApplicationId.eq(row.id))
+        .order_by_asc(case_event::Column::Id)
+        .all(db)
+        .await
+        .context("failed to read the history")?;
+    let changed = last_fix_up(&history)?.map(|f| f.changed);
+    let lines =
+        check_correction(&ctx.form, items, changed.as_ref()).map_err(ReviewError::Invalid)?;
+    let snapshot = CaseSnapshot {
+        values: ctx.view.values.clone(),
+        materials: ctx
+            .view
+            .materials
+            .iter()
+            .map(|m| (m.code.clone(), m.sha256.clone()))
+            .collect(),
+    };
+    let notice = Notice {
+        lines: lines.clone(),
+        ..ctx.notice(NoticeKind::Correction, me)
+    };
+    let step = Step {
+        action: CaseAction::RequestCorrection,
+        reason: Some(format!("一次性告知补齐补正：{}", names(&lines))),
+        detail: Some(serde_json::json!({ "snapshot": snapshot })),
+        notice: Some(notice),
+    };
+    commit(db, &row, version, &Actor::staff(me), step, now).await
+}
+
+/// Rule 3: every submitted case whose five working days ended before today is accepted as
+/// of its receipt day, by the system, flagged in its history. Safe to run in several server
+/// instances at once: each case moves once (the conditional update). Returns how many moved;
+/// a case whose year is not in the calendar is left, and logged.
+pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<u32> {
+    let cal = load_calendar(db).await?;
+    let today = china_date(now)?;
+    let rows = application::Entity::find()
+        .filter(application::Column::Status.eq(CaseStatus::Submitted.as_str()))
+        .all(db)
+        .await
+        .context("failed to read submitted cases")?;
+    let mut moved = 0;
+    for row in rows {
+        let received = china_date(row.received_at.or(row.submitted_at).unwrap_or(now))?;
+        match deemed_accepted(&cal, received, today) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(case = ?row.case_number, "five-day rule not applied: {e}");
+                continue;
+            }
+        }
+        let ctx = match context(db, &row, now).await {
+            Ok(ctx) => ctx,
+            Err(e) => {
+                tracing::warn!(case = ?row.case_number, error = ?e, "five-day rule not applied");
+                continue;
+            }
+        };
+        let due = promised_due(&cal, received, ctx.form.promised_limit_days)?;
+        let system = Actor::system();
+        let notice = Notice {
+            accepted_on: Some(received),
+            promised_due: Some(due),
+            deemed: true,
+            issued_by: system.name.clone(),
+            ..ctx.notice_by(NoticeKind::Acceptance, &system.name)
+        };
+        let step = Step {
+            action: CaseAction::DeemAccept,
+            reason: Some(format!(
+                "收到申请之日起 5 个工作日内（至 {}）未作出受理、不予受理或补正告知，依《行政许可法》第三十二条自收到申请之日（{received}）起即为受理",
+                acceptance_due(&cal, received)?
+            )),
+            detail: None,
+            notice: Some(notice),
+        };
+        match commit(db, &row, row.version, &system, step, now).await {
+            Ok(_) => moved += 1,
+            // Another instance, or a staff member, got there first.
+            Err(ReviewError::Changed) => {}
+            Err(e) => {
+                tracing::warn!(case = ?row.case_number, error = ?e, "deemed acceptance failed")
+            }
+        }
+    }
+    Ok(moved)
+}
+
+/// A notice of a case, for staff of its department or its applicant.
+pub async fn notice(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    number: &str,
+    id: i32,
+) -> anyhow::Result<Option<NoticeView>> {
+    let row = match viewer {
+        Viewer::Staff(me) => match department_case(db, me, number).await {
+            Ok(row) => row,
+            Err(ReviewError::Internal(e)) => return Err(e),
+            Err(_) => return Ok(None),
+        },
+        Viewer::Applicant(account) => match applications::own_row(db, *account, number).await? {
+            Some(row) => row,
+            None => return Ok(None),
+        },
+    };
+    let Some(n) = notice::Entity::find_by_id(id)
+        .filter(notice::Column::ApplicationId.eq(row.id))
+        .one(db)
+        .await
+        .context("failed to read a notice")?
+    else {
+        return Ok(None);
+    };
+    notice_view(n).map(Some)
+}
+
+/// Every notice of an application, oldest first.
+pub async fn notices_of(
+    db: &impl ConnectionTrait,
+    application_ids: &[i32],
+) -> anyhow::Result<BTreeMap<i32, Vec<NoticeView>>> {
+    let mut out: BTreeMap<i32, Vec<NoticeView>> = BTreeMap::new();
+    if application_ids.is_empty() {
+        return Ok(out);
+    }
+    for n in notice::Entity::find()
+        .filter(notice::Column::ApplicationId.is_in(application_ids.iter().copied()))
+        .order_by_asc(notice::Column::Id)
+        .all(db)
+        .await
+        .context("failed to read notices")?
+    {
+        out.entry(n.application_id)
+            .or_default()
+            .push(notice_view(n)?);
+    }
+    Ok(out)
+}
+
+/// The content of a material of a department's case (current, or replaced in a fix-up).
+pub async fn material(
+    db: &DatabaseConnection,
+    store: &super::storage::MaterialStore,
+    me: &StaffInfo,
+    number: &str,
+    code: &str,
+    replaced: Option<i32>,
+) -> Result<(String, String, bytes::Bytes), ReviewError> {
+    let row = department_case(db, me, number).await?;
+    let (sha256, file_name, file_type) = match replaced {
+        None => {
+            let m = application_material::Entity::find()
+                .filter(application_material::Column::ApplicationId.eq(row.id))
+                .filter(application_material::Column::MaterialCode.eq(code))
+                .one(db)
+                .await
+                .context("failed to read an upload")?
+                .ok_or(ReviewError::NotFound)?;
+            (m.sha256, m.file_name, m.file_type)
+        }
+        Some(id) => {
+            let m = material_history::Entity::find_by_id(id)
+                .filter(material_history::Column::ApplicationId.eq(row.id))
+                .filter(material_history::Column::MaterialCode.eq(code))
+                .one(db)
+                .await
+                .context("failed to read a replaced upload")?
+                .ok_or(ReviewError::NotFound)?;
+            (m.sha256, m.file_name, m.file_type)
+        }
+    };
+    let bytes = store
+        .get(&sha256)
+        .await?
+        .ok_or_else(|| anyhow!("stored material {sha256} is missing"))?;
+    Ok((file_name, file_type, bytes))
+}
+
+/// What a fix-up changed, and the case before it.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct FixUp {
+    pub changed: BTreeSet<String>,
+    pub before: CaseSnapshot,
+}
+
+/// The last fix-up of a case, unless a correction notice followed it.
+fn last_fix_up(history: &[case_event::Model]) -> anyhow::Result<Option<FixUp>> {
+    let last = history
+        .iter()
+        .rev()
+        .find(|e| e.action == CaseAction::Resubmit.as_str());
+    match last.and_then(|e| e.detail.as_deref()) {
+        Some(detail) => Ok(Some(
+            serde_json::from_str(detail).context("corrupt fix-up record")?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// The snapshot taken when the open correction notice was issued.
+pub(crate) fn snapshot_at_notice(history: &[case_event::Model]) -> anyhow::Result<CaseSnapshot> {
+    #[derive(Deserialize)]
+    struct Detail {
+        snapshot: CaseSnapshot,
+    }
+    let e = history
+        .iter()
+        .rev()
+        .find(|e| e.action == CaseAction::RequestCorrection.as_str())
+        .ok_or_else(|| anyhow!("a correction without its notice event"))?;
+    let d: Detail = serde_json::from_str(e.detail.as_deref().unwrap_or("{}"))
+        .context("corrupt correction record")?;
+    Ok(d.snapshot)
+}
+
+/// The fix-up record of a resubmission.
+pub(crate) fn fix_up_detail(before: CaseSnapshot, after: &CaseSnapshot) -> (FixUp, String) {
+    let changed = changed_targets(&before, after);
+    let f = FixUp { changed, before };
+    let text = serde_json::to_string(&f).unwrap_or_default();
+    (f, text)
+}
+
+/// A status change to record.
+pub(crate) struct Step {
+    pub action: CaseAction,
+    pub reason: Option<String>,
+    pub detail: Option<serde_json::Value>,
+    pub notice: Option<Notice>,
+}
+
+/// Moves a case, records the history row and issues the notice, in one transaction; of two
+/// concurrent actions on one case exactly one commits, the other gets `Changed`.
+async fn commit(
+    db: &DatabaseConnection,
+    row: &application::Model,
+    version: i32,
+    actor: &Actor,
+    step: Step,
+    now: DateTime<Utc>,
+) -> Result<NoticeView, ReviewError> {
+    // A stale view first: whatever the case became, the staff member has not seen it.
+    if version != row.version {
+        return Err(ReviewError::Changed);
+    }
+    let from = CaseStatus::parse(&row.status).ok_or_else(|| anyhow!("bad status"))?;
+    let to = next_status(from, step.action)?;
+    let notice = step
+        .notice
+        .clone()
+        .ok_or_else(|| anyhow!("an action without a notice"))?;
+    // A notice number is the next of its kind and year; two notices issued at the same
+    // moment may pick the same one, and the unique index sends the loser round again.
+    for _ in 0..5 {
+        let txn = db.begin().await.context("failed to begin")?;
+        move_case(&txn, row.id, version, from, to, now, |u| u).await?;
+        insert_event(
+            &txn,
+            row.id,
+            actor,
+            step.action,
+            Some(from),
+            to,
+            step.reason.clone(),
+            step.detail.as_ref().map(|d| d.to_string()),
+            now,
+        )
+        .await?;
+        match insert_notice(&txn, row.id, notice.clone(), now).await {
+            Ok(model) => {
+                txn.commit().await.context("failed to commit an action")?;
+                return Ok(notice_view(model)?);
+            }
+            Err(e) => {
+                tracing::debug!(error = ?e, "notice number taken, retrying");
+                drop(txn);
+            }
+        }
+    }
+    Err(anyhow!("could not number a notice").into())
+}
+
+/// The conditional status change; `Changed` if the case moved since `version`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn move_case(
+    txn: &DatabaseTransaction,
+    id: i32,
+    version: i32,
+    from: CaseStatus,
+    to: CaseStatus,
+    now: DateTime<Utc>,
+    more: impl FnOnce(
+        sea_orm::UpdateMany<application::Entity>,
+    ) -> sea_orm::UpdateMany<application::Entity>,
+) -> Result<(), ReviewError> {
+    let update = application::Entity::update_many()
+        .col_expr(application::Column::Status, Expr::value(to.as_str()))
+        .col_expr(application::Column::Version, Expr::value(version + 1))
+        .col_expr(application::Column::UpdatedAt, Expr::value(now))
+        .filter(application::Column::Id.eq(id))
+        .filter(application::Column::Version.eq(version))
+        .filter(application::Column::Status.eq(from.as_str()));
+    let done = more(update)
+        .exec(txn)
+        .await
+        .context("failed to move a case")?;
+    if done.rows_affected == 0 {
+        return Err(ReviewError::Changed);
+    }
+    Ok(())
+}
+
+/// Appends a row to a case's history.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_event(
+    txn: &impl ConnectionTrait,
+    application_id: i32,
+    actor: &Actor,
+    action: CaseAction,
+    from: Option<CaseStatus>,
+    to: CaseStatus,
+    reason: Option<String>,
+    detail: Option<String>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    case_event::ActiveModel {
+        application_id: Set(application_id),
+        at: Set(now),
+        actor: Set(actor.kind.into()),
+        staff_id: Set(actor.staff_id),
+        actor_name: Set(actor.name.clone()),
+        channel: Set(actor.channel.into()),
+        action: Set(action.as_str().into()),
+        from_status: Set(from.map(|s| s.as_str().into())),
+        to_status: Set(to.as_str().into()),
+        reason: Set(reason),
+        detail: Set(detail),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .context("failed to record the history")?;
+    Ok(())
+}
+
+async fn insert_notice(
+    txn: &DatabaseTransaction,
+    application_id: i32,
+    mut content: Notice,
+    now: DateTime<Utc>,
+) -> anyhow::Result<notice::Model> {
+    let year = content.issued_on.year();
+    let last: Option<i32> = notice::Entity::find()
+        .select_only()
+        .column_as(notice::Column::Seq.max(), "max")
+        .filter(notice::Column::Kind.eq(content.kind.as_str()))
+        .filter(notice::Column::Year.eq(year))
+        .into_tuple()
+        .one(txn)
+        .await
+        .context("failed to number a notice")?
+        .flatten();
+    let seq = last.unwrap_or(0) + 1;
+    content.number = notice_number(content.kind, year, seq as u32);
+    notice::ActiveModel {
+        application_id: Set(application_id),
+        kind: Set(content.kind.as_str().into()),
+        year: Set(year),
+        seq: Set(seq),
+        number: Set(content.number.clone()),
+        issued_at: Set(now),
+        content: Set(serde_json::to_string(&content).context("notice")?),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .context("failed to insert a notice")
+}
+
+fn notice_view(n: notice::Model) -> anyhow::Result<NoticeView> {
+    let notice: Notice = serde_json::from_str(&n.content).context("corrupt notice")?;
+    let track_path = format!("/track?case={}", notice.case_number);
+    Ok(NoticeView {
+        id: n.id,
+        qr_svg: qr_svg(&track_path),
+        track_path,
+        notice,
+    })
+}
+
+/// The tracking address as a QR code (SVG). The address is relative to the site; the page
+/// that prints it makes it absolute with the site's own origin. Here it is encoded with the
+/// configured public address (`ONEWINDOW_PUBLIC_URL`), so a phone can open it.
+fn qr_svg(track_path: &str) -> String {
+    let base = super::state::public_url();
+    let url = format!("{}{track_path}", base.trim_end_matches('/'));
+    match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(160, 160)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+/// A department's case, for a staff member who sees cases.
+async fn department_case(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+) -> Result<application::Model, ReviewError> {
+    if !me.role.sees_cases() {
+        return Err(ReviewError::Forbidden("系统管理员不办理办件"));
+    }
+    let Some(number) = ApplicationNumber::parse(number) else {
+        return Err(ReviewError::NotFound);
+    };
+    application::Entity::find()
+        .filter(application::Column::CaseNumber.eq(number.as_str()))
+        .filter(application::Column::Department.eq(me.department.as_str()))
+        .filter(application::Column::Status.ne(CaseStatus::Draft.as_str()))
+        .one(db)
+        .await
+        .context("failed to read a case")?
+        .ok_or(ReviewError::NotFound)
+}
+
+/// A department's case, for a staff member who may act on it.
+async fn acting_case(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+) -> Result<application::Model, ReviewError> {
+    let row = department_case(db, me, number).await?;
+    if !me.role.acts() {
+        return Err(ReviewError::Forbidden(
+            "只有窗口人员和首席代表可以受理、不予受理或发出补正通知",
+        ));
+    }
+    Ok(row)
+}
+
+/// What every action needs to know about a case.
+struct CaseContext {
+    view: applications::ApplicationView,
+    form: ApplicationForm,
+    uploaded: BTreeSet<String>,
+    cal: WorkingCalendar,
+    today: Date,
+    blacklisted: bool,
+    department_name: String,
+    applicant_name: String,
+    received_on: Date,
+}
+
+impl CaseContext {
+    fn notice(&self, kind: NoticeKind, me: &StaffInfo) -> Notice {
+        self.notice_by(kind, &me.name)
+    }
+
+    fn notice_by(&self, kind: NoticeKind, by: &str) -> Notice {
+        Notice {
+            number: String::new(),
+            kind,
+            case_number: self.view.case_number.clone().unwrap_or_default(),
+            title: self.view.title.clone(),
+            applicant_name: self.applicant_name.clone(),
+            department_name: self.department_name.clone(),
+            issued_on: self.today,
+            issued_by: by.into(),
+            received_on: Some(self.received_on),
+            accepted_on: None,
+            promised_due: None,
+            deemed: false,
+            lines: vec![],
+            commitment_date: None,
+            reason: None,
+            legal_basis: None,
+        }
+    }
+}
+
+async fn context(
+    db: &DatabaseConnection,
+    row: &application::Model,
+    now: DateTime<Utc>,
+) -> Result<CaseContext, ReviewError> {
+    let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
+        .await?
+        .ok_or_else(|| {
+            anyhow!(
+                "case {:?} names an item no longer in the catalog",
+                row.case_number
+            )
+        })?;
+    let view = applications::view_of(db, row.clone())
+        .await
+        .map_err(|e| anyhow!("failed to read a case: {e:?}"))?;
+    let uploaded = view.materials.iter().map(|m| m.code.clone()).collect();
+    let applicant: ApplicantForm =
+        serde_json::from_str(&row.applicant).context("corrupt applicant")?;
+    let numbers: Vec<String> = ["credit_code", "id_number"]
+        .iter()
+        .filter_map(|k| applicant.values.get(*k).cloned())
+        .collect();
+    let blacklisted = !numbers.is_empty()
+        && credit_blacklist::Entity::find()
+            .filter(credit_blacklist::Column::Number.is_in(numbers))
+            .one(db)
+            .await
+            .context("failed to read the blacklist")?
+            .is_some();
+    let department_name = department::Entity::find()
+        .filter(department::Column::Code.eq(row.department.clone().unwrap_or_default()))
+        .one(db)
+        .await
+        .context("failed to read a department")?
+        .map(|d| d.name)
+        .unwrap_or_default();
+    Ok(CaseContext {
+        uploaded,
+        form,
+        cal: load_calendar(db).await?,
+        today: china_date(now)?,
+        blacklisted,
+        department_name,
+        applicant_name: applicant_name(row),
+        received_on: china_date(row.received_at.or(row.submitted_at).unwrap_or(now))?,
+        view,
+    })
+}
+
+/// The applicant's name as printed: the company's, or the person's.
+pub fn applicant_name(row: &application::Model) -> String {
+    let applicant: ApplicantForm = serde_json::from_str(&row.applicant).unwrap_or_default();
+    ["company_name", "name"]
+        .iter()
+        .find_map(|k| applicant.values.get(*k).cloned())
+        .unwrap_or_default()
+}
+
+fn title_of(
+    row: &application::Model,
+    items: &BTreeMap<String, String>,
+    bundles: &BTreeMap<String, String>,
+) -> String {
+    match (&row.item_code, &row.bundle_code) {
+        (Some(code), _) => items.get(code),
+        (None, Some(code)) => bundles.get(code),
+        _ => None,
+    }
+    .cloned()
+    .unwrap_or_default()
+}
+
+fn event_view(e: case_event::Model) -> CaseEventView {
+    let action = CaseAction::parse(&e.action);
+    CaseEventView {
+        at: e.at.to_rfc3339(),
+        actor_name: e.actor_name,
+        channel: e.channel,
+        action_label: action.map_or("", |a| a.label()).into(),
+        action: e.action,
+        from_status: e.from_status,
+        to_status: e.to_status,
+        reason: e.reason,
+    }
+}
+
+fn names(lines: &[NoticeLine]) -> String {
+    lines
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect::<Vec<_>>()
+        .join("、")
+}

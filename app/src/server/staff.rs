@@ -1,0 +1,272 @@
+//! Staff accounts: creation (by an administrator, or the `create-staff` command), login with
+//! the same argon2id hashing and the same throttle as applicants, and their own database
+//! sessions under their own cookie, so an applicant session never opens the workbench.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+
+use super::accounts::{
+    AccountError, dummy_hash, hash_password, new_token, throttle_check, throttle_clear,
+    throttle_failure, token_hash, verify_password,
+};
+use super::entities::{department, staff, staff_session};
+pub use crate::api::review::{NewStaff, StaffInfo};
+use crate::domain::account::{FieldProblem, SESSION_IDLE_SECONDS, check_password};
+use crate::domain::review::StaffRole;
+
+/// The name of the staff session cookie.
+pub const STAFF_COOKIE: &str = "ow_staff";
+
+/// Longest login name.
+const MAX_LOGIN_CHARS: usize = 32;
+
+/// Creates a staff account; every problem of the form is listed at once.
+pub async fn create(
+    db: &DatabaseConnection,
+    form: &NewStaff,
+    now: DateTime<Utc>,
+) -> Result<StaffInfo, AccountError> {
+    let mut problems = Vec::new();
+    let login = form.login.trim();
+    if login.is_empty()
+        || login.chars().count() > MAX_LOGIN_CHARS
+        || !login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        problems.push(problem(
+            "login",
+            "invalid_login",
+            "工号须为 1–32 位字母、数字或 . _ -",
+        ));
+    }
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        problems.push(problem(
+            "name",
+            "invalid_name",
+            "请填写姓名（不超过 50 个字）",
+        ));
+    }
+    let role = StaffRole::parse(&form.role);
+    if role.is_none() {
+        problems.push(problem(
+            "role",
+            "invalid_role",
+            "角色须为 window、reviewer、chief、supervisor 或 admin",
+        ));
+    }
+    let dept = department::Entity::find()
+        .filter(department::Column::Code.eq(form.department.trim()))
+        .one(db)
+        .await
+        .context("failed to read a department")?;
+    if dept.is_none() {
+        problems.push(problem(
+            "department",
+            "unknown_department",
+            format!("没有编码为 {} 的部门", form.department.trim()),
+        ));
+    }
+    if let Err(p) = check_password(&form.password) {
+        problems.push(p);
+    }
+    let taken = staff::Entity::find()
+        .filter(staff::Column::Login.eq(login))
+        .one(db)
+        .await
+        .context("failed to look up a login")?;
+    if taken.is_some() {
+        problems.push(problem("login", "login_taken", "该工号已存在"));
+    }
+    let (Some(role), Some(dept), true) = (role, dept, problems.is_empty()) else {
+        return Err(AccountError::Invalid(problems));
+    };
+    let hash = hash_password(form.password.clone()).await?;
+    let row = staff::ActiveModel {
+        login: Set(login.into()),
+        name: Set(name.into()),
+        role: Set(role.as_str().into()),
+        department: Set(dept.code.clone()),
+        password_hash: Set(hash),
+        active: Set(true),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .context("failed to insert a staff account")?;
+    info(&row, &dept.name)
+}
+
+/// Logs a staff member in; returns the session token and who they are.
+pub async fn login(
+    db: &DatabaseConnection,
+    login: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, StaffInfo), AccountError> {
+    let login = login.trim();
+    if login.is_empty() || login.chars().count() > MAX_LOGIN_CHARS {
+        return Err(AccountError::InvalidCredentials);
+    }
+    let key = format!("staff:{login}");
+    let throttle = throttle_check(db, &key, now).await?;
+    let found = staff::Entity::find()
+        .filter(staff::Column::Login.eq(login))
+        .filter(staff::Column::Active.eq(true))
+        .one(db)
+        .await
+        .context("failed to look up a staff account")?;
+    let hash = found
+        .as_ref()
+        .map(|s| s.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_owned());
+    let matches = verify_password(password.to_owned(), hash).await?;
+    let txn = db.begin().await.context("failed to begin a login")?;
+    let outcome = match (found, matches) {
+        (Some(member), true) => {
+            throttle_clear(&txn, throttle).await?;
+            let token = new_token()?;
+            staff_session::ActiveModel {
+                token_hash: Set(token_hash(&token)),
+                staff_id: Set(member.id),
+                created_at: Set(now),
+                last_seen_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .context("failed to insert a staff session")?;
+            Ok((token, member))
+        }
+        _ => {
+            throttle_failure(&txn, &key, throttle, now).await?;
+            Err(AccountError::InvalidCredentials)
+        }
+    };
+    txn.commit().await.context("failed to commit a login")?;
+    let (token, member) = outcome?;
+    let name = department_name(db, &member.department).await?;
+    Ok((token, info(&member, &name)?))
+}
+
+/// Ends a staff session.
+pub async fn logout(db: &DatabaseConnection, token: &str) -> anyhow::Result<()> {
+    staff_session::Entity::delete_many()
+        .filter(staff_session::Column::TokenHash.eq(token_hash(token)))
+        .exec(db)
+        .await
+        .context("failed to delete a staff session")?;
+    Ok(())
+}
+
+/// The staff member of a live session; idle sessions expire as for applicants.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<StaffInfo>> {
+    let Some(row) = staff_session::Entity::find()
+        .filter(staff_session::Column::TokenHash.eq(token_hash(token)))
+        .one(db)
+        .await
+        .context("failed to read a staff session")?
+    else {
+        return Ok(None);
+    };
+    let idle = (now - row.last_seen_at).num_seconds();
+    if idle >= SESSION_IDLE_SECONDS {
+        staff_session::Entity::delete_by_id(row.id)
+            .exec(db)
+            .await
+            .context("failed to expire a staff session")?;
+        return Ok(None);
+    }
+    let Some(member) = staff::Entity::find_by_id(row.staff_id)
+        .filter(staff::Column::Active.eq(true))
+        .one(db)
+        .await
+        .context("failed to read a staff account")?
+    else {
+        return Ok(None);
+    };
+    if idle >= 60 {
+        let mut row: staff_session::ActiveModel = row.into();
+        row.last_seen_at = Set(now);
+        row.update(db)
+            .await
+            .context("failed to touch a staff session")?;
+    }
+    let name = department_name(db, &member.department).await?;
+    Ok(Some(info(&member, &name)?))
+}
+
+/// Every staff account, by department and login (for administrators).
+pub async fn list(db: &DatabaseConnection) -> anyhow::Result<Vec<StaffInfo>> {
+    let departments: std::collections::BTreeMap<String, String> = department::Entity::find()
+        .all(db)
+        .await
+        .context("failed to read departments")?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect();
+    staff::Entity::find()
+        .order_by_asc(staff::Column::Department)
+        .order_by_asc(staff::Column::Login)
+        .all(db)
+        .await
+        .context("failed to list staff")?
+        .iter()
+        .map(|s| info(s, departments.get(&s.department).map_or("", |n| n)))
+        .collect::<Result<_, _>>()
+        .map_err(|e: AccountError| anyhow::anyhow!("{e}"))
+}
+
+/// The `Set-Cookie` value of a staff session.
+pub fn staff_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{STAFF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}")
+}
+
+/// The `Set-Cookie` value that removes the staff session cookie.
+pub fn clear_staff_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{STAFF_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+}
+
+async fn department_name(db: &DatabaseConnection, code: &str) -> anyhow::Result<String> {
+    Ok(department::Entity::find()
+        .filter(department::Column::Code.eq(code))
+        .one(db)
+        .await
+        .context("failed to read a department")?
+        .map(|d| d.name)
+        .unwrap_or_default())
+}
+
+fn info(s: &staff::Model, department_name: &str) -> Result<StaffInfo, AccountError> {
+    let role = StaffRole::parse(&s.role)
+        .ok_or_else(|| anyhow::anyhow!("unknown stored role {}", s.role))?;
+    Ok(StaffInfo {
+        id: s.id,
+        login: s.login.clone(),
+        name: s.name.clone(),
+        role,
+        role_label: role.label().into(),
+        department: s.department.clone(),
+        department_name: department_name.into(),
+    })
+}
+
+fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
+    FieldProblem {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
