@@ -7,10 +7,19 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::auth::Auth;
 use crate::components::layout::{Footer, Header};
+use crate::components::notice::NoticePage;
 use crate::pages::{
-    apply::ApplicationPage, bundle::BundlePage, bundles::BundlesPage, catalog::CatalogPage,
-    home::HomePage, item::ItemPage, login::LoginPage, my::MyApplicationsPage, not_found::NotFound,
+    apply::ApplicationPage,
+    bundle::BundlePage,
+    bundles::BundlesPage,
+    catalog::CatalogPage,
+    home::HomePage,
+    item::ItemPage,
+    login::LoginPage,
+    my::MyApplicationsPage,
+    not_found::NotFound,
     register::RegisterPage,
+    staff::{IntakePage, StaffCasePage, StaffLoginPage, WorkbenchPage},
 };
 
 /// The document around the app, rendered on the server.
@@ -64,6 +73,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=RegisterPage/>
                     <Route path=path!("/my") view=MyApplicationsPage/>
                     <Route path=path!("/applications/:number") view=ApplicationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:number/notices/:id") view=NoticePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/login") view=StaffLoginPage/>
+                    <Route path=path!("/staff") view=WorkbenchPage/>
+                    <Route path=path!("/staff/intake") view=IntakePage/>
+                    <Route path=path!("/staff/cases/:number") view=StaffCasePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

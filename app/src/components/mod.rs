@@ -6,5 +6,6 @@ pub mod field;
 pub mod form_field;
 pub mod item_card;
 pub mod layout;
+pub mod notice;
 pub mod receipt;
 pub mod status;

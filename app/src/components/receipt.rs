@@ -9,6 +9,7 @@ use leptos_meta::Title;
 
 use crate::api::applications::{ApplicationView, status_label};
 use crate::clock::china_time;
+use crate::components::notice::NoticeList;
 use crate::domain::apply::{ApplicantKind, ApplicationForm, MaterialState, material_state};
 use crate::pages::apply::human_size;
 
@@ -21,6 +22,7 @@ pub fn Receipt(app: ApplicationView, form: ApplicationForm) -> impl IntoView {
         .as_deref()
         .map(china_time)
         .unwrap_or_default();
+    let at_window = app.channel.as_deref() == Some("window");
     let channel = match app.channel.as_deref() {
         Some("window") => "窗口收件",
         _ => "网上申报",
@@ -88,7 +90,7 @@ pub fn Receipt(app: ApplicationView, form: ApplicationForm) -> impl IntoView {
                 <dt>"联系电话"</dt><dd>{contact}</dd>
                 <dt>"收件时间"</dt><dd>{received}</dd>
                 <dt>"收件渠道"</dt><dd>{channel}</dd>
-                <dt>"当前状态"</dt><dd>{status_label(&app.status)}</dd>
+                <dt>"当前状态"</dt><dd data-status=app.status.clone()>{status_label(&app.status)}</dd>
                 <dt>"承诺时限"</dt><dd>{format!("{} 个工作日（自受理之日起计算）", form.promised_limit_days)}</dd>
             </dl>
             <h2>"收到的材料"</h2>
@@ -111,7 +113,11 @@ pub fn Receipt(app: ApplicationView, form: ApplicationForm) -> impl IntoView {
         <p class="no-print receipt-actions">
             <button type="button" class="button button-primary" on:click=print>"打印凭证"</button>
             " " <a class="button" href="/my">"返回我的办件"</a>
+            {at_window.then(|| view! {
+                " " <a class="button" href=format!("/staff/cases/{case_number}")>"到预审工作台受理"</a>
+            })}
         </p>
+        <NoticeList case_number=case_number.clone() notices=app.notices.clone()/>
     }
 }
 

@@ -10,3 +10,4 @@ pub mod login;
 pub mod my;
 pub mod not_found;
 pub mod register;
+pub mod staff;
