@@ -339,10 +339,13 @@ pub async fn material(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    // A preview in a frame of this site only; nothing in it may run script.
+    // A preview in a frame of this site only, loading nothing else. (No `sandbox`: Chromium
+    // refuses to show a PDF in a sandboxed document.)
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"),
+        HeaderValue::from_static(
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+        ),
     );
     Ok(response)
 }
