@@ -42,7 +42,7 @@ pub fn NoticePage() -> impl IntoView {
 
 /// One notice as a document.
 #[component]
-pub fn NoticeDocument(view: NoticeView) -> impl IntoView {
+pub fn NoticeDocument(view: NoticeView) -> AnyView {
     let n = view.notice.clone();
     let print = move |_| {
         #[cfg(feature = "hydrate")]
@@ -115,6 +115,7 @@ pub fn NoticeDocument(view: NoticeView) -> impl IntoView {
         </article>
         <p class="no-print actions"><button type="button" class="button" on:click=print>"打印通知书"</button></p>
     }
+    .into_any()
 }
 
 /// What the notice says, in the words of the trade.

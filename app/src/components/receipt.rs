@@ -113,8 +113,22 @@ pub fn Receipt(app: ApplicationView, form: ApplicationForm) -> impl IntoView {
         <p class="no-print receipt-actions">
             <button type="button" class="button button-primary" on:click=print>"打印凭证"</button>
             " " <a class="button" href="/my">"返回我的办件"</a>
-            {at_window.then(|| view! {
-                " " <a class="button" href=format!("/staff/cases/{case_number}")>"到预审工作台受理"</a>
+            {at_window.then(|| {
+                // Only for the staff member at the window, not the applicant reading it later.
+                let staff = Resource::new(|| (), |_| crate::api::review::current_staff());
+                let href = format!("/staff/cases/{case_number}");
+                view! {
+                    <Transition fallback=|| ()>
+                        {move || {
+                            let href = href.clone();
+                            Suspend::new(async move {
+                                staff.await.ok().flatten().map(|_| view! {
+                                    " " <a class="button" href=href>"到预审工作台受理"</a>
+                                })
+                            })
+                        }}
+                    </Transition>
+                }
             })}
         </p>
         <NoticeList case_number=case_number.clone() notices=app.notices.clone()/>

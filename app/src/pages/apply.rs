@@ -758,7 +758,7 @@ pub fn human_size(bytes: u64) -> String {
 /// 网上补齐补正: the open notice exactly as issued, and only what it names, editable with the
 /// same checks as the form; then the case goes back to the window.
 #[component]
-fn FixUp(app: ApplicationView, form: ApplicationForm, on_done: Callback<()>) -> impl IntoView {
+fn FixUp(app: ApplicationView, form: ApplicationForm, on_done: Callback<()>) -> AnyView {
     use crate::api::applications::resubmit_application;
     use crate::components::notice::NoticeDocument;
     use crate::domain::review::{CaseSnapshot, changed_targets, check_fix_up};
@@ -901,4 +901,5 @@ fn FixUp(app: ApplicationView, form: ApplicationForm, on_done: Callback<()>) -> 
             {move || if busy.get() { "正在提交…" } else { "重新提交" }}
         </button></p>
     }
+    .into_any()
 }

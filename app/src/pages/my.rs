@@ -49,6 +49,7 @@ pub fn MyApplicationsPage() -> impl IntoView {
 fn CaseCard(app: ApplicationView, reload: Callback<()>) -> impl IntoView {
     let href = format!("/applications/{}", app.number);
     let draft = app.is_draft();
+    let fix_up = !app.open_correction().is_empty();
     let failure = RwSignal::new(None::<String>);
     let number = app.number.clone();
     let on_delete = move |_| {
@@ -80,7 +81,7 @@ fn CaseCard(app: ApplicationView, reload: Callback<()>) -> impl IntoView {
         <li class="case-card" data-number=app.number.clone()>
             <div class="case-head">
                 <a class="case-title" href=href.clone()>{app.title.clone()}</a>
-                <span class="badge" class:badge-amber=draft class:badge-blue=!draft>{status_label(&app.status)}</span>
+                <span class="badge" class:badge-amber={draft || fix_up} class:badge-blue={!draft && !fix_up}>{status_label(&app.status)}</span>
             </div>
             <p class="case-meta">
                 {match &app.case_number {
@@ -96,8 +97,10 @@ fn CaseCard(app: ApplicationView, reload: Callback<()>) -> impl IntoView {
                         " "
                         <button type="button" class="button" on:click=on_delete>"删除草稿"</button>
                     }.into_any()
+                } else if fix_up {
+                    view! { <a class="button button-primary" href=href.clone()>"查看补正通知并补正"</a> }.into_any()
                 } else {
-                    view! { <a class="button" href=href.clone()>"查看收件凭证"</a> }.into_any()
+                    view! { <a class="button" href=href.clone()>"查看收件凭证和通知书"</a> }.into_any()
                 }}
             </p>
             {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}

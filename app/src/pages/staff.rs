@@ -217,7 +217,7 @@ pub fn StaffCasePage() -> impl IntoView {
 }
 
 #[component]
-fn CaseView(case: StaffCase, reload: Callback<()>) -> impl IntoView {
+fn CaseView(case: StaffCase, reload: Callback<()>) -> AnyView {
     let app = case.application.clone();
     let case_number = app.case_number.clone().unwrap_or_default();
     let uploaded: BTreeSet<String> = app.materials.iter().map(|m| m.code.clone()).collect();
@@ -351,6 +351,7 @@ fn CaseView(case: StaffCase, reload: Callback<()>) -> impl IntoView {
             <ol class="history">{history}</ol>
         </section>
     }
+    .into_any()
 }
 
 fn applicant_label(key: &str) -> String {
@@ -377,7 +378,7 @@ enum Pane {
 
 /// The four actions. Each is checked here with the server's own rules before it is sent.
 #[component]
-fn Actions(case: StaffCase, reload: Callback<()>) -> impl IntoView {
+fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
     let number = StoredValue::new(case.application.case_number.clone().unwrap_or_default());
     let version = case.version;
     let case = StoredValue::new(case);
@@ -635,6 +636,7 @@ fn Actions(case: StaffCase, reload: Callback<()>) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
 
 /// `/staff/intake`: choose an item of the department, then fill in the same form as online.
