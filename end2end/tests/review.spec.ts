@@ -83,7 +83,7 @@ test('a notice names the wrong material, the applicant fixes only that online, a
   // The applicant: the notice exactly as printed, and only the named material to fix.
   await page.goto(`/applications/${number}`);
   await hydrated(page);
-  await expect(page.getByRole('heading', { level: 1, name: '补齐补正' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: '补齐补正', exact: true })).toBeVisible();
   await expect(page.locator('[data-notice-kind="correction"] [data-notice-number]')).toHaveText(noticeNumber);
   await expect(page.locator('.fix-up [data-material]')).toHaveCount(1);
   await expect(page.locator('.fix-up [data-material="drainage_drawings"]')).toBeVisible();

@@ -274,9 +274,14 @@ pub async fn staff_logout() -> Result<(), ServerFnError> {
 
 /// The department's queue; `None` when not signed in as staff who see cases.
 #[server(prefix = "/sf", endpoint = "review/queue")]
-pub async fn review_queue(filter: QueueFilter) -> Result<Option<Queue>, ServerFnError> {
+pub async fn review_queue(
+    status: Option<String>,
+    channel: Option<String>,
+    q: Option<String>,
+) -> Result<Option<Queue>, ServerFnError> {
     use crate::server::review::{self, ReviewError};
     let state = crate::server::state::expect_state()?;
+    let filter = QueueFilter { status, channel, q };
     let Some(me) = signed_in_staff().await? else {
         return Ok(None);
     };

@@ -14,10 +14,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "hydrate")]
-use crate::api::applications::save_draft;
 use crate::api::applications::{
-    ApplicationView, UploadedMaterial, delete_material, load_application, submit_application,
+    ApplicationView, UploadedMaterial, delete_material, load_application, save_draft,
+    submit_application,
 };
 use crate::clock::{china_time, today_in_china};
 use crate::components::auth::Auth;
@@ -299,8 +298,17 @@ fn ApplyForm(
             return;
         }
         submitting.set(true);
+        // What is on screen is what is submitted: the latest change may still be waiting for
+        // its autosave, so save it first.
+        let latest = content.get_untracked();
         spawn_local(async move {
-            match submit_application(number.get_value()).await {
+            let saved = save_draft(number.get_value(), latest).await;
+            let outcome = match saved {
+                Ok(Ok(_)) => submit_application(number.get_value()).await,
+                Ok(Err(list)) => Ok(Err(list)),
+                Err(e) => Err(e),
+            };
+            match outcome {
                 Ok(Ok(_)) => {
                     #[cfg(feature = "hydrate")]
                     {
@@ -813,7 +821,7 @@ fn FixUp(app: ApplicationView, form: ApplicationForm, on_done: Callback<()>) -> 
     let save = move || {
         let mut c = content.get_value();
         c.values = values.get_untracked();
-        async move { crate::api::applications::save_draft(number.get_value(), c).await }
+        async move { save_draft(number.get_value(), c).await }
     };
     let resubmit = move |_| {
         // The same verdict as the server's: every line answered, nothing else wrong.

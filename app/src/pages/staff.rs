@@ -117,7 +117,9 @@ pub fn WorkbenchPage() -> impl IntoView {
             q: q.get("q").filter(|s| !s.is_empty()),
         }
     };
-    let data = Resource::new(filter, review_queue);
+    let data = Resource::new(filter, |f: QueueFilter| {
+        review_queue(f.status, f.channel, f.q)
+    });
     view! {
         <Title text="预审工作台"/>
         <StaffBar/>
@@ -642,7 +644,21 @@ fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
 /// `/staff/intake`: choose an item of the department, then fill in the same form as online.
 #[component]
 pub fn IntakePage() -> impl IntoView {
-    let me = Resource::new(|| (), |_| current_staff());
+    // The department's items, loaded on the server and handed to the browser with the page.
+    let items = Resource::new(
+        || (),
+        |_| async {
+            let Some(me) = current_staff().await? else {
+                return Ok(None);
+            };
+            list_items(ItemFilter {
+                department: Some(me.department),
+                ..Default::default()
+            })
+            .await
+            .map(Some)
+        },
+    );
     let navigate = use_navigate();
     let failure = RwSignal::new(None::<String>);
     view! {
@@ -655,12 +671,9 @@ pub fn IntakePage() -> impl IntoView {
             {move || {
                 let navigate = navigate.clone();
                 Suspend::new(async move {
-                let Ok(Some(m)) = me.await else {
+                let Ok(Some(items)) = items.await else {
                     return view! { <p><a class="button" href="/staff/login">"工作人员登录"</a></p> }.into_any();
                 };
-                let items = list_items(ItemFilter { department: Some(m.department.clone()), ..Default::default() })
-                    .await
-                    .unwrap_or_default();
                 let rows = items.into_iter().map(|i| {
                     let code = i.code.clone();
                     let navigate = navigate.clone();
