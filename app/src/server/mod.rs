@@ -9,6 +9,7 @@ pub mod entities;
 pub mod rest;
 pub mod rest_accounts;
 pub mod rest_applications;
+pub mod rest_calendar;
 pub mod rest_review;
 pub mod review;
 pub mod staff;

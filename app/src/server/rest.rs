@@ -204,6 +204,8 @@ pub fn router() -> Router<AppState> {
             "/api/v1/admin/staff",
             axum::routing::post(super::rest_review::create_staff),
         )
+        .route("/api/v1/calendar/add", get(super::rest_calendar::add))
+        .route("/api/v1/calendar/count", get(super::rest_calendar::count))
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/v1", get(api_not_found))
         .route(
@@ -348,9 +350,9 @@ async fn openapi_json() -> impl IntoResponse {
         super::rest_review::accept, super::rest_review::accept_with_deficiency,
         super::rest_review::reject, super::rest_review::correction_notice,
         super::rest_review::staff_notice, super::rest_review::material, super::rest_review::intake,
-        super::rest_review::create_staff,
+        super::rest_review::create_staff, super::rest_calendar::add, super::rest_calendar::count,
     ),
     components(schemas(ProblemDetails)),
-    tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"), (name = "applications", description = "申请人的办件：草稿、材料上传、提交、补正后重新提交"), (name = "review", description = "窗口预审：工作人员登录、待受理队列、受理、容缺受理、不予受理、一次性告知、窗口收件"))
+    tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"), (name = "applications", description = "申请人的办件：草稿、材料上传、提交、补正后重新提交"), (name = "calendar", description = "工作日计算（节假日与调休按管理员维护的日历）"), (name = "review", description = "窗口预审：工作人员登录、待受理队列、受理、容缺受理、不予受理、一次性告知、窗口收件"))
 )]
 pub struct ApiDoc;

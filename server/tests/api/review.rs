@@ -801,3 +801,44 @@ async fn in_hall_intake_uses_the_same_form_and_the_applicant_sees_it_online() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn working_day_arithmetic_is_a_public_endpoint() {
+    for backend in backends() {
+        let app = spawn_app(&backend).await;
+        // DOMAIN.md rule 4: accepted Friday 2026-02-13, 5 working days → 2026-02-27.
+        let (status, body) = app
+            .get_json("/api/v1/calendar/add?from=2026-02-13&days=5")
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["due"], "2026-02-27");
+        let (status, body) = app
+            .get_json("/api/v1/calendar/count?from=2026-09-23&to=2026-10-28")
+            .await;
+        assert_eq!((status, &body["working_days"]), (200, &json!(20)));
+        // A year without published holidays is refused, not guessed; nonsense is a 400.
+        let (status, body) = app
+            .get_json("/api/v1/calendar/add?from=2026-12-20&days=20")
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (422, Some("calendar_year_missing"))
+        );
+        assert!(body["detail"].as_str().unwrap().contains("2027"));
+        for bad in [
+            "/api/v1/calendar/add?from=2026-02-30&days=5",
+            "/api/v1/calendar/add?from=2026-02-13&days=-1",
+            "/api/v1/calendar/add?from=2026-02-13&days=401",
+            "/api/v1/calendar/add?from=2026-02-13",
+            "/api/v1/calendar/count?from=2026-01-01",
+        ] {
+            let (status, body) = app.get_json(bad).await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (400, Some("invalid_query")),
+                "{bad}"
+            );
+        }
+        app.cleanup().await;
+    }
+}

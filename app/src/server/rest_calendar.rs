@@ -1,0 +1,127 @@
+//! `/api/v1/calendar/…`: working-day arithmetic on the administrators' calendar (DOMAIN.md
+//! rule 4), for countdowns and for anyone checking a due date. Public: the calendar is.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::rest::{ApiError, problem};
+use super::review::load_calendar;
+use super::state::AppState;
+use crate::domain::calendar::MAX_WORKING_DAYS;
+use crate::domain::date::Date;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct AddQuery {
+    /// The triggering day (not counted), `YYYY-MM-DD`.
+    pub from: String,
+    /// Working days to add (0–400).
+    pub days: u32,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AddAnswer {
+    pub from: Date,
+    pub days: u32,
+    /// The N-th working day after `from`.
+    pub due: Date,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct CountQuery {
+    /// `YYYY-MM-DD`, not counted.
+    pub from: String,
+    /// `YYYY-MM-DD`, counted.
+    pub to: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CountAnswer {
+    pub from: Date,
+    pub to: Date,
+    /// Working days after `from` up to and including `to` (0 when `to` is not after `from`).
+    pub working_days: u32,
+}
+
+/// The due date of a limit of `days` working days triggered on `from` (the day itself is not
+/// counted: 《民法典》第二百零一条).
+#[utoipa::path(get, path = "/api/v1/calendar/add", tag = "calendar", params(AddQuery),
+    responses(
+        (status = 200, body = AddAnswer),
+        (status = 400, description = "invalid_query", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "calendar_year_missing: a year the calendar has no holidays for", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn add(
+    State(state): State<AppState>,
+    query: Result<Query<AddQuery>, QueryRejection>,
+) -> Result<Json<AddAnswer>, Response> {
+    let Query(q) = query.map_err(bad_query)?;
+    let from = date(&q.from, "from")?;
+    if q.days > MAX_WORKING_DAYS {
+        return Err(invalid(format!("days 不能超过 {MAX_WORKING_DAYS}")));
+    }
+    let cal = load_calendar(&state.db)
+        .await
+        .map_err(|e| ApiError::Internal(e).into_response())?;
+    let due = cal.add_working_days(from, q.days).map_err(year_missing)?;
+    Ok(Json(AddAnswer {
+        from,
+        days: q.days,
+        due,
+    }))
+}
+
+/// Working days after `from` up to and including `to`.
+#[utoipa::path(get, path = "/api/v1/calendar/count", tag = "calendar", params(CountQuery),
+    responses(
+        (status = 200, body = CountAnswer),
+        (status = 400, description = "invalid_query", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "calendar_year_missing", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn count(
+    State(state): State<AppState>,
+    query: Result<Query<CountQuery>, QueryRejection>,
+) -> Result<Json<CountAnswer>, Response> {
+    let Query(q) = query.map_err(bad_query)?;
+    let from = date(&q.from, "from")?;
+    let to = date(&q.to, "to")?;
+    if to.days_since_epoch() - from.days_since_epoch() > 800 {
+        return Err(invalid("from 与 to 相隔不能超过 800 天".into()));
+    }
+    let cal = load_calendar(&state.db)
+        .await
+        .map_err(|e| ApiError::Internal(e).into_response())?;
+    let working_days = cal.working_days_between(from, to).map_err(year_missing)?;
+    Ok(Json(CountAnswer {
+        from,
+        to,
+        working_days,
+    }))
+}
+
+fn date(s: &str, name: &str) -> Result<Date, Response> {
+    Date::parse_iso(s.trim()).ok_or_else(|| invalid(format!("{name} 应为 YYYY-MM-DD 格式的日期")))
+}
+
+fn invalid(detail: String) -> Response {
+    ApiError::BadRequest {
+        code: "invalid_query",
+        detail,
+    }
+    .into_response()
+}
+
+fn bad_query(e: QueryRejection) -> Response {
+    invalid(format!("查询参数有误：{}", e.body_text()))
+}
+
+fn year_missing(e: crate::domain::calendar::YearNotLoaded) -> Response {
+    problem(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "calendar_year_missing",
+        e.to_string(),
+    )
+}
