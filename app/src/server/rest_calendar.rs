@@ -59,7 +59,7 @@ pub async fn add(
     query: Result<Query<AddQuery>, QueryRejection>,
 ) -> Result<Json<AddAnswer>, Response> {
     let Query(q) = query.map_err(bad_query)?;
-    let from = date(&q.from, "from")?;
+    let from = date(&q.from, "from").map_err(IntoResponse::into_response)?;
     if q.days > MAX_WORKING_DAYS {
         return Err(invalid(format!("days 不能超过 {MAX_WORKING_DAYS}")));
     }
@@ -86,8 +86,8 @@ pub async fn count(
     query: Result<Query<CountQuery>, QueryRejection>,
 ) -> Result<Json<CountAnswer>, Response> {
     let Query(q) = query.map_err(bad_query)?;
-    let from = date(&q.from, "from")?;
-    let to = date(&q.to, "to")?;
+    let from = date(&q.from, "from").map_err(IntoResponse::into_response)?;
+    let to = date(&q.to, "to").map_err(IntoResponse::into_response)?;
     if to.days_since_epoch() - from.days_since_epoch() > 800 {
         return Err(invalid("from 与 to 相隔不能超过 800 天".into()));
     }
@@ -102,8 +102,11 @@ pub async fn count(
     }))
 }
 
-fn date(s: &str, name: &str) -> Result<Date, Response> {
-    Date::parse_iso(s.trim()).ok_or_else(|| invalid(format!("{name} 应为 YYYY-MM-DD 格式的日期")))
+fn date(s: &str, name: &str) -> Result<Date, ApiError> {
+    Date::parse_iso(s.trim()).ok_or_else(|| ApiError::BadRequest {
+        code: "invalid_query",
+        detail: format!("{name} 应为 YYYY-MM-DD 格式的日期"),
+    })
 }
 
 fn invalid(detail: String) -> Response {
