@@ -84,17 +84,18 @@ pub async fn current_account() -> Result<Option<AccountInfo>, ServerFnError> {
 
 #[cfg(feature = "ssr")]
 pub(crate) async fn session_token() -> Option<String> {
+    request_cookie(crate::server::accounts::SESSION_COOKIE).await
+}
+
+/// The value of cookie `name` in the request a server function answers.
+#[cfg(feature = "ssr")]
+pub(crate) async fn request_cookie(name: &str) -> Option<String> {
     let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(crate::server::accounts::token_from_cookie_header)
-        .map(str::to_owned)
+    crate::server::rest_accounts::header_cookie(&headers, name).map(str::to_owned)
 }
 
 #[cfg(feature = "ssr")]
-fn set_cookie(value: &str) {
+pub(crate) fn set_cookie(value: &str) {
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(value),

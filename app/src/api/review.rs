@@ -393,13 +393,7 @@ pub async fn start_intake(
 
 #[cfg(feature = "ssr")]
 pub(crate) async fn staff_token() -> Option<String> {
-    let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|h| crate::server::accounts::cookie_value(h, crate::server::staff::STAFF_COOKIE))
-        .map(str::to_owned)
+    super::accounts::request_cookie(crate::server::staff::STAFF_COOKIE).await
 }
 
 #[cfg(feature = "ssr")]
@@ -414,14 +408,7 @@ pub(crate) async fn signed_in_staff() -> Result<Option<StaffInfo>, ServerFnError
 }
 
 #[cfg(feature = "ssr")]
-fn set_cookie(value: &str) {
-    if let (Some(response), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(value),
-    ) {
-        response.append_header(http::header::SET_COOKIE, value);
-    }
-}
+use super::accounts::set_cookie;
 
 #[cfg(feature = "ssr")]
 fn internal(err: anyhow::Error) -> ServerFnError {

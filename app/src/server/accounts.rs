@@ -29,7 +29,7 @@ use crate::domain::ids::MobileNumber;
 pub const SESSION_COOKIE: &str = "ow_session";
 
 /// A session's last-seen time is written at most this often, in seconds.
-const TOUCH_EVERY_SECONDS: i64 = 60;
+pub(crate) const TOUCH_EVERY_SECONDS: i64 = 60;
 
 /// Why an account operation did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -255,11 +255,6 @@ pub async fn authenticate(
         row.update(db).await.context("failed to touch a session")?;
     }
     Ok(Some(info(&account)))
-}
-
-/// The session token in a `Cookie` header, if any.
-pub fn token_from_cookie_header(header: &str) -> Option<&str> {
-    cookie_value(header, SESSION_COOKIE)
 }
 
 /// The value of cookie `name` in a `Cookie` header, if set and not empty.

@@ -8,9 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::accounts::{
-    self, AccountError, AccountInfo, clear_session_cookie, session_cookie, token_from_cookie_header,
-};
+use super::accounts::{self, AccountError, AccountInfo, clear_session_cookie, session_cookie};
 use super::rest::{ApiError, problem, validation_problem};
 use super::state::AppState;
 use crate::domain::account::RegistrationForm;
@@ -173,9 +171,14 @@ fn not_logged_in() -> Response {
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    header_cookie(headers, accounts::SESSION_COOKIE)
+}
+
+/// The value of cookie `name` in a request's `Cookie` headers.
+pub fn header_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(token_from_cookie_header)
+        .find_map(|h| accounts::cookie_value(h, name))
 }

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::accounts::{AccountError, cookie_value};
+use super::accounts::AccountError;
 use super::rest::{ApiError, problem, validation_problem};
 use super::rest_accounts::json_object;
 use super::review::{self, ReviewError, Viewer};
@@ -434,11 +434,7 @@ pub async fn require_staff(state: &AppState, headers: &HeaderMap) -> Result<Staf
 }
 
 fn staff_token(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|h| cookie_value(h, STAFF_COOKIE))
+    super::rest_accounts::header_cookie(headers, STAFF_COOKIE)
 }
 
 fn issued(result: Result<NoticeView, ReviewError>) -> Response {

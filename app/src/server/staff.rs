@@ -195,7 +195,7 @@ pub async fn authenticate(
     else {
         return Ok(None);
     };
-    if idle >= 60 {
+    if idle >= super::accounts::TOUCH_EVERY_SECONDS {
         let mut row: staff_session::ActiveModel = row.into();
         row.last_seen_at = Set(now);
         row.update(db)
