@@ -20,6 +20,8 @@ use crate::pages::{
     not_found::NotFound,
     register::RegisterPage,
     staff::{IntakePage, StaffCasePage, StaffLoginPage, WorkbenchPage},
+    supervision::SupervisionPage,
+    track::TrackPage,
 };
 
 /// The document around the app, rendered on the server.
@@ -77,6 +79,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/login") view=StaffLoginPage/>
                     <Route path=path!("/staff") view=WorkbenchPage/>
                     <Route path=path!("/staff/intake") view=IntakePage/>
+                    <Route path=path!("/staff/supervision") view=SupervisionPage/>
+                    <Route path=path!("/track") view=TrackPage/>
                     <Route path=path!("/staff/cases/:number") view=StaffCasePage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -8,6 +8,7 @@ mod m20261121_000002_accounts;
 mod m20261121_000003_applications;
 mod m20261122_000004_submission;
 mod m20261122_000005_review;
+mod m20261122_000006_tracking;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_applications::Migration),
             Box::new(m20261122_000004_submission::Migration),
             Box::new(m20261122_000005_review::Migration),
+            Box::new(m20261122_000006_tracking::Migration),
         ]
     }
 }

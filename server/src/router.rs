@@ -99,15 +99,21 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
         secure_cookies: config.secure_cookies,
     };
     tokio::spawn(five_day_rule(state.db.clone()));
+    tokio::spawn(warning_ladder(state.db.clone()));
+    tokio::spawn(deliver_notifications(state.db.clone()));
     let app = build(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("无法监听 {addr}（端口被占用？可用 LEPTOS_SITE_ADDR 换一个）"))?;
     tracing::info!("serving on http://{addr}");
-    axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped with an error")
+    // The peer's address keys the tracking throttle.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server stopped with an error")
 }
 
 /// Rule 3 (the five-day rule), applied at start and then every ten minutes. Several instances
@@ -120,6 +126,34 @@ async fn five_day_rule(db: DatabaseConnection) {
             Ok(0) => {}
             Ok(n) => tracing::info!("five-day rule: {n} case(s) deemed accepted"),
             Err(e) => tracing::warn!(error = ?e, "five-day rule failed"),
+        }
+    }
+}
+
+/// The warning ladder (rule 6), at start and then every ten minutes; several instances may
+/// run it: each rung is raised once.
+async fn warning_ladder(db: DatabaseConnection) {
+    let mut every = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match app::server::tracking::raise_warnings(&db, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("warning ladder: {n} warning(s) raised"),
+            Err(e) => tracing::warn!(error = ?e, "warning ladder failed"),
+        }
+    }
+}
+
+/// Delivers the notification outbox every five seconds with the configured sender (the log
+/// sender: delivery recorded in the database and the log).
+async fn deliver_notifications(db: DatabaseConnection) {
+    let sender = app::server::notify::LogSender;
+    let mut every = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        every.tick().await;
+        if let Err(e) = app::server::notify::deliver_pending(&db, &sender, chrono::Utc::now()).await
+        {
+            tracing::warn!(error = ?e, "notification delivery failed");
         }
     }
 }

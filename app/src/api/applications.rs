@@ -61,6 +61,9 @@ pub struct ApplicationView {
     /// 办件编号, once submitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case_number: Option<String>,
+    /// 查询码 printed on the receipt: with the case number, it opens public tracking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_code: Option<String>,
     /// `online` once submitted here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,

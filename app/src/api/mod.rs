@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod applications;
 pub mod catalog;
 pub mod review;
+pub mod track;

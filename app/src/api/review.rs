@@ -11,6 +11,7 @@ use super::applications::ApplicationView;
 use crate::domain::account::FieldProblem;
 use crate::domain::apply::ApplicationForm;
 use crate::domain::date::Date;
+use crate::domain::deadline::{ExtensionRequest, ResumeRequest, SuspendRequest};
 use crate::domain::review::{
     CorrectionItem, DeficiencyRequest, Notice, RejectionRequest, StaffRole,
 };
@@ -153,6 +154,12 @@ pub struct StaffCase {
     pub calendar_problem: Option<String>,
     /// Whether this staff member may act on it.
     pub may_act: bool,
+    /// Every clock of the case, from the one engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadlines: Option<crate::domain::deadline::Deadlines>,
+    /// Working days the one extension would add (10, or 15 for joint handling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_days_allowed: Option<u32>,
 }
 
 /// An action's body: the version it was decided on, and what it says.
@@ -208,6 +215,70 @@ impl RejectAction {
 pub struct CorrectionAction {
     pub version: i32,
     pub items: Vec<CorrectionItem>,
+}
+
+/// The start of a special procedure (特别程序), with the version seen.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SuspendAction {
+    pub version: i32,
+    /// `hearing`, `inspection`, `testing`, `quarantine`, `appraisal`, `expert_review`,
+    /// `site_survey`.
+    pub procedure: String,
+    pub reason: String,
+    /// YYYY-MM-DD, today or earlier.
+    pub start: String,
+}
+
+impl SuspendAction {
+    pub fn request(&self) -> SuspendRequest {
+        SuspendRequest {
+            procedure: self.procedure.clone(),
+            reason: self.reason.clone(),
+            start: self.start.clone(),
+        }
+    }
+}
+
+/// The end of the open special procedure.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResumeAction {
+    pub version: i32,
+    /// YYYY-MM-DD, today or earlier.
+    pub end: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl ResumeAction {
+    pub fn request(&self) -> ResumeRequest {
+        ResumeRequest {
+            end: self.end.clone(),
+            note: self.note.clone(),
+        }
+    }
+}
+
+/// The one extension of the decision limit.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExtendAction {
+    pub version: i32,
+    pub approver: String,
+    pub reason: String,
+}
+
+impl ExtendAction {
+    pub fn request(&self) -> ExtensionRequest {
+        ExtensionRequest {
+            approver: self.approver.clone(),
+            reason: self.reason.clone(),
+        }
+    }
 }
 
 /// A notice with what printing it needs: the tracking address and its QR code.
@@ -314,6 +385,9 @@ pub enum ReviewCommand {
     AcceptWithDeficiency(DeficiencyAction),
     Reject(RejectAction),
     RequestCorrection(CorrectionAction),
+    Suspend(SuspendAction),
+    Resume(ResumeAction),
+    Extend(ExtendAction),
 }
 
 /// Takes an action on a case; answers with the notice issued.
@@ -342,6 +416,15 @@ pub async fn review_act(
         }
         ReviewCommand::RequestCorrection(r) => {
             review::request_correction(db, &me, &number, r.version, &r.items, now).await
+        }
+        ReviewCommand::Suspend(r) => {
+            review::suspend(db, &me, &number, r.version, &r.request(), now).await
+        }
+        ReviewCommand::Resume(r) => {
+            review::resume(db, &me, &number, r.version, &r.request(), now).await
+        }
+        ReviewCommand::Extend(r) => {
+            review::extend(db, &me, &number, r.version, &r.request(), now).await
         }
     };
     match done {

@@ -97,10 +97,15 @@ pub fn NoticeDocument(view: NoticeView) -> AnyView {
                 <dt>"办理事项"</dt><dd>{n.title.clone()}</dd>
                 {n.received_on.map(|d| view! { <dt>"收件日期"</dt><dd>{d.to_string()}</dd> })}
                 {n.accepted_on.map(|d| view! { <dt>"受理日期"</dt><dd data-accepted-on=d.to_string()>{d.to_string()}</dd> })}
-                {n.promised_due.map(|d| view! { <dt>"承诺办结日期"</dt><dd data-promised-due=d.to_string()>{d.to_string()}</dd> })}
+                {n.promised_due.map(|d| view! { <dt>{if n.kind == NoticeKind::Acceptance || n.kind == NoticeKind::DeficiencyAcceptance { "承诺办结日期" } else { "办结期限" }}</dt><dd data-promised-due=d.to_string()>{d.to_string()}</dd> })}
                 {n.commitment_date.map(|d| view! { <dt>"承诺补交日期"</dt><dd>{d.to_string()}</dd> })}
-                {n.reason.clone().map(|r| view! { <dt>"不予受理理由"</dt><dd>{r}</dd> })}
+                {n.reason.clone().filter(|_| n.kind == NoticeKind::Rejection).map(|r| view! { <dt>"不予受理理由"</dt><dd>{r}</dd> })}
                 {n.legal_basis.clone().map(|r| view! { <dt>"法律依据"</dt><dd>{r}</dd> })}
+                {n.procedure.clone().map(|r| view! { <dt>"特别程序"</dt><dd>{r}</dd> })}
+                {n.period_start.map(|d| view! { <dt>"开始日期"</dt><dd>{d.to_string()}</dd> })}
+                {n.period_end.map(|d| view! { <dt>"结束日期"</dt><dd>{d.to_string()}</dd> })}
+                {n.extension_days.map(|d| view! { <dt>"延长期限"</dt><dd>{format!("{d} 个工作日")}</dd> })}
+                {n.approver.clone().map(|r| view! { <dt>"批准人"</dt><dd>{r}</dd> })}
             </dl>
             {(!view.qr_svg.is_empty()).then(|| view! {
                 <figure class="notice-qr">
@@ -140,6 +145,25 @@ fn notice_body(n: &Notice) -> String {
         NoticeKind::Correction => format!(
             "你（单位）提出的“{}”申请，申请材料不齐全或者不符合法定形式。现一次性告知需要补齐补正的全部内容如下，请补正后重新提交。补正的材料和内容以本告知书所列为限。",
             n.title
+        ),
+        NoticeKind::Suspension => format!(
+            "你（单位）提出的“{}”申请，依法需要{}，自 {} 起暂停计算办理期限。依据《中华人民共和国行政许可法》第四十五条，所需时间不计算在办理期限内。理由：{}",
+            n.title,
+            n.procedure.clone().unwrap_or_default(),
+            n.period_start.map(|d| d.to_string()).unwrap_or_default(),
+            n.reason.clone().unwrap_or_default()
+        ),
+        NoticeKind::Resumption => format!(
+            "你（单位）提出的“{}”申请，{}已于 {} 结束，自次日起恢复计算办理期限。",
+            n.title,
+            n.procedure.clone().unwrap_or_default(),
+            n.period_end.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        NoticeKind::Extension => format!(
+            "你（单位）提出的“{}”申请，因{}，不能在规定期限内作出决定。经本机关负责人批准，依据《中华人民共和国行政许可法》第四十二条，办理期限延长 {} 个工作日。",
+            n.title,
+            n.reason.clone().unwrap_or_default(),
+            n.extension_days.unwrap_or_default()
         ),
     }
 }

@@ -92,6 +92,11 @@ pub fn Receipt(app: ApplicationView, form: ApplicationForm) -> impl IntoView {
                 <dt>"收件渠道"</dt><dd>{channel}</dd>
                 <dt>"当前状态"</dt><dd data-status=app.status.clone()>{status_label(&app.status)}</dd>
                 <dt>"承诺时限"</dt><dd>{format!("{} 个工作日（自受理之日起计算）", form.promised_limit_days)}</dd>
+                {app.tracking_code.clone().map(|code| view! {
+                    <dt>"查询码"</dt>
+                    <dd><strong class="code" data-tracking-code=code.clone()>{code.clone()}</strong>
+                        <span class="muted">" （凭办件编号和查询码或手机号码，可在 /track 查询办理进度）"</span></dd>
+                })}
             </dl>
             <h2>"收到的材料"</h2>
             <table class="materials receipt-materials">
@@ -112,6 +117,7 @@ pub fn Receipt(app: ApplicationView, form: ApplicationForm) -> impl IntoView {
         </article>
         <p class="no-print receipt-actions">
             <button type="button" class="button button-primary" on:click=print>"打印凭证"</button>
+            " " <a class="button" href=format!("/track?case={case_number}")>"查看办理进度"</a>
             " " <a class="button" href="/my">"返回我的办件"</a>
             {at_window.then(|| {
                 // Only for the staff member at the window, not the applicant reading it later.

@@ -102,6 +102,10 @@ pub struct ApplicationForm {
     pub materials: Vec<BundleMaterial>,
     /// 承诺办结时限 in working days (the longest of the items, or the bundle's own).
     pub promised_limit_days: u32,
+    /// 联合办理: several departments handle it (a bundle, or an item with 共同实施部门), which
+    /// allows the longer extension (《行政许可法》第四十二条).
+    #[serde(default)]
+    pub joint_handling: bool,
 }
 
 /// The fields asked about an applicant of this kind, checked by the same interpreter as an
@@ -366,6 +370,7 @@ mod tests {
                 material("d", MaterialForm::Copy, false, false),
             ],
             promised_limit_days: 5,
+            joint_handling: false,
         }
     }
 

@@ -30,15 +30,18 @@ pub enum CaseStatus {
     CorrectionRequested,
     Accepted,
     Rejected,
+    /// Accepted, with the decision clock stopped for a special procedure (第四十五条).
+    Suspended,
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 5] = [
+    pub const ALL: [CaseStatus; 6] = [
         CaseStatus::Draft,
         CaseStatus::Submitted,
         CaseStatus::CorrectionRequested,
         CaseStatus::Accepted,
         CaseStatus::Rejected,
+        CaseStatus::Suspended,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl CaseStatus {
             CaseStatus::CorrectionRequested => "correction_requested",
             CaseStatus::Accepted => "accepted",
             CaseStatus::Rejected => "rejected",
+            CaseStatus::Suspended => "suspended",
         }
     }
 
@@ -61,8 +65,9 @@ impl CaseStatus {
             CaseStatus::Draft => "草稿",
             CaseStatus::Submitted => "已提交，待受理",
             CaseStatus::CorrectionRequested => "待补齐补正",
-            CaseStatus::Accepted => "已受理",
+            CaseStatus::Accepted => "已受理，正在审查",
             CaseStatus::Rejected => "不予受理",
+            CaseStatus::Suspended => "特别程序中（暂停计时）",
         }
     }
 }
@@ -86,6 +91,12 @@ pub enum CaseAction {
     Resubmit,
     /// Five working days passed without an answer: accepted by law as of the receipt day.
     DeemAccept,
+    /// A special procedure starts (听证, 检验, …): the decision clock stops.
+    Suspend,
+    /// The special procedure ends: the clock runs again.
+    Resume,
+    /// The one extension of the decision limit, with its approval.
+    Extend,
 }
 
 impl CaseAction {
@@ -105,21 +116,27 @@ impl CaseAction {
             CaseAction::RequestCorrection => "request_correction",
             CaseAction::Resubmit => "resubmit",
             CaseAction::DeemAccept => "deem_accept",
+            CaseAction::Suspend => "suspend",
+            CaseAction::Resume => "resume",
+            CaseAction::Extend => "extend",
         }
     }
 
+    pub const ALL: [CaseAction; 10] = [
+        CaseAction::Submit,
+        CaseAction::Accept,
+        CaseAction::AcceptWithDeficiency,
+        CaseAction::Reject,
+        CaseAction::RequestCorrection,
+        CaseAction::Resubmit,
+        CaseAction::DeemAccept,
+        CaseAction::Suspend,
+        CaseAction::Resume,
+        CaseAction::Extend,
+    ];
+
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            CaseAction::Submit,
-            CaseAction::Accept,
-            CaseAction::AcceptWithDeficiency,
-            CaseAction::Reject,
-            CaseAction::RequestCorrection,
-            CaseAction::Resubmit,
-            CaseAction::DeemAccept,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
     }
 
     pub fn label(self) -> &'static str {
@@ -131,6 +148,9 @@ impl CaseAction {
             CaseAction::RequestCorrection => "一次性告知补正",
             CaseAction::Resubmit => "补正后重新提交",
             CaseAction::DeemAccept => "逾期视为受理",
+            CaseAction::Suspend => "启动特别程序（暂停计时）",
+            CaseAction::Resume => "特别程序结束（恢复计时）",
+            CaseAction::Extend => "延长办理期限",
         }
     }
 }
@@ -153,6 +173,9 @@ pub fn next_status(from: CaseStatus, action: CaseAction) -> Result<CaseStatus, T
         (S::Submitted, A::Reject) => Ok(S::Rejected),
         (S::Submitted, A::RequestCorrection) => Ok(S::CorrectionRequested),
         (S::CorrectionRequested, A::Resubmit) => Ok(S::Submitted),
+        (S::Accepted, A::Suspend) => Ok(S::Suspended),
+        (S::Suspended, A::Resume) => Ok(S::Accepted),
+        (S::Accepted, A::Extend) => Ok(S::Accepted),
         _ => Err(TransitionError { from, action }),
     }
 }
@@ -600,14 +623,23 @@ pub enum NoticeKind {
     DeficiencyAcceptance,
     Rejection,
     Correction,
+    /// 特别程序告知书: a special procedure starts, its time not counted.
+    Suspension,
+    /// 恢复计时告知书: the special procedure ended.
+    Resumption,
+    /// 延长办理期限告知书.
+    Extension,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 4] = [
+    pub const ALL: [NoticeKind; 7] = [
         NoticeKind::Acceptance,
         NoticeKind::DeficiencyAcceptance,
         NoticeKind::Rejection,
         NoticeKind::Correction,
+        NoticeKind::Suspension,
+        NoticeKind::Resumption,
+        NoticeKind::Extension,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -616,6 +648,9 @@ impl NoticeKind {
             NoticeKind::DeficiencyAcceptance => "deficiency_acceptance",
             NoticeKind::Rejection => "rejection",
             NoticeKind::Correction => "correction",
+            NoticeKind::Suspension => "suspension",
+            NoticeKind::Resumption => "resumption",
+            NoticeKind::Extension => "extension",
         }
     }
 
@@ -630,6 +665,9 @@ impl NoticeKind {
             NoticeKind::DeficiencyAcceptance => "容缺受理通知书",
             NoticeKind::Rejection => "不予受理通知书",
             NoticeKind::Correction => "补齐补正材料一次性告知书",
+            NoticeKind::Suspension => "特别程序告知书",
+            NoticeKind::Resumption => "恢复计时告知书",
+            NoticeKind::Extension => "延长办理期限告知书",
         }
     }
 
@@ -640,6 +678,9 @@ impl NoticeKind {
             NoticeKind::DeficiencyAcceptance => "容",
             NoticeKind::Rejection => "不受",
             NoticeKind::Correction => "补",
+            NoticeKind::Suspension => "特",
+            NoticeKind::Resumption => "复",
+            NoticeKind::Extension => "延",
         }
     }
 }
@@ -681,6 +722,19 @@ pub struct Notice {
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_basis: Option<String>,
+    /// Special procedure: its name (听证, 检验, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<String>,
+    /// Special procedure: the day it started, and (resumption) the day it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_start: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_end: Option<Date>,
+    /// Extension: working days added, and who approved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
 }
 
 fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
@@ -755,6 +809,7 @@ mod tests {
                 material("c", false, false),
             ],
             promised_limit_days: 10,
+            joint_handling: false,
         }
     }
 
@@ -788,18 +843,12 @@ mod tests {
             (S::Submitted, A::Reject, S::Rejected),
             (S::Submitted, A::RequestCorrection, S::CorrectionRequested),
             (S::CorrectionRequested, A::Resubmit, S::Submitted),
-        ];
-        let actions = [
-            A::Submit,
-            A::Accept,
-            A::AcceptWithDeficiency,
-            A::Reject,
-            A::RequestCorrection,
-            A::Resubmit,
-            A::DeemAccept,
+            (S::Accepted, A::Suspend, S::Suspended),
+            (S::Suspended, A::Resume, S::Accepted),
+            (S::Accepted, A::Extend, S::Accepted),
         ];
         for from in S::ALL {
-            for action in actions {
+            for action in A::ALL {
                 let expected = allowed
                     .iter()
                     .find(|(f, a, _)| *f == from && *a == action)
@@ -812,7 +861,13 @@ mod tests {
             }
         }
         let err = next_status(S::Accepted, A::Reject).unwrap_err();
-        assert_eq!(err.to_string(), "办件当前状态为“已受理”，不能不予受理");
+        assert_eq!(
+            err.to_string(),
+            "办件当前状态为“已受理，正在审查”，不能不予受理"
+        );
+        for a in A::ALL {
+            assert_eq!(A::parse(a.as_str()), Some(a));
+        }
     }
 
     #[test]

@@ -11,3 +11,5 @@ pub mod my;
 pub mod not_found;
 pub mod register;
 pub mod staff;
+pub mod supervision;
+pub mod track;

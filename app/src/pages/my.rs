@@ -102,6 +102,9 @@ fn CaseCard(app: ApplicationView, reload: Callback<()>) -> impl IntoView {
                 } else {
                     view! { <a class="button" href=href.clone()>"查看收件凭证和通知书"</a> }.into_any()
                 }}
+                {app.case_number.clone().map(|n| view! {
+                    " " <a class="button" href=format!("/track?case={n}")>"办理进度"</a>
+                })}
             </p>
             {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
         </li>

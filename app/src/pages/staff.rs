@@ -17,6 +17,7 @@ use crate::api::review::{
     staff_logout, start_intake,
 };
 use crate::clock::china_time;
+use crate::components::deadline::DeadlineFacts;
 use crate::components::field::Field;
 use crate::components::notice::{NoticeDocument, NoticeList};
 use crate::domain::account::FieldProblem;
@@ -99,6 +100,7 @@ fn StaffBar() -> impl IntoView {
             <nav>
                 <a href="/staff">"待办队列"</a>
                 <a href="/staff/intake">"窗口收件"</a>
+                <a href="/staff/supervision">"督办看板"</a>
                 <button type="button" class="link-button" on:click=logout>"退出"</button>
             </nav>
         </div>
@@ -329,6 +331,7 @@ fn CaseView(case: StaffCase, reload: Callback<()>) -> AnyView {
             " · " {if app.channel.as_deref() == Some("window") { "窗口收件" } else { "网上申报" }}
             {case.acceptance_due.filter(|_| status == "submitted").map(|d| format!(" · 须于 {d} 前受理、不予受理或一次性告知"))}
         </p>
+        {case.deadlines.clone().map(|d| view! { <DeadlineFacts deadlines=d/> })}
         {case.calendar_problem.clone().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
         {case.blacklisted.then(|| view! { <div class="notice notice-error">"申请人在信用黑名单中：不适用容缺受理。"</div> })}
         {case.changed_in_fix_up.clone().map(|c| view! {
@@ -347,6 +350,7 @@ fn CaseView(case: StaffCase, reload: Callback<()>) -> AnyView {
             </section>
         </div>
         {(status == "submitted" && case.may_act).then(|| view! { <Actions case=case.clone() reload/> })}
+        {((status == "accepted" || status == "suspended") && case.may_act).then(|| view! { <ClockActions case=case.clone() reload/> })}
         <NoticeList case_number=case_number.clone() notices=app.notices.clone()/>
         <section>
             <h2>"办理记录"</h2>
@@ -632,6 +636,186 @@ fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
                     <Show when=move || pane.read().is_some()>
                         <button type="submit" class="button button-primary" disabled=move || busy.get()>
                             {move || if busy.get() { "正在提交…" } else { "确认并出具通知书" }}
+                        </button>
+                    </Show>
+                </form>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// Which clock action is open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ClockPane {
+    Suspend,
+    Resume,
+    Extend,
+}
+
+/// The clock of an accepted case: start or end a special procedure, record the one
+/// extension. Checked here by the server's own rules before anything is sent.
+#[component]
+fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
+    use crate::api::review::{ExtendAction, ResumeAction, SuspendAction};
+    use crate::domain::deadline::{
+        ExtensionRequest, ResumeRequest, SpecialProcedure, SuspendRequest, check_extension,
+        check_resume, check_suspend,
+    };
+    let number = StoredValue::new(case.application.case_number.clone().unwrap_or_default());
+    let version = case.version;
+    let today = case.today;
+    let deadlines = StoredValue::new(case.deadlines.clone().unwrap_or_default());
+    let paused = case.application.status == "suspended";
+    let extended = deadlines.with_value(|d| d.extension_days.is_some());
+    let pane = RwSignal::new(None::<ClockPane>);
+    let problems = RwSignal::new(Vec::<FieldProblem>::new());
+    let message = RwSignal::new(None::<(String, bool)>);
+    let issued = RwSignal::new(None::<crate::api::review::NoticeView>);
+    let busy = RwSignal::new(false);
+    let procedure = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let day = RwSignal::new(today.to_string());
+    let approver = RwSignal::new(String::new());
+    let send = move |command: ReviewCommand| {
+        busy.set(true);
+        message.set(None);
+        spawn_local(async move {
+            match review_act(number.get_value(), command).await {
+                Ok(Ok(n)) => {
+                    problems.set(vec![]);
+                    issued.set(Some(n));
+                }
+                Ok(Err(ActionRefusal::Invalid(p))) => problems.set(p),
+                Ok(Err(ActionRefusal::Message {
+                    message: m,
+                    changed,
+                })) => message.set(Some((m, changed))),
+                Err(e) => message.set(Some((e.to_string(), false))),
+            }
+            busy.set(false);
+        });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(p) = pane.get_untracked() else {
+            return;
+        };
+        let checked = deadlines.with_value(|d| match p {
+            ClockPane::Suspend => {
+                let r = SuspendRequest {
+                    procedure: procedure.get_untracked(),
+                    reason: reason.get_untracked(),
+                    start: day.get_untracked(),
+                };
+                check_suspend(d, &r, today).map(|_| {
+                    ReviewCommand::Suspend(SuspendAction {
+                        version,
+                        procedure: r.procedure.clone(),
+                        reason: r.reason.clone(),
+                        start: r.start.clone(),
+                    })
+                })
+            }
+            ClockPane::Resume => {
+                let r = ResumeRequest {
+                    end: day.get_untracked(),
+                    note: reason.get_untracked(),
+                };
+                check_resume(d, &r, today).map(|_| {
+                    ReviewCommand::Resume(ResumeAction {
+                        version,
+                        end: r.end.clone(),
+                        note: r.note.clone(),
+                    })
+                })
+            }
+            ClockPane::Extend => {
+                let r = ExtensionRequest {
+                    approver: approver.get_untracked(),
+                    reason: reason.get_untracked(),
+                };
+                check_extension(d, &r).map(|_| {
+                    ReviewCommand::Extend(ExtendAction {
+                        version,
+                        approver: r.approver.clone(),
+                        reason: r.reason.clone(),
+                    })
+                })
+            }
+        });
+        match checked {
+            Ok(command) => {
+                problems.set(vec![]);
+                send(command);
+            }
+            Err(p) => problems.set(p),
+        }
+    };
+    let tab = move |p: ClockPane, label: &'static str| {
+        view! {
+            <button type="button" class="button" class:button-primary=move || pane.get() == Some(p)
+                on:click=move |_| { pane.set(Some(p)); problems.set(vec![]); }>{label}</button>
+        }
+    };
+    let extension_days = case.extension_days_allowed.unwrap_or_default();
+    view! {
+        <section class="actions-panel no-print">
+            <h2>"办理期限"</h2>
+            {move || issued.get().map(|n| view! {
+                <div class="notice notice-success" role="status">"已出具告知书，申请人将收到通知。" <button type="button" class="link-button" on:click=move |_| reload.run(())>"刷新办件"</button></div>
+                <NoticeDocument view=n/>
+            })}
+            <div hidden=move || issued.read().is_some()>
+                <div class="tabs" role="group" aria-label="期限处理">
+                    {(!paused).then(|| tab(ClockPane::Suspend, "启动特别程序"))}
+                    {paused.then(|| tab(ClockPane::Resume, "特别程序结束"))}
+                    {(!paused && !extended).then(|| tab(ClockPane::Extend, "延长办理期限"))}
+                </div>
+                <form on:submit=submit novalidate>
+                    <div hidden=move || pane.get() != Some(ClockPane::Suspend)>
+                        <div class="field">
+                            <label for="procedure">"特别程序"</label>
+                            <select id="procedure" name="procedure" on:change=move |ev| procedure.set(event_target_value(&ev))>
+                                <option value="">"请选择"</option>
+                                {SpecialProcedure::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    </div>
+                    <div hidden=move || pane.get().is_none() || pane.get() == Some(ClockPane::Extend)>
+                        <div class="field">
+                            <label for="clock_day">{move || if pane.get() == Some(ClockPane::Resume) { "结束日期" } else { "开始日期" }}</label>
+                            <input id="clock_day" name="clock_day" type="date" prop:value=move || day.get()
+                                on:input=move |ev| day.set(event_target_value(&ev))/>
+                        </div>
+                    </div>
+                    <div hidden=move || pane.get() != Some(ClockPane::Extend)>
+                        <p>{format!("依《行政许可法》第四十二条，经本机关负责人批准，可延长一次，{extension_days} 个工作日。")}</p>
+                        <div class="field">
+                            <label for="approver">"批准人"</label>
+                            <input id="approver" name="approver" type="text" prop:value=move || approver.get()
+                                on:input=move |ev| approver.set(event_target_value(&ev))/>
+                        </div>
+                    </div>
+                    <div hidden=move || pane.get().is_none()>
+                        <div class="field">
+                            <label for="clock_reason">{move || match pane.get() { Some(ClockPane::Resume) => "说明（可不填）", Some(ClockPane::Extend) => "延期理由", _ => "原因" }}</label>
+                            <textarea id="clock_reason" name="clock_reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                        </div>
+                    </div>
+                    {move || (!problems.read().is_empty()).then(|| view! {
+                        <ul class="notice notice-error problems" role="alert">
+                            {problems.get().into_iter().map(|p| view! { <li data-code=p.code.clone()>{p.message}</li> }).collect_view()}
+                        </ul>
+                    })}
+                    {move || message.get().map(|(m, changed)| view! {
+                        <div class="notice notice-error" role="alert">{m}
+                            {changed.then(|| view! { " " <button type="button" class="link-button" on:click=move |_| reload.run(())>"刷新"</button> })}
+                        </div>
+                    })}
+                    <Show when=move || pane.read().is_some()>
+                        <button type="submit" class="button button-primary" disabled=move || busy.get()>
+                            {move || if busy.get() { "正在提交…" } else { "确认并书面告知申请人" }}
                         </button>
                     </Show>
                 </form>

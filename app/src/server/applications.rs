@@ -580,6 +580,7 @@ pub async fn submit(
         .into_iter()
         .filter(|c| !uploaded_codes.contains(c))
         .collect();
+    let tracking_code = new_tracking_code()?;
     for _ in 0..3 {
         let case_number = new_number(now)?;
         let txn = db.begin().await.context("failed to begin")?;
@@ -625,6 +626,10 @@ pub async fn submit(
                 .col_expr(
                     application::Column::AgentMobile,
                     Expr::value(agent_mobile.clone()),
+                )
+                .col_expr(
+                    application::Column::TrackingCode,
+                    Expr::value(tracking_code.as_str()),
                 )
             },
         )
@@ -1161,6 +1166,13 @@ fn to_json<T: Serialize>(value: &T) -> anyhow::Result<String> {
     serde_json::to_string(value).context("failed to serialise an application")
 }
 
+/// A receipt's 查询码 (40 random bits).
+fn new_tracking_code() -> anyhow::Result<String> {
+    let mut random = [0u8; 5];
+    getrandom::fill(&mut random).map_err(|e| anyhow!("no randomness for a code: {e}"))?;
+    Ok(crate::domain::track::tracking_code(random))
+}
+
 fn new_number(now: DateTime<Utc>) -> anyhow::Result<ApplicationNumber> {
     let mut random = [0u8; 7];
     getrandom::fill(&mut random).map_err(|e| anyhow!("no randomness for a number: {e}"))?;
@@ -1195,6 +1207,7 @@ fn view(
         bundle: row.bundle_code,
         title,
         case_number: row.case_number,
+        tracking_code: row.tracking_code,
         channel: row.channel,
         submitted_at: row.submitted_at.map(|t| t.to_rfc3339()),
         created_at: row.created_at.to_rfc3339(),

@@ -984,6 +984,7 @@ pub async fn application_form(
                 fields: merged.fields,
                 materials: merged.materials,
                 promised_limit_days: item.promised_limit_days,
+                joint_handling: !item.co_departments.is_empty(),
             }))
         }
         (None, Some(code)) => {
@@ -1005,6 +1006,7 @@ pub async fn application_form(
                 fields: view.application.fields,
                 materials: view.application.materials,
                 promised_limit_days: view.bundle.promised_limit_days,
+                joint_handling: true,
             }))
         }
         (None, None) => Ok(None),

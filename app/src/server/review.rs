@@ -36,11 +36,14 @@ use crate::domain::application::ApplicationNumber;
 use crate::domain::apply::{ApplicantForm, ApplicationForm};
 use crate::domain::calendar::{WorkingCalendar, YearArrangement, YearNotLoaded};
 use crate::domain::date::Date;
+use crate::domain::deadline::{
+    Deadlines, ExtensionRequest, HistoryStep, Limits, ResumeRequest, Step as DeadlineStep,
+    SuspendRequest, check_extension, check_resume, check_suspend, deadlines,
+};
 use crate::domain::review::{
     CaseAction, CaseSnapshot, CaseStatus, CorrectionItem, DeficiencyRequest, Notice, NoticeKind,
-    NoticeLine, RejectionRequest, TransitionError, acceptance_due, changed_targets, check_accept,
-    check_correction, check_deficiency, check_rejection, deemed_accepted, next_status,
-    notice_number, promised_due,
+    NoticeLine, RejectionRequest, TransitionError, changed_targets, check_accept, check_correction,
+    check_deficiency, check_rejection, next_status, notice_number, promised_due,
 };
 
 /// Most cases a queue page lists.
@@ -175,6 +178,7 @@ pub async fn queue(
         .context("failed to read the queue")?;
     let cal = load_calendar(db).await?;
     let today = china_date(now)?;
+    let clocks = super::tracking::deadlines_of_rows(db, &cal, &rows, today).await?;
     let (items, bundles) = catalog::names(db).await?;
     let mut calendar_problem = None;
     let q = filter.q.as_deref().map(str::trim).unwrap_or("");
@@ -213,9 +217,12 @@ pub async fn queue(
             received_at: received.to_rfc3339(),
             received_on,
             age_working_days: age,
-            acceptance_due: (status == Some(CaseStatus::Submitted))
-                .then(|| acceptance_due(&cal, received_on).ok())
-                .flatten(),
+            acceptance_due: match clocks.get(&row.id) {
+                Some(Ok(d)) if status == Some(CaseStatus::Submitted) => {
+                    d.acceptance.as_ref().and_then(|c| c.due)
+                }
+                _ => None,
+            },
         });
     }
     // The hall's figures: every case waiting, whatever the filter.
@@ -293,8 +300,16 @@ pub async fn case(
         catalog::handling(db, row.item_code.as_deref(), row.bundle_code.as_deref())
             .await?
             .unwrap_or_default();
-    let received_on = china_date(row.received_at.or(row.submitted_at).unwrap_or(now))?;
     let mut calendar_problem = None;
+    let (clocks, limits) =
+        match super::tracking::case_deadlines(db, &ctx.cal, &row, &history, ctx.today).await {
+            Ok((d, l)) => (Some(d), Some(l)),
+            Err(ReviewError::Calendar(e)) => {
+                calendar_problem = Some(e.to_string());
+                (None, None)
+            }
+            Err(e) => return Err(e),
+        };
     let mut note = |r: Result<Date, YearNotLoaded>| match r {
         Ok(d) => Some(d),
         Err(e) => {
@@ -302,7 +317,11 @@ pub async fn case(
             None
         }
     };
-    let acceptance = note(acceptance_due(&ctx.cal, received_on));
+    let acceptance = clocks
+        .as_ref()
+        .and_then(|d| d.acceptance.as_ref())
+        .filter(|c| c.open())
+        .and_then(|c| c.due);
     let promised = note(promised_due(
         &ctx.cal,
         ctx.today,
@@ -320,6 +339,8 @@ pub async fn case(
         today: ctx.today,
         acceptance_due: acceptance,
         promised_due_if_accepted_today: promised,
+        extension_days_allowed: limits.map(|l| l.extension_days()),
+        deadlines: clocks,
         calendar_problem,
         may_act: me.role.acts(),
         application: ctx.view,
@@ -463,6 +484,164 @@ pub async fn request_correction(
     commit(db, &row, version, &Actor::staff(me), step, now).await
 }
 
+/// The clocks of a case for an action on it, and the history they were read from.
+async fn clocks(
+    db: &DatabaseConnection,
+    ctx: &CaseContext,
+    row: &application::Model,
+) -> Result<(Deadlines, Limits, Vec<HistoryStep>), ReviewError> {
+    let history = super::tracking::history_of(db, row.id).await?;
+    let steps = super::tracking::history_steps(&history)?;
+    let limits = Limits {
+        decision_days: ctx.form.promised_limit_days,
+        joint: ctx.form.joint_handling,
+    };
+    Ok((
+        deadlines(&ctx.cal, &steps, limits, ctx.today)?,
+        limits,
+        steps,
+    ))
+}
+
+/// The decision due day once `step` is recorded too.
+fn due_after(
+    ctx: &CaseContext,
+    limits: Limits,
+    mut steps: Vec<HistoryStep>,
+    step: HistoryStep,
+) -> Result<Option<Date>, ReviewError> {
+    steps.push(step);
+    Ok(deadlines(&ctx.cal, &steps, limits, ctx.today)?
+        .decision
+        .and_then(|c| c.due))
+}
+
+/// 特别程序 (第四十五条): the decision clock stops from the day the procedure starts; the
+/// applicant is told in writing (a numbered notice).
+pub async fn suspend(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+    version: i32,
+    request: &SuspendRequest,
+    now: DateTime<Utc>,
+) -> Result<NoticeView, ReviewError> {
+    let row = acting_case(db, me, number).await?;
+    let ctx = context(db, &row, now).await?;
+    let (d, _, _) = clocks(db, &ctx, &row).await?;
+    let (procedure, reason, start) =
+        check_suspend(&d, request, ctx.today).map_err(ReviewError::Invalid)?;
+    let notice = Notice {
+        procedure: Some(procedure.label().into()),
+        period_start: Some(start),
+        reason: Some(reason.clone()),
+        ..ctx.notice(NoticeKind::Suspension, me)
+    };
+    let step = Step {
+        action: CaseAction::Suspend,
+        reason: Some(format!(
+            "{}：{reason}（自 {start} 起暂停计时）",
+            procedure.label()
+        )),
+        detail: Some(serde_json::json!({ "procedure": procedure.as_str(), "start": start })),
+        notice: Some(notice),
+    };
+    commit(db, &row, version, &Actor::staff(me), step, now).await
+}
+
+/// The special procedure ends: the clock runs again from the day after; the notice gives
+/// the new due day.
+pub async fn resume(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+    version: i32,
+    request: &ResumeRequest,
+    now: DateTime<Utc>,
+) -> Result<NoticeView, ReviewError> {
+    let row = acting_case(db, me, number).await?;
+    let ctx = context(db, &row, now).await?;
+    let (d, limits, steps) = clocks(db, &ctx, &row).await?;
+    let (end, note) = check_resume(&d, request, ctx.today).map_err(ReviewError::Invalid)?;
+    let pause = d
+        .pauses
+        .last()
+        .cloned()
+        .ok_or_else(|| anyhow!("a resumption without its pause"))?;
+    let due = due_after(
+        &ctx,
+        limits,
+        steps,
+        HistoryStep {
+            on: end,
+            step: DeadlineStep::Resume,
+        },
+    )?;
+    let notice = Notice {
+        procedure: Some(pause.procedure.label().into()),
+        period_start: Some(pause.started_on),
+        period_end: Some(end),
+        promised_due: due,
+        ..ctx.notice(NoticeKind::Resumption, me)
+    };
+    let reason = match note.is_empty() {
+        true => format!("{}于 {end} 结束，恢复计时", pause.procedure.label()),
+        false => format!(
+            "{}于 {end} 结束，恢复计时（{note}）",
+            pause.procedure.label()
+        ),
+    };
+    let step = Step {
+        action: CaseAction::Resume,
+        reason: Some(reason),
+        detail: Some(serde_json::json!({ "end": end })),
+        notice: Some(notice),
+    };
+    commit(db, &row, version, &Actor::staff(me), step, now).await
+}
+
+/// The one extension (第四十二条): 10 working days (15 for joint handling), with who
+/// approved it and why; the notice gives the new due day.
+pub async fn extend(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+    version: i32,
+    request: &ExtensionRequest,
+    now: DateTime<Utc>,
+) -> Result<NoticeView, ReviewError> {
+    let row = acting_case(db, me, number).await?;
+    let ctx = context(db, &row, now).await?;
+    let (d, limits, steps) = clocks(db, &ctx, &row).await?;
+    let (approver, reason) = check_extension(&d, request).map_err(ReviewError::Invalid)?;
+    let days = limits.extension_days();
+    let due = due_after(
+        &ctx,
+        limits,
+        steps,
+        HistoryStep {
+            on: ctx.today,
+            step: DeadlineStep::Extend(days),
+        },
+    )?;
+    let notice = Notice {
+        extension_days: Some(days),
+        approver: Some(approver.clone()),
+        reason: Some(reason.clone()),
+        promised_due: due,
+        ..ctx.notice(NoticeKind::Extension, me)
+    };
+    let step = Step {
+        action: CaseAction::Extend,
+        reason: Some(format!(
+            "延长 {days} 个工作日（批准人：{approver}）：{reason}"
+        )),
+        detail: Some(serde_json::json!({ "days": days, "approver": approver })),
+        notice: Some(notice),
+    };
+    commit(db, &row, version, &Actor::staff(me), step, now).await
+}
+
 /// Rule 3: every submitted case whose five working days ended before today is accepted as
 /// of its receipt day, by the system, flagged in its history. Safe to run in several server
 /// instances at once: each case moves once (the conditional update). Returns how many moved;
@@ -475,17 +654,21 @@ pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow
         .all(db)
         .await
         .context("failed to read submitted cases")?;
+    let clocks = super::tracking::deadlines_of_rows(db, &cal, &rows, today).await?;
     let mut moved = 0;
     for row in rows {
         let received = china_date(row.received_at.or(row.submitted_at).unwrap_or(now))?;
-        match deemed_accepted(&cal, received, today) {
-            Ok(true) => {}
-            Ok(false) => continue,
-            Err(e) => {
+        let acceptance_due = match clocks.get(&row.id) {
+            Some(Ok(d)) => match d.acceptance.as_ref() {
+                Some(c) if c.days_left.is_some_and(|l| l < 0) => c.due,
+                _ => continue,
+            },
+            Some(Err(e)) => {
                 tracing::warn!(case = ?row.case_number, "five-day rule not applied: {e}");
                 continue;
             }
-        }
+            None => continue,
+        };
         let ctx = match context(db, &row, now).await {
             Ok(ctx) => ctx,
             Err(e) => {
@@ -506,7 +689,7 @@ pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow
             action: CaseAction::DeemAccept,
             reason: Some(format!(
                 "收到申请之日起 5 个工作日内（至 {}）未作出受理、不予受理或补正告知，依《行政许可法》第三十二条自收到申请之日（{received}）起即为受理",
-                acceptance_due(&cal, received)?
+                acceptance_due.map(|d| d.to_string()).unwrap_or_default()
             )),
             detail: None,
             notice: Some(notice),
@@ -771,14 +954,19 @@ pub(crate) async fn insert_event(
         action: Set(action.as_str().into()),
         from_status: Set(from.map(|s| s.as_str().into())),
         to_status: Set(to.as_str().into()),
-        reason: Set(reason),
+        reason: Set(reason.clone()),
         detail: Set(detail),
         ..Default::default()
     }
     .insert(txn)
     .await
     .context("failed to record the history")?;
-    Ok(())
+    let text = match (action, reason.as_deref()) {
+        (CaseAction::Submit, _) => "已收到您的申请，请留意审查进度。".to_string(),
+        (_, Some(r)) if !r.is_empty() => format!("{}。{r}", action.label()),
+        _ => format!("{}。", action.label()),
+    };
+    super::notify::to_applicant(txn, application_id, action.label(), &text, now).await
 }
 
 async fn insert_notice(
@@ -915,6 +1103,11 @@ impl CaseContext {
             commitment_date: None,
             reason: None,
             legal_basis: None,
+            procedure: None,
+            period_start: None,
+            period_end: None,
+            extension_days: None,
+            approver: None,
         }
     }
 }

@@ -120,7 +120,14 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
         .await
         .expect("bind");
     let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await.ok() });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .ok()
+    });
     TestApp {
         address,
         db: conn,

@@ -10,3 +10,4 @@ mod helpers;
 mod pages;
 mod review;
 mod submission;
+mod tracking;

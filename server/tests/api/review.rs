@@ -4,14 +4,13 @@
 
 use app::domain::review::StaffRole;
 use app::server::entities::{
-    application, calendar_year, case_event, credit_blacklist, material_history, notice,
+    calendar_year, case_event, credit_blacklist, material_history, notice,
 };
 use app::server::review::deem_overdue;
 use app::server::staff::{self, NewStaff};
 use chrono::{TimeZone, Utc};
 use reqwest::Method;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use serde_json::{Value, json};
 
 use crate::applications::{applicant, call};
@@ -23,7 +22,7 @@ const PDF2: &[u8] =
     b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// Makes a staff account and logs it in; returns the staff cookie.
-async fn staff_member(app: &TestApp, login: &str, role: StaffRole, department: &str) -> String {
+pub async fn staff_member(app: &TestApp, login: &str, role: StaffRole, department: &str) -> String {
     staff::create(
         &app.db,
         &NewStaff {
@@ -56,7 +55,7 @@ async fn staff_member(app: &TestApp, login: &str, role: StaffRole, department: &
 
 /// The holiday arrangement of 2027 is not published yet; tests that may run late in a year
 /// count through it with weekends only, so they do not depend on the day they run.
-async fn count_through_next_year(app: &TestApp) {
+pub async fn count_through_next_year(app: &TestApp) {
     calendar_year::ActiveModel {
         year: Set(2027),
         source: Set("测试：仅周末".into()),
@@ -68,7 +67,7 @@ async fn count_through_next_year(app: &TestApp) {
 }
 
 /// A submitted SWJ-XK-001 case of a company; `with_report`: the 容缺 material too.
-async fn submitted_case(app: &TestApp, me: &str, with_report: bool) -> String {
+pub async fn submitted_case(app: &TestApp, me: &str, with_report: bool) -> String {
     let (status, draft) = call(
         app,
         Method::POST,
@@ -100,7 +99,7 @@ async fn submitted_case(app: &TestApp, me: &str, with_report: bool) -> String {
     case["case_number"].as_str().unwrap().to_string()
 }
 
-async fn review_case(app: &TestApp, cookie: &str, case: &str) -> (u16, Value) {
+pub async fn review_case(app: &TestApp, cookie: &str, case: &str) -> (u16, Value) {
     call(
         app,
         Method::GET,
@@ -111,7 +110,13 @@ async fn review_case(app: &TestApp, cookie: &str, case: &str) -> (u16, Value) {
     .await
 }
 
-async fn act(app: &TestApp, cookie: &str, case: &str, action: &str, body: Value) -> (u16, Value) {
+pub async fn act(
+    app: &TestApp,
+    cookie: &str,
+    case: &str,
+    action: &str,
+    body: Value,
+) -> (u16, Value) {
     call(
         app,
         Method::POST,
@@ -667,15 +672,12 @@ async fn rule_3_unanswered_for_five_working_days_the_case_is_deemed_accepted_onc
         // Received Tuesday 2026-11-10 (due 11/17) and Monday 2026-11-16 (due 11/23), 10:00
         // in China.
         for (case, day) in [(&old, 10), (&recent, 16)] {
-            application::Entity::update_many()
-                .col_expr(
-                    application::Column::ReceivedAt,
-                    Expr::value(Utc.with_ymd_and_hms(2026, 11, day, 2, 0, 0).unwrap()),
-                )
-                .filter(application::Column::CaseNumber.eq(case.as_str()))
-                .exec(&app.db)
-                .await
-                .unwrap();
+            crate::tracking::backdate_receipt(
+                &app,
+                case,
+                Utc.with_ymd_and_hms(2026, 11, day, 2, 0, 0).unwrap(),
+            )
+            .await;
         }
         let friday = Utc.with_ymd_and_hms(2026, 11, 20, 1, 0, 0).unwrap();
         // Two instances run the job at the same moment: the case moves once.

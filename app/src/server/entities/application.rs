@@ -50,6 +50,8 @@ pub struct Model {
     pub agent_id_number: Option<String>,
     /// At the window: that person's mobile.
     pub agent_mobile: Option<String>,
+    /// 查询码 printed on the receipt: with the case number, it opens public tracking.
+    pub tracking_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

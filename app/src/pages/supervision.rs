@@ -1,0 +1,126 @@
+//! `/staff/supervision`: the supervision board (电子监察) of a department, for chief
+//! representatives and supervisors: open cases by time left (overdue first, never hidden),
+//! counts per item, and the warning ladder's notices with who has seen them.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+
+use crate::api::track::{BandCounts, Board, mark_warning_seen, supervision_board};
+use crate::clock::china_time;
+use crate::components::deadline::ClockLine;
+use crate::components::status::{LoadFailed, Loading};
+
+/// The page.
+#[component]
+pub fn SupervisionPage() -> impl IntoView {
+    let board = Resource::new(|| (), |_| supervision_board());
+    let reload = Callback::new(move |()| board.refetch());
+    view! {
+        <Title text="督办看板"/>
+        <nav class="breadcrumb no-print" aria-label="位置"><a href="/staff">"预审工作台"</a> " / 督办看板"</nav>
+        <h1>"督办看板"</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match board.await {
+                    Ok(Ok(b)) => view! { <BoardView board=b reload/> }.into_any(),
+                    Ok(Err(m)) => view! {
+                        <section class="empty"><p>{m}</p><p><a class="button" href="/staff/login">"工作人员登录"</a></p></section>
+                    }.into_any(),
+                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn counts_row(c: &BandCounts) -> impl IntoView + use<> {
+    view! {
+        <tr>
+            <th scope="row">{c.name.clone()}</th>
+            <td data-label="超期" class="band-overdue">{c.overdue}</td>
+            <td data-label="红色" class="band-red">{c.red}</td>
+            <td data-label="黄色" class="band-amber">{c.amber}</td>
+            <td data-label="绿色" class="band-green">{c.green}</td>
+            <td data-label="暂停">{c.paused}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn BoardView(board: Board, reload: Callback<()>) -> impl IntoView {
+    let failure = RwSignal::new(None::<String>);
+    let cases = board
+        .cases
+        .iter()
+        .map(|c| {
+            view! {
+                <li class=format!("board-case band-{}", c.band.as_str()) data-band=c.band.as_str()>
+                    <a href=format!("/staff/cases/{}", c.case_number) class="code">{c.case_number.clone()}</a>
+                    " " <span>{c.title.clone()}</span> " " <span class="badge">{c.status_label.clone()}</span>
+                    <ClockLine clock=c.clock.clone()/>
+                </li>
+            }
+        })
+        .collect_view();
+    let warnings = board
+        .warnings
+        .iter()
+        .map(|w| {
+            let id = w.id;
+            let seen = if w.seen_by.is_empty() {
+                "尚无人查看".to_string()
+            } else {
+                w.seen_by
+                    .iter()
+                    .map(|(name, at)| format!("{name}（{}）", china_time(at)))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            };
+            let mark = move |_| {
+                spawn_local(async move {
+                    match mark_warning_seen(id).await {
+                        Ok(Ok(())) => reload.run(()),
+                        Ok(Err(m)) | Err(ServerFnError::ServerError(m)) => failure.set(Some(m)),
+                        Err(_) => failure.set(Some("网络连接异常，请稍后重试".into())),
+                    }
+                });
+            };
+            view! {
+                <li class="warning" data-level=w.level.clone()>
+                    <p><strong>{w.level_label.clone()}</strong> " " <time class="muted">{china_time(&w.created_at)}</time></p>
+                    <p>{w.message.clone()}</p>
+                    <p class="muted">"已阅：" {seen}</p>
+                    {(!w.seen_by_me).then(|| view! { <button type="button" class="button" on:click=mark>"标记已阅"</button> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="muted">{format!("{} · 截至 {}", board.department_name, board.today)}</p>
+        {board.calendar_problem.clone().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+        {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+        <section>
+            <h2>"按剩余时间"</h2>
+            <div class="table-scroll">
+                <table class="board-counts">
+                    <thead><tr><th scope="col">"事项"</th><th scope="col">"超期"</th><th scope="col">"红色 ≤3"</th><th scope="col">"黄色 4–7"</th><th scope="col">"绿色 >7"</th><th scope="col">"暂停"</th></tr></thead>
+                    <tbody>
+                        {counts_row(&board.total)}
+                        {board.by_item.iter().map(counts_row).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+        <section>
+            <h2>"在办件"</h2>
+            {board.cases.is_empty().then(|| view! { <p class="muted">"没有在办件。"</p> })}
+            <ul class="board-cases">{cases}</ul>
+        </section>
+        <section>
+            <h2>"预警与督办通知"</h2>
+            {board.warnings.is_empty().then(|| view! { <p class="muted">"暂无预警。"</p> })}
+            <ul class="warnings">{warnings}</ul>
+        </section>
+    }
+}

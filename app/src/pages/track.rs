@@ -1,0 +1,267 @@
+//! `/track`: 办理进度查询, for phones first. Anyone with the case number and a second factor
+//! (the applicant's mobile number, or the 查询码 printed on the receipt) sees the status in
+//! plain Chinese, what to do now, the due date and working days left, pauses and
+//! extensions with their reasons, and every step; personal numbers masked. The applicant
+//! signed in sees their own case without the second factor, with their messages and notices.
+//! While open, the page follows the case live (server-sent events) and reloads what changed.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::track::{TrackRefusal, TrackView, track_case, track_own};
+use crate::clock::china_time;
+use crate::components::deadline::DeadlineFacts;
+use crate::components::notice::NoticeList;
+use crate::domain::application::ApplicationNumber;
+
+/// The page.
+#[component]
+pub fn TrackPage() -> impl IntoView {
+    let query = use_query_map();
+    let number = RwSignal::new(query.read_untracked().get("case").unwrap_or_default());
+    let factor = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    // The case being followed live: number and factor of the last successful lookup.
+    let watched = RwSignal::new(None::<(String, String)>);
+    let lookup = Action::new(|(n, f): &(String, String)| {
+        let (n, f) = (n.clone(), f.clone());
+        async move { track_case(n, f).await }
+    });
+    let own = Resource::new(
+        move || query.read().get("case").unwrap_or_default(),
+        |n| async move {
+            if n.trim().is_empty() {
+                Ok(None)
+            } else {
+                track_own(n).await
+            }
+        },
+    );
+    // What the last lookup asked, followed once it succeeds.
+    let asked = StoredValue::new(None::<(String, String)>);
+    Effect::new(move |_| {
+        if let Some(Ok(Ok(_))) = lookup.value().get() {
+            let next = asked.get_value();
+            if watched.get_untracked() != next {
+                watched.set(next);
+            }
+        }
+    });
+    follow(watched, lookup);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let n = number.get_untracked().trim().to_uppercase();
+        let f = factor.get_untracked().trim().to_string();
+        let message = if n.is_empty() {
+            Some("请输入办件编号")
+        } else if ApplicationNumber::parse(&n).is_none() {
+            Some("办件编号格式不正确：以 OW 开头，见收件凭证或受理通知书")
+        } else if f.is_empty() {
+            Some("请输入申请时填写的手机号码，或收件凭证上的查询码")
+        } else {
+            None
+        };
+        problem.set(message.map(str::to_string));
+        if message.is_none() {
+            asked.set_value(Some((n.clone(), f.clone())));
+            lookup.dispatch((n, f));
+        }
+    };
+
+    let form = view! {
+        <form class="track-form" on:submit=submit novalidate>
+            <div class="field">
+                <label for="case">"办件编号"</label>
+                <input id="case" name="case" type="text" autocomplete="off" inputmode="latin" spellcheck="false"
+                    placeholder="如 OW20261122…" prop:value=move || number.get()
+                    on:input=move |ev| number.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="factor">"手机号码或查询码"</label>
+                <input id="factor" name="factor" type="text" autocomplete="off" spellcheck="false"
+                    placeholder="申请时填写的手机号码，或凭证上的 8 位查询码" prop:value=move || factor.get()
+                    on:input=move |ev| factor.set(event_target_value(&ev))/>
+                <p class="help">"为保护隐私，查询进度需要办件编号和第二项验证信息。"</p>
+            </div>
+            {move || problem.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+            <button type="submit" class="button button-primary" disabled=move || lookup.pending().get()>
+                {move || if lookup.pending().get() { "正在查询…" } else { "查询" }}
+            </button>
+        </form>
+    };
+
+    view! {
+        <Title text="办理进度查询"/>
+        <h1>"办理进度查询"</h1>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match own.await {
+                    Ok(Some(v)) => view! {
+                        <p class="muted">"您已登录，这是您本人的办件。"</p>
+                        <TrackResult view=v/>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Transition>
+        <section class="track-lookup" hidden=move || matches!(own.get(), Some(Ok(Some(_))))>
+            {form}
+            {move || lookup.value().get().map(|r| match r {
+                Ok(Ok(v)) => view! {
+                    <p class="live-note muted" role="status">"页面会随办理进度自动更新。"</p>
+                    <TrackResult view=v/>
+                }.into_any(),
+                Ok(Err(refusal)) => view! {
+                    <div class="notice notice-error" role="alert" data-refusal=match refusal { TrackRefusal::NotFound => "not_found", TrackRefusal::TooMany(_) => "too_many" }>
+                        {refusal.message()}
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <div class="notice notice-error" role="alert">{e.to_string()}</div> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+/// Follows the case of the last successful lookup with server-sent events, and looks it up
+/// again whenever it changes.
+#[allow(unused_variables)]
+fn follow(
+    watched: RwSignal<Option<(String, String)>>,
+    lookup: Action<(String, String), Result<Result<TrackView, TrackRefusal>, ServerFnError>>,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let source = StoredValue::new_local(None::<web_sys::EventSource>);
+        let close = move || {
+            if let Some(s) = source.get_value() {
+                s.close();
+            }
+            source.set_value(None);
+        };
+        Effect::new(move |_| {
+            let Some((n, f)) = watched.get() else { return };
+            close();
+            let encode = |s: &str| String::from(js_sys::encode_uri_component(s));
+            let url = format!("/api/v1/track/{}/events?factor={}", encode(&n), encode(&f));
+            let Ok(es) = web_sys::EventSource::new(&url) else {
+                return;
+            };
+            let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                lookup.dispatch((n.clone(), f.clone()));
+            });
+            let _ =
+                es.add_event_listener_with_callback("changed", on_change.as_ref().unchecked_ref());
+            // Lives as long as the event source, which is closed when the page goes.
+            on_change.forget();
+            source.set_value(Some(es));
+        });
+        on_cleanup(close);
+    }
+}
+
+/// A case's progress.
+#[component]
+pub fn TrackResult(view: TrackView) -> impl IntoView {
+    let v = view;
+    let todo = v.todo.clone().map(|t| {
+        let lines = (!t.lines.is_empty()).then(|| {
+            view! {
+                <ul class="plain-list">
+                    {t.lines.iter().map(|l| view! {
+                        <li><strong>{l.name.clone()}</strong>
+                            {(!l.specification.is_empty()).then(|| format!("（{}）", l.specification))}
+                            {(!l.reason.is_empty()).then(|| format!("：{}", l.reason))}</li>
+                    }).collect_view()}
+                </ul>
+            }
+        });
+        view! {
+            <section class="notice todo" role="status">
+                <h2>"您现在需要做的"</h2>
+                <p>{t.message.clone()}</p>
+                {lines}
+                {t.href.clone().map(|h| view! { <p><a class="button button-primary" href=h>"去补正"</a></p> })}
+            </section>
+        }
+    });
+    let pauses = (!v.pauses.is_empty()).then(|| {
+        view! {
+            <section>
+                <h2>"特别程序（不计入办理期限）"</h2>
+                <ul class="plain-list">
+                    {v.pauses.iter().map(|p| view! {
+                        <li>{format!("{}：{} 至 {}", p.procedure, p.started_on, p.ended_on.map(|d| d.to_string()).unwrap_or_else(|| "进行中".into()))}
+                            <br/><span class="muted">{p.reason.clone()}</span></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    });
+    let extension = v.extension.clone().map(|e| {
+        view! {
+            <section>
+                <h2>"延长办理期限"</h2>
+                <p>{format!("{} 经批准延长 {} 个工作日。", e.on, e.days)}<br/><span class="muted">{e.reason}</span></p>
+            </section>
+        }
+    });
+    let timeline = v
+        .timeline
+        .iter()
+        .rev()
+        .map(|t| {
+            view! {
+                <li data-action=t.action.clone()>
+                    <time>{china_time(&t.at)}</time>
+                    <strong>{t.label.clone()}</strong>
+                    <span class="muted">{t.department_name.clone()}</span>
+                    {t.detail.clone().map(|d| view! { <p>{d}</p> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let messages = (!v.messages.is_empty()).then(|| {
+        view! {
+            <section>
+                <h2>"消息"</h2>
+                <ul class="messages">
+                    {v.messages.iter().rev().map(|m| view! {
+                        <li><time class="muted">{china_time(&m.at)}</time> " " {m.body.clone()}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    });
+    view! {
+        <article class="track" data-status=v.status.clone() data-version=v.version.to_string()>
+            <header class="track-head">
+                <p class="muted">{v.title.clone()}</p>
+                <h2 class="track-status">{v.status_label.clone()}</h2>
+                <p>{v.status_hint.clone()}</p>
+            </header>
+            {v.calendar_problem.clone().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+            {todo}
+            <DeadlineFacts deadlines=v.deadlines.clone()/>
+            {pauses}
+            {extension}
+            <dl class="facts">
+                <dt>"办件编号"</dt><dd class="code">{v.case_number.clone()}</dd>
+                <dt>"申请人"</dt><dd data-masked="name">{v.applicant_name.clone()}</dd>
+                <dt>"联系电话"</dt><dd data-masked="mobile">{v.contact_mobile.clone()}</dd>
+                <dt>"办理部门"</dt><dd>{v.department_name.clone()}</dd>
+                <dt>"收件渠道"</dt><dd>{v.channel_label.clone()}</dd>
+                {v.received_on.map(|d| view! { <dt>"收件日期"</dt><dd>{d.to_string()}</dd> })}
+            </dl>
+            <section>
+                <h2>"办理过程"</h2>
+                <ol class="timeline" aria-label="办理过程">{timeline}</ol>
+            </section>
+            {messages}
+            {v.owner.then(|| view! { <NoticeList case_number=v.case_number.clone() notices=v.notices.clone()/> })}
+        </article>
+    }
+}

@@ -1,0 +1,217 @@
+//! The notification outbox. Every status change, notice, warning and pause writes its
+//! messages (SMS and in-site to the applicant, in-site to staff) in the same transaction as
+//! the change itself, so a message is never lost nor sent for a change that did not happen.
+//! A sender delivers them afterwards; several server instances may deliver at once, each
+//! message claimed by exactly one.
+//!
+//! The default sender records delivery in the database and the log (an SMS gateway is a
+//! deployment's contract, not reachable here); in-site messages are delivered by being
+//! stored. Another sender (an SMS gateway, SMTP) plugs in through [`Sender`].
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use super::entities::{application, notification};
+use crate::api::track::MessageView;
+use crate::domain::apply::ApplicantForm;
+
+/// Most messages one delivery run takes.
+const BATCH: u64 = 100;
+/// A message whose delivery failed this often is left as `failed`.
+const MAX_ATTEMPTS: i32 = 5;
+
+/// A message to write to the outbox.
+pub struct Message {
+    pub audience: &'static str,
+    pub channel: &'static str,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Writes messages for a case (inside the caller's transaction).
+pub async fn enqueue(
+    txn: &impl ConnectionTrait,
+    application_id: i32,
+    messages: Vec<Message>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    for m in messages {
+        // In-site messages are delivered by being stored.
+        let delivered = m.channel == "site";
+        notification::ActiveModel {
+            application_id: Set(application_id),
+            audience: Set(m.audience.into()),
+            channel: Set(m.channel.into()),
+            recipient: Set(m.recipient),
+            subject: Set(m.subject),
+            body: Set(m.body),
+            status: Set(if delivered { "sent" } else { "pending" }.into()),
+            attempts: Set(0),
+            created_at: Set(now),
+            sent_at: Set(delivered.then_some(now)),
+            sender: Set(delivered.then(|| "site".into())),
+            error: Set(None),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .context("failed to write a notification")?;
+    }
+    Ok(())
+}
+
+/// The applicant's messages about a step of their case: an SMS to the contact mobile and an
+/// in-site message to their account (window cases: to the person who applied).
+pub async fn to_applicant(
+    txn: &impl ConnectionTrait,
+    application_id: i32,
+    subject: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let Some(row) = application::Entity::find_by_id(application_id)
+        .one(txn)
+        .await
+        .context("failed to read a case for its messages")?
+    else {
+        return Ok(());
+    };
+    let applicant: ApplicantForm = serde_json::from_str(&row.applicant).unwrap_or_default();
+    let number = row.case_number.clone().unwrap_or_default();
+    let body = format!("【一窗通办】您的办件 {number}：{text}");
+    let mut messages = vec![Message {
+        audience: "applicant",
+        channel: "site",
+        recipient: format!("account:{}", row.account_id),
+        subject: subject.into(),
+        body: body.clone(),
+    }];
+    if let Some(mobile) = applicant
+        .values
+        .get("contact_mobile")
+        .filter(|m| !m.is_empty())
+    {
+        messages.push(Message {
+            audience: "applicant",
+            channel: "sms",
+            recipient: mobile.clone(),
+            subject: subject.into(),
+            body,
+        });
+    }
+    enqueue(txn, application_id, messages, now).await
+}
+
+/// The messages of a case addressed to its applicant, oldest first (in-site copies only: the
+/// SMS says the same).
+pub async fn applicant_messages(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> anyhow::Result<Vec<MessageView>> {
+    let rows = notification::Entity::find()
+        .filter(notification::Column::ApplicationId.eq(application_id))
+        .filter(notification::Column::Audience.eq("applicant"))
+        .filter(notification::Column::Channel.eq("site"))
+        .order_by_asc(notification::Column::Id)
+        .all(db)
+        .await
+        .context("failed to read messages")?;
+    Ok(rows
+        .into_iter()
+        .map(|n| MessageView {
+            at: n.created_at.to_rfc3339(),
+            channel: n.channel,
+            subject: n.subject,
+            body: n.body,
+            status: n.status,
+        })
+        .collect())
+}
+
+/// Delivers one message; an error leaves it for the next run.
+#[async_trait::async_trait]
+pub trait Sender: Send + Sync {
+    /// Its name, recorded on each message it delivered.
+    fn name(&self) -> &'static str;
+    async fn send(&self, message: &notification::Model) -> anyhow::Result<()>;
+}
+
+/// Records delivery in the database and the log only.
+pub struct LogSender;
+
+#[async_trait::async_trait]
+impl Sender for LogSender {
+    fn name(&self) -> &'static str {
+        "log"
+    }
+
+    async fn send(&self, m: &notification::Model) -> anyhow::Result<()> {
+        tracing::info!(
+            id = m.id,
+            channel = %m.channel,
+            recipient = %crate::domain::track::mask_mobile(&m.recipient),
+            subject = %m.subject,
+            "notification delivered (log sender)"
+        );
+        Ok(())
+    }
+}
+
+/// Delivers pending messages: each is claimed by a conditional update first, so two
+/// instances never send one twice. Returns how many were delivered.
+pub async fn deliver_pending(
+    db: &DatabaseConnection,
+    sender: &dyn Sender,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u32> {
+    let pending = notification::Entity::find()
+        .filter(notification::Column::Status.eq("pending"))
+        .order_by_asc(notification::Column::Id)
+        .limit(BATCH)
+        .all(db)
+        .await
+        .context("failed to read the outbox")?;
+    let mut delivered = 0;
+    for m in pending {
+        let claimed = notification::Entity::update_many()
+            .col_expr(notification::Column::Status, Expr::value("sending"))
+            .col_expr(
+                notification::Column::Attempts,
+                Expr::col(notification::Column::Attempts).add(1),
+            )
+            .filter(notification::Column::Id.eq(m.id))
+            .filter(notification::Column::Status.eq("pending"))
+            .exec(db)
+            .await
+            .context("failed to claim a notification")?;
+        if claimed.rows_affected == 0 {
+            continue;
+        }
+        let (status, error) = match sender.send(&m).await {
+            Ok(()) => ("sent", None),
+            Err(e) if m.attempts + 1 >= MAX_ATTEMPTS => ("failed", Some(format!("{e:#}"))),
+            Err(e) => ("pending", Some(format!("{e:#}"))),
+        };
+        let mut update = notification::Entity::update_many()
+            .col_expr(notification::Column::Status, Expr::value(status))
+            .col_expr(notification::Column::Error, Expr::value(error))
+            .filter(notification::Column::Id.eq(m.id));
+        if status == "sent" {
+            update = update
+                .col_expr(notification::Column::SentAt, Expr::value(now))
+                .col_expr(notification::Column::Sender, Expr::value(sender.name()));
+            delivered += 1;
+        }
+        update
+            .exec(db)
+            .await
+            .context("failed to record a delivery")?;
+    }
+    Ok(delivered)
+}

@@ -1,0 +1,293 @@
+//! `/api/v1/track/…` (public tracking with a second factor, and its live event stream),
+//! `/api/v1/supervision/…` (the board of chief representatives and supervisors), and the
+//! special-procedure and extension actions of `/api/v1/review/cases/{number}/…`.
+//!
+//! Tracking answers a wrong number and a wrong second factor with the same 404
+//! `track_not_found`; failures count against the client, which then gets 429
+//! `too_many_attempts` with `Retry-After` (a right answer does not get through either).
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream};
+use serde::Deserialize;
+
+use super::rest::{ApiError, problem};
+use super::rest_accounts::json_object;
+use super::rest_review::require_staff;
+use super::review;
+use super::state::AppState;
+use super::tracking::{self, ClientKey, TrackError};
+use crate::api::review::{ExtendAction, NoticeView, ResumeAction, SuspendAction};
+use crate::api::track::{Board, TrackRefusal, TrackView};
+
+/// How often a live tracking stream looks for a change.
+const WATCH_EVERY: Duration = Duration::from_secs(2);
+/// A live stream ends after this long; the browser reconnects by itself.
+const WATCH_FOR: Duration = Duration::from_secs(15 * 60);
+
+impl IntoResponse for TrackError {
+    fn into_response(self) -> Response {
+        match self {
+            TrackError::NotFound => problem(
+                StatusCode::NOT_FOUND,
+                "track_not_found",
+                TrackRefusal::NotFound.message(),
+            ),
+            TrackError::TooMany(after) => {
+                let mut r = problem(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_attempts",
+                    TrackRefusal::TooMany(after).message(),
+                );
+                if let Ok(v) = HeaderValue::from_str(&after.max(1).to_string()) {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                r
+            }
+            TrackError::Internal(e) => ApiError::Internal(e).into_response(),
+        }
+    }
+}
+
+/// The second factor, as a query parameter.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct FactorQuery {
+    /// The applicant's mobile number, or the 查询码 printed on the receipt. May be sent in
+    /// the `X-Track-Factor` header instead (kept out of access logs).
+    #[serde(default)]
+    pub factor: Option<String>,
+}
+
+fn factor(headers: &HeaderMap, query: &FactorQuery) -> String {
+    headers
+        .get("x-track-factor")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| query.factor.clone())
+        .unwrap_or_default()
+}
+
+/// 办理进度查询: a case's status, timeline, what the applicant must do, the due date and
+/// working days left, pauses and extensions. Personal numbers are masked.
+#[utoipa::path(get, path = "/api/v1/track/{number}", tag = "track",
+    params(("number" = String, Path, description = "办件编号"), FactorQuery,
+        ("X-Track-Factor" = Option<String>, Header, description = "the second factor (instead of the query parameter)")),
+    responses(
+        (status = 200, body = TrackView),
+        (status = 404, description = "track_not_found: wrong number or wrong second factor (the same answer)", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "too_many_attempts; see Retry-After", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn track(
+    State(state): State<AppState>,
+    client: ClientKey,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    Query(query): Query<FactorQuery>,
+) -> Result<Response, TrackError> {
+    let view = tracking::track(
+        &state.db,
+        &number,
+        &factor(&headers, &query),
+        &client,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(view)).into_response())
+}
+
+/// Server-sent events while a tracking page is open: an event `changed` (data: the case's
+/// new version) whenever the case moves. Same second factor and throttle as the lookup.
+#[utoipa::path(get, path = "/api/v1/track/{number}/events", tag = "track",
+    params(("number" = String, Path, description = "办件编号"), FactorQuery),
+    responses(
+        (status = 200, description = "text/event-stream; events `changed` with the new version", content_type = "text/event-stream"),
+        (status = 404, description = "track_not_found", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "too_many_attempts", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn events(
+    State(state): State<AppState>,
+    client: ClientKey,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    Query(query): Query<FactorQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, TrackError> {
+    let row = tracking::open_case(
+        &state.db,
+        &number,
+        &factor(&headers, &query),
+        &client,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(watch(state, row.id, row.version))
+}
+
+/// The stream of a case's changes: its version, polled in the database (so a change made by
+/// any server instance is seen).
+pub fn watch(
+    state: AppState,
+    id: i32,
+    version: i32,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let until = tokio::time::Instant::now() + WATCH_FOR;
+    let s = stream::unfold(version, move |seen| {
+        let db = state.db.clone();
+        async move {
+            loop {
+                if tokio::time::Instant::now() >= until {
+                    return None;
+                }
+                tokio::time::sleep(WATCH_EVERY).await;
+                match tracking::version_of(&db, id).await {
+                    Ok(Some(v)) if v != seen => {
+                        let event = Event::default().event("changed").data(v.to_string());
+                        return Some((Ok(event), v));
+                    }
+                    Ok(Some(_)) => {}
+                    Ok(None) => return None,
+                    Err(e) => tracing::warn!(error = ?e, "tracking stream could not read"),
+                }
+            }
+        }
+    });
+    Sse::new(s).keep_alive(KeepAlive::default())
+}
+
+/// The supervision board: the department's open cases by time left (green / amber / red /
+/// overdue / paused), counts per item, the ladder's warnings and who has seen them.
+#[utoipa::path(get, path = "/api/v1/supervision/board", tag = "supervision",
+    responses(
+        (status = 200, body = Board),
+        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted: only chief representatives and supervisors", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn board(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Board>, Response> {
+    let me = require_staff(&state, &headers).await?;
+    tracking::board(&state.db, &me, chrono::Utc::now())
+        .await
+        .map(Json)
+        .map_err(IntoResponse::into_response)
+}
+
+/// Marks a warning of the department as seen by the signed-in staff member.
+#[utoipa::path(post, path = "/api/v1/supervision/warnings/{id}/seen", tag = "supervision",
+    params(("id" = i32, Path, description = "warning id")),
+    responses(
+        (status = 204),
+        (status = 404, description = "case_not_found: no such warning in the department", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn seen(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i32>,
+) -> Result<StatusCode, Response> {
+    let me = require_staff(&state, &headers).await?;
+    tracking::mark_seen(&state.db, &me, id, chrono::Utc::now())
+        .await
+        .map(|()| StatusCode::NO_CONTENT)
+        .map_err(IntoResponse::into_response)
+}
+
+fn issued(result: Result<NoticeView, review::ReviewError>) -> Response {
+    match result {
+        Ok(n) => (StatusCode::CREATED, Json(n)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// 特别程序: the decision clock stops from `start`; the applicant gets a numbered notice.
+#[utoipa::path(post, path = "/api/v1/review/cases/{number}/suspend", tag = "review",
+    params(("number" = String, Path, description = "办件编号")), request_body = SuspendAction,
+    responses(
+        (status = 201, body = NoticeView),
+        (status = 409, description = "case_changed or invalid_transition (not accepted)", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed: unknown_procedure, required, invalid_date, in_the_future, before_acceptance, already_paused", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn suspend(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, Response> {
+    let me = require_staff(&state, &headers).await?;
+    let r: SuspendAction = json_object(body).map_err(IntoResponse::into_response)?;
+    Ok(issued(
+        review::suspend(
+            &state.db,
+            &me,
+            &number,
+            r.version,
+            &r.request(),
+            chrono::Utc::now(),
+        )
+        .await,
+    ))
+}
+
+/// The special procedure ended on `end`: the clock runs again; the notice gives the new due.
+#[utoipa::path(post, path = "/api/v1/review/cases/{number}/resume", tag = "review",
+    params(("number" = String, Path, description = "办件编号")), request_body = ResumeAction,
+    responses(
+        (status = 201, body = NoticeView),
+        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed: invalid_date, in_the_future, before_start, not_paused", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn resume(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, Response> {
+    let me = require_staff(&state, &headers).await?;
+    let r: ResumeAction = json_object(body).map_err(IntoResponse::into_response)?;
+    Ok(issued(
+        review::resume(
+            &state.db,
+            &me,
+            &number,
+            r.version,
+            &r.request(),
+            chrono::Utc::now(),
+        )
+        .await,
+    ))
+}
+
+/// The one extension (10 working days, 15 for joint handling) with its approver and reason.
+#[utoipa::path(post, path = "/api/v1/review/cases/{number}/extend", tag = "review",
+    params(("number" = String, Path, description = "办件编号")), request_body = ExtendAction,
+    responses(
+        (status = 201, body = NoticeView),
+        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed: required, already_extended, too_late, not_running", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn extend(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, Response> {
+    let me = require_staff(&state, &headers).await?;
+    let r: ExtendAction = json_object(body).map_err(IntoResponse::into_response)?;
+    Ok(issued(
+        review::extend(
+            &state.db,
+            &me,
+            &number,
+            r.version,
+            &r.request(),
+            chrono::Utc::now(),
+        )
+        .await,
+    ))
+}

@@ -1,0 +1,557 @@
+//! Tracking and deadlines over the JSON API, on every backend: public tracking with a second
+//! factor (the same answer for a wrong number and a wrong factor, masking, the rate limit,
+//! live events), special procedures and the extension with their notices, the warning ladder
+//! run by two instances at once, the supervision board, and the notification outbox.
+
+use app::domain::date::Date;
+use app::domain::review::StaffRole;
+use app::server::entities::{application, case_event, notification};
+use app::server::notify::{LogSender, deliver_pending};
+use app::server::review::load_calendar;
+use app::server::tracking::{self, ClientKey, TrackError, raise_warnings};
+use chrono::{TimeZone, Utc};
+use reqwest::Method;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::applications::{applicant, call};
+use crate::helpers::{TestApp, backends, spawn_app};
+use crate::review::{act, count_through_next_year, review_case, staff_member, submitted_case};
+use crate::submission::CREDIT_CODE;
+
+/// The contact mobile of `submission::company`.
+const MOBILE: &str = "13800138000";
+
+async fn track(app: &TestApp, case: &str, factor: &str) -> (u16, Value, String) {
+    let response = app
+        .client
+        .get(format!("{}/api/v1/track/{case}", app.address))
+        .header("x-track-factor", factor)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+        text,
+    )
+}
+
+async fn tracking_code(app: &TestApp, case: &str) -> String {
+    application::Entity::find()
+        .filter(application::Column::CaseNumber.eq(case))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .tracking_code
+        .unwrap()
+}
+
+/// A submitted case accepted by a window clerk; returns the case and the clerk's cookie.
+async fn accepted_case(app: &TestApp, mobile: &str) -> (String, String) {
+    let me = applicant(app, mobile, "11010519491231002X").await;
+    let case = submitted_case(app, &me, true).await;
+    let window = staff_member(app, &format!("w{mobile}"), StaffRole::Window, "SWJ").await;
+    let (_, view) = review_case(app, &window, &case).await;
+    let (status, notice) = act(
+        app,
+        &window,
+        &case,
+        "accept",
+        json!({"version": view["version"]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{notice}");
+    (case, window)
+}
+
+#[tokio::test]
+async fn a_case_is_tracked_with_its_number_and_a_second_factor_and_any_wrong_guess_gets_one_answer()
+{
+    for backend in backends() {
+        let app = spawn_app(&backend).await;
+        count_through_next_year(&app).await;
+        let me = applicant(&app, "13844440001", "11010519491231002X").await;
+        let case = submitted_case(&app, &me, true).await;
+
+        let (status, view, text) = track(&app, &case, MOBILE).await;
+        assert_eq!(status, 200, "{view}");
+        assert_eq!(view["status"], "submitted");
+        assert_eq!(view["status_label"], "已提交，待受理");
+        assert_eq!(view["timeline"][0]["action"], "submit");
+        assert_eq!(view["timeline"][0]["detail"], "网上提交");
+        assert_eq!(view["deadlines"]["acceptance"]["limit_days"], 5);
+        assert!(view["deadlines"]["acceptance"]["days_left"].is_i64());
+        // Masked: the mobile number; a company's name is public registration data.
+        assert_eq!(view["contact_mobile"], "138****8000");
+        assert_eq!(view["applicant_name"], "某某水务建设有限公司");
+        assert!(!text.contains(MOBILE) && !text.contains(CREDIT_CODE));
+        assert_eq!(view["owner"], false);
+        assert!(view["messages"].is_null() && view["notices"].is_null());
+
+        // The receipt's code works as well, typed loosely.
+        let code = tracking_code(&app, &case).await;
+        assert_eq!(code.len(), 8);
+        let loose = format!(" {}-{} ", &code[..4], &code[4..]).to_lowercase();
+        let (status, _, _) = track(&app, &case, &loose).await;
+        assert_eq!(status, 200);
+        // By query parameter, as the API document says.
+        let (status, _) = app
+            .get_json(&format!("/api/v1/track/{case}?factor={MOBILE}"))
+            .await;
+        assert_eq!(status, 200);
+
+        // A wrong factor, a number that does not exist, and garbage: one answer.
+        let missing = format!("{}ZZ", &case[..case.len() - 2]);
+        let mut bodies = Vec::new();
+        for (number, factor) in [
+            (case.as_str(), "13900000000"),
+            (missing.as_str(), MOBILE),
+            ("not-a-number", MOBILE),
+        ] {
+            let (status, problem, _) = track(&app, number, factor).await;
+            assert_eq!(status, 404, "{number} {factor}");
+            assert_eq!(problem["code"], "track_not_found");
+            bodies.push(problem);
+        }
+        assert!(bodies.windows(2).all(|w| w[0] == w[1]), "{bodies:?}");
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_from_one_client_are_rate_limited_even_for_a_right_guess() {
+    for backend in backends() {
+        let app = spawn_app(&backend).await;
+        count_through_next_year(&app).await;
+        let me = applicant(&app, "13844440002", "11010519491231002X").await;
+        let case = submitted_case(&app, &me, true).await;
+        for i in 0..3 {
+            let (status, _, _) = track(&app, &case, &format!("1390000000{i}")).await;
+            assert_eq!(status, 404);
+        }
+        let response = app
+            .client
+            .get(format!("{}/api/v1/track/{case}", app.address))
+            .header("x-track-factor", MOBILE)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 429);
+        assert!(response.headers().contains_key("retry-after"));
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["code"], "too_many_attempts");
+
+        // Counted per client: another address is not affected; and after the lock, ten
+        // failures lock the client for half an hour.
+        let now = Utc::now();
+        let other = ClientKey("192.0.2.7".into());
+        assert!(
+            tracking::track(&app.db, &case, MOBILE, &other, now)
+                .await
+                .is_ok()
+        );
+        let mut at = now;
+        for _ in 0..10 {
+            at += chrono::Duration::seconds(600);
+            let _ = tracking::track(&app.db, &case, "wrong", &other, at).await;
+        }
+        match tracking::track(
+            &app.db,
+            &case,
+            MOBILE,
+            &other,
+            at + chrono::Duration::seconds(60),
+        )
+        .await
+        {
+            Err(TrackError::TooMany(after)) => assert!(after > 1000, "{after}"),
+            other => panic!("expected a lock, got {other:?}"),
+        }
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_tracking_stream_tells_an_open_page_when_the_case_changes() {
+    for backend in backends() {
+        let app = spawn_app(&backend).await;
+        count_through_next_year(&app).await;
+        let me = applicant(&app, "13844440003", "11010519491231002X").await;
+        let case = submitted_case(&app, &me, true).await;
+        let window = staff_member(&app, "sse", StaffRole::Window, "SWJ").await;
+        let wrong = app
+            .get(&format!("/api/v1/track/{case}/events?factor=13900000000"))
+            .await;
+        assert_eq!(wrong.status(), 404);
+        let mut stream = app
+            .client
+            .get(format!(
+                "{}/api/v1/track/{case}/events?factor={MOBILE}",
+                app.address
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stream.status(), 200);
+        assert!(
+            stream.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/event-stream")
+        );
+        let (_, view) = review_case(&app, &window, &case).await;
+        let (status, _) = act(
+            &app,
+            &window,
+            &case,
+            "accept",
+            json!({"version": view["version"]}),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let mut seen = String::new();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !seen.contains("event: changed") {
+            let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+                .await
+                .expect("no change event within 20 s")
+                .unwrap()
+                .expect("stream ended");
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        let (_, now, _) = track(&app, &case, MOBILE).await;
+        assert!(
+            seen.contains(&format!("data: {}", now["version"])),
+            "{seen}"
+        );
+        assert_eq!(now["status"], "accepted");
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applicant_is_told() {
+    for backend in backends() {
+        let app = spawn_app(&backend).await;
+        count_through_next_year(&app).await;
+        let (case, window) = accepted_case(&app, "13844440004").await;
+        let (_, view) = review_case(&app, &window, &case).await;
+        let today = view["today"].as_str().unwrap().to_string();
+        let decision = &view["deadlines"]["decision"];
+        assert_eq!(decision["limit_days"], 7);
+        assert_eq!(decision["days_left"], 7);
+        assert_eq!(view["extension_days_allowed"], 10);
+
+        // Checked by the same rules as the page.
+        let version = view["version"].clone();
+        let (status, problem) = act(
+            &app,
+            &window,
+            &case,
+            "suspend",
+            json!({"version": version, "procedure": "lunch", "reason": "", "start": "2099-01-01"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{problem}");
+        let codes: Vec<&str> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["unknown_procedure", "required", "in_the_future"]);
+        let (status, notice) = act(
+            &app,
+            &window,
+            &case,
+            "suspend",
+            json!({"version": version, "procedure": "testing", "reason": "需对管材进行抽样检测", "start": today}),
+        )
+        .await;
+        assert_eq!(status, 201, "{notice}");
+        assert_eq!(notice["notice"]["kind"], "suspension");
+        assert_eq!(notice["notice"]["procedure"], "检测");
+        assert!(
+            notice["notice"]["number"]
+                .as_str()
+                .unwrap()
+                .contains("特字")
+        );
+
+        // The public sees the pause and its reason; the clock is paused.
+        let (_, tracked, _) = track(&app, &case, MOBILE).await;
+        assert_eq!(tracked["status"], "suspended");
+        assert_eq!(tracked["pauses"][0]["procedure"], "检测");
+        assert_eq!(
+            tracked["pauses"][0]["reason"],
+            "检测：需对管材进行抽样检测（自 ".to_string() + &today + " 起暂停计时）"
+        );
+        assert_eq!(tracked["deadlines"]["decision"]["paused"], true);
+
+        // A second one cannot start; the extension waits until the clock runs.
+        let (_, view) = review_case(&app, &window, &case).await;
+        let (status, _) = act(
+            &app,
+            &window,
+            &case,
+            "extend",
+            json!({"version": view["version"], "approver": "王局长", "reason": "需征求意见"}),
+        )
+        .await;
+        assert_eq!(status, 409, "suspended cases are not extended");
+        let (status, problem) = act(
+            &app,
+            &window,
+            &case,
+            "resume",
+            json!({"version": view["version"], "end": "2020-01-01"}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert_eq!(problem["errors"][0]["code"], "before_start");
+        let (status, notice) = act(
+            &app,
+            &window,
+            &case,
+            "resume",
+            json!({"version": view["version"], "end": today}),
+        )
+        .await;
+        assert_eq!(status, 201, "{notice}");
+        assert_eq!(notice["notice"]["kind"], "resumption");
+
+        let (_, view) = review_case(&app, &window, &case).await;
+        assert_eq!(view["application"]["status"], "accepted");
+        let (status, notice) = act(
+            &app,
+            &window,
+            &case,
+            "extend",
+            json!({"version": view["version"], "approver": "王局长", "reason": "需征求相关部门意见"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{notice}");
+        assert_eq!(notice["notice"]["extension_days"], 10);
+        assert_eq!(notice["notice"]["approver"], "王局长");
+        let (_, view) = review_case(&app, &window, &case).await;
+        assert_eq!(view["deadlines"]["decision"]["limit_days"], 17);
+        assert_eq!(view["deadlines"]["extension_days"], 10);
+        let (status, problem) = act(
+            &app,
+            &window,
+            &case,
+            "extend",
+            json!({"version": view["version"], "approver": "王局长", "reason": "再延"}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert_eq!(problem["errors"][0]["code"], "already_extended");
+        let (_, tracked, _) = track(&app, &case, MOBILE).await;
+        assert_eq!(tracked["extension"]["days"], 10);
+
+        // Only acting roles record them.
+        let reviewer = staff_member(&app, "rev", StaffRole::Reviewer, "SWJ").await;
+        let (status, _) = act(
+            &app,
+            &reviewer,
+            &case,
+            "suspend",
+            json!({"version": view["version"], "procedure": "testing", "reason": "x", "start": today}),
+        )
+        .await;
+        assert_eq!(status, 403);
+
+        // Every step wrote the applicant's messages: in-site (delivered by being stored) and
+        // SMS (delivered by the sender, once).
+        let id = application::Entity::find()
+            .filter(application::Column::CaseNumber.eq(case.as_str()))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let site = notification::Entity::find()
+            .filter(notification::Column::ApplicationId.eq(id))
+            .filter(notification::Column::Channel.eq("site"))
+            .filter(notification::Column::Audience.eq("applicant"))
+            .count(&app.db)
+            .await
+            .unwrap();
+        // submit, accept, suspend, resume, extend.
+        assert_eq!(site, 5);
+        let pending = notification::Entity::find()
+            .filter(notification::Column::ApplicationId.eq(id))
+            .filter(notification::Column::Channel.eq("sms"))
+            .filter(notification::Column::Status.eq("pending"))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(pending, 5);
+        let (a, b) = tokio::join!(
+            deliver_pending(&app.db, &LogSender, Utc::now()),
+            deliver_pending(&app.db, &LogSender, Utc::now())
+        );
+        assert_eq!(a.unwrap() + b.unwrap(), 5);
+        let sent = notification::Entity::find()
+            .filter(notification::Column::ApplicationId.eq(id))
+            .filter(notification::Column::Channel.eq("sms"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert!(sent.iter().all(|n| n.status == "sent"
+            && n.sender.as_deref() == Some("log")
+            && n.recipient == MOBILE
+            && n.attempts == 1));
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_warning_ladder_warns_once_per_rung_even_from_two_instances_and_the_board_shows_it() {
+    for backend in backends() {
+        let app = spawn_app(&backend).await;
+        count_through_next_year(&app).await;
+        let (case, window) = accepted_case(&app, "13844440005").await;
+        let (_, view) = review_case(&app, &window, &case).await;
+        let due = Date::parse_iso(view["deadlines"]["decision"]["due"].as_str().unwrap()).unwrap();
+        let cal = load_calendar(&app.db).await.unwrap();
+        // The day with five working days left, the due day, and the next working day.
+        let mut five_left = due;
+        while cal.working_days_between(five_left, due).unwrap() < 5 {
+            five_left = five_left.add_days(-1);
+        }
+        let mut after = due.add_days(1);
+        while !cal.is_working_day(after).unwrap() {
+            after = after.add_days(1);
+        }
+        let at = |d: Date| {
+            Utc.with_ymd_and_hms(d.year(), d.month().into(), d.day().into(), 2, 0, 0)
+                .unwrap()
+        };
+        let mut raised = Vec::new();
+        for day in [five_left, five_left, due, due, after] {
+            let (a, b) = tokio::join!(
+                raise_warnings(&app.db, at(day)),
+                raise_warnings(&app.db, at(day))
+            );
+            raised.push(a.unwrap() + b.unwrap());
+        }
+        // Once per rung; the supervision rung again the next day (overdue is never hidden).
+        assert_eq!(raised, [1, 0, 1, 0, 1]);
+
+        let chief = staff_member(&app, "chief", StaffRole::Chief, "SWJ").await;
+        let (status, board) = call(
+            &app,
+            Method::GET,
+            "/api/v1/supervision/board",
+            Some(&chief),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{board}");
+        let warnings = board["warnings"].as_array().unwrap();
+        assert_eq!(warnings.len(), 3);
+        assert_eq!(warnings[0]["level"], "supervision");
+        assert_eq!(warnings[0]["days_left"], -1);
+        assert!(warnings[0]["message"].as_str().unwrap().contains("已超过"));
+        assert_eq!(warnings[2]["level"], "department");
+        assert_eq!(board["cases"][0]["case_number"], case.as_str());
+        assert_eq!(
+            board["total"]["amber"].as_u64().unwrap()
+                + board["total"]["green"].as_u64().unwrap()
+                + board["total"]["red"].as_u64().unwrap()
+                + board["total"]["overdue"].as_u64().unwrap(),
+            1
+        );
+        let id = warnings[0]["id"].as_i64().unwrap();
+        for _ in 0..2 {
+            let (status, _) = call(
+                &app,
+                Method::POST,
+                &format!("/api/v1/supervision/warnings/{id}/seen"),
+                Some(&chief),
+                None,
+            )
+            .await;
+            assert_eq!(status, 204);
+        }
+        let (_, board) = call(
+            &app,
+            Method::GET,
+            "/api/v1/supervision/board",
+            Some(&chief),
+            None,
+        )
+        .await;
+        assert_eq!(board["warnings"][0]["seen_by"].as_array().unwrap().len(), 1);
+        assert_eq!(board["warnings"][0]["seen_by_me"], true);
+        assert_eq!(board["warnings"][1]["seen_by_me"], false);
+
+        // Window staff do not get the board; another department's staff cannot mark it.
+        let (status, problem) = call(
+            &app,
+            Method::GET,
+            "/api/v1/supervision/board",
+            Some(&window),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (403, Some("not_permitted"))
+        );
+        let other = staff_member(&app, "zjj", StaffRole::Chief, "ZJJ").await;
+        let (status, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/supervision/warnings/{id}/seen"),
+            Some(&other),
+            None,
+        )
+        .await;
+        assert_eq!(status, 404);
+
+        // The warnings went to the department and its supervisors, in-site.
+        let staff_messages = notification::Entity::find()
+            .filter(notification::Column::Audience.eq("staff"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert!(
+            staff_messages
+                .iter()
+                .any(|m| m.recipient == "supervisors:SWJ")
+        );
+        app.cleanup().await;
+    }
+}
+
+/// Moves a case's receipt (the row and its history) to another moment, for rules that count
+/// from it.
+pub async fn backdate_receipt(app: &TestApp, case: &str, at: chrono::DateTime<Utc>) {
+    let row = application::Entity::find()
+        .filter(application::Column::CaseNumber.eq(case))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    application::Entity::update_many()
+        .col_expr(application::Column::ReceivedAt, Expr::value(at))
+        .col_expr(application::Column::SubmittedAt, Expr::value(at))
+        .filter(application::Column::Id.eq(row.id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    case_event::Entity::update_many()
+        .col_expr(case_event::Column::At, Expr::value(at))
+        .filter(case_event::Column::ApplicationId.eq(row.id))
+        .filter(case_event::Column::Action.eq("submit"))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
