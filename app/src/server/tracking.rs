@@ -310,13 +310,13 @@ pub async fn track_own(
 
 /// The version of a case, which every step raises (for live pages).
 pub async fn version_of(db: &DatabaseConnection, id: i32) -> anyhow::Result<Option<i32>> {
-    Ok(application::Entity::find_by_id(id)
+    application::Entity::find_by_id(id)
         .select_only()
         .column(application::Column::Version)
         .into_tuple::<i32>()
         .one(db)
         .await
-        .context("failed to read a case's version")?)
+        .context("failed to read a case's version")
 }
 
 fn status_hint(status: CaseStatus) -> &'static str {
