@@ -12,6 +12,7 @@ use crate::pages::{
     apply::ApplicationPage,
     bundle::BundlePage,
     bundles::BundlesPage,
+    calendar::CalendarPage,
     catalog::CatalogPage,
     home::HomePage,
     item::ItemPage,
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff") view=WorkbenchPage/>
                     <Route path=path!("/staff/intake") view=IntakePage/>
                     <Route path=path!("/staff/supervision") view=SupervisionPage/>
+                    <Route path=path!("/staff/calendar") view=CalendarPage/>
                     <Route path=path!("/track") view=TrackPage/>
                     <Route path=path!("/staff/cases/:number") view=StaffCasePage ssr=SsrMode::Async/>
                 </Routes>

@@ -31,6 +31,13 @@ enum Command {
         /// Where to write; `-` for standard output.
         file: std::path::PathBuf,
     },
+    /// Enter or replace a year of the working-day calendar from a JSON file
+    /// (`{"year": 2027, "source": "…", "days_off": "2027-01-01 2027-02-06~2027-02-12",
+    /// "extra_working_days": "2027-02-14"}`), checked first; exit code 2 when it has problems.
+    ImportCalendar {
+        /// The arrangement file (JSON).
+        file: std::path::PathBuf,
+    },
     /// Create a staff account. The password is read from the environment variable
     /// `ONEWINDOW_STAFF_PASSWORD` (so it is not left in the shell history or process list).
     CreateStaff {
@@ -130,6 +137,38 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
                     me.login, me.name, me.role_label, me.department_name
                 ),
                 Err(app::server::accounts::AccountError::Invalid(problems)) => {
+                    for p in problems {
+                        eprintln!("  {}：{}", p.field, p.message);
+                    }
+                    return Ok(std::process::ExitCode::from(2));
+                }
+                Err(e) => return Err(anyhow::anyhow!("{e}")),
+            }
+        }
+        Command::ImportCalendar { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("无法读取日历文件 {}", file.display()))?;
+            let form: app::domain::calendar::ArrangementForm = match serde_json::from_str(&text) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("日历文件 {} 不是有效的 JSON：{e}", file.display());
+                    return Ok(std::process::ExitCode::from(2));
+                }
+            };
+            match app::server::calendar::import(&conn, &form, chrono::Utc::now()).await {
+                Ok(y) => println!(
+                    "已导入 {} 年节假日安排：放假 {} 天，调休上班 {} 天（{}）",
+                    y.year,
+                    y.days_off.len(),
+                    y.extra_working_days.len(),
+                    y.source
+                ),
+                Err(app::server::calendar::CalendarError::Invalid(problems)) => {
+                    eprintln!(
+                        "日历文件 {} 有 {} 处问题，未导入：",
+                        file.display(),
+                        problems.len()
+                    );
                     for p in problems {
                         eprintln!("  {}：{}", p.field, p.message);
                     }

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod calendar;
 pub mod catalog;
 pub mod review;
 pub mod track;

@@ -101,6 +101,139 @@ impl WorkingCalendar {
     }
 }
 
+/// Years an arrangement may be entered for.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Longest description of where an arrangement comes from (characters).
+pub const MAX_SOURCE_CHARS: usize = 200;
+
+/// A year's arrangement as an administrator enters it: the source, and the days as text,
+/// one date or range (`2027-02-15~2027-02-21`) per line or separated by commas or spaces.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ArrangementForm {
+    pub year: i32,
+    /// The State Council notice it comes from.
+    pub source: String,
+    pub days_off: String,
+    pub extra_working_days: String,
+}
+
+use super::account::FieldProblem;
+
+fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
+    FieldProblem {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+/// Reads a list of dates and ranges; every bad entry is a problem of `field`.
+fn day_list(field: &str, text: &str, problems: &mut Vec<FieldProblem>) -> Vec<Date> {
+    let mut days = Vec::new();
+    for entry in text
+        .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
+        .filter(|e| !e.is_empty())
+    {
+        let (from, to) = match entry.split_once(['~', '～']) {
+            Some((a, b)) => (Date::parse_iso(a), Date::parse_iso(b)),
+            None => (Date::parse_iso(entry), Date::parse_iso(entry)),
+        };
+        match (from, to) {
+            (Some(a), Some(b)) if a <= b && b.days_since_epoch() - a.days_since_epoch() < 31 => {
+                let mut d = a;
+                while d <= b {
+                    days.push(d);
+                    d = d.add_days(1);
+                }
+            }
+            (Some(_), Some(_)) => problems.push(problem(
+                field,
+                "bad_range",
+                format!("“{entry}”不是有效的日期区间（起日不晚于止日，最长 31 天）"),
+            )),
+            _ => problems.push(problem(
+                field,
+                "invalid_date",
+                format!("“{entry}”不是日期，请写成 2027-01-01 或 2027-02-15~2027-02-21"),
+            )),
+        }
+    }
+    days.sort();
+    days.dedup();
+    days
+}
+
+/// Checks a year's arrangement as entered: a year in range, its source, every date a real
+/// day of that year, swapped working days on weekends only, and no day both off and on.
+pub fn check_arrangement(
+    form: &ArrangementForm,
+) -> Result<(YearArrangement, String), Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    if !YEARS.contains(&form.year) {
+        problems.push(problem("year", "bad_year", "年份应在 2000 至 2100 之间"));
+    }
+    let source = form.source.trim().to_string();
+    if source.is_empty() {
+        problems.push(problem(
+            "source",
+            "required",
+            "请填写依据（如：国务院办公厅关于 2027 年部分节假日安排的通知）",
+        ));
+    } else if source.chars().count() > MAX_SOURCE_CHARS {
+        problems.push(problem(
+            "source",
+            "too_long",
+            format!("依据不能超过 {MAX_SOURCE_CHARS} 个字"),
+        ));
+    }
+    let days_off = day_list("days_off", &form.days_off, &mut problems);
+    let extra = day_list(
+        "extra_working_days",
+        &form.extra_working_days,
+        &mut problems,
+    );
+    for (field, days) in [("days_off", &days_off), ("extra_working_days", &extra)] {
+        for d in days.iter().filter(|d| d.year() != form.year) {
+            problems.push(problem(
+                field,
+                "other_year",
+                format!("{d} 不在 {} 年", form.year),
+            ));
+        }
+    }
+    for d in &extra {
+        if !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            problems.push(problem(
+                "extra_working_days",
+                "not_a_weekend",
+                format!("{d} 不是周末：调休上班日只能是周六或周日"),
+            ));
+        }
+        if days_off.contains(d) {
+            problems.push(problem(
+                "extra_working_days",
+                "both",
+                format!("{d} 同时列为放假和上班"),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok((
+            YearArrangement {
+                year: form.year,
+                days_off,
+                extra_working_days: extra,
+            },
+            source,
+        ))
+    } else {
+        Err(problems)
+    }
+}
+
 /// 国务院办公厅关于 2026 年部分节假日安排的通知 (2025-11-04).
 pub fn arrangement_2026() -> YearArrangement {
     let d = |m, day| Date::new(2026, m, day).into_iter();
@@ -185,6 +318,50 @@ mod tests {
             let due = c.add_working_days(date(1, 5), n).unwrap();
             assert_eq!(c.working_days_between(date(1, 5), due), Ok(n), "{n}");
         }
+    }
+
+    #[test]
+    fn an_arrangement_is_entered_as_dates_and_ranges_and_checked() {
+        let form = ArrangementForm {
+            year: 2027,
+            source: " 国务院办公厅通知 ".into(),
+            days_off: "2027-01-01\n2027-02-06~2027-02-12，2027-02-06".into(),
+            extra_working_days: "2027-02-14 2027-02-20".into(),
+        };
+        let (a, source) = check_arrangement(&form).unwrap();
+        assert_eq!(source, "国务院办公厅通知");
+        assert_eq!(a.days_off.len(), 8);
+        assert_eq!(a.extra_working_days.len(), 2);
+        let bad = ArrangementForm {
+            year: 2027,
+            source: "".into(),
+            days_off: "2026-12-31 2027-13-01 2027-02-12~2027-02-06".into(),
+            extra_working_days: "2027-02-15 2027-01-01".into(),
+        };
+        let codes: Vec<(String, String)> = check_arrangement(&bad)
+            .unwrap_err()
+            .into_iter()
+            .map(|p| (p.field, p.code))
+            .collect();
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            codes,
+            [
+                pair("source", "required"),
+                pair("days_off", "invalid_date"),
+                pair("days_off", "bad_range"),
+                pair("days_off", "other_year"),
+                pair("extra_working_days", "not_a_weekend"),
+                pair("extra_working_days", "not_a_weekend"),
+            ]
+        );
+        let both = ArrangementForm {
+            year: 2027,
+            source: "x".into(),
+            days_off: "2027-02-13".into(),
+            extra_working_days: "2027-02-13".into(),
+        };
+        assert_eq!(check_arrangement(&both).unwrap_err()[0].code, "both");
     }
 
     #[test]

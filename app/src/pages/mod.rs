@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod bundle;
 pub mod bundles;
+pub mod calendar;
 pub mod catalog;
 pub mod home;
 pub mod item;

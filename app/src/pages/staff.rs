@@ -101,6 +101,7 @@ fn StaffBar() -> impl IntoView {
                 <a href="/staff">"待办队列"</a>
                 <a href="/staff/intake">"窗口收件"</a>
                 <a href="/staff/supervision">"督办看板"</a>
+                <a href="/staff/calendar">"节假日安排"</a>
                 <button type="button" class="link-button" on:click=logout>"退出"</button>
             </nav>
         </div>

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod calendar;
 pub mod catalog;
 pub mod catalog_schema;
 pub mod db;

@@ -128,3 +128,53 @@ fn year_missing(e: crate::domain::calendar::YearNotLoaded) -> Response {
         e.to_string(),
     )
 }
+
+/// Every year whose holiday arrangement is loaded, with its days off and swapped working
+/// days (public: the calendar is).
+#[utoipa::path(get, path = "/api/v1/calendar/years", tag = "calendar",
+    responses((status = 200, body = [crate::api::calendar::CalendarYearView])))]
+pub async fn years(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<crate::api::calendar::CalendarYearView>>, ApiError> {
+    Ok(Json(super::calendar::years(&state.db).await?))
+}
+
+/// Enters or replaces a year's arrangement (administrators only): the source, and the days
+/// off and swapped working days as dates or ranges (`2027-02-15~2027-02-21`).
+#[utoipa::path(put, path = "/api/v1/admin/calendar/{year}", tag = "calendar",
+    params(("year" = i32, Path, description = "年份")),
+    request_body = crate::domain::calendar::ArrangementForm,
+    responses(
+        (status = 200, body = crate::api::calendar::CalendarYearView),
+        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "admin_only", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed: bad_year, required, invalid_date, bad_range, other_year, not_a_weekend, both; year_mismatch", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn put_year(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(year): axum::extract::Path<i32>,
+    body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, Response> {
+    use super::calendar::CalendarError;
+    let me = super::rest_review::require_staff(&state, &headers).await?;
+    let form: crate::domain::calendar::ArrangementForm =
+        super::rest_accounts::json_object(body).map_err(IntoResponse::into_response)?;
+    if form.year != year {
+        return Err(super::rest::validation_problem(vec![
+            crate::domain::account::FieldProblem {
+                field: "year".into(),
+                code: "year_mismatch".into(),
+                message: format!("请求地址中的年份 {year} 与内容中的 {} 不一致", form.year),
+            },
+        ]));
+    }
+    match super::calendar::save(&state.db, &me, &form, chrono::Utc::now()).await {
+        Ok(v) => Ok(Json(v).into_response()),
+        Err(CalendarError::Invalid(p)) => Err(super::rest::validation_problem(p)),
+        Err(e @ CalendarError::AdminOnly) => {
+            Err(problem(StatusCode::FORBIDDEN, "admin_only", e.to_string()))
+        }
+        Err(CalendarError::Internal(e)) => Err(ApiError::Internal(e).into_response()),
+    }
+}

@@ -1,0 +1,111 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { STAFF, STAFF_PASSWORD } from '../global-setup';
+
+// 办理进度查询 on a phone: someone with the case number and the applicant's mobile number
+// follows the case; a window clerk acts in another browser, and the open tracking page
+// updates by itself (server-sent events). The applicant signed in sees the same timeline
+// without the second factor, with their messages.
+
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+async function hydrated(page: Page) {
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+async function windowStaff(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto('/staff/login');
+  await hydrated(page);
+  await page.getByLabel('工号').fill(STAFF[0].login);
+  await page.getByLabel('密码').fill(STAFF_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  return page;
+}
+
+test('a case is tracked by number and phone and the page follows the window live', async ({ page, request, browser }, testInfo) => {
+  // The applicant files online (through the API; the form is covered by apply.spec.ts).
+  const mobile = `1360000${testInfo.project.name === 'phone' ? '1' : '2'}${String(Date.now() % 1000).padStart(3, '0')}`;
+  const registered = await request.post('/api/v1/auth/register', {
+    data: { mobile, password: 'shigong2026', name: '王五', id_number: '11010519491231002X' },
+  });
+  expect([201, 409]).toContain(registered.status());
+  expect((await request.post('/api/v1/auth/login', { data: { mobile, password: 'shigong2026' } })).status()).toBe(200);
+  const draft = await request.post('/api/v1/applications', {
+    data: {
+      item: 'SWJ-XK-001',
+      applicant: { kind: 'company', values: { company_name: '示范市滨江水务建设有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
+      values: { project_name: '滨江污水处理厂配套管网工程', project_address: '示范市滨江区江南大道 1 号', drainage_volume: '1200', contact_name: '赵六', contact_mobile: mobile },
+      bring_original: ['drainage_application'],
+    },
+  });
+  expect(draft.status()).toBe(201);
+  const number: string = (await draft.json()).number;
+  for (const code of ['drainage_drawings', 'water_quality_report']) {
+    const up = await request.put(`/api/v1/applications/${number}/materials/${code}`, {
+      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(`${code}.pdf`) },
+    });
+    expect(up.status()).toBe(200);
+  }
+  const submitted = await request.post(`/api/v1/applications/${number}/submit`);
+  expect(submitted.status()).toBe(200);
+  const caseNumber: string = (await submitted.json()).case_number;
+
+  // Someone with the QR code's address, on a phone, not signed in.
+  await page.goto(`/track?case=${caseNumber}`);
+  await hydrated(page);
+  await expect(page.getByLabel('办件编号')).toHaveValue(caseNumber);
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('请输入申请时填写的手机号码');
+  await page.getByLabel('手机号码或查询码').fill('13900000000');
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('办件编号或验证信息不正确');
+  await page.getByLabel('手机号码或查询码').fill(mobile);
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  const track = page.locator('article.track');
+  await expect(track).toHaveAttribute('data-status', 'submitted');
+  await expect(track.locator('.track-status')).toHaveText('已提交，待受理');
+  await expect(track.locator('[data-deadline="acceptance"]')).toBeVisible();
+  await expect(track.getByRole('list', { name: '办理过程' })).toContainText('提交申请');
+  await expect(track.locator('[data-masked="mobile"]')).toHaveText(`${mobile.slice(0, 3)}****${mobile.slice(7)}`);
+  await expect(page.locator('body')).not.toContainText(mobile);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  // The window accepts, in another browser; the open page follows without a reload.
+  const staff = await windowStaff(browser);
+  await staff.goto(`/staff/cases/${caseNumber}`);
+  await hydrated(staff);
+  await staff.getByRole('button', { name: '受理', exact: true }).click();
+  await staff.getByRole('button', { name: '确认并出具通知书' }).click();
+  await expect(staff.locator('[data-notice-kind="acceptance"]')).toContainText('受理通知书');
+  await expect(track).toHaveAttribute('data-status', 'accepted', { timeout: 20_000 });
+  await expect(track.locator('.track-status')).toHaveText('已受理，正在审查');
+  await expect(track.locator('[data-deadline="decision"]')).toContainText('剩余 7 个工作日');
+
+  // A special procedure, recorded at the workbench and checked there first.
+  await staff.reload();
+  await hydrated(staff);
+  await staff.getByRole('button', { name: '启动特别程序' }).click();
+  await staff.getByRole('button', { name: '确认并书面告知申请人' }).click();
+  await expect(staff.locator('.problems')).toContainText('请选择特别程序');
+  await staff.getByLabel('特别程序').selectOption({ label: '检测' });
+  await staff.getByLabel('原因').fill('需对管材进行抽样检测');
+  await staff.getByRole('button', { name: '确认并书面告知申请人' }).click();
+  await expect(staff.locator('[data-notice-kind="suspension"]')).toContainText('特别程序告知书');
+  await expect(track).toHaveAttribute('data-status', 'suspended', { timeout: 20_000 });
+  await expect(track).toContainText('需对管材进行抽样检测');
+  await expect(track.locator('[data-deadline="decision"]')).toContainText('计时暂停');
+  await staff.context().close();
+
+  // The applicant, signed in: the same timeline without the second factor, and messages.
+  expect((await page.request.post('/api/v1/auth/login', { data: { mobile, password: 'shigong2026' } })).status()).toBe(200);
+  await page.goto(`/my`);
+  await page.locator(`[data-number="${number}"]`).getByRole('link', { name: '办理进度' }).click();
+  await expect(page.getByText('您已登录，这是您本人的办件。')).toBeVisible();
+  const own = page.locator('article.track').first();
+  await expect(own).toHaveAttribute('data-status', 'suspended');
+  await expect(own.locator('.messages')).toContainText('启动特别程序');
+  await expect(own.getByRole('link', { name: '特别程序告知书' })).toBeVisible();
+});
