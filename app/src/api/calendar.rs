@@ -48,6 +48,7 @@ pub async fn save_calendar_year(
     }
 }
 
+#[cfg(feature = "ssr")]
 fn not_admin() -> FieldProblem {
     FieldProblem {
         field: "staff".into(),
