@@ -48,7 +48,38 @@ pub fn TrackPage() -> impl IntoView {
             }
         }
     });
-    follow(watched, lookup);
+    let encode = |s: &str| -> String {
+        #[cfg(feature = "hydrate")]
+        {
+            String::from(js_sys::encode_uri_component(s))
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            s.to_string()
+        }
+    };
+    follow(
+        Memo::new(move |_| {
+            watched
+                .get()
+                .map(|(n, f)| format!("/api/v1/track/{}/events?factor={}", encode(&n), encode(&f)))
+        })
+        .into(),
+        Callback::new(move |()| {
+            if let Some(asked) = watched.get_untracked() {
+                lookup.dispatch(asked);
+            }
+        }),
+    );
+    // The applicant's own case follows their session instead.
+    follow(
+        Memo::new(move |_| match own.get() {
+            Some(Ok(Some(v))) => Some(format!("/api/v1/applications/{}/events", v.case_number)),
+            _ => None,
+        })
+        .into(),
+        Callback::new(move |()| own.refetch()),
+    );
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -124,13 +155,11 @@ pub fn TrackPage() -> impl IntoView {
     }
 }
 
-/// Follows the case of the last successful lookup with server-sent events, and looks it up
-/// again whenever it changes.
+/// Listens to a case's server-sent events at the address `url` gives (none: nothing to
+/// follow), and calls `changed` whenever the case moves. The stream is closed when the page
+/// goes or the address changes.
 #[allow(unused_variables)]
-fn follow(
-    watched: RwSignal<Option<(String, String)>>,
-    lookup: Action<(String, String), Result<Result<TrackView, TrackRefusal>, ServerFnError>>,
-) {
+fn follow(url: Signal<Option<String>>, changed: Callback<()>) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
@@ -143,16 +172,12 @@ fn follow(
             source.set_value(None);
         };
         Effect::new(move |_| {
-            let Some((n, f)) = watched.get() else { return };
             close();
-            let encode = |s: &str| String::from(js_sys::encode_uri_component(s));
-            let url = format!("/api/v1/track/{}/events?factor={}", encode(&n), encode(&f));
+            let Some(url) = url.get() else { return };
             let Ok(es) = web_sys::EventSource::new(&url) else {
                 return;
             };
-            let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                lookup.dispatch((n.clone(), f.clone()));
-            });
+            let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| changed.run(()));
             let _ =
                 es.add_event_listener_with_callback("changed", on_change.as_ref().unchecked_ref());
             // Lives as long as the event source, which is closed when the page goes.

@@ -218,6 +218,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/track/{number}", get(super::rest_track::track))
         .route(
+            "/api/v1/applications/{number}/events",
+            get(super::rest_track::own_events),
+        )
+        .route(
             "/api/v1/track/{number}/events",
             get(super::rest_track::events),
         )
@@ -380,7 +384,7 @@ async fn openapi_json() -> impl IntoResponse {
         super::rest_review::create_staff, super::rest_calendar::add, super::rest_calendar::count,
         super::rest_track::suspend, super::rest_track::resume, super::rest_track::extend,
         super::rest_track::track, super::rest_track::events, super::rest_track::board,
-        super::rest_track::seen, super::rest_calendar::years, super::rest_calendar::put_year,
+        super::rest_track::seen, super::rest_track::own_events, super::rest_calendar::years, super::rest_calendar::put_year,
     ),
     components(schemas(ProblemDetails)),
     tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"), (name = "applications", description = "申请人的办件：草稿、材料上传、提交、补正后重新提交"), (name = "calendar", description = "工作日计算（节假日与调休按管理员维护的日历）"), (name = "review", description = "窗口预审：工作人员登录、待受理队列、受理、容缺受理、不予受理、一次性告知、窗口收件；特别程序与延期"), (name = "track", description = "办理进度查询：办件编号加第二验证因素（手机号码或查询码）"), (name = "supervision", description = "电子监察：督办看板与预警"))

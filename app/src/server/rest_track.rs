@@ -291,3 +291,31 @@ pub async fn extend(
         .await,
     ))
 }
+
+/// Server-sent events for the signed-in applicant's own case (by 申请编号 or 办件编号):
+/// `changed` with the new version whenever it moves; another applicant's number is 404.
+#[utoipa::path(get, path = "/api/v1/applications/{number}/events", tag = "applications",
+    params(("number" = String, Path, description = "申请编号或办件编号")),
+    responses(
+        (status = 200, description = "text/event-stream; events `changed` with the new version", content_type = "text/event-stream"),
+        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "application_not_found", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn own_events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Response> {
+    let account = super::rest_accounts::require_account(&state, &headers).await?;
+    let row = super::applications::own_row(&state.db, account.id, &number)
+        .await
+        .map_err(|e| ApiError::Internal(e).into_response())?
+        .ok_or_else(|| {
+            problem(
+                StatusCode::NOT_FOUND,
+                "application_not_found",
+                "没有这个申请",
+            )
+        })?;
+    Ok(watch(state, row.id, row.version))
+}

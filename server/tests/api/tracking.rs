@@ -188,6 +188,18 @@ async fn the_tracking_stream_tells_an_open_page_when_the_case_changes() {
             .get(&format!("/api/v1/track/{case}/events?factor=13900000000"))
             .await;
         assert_eq!(wrong.status(), 404);
+        // The applicant's own stream follows the session; another applicant's is not found.
+        let stranger = applicant(&app, "13844440013", "11010519491231002X").await;
+        for (cookie, expected) in [(&me, 200), (&stranger, 404)] {
+            let own = app
+                .client
+                .get(format!("{}/api/v1/applications/{case}/events", app.address))
+                .header("cookie", cookie.as_str())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(own.status(), expected);
+        }
         let mut stream = app
             .client
             .get(format!(
