@@ -174,11 +174,11 @@ pub async fn accept(
     Path(number): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let me = require_staff(&state, &headers).await?;
-    let r: AcceptRequest = json_object(body).map_err(IntoResponse::into_response)?;
-    Ok(issued(
-        review::accept(&state.db, &me, &number, r.version, chrono::Utc::now()).await,
-    ))
+    let db = &state.db;
+    staff_action(&state, &headers, body, |me, r: AcceptRequest| async move {
+        review::accept(db, &me, &number, r.version, chrono::Utc::now()).await
+    })
+    .await
 }
 
 /// 容缺受理 (DOMAIN.md rule 7).
@@ -195,19 +195,24 @@ pub async fn accept_with_deficiency(
     Path(number): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let me = require_staff(&state, &headers).await?;
-    let r: DeficiencyAction = json_object(body).map_err(IntoResponse::into_response)?;
-    Ok(issued(
-        review::accept_with_deficiency(
-            &state.db,
-            &me,
-            &number,
-            r.version,
-            &r.request(),
-            chrono::Utc::now(),
-        )
-        .await,
-    ))
+    let db = &state.db;
+    staff_action(
+        &state,
+        &headers,
+        body,
+        |me, r: DeficiencyAction| async move {
+            review::accept_with_deficiency(
+                db,
+                &me,
+                &number,
+                r.version,
+                &r.request(),
+                chrono::Utc::now(),
+            )
+            .await
+        },
+    )
+    .await
 }
 
 /// 不予受理, with the reason and the legal basis.
@@ -224,19 +229,19 @@ pub async fn reject(
     Path(number): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let me = require_staff(&state, &headers).await?;
-    let r: RejectAction = json_object(body).map_err(IntoResponse::into_response)?;
-    Ok(issued(
+    let db = &state.db;
+    staff_action(&state, &headers, body, |me, r: RejectAction| async move {
         review::reject(
-            &state.db,
+            db,
             &me,
             &number,
             r.version,
             &r.request(),
             chrono::Utc::now(),
         )
-        .await,
-    ))
+        .await
+    })
+    .await
 }
 
 /// 一次性告知: the guide's materials and fields to supply or correct, each with its reason.
@@ -253,19 +258,17 @@ pub async fn correction_notice(
     Path(number): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let me = require_staff(&state, &headers).await?;
-    let r: CorrectionAction = json_object(body).map_err(IntoResponse::into_response)?;
-    Ok(issued(
-        review::request_correction(
-            &state.db,
-            &me,
-            &number,
-            r.version,
-            &r.items,
-            chrono::Utc::now(),
-        )
-        .await,
-    ))
+    let db = &state.db;
+    staff_action(
+        &state,
+        &headers,
+        body,
+        |me, r: CorrectionAction| async move {
+            review::request_correction(db, &me, &number, r.version, &r.items, chrono::Utc::now())
+                .await
+        },
+    )
+    .await
 }
 
 /// A notice of a department's case, as JSON (the printable page is
@@ -437,10 +440,24 @@ fn staff_token(headers: &HeaderMap) -> Option<&str> {
     super::rest_accounts::header_cookie(headers, STAFF_COOKIE)
 }
 
-fn issued(result: Result<NoticeView, ReviewError>) -> Response {
-    match result {
-        Ok(n) => (StatusCode::CREATED, Json(n)).into_response(),
-        Err(e) => e.into_response(),
+/// An action on a case: the staff session, the body parsed as `T`, then `run`; 201 with the
+/// notice it issued, or the refusal as a problem.
+pub(crate) async fn staff_action<T, F, Fut>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+    run: F,
+) -> Result<Response, Response>
+where
+    T: serde::de::DeserializeOwned,
+    F: FnOnce(StaffInfo, T) -> Fut,
+    Fut: std::future::Future<Output = Result<NoticeView, ReviewError>>,
+{
+    let me = require_staff(state, headers).await?;
+    let request: T = json_object(body).map_err(IntoResponse::into_response)?;
+    match run(me, request).await {
+        Ok(n) => Ok((StatusCode::CREATED, Json(n)).into_response()),
+        Err(e) => Err(e.into_response()),
     }
 }
 

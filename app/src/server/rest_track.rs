@@ -19,8 +19,7 @@ use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 
 use super::rest::{ApiError, problem};
-use super::rest_accounts::json_object;
-use super::rest_review::require_staff;
+use super::rest_review::{require_staff, staff_action};
 use super::review;
 use super::state::AppState;
 use super::tracking::{self, ClientKey, TrackError};
@@ -198,13 +197,6 @@ pub async fn seen(
         .map_err(IntoResponse::into_response)
 }
 
-fn issued(result: Result<NoticeView, review::ReviewError>) -> Response {
-    match result {
-        Ok(n) => (StatusCode::CREATED, Json(n)).into_response(),
-        Err(e) => e.into_response(),
-    }
-}
-
 /// 特别程序: the decision clock stops from `start`; the applicant gets a numbered notice.
 #[utoipa::path(post, path = "/api/v1/review/cases/{number}/suspend", tag = "review",
     params(("number" = String, Path, description = "办件编号")), request_body = SuspendAction,
@@ -219,19 +211,19 @@ pub async fn suspend(
     Path(number): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let me = require_staff(&state, &headers).await?;
-    let r: SuspendAction = json_object(body).map_err(IntoResponse::into_response)?;
-    Ok(issued(
+    let db = &state.db;
+    staff_action(&state, &headers, body, |me, r: SuspendAction| async move {
         review::suspend(
-            &state.db,
+            db,
             &me,
             &number,
             r.version,
             &r.request(),
             chrono::Utc::now(),
         )
-        .await,
-    ))
+        .await
+    })
+    .await
 }
 
 /// The special procedure ended on `end`: the clock runs again; the notice gives the new due.
@@ -248,19 +240,19 @@ pub async fn resume(
     Path(number): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let me = require_staff(&state, &headers).await?;
-    let r: ResumeAction = json_object(body).map_err(IntoResponse::into_response)?;
-    Ok(issued(
+    let db = &state.db;
+    staff_action(&state, &headers, body, |me, r: ResumeAction| async move {
         review::resume(
-            &state.db,
+            db,
             &me,
             &number,
             r.version,
             &r.request(),
             chrono::Utc::now(),
         )
-        .await,
-    ))
+        .await
+    })
+    .await
 }
 
 /// The one extension (10 working days, 15 for joint handling) with its approver and reason.
@@ -277,19 +269,19 @@ pub async fn extend(
     Path(number): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let me = require_staff(&state, &headers).await?;
-    let r: ExtendAction = json_object(body).map_err(IntoResponse::into_response)?;
-    Ok(issued(
+    let db = &state.db;
+    staff_action(&state, &headers, body, |me, r: ExtendAction| async move {
         review::extend(
-            &state.db,
+            db,
             &me,
             &number,
             r.version,
             &r.request(),
             chrono::Utc::now(),
         )
-        .await,
-    ))
+        .await
+    })
+    .await
 }
 
 /// Server-sent events for the signed-in applicant's own case (by 申请编号 or 办件编号):
