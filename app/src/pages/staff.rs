@@ -390,10 +390,13 @@ fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
     let version = case.version;
     let case = StoredValue::new(case);
     let pane = RwSignal::new(None::<Pane>);
-    let problems = RwSignal::new(Vec::<FieldProblem>::new());
-    let message = RwSignal::new(None::<(String, bool)>);
-    let issued = RwSignal::new(None::<crate::api::review::NoticeView>);
-    let busy = RwSignal::new(false);
+    let act = ActionState::new();
+    let ActionState {
+        problems,
+        issued,
+        busy,
+        ..
+    } = act;
     // Correction: ticked targets with their reasons.
     let ticked = RwSignal::new(BTreeMap::<String, String>::new());
     let reason = RwSignal::new(String::new());
@@ -405,25 +408,7 @@ fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
     );
     let defective = RwSignal::new(BTreeSet::<String>::new());
 
-    let send = move |command: ReviewCommand| {
-        busy.set(true);
-        message.set(None);
-        spawn_local(async move {
-            match review_act(number.get_value(), command).await {
-                Ok(Ok(n)) => {
-                    problems.set(vec![]);
-                    issued.set(Some(n));
-                }
-                Ok(Err(ActionRefusal::Invalid(p))) => problems.set(p),
-                Ok(Err(ActionRefusal::Message {
-                    message: m,
-                    changed,
-                })) => message.set(Some((m, changed))),
-                Err(e) => message.set(Some((e.to_string(), false))),
-            }
-            busy.set(false);
-        });
-    };
+    let send = move |command: ReviewCommand| act.send(number.get_value(), command);
     let today = case.with_value(|c| c.today);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -624,16 +609,7 @@ fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
                         </div>
                     </div>
                     <p class="muted" hidden=move || pane.get().is_some()>"请选择处理方式。"</p>
-                    {move || (!problems.read().is_empty()).then(|| view! {
-                        <ul class="notice notice-error problems" role="alert">
-                            {problems.get().into_iter().map(|p| view! { <li data-code=p.code.clone()>{p.message}</li> }).collect_view()}
-                        </ul>
-                    })}
-                    {move || message.get().map(|(m, changed)| view! {
-                        <div class="notice notice-error" role="alert">{m}
-                            {changed.then(|| view! { " " <button type="button" class="link-button" on:click=move |_| reload.run(())>"刷新"</button> })}
-                        </div>
-                    })}
+                    {act.feedback(reload)}
                     <Show when=move || pane.read().is_some()>
                         <button type="submit" class="button button-primary" disabled=move || busy.get()>
                             {move || if busy.get() { "正在提交…" } else { "确认并出具通知书" }}
@@ -644,6 +620,65 @@ fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// What an action panel shows while and after it sends: the problems found (here or by the
+/// server), a message (with a reload offer when the case changed), the notice issued.
+#[derive(Clone, Copy)]
+struct ActionState {
+    problems: RwSignal<Vec<FieldProblem>>,
+    message: RwSignal<Option<(String, bool)>>,
+    issued: RwSignal<Option<crate::api::review::NoticeView>>,
+    busy: RwSignal<bool>,
+}
+
+impl ActionState {
+    fn new() -> Self {
+        ActionState {
+            problems: RwSignal::new(vec![]),
+            message: RwSignal::new(None),
+            issued: RwSignal::new(None),
+            busy: RwSignal::new(false),
+        }
+    }
+
+    /// Sends an action checked in the browser; the server checks it again.
+    fn send(self, number: String, command: ReviewCommand) {
+        self.busy.set(true);
+        self.message.set(None);
+        spawn_local(async move {
+            match review_act(number, command).await {
+                Ok(Ok(n)) => {
+                    self.problems.set(vec![]);
+                    self.issued.set(Some(n));
+                }
+                Ok(Err(ActionRefusal::Invalid(p))) => self.problems.set(p),
+                Ok(Err(ActionRefusal::Message {
+                    message: m,
+                    changed,
+                })) => self.message.set(Some((m, changed))),
+                Err(e) => self.message.set(Some((e.to_string(), false))),
+            }
+            self.busy.set(false);
+        });
+    }
+
+    /// The problems and the message, under the form.
+    fn feedback(self, reload: Callback<()>) -> impl IntoView {
+        let (problems, message) = (self.problems, self.message);
+        view! {
+            {move || (!problems.read().is_empty()).then(|| view! {
+                <ul class="notice notice-error problems" role="alert">
+                    {problems.get().into_iter().map(|p| view! { <li data-code=p.code.clone()>{p.message}</li> }).collect_view()}
+                </ul>
+            })}
+            {move || message.get().map(|(m, changed)| view! {
+                <div class="notice notice-error" role="alert">{m}
+                    {changed.then(|| view! { " " <button type="button" class="link-button" on:click=move |_| reload.run(())>"刷新"</button> })}
+                </div>
+            })}
+        }
+    }
 }
 
 /// Which clock action is open.
@@ -670,33 +705,18 @@ fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
     let paused = case.application.status == "suspended";
     let extended = deadlines.with_value(|d| d.extension_days.is_some());
     let pane = RwSignal::new(None::<ClockPane>);
-    let problems = RwSignal::new(Vec::<FieldProblem>::new());
-    let message = RwSignal::new(None::<(String, bool)>);
-    let issued = RwSignal::new(None::<crate::api::review::NoticeView>);
-    let busy = RwSignal::new(false);
+    let act = ActionState::new();
+    let ActionState {
+        problems,
+        issued,
+        busy,
+        ..
+    } = act;
     let procedure = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let day = RwSignal::new(today.to_string());
     let approver = RwSignal::new(String::new());
-    let send = move |command: ReviewCommand| {
-        busy.set(true);
-        message.set(None);
-        spawn_local(async move {
-            match review_act(number.get_value(), command).await {
-                Ok(Ok(n)) => {
-                    problems.set(vec![]);
-                    issued.set(Some(n));
-                }
-                Ok(Err(ActionRefusal::Invalid(p))) => problems.set(p),
-                Ok(Err(ActionRefusal::Message {
-                    message: m,
-                    changed,
-                })) => message.set(Some((m, changed))),
-                Err(e) => message.set(Some((e.to_string(), false))),
-            }
-            busy.set(false);
-        });
-    };
+    let send = move |command: ReviewCommand| act.send(number.get_value(), command);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(p) = pane.get_untracked() else {
@@ -804,16 +824,7 @@ fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
                             <textarea id="clock_reason" name="clock_reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                         </div>
                     </div>
-                    {move || (!problems.read().is_empty()).then(|| view! {
-                        <ul class="notice notice-error problems" role="alert">
-                            {problems.get().into_iter().map(|p| view! { <li data-code=p.code.clone()>{p.message}</li> }).collect_view()}
-                        </ul>
-                    })}
-                    {move || message.get().map(|(m, changed)| view! {
-                        <div class="notice notice-error" role="alert">{m}
-                            {changed.then(|| view! { " " <button type="button" class="link-button" on:click=move |_| reload.run(())>"刷新"</button> })}
-                        </div>
-                    })}
+                    {act.feedback(reload)}
                     <Show when=move || pane.read().is_some()>
                         <button type="submit" class="button button-primary" disabled=move || busy.get()>
                             {move || if busy.get() { "正在提交…" } else { "确认并书面告知申请人" }}
