@@ -21,6 +21,11 @@ pub struct Config {
     pub secure_cookies: bool,
     /// `LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, … (the cargo-leptos conventions).
     pub leptos: LeptosOptions,
+    /// `ONEWINDOW_SMTP_URL`: e-mail notices go out through this server; unset, they are
+    /// recorded in the database and the log like the SMS messages.
+    pub smtp_url: Option<String>,
+    /// `ONEWINDOW_MAIL_FROM`; default `一窗通办 <noreply@localhost>`.
+    pub mail_from: String,
 }
 
 impl Config {
@@ -48,12 +53,21 @@ impl Config {
             // Started directly rather than by cargo-leptos: use the names cargo-leptos built.
             leptos.output_name = "onewindow".into();
         }
+        let smtp_url = std::env::var("ONEWINDOW_SMTP_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty());
+        let mail_from = std::env::var("ONEWINDOW_MAIL_FROM")
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| "一窗通办 <noreply@localhost>".into());
         Ok(Config {
             database_url,
             data_dir,
             load_demo,
             secure_cookies,
             leptos,
+            smtp_url,
+            mail_from,
         })
     }
 }

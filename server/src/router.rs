@@ -100,7 +100,12 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
     };
     tokio::spawn(five_day_rule(state.db.clone()));
     tokio::spawn(warning_ladder(state.db.clone()));
-    tokio::spawn(deliver_notifications(state.db.clone()));
+    let smtp = config
+        .smtp_url
+        .as_deref()
+        .map(|url| app::server::notify::SmtpSender::new(url, &config.mail_from))
+        .transpose()?;
+    tokio::spawn(deliver_notifications(state.db.clone(), smtp));
     let app = build(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -144,14 +149,24 @@ async fn warning_ladder(db: DatabaseConnection) {
     }
 }
 
-/// Delivers the notification outbox every five seconds with the configured sender (the log
-/// sender: delivery recorded in the database and the log).
-async fn deliver_notifications(db: DatabaseConnection) {
-    let sender = app::server::notify::LogSender;
+/// Delivers the notification outbox every five seconds: e-mail through SMTP when
+/// `ONEWINDOW_SMTP_URL` is set, everything else (and e-mail without it) recorded in the
+/// database and the log.
+async fn deliver_notifications(
+    db: DatabaseConnection,
+    smtp: Option<app::server::notify::SmtpSender>,
+) {
+    use app::server::notify::{LogSender, Sender};
+    let mut senders: Vec<&dyn Sender> = Vec::new();
+    if let Some(s) = &smtp {
+        senders.push(s);
+    }
+    senders.push(&LogSender);
     let mut every = tokio::time::interval(Duration::from_secs(5));
     loop {
         every.tick().await;
-        if let Err(e) = app::server::notify::deliver_pending(&db, &sender, chrono::Utc::now()).await
+        if let Err(e) =
+            app::server::notify::deliver_pending(&db, &senders, chrono::Utc::now()).await
         {
             tracing::warn!(error = ?e, "notification delivery failed");
         }

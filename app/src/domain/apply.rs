@@ -144,8 +144,27 @@ pub fn applicant_fields(kind: ApplicantKind) -> Vec<FormField> {
         FieldType::MobileNumber,
         None,
     ));
+    fields.push(FormField {
+        required: false,
+        help: Some("填写后，办理进度通知也会发到这个邮箱".into()),
+        pattern: Some(EMAIL_PATTERN.into()),
+        pattern_message: Some("电子邮箱格式不正确，例如 name@example.com".into()),
+        ..field(
+            "contact_email",
+            "电子邮箱（选填）",
+            FieldType::Text,
+            Some(MAX_EMAIL_CHARS),
+        )
+    });
     fields
 }
+
+/// An e-mail address as the applicant block accepts it: one `@`, a dot in the domain, no
+/// spaces (the mail server has the final word).
+pub const EMAIL_PATTERN: &str = r"[^@\s]+@[^@\s]+\.[^@\s]+";
+
+/// Longest e-mail address (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: u32 = 254;
 
 fn field(key: &str, label: &str, field_type: FieldType, max_length: Option<u32>) -> FormField {
     FormField {
@@ -328,6 +347,31 @@ pub fn problems(
 mod tests {
     use super::*;
     use crate::domain::catalog::{FileType, Material, MaterialSource};
+
+    #[test]
+    fn an_applicant_may_add_an_email_address_for_notices_and_it_must_look_like_one() {
+        let today = Date::new(2026, 11, 22).unwrap();
+        let form = |email: &str| ApplicantForm {
+            kind: Some(ApplicantKind::Person),
+            values: [
+                ("name", "张三"),
+                ("id_number", "11010519491231002X"),
+                ("contact_mobile", "13812345678"),
+                ("contact_email", email),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        };
+        assert!(check_applicant(&form(""), today).is_ok());
+        let ok = check_applicant(&form(" li@example.com "), today).unwrap();
+        assert_eq!(ok.values["contact_email"], "li@example.com");
+        for bad in ["li@example", "li example@x.cn", "@x.cn", "a@b@c.cn"] {
+            let err = check_applicant(&form(bad), today).unwrap_err();
+            assert_eq!(err[0].field, "applicant.contact_email", "{bad}");
+            assert_eq!(err[0].code, "pattern_mismatch", "{bad}");
+        }
+    }
 
     fn material(
         code: &str,

@@ -23,6 +23,7 @@ use crate::domain::apply::ApplicantForm;
 /// Most messages one delivery run takes.
 const BATCH: u64 = 100;
 /// A message whose delivery failed this often is left as `failed`.
+/// (Retried on the next runs until then, every five seconds.)
 const MAX_ATTEMPTS: i32 = 5;
 
 /// A message to write to the outbox.
@@ -92,18 +93,16 @@ pub async fn to_applicant(
         subject: subject.into(),
         body: body.clone(),
     }];
-    if let Some(mobile) = applicant
-        .values
-        .get("contact_mobile")
-        .filter(|m| !m.is_empty())
-    {
-        messages.push(Message {
-            audience: "applicant",
-            channel: "sms",
-            recipient: mobile.clone(),
-            subject: subject.into(),
-            body,
-        });
+    for (key, channel) in [("contact_mobile", "sms"), ("contact_email", "email")] {
+        if let Some(to) = applicant.values.get(key).filter(|m| !m.is_empty()) {
+            messages.push(Message {
+                audience: "applicant",
+                channel,
+                recipient: to.clone(),
+                subject: subject.into(),
+                body: body.clone(),
+            });
+        }
     }
     enqueue(txn, application_id, messages, now).await
 }
@@ -139,10 +138,12 @@ pub async fn applicant_messages(
 pub trait Sender: Send + Sync {
     /// Its name, recorded on each message it delivered.
     fn name(&self) -> &'static str;
+    /// Whether it delivers messages of this channel (`sms`, `email`).
+    fn handles(&self, channel: &str) -> bool;
     async fn send(&self, message: &notification::Model) -> anyhow::Result<()>;
 }
 
-/// Records delivery in the database and the log only.
+/// Records delivery in the database and the log only; takes every channel.
 pub struct LogSender;
 
 #[async_trait::async_trait]
@@ -151,11 +152,15 @@ impl Sender for LogSender {
         "log"
     }
 
+    fn handles(&self, _: &str) -> bool {
+        true
+    }
+
     async fn send(&self, m: &notification::Model) -> anyhow::Result<()> {
         tracing::info!(
             id = m.id,
             channel = %m.channel,
-            recipient = %crate::domain::track::mask_mobile(&m.recipient),
+            recipient = %mask_recipient(&m.recipient),
             subject = %m.subject,
             "notification delivered (log sender)"
         );
@@ -163,11 +168,68 @@ impl Sender for LogSender {
     }
 }
 
-/// Delivers pending messages: each is claimed by a conditional update first, so two
-/// instances never send one twice. Returns how many were delivered.
+/// A recipient as the log may show it: a mobile number or e-mail address masked.
+fn mask_recipient(r: &str) -> String {
+    match r.split_once('@') {
+        Some((user, domain)) => format!("{}***@{domain}", user.chars().next().unwrap_or('*')),
+        None => crate::domain::track::mask_mobile(r),
+    }
+}
+
+/// Sends `email` messages through an SMTP server (`ONEWINDOW_SMTP_URL`, e.g.
+/// `smtps://user:password@smtp.example.gov.cn` or `smtp://relay.internal:25`).
+pub struct SmtpSender {
+    transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
+    from: lettre::message::Mailbox,
+}
+
+impl SmtpSender {
+    /// A sender for the server at `url` (lettre's URL form: `smtp://`, `smtps://`,
+    /// `?tls=required` for STARTTLS), writing as `from` (`一窗通办 <noreply@example.gov.cn>`).
+    pub fn new(url: &str, from: &str) -> anyhow::Result<Self> {
+        let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
+            .context("ONEWINDOW_SMTP_URL is not a valid SMTP address")?
+            .build();
+        let from = from
+            .parse()
+            .context("ONEWINDOW_MAIL_FROM is not a valid sender address")?;
+        Ok(SmtpSender { transport, from })
+    }
+}
+
+#[async_trait::async_trait]
+impl Sender for SmtpSender {
+    fn name(&self) -> &'static str {
+        "smtp"
+    }
+
+    fn handles(&self, channel: &str) -> bool {
+        channel == "email"
+    }
+
+    async fn send(&self, m: &notification::Model) -> anyhow::Result<()> {
+        use lettre::AsyncTransport;
+        let email = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(m.recipient.parse().context("not an e-mail address")?)
+            .subject(format!("【一窗通办】{}", m.subject))
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(m.body.clone())
+            .context("failed to build an e-mail")?;
+        self.transport
+            .send(email)
+            .await
+            .context("the SMTP server refused the e-mail")?;
+        Ok(())
+    }
+}
+
+/// Delivers pending messages, each by the first of `senders` that handles its channel:
+/// each is claimed by a conditional update first, so two instances never send one twice.
+/// Returns how many were delivered.
 pub async fn deliver_pending(
     db: &DatabaseConnection,
-    sender: &dyn Sender,
+    senders: &[&dyn Sender],
     now: DateTime<Utc>,
 ) -> anyhow::Result<u32> {
     let pending = notification::Entity::find()
@@ -179,6 +241,9 @@ pub async fn deliver_pending(
         .context("failed to read the outbox")?;
     let mut delivered = 0;
     for m in pending {
+        let Some(sender) = senders.iter().find(|s| s.handles(&m.channel)) else {
+            continue;
+        };
         let claimed = notification::Entity::update_many()
             .col_expr(notification::Column::Status, Expr::value("sending"))
             .col_expr(

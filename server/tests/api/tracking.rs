@@ -405,8 +405,8 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
             .unwrap();
         assert_eq!(pending, 5);
         let (a, b) = tokio::join!(
-            deliver_pending(&app.db, &LogSender, Utc::now()),
-            deliver_pending(&app.db, &LogSender, Utc::now())
+            deliver_pending(&app.db, &[&LogSender], Utc::now()),
+            deliver_pending(&app.db, &[&LogSender], Utc::now())
         );
         assert_eq!(a.unwrap() + b.unwrap(), 5);
         let sent = notification::Entity::find()
@@ -665,6 +665,141 @@ async fn administrators_enter_a_years_holidays_and_the_calendar_counts_with_them
         assert_eq!(years[1]["source"], "更正");
         assert_eq!(years[1]["days_off"], json!(["2027-01-01"]));
         assert_eq!(years[1]["extra_working_days"], json!([]));
+        app.cleanup().await;
+    }
+}
+
+/// A one-connection SMTP server that accepts whatever it is sent and hands back the
+/// transcript.
+async fn smtp_sink() -> (String, tokio::task::JoinHandle<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let handle = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+        let mut transcript = String::new();
+        let mut in_data = false;
+        while let Ok(Some(line)) = lines.next_line().await {
+            transcript.push_str(&line);
+            transcript.push('\n');
+            let reply: &[u8] = if in_data {
+                if line != "." {
+                    continue;
+                }
+                in_data = false;
+                b"250 queued\r\n"
+            } else {
+                match line.to_uppercase().get(..4) {
+                    Some("EHLO") | Some("HELO") => b"250 sink\r\n",
+                    Some("DATA") => {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    }
+                    Some("QUIT") => {
+                        write.write_all(b"221 bye\r\n").await.ok();
+                        break;
+                    }
+                    _ => b"250 ok\r\n",
+                }
+            };
+            write.write_all(reply).await.unwrap();
+        }
+        transcript
+    });
+    (url, handle)
+}
+
+#[tokio::test]
+async fn an_applicant_who_gave_an_email_address_gets_the_notices_by_smtp_too() {
+    use crate::submission::{PDF, company, drainage_values, put_file};
+    use app::server::notify::SmtpSender;
+    for backend in backends() {
+        let app = spawn_app(&backend).await;
+        count_through_next_year(&app).await;
+        let me = applicant(&app, "13844440006", "11010519491231002X").await;
+        let mut who = company(CREDIT_CODE);
+        who["values"]["contact_email"] = json!("li@example.com");
+        let (status, draft) = call(
+            &app,
+            Method::POST,
+            "/api/v1/applications",
+            Some(&me),
+            Some(
+                json!({"item": "SWJ-XK-001", "applicant": who, "values": drainage_values(),
+                "bring_original": ["drainage_application"]}),
+            ),
+        )
+        .await;
+        assert_eq!(status, 201, "{draft}");
+        let number = draft["number"].as_str().unwrap();
+        for code in ["drainage_drawings", "water_quality_report"] {
+            assert_eq!(put_file(&app, &me, number, code, "a.pdf", PDF).await.0, 200);
+        }
+        let (status, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/applications/{number}/submit"),
+            Some(&me),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200);
+
+        // No server listening: the e-mail stays pending with the error, to be retried.
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            format!("smtp://{}", l.local_addr().unwrap())
+        };
+        let down = SmtpSender::new(&closed, "一窗通办 <noreply@example.gov.cn>").unwrap();
+        assert_eq!(
+            deliver_pending(&app.db, &[&down], Utc::now())
+                .await
+                .unwrap(),
+            0
+        );
+        let email = notification::Entity::find()
+            .filter(notification::Column::Channel.eq("email"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((email.status.as_str(), email.attempts), ("pending", 1));
+        assert!(email.error.is_some());
+
+        // With the server up: the e-mail by SMTP, the SMS by the log sender.
+        let (url, transcript) = smtp_sink().await;
+        let smtp = SmtpSender::new(&url, "一窗通办 <noreply@example.gov.cn>").unwrap();
+        assert_eq!(
+            deliver_pending(&app.db, &[&smtp, &LogSender], Utc::now())
+                .await
+                .unwrap(),
+            2
+        );
+        let transcript = transcript.await.unwrap();
+        assert!(
+            transcript.contains("RCPT TO:<li@example.com>"),
+            "{transcript}"
+        );
+        assert!(
+            transcript.contains("MAIL FROM:<noreply@example.gov.cn>"),
+            "{transcript}"
+        );
+        let sent = notification::Entity::find()
+            .filter(notification::Column::Channel.is_in(["email", "sms"]))
+            .all(&app.db)
+            .await
+            .unwrap();
+        let by = |channel: &str| {
+            sent.iter()
+                .find(|n| n.channel == channel)
+                .map(|n| (n.status.clone(), n.sender.clone()))
+                .unwrap()
+        };
+        assert_eq!(by("email"), ("sent".into(), Some("smtp".into())));
+        assert_eq!(by("sms"), ("sent".into(), Some("log".into())));
         app.cleanup().await;
     }
 }
