@@ -50,7 +50,7 @@ pub struct NewStaff {
 #[serde(deny_unknown_fields)]
 pub struct QueueFilter {
     /// `submitted` (the default: waiting for pre-review), `correction_requested`,
-    /// `accepted`, `rejected` or `all`.
+    /// `accepted`, `suspended`, `rejected` or `all`.
     #[serde(default)]
     pub status: Option<String>,
     /// `online` or `window`.

@@ -160,8 +160,9 @@ pub async fn queue(
             return Err(ReviewError::Invalid(vec![FieldProblem {
                 field: "status".into(),
                 code: "invalid_status".into(),
-                message: "状态应为 submitted、correction_requested、accepted、rejected 或 all"
-                    .into(),
+                message:
+                    "状态应为 submitted、correction_requested、accepted、suspended、rejected 或 all"
+                        .into(),
             }]));
         };
         query = query.filter(application::Column::Status.eq(s.as_str()));

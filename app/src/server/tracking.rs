@@ -214,7 +214,14 @@ pub async fn deadlines_of_rows(
                 }
             },
         };
-        let steps = history_steps(history.get(&row.id).map_or(&[][..], Vec::as_slice))?;
+        // One corrupt history must not stop the jobs for every other case.
+        let steps = match history_steps(history.get(&row.id).map_or(&[][..], Vec::as_slice)) {
+            Ok(steps) => steps,
+            Err(e) => {
+                tracing::warn!(case = ?row.case_number, error = ?e, "unreadable history");
+                continue;
+            }
+        };
         out.insert(row.id, deadlines(cal, &steps, l, today));
     }
     Ok(out)
