@@ -8,6 +8,8 @@ import { join } from 'node:path';
 // first accounts), on the same database (ONEWINDOW_DATA_DIR / DATABASE_URL are inherited).
 export const STAFF = [
   { login: 'e2e-swj-window', name: '窗口小王', role: 'window', department: 'SWJ' },
+  { login: 'e2e-swj-chief', name: '首席老陈', role: 'chief', department: 'SWJ' },
+  { login: 'e2e-admin', name: '管理员小李', role: 'admin', department: 'ZJJ' },
 ];
 export const STAFF_PASSWORD = 'chuangkou2026';
 
