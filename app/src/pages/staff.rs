@@ -408,7 +408,6 @@ fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
     );
     let defective = RwSignal::new(BTreeSet::<String>::new());
 
-    let send = move |command: ReviewCommand| act.send(number.get_value(), command);
     let today = case.with_value(|c| c.today);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -473,13 +472,7 @@ fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
                 }
             }
         });
-        match checked {
-            Ok(command) => {
-                problems.set(vec![]);
-                send(command);
-            }
-            Err(p) => problems.set(p),
-        }
+        act.send_checked(number.get_value(), checked);
     };
     let tab = move |p: Pane, label: &'static str| {
         view! {
@@ -642,7 +635,17 @@ impl ActionState {
         }
     }
 
-    /// Sends an action checked in the browser; the server checks it again.
+    /// Shows what the browser's check found, or sends the action (the server checks again).
+    fn send_checked(self, number: String, checked: Result<ReviewCommand, Vec<FieldProblem>>) {
+        match checked {
+            Ok(command) => {
+                self.problems.set(vec![]);
+                self.send(number, command);
+            }
+            Err(p) => self.problems.set(p),
+        }
+    }
+
     fn send(self, number: String, command: ReviewCommand) {
         self.busy.set(true);
         self.message.set(None);
@@ -716,7 +719,6 @@ fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
     let reason = RwSignal::new(String::new());
     let day = RwSignal::new(today.to_string());
     let approver = RwSignal::new(String::new());
-    let send = move |command: ReviewCommand| act.send(number.get_value(), command);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(p) = pane.get_untracked() else {
@@ -765,13 +767,7 @@ fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
                 })
             }
         });
-        match checked {
-            Ok(command) => {
-                problems.set(vec![]);
-                send(command);
-            }
-            Err(p) => problems.set(p),
-        }
+        act.send_checked(number.get_value(), checked);
     };
     let tab = move |p: ClockPane, label: &'static str| {
         view! {
