@@ -108,6 +108,17 @@ pub struct ApplicationForm {
     pub joint_handling: bool,
 }
 
+impl ApplicationForm {
+    /// The limits its deadlines are counted with: the promised limit, and whether several
+    /// departments handle it (the longer extension).
+    pub fn limits(&self) -> super::deadline::Limits {
+        super::deadline::Limits {
+            decision_days: self.promised_limit_days,
+            joint: self.joint_handling,
+        }
+    }
+}
+
 /// The fields asked about an applicant of this kind, checked by the same interpreter as an
 /// item's form. The contact mobile is always asked: notices go there.
 pub fn applicant_fields(kind: ApplicantKind) -> Vec<FormField> {

@@ -302,15 +302,16 @@ pub async fn case(
             .await?
             .unwrap_or_default();
     let mut calendar_problem = None;
-    let (clocks, limits) =
-        match super::tracking::case_deadlines(db, &ctx.cal, &row, &history, ctx.today).await {
-            Ok((d, l)) => (Some(d), Some(l)),
-            Err(ReviewError::Calendar(e)) => {
-                calendar_problem = Some(e.to_string());
-                (None, None)
-            }
-            Err(e) => return Err(e),
-        };
+    // The guide and the history are already here: no second read for the clocks.
+    let limits = ctx.form.limits();
+    let steps = super::tracking::history_steps(&history)?;
+    let clocks = match deadlines(&ctx.cal, &steps, limits, ctx.today) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            calendar_problem = Some(e.to_string());
+            None
+        }
+    };
     let mut note = |r: Result<Date, YearNotLoaded>| match r {
         Ok(d) => Some(d),
         Err(e) => {
@@ -340,7 +341,7 @@ pub async fn case(
         today: ctx.today,
         acceptance_due: acceptance,
         promised_due_if_accepted_today: promised,
-        extension_days_allowed: limits.map(|l| l.extension_days()),
+        extension_days_allowed: Some(limits.extension_days()),
         deadlines: clocks,
         calendar_problem,
         may_act: me.role.acts(),
@@ -493,10 +494,7 @@ async fn clocks(
 ) -> Result<(Deadlines, Limits, Vec<HistoryStep>), ReviewError> {
     let history = super::tracking::history_of(db, row.id).await?;
     let steps = super::tracking::history_steps(&history)?;
-    let limits = Limits {
-        decision_days: ctx.form.promised_limit_days,
-        joint: ctx.form.joint_handling,
-    };
+    let limits = ctx.form.limits();
     Ok((
         deadlines(&ctx.cal, &steps, limits, ctx.today)?,
         limits,

@@ -148,10 +148,7 @@ async fn limits_of(db: &DatabaseConnection, row: &application::Model) -> anyhow:
     let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
         .await?
         .ok_or_else(|| anyhow!("case {:?} names an item no longer listed", row.case_number))?;
-    Ok(Limits {
-        decision_days: form.promised_limit_days,
-        joint: form.joint_handling,
-    })
+    Ok(form.limits())
 }
 
 /// The history of one case, oldest first.

@@ -68,15 +68,23 @@ pub async fn count_through_next_year(app: &TestApp) {
 
 /// A submitted SWJ-XK-001 case of a company; `with_report`: the 容缺 material too.
 pub async fn submitted_case(app: &TestApp, me: &str, with_report: bool) -> String {
+    submitted_case_of(app, me, company(CREDIT_CODE), with_report).await
+}
+
+/// A submitted SWJ-XK-001 case of this applicant block.
+pub async fn submitted_case_of(
+    app: &TestApp,
+    me: &str,
+    applicant: Value,
+    with_report: bool,
+) -> String {
     let (status, draft) = call(
         app,
         Method::POST,
         "/api/v1/applications",
         Some(me),
-        Some(
-            json!({"item": "SWJ-XK-001", "applicant": company(CREDIT_CODE),
-            "values": drainage_values(), "bring_original": ["drainage_application"]}),
-        ),
+        Some(json!({"item": "SWJ-XK-001", "applicant": applicant,
+            "values": drainage_values(), "bring_original": ["drainage_application"]})),
     )
     .await;
     assert_eq!(status, 201, "{draft}");

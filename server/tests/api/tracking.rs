@@ -714,7 +714,8 @@ async fn smtp_sink() -> (String, tokio::task::JoinHandle<String>) {
 
 #[tokio::test]
 async fn an_applicant_who_gave_an_email_address_gets_the_notices_by_smtp_too() {
-    use crate::submission::{PDF, company, drainage_values, put_file};
+    use crate::review::submitted_case_of;
+    use crate::submission::company;
     use app::server::notify::SmtpSender;
     for backend in backends() {
         let app = spawn_app(&backend).await;
@@ -722,31 +723,7 @@ async fn an_applicant_who_gave_an_email_address_gets_the_notices_by_smtp_too() {
         let me = applicant(&app, "13844440006", "11010519491231002X").await;
         let mut who = company(CREDIT_CODE);
         who["values"]["contact_email"] = json!("li@example.com");
-        let (status, draft) = call(
-            &app,
-            Method::POST,
-            "/api/v1/applications",
-            Some(&me),
-            Some(
-                json!({"item": "SWJ-XK-001", "applicant": who, "values": drainage_values(),
-                "bring_original": ["drainage_application"]}),
-            ),
-        )
-        .await;
-        assert_eq!(status, 201, "{draft}");
-        let number = draft["number"].as_str().unwrap();
-        for code in ["drainage_drawings", "water_quality_report"] {
-            assert_eq!(put_file(&app, &me, number, code, "a.pdf", PDF).await.0, 200);
-        }
-        let (status, _) = call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/applications/{number}/submit"),
-            Some(&me),
-            None,
-        )
-        .await;
-        assert_eq!(status, 200);
+        submitted_case_of(&app, &me, who, true).await;
 
         // No server listening: the e-mail stays pending with the error, to be retried.
         let closed = {
