@@ -6,8 +6,9 @@ pub mod api;
 pub mod app;
 pub mod clock;
 pub mod components;
-pub mod domain;
 pub mod pages;
+/// The rules, from their own crate; re-exported so `crate::domain::…` reads as before.
+pub use ::domain;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "hydrate")]

@@ -1,4 +1,4 @@
-//! The working-day calendar as administrators keep it (DOMAIN.md rule 4), and its server
+//! The working-day calendar as administrators keep it (docs/rules.md, rule 4), and its server
 //! functions. The JSON API (`/api/v1/calendar/years`, `/api/v1/admin/calendar/{year}`)
 //! calls the same service.
 

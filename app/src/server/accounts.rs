@@ -53,7 +53,7 @@ pub async fn register(
     form: &RegistrationForm,
     now: DateTime<Utc>,
 ) -> Result<AccountInfo, AccountError> {
-    let registration = form.parse(today(now)).map_err(AccountError::Invalid)?;
+    let registration = form.parse(Date::in_china_at(now.timestamp())).map_err(AccountError::Invalid)?;
     let taken = account::Entity::find()
         .filter(account::Column::Mobile.eq(registration.mobile.as_str()))
         .one(db)
@@ -305,14 +305,6 @@ async fn account_exists(db: &DatabaseConnection, mobile: &str) -> anyhow::Result
         .is_some())
 }
 
-fn today(now: DateTime<Utc>) -> Date {
-    // Birth dates are calendar days in China (UTC+8).
-    let local = now + chrono::Duration::hours(8);
-    let d = local.date_naive();
-    use chrono::Datelike;
-    Date::new(d.year(), d.month() as u8, d.day() as u8)
-        .unwrap_or_else(|| Date::from_days_since_epoch(0))
-}
 
 /// argon2id with the crate's default (OWASP) parameters, off the async threads.
 pub(crate) async fn hash_password(password: String) -> anyhow::Result<String> {

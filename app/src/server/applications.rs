@@ -101,12 +101,9 @@ pub enum ApplicationError {
     Internal(#[from] anyhow::Error),
 }
 
-/// The day in China (UTC+8, no daylight saving) at `now`.
-pub fn china_date(now: DateTime<Utc>) -> anyhow::Result<Date> {
-    use chrono::Datelike;
-    let local = (now + chrono::Duration::hours(8)).date_naive();
-    Date::new(local.year(), local.month() as u8, local.day() as u8)
-        .ok_or_else(|| anyhow!("today is not a date"))
+/// The day in China at `now` (the rule is `Date::in_china_at`).
+pub fn china_date(now: DateTime<Utc>) -> Date {
+    Date::in_china_at(now.timestamp())
 }
 
 /// Creates a draft for the applicant.
@@ -501,7 +498,7 @@ pub async fn submit(
     let content = content_of(&row)?;
     let materials = materials_of(db, row.id).await?;
     let uploaded_codes: BTreeSet<String> = materials.iter().map(|m| m.code.clone()).collect();
-    let today = china_date(now)?;
+    let today = china_date(now);
     let mut problems = check_submission(&form, &content, &uploaded_codes, today);
     let at_window = matches!(who, Who::Staff(_));
     if at_window && content.applicant.kind == Some(ApplicantKind::Myself) {
@@ -697,7 +694,7 @@ pub async fn resubmit(
         .ok_or_else(|| ApplicationError::UnknownItem(row.number.clone()))?;
     let view = view_of(db, row.clone()).await?;
     let uploaded_codes: BTreeSet<String> = view.materials.iter().map(|m| m.code.clone()).collect();
-    let today = china_date(now)?;
+    let today = china_date(now);
     let history = case_event::Entity::find()
         .filter(case_event::Column::ApplicationId.eq(row.id))
         .order_by_asc(case_event::Column::Id)
@@ -1176,7 +1173,7 @@ fn new_tracking_code() -> anyhow::Result<String> {
 fn new_number(now: DateTime<Utc>) -> anyhow::Result<ApplicationNumber> {
     let mut random = [0u8; 7];
     getrandom::fill(&mut random).map_err(|e| anyhow!("no randomness for a number: {e}"))?;
-    Ok(ApplicationNumber::new(china_date(now)?, random))
+    Ok(ApplicationNumber::new(china_date(now), random))
 }
 
 fn view(

@@ -1,4 +1,4 @@
-//! `/api/v1/calendar/…`: working-day arithmetic on the administrators' calendar (DOMAIN.md
+//! `/api/v1/calendar/…`: working-day arithmetic on the administrators' calendar (docs/rules.md
 //! rule 4), for countdowns and for anyone checking a due date. Public: the calendar is.
 
 use axum::Json;

@@ -181,7 +181,7 @@ pub async fn accept(
     .await
 }
 
-/// 容缺受理 (DOMAIN.md rule 7).
+/// 容缺受理 (docs/rules.md, rule 7).
 #[utoipa::path(post, path = "/api/v1/review/cases/{number}/accept-with-deficiency", tag = "review",
     params(("number" = String, Path, description = "办件编号")), request_body = DeficiencyAction,
     responses(

@@ -178,7 +178,7 @@ pub async fn queue(
         .await
         .context("failed to read the queue")?;
     let cal = load_calendar(db).await?;
-    let today = china_date(now)?;
+    let today = china_date(now);
     let clocks = super::tracking::deadlines_of_rows(db, &cal, &rows, today).await?;
     let (items, bundles) = catalog::names(db).await?;
     let mut calendar_problem = None;
@@ -199,7 +199,7 @@ pub async fn queue(
             .received_at
             .or(row.submitted_at)
             .unwrap_or(row.updated_at);
-        let received_on = china_date(received)?;
+        let received_on = china_date(received);
         let age = match cal.working_days_between(received_on, today) {
             Ok(n) => Some(n),
             Err(e) => {
@@ -237,7 +237,7 @@ pub async fn queue(
         .map(|r| r.received_at.or(r.submitted_at).unwrap_or(r.updated_at))
         .collect();
     let oldest = match waiting.iter().min() {
-        Some(t) => match cal.working_days_between(china_date(*t)?, today) {
+        Some(t) => match cal.working_days_between(china_date(*t), today) {
             Ok(n) => Some(n),
             Err(e) => {
                 calendar_problem = Some(e.to_string());
@@ -647,7 +647,7 @@ pub async fn extend(
 /// a case whose year is not in the calendar is left, and logged.
 pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<u32> {
     let cal = load_calendar(db).await?;
-    let today = china_date(now)?;
+    let today = china_date(now);
     let rows = application::Entity::find()
         .filter(application::Column::Status.eq(CaseStatus::Submitted.as_str()))
         .all(db)
@@ -656,7 +656,7 @@ pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow
     let clocks = super::tracking::deadlines_of_rows(db, &cal, &rows, today).await?;
     let mut moved = 0;
     for row in rows {
-        let received = china_date(row.received_at.or(row.submitted_at).unwrap_or(now))?;
+        let received = china_date(row.received_at.or(row.submitted_at).unwrap_or(now));
         let acceptance_due = match clocks.get(&row.id) {
             Some(Ok(d)) => match d.acceptance.as_ref() {
                 Some(c) if c.days_left.is_some_and(|l| l < 0) => c.due,
@@ -1152,11 +1152,11 @@ async fn context(
         uploaded,
         form,
         cal: load_calendar(db).await?,
-        today: china_date(now)?,
+        today: china_date(now),
         blacklisted,
         department_name,
         applicant_name: applicant_name(row),
-        received_on: china_date(row.received_at.or(row.submitted_at).unwrap_or(now))?,
+        received_on: china_date(row.received_at.or(row.submitted_at).unwrap_or(now)),
         view,
     })
 }

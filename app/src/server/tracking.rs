@@ -112,17 +112,17 @@ pub fn history_steps(history: &[case_event::Model]) -> anyhow::Result<Vec<Histor
             detail[key]
                 .as_str()
                 .and_then(Date::parse_iso)
-                .map_or_else(|| china_date(e.at), Ok)
+                .unwrap_or_else(|| china_date(e.at))
         };
         let (on, step) = match action {
-            CaseAction::Submit => (china_date(e.at)?, Step::Submit),
+            CaseAction::Submit => (china_date(e.at), Step::Submit),
             CaseAction::Accept | CaseAction::AcceptWithDeficiency => {
-                (china_date(e.at)?, Step::Accept)
+                (china_date(e.at), Step::Accept)
             }
-            CaseAction::DeemAccept => (china_date(e.at)?, Step::DeemAccept),
-            CaseAction::Reject => (china_date(e.at)?, Step::Reject),
-            CaseAction::RequestCorrection => (china_date(e.at)?, Step::RequestCorrection),
-            CaseAction::Resubmit => (china_date(e.at)?, Step::Resubmit),
+            CaseAction::DeemAccept => (china_date(e.at), Step::DeemAccept),
+            CaseAction::Reject => (china_date(e.at), Step::Reject),
+            CaseAction::RequestCorrection => (china_date(e.at), Step::RequestCorrection),
+            CaseAction::Resubmit => (china_date(e.at), Step::Resubmit),
             CaseAction::Suspend => {
                 let procedure = detail["procedure"]
                     .as_str()
@@ -135,7 +135,7 @@ pub fn history_steps(history: &[case_event::Model]) -> anyhow::Result<Vec<Histor
                 let days = detail["days"]
                     .as_u64()
                     .ok_or_else(|| anyhow!("an extension without its days"))?;
-                (china_date(e.at)?, Step::Extend(days as u32))
+                (china_date(e.at), Step::Extend(days as u32))
             }
         };
         steps.push(HistoryStep { on, step });
@@ -376,7 +376,7 @@ async fn view(
 ) -> anyhow::Result<TrackView> {
     let history = history_of(db, row.id).await?;
     let cal = load_calendar(db).await?;
-    let today = china_date(now)?;
+    let today = china_date(now);
     let mut calendar_problem = None;
     let deadlines = match case_deadlines(db, &cal, &row, &history, today).await {
         Ok((d, _)) => d,
@@ -425,7 +425,7 @@ async fn view(
     ) {
         (Some(days), Some(e)) => Some(ExtensionView {
             days,
-            on: china_date(e.at)?,
+            on: china_date(e.at),
             reason: e.reason.clone().unwrap_or_default(),
         }),
         _ => None,
@@ -471,7 +471,7 @@ async fn view(
                 .map(String::as_str)
                 .unwrap_or_default(),
         ),
-        received_on: row.submitted_at.map(china_date).transpose()?,
+        received_on: row.submitted_at.map(china_date),
         timeline,
         todo,
         deadlines,
@@ -516,7 +516,7 @@ pub async fn board(
         .await
         .context("failed to read the department's cases")?;
     let cal = load_calendar(db).await?;
-    let today = china_date(now)?;
+    let today = china_date(now);
     let clocks = deadlines_of_rows(db, &cal, &rows, today).await?;
     let (items, bundles) = catalog::names(db).await?;
     let mut calendar_problem = None;
@@ -691,7 +691,7 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
         .await
         .context("failed to read accepted cases")?;
     let cal = load_calendar(db).await?;
-    let today = china_date(now)?;
+    let today = china_date(now);
     let clocks = deadlines_of_rows(db, &cal, &rows, today).await?;
     let mut raised = 0;
     for row in &rows {

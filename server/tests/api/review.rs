@@ -816,7 +816,7 @@ async fn in_hall_intake_uses_the_same_form_and_the_applicant_sees_it_online() {
 async fn working_day_arithmetic_is_a_public_endpoint() {
     for backend in backends() {
         let app = spawn_app(&backend).await;
-        // DOMAIN.md rule 4: accepted Friday 2026-02-13, 5 working days → 2026-02-27.
+        // docs/rules.md, rule 4: accepted Friday 2026-02-13, 5 working days → 2026-02-27.
         let (status, body) = app
             .get_json("/api/v1/calendar/add?from=2026-02-13&days=5")
             .await;

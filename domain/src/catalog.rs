@@ -26,7 +26,7 @@ pub const MAX_LIMIT_DAYS: u32 = 60;
 
 /// A whole catalog file: departments, items and bundles. Importing it is all or nothing.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Validate)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CatalogFile {
     /// Must be 1 for this format.
@@ -44,7 +44,7 @@ pub struct CatalogFile {
 
 /// A department (实施主体 or 共同实施部门).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Validate)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Department {
     /// Short stable code, e.g. `ZJJ`; upper-case letters, digits, `-` and `_`.
@@ -61,7 +61,7 @@ pub struct Department {
 
 /// A service item (事项) with every element of its guide.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Validate)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceItem {
     /// 实施编码, at most 24 characters.
@@ -141,7 +141,7 @@ pub struct ServiceItem {
 
 /// 是否收费 and 收费依据.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Validate)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     pub charged: bool,
@@ -152,7 +152,7 @@ pub struct Fee {
 
 /// 办理结果: what the applicant gets.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Validate)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResultInfo {
     /// e.g. 建筑工程施工许可证.
@@ -164,7 +164,7 @@ pub struct ResultInfo {
 
 /// One entry of the 材料清单.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Validate)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Material {
     /// Stable code; a material with the same code in two items of a bundle is uploaded once.
@@ -206,7 +206,7 @@ pub struct Material {
 
 /// One field of an item's electronic form.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Validate)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FormField {
     /// Key of the value, `snake_case`; a key shared by two items of a bundle is asked once.
@@ -245,7 +245,7 @@ pub struct FormField {
 
 /// A choice of a select field.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FieldOption {
     pub value: String,
@@ -254,7 +254,7 @@ pub struct FieldOption {
 
 /// 一件事一次办: several items applied for with one form, one set of materials, one result.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Validate)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Bundle {
     #[validate(length(
@@ -289,7 +289,7 @@ macro_rules! labelled_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal, $label:literal;)+ }) => {
         $(#[$meta])*
         #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $wire)] $variant,)+
         }

@@ -18,7 +18,7 @@ use super::catalog::{
 
 /// One problem found in a catalog file.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// Where in the file, e.g. `items[3].materials[1].quantity`.
     pub path: String,
@@ -477,7 +477,7 @@ fn natural_path_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::catalog::*;
+    use crate::catalog::*;
 
     /// A small catalog that passes every check; tests break one thing at a time.
     pub(crate) fn valid_catalog() -> CatalogFile {
@@ -583,7 +583,7 @@ mod tests {
     #[test]
     fn the_shipped_demo_catalog_is_valid() {
         let file =
-            CatalogFile::from_json(include_str!("../../../catalog/demo.json")).expect("parses");
+            CatalogFile::from_json(include_str!("../../catalog/demo.json")).expect("parses");
         let found = check_catalog(&file, &ExistingCodes::default());
         assert!(found.is_empty(), "{found:#?}");
         assert!(file.items.len() >= 16);

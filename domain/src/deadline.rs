@@ -2,7 +2,7 @@
 //! stored as a number that could drift. Every figure shown to anyone (days left, due date,
 //! days overdue) comes from [`deadlines`].
 //!
-//! The clocks (DOMAIN.md rules 3–6):
+//! The clocks (docs/rules.md, rules 3–6):
 //! - **Acceptance** (《行政许可法》第三十二条): 5 working days from receipt; the clock does not
 //!   run while a correction notice is open (from the notice to the resubmission).
 //! - **Decision** (第四十二条): the item's limit from acceptance (20 by default, 45 for joint
@@ -32,7 +32,7 @@ pub const JOINT_EXTENSION_DAYS: u32 = 15;
 /// 第四十四条: the result is delivered within 10 working days of the decision.
 pub const DELIVERY_LIMIT_DAYS: u32 = 10;
 
-/// 大连市工作方案 (DOMAIN.md rule 6): with 7 working days left the handler is warned.
+/// 大连市工作方案 (docs/rules.md, rule 6): with 7 working days left the handler is warned.
 pub const HANDLER_WARNING_DAYS: i64 = 7;
 /// With 5 left, the department is reminded.
 pub const DEPARTMENT_WARNING_DAYS: i64 = 5;
@@ -41,7 +41,7 @@ pub const SUPERVISION_WARNING_DAYS: i64 = 3;
 
 /// The special procedures whose time is not counted (第四十五条).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SpecialProcedure {
     Hearing,
@@ -123,7 +123,7 @@ pub struct HistoryStep {
 
 /// Which limit a clock measures.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
     Acceptance,
@@ -161,7 +161,7 @@ impl DeadlineKind {
 
 /// One clock of a case as of a day.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Clock {
     pub kind: DeadlineKind,
     /// The triggering day (not counted).
@@ -239,7 +239,7 @@ impl Clock {
 
 /// Time left, as the supervision board colours it.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     Overdue,
@@ -287,7 +287,7 @@ pub fn band(days_left: i64, paused: bool) -> Band {
 
 /// A special procedure, as recorded and as the applicant is told.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pause {
     pub procedure: SpecialProcedure,
     pub started_on: Date,
@@ -317,7 +317,7 @@ impl Limits {
 
 /// Every clock of a case as of `today`.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deadlines {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acceptance: Option<Clock>,
@@ -544,7 +544,7 @@ pub fn deadlines(
 
 /// A rung of the warning ladder (rule 6).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WarningLevel {
     /// 7 working days left: the handler.
@@ -605,7 +605,7 @@ pub const MAX_NOTE_CHARS: usize = 500;
 
 /// A special procedure as the staff member records its start.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SuspendRequest {
     /// `hearing`, `inspection`, `testing`, `quarantine`, `appraisal`, `expert_review`,
@@ -618,7 +618,7 @@ pub struct SuspendRequest {
 
 /// The end of the open special procedure.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResumeRequest {
     /// The day it ended (YYYY-MM-DD), today or earlier.
@@ -629,7 +629,7 @@ pub struct ResumeRequest {
 
 /// The one extension of the decision limit.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionRequest {
     /// Who approved it (本行政机关负责人).
@@ -800,7 +800,7 @@ pub fn check_extension(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::calendar::arrangement_2026;
+    use crate::calendar::arrangement_2026;
 
     fn date(m: u8, d: u8) -> Date {
         Date::new(2026, m, d).unwrap()
@@ -828,7 +828,7 @@ mod tests {
 
     #[test]
     fn acceptance_is_due_five_working_days_after_receipt_across_the_spring_festival() {
-        // DOMAIN.md rule 4: received Friday 2/13 → 2/14 (调休), 2/24, 2/25, 2/26, 2/27.
+        // docs/rules.md, rule 4: received Friday 2/13 → 2/14 (调休), 2/24, 2/25, 2/26, 2/27.
         let d = run(&[at(2, 13, Step::Submit)], date(2, 13));
         let a = d.acceptance.unwrap();
         assert_eq!(a.due, Some(date(2, 27)));

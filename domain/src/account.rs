@@ -26,7 +26,7 @@ pub const SESSION_IDLE_SECONDS: i64 = 30 * 60;
 
 /// An account as shown to its owner: personal numbers masked.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountInfo {
     pub id: i32,
     /// Masked, e.g. `138****5678`.
@@ -38,7 +38,7 @@ pub struct AccountInfo {
 
 /// A registration as typed.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistrationForm {
     /// 手机号码: the login name.
     pub mobile: String,
@@ -60,7 +60,7 @@ pub struct Registration {
 
 /// A problem with one field of a form: the field, a stable code, and a Chinese message.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldProblem {
     pub field: String,
     pub code: String,

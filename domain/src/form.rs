@@ -240,7 +240,7 @@ fn matches_entirely(pattern: &str, value: &str) -> bool {
     regex_lite::Regex::new(&format!("^(?:{pattern})$")).is_ok_and(|re| re.is_match(value))
 }
 
-/// The shared corpus of field cases (`app/corpus/field_cases.json`): a field and the inputs
+/// The shared corpus of field cases (`domain/corpus/field_cases.json`): a field and the inputs
 /// to try on it, each with its expected verdict (`"ok"` or an error code) and normal form.
 #[derive(Deserialize)]
 struct CorpusGroup {
@@ -307,10 +307,10 @@ pub fn run_corpus(corpus_json: &str) -> Result<CorpusRun, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::catalog::FieldOption;
+    use crate::catalog::FieldOption;
 
     /// The shared corpus: the same file is run in the browser (app/tests/corpus_in_browser.rs).
-    const CORPUS: &str = include_str!("../../corpus/field_cases.json");
+    const CORPUS: &str = include_str!("../corpus/field_cases.json");
 
     #[test]
     fn every_case_of_the_shared_corpus_gets_its_expected_verdict() {

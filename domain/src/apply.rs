@@ -15,7 +15,7 @@ use super::form::FieldError;
 
 /// Who applies (申请人). The logged-in account is always the one who files (经办人).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicantKind {
     /// The account holder, for themself: name and 身份证号 are the account's.
@@ -57,7 +57,7 @@ impl ApplicantKind {
 
 /// The applicant block of a draft, as typed: anything may still be empty or wrong.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApplicantForm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,7 +70,7 @@ pub struct ApplicantForm {
 /// What a draft holds besides its item: the applicant, the form values, and the materials
 /// whose original the applicant will bring to the hall instead of uploading.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DraftContent {
     #[serde(default)]
@@ -83,7 +83,7 @@ pub struct DraftContent {
 
 /// A guide version an application is made under.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GuideRef {
     pub code: String,
     pub name: String,
@@ -94,7 +94,7 @@ pub struct GuideRef {
 /// Everything needed to fill in an application for an item or a bundle: one form, one set of
 /// materials (shared ones once), and the guide versions in force.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationForm {
     pub title: String,
     pub guides: Vec<GuideRef>,
@@ -357,7 +357,7 @@ pub fn problems(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::catalog::{FileType, Material, MaterialSource};
+    use crate::catalog::{FileType, Material, MaterialSource};
 
     #[test]
     fn an_applicant_may_add_an_email_address_for_notices_and_it_must_look_like_one() {

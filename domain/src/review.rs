@@ -1,5 +1,5 @@
 //! The window's pre-review (预审) as pure rules: the case status machine, who may do what,
-//! what each notice may say (DOMAIN.md rules 1, 2 and 7), and the five-day rule (rule 3).
+//! what each notice may say (docs/rules.md, rules 1, 2 and 7), and the five-day rule (rule 3).
 //!
 //! The server applies these inside the transaction that records an action; the workbench
 //! runs the same checks in the browser before it sends anything, so a staff member sees the
@@ -22,7 +22,7 @@ pub const MAX_REASON_CHARS: usize = 500;
 
 /// Where a case stands in pre-review.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     Draft,
@@ -74,7 +74,7 @@ impl CaseStatus {
 
 /// What happens to a case; every one is a row of its history.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseAction {
     /// The applicant (online) or window staff (in the hall) submits the application.
@@ -163,7 +163,7 @@ pub struct TransitionError {
     pub action: CaseAction,
 }
 
-/// The status machine of pre-review (DOMAIN.md, "The case and its life").
+/// The status machine of pre-review (docs/rules.md, "The case and its life").
 pub fn next_status(from: CaseStatus, action: CaseAction) -> Result<CaseStatus, TransitionError> {
     use CaseAction as A;
     use CaseStatus as S;
@@ -180,9 +180,9 @@ pub fn next_status(from: CaseStatus, action: CaseAction) -> Result<CaseStatus, T
     }
 }
 
-/// What a staff member is (DOMAIN.md, "Who uses it").
+/// What a staff member is (docs/rules.md).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StaffRole {
     /// 窗口人员: pre-review and in-hall intake.
@@ -244,7 +244,7 @@ impl StaffRole {
 /// One line a correction notice is asked to carry: a material (`materials.<code>`) or a form
 /// field (`values.<key>`) of the guide, and what is wrong with it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CorrectionItem {
     pub target: String,
@@ -253,7 +253,7 @@ pub struct CorrectionItem {
 
 /// A line of a notice as printed: the guide's own name, specification and quantity.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeLine {
     /// `materials.<code>` or `values.<key>`.
     pub target: String,
@@ -369,7 +369,7 @@ pub fn check_correction(
 
 /// The parts of a case a fix-up can change: form values, and the file of each material.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSnapshot {
     pub values: BTreeMap<String, String>,
     /// SHA-256 of the uploaded file, by material code.
@@ -457,7 +457,7 @@ pub fn check_accept(
 
 /// A 容缺受理 as the staff member asks for it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeficiencyRequest {
     /// Uploaded materials the staff member found defective (codes); missing required
@@ -557,7 +557,7 @@ pub fn check_deficiency(
 
 /// A 不予受理 as the staff member asks for it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RejectionRequest {
     pub reason: String,
@@ -616,7 +616,7 @@ pub fn promised_due(
 
 /// The kinds of notice pre-review issues.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
     Acceptance,
@@ -692,7 +692,7 @@ pub fn notice_number(kind: NoticeKind, year: i32, seq: u32) -> String {
 
 /// A notice as issued: everything printed on it, kept as it was on the day.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notice {
     pub number: String,
     pub kind: NoticeKind,
@@ -748,10 +748,10 @@ fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::apply::GuideRef;
-    use crate::domain::bundle::BundleMaterial;
-    use crate::domain::calendar::arrangement_2026;
-    use crate::domain::catalog::{
+    use crate::apply::GuideRef;
+    use crate::bundle::BundleMaterial;
+    use crate::calendar::arrangement_2026;
+    use crate::catalog::{
         FieldType, FileType, FormField, Material, MaterialForm, MaterialSource,
     };
 

@@ -117,7 +117,7 @@ fn first_zip_entry_is(head: &[u8], name: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::catalog::{MaterialForm, MaterialSource};
+    use crate::catalog::{MaterialForm, MaterialSource};
 
     fn material(types: Vec<FileType>) -> Material {
         Material {

@@ -110,7 +110,7 @@ pub const MAX_SOURCE_CHARS: usize = 200;
 /// A year's arrangement as an administrator enters it: the source, and the days as text,
 /// one date or range (`2027-02-15~2027-02-21`) per line or separated by commas or spaces.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ArrangementForm {
     pub year: i32,
@@ -276,7 +276,7 @@ mod tests {
 
     #[test]
     fn five_working_days_from_friday_13_february_end_on_27_february() {
-        // DOMAIN.md rule 4: 2/14 (swapped Saturday), 2/24, 2/25, 2/26, 2/27.
+        // docs/rules.md, rule 4: 2/14 (swapped Saturday), 2/24, 2/25, 2/26, 2/27.
         assert_eq!(calendar().add_working_days(date(2, 13), 5), Ok(date(2, 27)));
     }
 

@@ -3,12 +3,12 @@
 //! (`domain::form::tests`), so browser and server agree on every case.
 //!
 //! Run by `scripts/test` with wasm-bindgen-test-runner and Debian's chromedriver:
-//! `cargo test -p app --target wasm32-unknown-unknown --test corpus_in_browser`.
+//! `cargo test -p domain --target wasm32-unknown-unknown --test corpus_in_browser`.
 
 #![cfg(target_arch = "wasm32")]
 
-use app::domain::catalog::FieldType;
-use app::domain::form::run_corpus;
+use domain::catalog::FieldType;
+use domain::form::run_corpus;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);

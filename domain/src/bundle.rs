@@ -6,7 +6,7 @@ use super::catalog::{FormField, Material, ServiceItem};
 
 /// A material of a bundle, with the items that need it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BundleMaterial {
     pub material: Material,
     /// Codes of the items that list this material.
@@ -15,7 +15,7 @@ pub struct BundleMaterial {
 
 /// The one form and one set of materials of a bundle.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MergedApplication {
     /// Every field once, in the order first met; a field shared by items is asked once.
     pub fields: Vec<FormField>,
@@ -65,10 +65,10 @@ pub fn merge_items<'a>(items: impl IntoIterator<Item = &'a ServiceItem>) -> Merg
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::catalog::CatalogFile;
+    use crate::catalog::CatalogFile;
 
     fn demo() -> CatalogFile {
-        CatalogFile::from_json(include_str!("../../../catalog/demo.json")).expect("demo parses")
+        CatalogFile::from_json(include_str!("../../catalog/demo.json")).expect("demo parses")
     }
 
     #[test]

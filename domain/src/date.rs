@@ -6,6 +6,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// China's offset from UTC, in seconds: one time zone, no daylight saving.
+pub const CHINA_UTC_OFFSET_SECONDS: i64 = 8 * 3600;
+
 /// A date of the proleptic Gregorian calendar.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(try_from = "String", into = "String")]
@@ -174,6 +177,13 @@ impl Date {
     }
 
     /// The date `n` days later (earlier when negative).
+    /// The calendar day in China (UTC+8, no daylight saving) at `unix_seconds` after the Unix
+    /// epoch: the day birth dates, deadlines and notice dates are judged by, in the browser
+    /// and on the server alike. The clock itself is the caller's, so this stays pure.
+    pub fn in_china_at(unix_seconds: i64) -> Self {
+        Self::from_days_since_epoch((unix_seconds + CHINA_UTC_OFFSET_SECONDS).div_euclid(86_400))
+    }
+
     pub fn add_days(self, n: i64) -> Self {
         Self::from_days_since_epoch(self.days_since_epoch() + n)
     }
@@ -189,6 +199,59 @@ impl Date {
             5 => Weekday::Saturday,
             _ => Weekday::Sunday,
         }
+    }
+}
+
+/// An RFC 3339 UTC time (as the server writes them) as China's wall-clock time,
+/// `2026年11月22日 14:05`; the input unchanged if it is not one.
+pub fn china_time(rfc3339: &str) -> String {
+    let parse = || -> Option<String> {
+        let date = Date::parse_iso(rfc3339.get(..10)?)?;
+        let hour: i64 = rfc3339.get(11..13)?.parse().ok()?;
+        let minute: u8 = rfc3339.get(14..16)?.parse().ok()?;
+        if !(rfc3339.ends_with("+00:00") || rfc3339.ends_with('Z')) {
+            return None;
+        }
+        let (date, hour) = if hour + 8 >= 24 {
+            (date.add_days(1), hour + 8 - 24)
+        } else {
+            (date, hour + 8)
+        };
+        Some(format!(
+            "{}年{}月{}日 {hour:02}:{minute:02}",
+            date.year(),
+            date.month(),
+            date.day()
+        ))
+    };
+    parse().unwrap_or_else(|| rfc3339.to_string())
+}
+
+#[cfg(test)]
+mod china_time_tests {
+    use super::*;
+
+    #[test]
+    fn the_day_in_china_turns_at_sixteen_hundred_utc() {
+        // 2026-12-31T15:59:59Z is 23:59:59 in Beijing; a second later it is New Year's Day.
+        let before = 1_798_732_799;
+        assert_eq!(Date::in_china_at(before), Date::new(2026, 12, 31).unwrap());
+        assert_eq!(Date::in_china_at(before + 1), Date::new(2027, 1, 1).unwrap());
+        // Before the epoch the day still floors, never rounds towards 1970.
+        assert_eq!(Date::in_china_at(-8 * 3600 - 1), Date::new(1969, 12, 31).unwrap());
+    }
+
+    #[test]
+    fn server_times_are_shown_in_china_time() {
+        assert_eq!(
+            china_time("2026-11-22T06:05:09.123+00:00"),
+            "2026年11月22日 14:05"
+        );
+        assert_eq!(
+            china_time("2026-12-31T16:30:00+00:00"),
+            "2027年1月1日 00:30"
+        );
+        assert_eq!(china_time("yesterday"), "yesterday");
     }
 }
 

@@ -1,4 +1,4 @@
-//! Public tracking (办理进度查询, DOMAIN.md rule 10): the second factor that opens a case to
+//! Public tracking (办理进度查询, docs/rules.md, rule 10): the second factor that opens a case to
 //! someone who knows its number, and the masking of personal numbers on what is shown.
 
 /// The alphabet of a tracking code: Crockford's base32, without I, L, O and U, so a code
