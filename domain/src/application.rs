@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::account::FieldProblem;
+use super::apply::DraftContent;
 use super::date::Date;
 
 /// Crockford's base32: no I, L, O or U, so a number read aloud at a window is not misheard.
@@ -17,6 +19,9 @@ pub const RANDOM_CHARS: usize = 10;
 /// Most form values a draft may hold, and longest value, so a draft cannot grow without bound.
 pub const MAX_DRAFT_VALUES: usize = 300;
 pub const MAX_DRAFT_VALUE_CHARS: usize = 5000;
+/// Most materials a draft may promise to bring as originals, and longest material code.
+pub const MAX_BRING_ORIGINAL: usize = 100;
+const MAX_MATERIAL_CODE_CHARS: usize = 64;
 
 /// 办件编号: `OW`, the date of creation (`YYYYMMDD`), then 10 random base32 characters,
 /// e.g. `OW20261121K7Q2M9X4TD`. The number a draft gets is kept when it is submitted.
@@ -94,9 +99,81 @@ pub fn check_draft_size(values: &BTreeMap<String, String>) -> Result<(), Option<
     }
 }
 
+/// A draft may be incomplete or wrong (the full check runs on submission), but it only holds
+/// keys of its form (`keys`), within the size limits. Every problem at once.
+pub fn check_draft(keys: &[String], content: &DraftContent) -> Vec<FieldProblem> {
+    let mut problems: Vec<FieldProblem> = content
+        .values
+        .keys()
+        .filter(|k| !keys.contains(k))
+        .map(|k| FieldProblem {
+            field: format!("values.{k}"),
+            code: "unknown_field".into(),
+            message: format!("表单中没有“{k}”这一项"),
+        })
+        .collect();
+    for (prefix, values) in [
+        ("values", &content.values),
+        ("applicant", &content.applicant.values),
+    ] {
+        match check_draft_size(values) {
+            Ok(()) => {}
+            Err(Some(key)) => problems.push(FieldProblem {
+                field: format!("{prefix}.{key}"),
+                code: "too_long".into(),
+                message: format!("内容不能超过 {MAX_DRAFT_VALUE_CHARS} 个字"),
+            }),
+            Err(None) => problems.push(FieldProblem {
+                field: prefix.into(),
+                code: "too_many_values".into(),
+                message: "表单项过多".into(),
+            }),
+        }
+    }
+    if content.bring_original.len() > MAX_BRING_ORIGINAL
+        || content
+            .bring_original
+            .iter()
+            .any(|c| c.chars().count() > MAX_MATERIAL_CODE_CHARS)
+    {
+        problems.push(FieldProblem {
+            field: "bring_original".into(),
+            code: "too_many_values".into(),
+            message: "材料编码过多或过长".into(),
+        });
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_draft_holds_only_its_forms_keys_within_the_limits() {
+        let keys = vec!["project_name".to_string()];
+        let mut content = DraftContent::default();
+        content.values.insert("project_name".into(), "厂房".into());
+        assert!(check_draft(&keys, &content).is_empty());
+        content.values.insert("invented".into(), "x".into());
+        content
+            .applicant
+            .values
+            .insert("name".into(), "x".repeat(MAX_DRAFT_VALUE_CHARS + 1));
+        content.bring_original = (0..=MAX_BRING_ORIGINAL).map(|i| format!("M{i}")).collect();
+        let found: Vec<_> = check_draft(&keys, &content)
+            .into_iter()
+            .map(|p| (p.field, p.code))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("values.invented".to_string(), "unknown_field".to_string()),
+                ("applicant.name".into(), "too_long".into()),
+                ("bring_original".into(), "too_many_values".into()),
+            ]
+        );
+    }
 
     #[test]
     fn a_number_carries_its_date_and_fifty_random_bits() {

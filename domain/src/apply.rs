@@ -12,46 +12,17 @@ use super::bundle::BundleMaterial;
 use super::catalog::{FieldType, FormField, MaterialForm};
 use super::date::Date;
 use super::form::FieldError;
+use crate::labels::labelled_enum;
 
-/// Who applies (申请人). The logged-in account is always the one who files (经办人).
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicantKind {
-    /// The account holder, for themself: name and 身份证号 are the account's.
-    #[serde(rename = "self")]
-    Myself,
-    /// Another natural person, the account holder being their agent (代理人).
-    Person,
-    /// A legal person (企业、事业单位、社会组织) the account holder acts for.
-    Company,
-}
-
-impl ApplicantKind {
-    pub const ALL: [ApplicantKind; 3] = [
-        ApplicantKind::Company,
-        ApplicantKind::Myself,
-        ApplicantKind::Person,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApplicantKind::Myself => "self",
-            ApplicantKind::Person => "person",
-            ApplicantKind::Company => "company",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ApplicantKind::Myself => "本人申请",
-            ApplicantKind::Person => "代他人申请（个人）",
-            ApplicantKind::Company => "单位申请（法人）",
-        }
+labelled_enum! {
+    /// Who applies (申请人). The logged-in account is always the one who files (经办人).
+    ApplicantKind {
+        /// A legal person (企业、事业单位、社会组织) the account holder acts for.
+        Company = "company", "单位申请（法人）";
+        /// The account holder, for themself: name and 身份证号 are the account's.
+        Myself = "self", "本人申请";
+        /// Another natural person, the account holder being their agent (代理人).
+        Person = "person", "代他人申请（个人）";
     }
 }
 

@@ -11,6 +11,8 @@
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
+use crate::labels::labelled_enum;
+
 /// The catalog file format this build reads and writes. A file with another number is refused.
 pub const CATALOG_FORMAT_VERSION: u32 = 1;
 
@@ -282,44 +284,6 @@ pub struct Bundle {
     /// The items combined, by code; at least two.
     #[validate(length(min = 2, message = "一件事至少包含两个事项"))]
     pub items: Vec<String>,
-}
-
-/// Defines a string-valued enum with its wire names and its Chinese labels in one place.
-macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $wire)] $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The name used in files, URLs and the database.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $wire),+ }
-            }
-
-            /// The Chinese label shown to people.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            /// The value with this wire name.
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($wire => Some($name::$variant),)+ _ => None }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.label())
-            }
-        }
-    };
 }
 
 labelled_enum! {

@@ -582,8 +582,7 @@ mod tests {
 
     #[test]
     fn the_shipped_demo_catalog_is_valid() {
-        let file =
-            CatalogFile::from_json(include_str!("../../catalog/demo.json")).expect("parses");
+        let file = CatalogFile::from_json(include_str!("../../catalog/demo.json")).expect("parses");
         let found = check_catalog(&file, &ExistingCodes::default());
         assert!(found.is_empty(), "{found:#?}");
         assert!(file.items.len() >= 16);

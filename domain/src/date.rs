@@ -236,9 +236,15 @@ mod china_time_tests {
         // 2026-12-31T15:59:59Z is 23:59:59 in Beijing; a second later it is New Year's Day.
         let before = 1_798_732_799;
         assert_eq!(Date::in_china_at(before), Date::new(2026, 12, 31).unwrap());
-        assert_eq!(Date::in_china_at(before + 1), Date::new(2027, 1, 1).unwrap());
+        assert_eq!(
+            Date::in_china_at(before + 1),
+            Date::new(2027, 1, 1).unwrap()
+        );
         // Before the epoch the day still floors, never rounds towards 1970.
-        assert_eq!(Date::in_china_at(-8 * 3600 - 1), Date::new(1969, 12, 31).unwrap());
+        assert_eq!(
+            Date::in_china_at(-8 * 3600 - 1),
+            Date::new(1969, 12, 31).unwrap()
+        );
     }
 
     #[test]

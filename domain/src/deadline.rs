@@ -18,6 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{WorkingCalendar, YearNotLoaded};
 use super::date::Date;
+// Special procedures are events of a case; the clocks read them.
+pub use crate::case::SpecialProcedure;
+use crate::case::{CaseAction, CorruptDetail, EventDetail};
 
 /// 《行政许可法》第三十二条: five working days to accept, reject or ask for corrections.
 pub const ACCEPTANCE_LIMIT_DAYS: u32 = 5;
@@ -38,60 +41,6 @@ pub const HANDLER_WARNING_DAYS: i64 = 7;
 pub const DEPARTMENT_WARNING_DAYS: i64 = 5;
 /// With 3 left, a supervision notice goes to the department and its supervisor, then daily.
 pub const SUPERVISION_WARNING_DAYS: i64 = 3;
-
-/// The special procedures whose time is not counted (第四十五条).
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum SpecialProcedure {
-    Hearing,
-    Inspection,
-    Testing,
-    Quarantine,
-    Appraisal,
-    ExpertReview,
-    SiteSurvey,
-}
-
-impl SpecialProcedure {
-    pub const ALL: [SpecialProcedure; 7] = [
-        SpecialProcedure::Hearing,
-        SpecialProcedure::Inspection,
-        SpecialProcedure::Testing,
-        SpecialProcedure::Quarantine,
-        SpecialProcedure::Appraisal,
-        SpecialProcedure::ExpertReview,
-        SpecialProcedure::SiteSurvey,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SpecialProcedure::Hearing => "hearing",
-            SpecialProcedure::Inspection => "inspection",
-            SpecialProcedure::Testing => "testing",
-            SpecialProcedure::Quarantine => "quarantine",
-            SpecialProcedure::Appraisal => "appraisal",
-            SpecialProcedure::ExpertReview => "expert_review",
-            SpecialProcedure::SiteSurvey => "site_survey",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SpecialProcedure::Hearing => "听证",
-            SpecialProcedure::Inspection => "检验",
-            SpecialProcedure::Testing => "检测",
-            SpecialProcedure::Quarantine => "检疫",
-            SpecialProcedure::Appraisal => "鉴定",
-            SpecialProcedure::ExpertReview => "专家评审",
-            SpecialProcedure::SiteSurvey => "现场勘验",
-        }
-    }
-}
 
 /// What happened to a case, on which day, as far as its clocks care.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,6 +68,44 @@ pub enum Step {
 pub struct HistoryStep {
     pub on: Date,
     pub step: Step,
+}
+
+impl HistoryStep {
+    /// What a history row means to the clocks (docs/rules.md, rule 5): the row of `action`,
+    /// entered on `entered_on` (its day in China), with its stored `detail`. A special
+    /// procedure starts and ends on the days recorded for it, which may be earlier than the
+    /// day they were entered.
+    pub fn of_event(
+        action: CaseAction,
+        entered_on: Date,
+        detail: Option<&EventDetail>,
+    ) -> Result<Self, CorruptDetail> {
+        let missing = |what: &str| CorruptDetail {
+            action: action.as_str(),
+            cause: format!("no {what}"),
+        };
+        let (on, step) = match (action, detail) {
+            (CaseAction::Submit, _) => (entered_on, Step::Submit),
+            (CaseAction::Accept | CaseAction::AcceptWithDeficiency, _) => {
+                (entered_on, Step::Accept)
+            }
+            (CaseAction::DeemAccept, _) => (entered_on, Step::DeemAccept),
+            (CaseAction::Reject, _) => (entered_on, Step::Reject),
+            (CaseAction::RequestCorrection, _) => (entered_on, Step::RequestCorrection),
+            (CaseAction::Resubmit, _) => (entered_on, Step::Resubmit),
+            (CaseAction::Suspend, Some(EventDetail::Suspension { procedure, start })) => {
+                (*start, Step::Suspend(*procedure))
+            }
+            (CaseAction::Suspend, _) => return Err(missing("procedure")),
+            (CaseAction::Resume, Some(EventDetail::Resumption { end })) => (*end, Step::Resume),
+            (CaseAction::Resume, _) => (entered_on, Step::Resume),
+            (CaseAction::Extend, Some(EventDetail::Extension { days, .. })) => {
+                (entered_on, Step::Extend(*days))
+            }
+            (CaseAction::Extend, _) => return Err(missing("days")),
+        };
+        Ok(HistoryStep { on, step })
+    }
 }
 
 /// Which limit a clock measures.
@@ -800,6 +787,41 @@ pub fn check_extension(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn history_rows_become_clock_steps_dated_as_recorded() {
+        let entered = Date::new(2026, 3, 9).unwrap();
+        let started = Date::new(2026, 3, 2).unwrap();
+        let suspension = EventDetail::Suspension {
+            procedure: SpecialProcedure::SiteSurvey,
+            start: started,
+        };
+        assert_eq!(
+            HistoryStep::of_event(CaseAction::Suspend, entered, Some(&suspension)),
+            Ok(HistoryStep {
+                on: started,
+                step: Step::Suspend(SpecialProcedure::SiteSurvey)
+            })
+        );
+        assert!(HistoryStep::of_event(CaseAction::Suspend, entered, None).is_err());
+        assert!(HistoryStep::of_event(CaseAction::Extend, entered, None).is_err());
+        assert_eq!(
+            HistoryStep::of_event(CaseAction::Resume, entered, None).map(|s| s.on),
+            Ok(entered)
+        );
+        let extension = EventDetail::Extension {
+            days: 15,
+            approver: "局长".into(),
+        };
+        assert_eq!(
+            HistoryStep::of_event(CaseAction::Extend, entered, Some(&extension)).map(|s| s.step),
+            Ok(Step::Extend(15))
+        );
+        assert_eq!(
+            HistoryStep::of_event(CaseAction::AcceptWithDeficiency, entered, None).map(|s| s.step),
+            Ok(Step::Accept)
+        );
+    }
     use crate::calendar::arrangement_2026;
 
     fn date(m: u8, d: u8) -> Date {

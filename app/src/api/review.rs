@@ -404,29 +404,7 @@ pub async fn review_act(
             changed: false,
         }));
     };
-    let now = chrono::Utc::now();
-    let db = &state.db;
-    let done = match command {
-        ReviewCommand::Accept(r) => review::accept(db, &me, &number, r.version, now).await,
-        ReviewCommand::AcceptWithDeficiency(r) => {
-            review::accept_with_deficiency(db, &me, &number, r.version, &r.request(), now).await
-        }
-        ReviewCommand::Reject(r) => {
-            review::reject(db, &me, &number, r.version, &r.request(), now).await
-        }
-        ReviewCommand::RequestCorrection(r) => {
-            review::request_correction(db, &me, &number, r.version, &r.items, now).await
-        }
-        ReviewCommand::Suspend(r) => {
-            review::suspend(db, &me, &number, r.version, &r.request(), now).await
-        }
-        ReviewCommand::Resume(r) => {
-            review::resume(db, &me, &number, r.version, &r.request(), now).await
-        }
-        ReviewCommand::Extend(r) => {
-            review::extend(db, &me, &number, r.version, &r.request(), now).await
-        }
-    };
+    let done = review::act(&state.db, &me, &number, &command, chrono::Utc::now()).await;
     match done {
         Ok(notice) => Ok(Ok(notice)),
         Err(ReviewError::Internal(e)) => Err(internal(e)),

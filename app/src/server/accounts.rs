@@ -53,7 +53,9 @@ pub async fn register(
     form: &RegistrationForm,
     now: DateTime<Utc>,
 ) -> Result<AccountInfo, AccountError> {
-    let registration = form.parse(Date::in_china_at(now.timestamp())).map_err(AccountError::Invalid)?;
+    let registration = form
+        .parse(Date::in_china_at(now.timestamp()))
+        .map_err(AccountError::Invalid)?;
     let taken = account::Entity::find()
         .filter(account::Column::Mobile.eq(registration.mobile.as_str()))
         .one(db)
@@ -304,7 +306,6 @@ async fn account_exists(db: &DatabaseConnection, mobile: &str) -> anyhow::Result
         .context("failed to look up a mobile number")?
         .is_some())
 }
-
 
 /// argon2id with the crate's default (OWASP) parameters, off the async threads.
 pub(crate) async fn hash_password(password: String) -> anyhow::Result<String> {

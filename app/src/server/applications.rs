@@ -14,39 +14,28 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use super::cases::{self, Actor, CaseError, Transition};
 use super::catalog;
-use super::entities::{
-    account, application, application_material, case_event, material_history, staff,
-};
+use super::entities::{account, application, application_material, material_history, staff};
 use super::review;
 use super::storage::MaterialStore;
 pub use crate::api::applications::{ApplicationView, NewDraft, UploadedMaterial};
 use crate::domain::account::FieldProblem;
-use crate::domain::application::{ApplicationNumber, MAX_DRAFT_VALUE_CHARS, check_draft_size};
+use crate::domain::application::{ApplicationNumber, check_draft};
 use crate::domain::apply::{
     ApplicantForm, ApplicantKind, ApplicationForm, DraftContent, check_applicant, check_submission,
 };
+use crate::domain::case::{CaseAction, CaseSnapshot, CaseStatus, Channel, EventDetail};
 use crate::domain::catalog::{FileType, Material};
 use crate::domain::date::Date;
 use crate::domain::form::check_form;
-use crate::domain::review::{
-    CaseAction, CaseSnapshot, CaseStatus, NoticeKind, check_fix_up, editable_in_fix_up,
-};
+use crate::domain::notice::NoticeKind;
+use crate::domain::review::{changed_targets, check_fix_up, check_fix_up_edit, editable_in_fix_up};
 use crate::domain::upload::{SNIFF_BYTES, UploadError, check_upload};
 
-/// Status of an application that has not been submitted.
-pub const DRAFT: &str = "draft";
-/// Status of a submitted application, waiting for the window's pre-review.
-pub const SUBMITTED: &str = "submitted";
-/// Channel of an application filed on this site.
-pub const ONLINE: &str = "online";
-/// Channel of an application taken at a hall window.
-pub const WINDOW: &str = "window";
 /// The login of the system account that owns cases taken at the window (it cannot log in).
 const WINDOW_ACCOUNT: &str = "window-intake";
 
-/// Most materials whose original a draft may promise.
-const MAX_BRING_ORIGINAL: usize = 100;
 /// Longest file name kept (characters); longer names are cut.
 const MAX_FILE_NAME_CHARS: usize = 120;
 
@@ -130,7 +119,7 @@ pub async fn create_draft(
         values: draft.values.clone(),
         bring_original: draft.bring_original.clone(),
     };
-    check_draft(&keys, &content)?;
+    invalid_unless_empty(check_draft(&keys, &content))?;
     // 50 random bits: a clash is practically impossible, but the unique index has the last word.
     for _ in 0..3 {
         let number = new_number(now)?;
@@ -142,7 +131,7 @@ pub async fn create_draft(
             form_values: Set(to_json(&content.values)?),
             applicant: Set(to_json(&content.applicant)?),
             bring_original: Set(to_json(&content.bring_original)?),
-            status: Set(DRAFT.into()),
+            status: Set(CaseStatus::Draft.as_str().into()),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -166,9 +155,9 @@ pub async fn update_draft(
 ) -> Result<ApplicationView, ApplicationError> {
     let row = own_draft(db, who.into(), number).await?;
     let (_, keys) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
-    check_draft(&keys, content)?;
+    invalid_unless_empty(check_draft(&keys, content))?;
     if let Some(editable) = editable_targets(db, &row).await? {
-        check_fix_up_edit(&content_of(&row)?, content, &editable)?;
+        invalid_unless_empty(check_fix_up_edit(&content_of(&row)?, content, &editable))?;
     }
     let mut row: application::ActiveModel = row.into();
     row.form_values = Set(to_json(&content.values)?);
@@ -234,7 +223,7 @@ pub async fn list(
             .push(uploaded(m)?);
     }
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-    let mut notices = review::notices_of(db, &ids).await?;
+    let mut notices = cases::notices_of(db, &ids).await?;
     let (items, bundles) = catalog::names(db).await?;
     rows.into_iter()
         .map(|row| {
@@ -260,7 +249,7 @@ pub async fn delete_draft(
     number: &str,
 ) -> Result<(), ApplicationError> {
     let row = own_draft(db, who.into(), number).await?;
-    if row.status != DRAFT {
+    if row.status != CaseStatus::Draft.as_str() {
         return Err(ApplicationError::NotADraft);
     }
     let files = materials_of(db, row.id).await?;
@@ -372,7 +361,7 @@ async fn record_upload(
     let status = if slot.fix_up {
         CaseStatus::CorrectionRequested.as_str()
     } else {
-        DRAFT
+        CaseStatus::Draft.as_str()
     };
     let touched = application::Entity::update_many()
         .col_expr(application::Column::UpdatedAt, Expr::value(now))
@@ -435,7 +424,7 @@ pub async fn delete_upload(
     code: &str,
 ) -> Result<(), ApplicationError> {
     let row = own_draft(db, who.into(), number).await?;
-    if row.status != DRAFT {
+    if row.status != CaseStatus::Draft.as_str() {
         return Err(ApplicationError::FixUpReplaceOnly);
     }
     let upload = upload_of(db, row.id, code)
@@ -485,7 +474,7 @@ pub async fn submit(
     let row = own(db, who, number)
         .await?
         .ok_or(ApplicationError::NotFound)?;
-    if row.status != DRAFT {
+    if row.status != CaseStatus::Draft.as_str() {
         return view_of(db, row).await;
     }
     let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
@@ -529,13 +518,7 @@ pub async fn submit(
                 applicant_values.insert("name".into(), me.name.clone());
                 applicant_values.insert("id_number".into(), me.id_number.clone());
             }
-            let actor = review::Actor {
-                kind: "applicant",
-                staff_id: None,
-                name: me.name,
-                channel: ONLINE,
-            };
-            (actor, ONLINE)
+            (Actor::applicant(me.name), Channel::Online)
         }
         Who::Staff(staff_id) => {
             let member = staff::Entity::find_by_id(staff_id)
@@ -543,13 +526,7 @@ pub async fn submit(
                 .await
                 .context("failed to read the staff member")?
                 .ok_or(ApplicationError::NotFound)?;
-            let actor = review::Actor {
-                kind: "staff",
-                staff_id: Some(staff_id),
-                name: member.name,
-                channel: WINDOW,
-            };
-            (actor, WINDOW)
+            (Actor::staff_named(staff_id, member.name), Channel::Window)
         }
     };
     // At the window, the person applying shows their ID card: a personal applicant's case is
@@ -580,89 +557,56 @@ pub async fn submit(
     let tracking_code = new_tracking_code()?;
     for _ in 0..3 {
         let case_number = new_number(now)?;
-        let txn = db.begin().await.context("failed to begin")?;
-        let moved = review::move_case(
-            &txn,
-            row.id,
-            row.version,
-            CaseStatus::Draft,
-            CaseStatus::Submitted,
-            now,
-            |u| {
-                u.col_expr(
+        let t = Transition {
+            columns: vec![
+                (
                     application::Column::CaseNumber,
-                    Expr::value(case_number.as_str()),
-                )
-                .col_expr(application::Column::Channel, Expr::value(channel))
-                .col_expr(application::Column::SubmittedAt, Expr::value(now))
-                .col_expr(application::Column::ReceivedAt, Expr::value(now))
-                .col_expr(
+                    Some(case_number.as_str().to_string()).into(),
+                ),
+                (
+                    application::Column::Channel,
+                    Some(channel.as_str().to_string()).into(),
+                ),
+                (application::Column::SubmittedAt, Some(now).into()),
+                (application::Column::ReceivedAt, Some(now).into()),
+                (
                     application::Column::Department,
-                    Expr::value(department.as_str()),
-                )
-                .col_expr(
+                    Some(department.clone()).into(),
+                ),
+                (
                     application::Column::Guides,
-                    Expr::value(to_json(&form.guides).unwrap_or_default()),
-                )
-                .col_expr(
+                    Some(to_json(&form.guides)?).into(),
+                ),
+                (
                     application::Column::Applicant,
-                    Expr::value(to_json(&stored_applicant).unwrap_or_default()),
-                )
-                .col_expr(
-                    application::Column::FormValues,
-                    Expr::value(to_json(&values).unwrap_or_default()),
-                )
-                .col_expr(
+                    to_json(&stored_applicant)?.into(),
+                ),
+                (application::Column::FormValues, to_json(&values)?.into()),
+                (
                     application::Column::BringOriginal,
-                    Expr::value(to_json(&bring_original).unwrap_or_default()),
-                )
-                .col_expr(
-                    application::Column::AgentIdNumber,
-                    Expr::value(agent_id.clone()),
-                )
-                .col_expr(
+                    to_json(&bring_original)?.into(),
+                ),
+                (application::Column::AgentIdNumber, agent_id.clone().into()),
+                (
                     application::Column::AgentMobile,
-                    Expr::value(agent_mobile.clone()),
-                )
-                .col_expr(
+                    agent_mobile.clone().into(),
+                ),
+                (
                     application::Column::TrackingCode,
-                    Expr::value(tracking_code.as_str()),
-                )
-            },
-        )
-        .await;
-        match moved {
-            Ok(()) => {
-                review::insert_event(
-                    &txn,
-                    row.id,
-                    &actor,
-                    CaseAction::Submit,
-                    Some(CaseStatus::Draft),
-                    CaseStatus::Submitted,
-                    None,
-                    None,
-                    now,
-                )
-                .await?;
-                match txn.commit().await {
-                    Ok(()) => return reread(db, row.id).await,
-                    Err(e) if case_number_taken(db, &case_number).await? => {
-                        tracing::debug!(error = ?e, "case number taken, retrying");
-                    }
-                    Err(e) => return Err(anyhow::Error::new(e).context("failed to submit").into()),
-                }
-            }
+                    Some(tracking_code.clone()).into(),
+                ),
+            ],
+            ..Transition::new(CaseAction::Submit)
+        };
+        match cases::transition(db, &row, row.version, &actor, t, now).await {
+            Ok(_) => return reread(db, row.id).await,
             // A concurrent submit won; its case is the one.
-            Err(review::ReviewError::Changed) => {
-                drop(txn);
-                return reread(db, row.id).await;
-            }
-            Err(review::ReviewError::Internal(e)) => {
-                drop(txn);
+            Err(CaseError::Changed) => return reread(db, row.id).await,
+            Err(CaseError::Internal(e)) => {
                 if !case_number_taken(db, &case_number).await? {
                     return Err(e.context("failed to submit").into());
                 }
+                tracing::debug!(error = ?e, "case number taken, retrying");
             }
             Err(other) => return Err(anyhow!("{other}").into()),
         }
@@ -695,13 +639,8 @@ pub async fn resubmit(
     let view = view_of(db, row.clone()).await?;
     let uploaded_codes: BTreeSet<String> = view.materials.iter().map(|m| m.code.clone()).collect();
     let today = china_date(now);
-    let history = case_event::Entity::find()
-        .filter(case_event::Column::ApplicationId.eq(row.id))
-        .order_by_asc(case_event::Column::Id)
-        .all(db)
-        .await
-        .context("failed to read the history")?;
-    let before = review::snapshot_at_notice(&history)?;
+    let history = cases::history_of(db, row.id).await?;
+    let before = cases::snapshot_at_notice(&history)?;
     let after = CaseSnapshot {
         values: view.values.clone(),
         materials: view
@@ -710,8 +649,8 @@ pub async fn resubmit(
             .map(|m| (m.code.clone(), m.sha256.clone()))
             .collect(),
     };
-    let (fix_up, detail) = review::fix_up_detail(before, &after);
-    let mut problems = check_fix_up(&view.open_correction(), &fix_up.changed);
+    let changed = changed_targets(&before, &after);
+    let mut problems = check_fix_up(&view.open_correction(), &changed);
     problems.extend(check_submission(
         &form,
         &view.content(),
@@ -722,55 +661,22 @@ pub async fn resubmit(
         return Err(ApplicationError::Invalid(problems));
     }
     let actor = match who {
-        Who::Applicant(_) => review::Actor {
-            kind: "applicant",
-            staff_id: None,
-            name: review::applicant_name(&row),
-            channel: ONLINE,
-        },
-        Who::Staff(id) => review::Actor {
-            kind: "staff",
-            staff_id: Some(id),
-            name: "窗口人员".into(),
-            channel: WINDOW,
-        },
+        Who::Applicant(_) => Actor::applicant(review::applicant_name(&row)),
+        Who::Staff(id) => Actor::staff_named(id, "窗口人员".into()),
     };
-    let txn = db.begin().await.context("failed to begin")?;
-    match review::move_case(
-        &txn,
-        row.id,
-        version,
-        CaseStatus::CorrectionRequested,
-        CaseStatus::Submitted,
-        now,
-        |u| u.col_expr(application::Column::ReceivedAt, Expr::value(now)),
-    )
-    .await
-    {
-        Ok(()) => {}
-        Err(review::ReviewError::Changed) => return Err(ApplicationError::Changed),
-        Err(review::ReviewError::Internal(e)) => return Err(e.into()),
-        Err(other) => return Err(anyhow!("{other}").into()),
+    let names: Vec<String> = changed.iter().cloned().collect();
+    let t = Transition {
+        reason: Some(format!("补正了 {} 项：{}", names.len(), names.join("、"))),
+        detail: Some(EventDetail::FixUp { changed, before }),
+        columns: vec![(application::Column::ReceivedAt, Some(now).into())],
+        ..Transition::new(CaseAction::Resubmit)
+    };
+    match cases::transition(db, &row, version, &actor, t, now).await {
+        Ok(_) => reread(db, row.id).await,
+        Err(CaseError::Changed) => Err(ApplicationError::Changed),
+        Err(CaseError::Internal(e)) => Err(e.into()),
+        Err(other) => Err(anyhow!("{other}").into()),
     }
-    let changed: Vec<String> = fix_up.changed.iter().cloned().collect();
-    review::insert_event(
-        &txn,
-        row.id,
-        &actor,
-        CaseAction::Resubmit,
-        Some(CaseStatus::CorrectionRequested),
-        CaseStatus::Submitted,
-        Some(format!(
-            "补正了 {} 项：{}",
-            changed.len(),
-            changed.join("、")
-        )),
-        Some(detail),
-        now,
-    )
-    .await?;
-    txn.commit().await.context("failed to resubmit")?;
-    reread(db, row.id).await
 }
 
 /// Starts an application at the window for an item or a bundle (in-hall intake): the same
@@ -811,7 +717,7 @@ pub async fn start_intake(
             number: Set(number.as_str().into()),
             account_id: Set(window_account.id),
             staff_id: Set(Some(me.id)),
-            channel: Set(Some(WINDOW.into())),
+            channel: Set(Some(Channel::Window.as_str().into())),
             item_code: Set(item.clone()),
             bundle_code: Set(bundle.clone()),
             form_values: Set("{}".into()),
@@ -820,7 +726,7 @@ pub async fn start_intake(
                 values: BTreeMap::new(),
             })?),
             bring_original: Set("[]".into()),
-            status: Set(DRAFT.into()),
+            status: Set(CaseStatus::Draft.as_str().into()),
             version: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
@@ -852,7 +758,7 @@ pub(crate) async fn view_of(
 ) -> Result<ApplicationView, ApplicationError> {
     let (title, _) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
     let materials = materials_of(db, row.id).await?;
-    let notices = review::notices_of(db, &[row.id])
+    let notices = cases::notices_of(db, &[row.id])
         .await?
         .remove(&row.id)
         .unwrap_or_default();
@@ -941,8 +847,8 @@ async fn whose(db: &DatabaseConnection, who: Who) -> anyhow::Result<Condition> {
             {
                 any = any.add(
                     Condition::all()
-                        .add(application::Column::Channel.eq(WINDOW))
-                        .add(application::Column::Status.ne(DRAFT))
+                        .add(application::Column::Channel.eq(Channel::Window.as_str()))
+                        .add(application::Column::Status.ne(CaseStatus::Draft.as_str()))
                         .add(application::Column::AgentIdNumber.eq(me.id_number))
                         .add(application::Column::AgentMobile.eq(me.mobile)),
                 );
@@ -951,7 +857,7 @@ async fn whose(db: &DatabaseConnection, who: Who) -> anyhow::Result<Condition> {
         }
         Who::Staff(staff_id) => Condition::all()
             .add(application::Column::StaffId.eq(staff_id))
-            .add(application::Column::Channel.eq(WINDOW)),
+            .add(application::Column::Channel.eq(Channel::Window.as_str())),
     })
 }
 
@@ -965,7 +871,9 @@ async fn own_draft(
     let row = own(db, who, number)
         .await?
         .ok_or(ApplicationError::NotFound)?;
-    if row.status != DRAFT && row.status != CaseStatus::CorrectionRequested.as_str() {
+    if row.status != CaseStatus::Draft.as_str()
+        && row.status != CaseStatus::CorrectionRequested.as_str()
+    {
         return Err(ApplicationError::NotADraft);
     }
     Ok(row)
@@ -976,10 +884,10 @@ async fn editable_targets(
     db: &DatabaseConnection,
     row: &application::Model,
 ) -> anyhow::Result<Option<BTreeSet<String>>> {
-    if row.status == DRAFT {
+    if row.status == CaseStatus::Draft.as_str() {
         return Ok(None);
     }
-    let notices = review::notices_of(db, &[row.id])
+    let notices = cases::notices_of(db, &[row.id])
         .await?
         .remove(&row.id)
         .unwrap_or_default();
@@ -1043,93 +951,11 @@ async fn form_of(
         .ok_or_else(|| ApplicationError::UnknownItem(item.or(bundle).unwrap_or_default().into()))
 }
 
-/// A draft may be incomplete or wrong (the full check runs on submission), but it only holds
-/// keys of its form, within the size limits.
-fn check_draft(keys: &[String], content: &DraftContent) -> Result<(), ApplicationError> {
-    let mut problems: Vec<FieldProblem> = content
-        .values
-        .keys()
-        .filter(|k| !keys.contains(k))
-        .map(|k| FieldProblem {
-            field: format!("values.{k}"),
-            code: "unknown_field".into(),
-            message: format!("表单中没有“{k}”这一项"),
-        })
-        .collect();
-    for (prefix, values) in [
-        ("values", &content.values),
-        ("applicant", &content.applicant.values),
-    ] {
-        match check_draft_size(values) {
-            Ok(()) => {}
-            Err(Some(key)) => problems.push(FieldProblem {
-                field: format!("{prefix}.{key}"),
-                code: "too_long".into(),
-                message: format!("内容不能超过 {MAX_DRAFT_VALUE_CHARS} 个字"),
-            }),
-            Err(None) => problems.push(FieldProblem {
-                field: prefix.into(),
-                code: "too_many_values".into(),
-                message: "表单项过多".into(),
-            }),
-        }
-    }
-    if content.bring_original.len() > MAX_BRING_ORIGINAL
-        || content
-            .bring_original
-            .iter()
-            .any(|c| c.chars().count() > 64)
-    {
-        problems.push(FieldProblem {
-            field: "bring_original".into(),
-            code: "too_many_values".into(),
-            message: "材料编码过多或过长".into(),
-        });
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ApplicationError::Invalid(problems))
-    }
-}
-
-/// In a fix-up only what the notice names may change: form values it names; the applicant
-/// and the originals to bring stay as submitted.
-fn check_fix_up_edit(
-    before: &DraftContent,
-    after: &DraftContent,
-    editable: &BTreeSet<String>,
-) -> Result<(), ApplicationError> {
-    let mut problems = Vec::new();
-    if before.applicant != after.applicant {
-        problems.push(FieldProblem {
-            field: "applicant".into(),
-            code: "not_named_in_notice".into(),
-            message: "补正通知没有要求修改申请人信息".into(),
-        });
-    }
-    if before.bring_original != after.bring_original {
-        problems.push(FieldProblem {
-            field: "bring_original".into(),
-            code: "not_named_in_notice".into(),
-            message: "补正期间不能更改原件带到窗口的材料".into(),
-        });
-    }
-    let keys: BTreeSet<&String> = before.values.keys().chain(after.values.keys()).collect();
-    for k in keys {
-        if before.values.get(k) != after.values.get(k) && !editable.contains(&format!("values.{k}"))
-        {
-            problems.push(FieldProblem {
-                field: format!("values.{k}"),
-                code: "not_named_in_notice".into(),
-                message: "补正通知没有要求修改这一项".into(),
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ApplicationError::Invalid(problems))
+/// `Invalid` with these problems, unless there are none.
+fn invalid_unless_empty(problems: Vec<FieldProblem>) -> Result<(), ApplicationError> {
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(ApplicationError::Invalid(problems)),
     }
 }
 

@@ -1,24 +1,63 @@
 //! The working-day calendar's maintenance: a year's arrangement replaced in one transaction
 //! (the year row and all its days), by administrators, from the admin page, the API or the
 //! `import-calendar` command. Cases already counted keep counting: their clocks are computed
-//! afresh from the calendar each time.
+//! afresh from the calendar each time. [`load`] reads it for every rule that counts working
+//! days.
 
 use std::collections::BTreeMap;
 
-use anyhow::Context;
+use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 
 use super::entities::{calendar_day, calendar_year};
 use crate::api::calendar::CalendarYearView;
 use crate::api::review::StaffInfo;
 use crate::domain::account::FieldProblem;
-use crate::domain::calendar::{ArrangementForm, check_arrangement};
+use crate::domain::calendar::{
+    ArrangementForm, WorkingCalendar, YearArrangement, check_arrangement,
+};
 use crate::domain::date::Date;
 use crate::domain::review::StaffRole;
+
+/// The working-day calendar as administrators keep it.
+pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<WorkingCalendar> {
+    let years = calendar_year::Entity::find()
+        .all(db)
+        .await
+        .context("failed to read the calendar years")?;
+    let days = calendar_day::Entity::find()
+        .all(db)
+        .await
+        .context("failed to read the calendar days")?;
+    let mut by_year: BTreeMap<i32, YearArrangement> = years
+        .iter()
+        .map(|y| {
+            (
+                y.year,
+                YearArrangement {
+                    year: y.year,
+                    days_off: vec![],
+                    extra_working_days: vec![],
+                },
+            )
+        })
+        .collect();
+    for d in days {
+        let date = Date::parse_iso(&d.day).ok_or_else(|| anyhow!("bad calendar day {}", d.day))?;
+        if let Some(y) = by_year.get_mut(&d.year) {
+            if d.working {
+                y.extra_working_days.push(date);
+            } else {
+                y.days_off.push(date);
+            }
+        }
+    }
+    Ok(WorkingCalendar::new(by_year.into_values()))
+}
 
 /// Why a calendar change did not happen.
 #[derive(Debug, thiserror::Error)]

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod calendar;
+pub mod cases;
 pub mod catalog;
 pub mod catalog_schema;
 pub mod db;

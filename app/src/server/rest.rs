@@ -177,20 +177,8 @@ pub fn router() -> Router<AppState> {
             get(super::rest_review::case),
         )
         .route(
-            "/api/v1/review/cases/{number}/accept",
-            axum::routing::post(super::rest_review::accept),
-        )
-        .route(
-            "/api/v1/review/cases/{number}/accept-with-deficiency",
-            axum::routing::post(super::rest_review::accept_with_deficiency),
-        )
-        .route(
-            "/api/v1/review/cases/{number}/reject",
-            axum::routing::post(super::rest_review::reject),
-        )
-        .route(
-            "/api/v1/review/cases/{number}/correction-notice",
-            axum::routing::post(super::rest_review::correction_notice),
+            "/api/v1/review/cases/{number}/{action}",
+            axum::routing::post(super::rest_review::act),
         )
         .route(
             "/api/v1/review/cases/{number}/notices/{id}",
@@ -203,18 +191,6 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/admin/staff",
             axum::routing::post(super::rest_review::create_staff),
-        )
-        .route(
-            "/api/v1/review/cases/{number}/suspend",
-            axum::routing::post(super::rest_track::suspend),
-        )
-        .route(
-            "/api/v1/review/cases/{number}/resume",
-            axum::routing::post(super::rest_track::resume),
-        )
-        .route(
-            "/api/v1/review/cases/{number}/extend",
-            axum::routing::post(super::rest_track::extend),
         )
         .route("/api/v1/track/{number}", get(super::rest_track::track))
         .route(
@@ -378,11 +354,9 @@ async fn openapi_json() -> impl IntoResponse {
         super::rest_applications::submit, super::rest_applications::resubmit,
         super::rest_review::applicant_notice, super::rest_review::login, super::rest_review::logout,
         super::rest_review::me, super::rest_review::queue, super::rest_review::case,
-        super::rest_review::accept, super::rest_review::accept_with_deficiency,
-        super::rest_review::reject, super::rest_review::correction_notice,
+        super::rest_review::act,
         super::rest_review::staff_notice, super::rest_review::material, super::rest_review::intake,
         super::rest_review::create_staff, super::rest_calendar::add, super::rest_calendar::count,
-        super::rest_track::suspend, super::rest_track::resume, super::rest_track::extend,
         super::rest_track::track, super::rest_track::events, super::rest_track::board,
         super::rest_track::seen, super::rest_track::own_events, super::rest_calendar::years, super::rest_calendar::put_year,
     ),

@@ -70,6 +70,13 @@ pub fn json_object<T: serde::de::DeserializeOwned>(
             detail: "请求体应为 JSON 对象".into(),
         });
     }
+    from_json_value(value)
+}
+
+/// A JSON object as `T`, or `400 invalid_json` naming the field that is wrong.
+pub fn from_json_value<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, ApiError> {
     serde_json::from_value(value).map_err(|e| ApiError::BadRequest {
         code: "invalid_json",
         detail: format!("请求体字段有误：{e}"),

@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use super::calendar;
 use super::rest::{ApiError, problem};
-use super::review::load_calendar;
 use super::state::AppState;
 use crate::domain::calendar::MAX_WORKING_DAYS;
 use crate::domain::date::Date;
@@ -63,7 +63,7 @@ pub async fn add(
     if q.days > MAX_WORKING_DAYS {
         return Err(invalid(format!("days 不能超过 {MAX_WORKING_DAYS}")));
     }
-    let cal = load_calendar(&state.db)
+    let cal = calendar::load(&state.db)
         .await
         .map_err(|e| ApiError::Internal(e).into_response())?;
     let due = cal.add_working_days(from, q.days).map_err(year_missing)?;
@@ -91,7 +91,7 @@ pub async fn count(
     if to.days_since_epoch() - from.days_since_epoch() > 800 {
         return Err(invalid("from 与 to 相隔不能超过 800 天".into()));
     }
-    let cal = load_calendar(&state.db)
+    let cal = calendar::load(&state.db)
         .await
         .map_err(|e| ApiError::Internal(e).into_response())?;
     let working_days = cal.working_days_between(from, to).map_err(year_missing)?;

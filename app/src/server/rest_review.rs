@@ -15,14 +15,14 @@ use serde::Deserialize;
 
 use super::accounts::AccountError;
 use super::rest::{ApiError, problem, validation_problem};
-use super::rest_accounts::json_object;
+use super::rest_accounts::{from_json_value, json_object};
 use super::review::{self, ReviewError, Viewer};
 use super::staff::{self, NewStaff, STAFF_COOKIE, StaffInfo};
 use super::state::AppState;
 use crate::api::applications::ApplicationView;
 use crate::api::review::{
-    AcceptRequest, CorrectionAction, DeficiencyAction, NoticeView, Queue, QueueFilter,
-    RejectAction, StaffCase,
+    AcceptRequest, CorrectionAction, DeficiencyAction, ExtendAction, NoticeView, Queue,
+    QueueFilter, RejectAction, ResumeAction, ReviewCommand, StaffCase, SuspendAction,
 };
 use crate::domain::review::StaffRole;
 
@@ -32,8 +32,8 @@ impl IntoResponse for ReviewError {
             ReviewError::NotFound => {
                 problem(StatusCode::NOT_FOUND, "case_not_found", self.to_string())
             }
-            ReviewError::Forbidden(m) if m.contains("系统管理员") => {
-                problem(StatusCode::FORBIDDEN, "not_a_reviewer", m)
+            ReviewError::NotAReviewer => {
+                problem(StatusCode::FORBIDDEN, "not_a_reviewer", self.to_string())
             }
             ReviewError::Forbidden(m) => problem(StatusCode::FORBIDDEN, "not_permitted", m),
             ReviewError::Changed => problem(StatusCode::CONFLICT, "case_changed", self.to_string()),
@@ -158,117 +158,67 @@ pub async fn case(
         .map_err(IntoResponse::into_response)
 }
 
-/// 受理: issues the numbered acceptance notice (with the promised completion date).
-#[utoipa::path(post, path = "/api/v1/review/cases/{number}/accept", tag = "review",
-    params(("number" = String, Path, description = "办件编号")), request_body = AcceptRequest,
+/// A body of one of the seven actions, for the OpenAPI document: which one goes with which
+/// `{action}` is said in the operation's description.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ActionBody {
+    Accept(AcceptRequest),
+    AcceptWithDeficiency(DeficiencyAction),
+    Reject(RejectAction),
+    CorrectionNotice(CorrectionAction),
+    Suspend(SuspendAction),
+    Resume(ResumeAction),
+    Extend(ExtendAction),
+}
+
+/// An action on a case, with the version seen; 201 with the numbered notice it issues.
+/// `accept` (受理; body `AcceptRequest`), `accept-with-deficiency` (容缺受理, docs/rules.md,
+/// rule 7; `DeficiencyAction`), `reject` (不予受理 with reason and legal basis; `RejectAction`),
+/// `correction-notice` (一次性告知, rules 1 and 2; `CorrectionAction`), `suspend` (特别程序: the
+/// decision clock stops from `start`; `SuspendAction`), `resume` (the clock runs again;
+/// `ResumeAction`), `extend` (the one extension, 10 or 15 working days; `ExtendAction`).
+#[utoipa::path(post, path = "/api/v1/review/cases/{number}/{action}", tag = "review",
+    params(("number" = String, Path, description = "办件编号"),
+        ("action" = String, Path, description = "accept, accept-with-deficiency, reject, correction-notice, suspend, resume or extend")),
+    request_body = ActionBody,
     responses(
         (status = 201, body = NoticeView),
         (status = 403, description = "not_permitted / not_a_reviewer", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "case_not_found (also another department's case), or not_found for an unknown action", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "case_changed (reload) or invalid_transition", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: a required material is missing", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed with errors[] (the rule's codes, e.g. missing_material, not_deferrable, blacklisted, not_in_guide, not_changed, reason_required, once_only), or calendar_year_missing", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
-pub async fn accept(
+pub async fn act(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(number): Path<String>,
+    Path((number, action)): Path<(String, String)>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let db = &state.db;
-    staff_action(&state, &headers, body, |me, r: AcceptRequest| async move {
-        review::accept(db, &me, &number, r.version, chrono::Utc::now()).await
-    })
-    .await
-}
-
-/// 容缺受理 (docs/rules.md, rule 7).
-#[utoipa::path(post, path = "/api/v1/review/cases/{number}/accept-with-deficiency", tag = "review",
-    params(("number" = String, Path, description = "办件编号")), request_body = DeficiencyAction,
-    responses(
-        (status = 201, body = NoticeView),
-        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: not_deferrable, blacklisted, nothing_pending, after_promised_due, in_the_past, invalid_date", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-    ))]
-pub async fn accept_with_deficiency(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
-    let db = &state.db;
-    staff_action(
-        &state,
-        &headers,
-        body,
-        |me, r: DeficiencyAction| async move {
-            review::accept_with_deficiency(
-                db,
-                &me,
-                &number,
-                r.version,
-                &r.request(),
-                chrono::Utc::now(),
-            )
-            .await
-        },
-    )
-    .await
-}
-
-/// 不予受理, with the reason and the legal basis.
-#[utoipa::path(post, path = "/api/v1/review/cases/{number}/reject", tag = "review",
-    params(("number" = String, Path, description = "办件编号")), request_body = RejectAction,
-    responses(
-        (status = 201, body = NoticeView),
-        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: reason / legal_basis required", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-    ))]
-pub async fn reject(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
-    let db = &state.db;
-    staff_action(&state, &headers, body, |me, r: RejectAction| async move {
-        review::reject(
-            db,
-            &me,
-            &number,
-            r.version,
-            &r.request(),
-            chrono::Utc::now(),
-        )
+    let me = require_staff(&state, &headers).await?;
+    type Parse = fn(serde_json::Value) -> Result<ReviewCommand, ApiError>;
+    let command: Parse = match action.as_str() {
+        "accept" => |v| from_json_value(v).map(ReviewCommand::Accept),
+        "accept-with-deficiency" => |v| from_json_value(v).map(ReviewCommand::AcceptWithDeficiency),
+        "reject" => |v| from_json_value(v).map(ReviewCommand::Reject),
+        "correction-notice" => |v| from_json_value(v).map(ReviewCommand::RequestCorrection),
+        "suspend" => |v| from_json_value(v).map(ReviewCommand::Suspend),
+        "resume" => |v| from_json_value(v).map(ReviewCommand::Resume),
+        "extend" => |v| from_json_value(v).map(ReviewCommand::Extend),
+        _ => {
+            return Err(ApiError::NotFound {
+                code: "not_found",
+                detail: "没有这个接口，请查看 /api/openapi.json".into(),
+            }
+            .into_response());
+        }
+    };
+    let body: serde_json::Value = json_object(body).map_err(IntoResponse::into_response)?;
+    let command = command(body).map_err(IntoResponse::into_response)?;
+    let notice = review::act(&state.db, &me, &number, &command, chrono::Utc::now())
         .await
-    })
-    .await
-}
-
-/// 一次性告知: the guide's materials and fields to supply or correct, each with its reason.
-#[utoipa::path(post, path = "/api/v1/review/cases/{number}/correction-notice", tag = "review",
-    params(("number" = String, Path, description = "办件编号")), request_body = CorrectionAction,
-    responses(
-        (status = 201, body = NoticeView),
-        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: not_in_guide (rule 1), not_changed (rule 2), reason_required, duplicate, nothing_named", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-    ))]
-pub async fn correction_notice(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
-    let db = &state.db;
-    staff_action(
-        &state,
-        &headers,
-        body,
-        |me, r: CorrectionAction| async move {
-            review::request_correction(db, &me, &number, r.version, &r.items, chrono::Utc::now())
-                .await
-        },
-    )
-    .await
+        .map_err(IntoResponse::into_response)?;
+    Ok((StatusCode::CREATED, Json(notice)).into_response())
 }
 
 /// A notice of a department's case, as JSON (the printable page is
@@ -438,27 +388,6 @@ pub async fn require_staff(state: &AppState, headers: &HeaderMap) -> Result<Staf
 
 fn staff_token(headers: &HeaderMap) -> Option<&str> {
     super::rest_accounts::header_cookie(headers, STAFF_COOKIE)
-}
-
-/// An action on a case: the staff session, the body parsed as `T`, then `run`; 201 with the
-/// notice it issued, or the refusal as a problem.
-pub(crate) async fn staff_action<T, F, Fut>(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
-    run: F,
-) -> Result<Response, Response>
-where
-    T: serde::de::DeserializeOwned,
-    F: FnOnce(StaffInfo, T) -> Fut,
-    Fut: std::future::Future<Output = Result<NoticeView, ReviewError>>,
-{
-    let me = require_staff(state, headers).await?;
-    let request: T = json_object(body).map_err(IntoResponse::into_response)?;
-    match run(me, request).await {
-        Ok(n) => Ok((StatusCode::CREATED, Json(n)).into_response()),
-        Err(e) => Err(e.into_response()),
-    }
 }
 
 fn found(result: anyhow::Result<Option<NoticeView>>) -> Response {

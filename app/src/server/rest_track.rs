@@ -1,6 +1,5 @@
 //! `/api/v1/track/…` (public tracking with a second factor, and its live event stream),
-//! `/api/v1/supervision/…` (the board of chief representatives and supervisors), and the
-//! special-procedure and extension actions of `/api/v1/review/cases/{number}/…`.
+//! and `/api/v1/supervision/…` (the board of chief representatives and supervisors).
 //!
 //! Tracking answers a wrong number and a wrong second factor with the same 404
 //! `track_not_found`; failures count against the client, which then gets 429
@@ -10,7 +9,6 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -19,11 +17,9 @@ use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 
 use super::rest::{ApiError, problem};
-use super::rest_review::{require_staff, staff_action};
-use super::review;
+use super::rest_review::require_staff;
 use super::state::AppState;
 use super::tracking::{self, ClientKey, TrackError};
-use crate::api::review::{ExtendAction, NoticeView, ResumeAction, SuspendAction};
 use crate::api::track::{Board, TrackRefusal, TrackView};
 
 /// How often a live tracking stream looks for a change.
@@ -195,93 +191,6 @@ pub async fn seen(
         .await
         .map(|()| StatusCode::NO_CONTENT)
         .map_err(IntoResponse::into_response)
-}
-
-/// 特别程序: the decision clock stops from `start`; the applicant gets a numbered notice.
-#[utoipa::path(post, path = "/api/v1/review/cases/{number}/suspend", tag = "review",
-    params(("number" = String, Path, description = "办件编号")), request_body = SuspendAction,
-    responses(
-        (status = 201, body = NoticeView),
-        (status = 409, description = "case_changed or invalid_transition (not accepted)", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: unknown_procedure, required, invalid_date, in_the_future, before_acceptance, already_paused", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-    ))]
-pub async fn suspend(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
-    let db = &state.db;
-    staff_action(&state, &headers, body, |me, r: SuspendAction| async move {
-        review::suspend(
-            db,
-            &me,
-            &number,
-            r.version,
-            &r.request(),
-            chrono::Utc::now(),
-        )
-        .await
-    })
-    .await
-}
-
-/// The special procedure ended on `end`: the clock runs again; the notice gives the new due.
-#[utoipa::path(post, path = "/api/v1/review/cases/{number}/resume", tag = "review",
-    params(("number" = String, Path, description = "办件编号")), request_body = ResumeAction,
-    responses(
-        (status = 201, body = NoticeView),
-        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: invalid_date, in_the_future, before_start, not_paused", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-    ))]
-pub async fn resume(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
-    let db = &state.db;
-    staff_action(&state, &headers, body, |me, r: ResumeAction| async move {
-        review::resume(
-            db,
-            &me,
-            &number,
-            r.version,
-            &r.request(),
-            chrono::Utc::now(),
-        )
-        .await
-    })
-    .await
-}
-
-/// The one extension (10 working days, 15 for joint handling) with its approver and reason.
-#[utoipa::path(post, path = "/api/v1/review/cases/{number}/extend", tag = "review",
-    params(("number" = String, Path, description = "办件编号")), request_body = ExtendAction,
-    responses(
-        (status = 201, body = NoticeView),
-        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: required, already_extended, too_late, not_running", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-    ))]
-pub async fn extend(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
-    let db = &state.db;
-    staff_action(&state, &headers, body, |me, r: ExtendAction| async move {
-        review::extend(
-            db,
-            &me,
-            &number,
-            r.version,
-            &r.request(),
-            chrono::Utc::now(),
-        )
-        .await
-    })
-    .await
 }
 
 /// Server-sent events for the signed-in applicant's own case (by 申请编号 or 办件编号):

@@ -14,36 +14,33 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::applications::{self, china_date};
+use super::calendar;
+use super::cases::{self, Actor, CaseError, Transition};
 use super::catalog;
 use super::entities::{
-    application, application_material, calendar_day, calendar_year, case_event, credit_blacklist,
-    department, material_history, notice,
+    application, application_material, case_event, credit_blacklist, department, material_history,
+    notice,
 };
 pub use crate::api::review::{
-    CaseEventView, NoticeView, Queue, QueueEntry, QueueFilter, ReplacedMaterial, StaffCase,
-    StaffInfo,
+    CaseEventView, NoticeView, Queue, QueueEntry, QueueFilter, ReplacedMaterial, ReviewCommand,
+    StaffCase, StaffInfo,
 };
 use crate::domain::account::FieldProblem;
-use crate::domain::application::ApplicationNumber;
 use crate::domain::apply::{ApplicantForm, ApplicationForm};
-use crate::domain::calendar::{WorkingCalendar, YearArrangement, YearNotLoaded};
+use crate::domain::calendar::{WorkingCalendar, YearNotLoaded};
+use crate::domain::case::{CaseAction, CaseSnapshot, CaseStatus, EventDetail, TransitionError};
 use crate::domain::date::Date;
 use crate::domain::deadline::{
     Deadlines, ExtensionRequest, HistoryStep, Limits, ResumeRequest, Step as DeadlineStep,
     SuspendRequest, check_extension, check_resume, check_suspend, deadlines,
 };
+use crate::domain::notice::{Notice, NoticeKind, NoticeLine};
 use crate::domain::review::{
-    CaseAction, CaseSnapshot, CaseStatus, CorrectionItem, DeficiencyRequest, Notice, NoticeKind,
-    NoticeLine, RejectionRequest, TransitionError, changed_targets, check_accept, check_correction,
-    check_deficiency, check_rejection, next_status, notice_number, promised_due,
+    CorrectionItem, DeficiencyRequest, RejectionRequest, check_accept, check_correction,
+    check_deficiency, check_rejection, promised_due,
 };
 
 /// Most cases a queue page lists.
@@ -54,6 +51,8 @@ const QUEUE_LIMIT: u64 = 500;
 pub enum ReviewError {
     #[error("没有这个办件，或不属于本部门")]
     NotFound,
+    #[error("系统管理员不办理办件")]
+    NotAReviewer,
     #[error("{0}")]
     Forbidden(&'static str),
     #[error("办件已被他人处理或已有变化，请刷新后再操作")]
@@ -68,77 +67,23 @@ pub enum ReviewError {
     Internal(#[from] anyhow::Error),
 }
 
+impl From<CaseError> for ReviewError {
+    fn from(e: CaseError) -> Self {
+        match e {
+            CaseError::NotFound => ReviewError::NotFound,
+            CaseError::NotAReviewer => ReviewError::NotAReviewer,
+            CaseError::NotPermitted(m) => ReviewError::Forbidden(m),
+            CaseError::Changed => ReviewError::Changed,
+            CaseError::Transition(t) => ReviewError::Transition(t),
+            CaseError::Internal(e) => ReviewError::Internal(e),
+        }
+    }
+}
+
 /// Who looks at a notice.
 pub enum Viewer {
     Staff(StaffInfo),
     Applicant(i32),
-}
-
-/// Who takes an action, as the history records it.
-#[derive(Clone, Debug)]
-pub struct Actor {
-    /// `applicant`, `staff` or `system`.
-    pub kind: &'static str,
-    pub staff_id: Option<i32>,
-    pub name: String,
-    /// `online`, `window` or `system`.
-    pub channel: &'static str,
-}
-
-impl Actor {
-    pub fn staff(me: &StaffInfo) -> Self {
-        Actor {
-            kind: "staff",
-            staff_id: Some(me.id),
-            name: format!("{}（{}）", me.name, me.role_label),
-            channel: "window",
-        }
-    }
-
-    pub fn system() -> Self {
-        Actor {
-            kind: "system",
-            staff_id: None,
-            name: "系统".into(),
-            channel: "system",
-        }
-    }
-}
-
-/// The working-day calendar as administrators keep it.
-pub async fn load_calendar(db: &impl ConnectionTrait) -> anyhow::Result<WorkingCalendar> {
-    let years = calendar_year::Entity::find()
-        .all(db)
-        .await
-        .context("failed to read the calendar years")?;
-    let days = calendar_day::Entity::find()
-        .all(db)
-        .await
-        .context("failed to read the calendar days")?;
-    let mut by_year: BTreeMap<i32, YearArrangement> = years
-        .iter()
-        .map(|y| {
-            (
-                y.year,
-                YearArrangement {
-                    year: y.year,
-                    days_off: vec![],
-                    extra_working_days: vec![],
-                },
-            )
-        })
-        .collect();
-    for d in days {
-        let date = Date::parse_iso(&d.day).ok_or_else(|| anyhow!("bad calendar day {}", d.day))?;
-        if let Some(y) = by_year.get_mut(&d.year) {
-            if d.working {
-                y.extra_working_days.push(date);
-            } else {
-                y.days_off.push(date);
-            }
-        }
-    }
-    Ok(WorkingCalendar::new(by_year.into_values()))
 }
 
 /// The department's queue: cases oldest first, with their age in working days.
@@ -148,13 +93,9 @@ pub async fn queue(
     filter: &QueueFilter,
     now: DateTime<Utc>,
 ) -> Result<Queue, ReviewError> {
-    if !me.role.sees_cases() {
-        return Err(ReviewError::Forbidden("系统管理员不办理办件"));
-    }
+    let scope = cases::visible_cases(me)?;
     let status = filter.status.as_deref().unwrap_or("submitted");
-    let mut query = application::Entity::find()
-        .filter(application::Column::Department.eq(me.department.as_str()))
-        .filter(application::Column::Status.ne(CaseStatus::Draft.as_str()));
+    let mut query = application::Entity::find().filter(scope.clone());
     if status != "all" {
         let Some(s) = CaseStatus::parse(status).filter(|s| *s != CaseStatus::Draft) else {
             return Err(ReviewError::Invalid(vec![FieldProblem {
@@ -177,7 +118,7 @@ pub async fn queue(
         .all(db)
         .await
         .context("failed to read the queue")?;
-    let cal = load_calendar(db).await?;
+    let cal = calendar::load(db).await?;
     let today = china_date(now);
     let clocks = super::tracking::deadlines_of_rows(db, &cal, &rows, today).await?;
     let (items, bundles) = catalog::names(db).await?;
@@ -228,7 +169,7 @@ pub async fn queue(
     }
     // The hall's figures: every case waiting, whatever the filter.
     let waiting: Vec<DateTime<Utc>> = application::Entity::find()
-        .filter(application::Column::Department.eq(me.department.as_str()))
+        .filter(scope)
         .filter(application::Column::Status.eq(CaseStatus::Submitted.as_str()))
         .all(db)
         .await
@@ -261,14 +202,9 @@ pub async fn case(
     number: &str,
     now: DateTime<Utc>,
 ) -> Result<StaffCase, ReviewError> {
-    let row = department_case(db, me, number).await?;
+    let row = cases::department_case(db, me, number).await?;
     let ctx = context(db, &row, now).await?;
-    let history = case_event::Entity::find()
-        .filter(case_event::Column::ApplicationId.eq(row.id))
-        .order_by_asc(case_event::Column::Id)
-        .all(db)
-        .await
-        .context("failed to read the history")?;
+    let history = cases::history_of(db, row.id).await?;
     let replaced = material_history::Entity::find()
         .filter(material_history::Column::ApplicationId.eq(row.id))
         .order_by_asc(material_history::Column::Id)
@@ -286,7 +222,7 @@ pub async fn case(
             replaced_at: m.replaced_at.to_rfc3339(),
         })
         .collect();
-    let fix_up = last_fix_up(&history)?;
+    let fix_up = cases::last_fix_up(&history)?;
     let values_before_fix_up = match &fix_up {
         Some(f) => f
             .before
@@ -358,7 +294,7 @@ pub async fn accept(
     version: i32,
     now: DateTime<Utc>,
 ) -> Result<NoticeView, ReviewError> {
-    let row = acting_case(db, me, number).await?;
+    let row = cases::acting_case(db, me, number).await?;
     let ctx = context(db, &row, now).await?;
     check_accept(&ctx.form, &ctx.uploaded, &ctx.view.bring_original)
         .map_err(ReviewError::Invalid)?;
@@ -368,13 +304,14 @@ pub async fn accept(
         promised_due: Some(due),
         ..ctx.notice(NoticeKind::Acceptance, me)
     };
-    let step = Step {
+    let t = Transition {
         action: CaseAction::Accept,
         reason: None,
         detail: None,
         notice: Some(notice),
+        columns: Vec::new(),
     };
-    commit(db, &row, version, &Actor::staff(me), step, now).await
+    issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
 /// 容缺受理 (rule 7): accepted with the listed materials to follow by the committed date.
@@ -386,7 +323,7 @@ pub async fn accept_with_deficiency(
     request: &DeficiencyRequest,
     now: DateTime<Utc>,
 ) -> Result<NoticeView, ReviewError> {
-    let row = acting_case(db, me, number).await?;
+    let row = cases::acting_case(db, me, number).await?;
     let ctx = context(db, &row, now).await?;
     let due = promised_due(&ctx.cal, ctx.today, ctx.form.promised_limit_days)?;
     let (pending, commitment) = check_deficiency(
@@ -406,16 +343,20 @@ pub async fn accept_with_deficiency(
         lines: pending.clone(),
         ..ctx.notice(NoticeKind::DeficiencyAcceptance, me)
     };
-    let step = Step {
+    let t = Transition {
         action: CaseAction::AcceptWithDeficiency,
         reason: Some(format!(
             "容缺受理，申请人承诺于 {commitment} 前补交：{}",
             names(&pending)
         )),
-        detail: Some(serde_json::json!({ "pending": pending, "commitment_date": commitment })),
+        detail: Some(EventDetail::Deficiency {
+            pending: pending.clone(),
+            commitment_date: commitment,
+        }),
         notice: Some(notice),
+        columns: Vec::new(),
     };
-    commit(db, &row, version, &Actor::staff(me), step, now).await
+    issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
 /// 不予受理: with its reason and legal basis.
@@ -427,7 +368,7 @@ pub async fn reject(
     request: &RejectionRequest,
     now: DateTime<Utc>,
 ) -> Result<NoticeView, ReviewError> {
-    let row = acting_case(db, me, number).await?;
+    let row = cases::acting_case(db, me, number).await?;
     let ctx = context(db, &row, now).await?;
     let (reason, legal_basis) = check_rejection(request).map_err(ReviewError::Invalid)?;
     let notice = Notice {
@@ -435,13 +376,14 @@ pub async fn reject(
         legal_basis: Some(legal_basis.clone()),
         ..ctx.notice(NoticeKind::Rejection, me)
     };
-    let step = Step {
+    let t = Transition {
         action: CaseAction::Reject,
         reason: Some(format!("{reason}（依据：{legal_basis}）")),
         detail: None,
         notice: Some(notice),
+        columns: Vec::new(),
     };
-    commit(db, &row, version, &Actor::staff(me), step, now).await
+    issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
 /// 一次性告知 (rules 1 and 2): the materials and fields of the guide to supply or correct.
@@ -453,15 +395,10 @@ pub async fn request_correction(
     items: &[CorrectionItem],
     now: DateTime<Utc>,
 ) -> Result<NoticeView, ReviewError> {
-    let row = acting_case(db, me, number).await?;
+    let row = cases::acting_case(db, me, number).await?;
     let ctx = context(db, &row, now).await?;
-    let history = case_event::Entity::find()
-        .filter(case_event::Column::ApplicationId.eq(row.id))
-        .order_by_asc(case_event::Column::Id)
-        .all(db)
-        .await
-        .context("failed to read the history")?;
-    let changed = last_fix_up(&history)?.map(|f| f.changed);
+    let history = cases::history_of(db, row.id).await?;
+    let changed = cases::last_fix_up(&history)?.map(|f| f.changed);
     let lines =
         check_correction(&ctx.form, items, changed.as_ref()).map_err(ReviewError::Invalid)?;
     let snapshot = CaseSnapshot {
@@ -477,13 +414,53 @@ pub async fn request_correction(
         lines: lines.clone(),
         ..ctx.notice(NoticeKind::Correction, me)
     };
-    let step = Step {
+    let t = Transition {
         action: CaseAction::RequestCorrection,
         reason: Some(format!("一次性告知补齐补正：{}", names(&lines))),
-        detail: Some(serde_json::json!({ "snapshot": snapshot })),
+        detail: Some(EventDetail::Correction { snapshot }),
         notice: Some(notice),
+        columns: Vec::new(),
     };
-    commit(db, &row, version, &Actor::staff(me), step, now).await
+    issue(db, &row, version, &Actor::staff(me), t, now).await
+}
+
+/// Takes a staff action on a case: the one dispatcher behind the workbench's server function
+/// and the REST API's action endpoint.
+pub async fn act(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+    command: &ReviewCommand,
+    now: DateTime<Utc>,
+) -> Result<NoticeView, ReviewError> {
+    match command {
+        ReviewCommand::Accept(r) => accept(db, me, number, r.version, now).await,
+        ReviewCommand::AcceptWithDeficiency(r) => {
+            accept_with_deficiency(db, me, number, r.version, &r.request(), now).await
+        }
+        ReviewCommand::Reject(r) => reject(db, me, number, r.version, &r.request(), now).await,
+        ReviewCommand::RequestCorrection(r) => {
+            request_correction(db, me, number, r.version, &r.items, now).await
+        }
+        ReviewCommand::Suspend(r) => suspend(db, me, number, r.version, &r.request(), now).await,
+        ReviewCommand::Resume(r) => resume(db, me, number, r.version, &r.request(), now).await,
+        ReviewCommand::Extend(r) => extend(db, me, number, r.version, &r.request(), now).await,
+    }
+}
+
+/// Runs a transition that issues a notice, and answers with the notice.
+async fn issue(
+    db: &DatabaseConnection,
+    row: &application::Model,
+    version: i32,
+    actor: &Actor,
+    t: Transition,
+    now: DateTime<Utc>,
+) -> Result<NoticeView, ReviewError> {
+    let issued = cases::transition(db, row, version, actor, t, now)
+        .await?
+        .ok_or_else(|| anyhow!("an action without a notice"))?;
+    Ok(cases::notice_view(issued)?)
 }
 
 /// The clocks of a case for an action on it, and the history they were read from.
@@ -492,7 +469,7 @@ async fn clocks(
     ctx: &CaseContext,
     row: &application::Model,
 ) -> Result<(Deadlines, Limits, Vec<HistoryStep>), ReviewError> {
-    let history = super::tracking::history_of(db, row.id).await?;
+    let history = cases::history_of(db, row.id).await?;
     let steps = super::tracking::history_steps(&history)?;
     let limits = ctx.form.limits();
     Ok((
@@ -525,7 +502,7 @@ pub async fn suspend(
     request: &SuspendRequest,
     now: DateTime<Utc>,
 ) -> Result<NoticeView, ReviewError> {
-    let row = acting_case(db, me, number).await?;
+    let row = cases::acting_case(db, me, number).await?;
     let ctx = context(db, &row, now).await?;
     let (d, _, _) = clocks(db, &ctx, &row).await?;
     let (procedure, reason, start) =
@@ -536,16 +513,17 @@ pub async fn suspend(
         reason: Some(reason.clone()),
         ..ctx.notice(NoticeKind::Suspension, me)
     };
-    let step = Step {
+    let t = Transition {
         action: CaseAction::Suspend,
         reason: Some(format!(
             "{}：{reason}（自 {start} 起暂停计时）",
             procedure.label()
         )),
-        detail: Some(serde_json::json!({ "procedure": procedure.as_str(), "start": start })),
+        detail: Some(EventDetail::Suspension { procedure, start }),
         notice: Some(notice),
+        columns: Vec::new(),
     };
-    commit(db, &row, version, &Actor::staff(me), step, now).await
+    issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
 /// The special procedure ends: the clock runs again from the day after; the notice gives
@@ -558,7 +536,7 @@ pub async fn resume(
     request: &ResumeRequest,
     now: DateTime<Utc>,
 ) -> Result<NoticeView, ReviewError> {
-    let row = acting_case(db, me, number).await?;
+    let row = cases::acting_case(db, me, number).await?;
     let ctx = context(db, &row, now).await?;
     let (d, limits, steps) = clocks(db, &ctx, &row).await?;
     let (end, note) = check_resume(&d, request, ctx.today).map_err(ReviewError::Invalid)?;
@@ -590,13 +568,14 @@ pub async fn resume(
             pause.procedure.label()
         ),
     };
-    let step = Step {
+    let t = Transition {
         action: CaseAction::Resume,
         reason: Some(reason),
-        detail: Some(serde_json::json!({ "end": end })),
+        detail: Some(EventDetail::Resumption { end }),
         notice: Some(notice),
+        columns: Vec::new(),
     };
-    commit(db, &row, version, &Actor::staff(me), step, now).await
+    issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
 /// The one extension (第四十二条): 10 working days (15 for joint handling), with who
@@ -609,7 +588,7 @@ pub async fn extend(
     request: &ExtensionRequest,
     now: DateTime<Utc>,
 ) -> Result<NoticeView, ReviewError> {
-    let row = acting_case(db, me, number).await?;
+    let row = cases::acting_case(db, me, number).await?;
     let ctx = context(db, &row, now).await?;
     let (d, limits, steps) = clocks(db, &ctx, &row).await?;
     let (approver, reason) = check_extension(&d, request).map_err(ReviewError::Invalid)?;
@@ -630,15 +609,19 @@ pub async fn extend(
         promised_due: due,
         ..ctx.notice(NoticeKind::Extension, me)
     };
-    let step = Step {
+    let t = Transition {
         action: CaseAction::Extend,
         reason: Some(format!(
             "延长 {days} 个工作日（批准人：{approver}）：{reason}"
         )),
-        detail: Some(serde_json::json!({ "days": days, "approver": approver })),
+        detail: Some(EventDetail::Extension {
+            days,
+            approver: approver.clone(),
+        }),
         notice: Some(notice),
+        columns: Vec::new(),
     };
-    commit(db, &row, version, &Actor::staff(me), step, now).await
+    issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
 /// Rule 3: every submitted case whose five working days ended before today is accepted as
@@ -646,7 +629,7 @@ pub async fn extend(
 /// instances at once: each case moves once (the conditional update). Returns how many moved;
 /// a case whose year is not in the calendar is left, and logged.
 pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<u32> {
-    let cal = load_calendar(db).await?;
+    let cal = calendar::load(db).await?;
     let today = china_date(now);
     let rows = application::Entity::find()
         .filter(application::Column::Status.eq(CaseStatus::Submitted.as_str()))
@@ -684,7 +667,7 @@ pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow
             issued_by: system.name.clone(),
             ..ctx.notice_by(NoticeKind::Acceptance, &system.name)
         };
-        let step = Step {
+        let t = Transition {
             action: CaseAction::DeemAccept,
             reason: Some(format!(
                 "收到申请之日起 5 个工作日内（至 {}）未作出受理、不予受理或补正告知，依《行政许可法》第三十二条自收到申请之日（{received}）起即为受理",
@@ -692,8 +675,9 @@ pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow
             )),
             detail: None,
             notice: Some(notice),
+            columns: Vec::new(),
         };
-        match commit(db, &row, row.version, &system, step, now).await {
+        match issue(db, &row, row.version, &system, t, now).await {
             Ok(_) => moved += 1,
             // Another instance, or a staff member, got there first.
             Err(ReviewError::Changed) => {}
@@ -713,9 +697,9 @@ pub async fn notice(
     id: i32,
 ) -> anyhow::Result<Option<NoticeView>> {
     let row = match viewer {
-        Viewer::Staff(me) => match department_case(db, me, number).await {
+        Viewer::Staff(me) => match cases::department_case(db, me, number).await {
             Ok(row) => row,
-            Err(ReviewError::Internal(e)) => return Err(e),
+            Err(CaseError::Internal(e)) => return Err(e),
             Err(_) => return Ok(None),
         },
         Viewer::Applicant(account) => match applications::own_row(db, *account, number).await? {
@@ -731,30 +715,7 @@ pub async fn notice(
     else {
         return Ok(None);
     };
-    notice_view(n).map(Some)
-}
-
-/// Every notice of an application, oldest first.
-pub async fn notices_of(
-    db: &impl ConnectionTrait,
-    application_ids: &[i32],
-) -> anyhow::Result<BTreeMap<i32, Vec<NoticeView>>> {
-    let mut out: BTreeMap<i32, Vec<NoticeView>> = BTreeMap::new();
-    if application_ids.is_empty() {
-        return Ok(out);
-    }
-    for n in notice::Entity::find()
-        .filter(notice::Column::ApplicationId.is_in(application_ids.iter().copied()))
-        .order_by_asc(notice::Column::Id)
-        .all(db)
-        .await
-        .context("failed to read notices")?
-    {
-        out.entry(n.application_id)
-            .or_default()
-            .push(notice_view(n)?);
-    }
-    Ok(out)
+    cases::notice_view(n).map(Some)
 }
 
 /// The content of a material of a department's case (current, or replaced in a fix-up).
@@ -766,7 +727,7 @@ pub async fn material(
     code: &str,
     replaced: Option<i32>,
 ) -> Result<(String, String, bytes::Bytes), ReviewError> {
-    let row = department_case(db, me, number).await?;
+    let row = cases::department_case(db, me, number).await?;
     let (sha256, file_name, file_type) = match replaced {
         None => {
             let m = application_material::Entity::find()
@@ -794,276 +755,6 @@ pub async fn material(
         .await?
         .ok_or_else(|| anyhow!("stored material {sha256} is missing"))?;
     Ok((file_name, file_type, bytes))
-}
-
-/// What a fix-up changed, and the case before it.
-#[derive(Serialize, Deserialize)]
-pub(crate) struct FixUp {
-    pub changed: BTreeSet<String>,
-    pub before: CaseSnapshot,
-}
-
-/// The last fix-up of a case, unless a correction notice followed it.
-fn last_fix_up(history: &[case_event::Model]) -> anyhow::Result<Option<FixUp>> {
-    let last = history
-        .iter()
-        .rev()
-        .find(|e| e.action == CaseAction::Resubmit.as_str());
-    match last.and_then(|e| e.detail.as_deref()) {
-        Some(detail) => Ok(Some(
-            serde_json::from_str(detail).context("corrupt fix-up record")?,
-        )),
-        None => Ok(None),
-    }
-}
-
-/// The snapshot taken when the open correction notice was issued.
-pub(crate) fn snapshot_at_notice(history: &[case_event::Model]) -> anyhow::Result<CaseSnapshot> {
-    #[derive(Deserialize)]
-    struct Detail {
-        snapshot: CaseSnapshot,
-    }
-    let e = history
-        .iter()
-        .rev()
-        .find(|e| e.action == CaseAction::RequestCorrection.as_str())
-        .ok_or_else(|| anyhow!("a correction without its notice event"))?;
-    let d: Detail = serde_json::from_str(e.detail.as_deref().unwrap_or("{}"))
-        .context("corrupt correction record")?;
-    Ok(d.snapshot)
-}
-
-/// The fix-up record of a resubmission.
-pub(crate) fn fix_up_detail(before: CaseSnapshot, after: &CaseSnapshot) -> (FixUp, String) {
-    let changed = changed_targets(&before, after);
-    let f = FixUp { changed, before };
-    let text = serde_json::to_string(&f).unwrap_or_default();
-    (f, text)
-}
-
-/// A status change to record.
-pub(crate) struct Step {
-    pub action: CaseAction,
-    pub reason: Option<String>,
-    pub detail: Option<serde_json::Value>,
-    pub notice: Option<Notice>,
-}
-
-/// Moves a case, records the history row and issues the notice, in one transaction; of two
-/// concurrent actions on one case exactly one commits, the other gets `Changed`.
-async fn commit(
-    db: &DatabaseConnection,
-    row: &application::Model,
-    version: i32,
-    actor: &Actor,
-    step: Step,
-    now: DateTime<Utc>,
-) -> Result<NoticeView, ReviewError> {
-    // A stale view first: whatever the case became, the staff member has not seen it.
-    if version != row.version {
-        return Err(ReviewError::Changed);
-    }
-    let from = CaseStatus::parse(&row.status).ok_or_else(|| anyhow!("bad status"))?;
-    let to = next_status(from, step.action)?;
-    let notice = step
-        .notice
-        .clone()
-        .ok_or_else(|| anyhow!("an action without a notice"))?;
-    // A notice number is the next of its kind and year; two notices issued at the same
-    // moment may pick the same one, and the unique index sends the loser round again.
-    for _ in 0..5 {
-        let txn = db.begin().await.context("failed to begin")?;
-        move_case(&txn, row.id, version, from, to, now, |u| u).await?;
-        insert_event(
-            &txn,
-            row.id,
-            actor,
-            step.action,
-            Some(from),
-            to,
-            step.reason.clone(),
-            step.detail.as_ref().map(|d| d.to_string()),
-            now,
-        )
-        .await?;
-        match insert_notice(&txn, row.id, notice.clone(), now).await {
-            Ok(model) => {
-                txn.commit().await.context("failed to commit an action")?;
-                return Ok(notice_view(model)?);
-            }
-            Err(e) => {
-                tracing::debug!(error = ?e, "notice number taken, retrying");
-                drop(txn);
-            }
-        }
-    }
-    Err(anyhow!("could not number a notice").into())
-}
-
-/// The conditional status change; `Changed` if the case moved since `version`.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn move_case(
-    txn: &DatabaseTransaction,
-    id: i32,
-    version: i32,
-    from: CaseStatus,
-    to: CaseStatus,
-    now: DateTime<Utc>,
-    more: impl FnOnce(
-        sea_orm::UpdateMany<application::Entity>,
-    ) -> sea_orm::UpdateMany<application::Entity>,
-) -> Result<(), ReviewError> {
-    let update = application::Entity::update_many()
-        .col_expr(application::Column::Status, Expr::value(to.as_str()))
-        .col_expr(application::Column::Version, Expr::value(version + 1))
-        .col_expr(application::Column::UpdatedAt, Expr::value(now))
-        .filter(application::Column::Id.eq(id))
-        .filter(application::Column::Version.eq(version))
-        .filter(application::Column::Status.eq(from.as_str()));
-    let done = more(update)
-        .exec(txn)
-        .await
-        .context("failed to move a case")?;
-    if done.rows_affected == 0 {
-        return Err(ReviewError::Changed);
-    }
-    Ok(())
-}
-
-/// Appends a row to a case's history.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn insert_event(
-    txn: &impl ConnectionTrait,
-    application_id: i32,
-    actor: &Actor,
-    action: CaseAction,
-    from: Option<CaseStatus>,
-    to: CaseStatus,
-    reason: Option<String>,
-    detail: Option<String>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    case_event::ActiveModel {
-        application_id: Set(application_id),
-        at: Set(now),
-        actor: Set(actor.kind.into()),
-        staff_id: Set(actor.staff_id),
-        actor_name: Set(actor.name.clone()),
-        channel: Set(actor.channel.into()),
-        action: Set(action.as_str().into()),
-        from_status: Set(from.map(|s| s.as_str().into())),
-        to_status: Set(to.as_str().into()),
-        reason: Set(reason.clone()),
-        detail: Set(detail),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await
-    .context("failed to record the history")?;
-    let text = match (action, reason.as_deref()) {
-        (CaseAction::Submit, _) => "已收到您的申请，请留意审查进度。".to_string(),
-        (_, Some(r)) if !r.is_empty() => format!("{}。{r}", action.label()),
-        _ => format!("{}。", action.label()),
-    };
-    super::notify::to_applicant(txn, application_id, action.label(), &text, now).await
-}
-
-async fn insert_notice(
-    txn: &DatabaseTransaction,
-    application_id: i32,
-    mut content: Notice,
-    now: DateTime<Utc>,
-) -> anyhow::Result<notice::Model> {
-    let year = content.issued_on.year();
-    let last: Option<i32> = notice::Entity::find()
-        .select_only()
-        .column_as(notice::Column::Seq.max(), "max")
-        .filter(notice::Column::Kind.eq(content.kind.as_str()))
-        .filter(notice::Column::Year.eq(year))
-        .into_tuple()
-        .one(txn)
-        .await
-        .context("failed to number a notice")?
-        .flatten();
-    let seq = last.unwrap_or(0) + 1;
-    content.number = notice_number(content.kind, year, seq as u32);
-    notice::ActiveModel {
-        application_id: Set(application_id),
-        kind: Set(content.kind.as_str().into()),
-        year: Set(year),
-        seq: Set(seq),
-        number: Set(content.number.clone()),
-        issued_at: Set(now),
-        content: Set(serde_json::to_string(&content).context("notice")?),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await
-    .context("failed to insert a notice")
-}
-
-fn notice_view(n: notice::Model) -> anyhow::Result<NoticeView> {
-    let notice: Notice = serde_json::from_str(&n.content).context("corrupt notice")?;
-    let track_path = format!("/track?case={}", notice.case_number);
-    Ok(NoticeView {
-        id: n.id,
-        qr_svg: qr_svg(&track_path),
-        track_path,
-        notice,
-    })
-}
-
-/// The tracking address as a QR code (SVG). The address is relative to the site; the page
-/// that prints it makes it absolute with the site's own origin. Here it is encoded with the
-/// configured public address (`ONEWINDOW_PUBLIC_URL`), so a phone can open it.
-fn qr_svg(track_path: &str) -> String {
-    let base = super::state::public_url();
-    let url = format!("{}{track_path}", base.trim_end_matches('/'));
-    match qrcode::QrCode::new(url.as_bytes()) {
-        Ok(code) => code
-            .render::<qrcode::render::svg::Color>()
-            .min_dimensions(160, 160)
-            .quiet_zone(true)
-            .build(),
-        Err(_) => String::new(),
-    }
-}
-
-/// A department's case, for a staff member who sees cases.
-async fn department_case(
-    db: &DatabaseConnection,
-    me: &StaffInfo,
-    number: &str,
-) -> Result<application::Model, ReviewError> {
-    if !me.role.sees_cases() {
-        return Err(ReviewError::Forbidden("系统管理员不办理办件"));
-    }
-    let Some(number) = ApplicationNumber::parse(number) else {
-        return Err(ReviewError::NotFound);
-    };
-    application::Entity::find()
-        .filter(application::Column::CaseNumber.eq(number.as_str()))
-        .filter(application::Column::Department.eq(me.department.as_str()))
-        .filter(application::Column::Status.ne(CaseStatus::Draft.as_str()))
-        .one(db)
-        .await
-        .context("failed to read a case")?
-        .ok_or(ReviewError::NotFound)
-}
-
-/// A department's case, for a staff member who may act on it.
-async fn acting_case(
-    db: &DatabaseConnection,
-    me: &StaffInfo,
-    number: &str,
-) -> Result<application::Model, ReviewError> {
-    let row = department_case(db, me, number).await?;
-    if !me.role.acts() {
-        return Err(ReviewError::Forbidden(
-            "只有窗口人员和首席代表可以受理、不予受理或发出补正通知",
-        ));
-    }
-    Ok(row)
 }
 
 /// What every action needs to know about a case.
@@ -1151,7 +842,7 @@ async fn context(
     Ok(CaseContext {
         uploaded,
         form,
-        cal: load_calendar(db).await?,
+        cal: calendar::load(db).await?,
         today: china_date(now),
         blacklisted,
         department_name,

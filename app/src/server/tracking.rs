@@ -20,10 +20,12 @@ use sea_orm::{
 
 use super::accounts::{self, AccountError};
 use super::applications::china_date;
+use super::calendar;
+use super::cases;
 use super::catalog;
 use super::entities::{application, case_event, deadline_warning, department, staff, warning_seen};
 use super::notify;
-use super::review::{self, ReviewError, applicant_name, load_calendar};
+use super::review::{ReviewError, applicant_name};
 use crate::api::review::StaffInfo;
 use crate::api::track::{
     BandCounts, Board, BoardCase, BoardWarning, ExtensionView, PauseView, TimelineEntry, ToDo,
@@ -32,11 +34,12 @@ use crate::api::track::{
 use crate::domain::application::ApplicationNumber;
 use crate::domain::apply::ApplicantForm;
 use crate::domain::calendar::{WorkingCalendar, YearNotLoaded};
+use crate::domain::case::EventDetail;
 use crate::domain::date::Date;
 use crate::domain::deadline::{
-    Deadlines, HistoryStep, Limits, SpecialProcedure, Step, WarningLevel, deadlines, warning_level,
+    Deadlines, HistoryStep, Limits, WarningLevel, deadlines, warning_level,
 };
-use crate::domain::review::{CaseAction, CaseStatus, NoticeKind, StaffRole};
+use crate::domain::review::{CaseAction, CaseStatus, NoticeKind};
 use crate::domain::track::{mask_mobile, mask_name, normalize_factor};
 
 /// Most history rows read per query when many cases are computed at once.
@@ -95,50 +98,19 @@ pub enum TrackError {
     Internal(#[from] anyhow::Error),
 }
 
-/// The history rows of a case as its clocks read them. Special procedures are dated by the
-/// day recorded for them (which may be earlier than the day they were entered).
+/// The history rows of a case as its clocks read them (`HistoryStep::of_event`).
 pub fn history_steps(history: &[case_event::Model]) -> anyhow::Result<Vec<HistoryStep>> {
     let mut steps = Vec::with_capacity(history.len());
     for e in history {
         let Some(action) = CaseAction::parse(&e.action) else {
             continue;
         };
-        let detail: serde_json::Value = e
-            .detail
-            .as_deref()
-            .and_then(|d| serde_json::from_str(d).ok())
-            .unwrap_or_default();
-        let dated = |key: &str| {
-            detail[key]
-                .as_str()
-                .and_then(Date::parse_iso)
-                .unwrap_or_else(|| china_date(e.at))
-        };
-        let (on, step) = match action {
-            CaseAction::Submit => (china_date(e.at), Step::Submit),
-            CaseAction::Accept | CaseAction::AcceptWithDeficiency => {
-                (china_date(e.at), Step::Accept)
-            }
-            CaseAction::DeemAccept => (china_date(e.at), Step::DeemAccept),
-            CaseAction::Reject => (china_date(e.at), Step::Reject),
-            CaseAction::RequestCorrection => (china_date(e.at), Step::RequestCorrection),
-            CaseAction::Resubmit => (china_date(e.at), Step::Resubmit),
-            CaseAction::Suspend => {
-                let procedure = detail["procedure"]
-                    .as_str()
-                    .and_then(SpecialProcedure::parse)
-                    .ok_or_else(|| anyhow!("a suspension without its procedure"))?;
-                (dated("start")?, Step::Suspend(procedure))
-            }
-            CaseAction::Resume => (dated("end")?, Step::Resume),
-            CaseAction::Extend => {
-                let days = detail["days"]
-                    .as_u64()
-                    .ok_or_else(|| anyhow!("an extension without its days"))?;
-                (china_date(e.at), Step::Extend(days as u32))
-            }
-        };
-        steps.push(HistoryStep { on, step });
+        let detail = EventDetail::read(action, e.detail.as_deref())?;
+        steps.push(HistoryStep::of_event(
+            action,
+            china_date(e.at),
+            detail.as_ref(),
+        )?);
     }
     Ok(steps)
 }
@@ -149,19 +121,6 @@ async fn limits_of(db: &DatabaseConnection, row: &application::Model) -> anyhow:
         .await?
         .ok_or_else(|| anyhow!("case {:?} names an item no longer listed", row.case_number))?;
     Ok(form.limits())
-}
-
-/// The history of one case, oldest first.
-pub async fn history_of(
-    db: &impl ConnectionTrait,
-    application_id: i32,
-) -> anyhow::Result<Vec<case_event::Model>> {
-    case_event::Entity::find()
-        .filter(case_event::Column::ApplicationId.eq(application_id))
-        .order_by_asc(case_event::Column::Id)
-        .all(db)
-        .await
-        .context("failed to read the history")
 }
 
 /// The clocks of one case as of `today`.
@@ -323,23 +282,6 @@ pub async fn version_of(db: &DatabaseConnection, id: i32) -> anyhow::Result<Opti
         .context("failed to read a case's version")
 }
 
-fn status_hint(status: CaseStatus) -> &'static str {
-    match status {
-        CaseStatus::Draft => "申请尚未提交。",
-        CaseStatus::Submitted => {
-            "窗口正在审查申请材料，将在 5 个工作日内作出受理、不予受理或补正告知。"
-        }
-        CaseStatus::CorrectionRequested => {
-            "申请材料需要补齐补正：请按一次性告知书的要求补正后重新提交，补正期间不计入受理期限。"
-        }
-        CaseStatus::Accepted => "申请已受理，正在审查，将在办结期限内作出决定。",
-        CaseStatus::Rejected => "申请不予受理，理由和依据见不予受理通知书。",
-        CaseStatus::Suspended => {
-            "办件正在进行特别程序（如检测、专家评审），所需时间不计入办理期限。"
-        }
-    }
-}
-
 /// What a step says to the public, beyond its name.
 fn public_detail(action: CaseAction, e: &case_event::Model) -> Option<String> {
     match action {
@@ -374,8 +316,8 @@ async fn view(
     owner: bool,
     now: DateTime<Utc>,
 ) -> anyhow::Result<TrackView> {
-    let history = history_of(db, row.id).await?;
-    let cal = load_calendar(db).await?;
+    let history = cases::history_of(db, row.id).await?;
+    let cal = calendar::load(db).await?;
     let today = china_date(now);
     let mut calendar_problem = None;
     let deadlines = match case_deadlines(db, &cal, &row, &history, today).await {
@@ -430,7 +372,7 @@ async fn view(
         }),
         _ => None,
     };
-    let notices = review::notices_of(db, &[row.id])
+    let notices = cases::notices_of(db, &[row.id])
         .await?
         .remove(&row.id)
         .unwrap_or_default();
@@ -457,7 +399,7 @@ async fn view(
         department_name,
         status: row.status.clone(),
         status_label: status.label().into(),
-        status_hint: status_hint(status).into(),
+        status_hint: CaseStatus::hint(status).into(),
         channel_label: match row.channel.as_deref() {
             Some("window") => "窗口收件",
             _ => "网上申请",
@@ -489,14 +431,6 @@ async fn view(
     })
 }
 
-/// The statuses whose clocks run (or are paused) and are watched.
-const OPEN: [CaseStatus; 4] = [
-    CaseStatus::Submitted,
-    CaseStatus::CorrectionRequested,
-    CaseStatus::Accepted,
-    CaseStatus::Suspended,
-];
-
 /// The supervision board of the staff member's department (chief representatives and
 /// supervisors).
 pub async fn board(
@@ -504,18 +438,18 @@ pub async fn board(
     me: &StaffInfo,
     now: DateTime<Utc>,
 ) -> Result<Board, ReviewError> {
-    if !matches!(me.role, StaffRole::Chief | StaffRole::Supervisor) {
+    if !me.role.supervises() {
         return Err(ReviewError::Forbidden(
             "督办看板只对首席代表和分管领导（督查）开放",
         ));
     }
     let rows = application::Entity::find()
-        .filter(application::Column::Department.eq(me.department.as_str()))
-        .filter(application::Column::Status.is_in(OPEN.map(|s| s.as_str())))
+        .filter(cases::visible_cases(me)?)
+        .filter(application::Column::Status.is_in(CaseStatus::OPEN.map(|s| s.as_str())))
         .all(db)
         .await
         .context("failed to read the department's cases")?;
-    let cal = load_calendar(db).await?;
+    let cal = calendar::load(db).await?;
     let today = china_date(now);
     let clocks = deadlines_of_rows(db, &cal, &rows, today).await?;
     let (items, bundles) = catalog::names(db).await?;
@@ -652,7 +586,7 @@ pub async fn mark_seen(
     now: DateTime<Utc>,
 ) -> Result<(), ReviewError> {
     if !me.role.sees_cases() {
-        return Err(ReviewError::Forbidden("系统管理员不办理办件"));
+        return Err(ReviewError::NotAReviewer);
     }
     deadline_warning::Entity::find_by_id(warning_id)
         .filter(deadline_warning::Column::Department.eq(me.department.as_str()))
@@ -690,7 +624,7 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
         .all(db)
         .await
         .context("failed to read accepted cases")?;
-    let cal = load_calendar(db).await?;
+    let cal = calendar::load(db).await?;
     let today = china_date(now);
     let clocks = deadlines_of_rows(db, &cal, &rows, today).await?;
     let mut raised = 0;

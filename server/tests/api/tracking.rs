@@ -5,9 +5,9 @@
 
 use app::domain::date::Date;
 use app::domain::review::StaffRole;
+use app::server::calendar;
 use app::server::entities::{application, case_event, notification};
 use app::server::notify::{LogSender, deliver_pending};
-use app::server::review::load_calendar;
 use app::server::tracking::{self, ClientKey, TrackError, raise_warnings};
 use chrono::{TimeZone, Utc};
 use reqwest::Method;
@@ -431,7 +431,7 @@ async fn the_warning_ladder_warns_once_per_rung_even_from_two_instances_and_the_
         let (case, window) = accepted_case(&app, "13844440005").await;
         let (_, view) = review_case(&app, &window, &case).await;
         let due = Date::parse_iso(view["deadlines"]["decision"]["due"].as_str().unwrap()).unwrap();
-        let cal = load_calendar(&app.db).await.unwrap();
+        let cal = calendar::load(&app.db).await.unwrap();
         // The day with five working days left, the due day, and the next working day.
         let mut five_left = due;
         while cal.working_days_between(five_left, due).unwrap() < 5 {

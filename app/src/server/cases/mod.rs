@@ -1,0 +1,23 @@
+//! The one lifecycle core: every status change of a case goes through [`transition`].
+//!
+//! A transition loads nothing it was not given, asks the domain's status machine
+//! (`CaseStatus::apply`) for the arrow, and in one transaction moves the case with an update
+//! that is conditional on the version and status the caller saw, appends the typed history
+//! row, writes the applicant's messages to the outbox, and issues the numbered notice. Of two
+//! concurrent transitions of a case exactly one commits; the other gets
+//! [`CaseError::Changed`].
+//!
+//! To check that nothing else changes a status:
+//! `grep -rn "Column::Status, Expr" app/src` finds the one update, in `transition.rs`.
+
+mod actor;
+mod history;
+mod notices;
+mod scope;
+mod transition;
+
+pub use actor::Actor;
+pub use history::{FixUp, history_of, last_fix_up, snapshot_at_notice};
+pub use notices::{notice_view, notices_of};
+pub use scope::{acting_case, department_case, visible_cases};
+pub use transition::{CaseError, Transition, transition};
