@@ -6,6 +6,7 @@ pub mod api;
 pub mod app;
 pub mod clock;
 pub mod components;
+pub mod error;
 pub mod pages;
 /// The rules, from their own crate; re-exported so `crate::domain::…` reads as before.
 pub use ::domain;

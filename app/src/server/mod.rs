@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod catalog_schema;
 pub mod db;
 pub mod entities;
+pub mod error;
 pub mod notify;
 pub mod rest;
 pub mod rest_accounts;

@@ -4,106 +4,19 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::OpenApi;
 
 use super::catalog;
-use super::state::{AppState, incident_id};
+use super::state::AppState;
 use crate::api::catalog::{
     BundleSummary, BundleView, DepartmentInfo, ItemFilter, ItemGuide, ItemSummary,
 };
 use crate::domain::catalog::ServiceItem;
 
-/// An error as `application/problem+json`.
-#[derive(Serialize, ToSchema, Debug)]
-pub struct ProblemDetails {
-    /// A URI naming the problem type; `about:blank` for plain HTTP errors.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    /// A stable machine-readable code, e.g. `item_not_found`.
-    pub code: String,
-    /// What went wrong, in Chinese.
-    pub detail: String,
-    /// With `validation_failed`: every field problem, each with field, code and message.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<crate::domain::account::FieldProblem>,
-}
-
-/// API errors, each a status and a stable code.
-#[derive(Debug)]
-pub enum ApiError {
-    NotFound { code: &'static str, detail: String },
-    BadRequest { code: &'static str, detail: String },
-    Internal(anyhow::Error),
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, code, detail) = match self {
-            ApiError::NotFound { code, detail } => (StatusCode::NOT_FOUND, code, detail),
-            ApiError::BadRequest { code, detail } => (StatusCode::BAD_REQUEST, code, detail),
-            ApiError::Internal(err) => {
-                let id = incident_id();
-                tracing::error!(incident = %id, error = ?err, "API request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    format!("系统繁忙，请稍后再试（事件编号 {id}）"),
-                )
-            }
-        };
-        problem(status, code, detail)
-    }
-}
-
-impl From<anyhow::Error> for ApiError {
-    fn from(err: anyhow::Error) -> Self {
-        ApiError::Internal(err)
-    }
-}
-
-/// Builds a problem response.
-pub fn problem(status: StatusCode, code: &str, detail: impl Into<String>) -> Response {
-    problem_with_errors(status, code, detail, Vec::new())
-}
-
-/// `422 validation_failed`, listing every field problem at once.
-pub fn validation_problem(errors: Vec<crate::domain::account::FieldProblem>) -> Response {
-    problem_with_errors(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        "请按提示修改后重新提交",
-        errors,
-    )
-}
-
-fn problem_with_errors(
-    status: StatusCode,
-    code: &str,
-    detail: impl Into<String>,
-    errors: Vec<crate::domain::account::FieldProblem>,
-) -> Response {
-    let body = ProblemDetails {
-        kind: format!("https://onewindow.example/problems/{code}"),
-        title: status.canonical_reason().unwrap_or("Error").to_owned(),
-        status: status.as_u16(),
-        code: code.to_owned(),
-        detail: detail.into(),
-        errors,
-    };
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        Json(body),
-    )
-        .into_response()
-}
+pub use super::error::{AppError, ErrorCode, ProblemDetails};
 
 /// The `/api/v1` routes and the OpenAPI document.
 pub fn router() -> Router<AppState> {
@@ -233,16 +146,18 @@ pub fn router() -> Router<AppState> {
 async fn list_items(
     State(state): State<AppState>,
     filter: Result<Query<ItemFilter>, QueryRejection>,
-) -> Result<Json<Vec<ItemSummary>>, ApiError> {
-    let Query(filter) = filter.map_err(|e| ApiError::BadRequest {
-        code: "invalid_query",
-        detail: format!("查询参数无法解析：{}", e.body_text()),
+) -> Result<Json<Vec<ItemSummary>>, AppError> {
+    let Query(filter) = filter.map_err(|e| {
+        AppError::new(
+            ErrorCode::InvalidQuery,
+            format!("查询参数无法解析：{}", e.body_text()),
+        )
     })?;
     if let Some((name, value)) = filter.unknown_value() {
-        return Err(ApiError::BadRequest {
-            code: "invalid_filter",
-            detail: format!("筛选参数 {name} 的取值 {value:?} 无效"),
-        });
+        return Err(AppError::new(
+            ErrorCode::InvalidFilter,
+            format!("筛选参数 {name} 的取值 {value:?} 无效"),
+        ));
     }
     Ok(Json(catalog::list_items(&state.db, &filter).await?))
 }
@@ -258,7 +173,7 @@ async fn list_items(
 async fn get_item(
     State(state): State<AppState>,
     Path(code): Path<String>,
-) -> Result<Json<ItemGuide>, ApiError> {
+) -> Result<Json<ItemGuide>, AppError> {
     catalog::get_item(&state.db, &code)
         .await?
         .map(Json)
@@ -275,10 +190,12 @@ async fn get_item(
 async fn get_item_version(
     State(state): State<AppState>,
     Path((code, version)): Path<(String, String)>,
-) -> Result<Json<ServiceItem>, ApiError> {
-    let not_found = || ApiError::NotFound {
-        code: "version_not_found",
-        detail: format!("事项 {code} 没有版本 {version}"),
+) -> Result<Json<ServiceItem>, AppError> {
+    let not_found = || {
+        AppError::new(
+            ErrorCode::VersionNotFound,
+            format!("事项 {code} 没有版本 {version}"),
+        )
     };
     let number: u32 = version.parse().map_err(|_| not_found())?;
     catalog::get_item_version(&state.db, &code, number)
@@ -290,7 +207,7 @@ async fn get_item_version(
 /// The bundles (一件事), construction stages first.
 #[utoipa::path(get, path = "/api/v1/bundles", tag = "catalog",
     responses((status = 200, body = [BundleSummary])))]
-async fn list_bundles(State(state): State<AppState>) -> Result<Json<Vec<BundleSummary>>, ApiError> {
+async fn list_bundles(State(state): State<AppState>) -> Result<Json<Vec<BundleSummary>>, AppError> {
     Ok(Json(catalog::list_bundles(&state.db).await?))
 }
 
@@ -304,13 +221,15 @@ async fn list_bundles(State(state): State<AppState>) -> Result<Json<Vec<BundleSu
 async fn get_bundle(
     State(state): State<AppState>,
     Path(code): Path<String>,
-) -> Result<Json<BundleView>, ApiError> {
+) -> Result<Json<BundleView>, AppError> {
     catalog::get_bundle(&state.db, &code)
         .await?
         .map(Json)
-        .ok_or_else(|| ApiError::NotFound {
-            code: "bundle_not_found",
-            detail: format!("没有编码为 {code} 的一件事"),
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::BundleNotFound,
+                format!("没有编码为 {code} 的一件事"),
+            )
         })
 }
 
@@ -319,22 +238,22 @@ async fn get_bundle(
     responses((status = 200, body = [DepartmentInfo])))]
 async fn list_departments(
     State(state): State<AppState>,
-) -> Result<Json<Vec<DepartmentInfo>>, ApiError> {
+) -> Result<Json<Vec<DepartmentInfo>>, AppError> {
     Ok(Json(catalog::list_departments(&state.db).await?))
 }
 
-async fn api_not_found() -> ApiError {
-    ApiError::NotFound {
-        code: "not_found",
-        detail: "没有这个接口，请查看 /api/openapi.json".into(),
-    }
+async fn api_not_found() -> AppError {
+    AppError::new(
+        ErrorCode::NotFound,
+        "没有这个接口，请查看 /api/openapi.json",
+    )
 }
 
-fn item_not_found(code: &str) -> ApiError {
-    ApiError::NotFound {
-        code: "item_not_found",
-        detail: format!("没有实施编码为 {code} 的事项"),
-    }
+fn item_not_found(code: &str) -> AppError {
+    AppError::new(
+        ErrorCode::ItemNotFound,
+        format!("没有实施编码为 {code} 的事项"),
+    )
 }
 
 async fn openapi_json() -> impl IntoResponse {

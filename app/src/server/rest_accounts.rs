@@ -3,13 +3,13 @@
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::accounts::{self, AccountError, AccountInfo, clear_session_cookie, session_cookie};
-use super::rest::{ApiError, problem, validation_problem};
+use super::accounts::{self, AccountInfo, clear_session_cookie, session_cookie};
+use super::error::{AppError, ErrorCode};
 use super::state::AppState;
 use crate::domain::account::RegistrationForm;
 
@@ -20,55 +20,25 @@ pub struct LoginForm {
     pub password: String,
 }
 
-impl IntoResponse for AccountError {
-    fn into_response(self) -> Response {
-        match self {
-            AccountError::Invalid(errors) => validation_problem(errors),
-            AccountError::MobileTaken => problem(
-                StatusCode::CONFLICT,
-                "mobile_taken",
-                "该手机号码已注册，请直接登录",
-            ),
-            AccountError::InvalidCredentials => problem(
-                StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
-                "手机号码或密码不正确",
-            ),
-            AccountError::TooManyAttempts { retry_after } => {
-                let mut response = problem(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too_many_attempts",
-                    format!("登录尝试过于频繁，请 {retry_after} 秒后再试"),
-                );
-                if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
-                    response.headers_mut().insert(header::RETRY_AFTER, v);
-                }
-                response
-            }
-            AccountError::Internal(e) => ApiError::Internal(e).into_response(),
-        }
-    }
-}
-
 /// `400 invalid_json` for a body that is not the expected JSON.
-pub fn bad_json(e: JsonRejection) -> ApiError {
-    ApiError::BadRequest {
-        code: "invalid_json",
-        detail: format!("请求体不是有效的 JSON：{}", e.body_text()),
-    }
+pub fn bad_json(e: JsonRejection) -> AppError {
+    AppError::new(
+        ErrorCode::InvalidJson,
+        format!("请求体不是有效的 JSON：{}", e.body_text()),
+    )
 }
 
 /// Reads a JSON body that must be an object of the expected shape. (serde would otherwise
 /// also read a struct from an array of its fields in order.)
 pub fn json_object<T: serde::de::DeserializeOwned>(
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<T, ApiError> {
+) -> Result<T, AppError> {
     let Json(value) = body.map_err(bad_json)?;
     if !value.is_object() {
-        return Err(ApiError::BadRequest {
-            code: "invalid_json",
-            detail: "请求体应为 JSON 对象".into(),
-        });
+        return Err(AppError::new(
+            ErrorCode::InvalidJson,
+            "请求体应为 JSON 对象",
+        ));
     }
     from_json_value(value)
 }
@@ -76,11 +46,9 @@ pub fn json_object<T: serde::de::DeserializeOwned>(
 /// A JSON object as `T`, or `400 invalid_json` naming the field that is wrong.
 pub fn from_json_value<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
-) -> Result<T, ApiError> {
-    serde_json::from_value(value).map_err(|e| ApiError::BadRequest {
-        code: "invalid_json",
-        detail: format!("请求体字段有误：{e}"),
-    })
+) -> Result<T, AppError> {
+    serde_json::from_value(value)
+        .map_err(|e| AppError::new(ErrorCode::InvalidJson, format!("请求体字段有误：{e}")))
 }
 
 /// Register an applicant account.
@@ -133,7 +101,7 @@ pub async fn login(
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     if let Some(token) = cookie_token(&headers) {
         accounts::logout(&state.db, token).await?;
     }
@@ -169,12 +137,12 @@ pub async fn require_account(
     match accounts::authenticate(&state.db, token, chrono::Utc::now()).await {
         Ok(Some(account)) => Ok(account),
         Ok(None) => Err(not_logged_in()),
-        Err(e) => Err(ApiError::Internal(e).into_response()),
+        Err(e) => Err(AppError::from(e).into_response()),
     }
 }
 
 fn not_logged_in() -> Response {
-    problem(StatusCode::UNAUTHORIZED, "not_logged_in", "请先登录")
+    AppError::new(ErrorCode::NotLoggedIn, "请先登录").into_response()
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<&str> {

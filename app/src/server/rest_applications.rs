@@ -13,81 +13,12 @@ use futures_util::StreamExt;
 use super::applications::{
     self, ApplicationError, ApplicationView, NewDraft, UploadedMaterial, Who,
 };
-use super::rest::{ApiError, problem, validation_problem};
+use super::error::{AppError, ErrorCode};
 use super::rest_accounts::{json_object, require_account};
 use super::rest_review::optional_staff;
 use super::state::AppState;
 use crate::domain::apply::DraftContent;
 use crate::domain::upload::UploadError;
-
-impl IntoResponse for ApplicationError {
-    fn into_response(self) -> Response {
-        match self {
-            ApplicationError::ItemOrBundle => problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "item_or_bundle",
-                self.to_string(),
-            ),
-            ApplicationError::UnknownItem(_) => problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_item",
-                self.to_string(),
-            ),
-            ApplicationError::Invalid(errors) => validation_problem(errors),
-            ApplicationError::WindowOnly => problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "window_only",
-                self.to_string(),
-            ),
-            ApplicationError::NotFound => problem(
-                StatusCode::NOT_FOUND,
-                "application_not_found",
-                self.to_string(),
-            ),
-            ApplicationError::NotADraft => {
-                problem(StatusCode::CONFLICT, "not_a_draft", self.to_string())
-            }
-            ApplicationError::NotNamedInNotice(_) => problem(
-                StatusCode::CONFLICT,
-                "not_named_in_notice",
-                self.to_string(),
-            ),
-            ApplicationError::FixUpReplaceOnly => problem(
-                StatusCode::CONFLICT,
-                "fix_up_replace_only",
-                self.to_string(),
-            ),
-            ApplicationError::NotInCorrection => {
-                problem(StatusCode::CONFLICT, "not_in_correction", self.to_string())
-            }
-            ApplicationError::Changed => {
-                problem(StatusCode::CONFLICT, "case_changed", self.to_string())
-            }
-            ApplicationError::NotPermitted => {
-                problem(StatusCode::FORBIDDEN, "not_permitted", self.to_string())
-            }
-            ApplicationError::OtherDepartment => {
-                problem(StatusCode::FORBIDDEN, "other_department", self.to_string())
-            }
-            ApplicationError::UnknownMaterial(_) => problem(
-                StatusCode::NOT_FOUND,
-                "material_not_found",
-                self.to_string(),
-            ),
-            ApplicationError::NoUpload => {
-                problem(StatusCode::NOT_FOUND, "upload_not_found", self.to_string())
-            }
-            ApplicationError::Upload { error, message } => {
-                let status = match error {
-                    UploadError::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-                    _ => StatusCode::UNPROCESSABLE_ENTITY,
-                };
-                problem(status, upload_code(&error), message)
-            }
-            ApplicationError::Internal(e) => ApiError::Internal(e).into_response(),
-        }
-    }
-}
 
 /// Start a draft for an item or a bundle.
 #[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = NewDraft,
@@ -190,14 +121,6 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn upload_code(error: &UploadError) -> &'static str {
-    match error {
-        UploadError::EmptyFile => "empty_file",
-        UploadError::FileTooLarge { .. } => "file_too_large",
-        UploadError::FileTypeNotAccepted { .. } => "file_type_not_accepted",
-    }
-}
-
 /// Upload a material of a draft (the raw file as the body; its name, percent-encoded, in
 /// `X-File-Name`). The type is recognised from the content; an earlier upload is replaced.
 #[utoipa::path(put, path = "/api/v1/applications/{number}/materials/{code}", tag = "applications",
@@ -274,11 +197,11 @@ pub async fn upload(
 }
 
 fn incomplete() -> Response {
-    problem(
-        StatusCode::BAD_REQUEST,
-        "upload_incomplete",
+    AppError::new(
+        ErrorCode::UploadIncomplete,
         "文件没有完整上传（连接中断），请重新上传",
     )
+    .into_response()
 }
 
 /// Download an uploaded material (its owner only).
@@ -390,11 +313,7 @@ pub async fn resubmit(
         ResubmitRequest::default()
     } else {
         serde_json::from_slice(&body).map_err(|e| {
-            ApiError::BadRequest {
-                code: "invalid_json",
-                detail: format!("请求体字段有误：{e}"),
-            }
-            .into_response()
+            AppError::new(ErrorCode::InvalidJson, format!("请求体字段有误：{e}")).into_response()
         })?
     };
     applications::resubmit(&state.db, who, &number, request.version, chrono::Utc::now())

@@ -4,12 +4,11 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::calendar;
-use super::rest::{ApiError, problem};
+use super::error::{AppError, ErrorCode};
 use super::state::AppState;
 use crate::domain::calendar::MAX_WORKING_DAYS;
 use crate::domain::date::Date;
@@ -65,7 +64,7 @@ pub async fn add(
     }
     let cal = calendar::load(&state.db)
         .await
-        .map_err(|e| ApiError::Internal(e).into_response())?;
+        .map_err(|e| AppError::from(e).into_response())?;
     let due = cal.add_working_days(from, q.days).map_err(year_missing)?;
     Ok(Json(AddAnswer {
         from,
@@ -93,7 +92,7 @@ pub async fn count(
     }
     let cal = calendar::load(&state.db)
         .await
-        .map_err(|e| ApiError::Internal(e).into_response())?;
+        .map_err(|e| AppError::from(e).into_response())?;
     let working_days = cal.working_days_between(from, to).map_err(year_missing)?;
     Ok(Json(CountAnswer {
         from,
@@ -102,19 +101,17 @@ pub async fn count(
     }))
 }
 
-fn date(s: &str, name: &str) -> Result<Date, ApiError> {
-    Date::parse_iso(s.trim()).ok_or_else(|| ApiError::BadRequest {
-        code: "invalid_query",
-        detail: format!("{name} 应为 YYYY-MM-DD 格式的日期"),
+fn date(s: &str, name: &str) -> Result<Date, AppError> {
+    Date::parse_iso(s.trim()).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::InvalidQuery,
+            format!("{name} 应为 YYYY-MM-DD 格式的日期"),
+        )
     })
 }
 
 fn invalid(detail: String) -> Response {
-    ApiError::BadRequest {
-        code: "invalid_query",
-        detail,
-    }
-    .into_response()
+    AppError::new(ErrorCode::InvalidQuery, detail).into_response()
 }
 
 fn bad_query(e: QueryRejection) -> Response {
@@ -122,11 +119,7 @@ fn bad_query(e: QueryRejection) -> Response {
 }
 
 fn year_missing(e: crate::domain::calendar::YearNotLoaded) -> Response {
-    problem(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "calendar_year_missing",
-        e.to_string(),
-    )
+    AppError::new(ErrorCode::CalendarYearMissing, e.to_string()).into_response()
 }
 
 /// Every year whose holiday arrangement is loaded, with its days off and swapped working
@@ -135,7 +128,7 @@ fn year_missing(e: crate::domain::calendar::YearNotLoaded) -> Response {
     responses((status = 200, body = [crate::api::calendar::CalendarYearView])))]
 pub async fn years(
     State(state): State<AppState>,
-) -> Result<Json<Vec<crate::api::calendar::CalendarYearView>>, ApiError> {
+) -> Result<Json<Vec<crate::api::calendar::CalendarYearView>>, AppError> {
     Ok(Json(super::calendar::years(&state.db).await?))
 }
 
@@ -156,25 +149,21 @@ pub async fn put_year(
     axum::extract::Path(year): axum::extract::Path<i32>,
     body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, Response> {
-    use super::calendar::CalendarError;
     let me = super::rest_review::require_staff(&state, &headers).await?;
     let form: crate::domain::calendar::ArrangementForm =
         super::rest_accounts::json_object(body).map_err(IntoResponse::into_response)?;
     if form.year != year {
-        return Err(super::rest::validation_problem(vec![
-            crate::domain::account::FieldProblem {
+        return Err(
+            AppError::invalid(vec![crate::domain::account::FieldProblem {
                 field: "year".into(),
                 code: "year_mismatch".into(),
                 message: format!("请求地址中的年份 {year} 与内容中的 {} 不一致", form.year),
-            },
-        ]));
+            }])
+            .into_response(),
+        );
     }
-    match super::calendar::save(&state.db, &me, &form, chrono::Utc::now()).await {
-        Ok(v) => Ok(Json(v).into_response()),
-        Err(CalendarError::Invalid(p)) => Err(super::rest::validation_problem(p)),
-        Err(e @ CalendarError::AdminOnly) => {
-            Err(problem(StatusCode::FORBIDDEN, "admin_only", e.to_string()))
-        }
-        Err(CalendarError::Internal(e)) => Err(ApiError::Internal(e).into_response()),
-    }
+    super::calendar::save(&state.db, &me, &form, chrono::Utc::now())
+        .await
+        .map(|v| Json(v).into_response())
+        .map_err(IntoResponse::into_response)
 }

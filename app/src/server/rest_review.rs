@@ -14,9 +14,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::accounts::AccountError;
-use super::rest::{ApiError, problem, validation_problem};
+use super::error::{AppError, ErrorCode};
 use super::rest_accounts::{from_json_value, json_object};
-use super::review::{self, ReviewError, Viewer};
+use super::review::{self, Viewer};
 use super::staff::{self, NewStaff, STAFF_COOKIE, StaffInfo};
 use super::state::AppState;
 use crate::api::applications::ApplicationView;
@@ -25,31 +25,6 @@ use crate::api::review::{
     QueueFilter, RejectAction, ResumeAction, ReviewCommand, StaffCase, SuspendAction,
 };
 use crate::domain::review::StaffRole;
-
-impl IntoResponse for ReviewError {
-    fn into_response(self) -> Response {
-        match self {
-            ReviewError::NotFound => {
-                problem(StatusCode::NOT_FOUND, "case_not_found", self.to_string())
-            }
-            ReviewError::NotAReviewer => {
-                problem(StatusCode::FORBIDDEN, "not_a_reviewer", self.to_string())
-            }
-            ReviewError::Forbidden(m) => problem(StatusCode::FORBIDDEN, "not_permitted", m),
-            ReviewError::Changed => problem(StatusCode::CONFLICT, "case_changed", self.to_string()),
-            ReviewError::Transition(_) => {
-                problem(StatusCode::CONFLICT, "invalid_transition", self.to_string())
-            }
-            ReviewError::Invalid(errors) => validation_problem(errors),
-            ReviewError::Calendar(_) => problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "calendar_year_missing",
-                self.to_string(),
-            ),
-            ReviewError::Internal(e) => ApiError::Internal(e).into_response(),
-        }
-    }
-}
 
 /// A staff login as typed.
 #[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
@@ -73,11 +48,9 @@ pub async fn login(
     let (token, me) = staff::login(&state.db, &form.login, &form.password, chrono::Utc::now())
         .await
         .map_err(|e| match e {
-            AccountError::InvalidCredentials => problem(
-                StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
-                "工号或密码不正确",
-            ),
+            AccountError::InvalidCredentials => {
+                AppError::new(ErrorCode::InvalidCredentials, "工号或密码不正确").into_response()
+            }
             other => other.into_response(),
         })?;
     Ok((
@@ -95,7 +68,7 @@ pub async fn login(
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     if let Some(token) = staff_token(&headers) {
         staff::logout(&state.db, token).await?;
     }
@@ -196,7 +169,7 @@ pub async fn act(
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
     let me = require_staff(&state, &headers).await?;
-    type Parse = fn(serde_json::Value) -> Result<ReviewCommand, ApiError>;
+    type Parse = fn(serde_json::Value) -> Result<ReviewCommand, AppError>;
     let command: Parse = match action.as_str() {
         "accept" => |v| from_json_value(v).map(ReviewCommand::Accept),
         "accept-with-deficiency" => |v| from_json_value(v).map(ReviewCommand::AcceptWithDeficiency),
@@ -206,10 +179,10 @@ pub async fn act(
         "resume" => |v| from_json_value(v).map(ReviewCommand::Resume),
         "extend" => |v| from_json_value(v).map(ReviewCommand::Extend),
         _ => {
-            return Err(ApiError::NotFound {
-                code: "not_found",
-                detail: "没有这个接口，请查看 /api/openapi.json".into(),
-            }
+            return Err(AppError::new(
+                ErrorCode::NotFound,
+                "没有这个接口，请查看 /api/openapi.json",
+            )
             .into_response());
         }
     };
@@ -349,11 +322,10 @@ pub async fn create_staff(
 ) -> Result<Response, Response> {
     let me = require_staff(&state, &headers).await?;
     if me.role != StaffRole::Admin {
-        return Err(problem(
-            StatusCode::FORBIDDEN,
-            "admin_only",
-            "只有系统管理员可以管理工作人员账号",
-        ));
+        return Err(
+            AppError::new(ErrorCode::AdminOnly, "只有系统管理员可以管理工作人员账号")
+                .into_response(),
+        );
     }
     let form: NewStaff = json_object(body).map_err(IntoResponse::into_response)?;
     let created = staff::create(&state.db, &form, chrono::Utc::now())
@@ -372,17 +344,13 @@ pub async fn optional_staff(
     };
     staff::authenticate(&state.db, token, chrono::Utc::now())
         .await
-        .map_err(|e| ApiError::Internal(e).into_response())
+        .map_err(|e| AppError::from(e).into_response())
 }
 
 /// The staff member of the request, or `401 not_logged_in`.
 pub async fn require_staff(state: &AppState, headers: &HeaderMap) -> Result<StaffInfo, Response> {
     optional_staff(state, headers).await?.ok_or_else(|| {
-        problem(
-            StatusCode::UNAUTHORIZED,
-            "not_logged_in",
-            "请先以工作人员身份登录",
-        )
+        AppError::new(ErrorCode::NotLoggedIn, "请先以工作人员身份登录").into_response()
     })
 }
 
@@ -393,7 +361,7 @@ fn staff_token(headers: &HeaderMap) -> Option<&str> {
 fn found(result: anyhow::Result<Option<NoticeView>>) -> Response {
     match result {
         Ok(Some(n)) => Json(n).into_response(),
-        Ok(None) => problem(StatusCode::NOT_FOUND, "notice_not_found", "没有这份通知书"),
-        Err(e) => ApiError::Internal(e).into_response(),
+        Ok(None) => AppError::new(ErrorCode::NoticeNotFound, "没有这份通知书").into_response(),
+        Err(e) => AppError::from(e).into_response(),
     }
 }

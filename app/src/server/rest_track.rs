@@ -10,46 +10,22 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 
-use super::rest::{ApiError, problem};
+use super::error::{AppError, ErrorCode};
 use super::rest_review::require_staff;
 use super::state::AppState;
 use super::tracking::{self, ClientKey, TrackError};
-use crate::api::track::{Board, TrackRefusal, TrackView};
+use crate::api::track::{Board, TrackView};
 
 /// How often a live tracking stream looks for a change.
 const WATCH_EVERY: Duration = Duration::from_secs(2);
 /// A live stream ends after this long; the browser reconnects by itself.
 const WATCH_FOR: Duration = Duration::from_secs(15 * 60);
-
-impl IntoResponse for TrackError {
-    fn into_response(self) -> Response {
-        match self {
-            TrackError::NotFound => problem(
-                StatusCode::NOT_FOUND,
-                "track_not_found",
-                TrackRefusal::NotFound.message(),
-            ),
-            TrackError::TooMany(after) => {
-                let mut r = problem(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too_many_attempts",
-                    TrackRefusal::TooMany(after).message(),
-                );
-                if let Ok(v) = HeaderValue::from_str(&after.max(1).to_string()) {
-                    r.headers_mut().insert(header::RETRY_AFTER, v);
-                }
-                r
-            }
-            TrackError::Internal(e) => ApiError::Internal(e).into_response(),
-        }
-    }
-}
 
 /// The second factor, as a query parameter.
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -210,13 +186,9 @@ pub async fn own_events(
     let account = super::rest_accounts::require_account(&state, &headers).await?;
     let row = super::applications::own_row(&state.db, account.id, &number)
         .await
-        .map_err(|e| ApiError::Internal(e).into_response())?
+        .map_err(|e| AppError::from(e).into_response())?
         .ok_or_else(|| {
-            problem(
-                StatusCode::NOT_FOUND,
-                "application_not_found",
-                "没有这个申请",
-            )
+            AppError::new(ErrorCode::ApplicationNotFound, "没有这个申请").into_response()
         })?;
     Ok(watch(state, row.id, row.version))
 }

@@ -8,7 +8,8 @@
 //! [`CaseError::Changed`].
 //!
 //! To check that nothing else changes a status:
-//! `grep -rn "Column::Status, Expr" app/src` finds the one update, in `transition.rs`.
+//! `grep -rn "application::Column::Status, Expr" app/src` finds the one update, in
+//! `transition.rs`.
 
 mod actor;
 mod history;

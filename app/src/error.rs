@@ -1,0 +1,177 @@
+//! The one error type of the product: what the JSON API answers (as
+//! `application/problem+json`), what a server function returns to a page, and what the page
+//! shows. A refusal has a stable [`ErrorCode`], its HTTP status, a message in Chinese and,
+//! for `validation_failed`, every field problem; so it reads the same in the browser, in the
+//! API and at the window. An internal failure is logged with its cause and shown only as
+//! "系统繁忙" with an incident id.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::account::FieldProblem;
+
+macro_rules! error_codes {
+    ($($(#[$meta:meta])* $variant:ident = $wire:literal, $status:literal;)+) => {
+        /// A stable, machine-readable error code; clients match on it, never on the message.
+        #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+        pub enum ErrorCode {
+            $($(#[$meta])* #[serde(rename = $wire)] $variant,)+
+        }
+
+        impl ErrorCode {
+            /// The code as the API writes it.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $wire),+ }
+            }
+
+            /// The HTTP status that goes with the code.
+            pub fn status(self) -> u16 {
+                match self { $(ErrorCode::$variant => $status),+ }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // Requests.
+    NotFound = "not_found", 404;
+    InvalidJson = "invalid_json", 400;
+    InvalidQuery = "invalid_query", 400;
+    InvalidFilter = "invalid_filter", 400;
+    /// One or more field problems, all listed in `errors`.
+    ValidationFailed = "validation_failed", 422;
+    // The catalog.
+    ItemNotFound = "item_not_found", 404;
+    BundleNotFound = "bundle_not_found", 404;
+    VersionNotFound = "version_not_found", 404;
+    // Accounts and sessions.
+    MobileTaken = "mobile_taken", 409;
+    InvalidCredentials = "invalid_credentials", 401;
+    /// With `retry_after` seconds.
+    TooManyAttempts = "too_many_attempts", 429;
+    NotLoggedIn = "not_logged_in", 401;
+    AdminOnly = "admin_only", 403;
+    // Applications.
+    ItemOrBundle = "item_or_bundle", 422;
+    UnknownItem = "unknown_item", 422;
+    WindowOnly = "window_only", 422;
+    ApplicationNotFound = "application_not_found", 404;
+    NotADraft = "not_a_draft", 409;
+    MaterialNotFound = "material_not_found", 404;
+    UploadNotFound = "upload_not_found", 404;
+    EmptyFile = "empty_file", 422;
+    FileTypeNotAccepted = "file_type_not_accepted", 422;
+    FileTooLarge = "file_too_large", 413;
+    UploadIncomplete = "upload_incomplete", 400;
+    NotNamedInNotice = "not_named_in_notice", 409;
+    FixUpReplaceOnly = "fix_up_replace_only", 409;
+    NotInCorrection = "not_in_correction", 409;
+    // Cases at the window.
+    /// Another action won, or the version sent is stale: reload.
+    CaseChanged = "case_changed", 409;
+    CaseNotFound = "case_not_found", 404;
+    NotAReviewer = "not_a_reviewer", 403;
+    NotPermitted = "not_permitted", 403;
+    OtherDepartment = "other_department", 403;
+    InvalidTransition = "invalid_transition", 409;
+    CalendarYearMissing = "calendar_year_missing", 422;
+    NoticeNotFound = "notice_not_found", 404;
+    YearMismatch = "year_mismatch", 422;
+    // Tracking.
+    TrackNotFound = "track_not_found", 404;
+    // Everything else: the cause is in the log under the incident id in the message.
+    Internal = "internal", 500;
+}
+
+/// A refusal or a failure, as every client sees it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    /// What went wrong, in Chinese, ready to show.
+    pub message: String,
+    /// With `validation_failed`: every field problem.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<FieldProblem>,
+    /// With `too_many_attempts`: seconds to wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+impl AppError {
+    /// An error with its code and message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        AppError {
+            code,
+            message: message.into(),
+            problems: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    /// `validation_failed`, listing every field problem at once.
+    pub fn invalid(problems: Vec<FieldProblem>) -> Self {
+        AppError {
+            problems,
+            ..Self::new(ErrorCode::ValidationFailed, "请按提示修改后重新提交")
+        }
+    }
+
+    /// `not_logged_in`, with what to do.
+    pub fn not_logged_in(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotLoggedIn, message)
+    }
+
+    /// The field problems to show beside the fields, or the message as one problem without
+    /// a field (shown at the top), so a form has one list to render.
+    pub fn into_problems(self) -> Vec<FieldProblem> {
+        if self.problems.is_empty() {
+            vec![FieldProblem {
+                field: String::new(),
+                code: self.code.as_str().into(),
+                message: self.message,
+            }]
+        } else {
+            self.problems
+        }
+    }
+}
+
+/// Failures of the transport itself (the network, an unreadable answer), which the server
+/// never sends: shown as they are, with the `internal` code.
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr as E;
+        let message = match value {
+            E::Request(_) | E::Response(_) => "网络连接中断，请检查网络后重试".to_string(),
+            other => format!("系统繁忙，请稍后再试（{other}）"),
+        };
+        AppError::new(ErrorCode::Internal, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_keep_their_wire_names_and_statuses() {
+        assert_eq!(ErrorCode::CaseChanged.as_str(), "case_changed");
+        assert_eq!(ErrorCode::CaseChanged.status(), 409);
+        assert_eq!(ErrorCode::FileTooLarge.status(), 413);
+        let json = serde_json::to_string(&AppError::new(ErrorCode::NotAReviewer, "x")).unwrap();
+        assert_eq!(json, r#"{"code":"not_a_reviewer","message":"x"}"#);
+    }
+
+    #[test]
+    fn a_refusal_without_fields_is_one_problem_to_show() {
+        let p = AppError::new(ErrorCode::CaseChanged, "请刷新").into_problems();
+        assert_eq!(p.len(), 1);
+        assert_eq!(
+            (p[0].field.as_str(), p[0].code.as_str()),
+            ("", "case_changed")
+        );
+    }
+}
