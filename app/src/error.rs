@@ -81,6 +81,9 @@ error_codes! {
     TrackNotFound = "track_not_found", 404;
     // Everything else: the cause is in the log under the incident id in the message.
     Internal = "internal", 500;
+    /// The browser could not reach the server, or could not read its answer; never sent by
+    /// the server.
+    Network = "network", 503;
 }
 
 /// A refusal or a failure, as every client sees it.
@@ -122,6 +125,11 @@ impl AppError {
         Self::new(ErrorCode::NotLoggedIn, message)
     }
 
+    /// Whether the failure is the system's or the network's, not a refusal of the request.
+    pub fn is_failure(&self) -> bool {
+        matches!(self.code, ErrorCode::Internal | ErrorCode::Network)
+    }
+
     /// The field problems to show beside the fields, or the message as one problem without
     /// a field (shown at the top), so a form has one list to render.
     pub fn into_problems(self) -> Vec<FieldProblem> {
@@ -144,11 +152,15 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         use leptos::server_fn::error::ServerFnErrorErr as E;
-        let message = match value {
-            E::Request(_) | E::Response(_) => "网络连接中断，请检查网络后重试".to_string(),
-            other => format!("系统繁忙，请稍后再试（{other}）"),
-        };
-        AppError::new(ErrorCode::Internal, message)
+        match value {
+            E::Request(_) | E::Response(_) => {
+                AppError::new(ErrorCode::Network, "网络连接中断，请检查网络后重试")
+            }
+            other => AppError::new(
+                ErrorCode::Internal,
+                format!("系统繁忙，请稍后再试（{other}）"),
+            ),
+        }
     }
 }
 

@@ -3,66 +3,56 @@
 
 use leptos::prelude::*;
 
-use crate::domain::account::{AccountInfo, FieldProblem, RegistrationForm};
+use crate::domain::account::{AccountInfo, RegistrationForm};
+use crate::error::AppError;
 
-/// Registers and logs in at once. The inner `Err` lists every field problem, as the browser
-/// shows them next to their fields.
+/// Registers and logs in at once; a refusal lists every field problem, as the browser shows
+/// them next to their fields.
 #[server(prefix = "/sf", endpoint = "auth/register")]
-pub async fn register(
-    form: RegistrationForm,
-) -> Result<Result<AccountInfo, Vec<FieldProblem>>, ServerFnError> {
+pub async fn register(form: RegistrationForm) -> Result<AccountInfo, AppError> {
     use crate::server::accounts::{self, AccountError};
+    use crate::server::error::refused;
     let state = crate::server::state::expect_state()?;
     let now = chrono::Utc::now();
     match accounts::register(&state.db, &form, now).await {
         Ok(_) => {}
-        Err(AccountError::Invalid(problems)) => return Ok(Err(problems)),
+        // Shown beside the mobile field, like any other problem of the form.
         Err(AccountError::MobileTaken) => {
-            return Ok(Err(vec![FieldProblem {
-                field: "mobile".into(),
-                code: "mobile_taken".into(),
-                message: "该手机号码已注册，请直接登录".into(),
-            }]));
+            return Err(refused(AppError::invalid(vec![
+                crate::domain::account::FieldProblem {
+                    field: "mobile".into(),
+                    code: "mobile_taken".into(),
+                    message: "该手机号码已注册，请直接登录".into(),
+                },
+            ])));
         }
-        Err(other) => return Err(internal(other)),
+        Err(other) => return Err(refused(other)),
     }
-    match accounts::login(&state.db, &form.mobile, &form.password, now).await {
-        Ok((token, account)) => {
-            set_cookie(&accounts::session_cookie(&token, state.secure_cookies));
-            Ok(Ok(account))
-        }
-        Err(other) => Err(internal(other)),
-    }
+    let (token, account) = accounts::login(&state.db, &form.mobile, &form.password, now)
+        .await
+        .map_err(refused)?;
+    set_cookie(&accounts::session_cookie(&token, state.secure_cookies));
+    Ok(account)
 }
 
-/// Logs in. The inner `Err` is the message to show (never says whether the number exists).
+/// Logs in (a refusal never says whether the number exists).
 #[server(prefix = "/sf", endpoint = "auth/login")]
-pub async fn login(
-    mobile: String,
-    password: String,
-) -> Result<Result<AccountInfo, String>, ServerFnError> {
-    use crate::server::accounts::{self, AccountError};
+pub async fn login(mobile: String, password: String) -> Result<AccountInfo, AppError> {
+    use crate::server::accounts;
     let state = crate::server::state::expect_state()?;
-    match accounts::login(&state.db, &mobile, &password, chrono::Utc::now()).await {
-        Ok((token, account)) => {
-            set_cookie(&accounts::session_cookie(&token, state.secure_cookies));
-            Ok(Ok(account))
-        }
-        Err(e @ (AccountError::InvalidCredentials | AccountError::TooManyAttempts { .. })) => {
-            Ok(Err(e.to_string()))
-        }
-        Err(other) => Err(internal(other)),
-    }
+    let (token, account) = accounts::login(&state.db, &mobile, &password, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)?;
+    set_cookie(&accounts::session_cookie(&token, state.secure_cookies));
+    Ok(account)
 }
 
 /// Logs out: ends the session and clears the cookie.
 #[server(prefix = "/sf", endpoint = "auth/logout")]
-pub async fn logout() -> Result<(), ServerFnError> {
+pub async fn logout() -> Result<(), AppError> {
     let state = crate::server::state::expect_state()?;
-    if let Some(token) = session_token().await {
-        crate::server::accounts::logout(&state.db, &token)
-            .await
-            .map_err(|e| internal(e.into()))?;
+    if let Some(token) = request_cookie(crate::server::accounts::SESSION_COOKIE).await {
+        crate::server::accounts::logout(&state.db, &token).await?;
     }
     set_cookie(&crate::server::accounts::clear_session_cookie(
         state.secure_cookies,
@@ -72,19 +62,10 @@ pub async fn logout() -> Result<(), ServerFnError> {
 
 /// The logged-in account, if any.
 #[server(prefix = "/sf", endpoint = "auth/me")]
-pub async fn current_account() -> Result<Option<AccountInfo>, ServerFnError> {
-    let state = crate::server::state::expect_state()?;
-    let Some(token) = session_token().await else {
-        return Ok(None);
-    };
-    crate::server::accounts::authenticate(&state.db, &token, chrono::Utc::now())
-        .await
-        .map_err(|e| internal(e.into()))
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) async fn session_token() -> Option<String> {
-    request_cookie(crate::server::accounts::SESSION_COOKIE).await
+pub async fn current_account() -> Result<Option<AccountInfo>, AppError> {
+    use crate::server::auth::{MaybeApplicant, extract};
+    let MaybeApplicant(account) = extract().await?;
+    Ok(account)
 }
 
 /// The value of cookie `name` in the request a server function answers.
@@ -102,11 +83,4 @@ pub(crate) fn set_cookie(value: &str) {
     ) {
         response.append_header(http::header::SET_COOKIE, value);
     }
-}
-
-#[cfg(feature = "ssr")]
-fn internal(err: crate::server::accounts::AccountError) -> ServerFnError {
-    let id = crate::server::state::incident_id();
-    tracing::error!(incident = %id, error = ?err, "account request failed");
-    ServerFnError::ServerError(format!("系统繁忙，请稍后再试（事件编号 {id}）"))
 }

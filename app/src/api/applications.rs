@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::account::FieldProblem;
 use crate::domain::apply::{ApplicantForm, ApplicationForm, DraftContent, GuideRef};
 use crate::domain::catalog::FileType;
+use crate::error::AppError;
 
 /// A new draft: exactly one of `item` and `bundle`, and whatever was filled in so far.
 #[derive(Serialize, Deserialize, Clone, Debug, Default)]
@@ -126,41 +126,45 @@ pub fn status_label(status: &str) -> &'static str {
     crate::domain::review::CaseStatus::parse(status).map_or("办理中", |s| s.label())
 }
 
-/// Starts a draft for an item or a bundle; the inner `Err` is the message to show.
+/// Starts a draft for an item or a bundle; answers with its number.
 #[server(prefix = "/sf", endpoint = "applications/start")]
 pub async fn start_application(
     item: Option<String>,
     bundle: Option<String>,
-) -> Result<Result<String, String>, ServerFnError> {
-    use crate::server::applications::{self, ApplicationError};
+) -> Result<String, AppError> {
+    use crate::server::auth::{Applicant, extract};
+    use crate::server::error::refused;
+    let Applicant(account) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    let Some(account) = signed_in().await? else {
-        return Ok(Err("请先登录".into()));
-    };
     let draft = NewDraft {
         item,
         bundle,
         ..Default::default()
     };
-    match applications::create_draft(&state.db, account.id, &draft, chrono::Utc::now()).await {
-        Ok(view) => Ok(Ok(view.number)),
-        Err(ApplicationError::Internal(e)) => Err(internal(e)),
-        Err(other) => Ok(Err(other.to_string())),
-    }
+    crate::server::applications::create_draft(&state.db, account.id, &draft, chrono::Utc::now())
+        .await
+        .map(|view| view.number)
+        .map_err(refused)
 }
 
-/// An application of the signed-in applicant with its form; `None` if not theirs, not found,
-/// or nobody is signed in.
+/// An application of the signed-in applicant (or the staff member's intake) with its form;
+/// `None` if not theirs, not found, or nobody is signed in.
 #[server(prefix = "/sf", endpoint = "applications/load")]
 pub async fn load_application(
     number: String,
-) -> Result<Option<(ApplicationView, ApplicationForm)>, ServerFnError> {
+) -> Result<Option<(ApplicationView, ApplicationForm)>, AppError> {
+    use crate::server::applications::Who;
     use crate::server::applications::{self, ApplicationError};
+    use crate::server::auth::{MaybeApplicant, MaybeStaff, extract};
     let state = crate::server::state::expect_state()?;
-    let found = match signed_in_who().await? {
+    let who = match extract().await? {
+        MaybeApplicant(Some(account)) => Some(Who::Applicant(account.id)),
+        MaybeApplicant(None) => extract::<MaybeStaff>().await?.0.map(|me| Who::Staff(me.id)),
+    };
+    let found = match who {
         Some(who) => match applications::get_with_form(&state.db, who, &number).await {
             Ok(found) => found,
-            Err(ApplicationError::Internal(e)) => return Err(internal(e)),
+            Err(ApplicationError::Internal(e)) => return Err(e.into()),
             Err(_) => None,
         },
         None => None,
@@ -171,160 +175,103 @@ pub async fn load_application(
     Ok(found)
 }
 
-/// Saves a draft; the inner `Err` lists what cannot be saved (not what is merely incomplete).
+/// Saves a draft; a refusal lists what cannot be saved (not what is merely incomplete).
+/// Answers with the time it was saved.
 #[server(prefix = "/sf", endpoint = "applications/save")]
-pub async fn save_draft(
-    number: String,
-    content: DraftContent,
-) -> Result<Result<String, Vec<FieldProblem>>, ServerFnError> {
-    use crate::server::applications::{self, ApplicationError};
+pub async fn save_draft(number: String, content: DraftContent) -> Result<String, AppError> {
+    use crate::server::auth::{Someone, extract};
+    let Someone(who) = extract().await.map_err(session_expired)?;
     let state = crate::server::state::expect_state()?;
-    let Some(who) = signed_in_who().await? else {
-        return Ok(Err(vec![session_problem()]));
-    };
-    match applications::update_draft(&state.db, who, &number, &content, chrono::Utc::now()).await {
-        Ok(view) => Ok(Ok(view.updated_at)),
-        Err(ApplicationError::Invalid(problems)) => Ok(Err(problems)),
-        Err(ApplicationError::Internal(e)) => Err(internal(e)),
-        Err(other) => Ok(Err(vec![FieldProblem {
-            field: String::new(),
-            code: "not_saved".into(),
-            message: other.to_string(),
-        }])),
-    }
+    crate::server::applications::update_draft(&state.db, who, &number, &content, chrono::Utc::now())
+        .await
+        .map(|view| view.updated_at)
+        .map_err(crate::server::error::refused)
 }
 
-/// Submits a draft; the inner `Err` lists every problem, by field path, as the server found
-/// them (the same list the browser's own check gives).
+/// Submits a draft; a refusal lists every problem, by field path, as the server found them
+/// (the same list the browser's own check gives).
 #[server(prefix = "/sf", endpoint = "applications/submit")]
-pub async fn submit_application(
-    number: String,
-) -> Result<Result<ApplicationView, Vec<FieldProblem>>, ServerFnError> {
-    use crate::server::applications::{self, ApplicationError};
+pub async fn submit_application(number: String) -> Result<ApplicationView, AppError> {
+    use crate::server::auth::{Someone, extract};
+    let Someone(who) = extract().await.map_err(session_expired)?;
     let state = crate::server::state::expect_state()?;
-    let Some(who) = signed_in_who().await? else {
-        return Ok(Err(vec![session_problem()]));
-    };
-    match applications::submit(&state.db, who, &number, chrono::Utc::now()).await {
-        Ok(view) => Ok(Ok(view)),
-        Err(ApplicationError::Invalid(problems)) => Ok(Err(problems)),
-        Err(ApplicationError::Internal(e)) => Err(internal(e)),
-        Err(other) => Ok(Err(vec![FieldProblem {
-            field: String::new(),
-            code: "not_submitted".into(),
-            message: other.to_string(),
-        }])),
-    }
+    crate::server::applications::submit(&state.db, who, &number, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)
 }
 
 /// The signed-in applicant's applications; `None` when nobody is signed in.
 #[server(prefix = "/sf", endpoint = "applications/mine")]
-pub async fn my_applications() -> Result<Option<Vec<ApplicationView>>, ServerFnError> {
-    let state = crate::server::state::expect_state()?;
-    let Some(account) = signed_in().await? else {
+pub async fn my_applications() -> Result<Option<Vec<ApplicationView>>, AppError> {
+    use crate::server::auth::{MaybeApplicant, extract};
+    let MaybeApplicant(account) = extract().await?;
+    let Some(account) = account else {
         return Ok(None);
     };
-    crate::server::applications::list(&state.db, account.id)
-        .await
-        .map(Some)
-        .map_err(|e| internal(anyhow::anyhow!(e)))
+    let state = crate::server::state::expect_state()?;
+    Ok(Some(
+        crate::server::applications::list(&state.db, account.id).await?,
+    ))
 }
 
-/// Deletes a draft; the inner `Err` is the message to show.
+/// Deletes a draft.
 #[server(prefix = "/sf", endpoint = "applications/delete")]
-pub async fn delete_application(number: String) -> Result<Result<(), String>, ServerFnError> {
-    use crate::server::applications::{self, ApplicationError};
+pub async fn delete_application(number: String) -> Result<(), AppError> {
+    use crate::server::applications::Who;
+    use crate::server::auth::{Applicant, extract};
+    let Applicant(account) = extract().await.map_err(session_expired)?;
     let state = crate::server::state::expect_state()?;
-    let Some(account) = signed_in().await? else {
-        return Ok(Err(session_problem().message));
-    };
-    match applications::delete_draft(&state.db, &state.materials, account.id, &number).await {
-        Ok(()) => Ok(Ok(())),
-        Err(ApplicationError::Internal(e)) => Err(internal(e)),
-        Err(other) => Ok(Err(other.to_string())),
-    }
+    crate::server::applications::delete_draft(
+        &state.db,
+        &state.materials,
+        Who::Applicant(account.id),
+        &number,
+    )
+    .await
+    .map_err(crate::server::error::refused)
 }
 
-/// Removes an uploaded material from a draft; the inner `Err` is the message to show.
+/// Removes an uploaded material from a draft.
 #[server(prefix = "/sf", endpoint = "applications/delete-material")]
-pub async fn delete_material(
-    number: String,
-    code: String,
-) -> Result<Result<(), String>, ServerFnError> {
-    use crate::server::applications::{self, ApplicationError};
+pub async fn delete_material(number: String, code: String) -> Result<(), AppError> {
+    use crate::server::auth::{Someone, extract};
+    let Someone(who) = extract().await.map_err(session_expired)?;
     let state = crate::server::state::expect_state()?;
-    let Some(who) = signed_in_who().await? else {
-        return Ok(Err(session_problem().message));
-    };
-    match applications::delete_upload(&state.db, &state.materials, who, &number, &code).await {
-        Ok(()) => Ok(Ok(())),
-        Err(ApplicationError::Internal(e)) => Err(internal(e)),
-        Err(other) => Ok(Err(other.to_string())),
-    }
+    crate::server::applications::delete_upload(&state.db, &state.materials, who, &number, &code)
+        .await
+        .map_err(crate::server::error::refused)
 }
 
-/// Resubmits a case after a correction notice; the inner `Err` lists every problem (lines of
-/// the notice left unchanged, and whatever submission would report).
+/// Resubmits a case after a correction notice; a refusal lists every problem (lines of the
+/// notice left unchanged, and whatever submission would report).
 #[server(prefix = "/sf", endpoint = "applications/resubmit")]
 pub async fn resubmit_application(
     number: String,
     version: i32,
-) -> Result<Result<ApplicationView, Vec<FieldProblem>>, ServerFnError> {
-    use crate::server::applications::{self, ApplicationError};
+) -> Result<ApplicationView, AppError> {
+    use crate::server::auth::{Someone, extract};
+    let Someone(who) = extract().await.map_err(session_expired)?;
     let state = crate::server::state::expect_state()?;
-    let Some(who) = signed_in_who().await? else {
-        return Ok(Err(vec![session_problem()]));
-    };
-    match applications::resubmit(&state.db, who, &number, Some(version), chrono::Utc::now()).await {
-        Ok(view) => Ok(Ok(view)),
-        Err(ApplicationError::Invalid(problems)) => Ok(Err(problems)),
-        Err(ApplicationError::Internal(e)) => Err(internal(e)),
-        Err(other) => Ok(Err(vec![FieldProblem {
-            field: String::new(),
-            code: "not_submitted".into(),
-            message: other.to_string(),
-        }])),
+    crate::server::applications::resubmit(
+        &state.db,
+        who,
+        &number,
+        Some(version),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::server::error::refused)
+}
+
+/// On the application pages a lost session means it expired while filling in: say so, and
+/// that nothing typed is lost.
+#[cfg(feature = "ssr")]
+fn session_expired(e: AppError) -> AppError {
+    match e.code {
+        crate::error::ErrorCode::NotLoggedIn => AppError {
+            message: "登录已过期，请重新登录（已填写的内容保存在本机）".into(),
+            ..e
+        },
+        _ => e,
     }
-}
-
-/// The applicant of the request, or else the staff member (working on their own in-hall
-/// intake with the same pages).
-#[cfg(feature = "ssr")]
-pub(crate) async fn signed_in_who()
--> Result<Option<crate::server::applications::Who>, ServerFnError> {
-    use crate::server::applications::Who;
-    if let Some(account) = signed_in().await? {
-        return Ok(Some(Who::Applicant(account.id)));
-    }
-    Ok(super::review::signed_in_staff()
-        .await?
-        .map(|me| Who::Staff(me.id)))
-}
-
-#[cfg(feature = "ssr")]
-fn session_problem() -> FieldProblem {
-    FieldProblem {
-        field: String::new(),
-        code: "not_logged_in".into(),
-        message: "登录已过期，请重新登录（已填写的内容保存在本机）".into(),
-    }
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) async fn signed_in() -> Result<Option<crate::domain::account::AccountInfo>, ServerFnError>
-{
-    let state = crate::server::state::expect_state()?;
-    let Some(token) = super::accounts::session_token().await else {
-        return Ok(None);
-    };
-    crate::server::accounts::authenticate(&state.db, &token, chrono::Utc::now())
-        .await
-        .map_err(internal)
-}
-
-#[cfg(feature = "ssr")]
-fn internal(err: anyhow::Error) -> ServerFnError {
-    let id = crate::server::state::incident_id();
-    tracing::error!(incident = %id, error = ?err, "application request failed");
-    ServerFnError::ServerError(format!("系统繁忙，请稍后再试（事件编号 {id}）"))
 }

@@ -8,13 +8,13 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::applications::ApplicationView;
-use crate::domain::account::FieldProblem;
 use crate::domain::apply::ApplicationForm;
 use crate::domain::date::Date;
 use crate::domain::deadline::{ExtensionRequest, ResumeRequest, SuspendRequest};
 use crate::domain::review::{
     CorrectionItem, DeficiencyRequest, Notice, RejectionRequest, StaffRole,
 };
+use crate::error::AppError;
 
 /// A staff member, as the workbench shows them.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -293,89 +293,71 @@ pub struct NoticeView {
     pub qr_svg: String,
 }
 
-/// Why a workbench action did not happen, as the page shows it.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub enum ActionRefusal {
-    /// Shown next to the fields.
-    Invalid(Vec<FieldProblem>),
-    /// Shown at the top; `changed` asks to reload.
-    Message { message: String, changed: bool },
-}
-
 /// The signed-in staff member, if any.
 #[server(prefix = "/sf", endpoint = "staff/me")]
-pub async fn current_staff() -> Result<Option<StaffInfo>, ServerFnError> {
-    signed_in_staff().await
+pub async fn current_staff() -> Result<Option<StaffInfo>, AppError> {
+    use crate::server::auth::{MaybeStaff, extract};
+    let MaybeStaff(me) = extract().await?;
+    Ok(me)
 }
 
-/// Logs a staff member in; the inner `Err` is the message to show.
+/// Logs a staff member in.
 #[server(prefix = "/sf", endpoint = "staff/login")]
-pub async fn staff_login(
-    login: String,
-    password: String,
-) -> Result<Result<StaffInfo, String>, ServerFnError> {
+pub async fn staff_login(login: String, password: String) -> Result<StaffInfo, AppError> {
     use crate::server::accounts::AccountError;
+    use crate::server::error::{ErrorCode, refused};
     use crate::server::staff;
     let state = crate::server::state::expect_state()?;
     match staff::login(&state.db, &login, &password, chrono::Utc::now()).await {
         Ok((token, info)) => {
-            set_cookie(&staff::staff_cookie(&token, state.secure_cookies));
-            Ok(Ok(info))
+            super::accounts::set_cookie(&staff::staff_cookie(&token, state.secure_cookies));
+            Ok(info)
         }
-        Err(AccountError::InvalidCredentials) => Ok(Err("工号或密码不正确".into())),
-        Err(e @ AccountError::TooManyAttempts { .. }) => Ok(Err(e.to_string())),
-        Err(other) => Err(internal(anyhow::anyhow!("{other:?}"))),
+        Err(AccountError::InvalidCredentials) => Err(refused(AppError::new(
+            ErrorCode::InvalidCredentials,
+            "工号或密码不正确",
+        ))),
+        Err(other) => Err(refused(other)),
     }
 }
 
 /// Logs the staff member out.
 #[server(prefix = "/sf", endpoint = "staff/logout")]
-pub async fn staff_logout() -> Result<(), ServerFnError> {
+pub async fn staff_logout() -> Result<(), AppError> {
+    use crate::server::staff::{self, STAFF_COOKIE};
     let state = crate::server::state::expect_state()?;
-    if let Some(token) = staff_token().await {
-        crate::server::staff::logout(&state.db, &token)
-            .await
-            .map_err(internal)?;
+    if let Some(token) = super::accounts::request_cookie(STAFF_COOKIE).await {
+        staff::logout(&state.db, &token).await?;
     }
-    set_cookie(&crate::server::staff::clear_staff_cookie(
-        state.secure_cookies,
-    ));
+    super::accounts::set_cookie(&staff::clear_staff_cookie(state.secure_cookies));
     Ok(())
 }
 
-/// The department's queue; `None` when not signed in as staff who see cases.
+/// The department's queue.
 #[server(prefix = "/sf", endpoint = "review/queue")]
 pub async fn review_queue(
     status: Option<String>,
     channel: Option<String>,
     q: Option<String>,
-) -> Result<Option<Queue>, ServerFnError> {
-    use crate::server::review::{self, ReviewError};
+) -> Result<Queue, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
     let filter = QueueFilter { status, channel, q };
-    let Some(me) = signed_in_staff().await? else {
-        return Ok(None);
-    };
-    match review::queue(&state.db, &me, &filter, chrono::Utc::now()).await {
-        Ok(q) => Ok(Some(q)),
-        Err(ReviewError::Internal(e)) => Err(internal(e)),
-        Err(_) => Ok(None),
-    }
+    crate::server::review::queue(&state.db, &me, &filter, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)
 }
 
-/// A case of the department; `Err` is the message to show instead.
+/// A case of the department.
 #[server(prefix = "/sf", endpoint = "review/case")]
-pub async fn review_case(number: String) -> Result<Result<StaffCase, String>, ServerFnError> {
-    use crate::server::review::{self, ReviewError};
+pub async fn review_case(number: String) -> Result<StaffCase, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    let Some(me) = signed_in_staff().await? else {
-        return Ok(Err("请先以工作人员身份登录".into()));
-    };
-    match review::case(&state.db, &me, &number, chrono::Utc::now()).await {
-        Ok(c) => Ok(Ok(c)),
-        Err(ReviewError::Internal(e)) => Err(internal(e)),
-        Err(other) => Ok(Err(other.to_string())),
-    }
+    crate::server::review::case(&state.db, &me, &number, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)
 }
 
 /// The workbench's actions, one server function for the four of them.
@@ -390,90 +372,46 @@ pub enum ReviewCommand {
     Extend(ExtendAction),
 }
 
-/// Takes an action on a case; answers with the notice issued.
+/// Takes an action on a case; answers with the notice issued. A refusal is the API's: its
+/// field problems (shown beside the fields), or `case_changed` (reload), or another code.
 #[server(prefix = "/sf", endpoint = "review/act")]
-pub async fn review_act(
-    number: String,
-    command: ReviewCommand,
-) -> Result<Result<NoticeView, ActionRefusal>, ServerFnError> {
-    use crate::server::review::{self, ReviewError};
+pub async fn review_act(number: String, command: ReviewCommand) -> Result<NoticeView, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    let Some(me) = signed_in_staff().await? else {
-        return Ok(Err(ActionRefusal::Message {
-            message: "请先以工作人员身份登录".into(),
-            changed: false,
-        }));
-    };
-    let done = review::act(&state.db, &me, &number, &command, chrono::Utc::now()).await;
-    match done {
-        Ok(notice) => Ok(Ok(notice)),
-        Err(ReviewError::Internal(e)) => Err(internal(e)),
-        Err(ReviewError::Invalid(problems)) => Ok(Err(ActionRefusal::Invalid(problems))),
-        Err(other) => Ok(Err(ActionRefusal::Message {
-            changed: matches!(other, ReviewError::Changed),
-            message: other.to_string(),
-        })),
-    }
+    crate::server::review::act(&state.db, &me, &number, &command, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)
 }
 
 /// A notice of a case, for the staff of its department or its applicant.
 #[server(prefix = "/sf", endpoint = "notices/get")]
-pub async fn load_notice(number: String, id: i32) -> Result<Option<NoticeView>, ServerFnError> {
-    use crate::server::review;
+pub async fn load_notice(number: String, id: i32) -> Result<Option<NoticeView>, AppError> {
+    use crate::server::auth::{MaybeApplicant, MaybeStaff, extract};
+    use crate::server::review::{self, Viewer};
     let state = crate::server::state::expect_state()?;
-    let viewer = if let Some(me) = signed_in_staff().await? {
-        review::Viewer::Staff(me)
-    } else if let Some(account) = super::applications::signed_in().await? {
-        review::Viewer::Applicant(account.id)
+    let viewer = if let MaybeStaff(Some(me)) = extract().await? {
+        Viewer::Staff(me)
+    } else if let MaybeApplicant(Some(account)) = extract().await? {
+        Viewer::Applicant(account.id)
     } else {
         return Ok(None);
     };
-    review::notice(&state.db, &viewer, &number, id)
-        .await
-        .map_err(internal)
+    Ok(review::notice(&state.db, &viewer, &number, id).await?)
 }
 
 /// Starts an application at the window (in-hall intake) for an item or a bundle; answers
-/// with its number, or the message to show.
+/// with its number.
 #[server(prefix = "/sf", endpoint = "review/intake")]
 pub async fn start_intake(
     item: Option<String>,
     bundle: Option<String>,
-) -> Result<Result<String, String>, ServerFnError> {
-    use crate::server::applications::{self, ApplicationError};
+) -> Result<String, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    let Some(me) = signed_in_staff().await? else {
-        return Ok(Err("请先以工作人员身份登录".into()));
-    };
-    match applications::start_intake(&state.db, &me, item, bundle, chrono::Utc::now()).await {
-        Ok(view) => Ok(Ok(view.number)),
-        Err(ApplicationError::Internal(e)) => Err(internal(e)),
-        Err(other) => Ok(Err(other.to_string())),
-    }
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) async fn staff_token() -> Option<String> {
-    super::accounts::request_cookie(crate::server::staff::STAFF_COOKIE).await
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) async fn signed_in_staff() -> Result<Option<StaffInfo>, ServerFnError> {
-    let state = crate::server::state::expect_state()?;
-    let Some(token) = staff_token().await else {
-        return Ok(None);
-    };
-    crate::server::staff::authenticate(&state.db, &token, chrono::Utc::now())
+    crate::server::applications::start_intake(&state.db, &me, item, bundle, chrono::Utc::now())
         .await
-        .map_err(internal)
-}
-
-#[cfg(feature = "ssr")]
-use super::accounts::set_cookie;
-
-#[cfg(feature = "ssr")]
-fn internal(err: anyhow::Error) -> ServerFnError {
-    let id = crate::server::state::incident_id();
-    tracing::error!(incident = %id, error = ?err, "review request failed");
-    ServerFnError::ServerError(format!("系统繁忙，请稍后再试（事件编号 {id}）"))
+        .map(|view| view.number)
+        .map_err(crate::server::error::refused)
 }

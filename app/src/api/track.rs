@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::date::Date;
 use crate::domain::deadline::{Band, Clock, Deadlines};
 use crate::domain::review::NoticeLine;
+use crate::error::AppError;
 
 /// One step of a case's timeline, as the public may see it: what, when, by which department
 /// (never the staff member's name), and why where the law says the applicant is told.
@@ -119,26 +120,6 @@ impl TrackView {
     }
 }
 
-/// Why tracking answered nothing, as the page shows it.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub enum TrackRefusal {
-    /// Wrong number or wrong second factor: the same answer for both.
-    NotFound,
-    /// Too many failures from this client; try again after this many seconds.
-    TooMany(i64),
-}
-
-impl TrackRefusal {
-    pub fn message(&self) -> String {
-        match self {
-            TrackRefusal::NotFound => {
-                "办件编号或验证信息不正确。请核对收件凭证上的办件编号，并输入申请时填写的手机号码或凭证上的查询码。".into()
-            }
-            TrackRefusal::TooMany(s) => format!("查询失败次数过多，请 {s} 秒后再试"),
-        }
-    }
-}
-
 /// A line of the supervision board.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -209,70 +190,51 @@ pub struct Board {
 }
 
 /// Tracks a case by its number and a second factor (the applicant's mobile number or the
-/// receipt's 查询码).
+/// receipt's 查询码). A wrong number and a wrong factor get the same `track_not_found`.
 #[server(prefix = "/sf", endpoint = "track/case")]
-pub async fn track_case(
-    number: String,
-    factor: String,
-) -> Result<Result<TrackView, TrackRefusal>, ServerFnError> {
-    use crate::server::tracking::{self, ClientKey, TrackError};
+pub async fn track_case(number: String, factor: String) -> Result<TrackView, AppError> {
+    use crate::server::tracking::{self, ClientKey};
     let state = crate::server::state::expect_state()?;
     let client: ClientKey = leptos_axum::extract().await.unwrap_or_default();
-    match tracking::track(&state.db, &number, &factor, &client, chrono::Utc::now()).await {
-        Ok(v) => Ok(Ok(v)),
-        Err(TrackError::NotFound) => Ok(Err(TrackRefusal::NotFound)),
-        Err(TrackError::TooMany(s)) => Ok(Err(TrackRefusal::TooMany(s))),
-        Err(TrackError::Internal(e)) => Err(internal(e)),
-    }
+    tracking::track(&state.db, &number, &factor, &client, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)
 }
 
 /// The signed-in applicant's own case, without a second factor; `None` if it is not theirs
 /// (or nobody is signed in).
 #[server(prefix = "/sf", endpoint = "track/own")]
-pub async fn track_own(number: String) -> Result<Option<TrackView>, ServerFnError> {
-    let state = crate::server::state::expect_state()?;
-    let Some(account) = super::applications::signed_in().await? else {
+pub async fn track_own(number: String) -> Result<Option<TrackView>, AppError> {
+    use crate::server::auth::{MaybeApplicant, extract};
+    let MaybeApplicant(account) = extract().await?;
+    let Some(account) = account else {
         return Ok(None);
     };
-    crate::server::tracking::track_own(&state.db, account.id, &number, chrono::Utc::now())
-        .await
-        .map_err(internal)
+    let state = crate::server::state::expect_state()?;
+    Ok(
+        crate::server::tracking::track_own(&state.db, account.id, &number, chrono::Utc::now())
+            .await?,
+    )
 }
 
-/// The supervision board of the signed-in chief representative or supervisor; `Err` is the
-/// message to show instead.
+/// The supervision board of the signed-in chief representative or supervisor.
 #[server(prefix = "/sf", endpoint = "supervision/board")]
-pub async fn supervision_board() -> Result<Result<Board, String>, ServerFnError> {
-    use crate::server::review::ReviewError;
+pub async fn supervision_board() -> Result<Board, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    let Some(me) = super::review::signed_in_staff().await? else {
-        return Ok(Err("请先以工作人员身份登录".into()));
-    };
-    match crate::server::tracking::board(&state.db, &me, chrono::Utc::now()).await {
-        Ok(b) => Ok(Ok(b)),
-        Err(ReviewError::Internal(e)) => Err(internal(e)),
-        Err(other) => Ok(Err(other.to_string())),
-    }
+    crate::server::tracking::board(&state.db, &me, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)
 }
 
 /// Marks a warning as seen by the signed-in staff member.
 #[server(prefix = "/sf", endpoint = "supervision/seen")]
-pub async fn mark_warning_seen(id: i32) -> Result<Result<(), String>, ServerFnError> {
-    use crate::server::review::ReviewError;
+pub async fn mark_warning_seen(id: i32) -> Result<(), AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    let Some(me) = super::review::signed_in_staff().await? else {
-        return Ok(Err("请先以工作人员身份登录".into()));
-    };
-    match crate::server::tracking::mark_seen(&state.db, &me, id, chrono::Utc::now()).await {
-        Ok(()) => Ok(Ok(())),
-        Err(ReviewError::Internal(e)) => Err(internal(e)),
-        Err(other) => Ok(Err(other.to_string())),
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn internal(err: anyhow::Error) -> ServerFnError {
-    let id = crate::server::state::incident_id();
-    tracing::error!(incident = %id, error = ?err, "tracking request failed");
-    ServerFnError::ServerError(format!("系统繁忙，请稍后再试（事件编号 {id}）"))
+    crate::server::tracking::mark_seen(&state.db, &me, id, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)
 }

@@ -31,9 +31,8 @@ pub fn ApplyButton(
         let (item, bundle, navigate) = (item.clone(), bundle.clone(), navigate.clone());
         spawn_local(async move {
             match start_application(item, bundle).await {
-                Ok(Ok(number)) => navigate(&format!("/applications/{number}"), Default::default()),
-                Ok(Err(m)) | Err(ServerFnError::ServerError(m)) => failure.set(Some(m)),
-                Err(_) => failure.set(Some("网络连接异常，请稍后重试".into())),
+                Ok(number) => navigate(&format!("/applications/{number}"), Default::default()),
+                Err(e) => failure.set(Some(e.message)),
             }
             busy.set(false);
         });

@@ -4,11 +4,12 @@ use leptos::prelude::*;
 
 use crate::api::accounts::current_account;
 use crate::domain::account::AccountInfo;
+use crate::error::AppError;
 
 /// The logged-in account, reloaded whenever [`Auth::changed`] is called.
 #[derive(Clone, Copy)]
 pub struct Auth {
-    pub account: Resource<Result<Option<AccountInfo>, ServerFnError>>,
+    pub account: Resource<Result<Option<AccountInfo>, AppError>>,
     version: RwSignal<u32>,
 }
 

@@ -29,6 +29,7 @@ use crate::domain::apply::{
     check_submission, material_state, original_allowed,
 };
 use crate::domain::bundle::BundleMaterial;
+use crate::error::ErrorCode;
 
 const STEPS: [&str; 4] = ["申请人", "填写表单", "上传材料", "核对提交"];
 
@@ -207,7 +208,7 @@ fn ApplyForm(
             save_state.set(SaveState::Saving);
             spawn_local(async move {
                 match save_draft(number.get_value(), c.clone()).await {
-                    Ok(Ok(updated_at)) => {
+                    Ok(updated_at) => {
                         // Only the newest content counts as saved.
                         if content.get_untracked() == c {
                             let _ = LocalStorage::set(
@@ -222,14 +223,14 @@ fn ApplyForm(
                         }
                         base.set(updated_at);
                     }
-                    Ok(Err(problems)) => save_state.set(SaveState::Unsaved(
-                        problems
+                    Err(e) if e.is_failure() => save_state.set(SaveState::Unsaved(
+                        "网络连接中断，内容已保存在本机，恢复后会自动保存".into(),
+                    )),
+                    Err(e) => save_state.set(SaveState::Unsaved(
+                        e.into_problems()
                             .first()
                             .map(|p| p.message.clone())
                             .unwrap_or_default(),
-                    )),
-                    Err(_) => save_state.set(SaveState::Unsaved(
-                        "网络连接中断，内容已保存在本机，恢复后会自动保存".into(),
                     )),
                 }
             });
@@ -302,14 +303,12 @@ fn ApplyForm(
         // its autosave, so save it first.
         let latest = content.get_untracked();
         spawn_local(async move {
-            let saved = save_draft(number.get_value(), latest).await;
-            let outcome = match saved {
-                Ok(Ok(_)) => submit_application(number.get_value()).await,
-                Ok(Err(list)) => Ok(Err(list)),
+            let outcome = match save_draft(number.get_value(), latest).await {
+                Ok(_) => submit_application(number.get_value()).await,
                 Err(e) => Err(e),
             };
             match outcome {
-                Ok(Ok(_)) => {
+                Ok(_) => {
                     #[cfg(feature = "hydrate")]
                     {
                         use gloo::storage::{LocalStorage, Storage};
@@ -317,15 +316,18 @@ fn ApplyForm(
                     }
                     on_submitted.run(());
                 }
-                Ok(Err(list)) => {
+                Err(e) if e.code == ErrorCode::Network => {
+                    failure.set(Some("网络连接异常，申请没有提交，请稍后重试".into()))
+                }
+                Err(e) if e.is_failure() => failure.set(Some(e.message)),
+                Err(e) => {
+                    let list = e.into_problems();
                     touched.update(|t| t.extend(list.iter().map(|p| p.field.clone())));
                     if let Some(p) = list.iter().find(|p| p.field.is_empty()) {
                         failure.set(Some(p.message.clone()));
                     }
                     server_problems.set(list);
                 }
-                Err(ServerFnError::ServerError(m)) => failure.set(Some(m)),
-                Err(_) => failure.set(Some("网络连接异常，申请没有提交，请稍后重试".into())),
             }
             submitting.set(false);
         });
@@ -671,11 +673,10 @@ pub(crate) fn MaterialSlot(
             let number = number.clone();
             spawn_local(async move {
                 match delete_material(number, code.clone()).await {
-                    Ok(Ok(())) => uploads.update(|u| {
+                    Ok(()) => uploads.update(|u| {
                         u.remove(&code);
                     }),
-                    Ok(Err(m)) | Err(ServerFnError::ServerError(m)) => slot_error.set(Some(m)),
-                    Err(_) => slot_error.set(Some("网络连接异常，请稍后重试".into())),
+                    Err(e) => slot_error.set(Some(e.message)),
                 }
             });
         }
@@ -837,20 +838,13 @@ fn FixUp(app: ApplicationView, form: ApplicationForm, on_done: Callback<()>) -> 
         }
         busy.set(true);
         spawn_local(async move {
-            let saved = save().await;
-            let outcome = match saved {
-                Ok(Ok(_)) => resubmit_application(number.get_value(), version).await,
-                Ok(Err(p)) => Ok(Err(p)),
+            let outcome = match save().await {
+                Ok(_) => resubmit_application(number.get_value(), version).await,
                 Err(e) => Err(e),
             };
             match outcome {
-                Ok(Ok(_)) => on_done.run(()),
-                Ok(Err(p)) => problems.set(p),
-                Err(e) => problems.set(vec![FieldProblem {
-                    field: String::new(),
-                    code: "network".into(),
-                    message: e.to_string(),
-                }]),
+                Ok(_) => on_done.run(()),
+                Err(e) => problems.set(e.into_problems()),
             }
             busy.set(false);
         });

@@ -51,7 +51,7 @@ pub fn CalendarPage() -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             match save_calendar_year(f).await {
-                Ok(Ok(y)) => {
+                Ok(y) => {
                     saved.set(Some(format!(
                         "已保存 {} 年：放假 {} 天，调休上班 {} 天",
                         y.year,
@@ -60,12 +60,7 @@ pub fn CalendarPage() -> impl IntoView {
                     )));
                     years.refetch();
                 }
-                Ok(Err(p)) => problems.set(p),
-                Err(e) => problems.set(vec![FieldProblem {
-                    field: "".into(),
-                    code: "internal".into(),
-                    message: e.to_string(),
-                }]),
+                Err(e) => problems.set(e.into_problems()),
             }
             busy.set(false);
         });

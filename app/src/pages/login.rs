@@ -52,14 +52,11 @@ pub fn LoginPage() -> impl IntoView {
         let (m, p) = (mobile.get_untracked(), password.get_untracked());
         spawn_local(async move {
             match login(m, p).await {
-                Ok(Ok(_)) => {
+                Ok(_) => {
                     auth.changed();
                     navigate(&next, Default::default());
                 }
-                Ok(Err(message)) | Err(ServerFnError::ServerError(message)) => {
-                    failure.set(Some(message))
-                }
-                Err(_) => failure.set(Some("网络连接异常，请检查网络后重试".into())),
+                Err(e) => failure.set(Some(e.message)),
             }
             submitting.set(false);
         });

@@ -63,9 +63,8 @@ fn CaseCard(app: ApplicationView, reload: Callback<()>) -> impl IntoView {
         let number = number.clone();
         spawn_local(async move {
             match delete_application(number).await {
-                Ok(Ok(())) => reload.run(()),
-                Ok(Err(m)) | Err(ServerFnError::ServerError(m)) => failure.set(Some(m)),
-                Err(_) => failure.set(Some("网络连接异常，请稍后重试".into())),
+                Ok(()) => reload.run(()),
+                Err(e) => failure.set(Some(e.message)),
             }
         });
     };

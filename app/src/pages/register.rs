@@ -92,13 +92,12 @@ pub fn RegisterPage() -> impl IntoView {
         let form = form();
         spawn_local(async move {
             match register(form).await {
-                Ok(Ok(_)) => {
+                Ok(_) => {
                     auth.changed();
                     navigate(&next, Default::default());
                 }
-                Ok(Err(list)) => server_problems.set(list),
-                Err(ServerFnError::ServerError(message)) => failure.set(Some(message)),
-                Err(_) => failure.set(Some("网络连接异常，请检查网络后重试".into())),
+                Err(e) if !e.problems.is_empty() => server_problems.set(e.problems),
+                Err(e) => failure.set(Some(e.message)),
             }
             submitting.set(false);
         });

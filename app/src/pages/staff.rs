@@ -12,20 +12,22 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::api::catalog::{ItemFilter, list_items};
 use crate::api::review::{
-    AcceptRequest, ActionRefusal, CorrectionAction, DeficiencyAction, QueueFilter, RejectAction,
-    ReviewCommand, StaffCase, current_staff, review_act, review_case, review_queue, staff_login,
-    staff_logout, start_intake,
+    AcceptRequest, CorrectionAction, DeficiencyAction, QueueFilter, RejectAction, ReviewCommand,
+    StaffCase, current_staff, review_act, review_case, review_queue, staff_login, staff_logout,
+    start_intake,
 };
 use crate::clock::china_time;
 use crate::components::deadline::DeadlineFacts;
 use crate::components::field::Field;
 use crate::components::notice::{NoticeDocument, NoticeList};
+use crate::components::status::LoadFailed;
 use crate::domain::account::FieldProblem;
 use crate::domain::apply::{MaterialState, material_state};
 use crate::domain::review::{
     CorrectionItem, DeficiencyRequest, RejectionRequest, check_accept, check_correction,
     check_deficiency, check_rejection,
 };
+use crate::error::ErrorCode;
 use crate::pages::apply::human_size;
 
 /// `/staff/login`.
@@ -49,9 +51,8 @@ pub fn StaffLoginPage() -> impl IntoView {
         let (l, p) = (login.get_untracked(), password.get_untracked());
         spawn_local(async move {
             match staff_login(l, p).await {
-                Ok(Ok(_)) => navigate("/staff", Default::default()),
-                Ok(Err(m)) | Err(ServerFnError::ServerError(m)) => failure.set(Some(m)),
-                Err(_) => failure.set(Some("网络连接异常，请检查网络后重试".into())),
+                Ok(_) => navigate("/staff", Default::default()),
+                Err(e) => failure.set(Some(e.message)),
             }
             submitting.set(false);
         });
@@ -151,7 +152,7 @@ pub fn WorkbenchPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some(q)) => {
+                    Ok(q) => {
                         let rows = q.entries.iter().map(|e| {
                             let href = format!("/staff/cases/{}", e.case_number);
                             let overdue = e.acceptance_due.is_some() && e.age_working_days.unwrap_or(0) >= 5;
@@ -184,13 +185,14 @@ pub fn WorkbenchPage() -> impl IntoView {
                             <ul class="queue">{rows}</ul>
                         }.into_any()
                     }
-                    Ok(None) => view! {
-                        <section class="empty">
+                    Err(e) if !e.is_failure() => view! {
+                        <section class="empty" data-code=e.code.as_str()>
+                            <p>{e.message}</p>
                             <p>"请以能办理办件的工作人员身份登录。"</p>
                             <p><a class="button" href="/staff/login">"工作人员登录"</a></p>
                         </section>
                     }.into_any(),
-                    Err(e) => view! { <div class="notice notice-error" role="alert">{e.to_string()}</div> }.into_any(),
+                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -209,12 +211,12 @@ pub fn StaffCasePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Ok(c)) => view! { <CaseView case=c reload/> }.into_any(),
-                    Ok(Err(m)) => view! {
+                    Ok(c) => view! { <CaseView case=c reload/> }.into_any(),
+                    Err(e) if !e.is_failure() => view! {
                         <Title text="没有这个办件"/>
-                        <section class="empty"><h1>{m}</h1><p><a class="button" href="/staff">"返回待办队列"</a></p></section>
+                        <section class="empty" data-code=e.code.as_str()><h1>{e.message}</h1><p><a class="button" href="/staff">"返回待办队列"</a></p></section>
                     }.into_any(),
-                    Err(e) => view! { <div class="notice notice-error" role="alert">{e.to_string()}</div> }.into_any(),
+                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -651,16 +653,15 @@ impl ActionState {
         self.message.set(None);
         spawn_local(async move {
             match review_act(number, command).await {
-                Ok(Ok(n)) => {
+                Ok(n) => {
                     self.problems.set(vec![]);
                     self.issued.set(Some(n));
                 }
-                Ok(Err(ActionRefusal::Invalid(p))) => self.problems.set(p),
-                Ok(Err(ActionRefusal::Message {
-                    message: m,
-                    changed,
-                })) => self.message.set(Some((m, changed))),
-                Err(e) => self.message.set(Some((e.to_string(), false))),
+                Err(e) if !e.problems.is_empty() => self.problems.set(e.problems),
+                Err(e) => {
+                    let changed = e.code == ErrorCode::CaseChanged;
+                    self.message.set(Some((e.message, changed)))
+                }
             }
             self.busy.set(false);
         });
@@ -874,9 +875,8 @@ pub fn IntakePage() -> impl IntoView {
                         let navigate = navigate.clone();
                         spawn_local(async move {
                             match start_intake(Some(code), None).await {
-                                Ok(Ok(n)) => navigate(&format!("/applications/{n}"), Default::default()),
-                                Ok(Err(m)) | Err(ServerFnError::ServerError(m)) => failure.set(Some(m)),
-                                Err(_) => failure.set(Some("网络连接异常，请稍后重试".into())),
+                                Ok(n) => navigate(&format!("/applications/{n}"), Default::default()),
+                                Err(e) => failure.set(Some(e.message)),
                             }
                         });
                     };

@@ -10,6 +10,7 @@ use crate::api::track::{BandCounts, Board, mark_warning_seen, supervision_board}
 use crate::clock::china_time;
 use crate::components::deadline::ClockLine;
 use crate::components::status::{LoadFailed, Loading};
+use crate::error::ErrorCode;
 
 /// The page.
 #[component]
@@ -23,9 +24,9 @@ pub fn SupervisionPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match board.await {
-                    Ok(Ok(b)) => view! { <BoardView board=b reload/> }.into_any(),
-                    Ok(Err(m)) => view! {
-                        <section class="empty"><p>{m}</p><p><a class="button" href="/staff/login">"工作人员登录"</a></p></section>
+                    Ok(b) => view! { <BoardView board=b reload/> }.into_any(),
+                    Err(e) if e.code != ErrorCode::Internal => view! {
+                        <section class="empty"><p>{e.message}</p><p><a class="button" href="/staff/login">"工作人员登录"</a></p></section>
                     }.into_any(),
                     Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }
@@ -80,9 +81,8 @@ fn BoardView(board: Board, reload: Callback<()>) -> impl IntoView {
             let mark = move |_| {
                 spawn_local(async move {
                     match mark_warning_seen(id).await {
-                        Ok(Ok(())) => reload.run(()),
-                        Ok(Err(m)) | Err(ServerFnError::ServerError(m)) => failure.set(Some(m)),
-                        Err(_) => failure.set(Some("网络连接异常，请稍后重试".into())),
+                        Ok(()) => reload.run(()),
+                        Err(e) => failure.set(Some(e.message)),
                     }
                 });
             };

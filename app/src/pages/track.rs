@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::track::{TrackRefusal, TrackView, track_case, track_own};
+use crate::api::track::{TrackView, track_case, track_own};
 use crate::clock::china_time;
 use crate::components::deadline::DeadlineFacts;
 use crate::components::notice::NoticeList;
@@ -41,7 +41,7 @@ pub fn TrackPage() -> impl IntoView {
     // What the last lookup asked, followed once it succeeds.
     let asked = StoredValue::new(None::<(String, String)>);
     Effect::new(move |_| {
-        if let Some(Ok(Ok(_))) = lookup.value().get() {
+        if let Some(Ok(_)) = lookup.value().get() {
             let next = asked.get_value();
             if watched.get_untracked() != next {
                 watched.set(next);
@@ -140,16 +140,13 @@ pub fn TrackPage() -> impl IntoView {
         <section class="track-lookup" hidden=move || matches!(own.get(), Some(Ok(Some(_))))>
             {form}
             {move || lookup.value().get().map(|r| match r {
-                Ok(Ok(v)) => view! {
+                Ok(v) => view! {
                     <p class="live-note muted" role="status">"页面会随办理进度自动更新。"</p>
                     <TrackResult view=v/>
                 }.into_any(),
-                Ok(Err(refusal)) => view! {
-                    <div class="notice notice-error" role="alert" data-refusal=match refusal { TrackRefusal::NotFound => "not_found", TrackRefusal::TooMany(_) => "too_many" }>
-                        {refusal.message()}
-                    </div>
+                Err(e) => view! {
+                    <div class="notice notice-error" role="alert" data-code=e.code.as_str()>{e.message}</div>
                 }.into_any(),
-                Err(e) => view! { <div class="notice notice-error" role="alert">{e.to_string()}</div> }.into_any(),
             })}
         </section>
     }

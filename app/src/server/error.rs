@@ -175,7 +175,7 @@ impl From<TrackError> for AppError {
         match e {
             TrackError::NotFound => AppError::new(
                 ErrorCode::TrackNotFound,
-                crate::api::track::TrackRefusal::NotFound.message(),
+                "办件编号或验证信息不正确。请核对收件凭证上的办件编号，并输入申请时填写的手机号码或凭证上的查询码。",
             ),
             TrackError::TooMany(after) => AppError {
                 retry_after: Some(after.max(1) as u64),

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;

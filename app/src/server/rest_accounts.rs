@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::accounts::{self, AccountInfo, clear_session_cookie, session_cookie};
+use super::auth::Applicant;
 use super::error::{AppError, ErrorCode};
 use super::state::AppState;
 use crate::domain::account::RegistrationForm;
@@ -121,28 +122,8 @@ pub async fn logout(
         (status = 200, body = AccountInfo),
         (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
-pub async fn me(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<AccountInfo>, Response> {
-    require_account(&state, &headers).await.map(Json)
-}
-
-/// The account of the request's session, or the `401 not_logged_in` answer.
-pub async fn require_account(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<AccountInfo, Response> {
-    let token = cookie_token(headers).ok_or_else(not_logged_in)?;
-    match accounts::authenticate(&state.db, token, chrono::Utc::now()).await {
-        Ok(Some(account)) => Ok(account),
-        Ok(None) => Err(not_logged_in()),
-        Err(e) => Err(AppError::from(e).into_response()),
-    }
-}
-
-fn not_logged_in() -> Response {
-    AppError::new(ErrorCode::NotLoggedIn, "请先登录").into_response()
+pub async fn me(Applicant(account): Applicant) -> Json<AccountInfo> {
+    Json(account)
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<&str> {

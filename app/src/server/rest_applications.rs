@@ -10,12 +10,10 @@ use axum::response::{IntoResponse, Response};
 use bytes::BytesMut;
 use futures_util::StreamExt;
 
-use super::applications::{
-    self, ApplicationError, ApplicationView, NewDraft, UploadedMaterial, Who,
-};
+use super::applications::{self, ApplicationError, ApplicationView, NewDraft, UploadedMaterial};
+use super::auth::{Applicant, Someone};
 use super::error::{AppError, ErrorCode};
-use super::rest_accounts::{json_object, require_account};
-use super::rest_review::optional_staff;
+use super::rest_accounts::json_object;
 use super::state::AppState;
 use crate::domain::apply::DraftContent;
 use crate::domain::upload::UploadError;
@@ -30,10 +28,9 @@ use crate::domain::upload::UploadError;
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Applicant(account): Applicant,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let account = require_account(&state, &headers).await?;
     let draft: NewDraft = json_object(body).map_err(IntoResponse::into_response)?;
     let view = applications::create_draft(&state.db, account.id, &draft, chrono::Utc::now())
         .await
@@ -52,11 +49,10 @@ pub async fn create(
     ))]
 pub async fn update(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Someone(who): Someone,
     Path(number): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<ApplicationView>, Response> {
-    let who = require_who(&state, &headers).await?;
     let content: DraftContent = json_object(body).map_err(IntoResponse::into_response)?;
     applications::update_draft(&state.db, who, &number, &content, chrono::Utc::now())
         .await
@@ -73,10 +69,9 @@ pub async fn update(
     ))]
 pub async fn get_one(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Someone(who): Someone,
     Path(number): Path<String>,
 ) -> Result<Json<ApplicationView>, Response> {
-    let who = require_who(&state, &headers).await?;
     match applications::get(&state.db, who, &number).await {
         Ok(Some(view)) => Ok(Json(view)),
         Ok(None) => Err(ApplicationError::NotFound.into_response()),
@@ -92,9 +87,8 @@ pub async fn get_one(
     ))]
 pub async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Applicant(account): Applicant,
 ) -> Result<Json<Vec<ApplicationView>>, Response> {
-    let account = require_account(&state, &headers).await?;
     applications::list(&state.db, account.id)
         .await
         .map(Json)
@@ -111,10 +105,9 @@ pub async fn list(
     ))]
 pub async fn delete(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Someone(who): Someone,
     Path(number): Path<String>,
 ) -> Result<StatusCode, Response> {
-    let who = require_who(&state, &headers).await?;
     applications::delete_draft(&state.db, &state.materials, who, &number)
         .await
         .map_err(IntoResponse::into_response)?;
@@ -142,7 +135,9 @@ pub async fn upload(
     Path((number, code)): Path<(String, String)>,
     body: Body,
 ) -> Result<Json<UploadedMaterial>, Response> {
-    let who = require_who(&state, &headers).await?;
+    let Someone(who) = Someone::from_headers(&state, &headers)
+        .await
+        .map_err(IntoResponse::into_response)?;
     let slot = applications::upload_slot(&state.db, who, &number, &code)
         .await
         .map_err(IntoResponse::into_response)?;
@@ -216,7 +211,9 @@ pub async fn download(
     headers: HeaderMap,
     Path((number, code)): Path<(String, String)>,
 ) -> Result<Response, Response> {
-    let who = require_who(&state, &headers).await?;
+    let Someone(who) = Someone::from_headers(&state, &headers)
+        .await
+        .map_err(IntoResponse::into_response)?;
     let (file, bytes) = applications::download(&state.db, &state.materials, who, &number, &code)
         .await
         .map_err(IntoResponse::into_response)?;
@@ -257,10 +254,9 @@ pub async fn download(
     ))]
 pub async fn delete_upload(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Someone(who): Someone,
     Path((number, code)): Path<(String, String)>,
 ) -> Result<StatusCode, Response> {
-    let who = require_who(&state, &headers).await?;
     applications::delete_upload(&state.db, &state.materials, who, &number, &code)
         .await
         .map_err(IntoResponse::into_response)?;
@@ -279,10 +275,9 @@ pub async fn delete_upload(
     ))]
 pub async fn submit(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Someone(who): Someone,
     Path(number): Path<String>,
 ) -> Result<Json<ApplicationView>, Response> {
-    let who = require_who(&state, &headers).await?;
     applications::submit(&state.db, who, &number, chrono::Utc::now())
         .await
         .map(Json)
@@ -308,7 +303,9 @@ pub async fn resubmit(
     Path(number): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<ApplicationView>, Response> {
-    let who = require_who(&state, &headers).await?;
+    let Someone(who) = Someone::from_headers(&state, &headers)
+        .await
+        .map_err(IntoResponse::into_response)?;
     let request: ResubmitRequest = if body.iter().all(u8::is_ascii_whitespace) {
         ResubmitRequest::default()
     } else {
@@ -328,16 +325,4 @@ pub async fn resubmit(
 pub struct ResubmitRequest {
     #[serde(default)]
     pub version: Option<i32>,
-}
-
-/// The applicant of the request's session, or else the window staff member (for their own
-/// in-hall intakes); `401 not_logged_in` if neither.
-async fn require_who(state: &AppState, headers: &HeaderMap) -> Result<Who, Response> {
-    match require_account(state, headers).await {
-        Ok(account) => Ok(Who::Applicant(account.id)),
-        Err(not_logged_in) => match optional_staff(state, headers).await? {
-            Some(me) => Ok(Who::Staff(me.id)),
-            None => Err(not_logged_in),
-        },
-    }
 }

@@ -7,6 +7,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use super::auth::Staff;
 use super::calendar;
 use super::error::{AppError, ErrorCode};
 use super::state::AppState;
@@ -145,11 +146,10 @@ pub async fn years(
     ))]
 pub async fn put_year(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
+    Staff(me): Staff,
     axum::extract::Path(year): axum::extract::Path<i32>,
     body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, Response> {
-    let me = super::rest_review::require_staff(&state, &headers).await?;
     let form: crate::domain::calendar::ArrangementForm =
         super::rest_accounts::json_object(body).map_err(IntoResponse::into_response)?;
     if form.year != year {

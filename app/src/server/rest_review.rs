@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::accounts::AccountError;
+use super::auth::{Applicant, Staff};
 use super::error::{AppError, ErrorCode};
 use super::rest_accounts::{from_json_value, json_object};
 use super::review::{self, Viewer};
@@ -85,11 +86,8 @@ pub async fn logout(
 /// The signed-in staff member.
 #[utoipa::path(get, path = "/api/v1/staff/me", tag = "review",
     responses((status = 200, body = StaffInfo), (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json")))]
-pub async fn me(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<StaffInfo>, Response> {
-    require_staff(&state, &headers).await.map(Json)
+pub async fn me(Staff(me): Staff) -> Json<StaffInfo> {
+    Json(me)
 }
 
 /// The department's pre-review queue, oldest first, with the number waiting and the oldest
@@ -102,10 +100,9 @@ pub async fn me(
     ))]
 pub async fn queue(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Staff(me): Staff,
     Query(filter): Query<QueueFilter>,
 ) -> Result<Json<Queue>, Response> {
-    let me = require_staff(&state, &headers).await?;
     review::queue(&state.db, &me, &filter, chrono::Utc::now())
         .await
         .map(Json)
@@ -121,10 +118,9 @@ pub async fn queue(
     ))]
 pub async fn case(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Staff(me): Staff,
     Path(number): Path<String>,
 ) -> Result<Json<StaffCase>, Response> {
-    let me = require_staff(&state, &headers).await?;
     review::case(&state.db, &me, &number, chrono::Utc::now())
         .await
         .map(Json)
@@ -164,11 +160,10 @@ pub enum ActionBody {
     ))]
 pub async fn act(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Staff(me): Staff,
     Path((number, action)): Path<(String, String)>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let me = require_staff(&state, &headers).await?;
     type Parse = fn(serde_json::Value) -> Result<ReviewCommand, AppError>;
     let command: Parse = match action.as_str() {
         "accept" => |v| from_json_value(v).map(ReviewCommand::Accept),
@@ -201,10 +196,9 @@ pub async fn act(
     responses((status = 200, body = NoticeView), (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json")))]
 pub async fn staff_notice(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Staff(me): Staff,
     Path((number, id)): Path<(String, i32)>,
 ) -> Result<Response, Response> {
-    let me = require_staff(&state, &headers).await?;
     Ok(found(
         review::notice(&state.db, &Viewer::Staff(me), &number, id).await,
     ))
@@ -216,10 +210,9 @@ pub async fn staff_notice(
     responses((status = 200, body = NoticeView), (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json")))]
 pub async fn applicant_notice(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Applicant(account): Applicant,
     Path((number, id)): Path<(String, i32)>,
 ) -> Result<Response, Response> {
-    let account = super::rest_accounts::require_account(&state, &headers).await?;
     Ok(found(
         review::notice(&state.db, &Viewer::Applicant(account.id), &number, id).await,
     ))
@@ -238,11 +231,10 @@ pub struct MaterialQuery {
     responses((status = 200, description = "The file, inline", content_type = "application/octet-stream"), (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json")))]
 pub async fn material(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Staff(me): Staff,
     Path((number, code)): Path<(String, String)>,
     Query(q): Query<MaterialQuery>,
 ) -> Result<Response, Response> {
-    let me = require_staff(&state, &headers).await?;
     let (file_name, file_type, bytes) =
         review::material(&state.db, &state.materials, &me, &number, &code, q.replaced)
             .await
@@ -286,10 +278,9 @@ pub async fn material(
     ))]
 pub async fn intake(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Staff(me): Staff,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let me = require_staff(&state, &headers).await?;
     let r: IntakeRequest = json_object(body).map_err(IntoResponse::into_response)?;
     let view =
         super::applications::start_intake(&state.db, &me, r.item, r.bundle, chrono::Utc::now())
@@ -317,10 +308,9 @@ pub struct IntakeRequest {
     ))]
 pub async fn create_staff(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Staff(me): Staff,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
-    let me = require_staff(&state, &headers).await?;
     if me.role != StaffRole::Admin {
         return Err(
             AppError::new(ErrorCode::AdminOnly, "只有系统管理员可以管理工作人员账号")
@@ -332,26 +322,6 @@ pub async fn create_staff(
         .await
         .map_err(IntoResponse::into_response)?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
-}
-
-/// The staff member of the request's staff session, if any.
-pub async fn optional_staff(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<StaffInfo>, Response> {
-    let Some(token) = staff_token(headers) else {
-        return Ok(None);
-    };
-    staff::authenticate(&state.db, token, chrono::Utc::now())
-        .await
-        .map_err(|e| AppError::from(e).into_response())
-}
-
-/// The staff member of the request, or `401 not_logged_in`.
-pub async fn require_staff(state: &AppState, headers: &HeaderMap) -> Result<StaffInfo, Response> {
-    optional_staff(state, headers).await?.ok_or_else(|| {
-        AppError::new(ErrorCode::NotLoggedIn, "请先以工作人员身份登录").into_response()
-    })
 }
 
 fn staff_token(headers: &HeaderMap) -> Option<&str> {

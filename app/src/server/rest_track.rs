@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 
+use super::auth::{Applicant, Staff};
 use super::error::{AppError, ErrorCode};
-use super::rest_review::require_staff;
 use super::state::AppState;
 use super::tracking::{self, ClientKey, TrackError};
 use crate::api::track::{Board, TrackView};
@@ -141,9 +141,8 @@ pub fn watch(
     ))]
 pub async fn board(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Staff(me): Staff,
 ) -> Result<Json<Board>, Response> {
-    let me = require_staff(&state, &headers).await?;
     tracking::board(&state.db, &me, chrono::Utc::now())
         .await
         .map(Json)
@@ -159,10 +158,9 @@ pub async fn board(
     ))]
 pub async fn seen(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Staff(me): Staff,
     Path(id): Path<i32>,
 ) -> Result<StatusCode, Response> {
-    let me = require_staff(&state, &headers).await?;
     tracking::mark_seen(&state.db, &me, id, chrono::Utc::now())
         .await
         .map(|()| StatusCode::NO_CONTENT)
@@ -180,10 +178,9 @@ pub async fn seen(
     ))]
 pub async fn own_events(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Applicant(account): Applicant,
     Path(number): Path<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Response> {
-    let account = super::rest_accounts::require_account(&state, &headers).await?;
     let row = super::applications::own_row(&state.db, account.id, &number)
         .await
         .map_err(|e| AppError::from(e).into_response())?

@@ -22,9 +22,9 @@ pub struct AppState {
 }
 
 /// The state inside a server function or a rendered page.
-pub fn expect_state() -> Result<AppState, ServerFnError> {
+pub fn expect_state() -> Result<AppState, crate::error::AppError> {
     use_context::<AppState>()
-        .ok_or_else(|| ServerFnError::ServerError("系统繁忙，请稍后再试（状态缺失）".into()))
+        .ok_or_else(|| anyhow::anyhow!("no application state in this context").into())
 }
 
 /// Sets the HTTP status of the page being rendered (e.g. 404 for an unknown item code).

@@ -9,5 +9,6 @@ mod cli;
 mod helpers;
 mod pages;
 mod review;
+mod server_functions;
 mod submission;
 mod tracking;

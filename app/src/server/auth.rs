@@ -1,0 +1,143 @@
+//! Who is asking: the applicant's and the staff member's sessions, read from the request's
+//! cookies. One reading for the JSON API's handlers (as axum extractors) and for the server
+//! functions (through [`extract`]), so both refuse alike.
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+
+use super::accounts;
+use super::applications::Who;
+use super::error::{AppError, ErrorCode};
+use super::rest_accounts::header_cookie;
+use super::staff::{self, STAFF_COOKIE};
+use super::state::AppState;
+use crate::api::review::StaffInfo;
+use crate::domain::account::AccountInfo;
+
+/// The signed-in applicant of a request, if any.
+pub async fn applicant_of(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<AccountInfo>, AppError> {
+    let Some(token) = header_cookie(headers, accounts::SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    Ok(accounts::authenticate(&state.db, token, chrono::Utc::now()).await?)
+}
+
+/// The signed-in staff member of a request, if any.
+pub async fn staff_of(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<StaffInfo>, AppError> {
+    let Some(token) = header_cookie(headers, STAFF_COOKIE) else {
+        return Ok(None);
+    };
+    Ok(staff::authenticate(&state.db, token, chrono::Utc::now()).await?)
+}
+
+/// The applicant of the request, or else the staff member (working on an in-hall intake
+/// with the applicant's pages and endpoints).
+pub async fn who_of(state: &AppState, headers: &HeaderMap) -> Result<Option<Who>, AppError> {
+    if let Some(account) = applicant_of(state, headers).await? {
+        return Ok(Some(Who::Applicant(account.id)));
+    }
+    Ok(staff_of(state, headers).await?.map(|me| Who::Staff(me.id)))
+}
+
+/// An applicant must be signed in: `401 not_logged_in` otherwise.
+pub struct Applicant(pub AccountInfo);
+
+/// A staff member must be signed in: `401 not_logged_in` otherwise.
+pub struct Staff(pub StaffInfo);
+
+/// The applicant, or else a staff member, must be signed in.
+pub struct Someone(pub Who);
+
+impl Someone {
+    /// For a handler that reads other headers too (uploads).
+    pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Result<Self, AppError> {
+        who_of(state, headers)
+            .await?
+            .map(Someone)
+            .ok_or_else(not_logged_in)
+    }
+}
+
+/// The signed-in applicant, if any.
+pub struct MaybeApplicant(pub Option<AccountInfo>);
+
+/// The signed-in staff member, if any.
+pub struct MaybeStaff(pub Option<StaffInfo>);
+
+/// The refusal when nobody (of the kind needed) is signed in.
+pub fn not_logged_in() -> AppError {
+    AppError::new(ErrorCode::NotLoggedIn, "请先登录")
+}
+
+/// The refusal when no staff member is signed in.
+pub fn staff_not_logged_in() -> AppError {
+    AppError::new(ErrorCode::NotLoggedIn, "请先以工作人员身份登录")
+}
+
+impl FromRequestParts<AppState> for MaybeApplicant {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        applicant_of(state, &parts.headers)
+            .await
+            .map(MaybeApplicant)
+    }
+}
+
+impl FromRequestParts<AppState> for MaybeStaff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        staff_of(state, &parts.headers).await.map(MaybeStaff)
+    }
+}
+
+impl FromRequestParts<AppState> for Applicant {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        applicant_of(state, &parts.headers)
+            .await?
+            .map(Applicant)
+            .ok_or_else(not_logged_in)
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        staff_of(state, &parts.headers)
+            .await?
+            .map(Staff)
+            .ok_or_else(staff_not_logged_in)
+    }
+}
+
+impl FromRequestParts<AppState> for Someone {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        Someone::from_headers(state, &parts.headers).await
+    }
+}
+
+/// One of the extractors above, inside a server function; a refusal carries its HTTP status.
+pub async fn extract<T>() -> Result<T, AppError>
+where
+    T: FromRequestParts<AppState, Rejection = AppError>,
+{
+    let state = super::state::expect_state()?;
+    let mut parts = leptos::prelude::use_context::<Parts>()
+        .ok_or_else(|| anyhow::anyhow!("a server function without its request"))?;
+    T::from_request_parts(&mut parts, &state)
+        .await
+        .map_err(super::error::refused)
+}
