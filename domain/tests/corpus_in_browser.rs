@@ -6,6 +6,10 @@
 //! `cargo test -p domain --target wasm32-unknown-unknown --test corpus_in_browser`.
 
 #![cfg(target_arch = "wasm32")]
+#![expect(
+    clippy::expect_used,
+    reason = "a test: a corpus that does not parse fails it"
+)]
 
 use domain::catalog::FieldType;
 use domain::form::run_corpus;

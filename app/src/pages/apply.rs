@@ -68,7 +68,10 @@ fn NotYours() -> impl IntoView {
 }
 
 /// This browser's copy of a draft: what was typed, and the server version it was typed on.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(
+    not(feature = "hydrate"),
+    expect(dead_code, reason = "read only by the browser's autosave")
+)]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 struct LocalCopy {
     content: DraftContent,
@@ -78,7 +81,10 @@ struct LocalCopy {
     saved: bool,
 }
 
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(
+    not(feature = "hydrate"),
+    expect(dead_code, reason = "read only by the browser's autosave")
+)]
 #[derive(Clone, Debug, PartialEq)]
 enum SaveState {
     Saved(String),

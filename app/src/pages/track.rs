@@ -155,7 +155,13 @@ pub fn TrackPage() -> impl IntoView {
 /// Listens to a case's server-sent events at the address `url` gives (none: nothing to
 /// follow), and calls `changed` whenever the case moves. The stream is closed when the page
 /// goes or the address changes.
-#[allow(unused_variables)]
+#[cfg_attr(
+    not(feature = "hydrate"),
+    expect(
+        unused_variables,
+        reason = "the server renders the page; only the browser listens"
+    )
+)]
 fn follow(url: Signal<Option<String>>, changed: Callback<()>) {
     #[cfg(feature = "hydrate")]
     {

@@ -656,7 +656,10 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
 }
 
 /// Inserts one rung and its messages in one transaction; `false` if it was raised already.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one rung: the case, its clock and level, who and when"
+)]
 async fn raise(
     db: &DatabaseConnection,
     row: &application::Model,

@@ -1,5 +1,10 @@
 //! Integration tests: one binary, each test against a fresh database on a random port, run on
 //! SQLite always and on PostgreSQL too when `ONEWINDOW_TEST_PG_URL` is set (CI sets it).
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of the tests: a failing one panics with its cause"
+)]
 
 mod accounts;
 mod applications;
