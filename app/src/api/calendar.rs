@@ -3,23 +3,11 @@
 //! calls the same service.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::domain::calendar::ArrangementForm;
-use crate::domain::date::Date;
 use crate::error::AppError;
 
-/// A loaded year.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct CalendarYearView {
-    pub year: i32,
-    pub source: String,
-    /// RFC 3339.
-    pub updated_at: String,
-    pub days_off: Vec<Date>,
-    pub extra_working_days: Vec<Date>,
-}
+pub use crate::views::calendar::*;
 
 /// Every loaded year, oldest first (public: the calendar is).
 #[server(prefix = "/sf", endpoint = "calendar/years")]

@@ -19,7 +19,6 @@ use super::catalog;
 use super::entities::{account, application, application_material, material_history, staff};
 use super::review;
 use super::storage::MaterialStore;
-pub use crate::api::applications::{ApplicationView, NewDraft, UploadedMaterial};
 use crate::domain::account::FieldProblem;
 use crate::domain::application::{ApplicationNumber, check_draft};
 use crate::domain::apply::{
@@ -32,6 +31,7 @@ use crate::domain::form::check_form;
 use crate::domain::notice::NoticeKind;
 use crate::domain::review::{changed_targets, check_fix_up, check_fix_up_edit, editable_in_fix_up};
 use crate::domain::upload::{SNIFF_BYTES, UploadError, check_upload};
+pub use crate::views::applications::{ApplicationView, NewDraft, UploadedMaterial};
 
 /// The login of the system account that owns cases taken at the window (it cannot log in).
 const WINDOW_ACCOUNT: &str = "window-intake";
@@ -683,7 +683,7 @@ pub async fn resubmit(
 /// form, the same checks, the same material slots; it belongs to the window until submitted.
 pub async fn start_intake(
     db: &DatabaseConnection,
-    me: &crate::api::review::StaffInfo,
+    me: &crate::views::review::StaffInfo,
     item: Option<String>,
     bundle: Option<String>,
     now: DateTime<Utc>,
@@ -1006,7 +1006,7 @@ fn view(
     row: application::Model,
     title: String,
     materials: Vec<UploadedMaterial>,
-    notices: Vec<crate::api::review::NoticeView>,
+    notices: Vec<crate::views::review::NoticeView>,
 ) -> Result<ApplicationView, ApplicationError> {
     let content = content_of(&row)?;
     let status_label = CaseStatus::parse(&row.status)

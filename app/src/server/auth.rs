@@ -12,8 +12,8 @@ use super::error::{AppError, ErrorCode};
 use super::rest_accounts::header_cookie;
 use super::staff::{self, STAFF_COOKIE};
 use super::state::AppState;
-use crate::api::review::StaffInfo;
 use crate::domain::account::AccountInfo;
+use crate::views::review::StaffInfo;
 
 /// The signed-in applicant of a request, if any.
 pub async fn applicant_of(

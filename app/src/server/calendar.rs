@@ -14,14 +14,14 @@ use sea_orm::{
 };
 
 use super::entities::{calendar_day, calendar_year};
-use crate::api::calendar::CalendarYearView;
-use crate::api::review::StaffInfo;
 use crate::domain::account::FieldProblem;
 use crate::domain::calendar::{
     ArrangementForm, WorkingCalendar, YearArrangement, check_arrangement,
 };
 use crate::domain::date::Date;
 use crate::domain::review::StaffRole;
+use crate::views::calendar::CalendarYearView;
+use crate::views::review::StaffInfo;
 
 /// The working-day calendar as administrators keep it.
 pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<WorkingCalendar> {

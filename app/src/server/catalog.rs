@@ -16,10 +16,6 @@ use super::entities::{
     bundle, bundle_item, bundle_version, catalog_import, department, form_field, item_version,
     material, service_item,
 };
-use crate::api::catalog::{
-    BundleRef, BundleSummary, BundleView, DepartmentInfo, GuideVersion, ItemFilter, ItemGuide,
-    ItemSummary,
-};
 use crate::domain::apply::{ApplicationForm, GuideRef};
 use crate::domain::bundle::merge_items;
 use crate::domain::catalog::{
@@ -28,6 +24,10 @@ use crate::domain::catalog::{
     MaterialSource, OnlineDepth, ResultInfo, ServiceItem,
 };
 use crate::domain::catalog_check::{ExistingCodes, Problem, check_catalog};
+use crate::views::catalog::{
+    BundleRef, BundleSummary, BundleView, DepartmentInfo, GuideVersion, ItemFilter, ItemGuide,
+    ItemSummary,
+};
 
 /// Why an import did not happen.
 #[derive(Debug, thiserror::Error)]

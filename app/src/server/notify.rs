@@ -17,8 +17,8 @@ use sea_orm::{
 };
 
 use super::entities::{application, notification};
-use crate::api::track::MessageView;
 use crate::domain::apply::ApplicantForm;
+use crate::views::track::MessageView;
 
 /// Most messages one delivery run takes.
 const BATCH: u64 = 100;

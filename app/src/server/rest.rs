@@ -11,10 +11,10 @@ use utoipa::OpenApi;
 
 use super::catalog;
 use super::state::AppState;
-use crate::api::catalog::{
+use crate::domain::catalog::ServiceItem;
+use crate::views::catalog::{
     BundleSummary, BundleView, DepartmentInfo, ItemFilter, ItemGuide, ItemSummary,
 };
-use crate::domain::catalog::ServiceItem;
 
 pub use super::error::{AppError, ErrorCode, ProblemDetails};
 

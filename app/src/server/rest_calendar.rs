@@ -126,10 +126,10 @@ fn year_missing(e: crate::domain::calendar::YearNotLoaded) -> Response {
 /// Every year whose holiday arrangement is loaded, with its days off and swapped working
 /// days (public: the calendar is).
 #[utoipa::path(get, path = "/api/v1/calendar/years", tag = "calendar",
-    responses((status = 200, body = [crate::api::calendar::CalendarYearView])))]
+    responses((status = 200, body = [crate::views::calendar::CalendarYearView])))]
 pub async fn years(
     State(state): State<AppState>,
-) -> Result<Json<Vec<crate::api::calendar::CalendarYearView>>, AppError> {
+) -> Result<Json<Vec<crate::views::calendar::CalendarYearView>>, AppError> {
     Ok(Json(super::calendar::years(&state.db).await?))
 }
 
@@ -139,7 +139,7 @@ pub async fn years(
     params(("year" = i32, Path, description = "年份")),
     request_body = crate::domain::calendar::ArrangementForm,
     responses(
-        (status = 200, body = crate::api::calendar::CalendarYearView),
+        (status = 200, body = crate::views::calendar::CalendarYearView),
         (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "admin_only", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "validation_failed: bad_year, required, invalid_date, bad_range, other_year, not_a_weekend, both; year_mismatch", body = super::rest::ProblemDetails, content_type = "application/problem+json"),

@@ -20,12 +20,12 @@ use super::rest_accounts::{from_json_value, json_object};
 use super::review::{self, Viewer};
 use super::staff::{self, NewStaff, STAFF_COOKIE, StaffInfo};
 use super::state::AppState;
-use crate::api::applications::ApplicationView;
-use crate::api::review::{
+use crate::domain::review::StaffRole;
+use crate::views::applications::ApplicationView;
+use crate::views::review::{
     AcceptRequest, CorrectionAction, DeficiencyAction, ExtendAction, NoticeView, Queue,
     QueueFilter, RejectAction, ResumeAction, ReviewCommand, StaffCase, SuspendAction,
 };
-use crate::domain::review::StaffRole;
 
 /// A staff login as typed.
 #[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]

@@ -20,7 +20,7 @@ use super::auth::{Applicant, Staff};
 use super::error::{AppError, ErrorCode};
 use super::state::AppState;
 use super::tracking::{self, ClientKey, TrackError};
-use crate::api::track::{Board, TrackView};
+use crate::views::track::{Board, TrackView};
 
 /// How often a live tracking stream looks for a change.
 const WATCH_EVERY: Duration = Duration::from_secs(2);

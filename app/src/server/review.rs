@@ -24,10 +24,6 @@ use super::entities::{
     application, application_material, case_event, credit_blacklist, department, material_history,
     notice,
 };
-pub use crate::api::review::{
-    CaseEventView, NoticeView, Queue, QueueEntry, QueueFilter, ReplacedMaterial, ReviewCommand,
-    StaffCase, StaffInfo,
-};
 use crate::domain::account::FieldProblem;
 use crate::domain::apply::{ApplicantForm, ApplicationForm};
 use crate::domain::calendar::{WorkingCalendar, YearNotLoaded};
@@ -41,6 +37,10 @@ use crate::domain::notice::{Notice, NoticeKind, NoticeLine};
 use crate::domain::review::{
     CorrectionItem, DeficiencyRequest, RejectionRequest, check_accept, check_correction,
     check_deficiency, check_rejection, promised_due,
+};
+pub use crate::views::review::{
+    CaseEventView, NoticeView, Queue, QueueEntry, QueueFilter, ReplacedMaterial, ReviewCommand,
+    StaffCase, StaffInfo,
 };
 
 /// Most cases a queue page lists.

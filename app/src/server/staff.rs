@@ -14,9 +14,9 @@ use super::accounts::{
     throttle_failure, token_hash, verify_password,
 };
 use super::entities::{department, staff, staff_session};
-pub use crate::api::review::{NewStaff, StaffInfo};
 use crate::domain::account::{FieldProblem, SESSION_IDLE_SECONDS, check_password};
 use crate::domain::review::StaffRole;
+pub use crate::views::review::{NewStaff, StaffInfo};
 
 /// The name of the staff session cookie.
 pub const STAFF_COOKIE: &str = "ow_staff";

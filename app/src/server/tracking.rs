@@ -26,11 +26,6 @@ use super::catalog;
 use super::entities::{application, case_event, deadline_warning, department, staff, warning_seen};
 use super::notify;
 use super::review::{ReviewError, applicant_name};
-use crate::api::review::StaffInfo;
-use crate::api::track::{
-    BandCounts, Board, BoardCase, BoardWarning, ExtensionView, PauseView, TimelineEntry, ToDo,
-    TrackView,
-};
 use crate::domain::application::ApplicationNumber;
 use crate::domain::apply::ApplicantForm;
 use crate::domain::calendar::{WorkingCalendar, YearNotLoaded};
@@ -41,6 +36,11 @@ use crate::domain::deadline::{
 };
 use crate::domain::review::{CaseAction, CaseStatus, NoticeKind};
 use crate::domain::track::{mask_mobile, mask_name, normalize_factor};
+use crate::views::review::StaffInfo;
+use crate::views::track::{
+    BandCounts, Board, BoardCase, BoardWarning, ExtensionView, PauseView, TimelineEntry, ToDo,
+    TrackView,
+};
 
 /// Most history rows read per query when many cases are computed at once.
 const CHUNK: usize = 500;

@@ -1,7 +1,7 @@
 //! Who takes an action, as the history records it.
 
-use crate::api::review::StaffInfo;
 use crate::domain::case::{ActorKind, Channel};
+use crate::views::review::StaffInfo;
 
 /// Who takes an action, and through which channel.
 #[derive(Clone, Debug)]

@@ -10,9 +10,9 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use crate::api::review::NoticeView;
 use crate::domain::notice::{Notice, notice_number};
 use crate::server::entities::notice;
+use crate::views::review::NoticeView;
 
 /// Inserts a notice with the next number of its kind and year. Two notices issued at the same
 /// moment may pick the same number; the unique index then refuses one, and the caller's

@@ -9,10 +9,10 @@ use anyhow::Context;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::CaseError;
-use crate::api::review::StaffInfo;
 use crate::domain::application::ApplicationNumber;
 use crate::domain::case::CaseStatus;
 use crate::server::entities::application;
+use crate::views::review::StaffInfo;
 
 /// The cases `me` may see, as a query condition; administrators see none.
 pub fn visible_cases(me: &StaffInfo) -> Result<Condition, CaseError> {

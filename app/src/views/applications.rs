@@ -1,0 +1,124 @@
+//! Applications as the pages and the JSON API see them.
+//! Wire types only: the server functions are in `api`, the services in `server`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::apply::{ApplicantForm, DraftContent, GuideRef};
+use crate::domain::catalog::FileType;
+
+/// A new draft: exactly one of `item` and `bundle`, and whatever was filled in so far.
+#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewDraft {
+    #[serde(default)]
+    pub item: Option<String>,
+    #[serde(default)]
+    pub bundle: Option<String>,
+    #[serde(default)]
+    pub applicant: ApplicantForm,
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
+    #[serde(default)]
+    pub bring_original: BTreeSet<String>,
+}
+
+/// An uploaded material.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UploadedMaterial {
+    pub code: String,
+    pub file_name: String,
+    pub size: u64,
+    pub file_type: FileType,
+    pub sha256: String,
+    pub uploaded_at: String,
+}
+
+/// An application as its applicant sees it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApplicationView {
+    /// 申请编号: the draft's number, used in addresses.
+    pub number: String,
+    /// `draft` or `submitted`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<String>,
+    /// The item's or bundle's name.
+    pub title: String,
+    pub applicant: ApplicantForm,
+    pub values: BTreeMap<String, String>,
+    pub bring_original: BTreeSet<String>,
+    pub materials: Vec<UploadedMaterial>,
+    /// 办件编号, once submitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_number: Option<String>,
+    /// 查询码 printed on the receipt: with the case number, it opens public tracking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_code: Option<String>,
+    /// `online` once submitted here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// Receipt time (RFC 3339), once submitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<String>,
+    /// The guide versions the case was submitted under.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guides: Vec<GuideRef>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// The status in plain Chinese.
+    #[serde(default)]
+    pub status_label: String,
+    /// Raised by every status change; a resubmission may name it.
+    #[serde(default)]
+    pub version: i32,
+    /// Notices issued on the case, oldest first, exactly as printed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<super::review::NoticeView>,
+}
+
+impl ApplicationView {
+    /// The lines of the correction notice the applicant is to answer (empty unless the case
+    /// waits for a fix-up).
+    pub fn open_correction(&self) -> Vec<crate::domain::review::NoticeLine> {
+        if self.status != "correction_requested" {
+            return Vec::new();
+        }
+        self.notices
+            .iter()
+            .rev()
+            .find(|n| n.notice.kind == crate::domain::review::NoticeKind::Correction)
+            .map(|n| n.notice.lines.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether the applicant may change `target` (`values.<key>`, `materials.<code>`,
+    /// `applicant`): anything in a draft, only what the notice names in a fix-up.
+    pub fn may_edit(&self, target: &str) -> bool {
+        self.is_draft() || self.open_correction().iter().any(|l| l.target == target)
+    }
+
+    pub fn is_draft(&self) -> bool {
+        self.status == "draft"
+    }
+
+    /// What is in the draft, as the form edits it.
+    pub fn content(&self) -> DraftContent {
+        DraftContent {
+            applicant: self.applicant.clone(),
+            values: self.values.clone(),
+            bring_original: self.bring_original.clone(),
+        }
+    }
+}
+
+/// The Chinese name of a status.
+pub fn status_label(status: &str) -> &'static str {
+    crate::domain::review::CaseStatus::parse(status).map_or("办理中", |s| s.label())
+}

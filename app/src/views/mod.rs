@@ -1,0 +1,8 @@
+//! The types the pages, the server functions and the JSON API share: what a page shows and
+//! what the API answers are the same values. Typed enums, never status strings.
+
+pub mod applications;
+pub mod calendar;
+pub mod catalog;
+pub mod review;
+pub mod track;

@@ -1,0 +1,304 @@
+//! The window workbench as the pages and the JSON API see it: staff, the queue, a case
+//! under review, the actions and their bodies, notices.
+//! Wire types only: the server functions are in `api`, the services in `server`.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::applications::ApplicationView;
+use crate::domain::apply::ApplicationForm;
+use crate::domain::date::Date;
+use crate::domain::deadline::{ExtensionRequest, ResumeRequest, SuspendRequest};
+use crate::domain::review::{
+    CorrectionItem, DeficiencyRequest, Notice, RejectionRequest, StaffRole,
+};
+
+/// A staff member, as the workbench shows them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StaffInfo {
+    pub id: i32,
+    pub login: String,
+    pub name: String,
+    pub role: StaffRole,
+    pub role_label: String,
+    /// Department code.
+    pub department: String,
+    pub department_name: String,
+}
+
+/// A staff account to create.
+#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewStaff {
+    pub login: String,
+    pub name: String,
+    /// `window`, `reviewer`, `chief`, `supervisor` or `admin`.
+    pub role: String,
+    /// Department code.
+    pub department: String,
+    pub password: String,
+}
+
+/// Which cases the queue lists.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct QueueFilter {
+    /// `submitted` (the default: waiting for pre-review), `correction_requested`,
+    /// `accepted`, `suspended`, `rejected` or `all`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// `online` or `window`.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// Part of the case number, the item's name or the applicant's name.
+    #[serde(default)]
+    pub q: Option<String>,
+}
+
+/// A line of the queue.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct QueueEntry {
+    pub case_number: String,
+    pub title: String,
+    pub applicant_name: String,
+    pub channel: String,
+    pub status: String,
+    pub status_label: String,
+    /// Latest receipt (RFC 3339).
+    pub received_at: String,
+    pub received_on: Date,
+    /// Working days since receipt; `None` when the calendar lacks the year.
+    pub age_working_days: Option<u32>,
+    /// The last day to accept, reject or send a notice (rule 3).
+    pub acceptance_due: Option<Date>,
+}
+
+/// The queue, and the figures the hall is judged on.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Queue {
+    pub entries: Vec<QueueEntry>,
+    /// Cases waiting for pre-review in the department, whatever the filter.
+    pub waiting: u32,
+    /// Age of the oldest of them, in working days.
+    pub oldest_age_working_days: Option<u32>,
+    /// Set when the calendar lacks a year the figures need.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_problem: Option<String>,
+}
+
+/// A row of a case's history.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CaseEventView {
+    pub at: String,
+    pub actor_name: String,
+    pub channel: String,
+    pub action: String,
+    pub action_label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_status: Option<String>,
+    pub to_status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A file replaced in a fix-up, kept for comparison.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReplacedMaterial {
+    pub id: i32,
+    pub code: String,
+    pub file_name: String,
+    pub size: u64,
+    pub file_type: String,
+    pub uploaded_at: String,
+    pub replaced_at: String,
+}
+
+/// A case as the workbench shows it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StaffCase {
+    pub application: ApplicationView,
+    pub form: ApplicationForm,
+    /// The version to name in an action (optimistic locking).
+    pub version: i32,
+    pub applicant_name: String,
+    pub history: Vec<CaseEventView>,
+    /// Files replaced in fix-ups, oldest first.
+    pub replaced: Vec<ReplacedMaterial>,
+    /// Form values before the last fix-up, where it changed them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub values_before_fix_up: std::collections::BTreeMap<String, String>,
+    /// After a fix-up: what it changed, the only targets a further notice may name (rule 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_in_fix_up: Option<BTreeSet<String>>,
+    pub blacklisted: bool,
+    /// 收件即受理.
+    pub accept_on_receipt: bool,
+    pub today: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance_due: Option<Date>,
+    /// The promised completion date if accepted today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promised_due_if_accepted_today: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_problem: Option<String>,
+    /// Whether this staff member may act on it.
+    pub may_act: bool,
+    /// Every clock of the case, from the one engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadlines: Option<crate::domain::deadline::Deadlines>,
+    /// Working days the one extension would add (10, or 15 for joint handling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_days_allowed: Option<u32>,
+}
+
+/// An action's body: the version it was decided on, and what it says.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AcceptRequest {
+    pub version: i32,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeficiencyAction {
+    pub version: i32,
+    /// Uploaded materials found defective (codes); missing ones are added by the rule.
+    #[serde(default)]
+    pub defective: Vec<String>,
+    /// YYYY-MM-DD.
+    pub commitment_date: String,
+}
+
+impl DeficiencyAction {
+    pub fn request(&self) -> DeficiencyRequest {
+        DeficiencyRequest {
+            defective: self.defective.clone(),
+            commitment_date: self.commitment_date.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RejectAction {
+    pub version: i32,
+    pub reason: String,
+    pub legal_basis: String,
+}
+
+impl RejectAction {
+    pub fn request(&self) -> RejectionRequest {
+        RejectionRequest {
+            reason: self.reason.clone(),
+            legal_basis: self.legal_basis.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionAction {
+    pub version: i32,
+    pub items: Vec<CorrectionItem>,
+}
+
+/// The start of a special procedure (特别程序), with the version seen.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SuspendAction {
+    pub version: i32,
+    /// `hearing`, `inspection`, `testing`, `quarantine`, `appraisal`, `expert_review`,
+    /// `site_survey`.
+    pub procedure: String,
+    pub reason: String,
+    /// YYYY-MM-DD, today or earlier.
+    pub start: String,
+}
+
+impl SuspendAction {
+    pub fn request(&self) -> SuspendRequest {
+        SuspendRequest {
+            procedure: self.procedure.clone(),
+            reason: self.reason.clone(),
+            start: self.start.clone(),
+        }
+    }
+}
+
+/// The end of the open special procedure.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResumeAction {
+    pub version: i32,
+    /// YYYY-MM-DD, today or earlier.
+    pub end: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl ResumeAction {
+    pub fn request(&self) -> ResumeRequest {
+        ResumeRequest {
+            end: self.end.clone(),
+            note: self.note.clone(),
+        }
+    }
+}
+
+/// The one extension of the decision limit.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExtendAction {
+    pub version: i32,
+    pub approver: String,
+    pub reason: String,
+}
+
+impl ExtendAction {
+    pub fn request(&self) -> ExtensionRequest {
+        ExtensionRequest {
+            approver: self.approver.clone(),
+            reason: self.reason.clone(),
+        }
+    }
+}
+
+/// A notice with what printing it needs: the tracking address and its QR code.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NoticeView {
+    pub id: i32,
+    pub notice: Notice,
+    /// Address of the tracking page (path and query).
+    pub track_path: String,
+    /// The QR code of the tracking address, as an SVG document.
+    pub qr_svg: String,
+}
+
+/// The workbench's actions, one server function for the four of them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub enum ReviewCommand {
+    Accept(AcceptRequest),
+    AcceptWithDeficiency(DeficiencyAction),
+    Reject(RejectAction),
+    RequestCorrection(CorrectionAction),
+    Suspend(SuspendAction),
+    Resume(ResumeAction),
+    Extend(ExtendAction),
+}
