@@ -23,3 +23,9 @@ fn now_unix_seconds() -> i64 {
 pub fn today_in_china() -> Date {
     Date::in_china_at(now_unix_seconds())
 }
+
+/// The day in China of a server time: the same rule, for the server's clock.
+#[cfg(feature = "ssr")]
+pub fn china_date(at: chrono::DateTime<chrono::Utc>) -> Date {
+    Date::in_china_at(at.timestamp())
+}

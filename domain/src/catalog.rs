@@ -421,17 +421,6 @@ impl FieldType {
 }
 
 impl CatalogFile {
-    /// Reads a catalog file. Syntax and type errors come back as one problem with its line.
-    pub fn from_json(text: &str) -> Result<Self, Vec<super::catalog_check::Problem>> {
-        serde_json::from_str(text).map_err(|e| {
-            vec![super::catalog_check::Problem {
-                path: format!("第 {} 行第 {} 列", e.line(), e.column()),
-                code: "syntax".into(),
-                message: format!("文件无法解析：{e}"),
-            }]
-        })
-    }
-
     /// Writes the file as people review it: pretty JSON, fields in a fixed order, a final newline.
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();

@@ -34,6 +34,19 @@ impl fmt::Display for Problem {
     }
 }
 
+impl CatalogFile {
+    /// Reads a catalog file. Syntax and type errors come back as one problem with its line.
+    pub fn from_json(text: &str) -> Result<Self, Vec<Problem>> {
+        serde_json::from_str(text).map_err(|e| {
+            vec![Problem {
+                path: format!("第 {} 行第 {} 列", e.line(), e.column()),
+                code: "syntax".into(),
+                message: format!("文件无法解析：{e}"),
+            }]
+        })
+    }
+}
+
 /// Codes already in the catalog, so that a file may refer to departments and items it does
 /// not itself carry (a department maintains only its own items).
 #[derive(Default, Clone, Debug)]

@@ -3,7 +3,8 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use app::server::{catalog, db};
+use app::server::db;
+use app::server::services::catalog;
 use onewindow::config::{self, Config};
 use onewindow::router;
 
@@ -124,19 +125,19 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
         } => {
             let password = std::env::var("ONEWINDOW_STAFF_PASSWORD")
                 .context("请用环境变量 ONEWINDOW_STAFF_PASSWORD 提供初始密码")?;
-            let form = app::server::staff::NewStaff {
+            let form = app::server::services::staff::NewStaff {
                 login,
                 name,
                 role,
                 department,
                 password,
             };
-            match app::server::staff::create(&conn, &form, chrono::Utc::now()).await {
+            match app::server::services::staff::create(&conn, &form, chrono::Utc::now()).await {
                 Ok(me) => println!(
                     "已创建工作人员账号：{}（{}，{}，{}）",
                     me.login, me.name, me.role_label, me.department_name
                 ),
-                Err(app::server::accounts::AccountError::Invalid(problems)) => {
+                Err(app::server::services::accounts::AccountError::Invalid(problems)) => {
                     for p in problems {
                         eprintln!("  {}：{}", p.field, p.message);
                     }
@@ -155,7 +156,7 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
                     return Ok(std::process::ExitCode::from(2));
                 }
             };
-            match app::server::calendar::import(&conn, &form, chrono::Utc::now()).await {
+            match app::server::services::calendar::import(&conn, &form, chrono::Utc::now()).await {
                 Ok(y) => println!(
                     "已导入 {} 年节假日安排：放假 {} 天，调休上班 {} 天（{}）",
                     y.year,
@@ -163,7 +164,7 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
                     y.extra_working_days.len(),
                     y.source
                 ),
-                Err(app::server::calendar::CalendarError::Invalid(problems)) => {
+                Err(app::server::services::calendar::CalendarError::Invalid(problems)) => {
                     eprintln!(
                         "日历文件 {} 有 {} 处问题，未导入：",
                         file.display(),

@@ -127,7 +127,7 @@ async fn five_day_rule(db: DatabaseConnection) {
     let mut every = tokio::time::interval(Duration::from_secs(600));
     loop {
         every.tick().await;
-        match app::server::review::deem_overdue(&db, chrono::Utc::now()).await {
+        match app::server::services::review::deem_overdue(&db, chrono::Utc::now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!("five-day rule: {n} case(s) deemed accepted"),
             Err(e) => tracing::warn!(error = ?e, "five-day rule failed"),
@@ -141,7 +141,7 @@ async fn warning_ladder(db: DatabaseConnection) {
     let mut every = tokio::time::interval(Duration::from_secs(600));
     loop {
         every.tick().await;
-        match app::server::tracking::raise_warnings(&db, chrono::Utc::now()).await {
+        match app::server::services::tracking::raise_warnings(&db, chrono::Utc::now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!("warning ladder: {n} warning(s) raised"),
             Err(e) => tracing::warn!(error = ?e, "warning ladder failed"),

@@ -10,8 +10,8 @@ use crate::error::AppError;
 /// them next to their fields.
 #[server(prefix = "/sf", endpoint = "auth/register")]
 pub async fn register(form: RegistrationForm) -> Result<AccountInfo, AppError> {
-    use crate::server::accounts::{self, AccountError};
     use crate::server::error::refused;
+    use crate::server::services::accounts::{self, AccountError};
     let state = crate::server::state::expect_state()?;
     let now = chrono::Utc::now();
     match accounts::register(&state.db, &form, now).await {
@@ -38,7 +38,7 @@ pub async fn register(form: RegistrationForm) -> Result<AccountInfo, AppError> {
 /// Logs in (a refusal never says whether the number exists).
 #[server(prefix = "/sf", endpoint = "auth/login")]
 pub async fn login(mobile: String, password: String) -> Result<AccountInfo, AppError> {
-    use crate::server::accounts;
+    use crate::server::services::accounts;
     let state = crate::server::state::expect_state()?;
     let (token, account) = accounts::login(&state.db, &mobile, &password, chrono::Utc::now())
         .await
@@ -51,10 +51,10 @@ pub async fn login(mobile: String, password: String) -> Result<AccountInfo, AppE
 #[server(prefix = "/sf", endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     let state = crate::server::state::expect_state()?;
-    if let Some(token) = request_cookie(crate::server::accounts::SESSION_COOKIE).await {
-        crate::server::accounts::logout(&state.db, &token).await?;
+    if let Some(token) = request_cookie(crate::server::services::accounts::SESSION_COOKIE).await {
+        crate::server::services::accounts::logout(&state.db, &token).await?;
     }
-    set_cookie(&crate::server::accounts::clear_session_cookie(
+    set_cookie(&crate::server::services::accounts::clear_session_cookie(
         state.secure_cookies,
     ));
     Ok(())
@@ -72,7 +72,7 @@ pub async fn current_account() -> Result<Option<AccountInfo>, AppError> {
 #[cfg(feature = "ssr")]
 pub(crate) async fn request_cookie(name: &str) -> Option<String> {
     let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
-    crate::server::rest_accounts::header_cookie(&headers, name).map(str::to_owned)
+    crate::server::auth::header_cookie(&headers, name).map(str::to_owned)
 }
 
 #[cfg(feature = "ssr")]

@@ -24,10 +24,15 @@ pub async fn start_application(
         bundle,
         ..Default::default()
     };
-    crate::server::applications::create_draft(&state.db, account.id, &draft, chrono::Utc::now())
-        .await
-        .map(|view| view.number)
-        .map_err(refused)
+    crate::server::services::applications::create_draft(
+        &state.db,
+        account.id,
+        &draft,
+        chrono::Utc::now(),
+    )
+    .await
+    .map(|view| view.number)
+    .map_err(refused)
 }
 
 /// An application of the signed-in applicant (or the staff member's intake) with its form;
@@ -36,9 +41,9 @@ pub async fn start_application(
 pub async fn load_application(
     number: String,
 ) -> Result<Option<(ApplicationView, ApplicationForm)>, AppError> {
-    use crate::server::applications::Who;
-    use crate::server::applications::{self, ApplicationError};
     use crate::server::auth::{MaybeApplicant, MaybeStaff, extract};
+    use crate::server::services::applications::Who;
+    use crate::server::services::applications::{self, ApplicationError};
     let state = crate::server::state::expect_state()?;
     let who = match extract().await? {
         MaybeApplicant(Some(account)) => Some(Who::Applicant(account.id)),
@@ -65,10 +70,16 @@ pub async fn save_draft(number: String, content: DraftContent) -> Result<String,
     use crate::server::auth::{Someone, extract};
     let Someone(who) = extract().await.map_err(session_expired)?;
     let state = crate::server::state::expect_state()?;
-    crate::server::applications::update_draft(&state.db, who, &number, &content, chrono::Utc::now())
-        .await
-        .map(|view| view.updated_at)
-        .map_err(crate::server::error::refused)
+    crate::server::services::applications::update_draft(
+        &state.db,
+        who,
+        &number,
+        &content,
+        chrono::Utc::now(),
+    )
+    .await
+    .map(|view| view.updated_at)
+    .map_err(crate::server::error::refused)
 }
 
 /// Submits a draft; a refusal lists every problem, by field path, as the server found them
@@ -78,7 +89,7 @@ pub async fn submit_application(number: String) -> Result<ApplicationView, AppEr
     use crate::server::auth::{Someone, extract};
     let Someone(who) = extract().await.map_err(session_expired)?;
     let state = crate::server::state::expect_state()?;
-    crate::server::applications::submit(&state.db, who, &number, chrono::Utc::now())
+    crate::server::services::applications::submit(&state.db, who, &number, chrono::Utc::now())
         .await
         .map_err(crate::server::error::refused)
 }
@@ -93,18 +104,18 @@ pub async fn my_applications() -> Result<Option<Vec<ApplicationView>>, AppError>
     };
     let state = crate::server::state::expect_state()?;
     Ok(Some(
-        crate::server::applications::list(&state.db, account.id).await?,
+        crate::server::services::applications::list(&state.db, account.id).await?,
     ))
 }
 
 /// Deletes a draft.
 #[server(prefix = "/sf", endpoint = "applications/delete")]
 pub async fn delete_application(number: String) -> Result<(), AppError> {
-    use crate::server::applications::Who;
     use crate::server::auth::{Applicant, extract};
+    use crate::server::services::applications::Who;
     let Applicant(account) = extract().await.map_err(session_expired)?;
     let state = crate::server::state::expect_state()?;
-    crate::server::applications::delete_draft(
+    crate::server::services::applications::delete_draft(
         &state.db,
         &state.materials,
         Who::Applicant(account.id),
@@ -120,9 +131,15 @@ pub async fn delete_material(number: String, code: String) -> Result<(), AppErro
     use crate::server::auth::{Someone, extract};
     let Someone(who) = extract().await.map_err(session_expired)?;
     let state = crate::server::state::expect_state()?;
-    crate::server::applications::delete_upload(&state.db, &state.materials, who, &number, &code)
-        .await
-        .map_err(crate::server::error::refused)
+    crate::server::services::applications::delete_upload(
+        &state.db,
+        &state.materials,
+        who,
+        &number,
+        &code,
+    )
+    .await
+    .map_err(crate::server::error::refused)
 }
 
 /// Resubmits a case after a correction notice; a refusal lists every problem (lines of the
@@ -135,7 +152,7 @@ pub async fn resubmit_application(
     use crate::server::auth::{Someone, extract};
     let Someone(who) = extract().await.map_err(session_expired)?;
     let state = crate::server::state::expect_state()?;
-    crate::server::applications::resubmit(
+    crate::server::services::applications::resubmit(
         &state.db,
         who,
         &number,

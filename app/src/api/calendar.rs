@@ -13,7 +13,7 @@ pub use crate::views::calendar::*;
 #[server(prefix = "/sf", endpoint = "calendar/years")]
 pub async fn calendar_years() -> Result<Vec<CalendarYearView>, AppError> {
     let state = crate::server::state::expect_state()?;
-    Ok(crate::server::calendar::years(&state.db).await?)
+    Ok(crate::server::services::calendar::years(&state.db).await?)
 }
 
 /// Enters or replaces a year's arrangement (administrators only); a refusal lists the
@@ -23,7 +23,7 @@ pub async fn save_calendar_year(form: ArrangementForm) -> Result<CalendarYearVie
     use crate::server::auth::{Staff, extract};
     let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    crate::server::calendar::save(&state.db, &me, &form, chrono::Utc::now())
+    crate::server::services::calendar::save(&state.db, &me, &form, chrono::Utc::now())
         .await
         .map_err(crate::server::error::refused)
 }

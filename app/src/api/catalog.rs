@@ -10,7 +10,7 @@ pub use crate::views::catalog::*;
 #[server(prefix = "/sf", endpoint = "catalog/items")]
 pub async fn list_items(filter: ItemFilter) -> Result<Vec<ItemSummary>, AppError> {
     let state = crate::server::state::expect_state()?;
-    crate::server::catalog::list_items(&state.db, &filter)
+    crate::server::services::catalog::list_items(&state.db, &filter)
         .await
         .map_err(AppError::from)
 }
@@ -19,7 +19,7 @@ pub async fn list_items(filter: ItemFilter) -> Result<Vec<ItemSummary>, AppError
 #[server(prefix = "/sf", endpoint = "catalog/departments")]
 pub async fn list_departments() -> Result<Vec<DepartmentInfo>, AppError> {
     let state = crate::server::state::expect_state()?;
-    crate::server::catalog::list_departments(&state.db)
+    crate::server::services::catalog::list_departments(&state.db)
         .await
         .map_err(AppError::from)
 }
@@ -28,7 +28,7 @@ pub async fn list_departments() -> Result<Vec<DepartmentInfo>, AppError> {
 #[server(prefix = "/sf", endpoint = "catalog/item")]
 pub async fn get_item(code: String) -> Result<Option<ItemGuide>, AppError> {
     let state = crate::server::state::expect_state()?;
-    let guide = crate::server::catalog::get_item(&state.db, &code)
+    let guide = crate::server::services::catalog::get_item(&state.db, &code)
         .await
         .map_err(AppError::from)?;
     if guide.is_none() {
@@ -41,7 +41,7 @@ pub async fn get_item(code: String) -> Result<Option<ItemGuide>, AppError> {
 #[server(prefix = "/sf", endpoint = "catalog/bundles")]
 pub async fn list_bundles() -> Result<Vec<BundleSummary>, AppError> {
     let state = crate::server::state::expect_state()?;
-    crate::server::catalog::list_bundles(&state.db)
+    crate::server::services::catalog::list_bundles(&state.db)
         .await
         .map_err(AppError::from)
 }
@@ -50,7 +50,7 @@ pub async fn list_bundles() -> Result<Vec<BundleSummary>, AppError> {
 #[server(prefix = "/sf", endpoint = "catalog/bundle")]
 pub async fn get_bundle(code: String) -> Result<Option<BundleView>, AppError> {
     let state = crate::server::state::expect_state()?;
-    let view = crate::server::catalog::get_bundle(&state.db, &code)
+    let view = crate::server::services::catalog::get_bundle(&state.db, &code)
         .await
         .map_err(AppError::from)?;
     if view.is_none() {

@@ -19,9 +19,9 @@ pub async fn current_staff() -> Result<Option<StaffInfo>, AppError> {
 /// Logs a staff member in.
 #[server(prefix = "/sf", endpoint = "staff/login")]
 pub async fn staff_login(login: String, password: String) -> Result<StaffInfo, AppError> {
-    use crate::server::accounts::AccountError;
     use crate::server::error::{ErrorCode, refused};
-    use crate::server::staff;
+    use crate::server::services::accounts::AccountError;
+    use crate::server::services::staff;
     let state = crate::server::state::expect_state()?;
     match staff::login(&state.db, &login, &password, chrono::Utc::now()).await {
         Ok((token, info)) => {
@@ -39,7 +39,7 @@ pub async fn staff_login(login: String, password: String) -> Result<StaffInfo, A
 /// Logs the staff member out.
 #[server(prefix = "/sf", endpoint = "staff/logout")]
 pub async fn staff_logout() -> Result<(), AppError> {
-    use crate::server::staff::{self, STAFF_COOKIE};
+    use crate::server::services::staff::{self, STAFF_COOKIE};
     let state = crate::server::state::expect_state()?;
     if let Some(token) = super::accounts::request_cookie(STAFF_COOKIE).await {
         staff::logout(&state.db, &token).await?;
@@ -59,7 +59,7 @@ pub async fn review_queue(
     let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
     let filter = QueueFilter { status, channel, q };
-    crate::server::review::queue(&state.db, &me, &filter, chrono::Utc::now())
+    crate::server::services::review::queue(&state.db, &me, &filter, chrono::Utc::now())
         .await
         .map_err(crate::server::error::refused)
 }
@@ -70,7 +70,7 @@ pub async fn review_case(number: String) -> Result<StaffCase, AppError> {
     use crate::server::auth::{Staff, extract};
     let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    crate::server::review::case(&state.db, &me, &number, chrono::Utc::now())
+    crate::server::services::review::case(&state.db, &me, &number, chrono::Utc::now())
         .await
         .map_err(crate::server::error::refused)
 }
@@ -82,7 +82,7 @@ pub async fn review_act(number: String, command: ReviewCommand) -> Result<Notice
     use crate::server::auth::{Staff, extract};
     let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    crate::server::review::act(&state.db, &me, &number, &command, chrono::Utc::now())
+    crate::server::services::review::act(&state.db, &me, &number, &command, chrono::Utc::now())
         .await
         .map_err(crate::server::error::refused)
 }
@@ -91,7 +91,7 @@ pub async fn review_act(number: String, command: ReviewCommand) -> Result<Notice
 #[server(prefix = "/sf", endpoint = "notices/get")]
 pub async fn load_notice(number: String, id: i32) -> Result<Option<NoticeView>, AppError> {
     use crate::server::auth::{MaybeApplicant, MaybeStaff, extract};
-    use crate::server::review::{self, Viewer};
+    use crate::server::services::review::{self, Viewer};
     let state = crate::server::state::expect_state()?;
     let viewer = if let MaybeStaff(Some(me)) = extract().await? {
         Viewer::Staff(me)
@@ -113,8 +113,14 @@ pub async fn start_intake(
     use crate::server::auth::{Staff, extract};
     let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    crate::server::applications::start_intake(&state.db, &me, item, bundle, chrono::Utc::now())
-        .await
-        .map(|view| view.number)
-        .map_err(crate::server::error::refused)
+    crate::server::services::applications::start_intake(
+        &state.db,
+        &me,
+        item,
+        bundle,
+        chrono::Utc::now(),
+    )
+    .await
+    .map(|view| view.number)
+    .map_err(crate::server::error::refused)
 }

@@ -11,7 +11,7 @@ pub use crate::views::track::*;
 /// receipt's 查询码). A wrong number and a wrong factor get the same `track_not_found`.
 #[server(prefix = "/sf", endpoint = "track/case")]
 pub async fn track_case(number: String, factor: String) -> Result<TrackView, AppError> {
-    use crate::server::tracking::{self, ClientKey};
+    use crate::server::services::tracking::{self, ClientKey};
     let state = crate::server::state::expect_state()?;
     let client: ClientKey = leptos_axum::extract().await.unwrap_or_default();
     tracking::track(&state.db, &number, &factor, &client, chrono::Utc::now())
@@ -29,10 +29,13 @@ pub async fn track_own(number: String) -> Result<Option<TrackView>, AppError> {
         return Ok(None);
     };
     let state = crate::server::state::expect_state()?;
-    Ok(
-        crate::server::tracking::track_own(&state.db, account.id, &number, chrono::Utc::now())
-            .await?,
+    Ok(crate::server::services::tracking::track_own(
+        &state.db,
+        account.id,
+        &number,
+        chrono::Utc::now(),
     )
+    .await?)
 }
 
 /// The supervision board of the signed-in chief representative or supervisor.
@@ -41,7 +44,7 @@ pub async fn supervision_board() -> Result<Board, AppError> {
     use crate::server::auth::{Staff, extract};
     let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    crate::server::tracking::board(&state.db, &me, chrono::Utc::now())
+    crate::server::services::tracking::board(&state.db, &me, chrono::Utc::now())
         .await
         .map_err(crate::server::error::refused)
 }
@@ -52,7 +55,7 @@ pub async fn mark_warning_seen(id: i32) -> Result<(), AppError> {
     use crate::server::auth::{Staff, extract};
     let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    crate::server::tracking::mark_seen(&state.db, &me, id, chrono::Utc::now())
+    crate::server::services::tracking::mark_seen(&state.db, &me, id, chrono::Utc::now())
         .await
         .map_err(crate::server::error::refused)
 }

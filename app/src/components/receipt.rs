@@ -7,11 +7,11 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::applications::{ApplicationView, status_label};
+use crate::api::applications::ApplicationView;
 use crate::clock::china_time;
 use crate::components::notice::NoticeList;
 use crate::domain::apply::{ApplicantKind, ApplicationForm, MaterialState, material_state};
-use crate::pages::apply::human_size;
+use crate::domain::case::Channel;
 
 /// The receipt of a submitted application.
 #[component]
@@ -22,10 +22,11 @@ pub fn Receipt(app: ApplicationView, form: ApplicationForm) -> impl IntoView {
         .as_deref()
         .map(china_time)
         .unwrap_or_default();
-    let at_window = app.channel.as_deref() == Some("window");
-    let channel = match app.channel.as_deref() {
-        Some("window") => "窗口收件",
-        _ => "网上申报",
+    let at_window = app.channel == Some(Channel::Window);
+    let channel = if at_window {
+        "窗口收件"
+    } else {
+        "网上申报"
     };
     let v = |k: &str| app.applicant.values.get(k).cloned().unwrap_or_default();
     let applicant = match app.applicant.kind {
@@ -90,7 +91,7 @@ pub fn Receipt(app: ApplicationView, form: ApplicationForm) -> impl IntoView {
                 <dt>"联系电话"</dt><dd>{contact}</dd>
                 <dt>"收件时间"</dt><dd>{received}</dd>
                 <dt>"收件渠道"</dt><dd>{channel}</dd>
-                <dt>"当前状态"</dt><dd data-status=app.status.clone()>{status_label(&app.status)}</dd>
+                <dt>"当前状态"</dt><dd data-status=app.status.as_str()>{app.status.label()}</dd>
                 <dt>"承诺时限"</dt><dd>{format!("{} 个工作日（自受理之日起计算）", form.promised_limit_days)}</dd>
                 {app.tracking_code.clone().map(|code| view! {
                     <dt>"查询码"</dt>
@@ -150,4 +151,13 @@ fn mask(id: &str) -> String {
     let head: String = chars[..4].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
+}
+
+/// A size as people read it: `512 KB`, `3.4 MB`.
+pub fn human_size(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
 }

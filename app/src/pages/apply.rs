@@ -21,7 +21,7 @@ use crate::api::applications::{
 use crate::clock::{china_time, today_in_china};
 use crate::components::auth::Auth;
 use crate::components::form_field::CatalogField;
-use crate::components::receipt::Receipt;
+use crate::components::receipt::{Receipt, human_size};
 use crate::components::status::{LoadFailed, Loading};
 use crate::domain::account::FieldProblem;
 use crate::domain::apply::{
@@ -102,7 +102,7 @@ fn ApplyForm(
 ) -> impl IntoView {
     let auth = expect_context::<Auth>();
     // In-hall intake: the person at the window is not the account holder.
-    let at_window = app.channel.as_deref() == Some("window");
+    let at_window = app.channel == Some(crate::domain::case::Channel::Window);
     let number = StoredValue::new(app.number.clone());
     let form = StoredValue::new(form);
     let kind = RwSignal::new(app.applicant.kind);
@@ -758,15 +758,6 @@ fn as_received(field: &crate::domain::catalog::FormField, raw: Option<&String>) 
     match crate::domain::form::check_value(field, raw, today_in_china()) {
         Ok(Some(normal)) => normal,
         _ => raw.to_string(),
-    }
-}
-
-/// A size as people read it: `512 KB`, `3.4 MB`.
-pub fn human_size(bytes: u64) -> String {
-    if bytes < 1024 * 1024 {
-        format!("{} KB", bytes.div_ceil(1024))
-    } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
     }
 }
 

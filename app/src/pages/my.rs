@@ -4,9 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
-use crate::api::applications::{
-    ApplicationView, delete_application, my_applications, status_label,
-};
+use crate::api::applications::{ApplicationView, delete_application, my_applications};
 use crate::clock::china_time;
 use crate::components::status::{LoadFailed, Loading};
 
@@ -80,7 +78,7 @@ fn CaseCard(app: ApplicationView, reload: Callback<()>) -> impl IntoView {
         <li class="case-card" data-number=app.number.clone()>
             <div class="case-head">
                 <a class="case-title" href=href.clone()>{app.title.clone()}</a>
-                <span class="badge" class:badge-amber={draft || fix_up} class:badge-blue={!draft && !fix_up}>{status_label(&app.status)}</span>
+                <span class="badge" class:badge-amber={draft || fix_up} class:badge-blue={!draft && !fix_up}>{app.status.label()}</span>
             </div>
             <p class="case-meta">
                 {match &app.case_number {

@@ -20,15 +20,16 @@ use crate::clock::china_time;
 use crate::components::deadline::DeadlineFacts;
 use crate::components::field::Field;
 use crate::components::notice::{NoticeDocument, NoticeList};
+use crate::components::receipt::human_size;
 use crate::components::status::LoadFailed;
 use crate::domain::account::FieldProblem;
 use crate::domain::apply::{MaterialState, material_state};
+use crate::domain::case::{CaseStatus, Channel};
 use crate::domain::review::{
     CorrectionItem, DeficiencyRequest, RejectionRequest, check_accept, check_correction,
     check_deficiency, check_rejection,
 };
 use crate::error::ErrorCode;
-use crate::pages::apply::human_size;
 
 /// `/staff/login`.
 #[component]
@@ -163,7 +164,7 @@ pub fn WorkbenchPage() -> impl IntoView {
                                         <span>{e.applicant_name.clone()}</span>
                                         <span class="code">{e.case_number.clone()}</span>
                                         <span class="muted">{format!("{} · {} · 收件 {}",
-                                            if e.channel == "window" { "窗口收件" } else { "网上申报" },
+                                            if e.channel == Channel::Window { "窗口收件" } else { "网上申报" },
                                             e.status_label, china_time(&e.received_at))}</span>
                                         <span class="age">{match e.age_working_days {
                                             Some(n) => format!("已 {n} 个工作日"),
@@ -323,16 +324,16 @@ fn CaseView(case: StaffCase, reload: Callback<()>) -> AnyView {
             }
         })
         .collect_view();
-    let status = app.status.clone();
+    let status = app.status;
     view! {
         <Title text=format!("预审 {case_number}")/>
         <nav class="breadcrumb" aria-label="位置"><a href="/staff">"预审工作台"</a> " / " {case_number.clone()}</nav>
         <h1>{app.title.clone()}</h1>
-        <p class="case-status" data-status=status.clone()>
+        <p class="case-status" data-status=status.as_str()>
             <span class="badge">{app.status_label.clone()}</span>
             " " <span class="code">{case_number.clone()}</span>
-            " · " {if app.channel.as_deref() == Some("window") { "窗口收件" } else { "网上申报" }}
-            {case.acceptance_due.filter(|_| status == "submitted").map(|d| format!(" · 须于 {d} 前受理、不予受理或一次性告知"))}
+            " · " {if app.channel == Some(Channel::Window) { "窗口收件" } else { "网上申报" }}
+            {case.acceptance_due.filter(|_| status == CaseStatus::Submitted).map(|d| format!(" · 须于 {d} 前受理、不予受理或一次性告知"))}
         </p>
         {case.deadlines.clone().map(|d| view! { <DeadlineFacts deadlines=d/> })}
         {case.calendar_problem.clone().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
@@ -352,8 +353,8 @@ fn CaseView(case: StaffCase, reload: Callback<()>) -> AnyView {
                 <ul class="review-materials">{materials}</ul>
             </section>
         </div>
-        {(status == "submitted" && case.may_act).then(|| view! { <Actions case=case.clone() reload/> })}
-        {((status == "accepted" || status == "suspended") && case.may_act).then(|| view! { <ClockActions case=case.clone() reload/> })}
+        {(status == CaseStatus::Submitted && case.may_act).then(|| view! { <Actions case=case.clone() reload/> })}
+        {(matches!(status, CaseStatus::Accepted | CaseStatus::Suspended) && case.may_act).then(|| view! { <ClockActions case=case.clone() reload/> })}
         <NoticeList case_number=case_number.clone() notices=app.notices.clone()/>
         <section>
             <h2>"办理记录"</h2>
@@ -706,7 +707,7 @@ fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
     let version = case.version;
     let today = case.today;
     let deadlines = StoredValue::new(case.deadlines.clone().unwrap_or_default());
-    let paused = case.application.status == "suspended";
+    let paused = case.application.status == CaseStatus::Suspended;
     let extended = deadlines.with_value(|d| d.extension_days.is_some());
     let pane = RwSignal::new(None::<ClockPane>);
     let act = ActionState::new();

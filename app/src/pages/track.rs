@@ -265,7 +265,7 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
         }
     });
     view! {
-        <article class="track" data-status=v.status.clone() data-version=v.version.to_string()>
+        <article class="track" data-status=v.status.as_str() data-version=v.version.to_string()>
             <header class="track-head">
                 <p class="muted">{v.title.clone()}</p>
                 <h2 class="track-status">{v.status_label.clone()}</h2>

@@ -3,17 +3,25 @@
 //! functions (through [`extract`]), so both refuse alike.
 
 use axum::extract::FromRequestParts;
-use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 
-use super::accounts;
-use super::applications::Who;
 use super::error::{AppError, ErrorCode};
-use super::rest_accounts::header_cookie;
-use super::staff::{self, STAFF_COOKIE};
+use super::services::accounts;
+use super::services::applications::Who;
+use super::services::staff::{self, STAFF_COOKIE};
 use super::state::AppState;
 use crate::domain::account::AccountInfo;
 use crate::views::review::StaffInfo;
+
+/// The value of cookie `name` in a request's `Cookie` headers.
+pub fn header_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| accounts::cookie_value(h, name))
+}
 
 /// The signed-in applicant of a request, if any.
 pub async fn applicant_of(

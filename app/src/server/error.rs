@@ -8,13 +8,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::accounts::AccountError;
-use super::applications::ApplicationError;
-use super::calendar::CalendarError;
 use super::cases::CaseError;
-use super::review::ReviewError;
+use super::services::accounts::AccountError;
+use super::services::applications::ApplicationError;
+use super::services::calendar::CalendarError;
+use super::services::review::ReviewError;
+use super::services::tracking::TrackError;
 use super::state::incident_id;
-use super::tracking::TrackError;
 use crate::domain::account::FieldProblem;
 use crate::domain::upload::UploadError;
 pub use crate::error::{AppError, ErrorCode};

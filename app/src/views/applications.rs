@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::case::{CaseStatus, Channel};
+
 use crate::domain::apply::{ApplicantForm, DraftContent, GuideRef};
 use crate::domain::catalog::FileType;
 
@@ -43,8 +45,7 @@ pub struct UploadedMaterial {
 pub struct ApplicationView {
     /// 申请编号: the draft's number, used in addresses.
     pub number: String,
-    /// `draft` or `submitted`.
-    pub status: String,
+    pub status: CaseStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,9 +62,9 @@ pub struct ApplicationView {
     /// 查询码 printed on the receipt: with the case number, it opens public tracking.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_code: Option<String>,
-    /// `online` once submitted here.
+    /// `online` or `window` once submitted.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
+    pub channel: Option<Channel>,
     /// Receipt time (RFC 3339), once submitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<String>,
@@ -80,14 +81,14 @@ pub struct ApplicationView {
     pub version: i32,
     /// Notices issued on the case, oldest first, exactly as printed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notices: Vec<super::review::NoticeView>,
+    pub notices: Vec<super::notice::NoticeView>,
 }
 
 impl ApplicationView {
     /// The lines of the correction notice the applicant is to answer (empty unless the case
     /// waits for a fix-up).
     pub fn open_correction(&self) -> Vec<crate::domain::review::NoticeLine> {
-        if self.status != "correction_requested" {
+        if self.status != CaseStatus::CorrectionRequested {
             return Vec::new();
         }
         self.notices
@@ -105,7 +106,7 @@ impl ApplicationView {
     }
 
     pub fn is_draft(&self) -> bool {
-        self.status == "draft"
+        self.status == CaseStatus::Draft
     }
 
     /// What is in the draft, as the form edits it.
@@ -116,9 +117,4 @@ impl ApplicationView {
             bring_original: self.bring_original.clone(),
         }
     }
-}
-
-/// The Chinese name of a status.
-pub fn status_label(status: &str) -> &'static str {
-    crate::domain::review::CaseStatus::parse(status).map_or("办理中", |s| s.label())
 }

@@ -4,5 +4,6 @@
 pub mod applications;
 pub mod calendar;
 pub mod catalog;
+pub mod notice;
 pub mod review;
 pub mod track;

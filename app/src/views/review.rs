@@ -7,12 +7,12 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::applications::ApplicationView;
+pub use super::notice::NoticeView;
 use crate::domain::apply::ApplicationForm;
+use crate::domain::case::{CaseStatus, Channel};
 use crate::domain::date::Date;
 use crate::domain::deadline::{ExtensionRequest, ResumeRequest, SuspendRequest};
-use crate::domain::review::{
-    CorrectionItem, DeficiencyRequest, Notice, RejectionRequest, StaffRole,
-};
+use crate::domain::review::{CorrectionItem, DeficiencyRequest, RejectionRequest, StaffRole};
 
 /// A staff member, as the workbench shows them.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -66,8 +66,8 @@ pub struct QueueEntry {
     pub case_number: String,
     pub title: String,
     pub applicant_name: String,
-    pub channel: String,
-    pub status: String,
+    pub channel: Channel,
+    pub status: CaseStatus,
     pub status_label: String,
     /// Latest receipt (RFC 3339).
     pub received_at: String,
@@ -277,18 +277,6 @@ impl ExtendAction {
             reason: self.reason.clone(),
         }
     }
-}
-
-/// A notice with what printing it needs: the tracking address and its QR code.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct NoticeView {
-    pub id: i32,
-    pub notice: Notice,
-    /// Address of the tracking page (path and query).
-    pub track_path: String,
-    /// The QR code of the tracking address, as an SVG document.
-    pub qr_svg: String,
 }
 
 /// The workbench's actions, one server function for the four of them.

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::case::CaseStatus;
+
 use crate::domain::date::Date;
 use crate::domain::deadline::{Band, Clock, Deadlines};
 use crate::domain::review::NoticeLine;
@@ -75,7 +77,7 @@ pub struct TrackView {
     pub case_number: String,
     pub title: String,
     pub department_name: String,
-    pub status: String,
+    pub status: CaseStatus,
     /// The status in plain Chinese.
     pub status_label: String,
     /// What the status means for the applicant, in a sentence.

@@ -1,7 +1,7 @@
 //! Applicant accounts over the JSON API, on every backend.
 
-use app::server::accounts;
 use app::server::entities::{account, session};
+use app::server::services::accounts;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 

@@ -1,8 +1,8 @@
 //! Importing and exporting catalog files: all or nothing, idempotent, versioned.
 
 use app::domain::catalog::CatalogFile;
-use app::server::catalog::{self, ImportError};
 use app::server::entities::{catalog_import, item_version, material};
+use app::server::services::catalog::{self, ImportError};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::helpers::{DEMO, backends, demo, spawn_app, spawn_empty};

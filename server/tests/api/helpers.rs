@@ -3,7 +3,8 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use app::domain::catalog::CatalogFile;
-use app::server::{catalog, db, state::AppState};
+use app::server::services::catalog;
+use app::server::{db, state::AppState};
 use leptos::config::LeptosOptions;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 

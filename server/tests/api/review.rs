@@ -6,8 +6,8 @@ use app::domain::review::StaffRole;
 use app::server::entities::{
     calendar_year, case_event, credit_blacklist, material_history, notice,
 };
-use app::server::review::deem_overdue;
-use app::server::staff::{self, NewStaff};
+use app::server::services::review::deem_overdue;
+use app::server::services::staff::{self, NewStaff};
 use chrono::{TimeZone, Utc};
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};

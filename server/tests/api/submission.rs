@@ -519,7 +519,7 @@ async fn an_item_handled_only_at_the_window_cannot_be_applied_for_online() {
             .unwrap();
         item.online_depth = app::domain::catalog::OnlineDepth::WindowOnly;
         item.visits = 1;
-        app::server::catalog::import(&app.db, &catalog, "test", "window-only")
+        app::server::services::catalog::import(&app.db, &catalog, "test", "window-only")
             .await
             .unwrap();
         let me = applicant(&app, "13822220006", "11010519491231002X").await;

@@ -5,10 +5,10 @@
 
 use app::domain::date::Date;
 use app::domain::review::StaffRole;
-use app::server::calendar;
 use app::server::entities::{application, case_event, notification};
 use app::server::notify::{LogSender, deliver_pending};
-use app::server::tracking::{self, ClientKey, TrackError, raise_warnings};
+use app::server::services::calendar;
+use app::server::services::tracking::{self, ClientKey, TrackError, raise_warnings};
 use chrono::{TimeZone, Utc};
 use reqwest::Method;
 use sea_orm::sea_query::Expr;

@@ -12,13 +12,27 @@
 //! `transition.rs`.
 
 mod actor;
+mod clocks;
 mod history;
 mod notices;
 mod scope;
 mod transition;
 
 pub use actor::Actor;
+pub use clocks::{deadlines_of_rows, history_steps, limits_of};
 pub use history::{FixUp, history_of, last_fix_up, snapshot_at_notice};
 pub use notices::{notice_view, notices_of};
 pub use scope::{acting_case, department_case, visible_cases};
 pub use transition::{CaseError, Transition, transition};
+
+use crate::domain::apply::ApplicantForm;
+use crate::server::entities::application;
+
+/// The applicant's name as printed: the company's, or the person's.
+pub fn applicant_name(row: &application::Model) -> String {
+    let applicant: ApplicantForm = serde_json::from_str(&row.applicant).unwrap_or_default();
+    ["company_name", "name"]
+        .iter()
+        .find_map(|k| applicant.values.get(*k).cloned())
+        .unwrap_or_default()
+}

@@ -58,3 +58,19 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The status, typed; a status the domain does not know is a corrupt row.
+    pub fn case_status(&self) -> anyhow::Result<crate::domain::case::CaseStatus> {
+        crate::domain::case::CaseStatus::parse(&self.status).ok_or_else(|| {
+            anyhow::anyhow!("case {} has an unknown status {:?}", self.id, self.status)
+        })
+    }
+
+    /// Where it came in, once submitted.
+    pub fn case_channel(&self) -> Option<crate::domain::case::Channel> {
+        self.channel
+            .as_deref()
+            .and_then(crate::domain::case::Channel::parse)
+    }
+}

@@ -7,12 +7,12 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use super::auth::Staff;
-use super::calendar;
-use super::error::{AppError, ErrorCode};
-use super::state::AppState;
 use crate::domain::calendar::MAX_WORKING_DAYS;
 use crate::domain::date::Date;
+use crate::server::auth::Staff;
+use crate::server::error::{AppError, ErrorCode};
+use crate::server::services::calendar;
+use crate::server::state::AppState;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct AddQuery {
@@ -51,8 +51,8 @@ pub struct CountAnswer {
 #[utoipa::path(get, path = "/api/v1/calendar/add", tag = "calendar", params(AddQuery),
     responses(
         (status = 200, body = AddAnswer),
-        (status = 400, description = "invalid_query", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "calendar_year_missing: a year the calendar has no holidays for", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "invalid_query", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "calendar_year_missing: a year the calendar has no holidays for", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn add(
     State(state): State<AppState>,
@@ -78,8 +78,8 @@ pub async fn add(
 #[utoipa::path(get, path = "/api/v1/calendar/count", tag = "calendar", params(CountQuery),
     responses(
         (status = 200, body = CountAnswer),
-        (status = 400, description = "invalid_query", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "calendar_year_missing", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "invalid_query", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "calendar_year_missing", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn count(
     State(state): State<AppState>,
@@ -130,7 +130,9 @@ fn year_missing(e: crate::domain::calendar::YearNotLoaded) -> Response {
 pub async fn years(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<crate::views::calendar::CalendarYearView>>, AppError> {
-    Ok(Json(super::calendar::years(&state.db).await?))
+    Ok(Json(
+        crate::server::services::calendar::years(&state.db).await?,
+    ))
 }
 
 /// Enters or replaces a year's arrangement (administrators only): the source, and the days
@@ -140,9 +142,9 @@ pub async fn years(
     request_body = crate::domain::calendar::ArrangementForm,
     responses(
         (status = 200, body = crate::views::calendar::CalendarYearView),
-        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "admin_only", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: bad_year, required, invalid_date, bad_range, other_year, not_a_weekend, both; year_mismatch", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "admin_only", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed: bad_year, required, invalid_date, bad_range, other_year, not_a_weekend, both; year_mismatch", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn put_year(
     State(state): State<AppState>,
@@ -151,7 +153,7 @@ pub async fn put_year(
     body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, Response> {
     let form: crate::domain::calendar::ArrangementForm =
-        super::rest_accounts::json_object(body).map_err(IntoResponse::into_response)?;
+        crate::server::rest::accounts::json_object(body).map_err(IntoResponse::into_response)?;
     if form.year != year {
         return Err(
             AppError::invalid(vec![crate::domain::account::FieldProblem {
@@ -162,7 +164,7 @@ pub async fn put_year(
             .into_response(),
         );
     }
-    super::calendar::save(&state.db, &me, &form, chrono::Utc::now())
+    crate::server::services::calendar::save(&state.db, &me, &form, chrono::Utc::now())
         .await
         .map(|v| Json(v).into_response())
         .map_err(IntoResponse::into_response)

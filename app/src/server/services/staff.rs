@@ -9,13 +9,13 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::accounts::{
+use crate::domain::account::{FieldProblem, SESSION_IDLE_SECONDS, check_password};
+use crate::domain::review::StaffRole;
+use crate::server::entities::{department, staff, staff_session};
+use crate::server::services::accounts::{
     AccountError, dummy_hash, hash_password, new_token, throttle_check, throttle_clear,
     throttle_failure, token_hash, verify_password,
 };
-use super::entities::{department, staff, staff_session};
-use crate::domain::account::{FieldProblem, SESSION_IDLE_SECONDS, check_password};
-use crate::domain::review::StaffRole;
 pub use crate::views::review::{NewStaff, StaffInfo};
 
 /// The name of the staff session cookie.
@@ -195,7 +195,7 @@ pub async fn authenticate(
     else {
         return Ok(None);
     };
-    if idle >= super::accounts::TOUCH_EVERY_SECONDS {
+    if idle >= crate::server::services::accounts::TOUCH_EVERY_SECONDS {
         let mut row: staff_session::ActiveModel = row.into();
         row.last_seen_at = Set(now);
         row.update(db)

@@ -16,18 +16,13 @@ use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::applications::{self, china_date};
-use super::calendar;
-use super::cases::{self, Actor, CaseError, Transition};
-use super::catalog;
-use super::entities::{
-    application, application_material, case_event, credit_blacklist, department, material_history,
-    notice,
-};
+use crate::clock::china_date;
 use crate::domain::account::FieldProblem;
 use crate::domain::apply::{ApplicantForm, ApplicationForm};
 use crate::domain::calendar::{WorkingCalendar, YearNotLoaded};
-use crate::domain::case::{CaseAction, CaseSnapshot, CaseStatus, EventDetail, TransitionError};
+use crate::domain::case::{
+    CaseAction, CaseSnapshot, CaseStatus, Channel, EventDetail, TransitionError,
+};
 use crate::domain::date::Date;
 use crate::domain::deadline::{
     Deadlines, ExtensionRequest, HistoryStep, Limits, ResumeRequest, Step as DeadlineStep,
@@ -38,6 +33,14 @@ use crate::domain::review::{
     CorrectionItem, DeficiencyRequest, RejectionRequest, check_accept, check_correction,
     check_deficiency, check_rejection, promised_due,
 };
+use crate::server::cases::{self, Actor, CaseError, Transition};
+use crate::server::entities::{
+    application, application_material, case_event, credit_blacklist, department, material_history,
+    notice,
+};
+use crate::server::services::applications;
+use crate::server::services::calendar;
+use crate::server::services::catalog;
 pub use crate::views::review::{
     CaseEventView, NoticeView, Queue, QueueEntry, QueueFilter, ReplacedMaterial, ReviewCommand,
     StaffCase, StaffInfo,
@@ -120,14 +123,14 @@ pub async fn queue(
         .context("failed to read the queue")?;
     let cal = calendar::load(db).await?;
     let today = china_date(now);
-    let clocks = super::tracking::deadlines_of_rows(db, &cal, &rows, today).await?;
+    let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
     let (items, bundles) = catalog::names(db).await?;
     let mut calendar_problem = None;
     let q = filter.q.as_deref().map(str::trim).unwrap_or("");
     let mut entries = Vec::new();
     for row in rows {
         let title = title_of(&row, &items, &bundles);
-        let applicant_name = applicant_name(&row);
+        let applicant_name = cases::applicant_name(&row);
         let number = row.case_number.clone().unwrap_or_default();
         let matches = q.is_empty()
             || number.contains(&q.to_uppercase())
@@ -148,19 +151,19 @@ pub async fn queue(
                 None
             }
         };
-        let status = CaseStatus::parse(&row.status);
+        let status = row.case_status()?;
         entries.push(QueueEntry {
             case_number: number,
             title,
             applicant_name,
-            channel: row.channel.clone().unwrap_or_default(),
-            status: row.status.clone(),
-            status_label: status.map_or("", |s| s.label()).into(),
+            channel: row.case_channel().unwrap_or(Channel::Online),
+            status,
+            status_label: status.label().into(),
             received_at: received.to_rfc3339(),
             received_on,
             age_working_days: age,
             acceptance_due: match clocks.get(&row.id) {
-                Some(Ok(d)) if status == Some(CaseStatus::Submitted) => {
+                Some(Ok(d)) if status == CaseStatus::Submitted => {
                     d.acceptance.as_ref().and_then(|c| c.due)
                 }
                 _ => None,
@@ -240,7 +243,7 @@ pub async fn case(
     let mut calendar_problem = None;
     // The guide and the history are already here: no second read for the clocks.
     let limits = ctx.form.limits();
-    let steps = super::tracking::history_steps(&history)?;
+    let steps = cases::history_steps(&history)?;
     let clocks = match deadlines(&ctx.cal, &steps, limits, ctx.today) {
         Ok(d) => Some(d),
         Err(e) => {
@@ -266,7 +269,7 @@ pub async fn case(
         ctx.form.promised_limit_days,
     ));
     Ok(StaffCase {
-        applicant_name: applicant_name(&row),
+        applicant_name: cases::applicant_name(&row),
         version: row.version,
         history: history.into_iter().map(event_view).collect(),
         replaced,
@@ -470,7 +473,7 @@ async fn clocks(
     row: &application::Model,
 ) -> Result<(Deadlines, Limits, Vec<HistoryStep>), ReviewError> {
     let history = cases::history_of(db, row.id).await?;
-    let steps = super::tracking::history_steps(&history)?;
+    let steps = cases::history_steps(&history)?;
     let limits = ctx.form.limits();
     Ok((
         deadlines(&ctx.cal, &steps, limits, ctx.today)?,
@@ -636,7 +639,7 @@ pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow
         .all(db)
         .await
         .context("failed to read submitted cases")?;
-    let clocks = super::tracking::deadlines_of_rows(db, &cal, &rows, today).await?;
+    let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
     let mut moved = 0;
     for row in rows {
         let received = china_date(row.received_at.or(row.submitted_at).unwrap_or(now));
@@ -721,7 +724,7 @@ pub async fn notice(
 /// The content of a material of a department's case (current, or replaced in a fix-up).
 pub async fn material(
     db: &DatabaseConnection,
-    store: &super::storage::MaterialStore,
+    store: &crate::server::storage::MaterialStore,
     me: &StaffInfo,
     number: &str,
     code: &str,
@@ -846,19 +849,10 @@ async fn context(
         today: china_date(now),
         blacklisted,
         department_name,
-        applicant_name: applicant_name(row),
+        applicant_name: cases::applicant_name(row),
         received_on: china_date(row.received_at.or(row.submitted_at).unwrap_or(now)),
         view,
     })
-}
-
-/// The applicant's name as printed: the company's, or the person's.
-pub fn applicant_name(row: &application::Model) -> String {
-    let applicant: ApplicantForm = serde_json::from_str(&row.applicant).unwrap_or_default();
-    ["company_name", "name"]
-        .iter()
-        .find_map(|k| applicant.values.get(*k).cloned())
-        .unwrap_or_default()
 }
 
 fn title_of(

@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::accounts::{self, AccountInfo, clear_session_cookie, session_cookie};
-use super::auth::Applicant;
-use super::error::{AppError, ErrorCode};
-use super::state::AppState;
 use crate::domain::account::RegistrationForm;
+use crate::server::auth::{Applicant, header_cookie};
+use crate::server::error::{AppError, ErrorCode};
+use crate::server::services::accounts::{self, AccountInfo, clear_session_cookie, session_cookie};
+use crate::server::state::AppState;
 
 /// A login as typed.
 #[derive(Deserialize, Serialize, ToSchema)]
@@ -56,9 +56,9 @@ pub fn from_json_value<T: serde::de::DeserializeOwned>(
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegistrationForm,
     responses(
         (status = 201, body = AccountInfo),
-        (status = 400, description = "Malformed JSON", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "The number is registered", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed, with errors[]", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The number is registered", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed, with errors[]", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn register(
     State(state): State<AppState>,
@@ -75,8 +75,8 @@ pub async fn register(
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginForm,
     responses(
         (status = 200, body = AccountInfo, headers(("set-cookie" = String, description = "ow_session, HttpOnly, SameSite=Lax"))),
-        (status = 401, description = "Wrong number or password (never says which)", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "Slowed down or locked; see Retry-After", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong number or password (never says which)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Slowed down or locked; see Retry-After", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -120,7 +120,7 @@ pub async fn logout(
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
     responses(
         (status = 200, body = AccountInfo),
-        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn me(Applicant(account): Applicant) -> Json<AccountInfo> {
     Json(account)
@@ -128,13 +128,4 @@ pub async fn me(Applicant(account): Applicant) -> Json<AccountInfo> {
 
 fn cookie_token(headers: &HeaderMap) -> Option<&str> {
     header_cookie(headers, accounts::SESSION_COOKIE)
-}
-
-/// The value of cookie `name` in a request's `Cookie` headers.
-pub fn header_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|h| accounts::cookie_value(h, name))
 }

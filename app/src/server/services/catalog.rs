@@ -12,10 +12,6 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::entities::{
-    bundle, bundle_item, bundle_version, catalog_import, department, form_field, item_version,
-    material, service_item,
-};
 use crate::domain::apply::{ApplicationForm, GuideRef};
 use crate::domain::bundle::merge_items;
 use crate::domain::catalog::{
@@ -24,6 +20,10 @@ use crate::domain::catalog::{
     MaterialSource, OnlineDepth, ResultInfo, ServiceItem,
 };
 use crate::domain::catalog_check::{ExistingCodes, Problem, check_catalog};
+use crate::server::entities::{
+    bundle, bundle_item, bundle_version, catalog_import, department, form_field, item_version,
+    material, service_item,
+};
 use crate::views::catalog::{
     BundleRef, BundleSummary, BundleView, DepartmentInfo, GuideVersion, ItemFilter, ItemGuide,
     ItemSummary,

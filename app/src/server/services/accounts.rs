@@ -17,13 +17,13 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::entities::{account, login_throttle, session};
 pub use crate::domain::account::AccountInfo;
 use crate::domain::account::{
     FieldProblem, RegistrationForm, SESSION_IDLE_SECONDS, Throttle, after_failure, login_wait,
 };
 use crate::domain::date::Date;
 use crate::domain::ids::MobileNumber;
+use crate::server::entities::{account, login_throttle, session};
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "ow_session";

@@ -16,10 +16,10 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 
-use super::auth::{Applicant, Staff};
-use super::error::{AppError, ErrorCode};
-use super::state::AppState;
-use super::tracking::{self, ClientKey, TrackError};
+use crate::server::auth::{Applicant, Staff};
+use crate::server::error::{AppError, ErrorCode};
+use crate::server::services::tracking::{self, ClientKey, TrackError};
+use crate::server::state::AppState;
 use crate::views::track::{Board, TrackView};
 
 /// How often a live tracking stream looks for a change.
@@ -52,8 +52,8 @@ fn factor(headers: &HeaderMap, query: &FactorQuery) -> String {
         ("X-Track-Factor" = Option<String>, Header, description = "the second factor (instead of the query parameter)")),
     responses(
         (status = 200, body = TrackView),
-        (status = 404, description = "track_not_found: wrong number or wrong second factor (the same answer)", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "too_many_attempts; see Retry-After", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "track_not_found: wrong number or wrong second factor (the same answer)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "too_many_attempts; see Retry-After", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn track(
     State(state): State<AppState>,
@@ -79,8 +79,8 @@ pub async fn track(
     params(("number" = String, Path, description = "办件编号"), FactorQuery),
     responses(
         (status = 200, description = "text/event-stream; events `changed` with the new version", content_type = "text/event-stream"),
-        (status = 404, description = "track_not_found", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "too_many_attempts", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "track_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "too_many_attempts", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn events(
     State(state): State<AppState>,
@@ -136,8 +136,8 @@ pub fn watch(
 #[utoipa::path(get, path = "/api/v1/supervision/board", tag = "supervision",
     responses(
         (status = 200, body = Board),
-        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "not_permitted: only chief representatives and supervisors", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted: only chief representatives and supervisors", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn board(
     State(state): State<AppState>,
@@ -154,7 +154,7 @@ pub async fn board(
     params(("id" = i32, Path, description = "warning id")),
     responses(
         (status = 204),
-        (status = 404, description = "case_not_found: no such warning in the department", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "case_not_found: no such warning in the department", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn seen(
     State(state): State<AppState>,
@@ -173,15 +173,15 @@ pub async fn seen(
     params(("number" = String, Path, description = "申请编号或办件编号")),
     responses(
         (status = 200, description = "text/event-stream; events `changed` with the new version", content_type = "text/event-stream"),
-        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "application_not_found", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "application_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn own_events(
     State(state): State<AppState>,
     Applicant(account): Applicant,
     Path(number): Path<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Response> {
-    let row = super::applications::own_row(&state.db, account.id, &number)
+    let row = crate::server::services::applications::own_row(&state.db, account.id, &number)
         .await
         .map_err(|e| AppError::from(e).into_response())?
         .ok_or_else(|| {

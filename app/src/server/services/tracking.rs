@@ -18,32 +18,28 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 
-use super::accounts::{self, AccountError};
-use super::applications::china_date;
-use super::calendar;
-use super::cases;
-use super::catalog;
-use super::entities::{application, case_event, deadline_warning, department, staff, warning_seen};
-use super::notify;
-use super::review::{ReviewError, applicant_name};
+use crate::clock::china_date;
 use crate::domain::application::ApplicationNumber;
 use crate::domain::apply::ApplicantForm;
-use crate::domain::calendar::{WorkingCalendar, YearNotLoaded};
-use crate::domain::case::EventDetail;
+use crate::domain::calendar::WorkingCalendar;
 use crate::domain::date::Date;
-use crate::domain::deadline::{
-    Deadlines, HistoryStep, Limits, WarningLevel, deadlines, warning_level,
-};
+use crate::domain::deadline::{Deadlines, Limits, WarningLevel, deadlines, warning_level};
 use crate::domain::review::{CaseAction, CaseStatus, NoticeKind};
 use crate::domain::track::{mask_mobile, mask_name, normalize_factor};
+use crate::server::cases;
+use crate::server::entities::{
+    application, case_event, deadline_warning, department, staff, warning_seen,
+};
+use crate::server::notify;
+use crate::server::services::accounts::{self, AccountError};
+use crate::server::services::calendar;
+use crate::server::services::catalog;
+use crate::server::services::review::ReviewError;
 use crate::views::review::StaffInfo;
 use crate::views::track::{
     BandCounts, Board, BoardCase, BoardWarning, ExtensionView, PauseView, TimelineEntry, ToDo,
     TrackView,
 };
-
-/// Most history rows read per query when many cases are computed at once.
-const CHUNK: usize = 500;
 
 /// Who is asking, for the tracking throttle: the peer's address (or, behind a trusted
 /// reverse proxy, the first address of `X-Forwarded-For`).
@@ -98,31 +94,6 @@ pub enum TrackError {
     Internal(#[from] anyhow::Error),
 }
 
-/// The history rows of a case as its clocks read them (`HistoryStep::of_event`).
-pub fn history_steps(history: &[case_event::Model]) -> anyhow::Result<Vec<HistoryStep>> {
-    let mut steps = Vec::with_capacity(history.len());
-    for e in history {
-        let Some(action) = CaseAction::parse(&e.action) else {
-            continue;
-        };
-        let detail = EventDetail::read(action, e.detail.as_deref())?;
-        steps.push(HistoryStep::of_event(
-            action,
-            china_date(e.at),
-            detail.as_ref(),
-        )?);
-    }
-    Ok(steps)
-}
-
-/// The limits of a case, from its guide as the catalog holds it now.
-async fn limits_of(db: &DatabaseConnection, row: &application::Model) -> anyhow::Result<Limits> {
-    let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
-        .await?
-        .ok_or_else(|| anyhow!("case {:?} names an item no longer listed", row.case_number))?;
-    Ok(form.limits())
-}
-
 /// The clocks of one case as of `today`.
 pub async fn case_deadlines(
     db: &DatabaseConnection,
@@ -131,56 +102,9 @@ pub async fn case_deadlines(
     history: &[case_event::Model],
     today: Date,
 ) -> Result<(Deadlines, Limits), ReviewError> {
-    let limits = limits_of(db, row).await?;
-    let steps = history_steps(history)?;
+    let limits = cases::limits_of(db, row).await?;
+    let steps = cases::history_steps(history)?;
     Ok((deadlines(cal, &steps, limits, today)?, limits))
-}
-
-/// The clocks of many cases at once: the calendar and each guide read once, the history in
-/// a few queries. A case whose year the calendar lacks gets that error.
-pub async fn deadlines_of_rows(
-    db: &DatabaseConnection,
-    cal: &WorkingCalendar,
-    rows: &[application::Model],
-    today: Date,
-) -> anyhow::Result<BTreeMap<i32, Result<Deadlines, YearNotLoaded>>> {
-    let mut history: BTreeMap<i32, Vec<case_event::Model>> = BTreeMap::new();
-    for chunk in rows.chunks(CHUNK) {
-        for e in case_event::Entity::find()
-            .filter(case_event::Column::ApplicationId.is_in(chunk.iter().map(|r| r.id)))
-            .order_by_asc(case_event::Column::Id)
-            .all(db)
-            .await
-            .context("failed to read the history")?
-        {
-            history.entry(e.application_id).or_default().push(e);
-        }
-    }
-    let mut limits: BTreeMap<(Option<String>, Option<String>), Limits> = BTreeMap::new();
-    let mut out = BTreeMap::new();
-    for row in rows {
-        let key = (row.item_code.clone(), row.bundle_code.clone());
-        let l = match limits.get(&key) {
-            Some(l) => *l,
-            None => match limits_of(db, row).await {
-                Ok(l) => *limits.entry(key).or_insert(l),
-                Err(e) => {
-                    tracing::warn!(case = ?row.case_number, error = ?e, "no limits for a case");
-                    continue;
-                }
-            },
-        };
-        // One corrupt history must not stop the jobs for every other case.
-        let steps = match history_steps(history.get(&row.id).map_or(&[][..], Vec::as_slice)) {
-            Ok(steps) => steps,
-            Err(e) => {
-                tracing::warn!(case = ?row.case_number, error = ?e, "unreadable history");
-                continue;
-            }
-        };
-        out.insert(row.id, deadlines(cal, &steps, l, today));
-    }
-    Ok(out)
 }
 
 /// A case by its 办件编号 (not a draft).
@@ -265,7 +189,7 @@ pub async fn track_own(
     number: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<TrackView>> {
-    match super::applications::own_row(db, account_id, number).await? {
+    match crate::server::services::applications::own_row(db, account_id, number).await? {
         Some(row) if row.case_number.is_some() => Ok(Some(view(db, row, true, now).await?)),
         _ => Ok(None),
     }
@@ -397,7 +321,7 @@ async fn view(
         case_number: row.case_number.clone().unwrap_or_default(),
         title,
         department_name,
-        status: row.status.clone(),
+        status,
         status_label: status.label().into(),
         status_hint: CaseStatus::hint(status).into(),
         channel_label: match row.channel.as_deref() {
@@ -405,7 +329,7 @@ async fn view(
             _ => "网上申请",
         }
         .into(),
-        applicant_name: mask_name(&applicant_name(&row)),
+        applicant_name: mask_name(&cases::applicant_name(&row)),
         contact_mobile: mask_mobile(
             applicant
                 .values
@@ -451,7 +375,7 @@ pub async fn board(
         .context("failed to read the department's cases")?;
     let cal = calendar::load(db).await?;
     let today = china_date(now);
-    let clocks = deadlines_of_rows(db, &cal, &rows, today).await?;
+    let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
     let (items, bundles) = catalog::names(db).await?;
     let mut calendar_problem = None;
     let mut cases = Vec::new();
@@ -626,7 +550,7 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
         .context("failed to read accepted cases")?;
     let cal = calendar::load(db).await?;
     let today = china_date(now);
-    let clocks = deadlines_of_rows(db, &cal, &rows, today).await?;
+    let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
     let mut raised = 0;
     for row in &rows {
         let d = match clocks.get(&row.id) {

@@ -9,14 +9,20 @@ use axum::routing::get;
 use axum::{Json, Router};
 use utoipa::OpenApi;
 
-use super::catalog;
-use super::state::AppState;
 use crate::domain::catalog::ServiceItem;
+use crate::server::services::catalog;
+use crate::server::state::AppState;
 use crate::views::catalog::{
     BundleSummary, BundleView, DepartmentInfo, ItemFilter, ItemGuide, ItemSummary,
 };
 
-pub use super::error::{AppError, ErrorCode, ProblemDetails};
+pub mod accounts;
+pub mod applications;
+pub mod calendar;
+pub mod review;
+pub mod track;
+
+pub use crate::server::error::{AppError, ErrorCode, ProblemDetails};
 
 /// The `/api/v1` routes and the OpenAPI document.
 pub fn router() -> Router<AppState> {
@@ -32,100 +38,119 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/departments", get(list_departments))
         .route(
             "/api/v1/auth/register",
-            axum::routing::post(super::rest_accounts::register),
+            axum::routing::post(crate::server::rest::accounts::register),
         )
         .route(
             "/api/v1/auth/login",
-            axum::routing::post(super::rest_accounts::login),
+            axum::routing::post(crate::server::rest::accounts::login),
         )
         .route(
             "/api/v1/auth/logout",
-            axum::routing::post(super::rest_accounts::logout),
+            axum::routing::post(crate::server::rest::accounts::logout),
         )
-        .route("/api/v1/auth/me", get(super::rest_accounts::me))
+        .route("/api/v1/auth/me", get(crate::server::rest::accounts::me))
         .route(
             "/api/v1/applications",
-            get(super::rest_applications::list).post(super::rest_applications::create),
+            get(crate::server::rest::applications::list)
+                .post(crate::server::rest::applications::create),
         )
         .route(
             "/api/v1/applications/{number}",
-            get(super::rest_applications::get_one)
-                .put(super::rest_applications::update)
-                .delete(super::rest_applications::delete),
+            get(crate::server::rest::applications::get_one)
+                .put(crate::server::rest::applications::update)
+                .delete(crate::server::rest::applications::delete),
         )
         .route(
             "/api/v1/applications/{number}/materials/{code}",
-            get(super::rest_applications::download)
-                .put(super::rest_applications::upload)
-                .delete(super::rest_applications::delete_upload),
+            get(crate::server::rest::applications::download)
+                .put(crate::server::rest::applications::upload)
+                .delete(crate::server::rest::applications::delete_upload),
         )
         .route(
             "/api/v1/applications/{number}/submit",
-            axum::routing::post(super::rest_applications::submit),
+            axum::routing::post(crate::server::rest::applications::submit),
         )
         .route(
             "/api/v1/applications/{number}/resubmit",
-            axum::routing::post(super::rest_applications::resubmit),
+            axum::routing::post(crate::server::rest::applications::resubmit),
         )
         .route(
             "/api/v1/applications/{number}/notices/{id}",
-            get(super::rest_review::applicant_notice),
+            get(crate::server::rest::review::applicant_notice),
         )
         .route(
             "/api/v1/staff/login",
-            axum::routing::post(super::rest_review::login),
+            axum::routing::post(crate::server::rest::review::login),
         )
         .route(
             "/api/v1/staff/logout",
-            axum::routing::post(super::rest_review::logout),
+            axum::routing::post(crate::server::rest::review::logout),
         )
-        .route("/api/v1/staff/me", get(super::rest_review::me))
-        .route("/api/v1/review/queue", get(super::rest_review::queue))
+        .route("/api/v1/staff/me", get(crate::server::rest::review::me))
+        .route(
+            "/api/v1/review/queue",
+            get(crate::server::rest::review::queue),
+        )
         .route(
             "/api/v1/review/intake",
-            axum::routing::post(super::rest_review::intake),
+            axum::routing::post(crate::server::rest::review::intake),
         )
         .route(
             "/api/v1/review/cases/{number}",
-            get(super::rest_review::case),
+            get(crate::server::rest::review::case),
         )
         .route(
             "/api/v1/review/cases/{number}/{action}",
-            axum::routing::post(super::rest_review::act),
+            axum::routing::post(crate::server::rest::review::act),
         )
         .route(
             "/api/v1/review/cases/{number}/notices/{id}",
-            get(super::rest_review::staff_notice),
+            get(crate::server::rest::review::staff_notice),
         )
         .route(
             "/api/v1/review/cases/{number}/materials/{code}",
-            get(super::rest_review::material),
+            get(crate::server::rest::review::material),
         )
         .route(
             "/api/v1/admin/staff",
-            axum::routing::post(super::rest_review::create_staff),
+            axum::routing::post(crate::server::rest::review::create_staff),
         )
-        .route("/api/v1/track/{number}", get(super::rest_track::track))
+        .route(
+            "/api/v1/track/{number}",
+            get(crate::server::rest::track::track),
+        )
         .route(
             "/api/v1/applications/{number}/events",
-            get(super::rest_track::own_events),
+            get(crate::server::rest::track::own_events),
         )
         .route(
             "/api/v1/track/{number}/events",
-            get(super::rest_track::events),
+            get(crate::server::rest::track::events),
         )
-        .route("/api/v1/supervision/board", get(super::rest_track::board))
+        .route(
+            "/api/v1/supervision/board",
+            get(crate::server::rest::track::board),
+        )
         .route(
             "/api/v1/supervision/warnings/{id}/seen",
-            axum::routing::post(super::rest_track::seen),
+            axum::routing::post(crate::server::rest::track::seen),
         )
-        .route("/api/v1/calendar/years", get(super::rest_calendar::years))
+        .route(
+            "/api/v1/calendar/years",
+            get(crate::server::rest::calendar::years),
+        )
         .route(
             "/api/v1/admin/calendar/{year}",
-            axum::routing::put(super::rest_calendar::put_year),
+            axum::routing::put(crate::server::rest::calendar::put_year),
         )
-        .route("/api/v1/calendar/add", get(super::rest_calendar::add))
-        .route("/api/v1/calendar/count", get(super::rest_calendar::count))
+        .route(
+            "/api/v1/calendar/add",
+            get(crate::server::rest::calendar::add),
+        )
+        .route(
+            "/api/v1/calendar/count",
+            get(crate::server::rest::calendar::count),
+        )
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/v1", get(api_not_found))
         .route(
@@ -266,18 +291,18 @@ async fn openapi_json() -> impl IntoResponse {
     info(title = "OneWindow 一窗通办 API", description = "政务服务网上办事大厅的对外接口。错误以 application/problem+json 返回，`code` 字段稳定。"),
     paths(
         list_items, get_item, get_item_version, list_bundles, get_bundle, list_departments,
-        super::rest_accounts::register, super::rest_accounts::login, super::rest_accounts::logout,
-        super::rest_accounts::me, super::rest_applications::create, super::rest_applications::update,
-        super::rest_applications::get_one, super::rest_applications::list, super::rest_applications::delete,
-        super::rest_applications::upload, super::rest_applications::download, super::rest_applications::delete_upload,
-        super::rest_applications::submit, super::rest_applications::resubmit,
-        super::rest_review::applicant_notice, super::rest_review::login, super::rest_review::logout,
-        super::rest_review::me, super::rest_review::queue, super::rest_review::case,
-        super::rest_review::act,
-        super::rest_review::staff_notice, super::rest_review::material, super::rest_review::intake,
-        super::rest_review::create_staff, super::rest_calendar::add, super::rest_calendar::count,
-        super::rest_track::track, super::rest_track::events, super::rest_track::board,
-        super::rest_track::seen, super::rest_track::own_events, super::rest_calendar::years, super::rest_calendar::put_year,
+        crate::server::rest::accounts::register, crate::server::rest::accounts::login, crate::server::rest::accounts::logout,
+        crate::server::rest::accounts::me, crate::server::rest::applications::create, crate::server::rest::applications::update,
+        crate::server::rest::applications::get_one, crate::server::rest::applications::list, crate::server::rest::applications::delete,
+        crate::server::rest::applications::upload, crate::server::rest::applications::download, crate::server::rest::applications::delete_upload,
+        crate::server::rest::applications::submit, crate::server::rest::applications::resubmit,
+        crate::server::rest::review::applicant_notice, crate::server::rest::review::login, crate::server::rest::review::logout,
+        crate::server::rest::review::me, crate::server::rest::review::queue, crate::server::rest::review::case,
+        crate::server::rest::review::act,
+        crate::server::rest::review::staff_notice, crate::server::rest::review::material, crate::server::rest::review::intake,
+        crate::server::rest::review::create_staff, crate::server::rest::calendar::add, crate::server::rest::calendar::count,
+        crate::server::rest::track::track, crate::server::rest::track::events, crate::server::rest::track::board,
+        crate::server::rest::track::seen, crate::server::rest::track::own_events, crate::server::rest::calendar::years, crate::server::rest::calendar::put_year,
     ),
     components(schemas(ProblemDetails)),
     tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"), (name = "applications", description = "申请人的办件：草稿、材料上传、提交、补正后重新提交"), (name = "calendar", description = "工作日计算（节假日与调休按管理员维护的日历）"), (name = "review", description = "窗口预审：工作人员登录、待受理队列、受理、容缺受理、不予受理、一次性告知、窗口收件；特别程序与延期"), (name = "track", description = "办理进度查询：办件编号加第二验证因素（手机号码或查询码）"), (name = "supervision", description = "电子监察：督办看板与预警"))

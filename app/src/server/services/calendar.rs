@@ -13,13 +13,13 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 
-use super::entities::{calendar_day, calendar_year};
 use crate::domain::account::FieldProblem;
 use crate::domain::calendar::{
     ArrangementForm, WorkingCalendar, YearArrangement, check_arrangement,
 };
 use crate::domain::date::Date;
 use crate::domain::review::StaffRole;
+use crate::server::entities::{calendar_day, calendar_year};
 use crate::views::calendar::CalendarYearView;
 use crate::views::review::StaffInfo;
 

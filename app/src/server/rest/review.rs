@@ -13,14 +13,14 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::accounts::AccountError;
-use super::auth::{Applicant, Staff};
-use super::error::{AppError, ErrorCode};
-use super::rest_accounts::{from_json_value, json_object};
-use super::review::{self, Viewer};
-use super::staff::{self, NewStaff, STAFF_COOKIE, StaffInfo};
-use super::state::AppState;
 use crate::domain::review::StaffRole;
+use crate::server::auth::{Applicant, Staff};
+use crate::server::error::{AppError, ErrorCode};
+use crate::server::rest::accounts::{from_json_value, json_object};
+use crate::server::services::accounts::AccountError;
+use crate::server::services::review::{self, Viewer};
+use crate::server::services::staff::{self, NewStaff, STAFF_COOKIE, StaffInfo};
+use crate::server::state::AppState;
 use crate::views::applications::ApplicationView;
 use crate::views::review::{
     AcceptRequest, CorrectionAction, DeficiencyAction, ExtendAction, NoticeView, Queue,
@@ -38,8 +38,8 @@ pub struct StaffLoginForm {
 #[utoipa::path(post, path = "/api/v1/staff/login", tag = "review", request_body = StaffLoginForm,
     responses(
         (status = 200, body = StaffInfo),
-        (status = 401, description = "invalid_credentials", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "too_many_attempts; see Retry-After", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "invalid_credentials", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "too_many_attempts; see Retry-After", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -85,7 +85,7 @@ pub async fn logout(
 
 /// The signed-in staff member.
 #[utoipa::path(get, path = "/api/v1/staff/me", tag = "review",
-    responses((status = 200, body = StaffInfo), (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = StaffInfo), (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json")))]
 pub async fn me(Staff(me): Staff) -> Json<StaffInfo> {
     Json(me)
 }
@@ -95,8 +95,8 @@ pub async fn me(Staff(me): Staff) -> Json<StaffInfo> {
 #[utoipa::path(get, path = "/api/v1/review/queue", tag = "review", params(QueueFilter),
     responses(
         (status = 200, body = Queue),
-        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "not_a_reviewer", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_a_reviewer", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn queue(
     State(state): State<AppState>,
@@ -114,7 +114,7 @@ pub async fn queue(
     params(("number" = String, Path, description = "办件编号")),
     responses(
         (status = 200, body = StaffCase),
-        (status = 404, description = "case_not_found (also for another department's case)", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "case_not_found (also for another department's case)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn case(
     State(state): State<AppState>,
@@ -153,10 +153,10 @@ pub enum ActionBody {
     request_body = ActionBody,
     responses(
         (status = 201, body = NoticeView),
-        (status = 403, description = "not_permitted / not_a_reviewer", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "case_not_found (also another department's case), or not_found for an unknown action", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "case_changed (reload) or invalid_transition", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed with errors[] (the rule's codes, e.g. missing_material, not_deferrable, blacklisted, not_in_guide, not_changed, reason_required, once_only), or calendar_year_missing", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted / not_a_reviewer", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "case_not_found (also another department's case), or not_found for an unknown action", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "case_changed (reload) or invalid_transition", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed with errors[] (the rule's codes, e.g. missing_material, not_deferrable, blacklisted, not_in_guide, not_changed, reason_required, once_only), or calendar_year_missing", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn act(
     State(state): State<AppState>,
@@ -193,7 +193,7 @@ pub async fn act(
 /// `/cases/{number}/notices/{id}`).
 #[utoipa::path(get, path = "/api/v1/review/cases/{number}/notices/{id}", tag = "review",
     params(("number" = String, Path, description = "办件编号"), ("id" = i32, Path, description = "通知书序号")),
-    responses((status = 200, body = NoticeView), (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = NoticeView), (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json")))]
 pub async fn staff_notice(
     State(state): State<AppState>,
     Staff(me): Staff,
@@ -207,7 +207,7 @@ pub async fn staff_notice(
 /// A notice of one of the applicant's cases, as JSON.
 #[utoipa::path(get, path = "/api/v1/applications/{number}/notices/{id}", tag = "applications",
     params(("number" = String, Path, description = "办件编号"), ("id" = i32, Path, description = "通知书序号")),
-    responses((status = 200, body = NoticeView), (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = NoticeView), (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json")))]
 pub async fn applicant_notice(
     State(state): State<AppState>,
     Applicant(account): Applicant,
@@ -228,7 +228,7 @@ pub struct MaterialQuery {
 /// the preview beside the guide's requirement.
 #[utoipa::path(get, path = "/api/v1/review/cases/{number}/materials/{code}", tag = "review",
     params(("number" = String, Path, description = "办件编号"), ("code" = String, Path, description = "材料编码"), MaterialQuery),
-    responses((status = 200, description = "The file, inline", content_type = "application/octet-stream"), (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The file, inline", content_type = "application/octet-stream"), (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json")))]
 pub async fn material(
     State(state): State<AppState>,
     Staff(me): Staff,
@@ -273,8 +273,8 @@ pub async fn material(
 #[utoipa::path(post, path = "/api/v1/review/intake", tag = "review", request_body = IntakeRequest,
     responses(
         (status = 201, body = ApplicationView),
-        (status = 403, description = "not_permitted or other_department", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "item_or_bundle, unknown_item", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted or other_department", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "item_or_bundle, unknown_item", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn intake(
     State(state): State<AppState>,
@@ -282,10 +282,15 @@ pub async fn intake(
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, Response> {
     let r: IntakeRequest = json_object(body).map_err(IntoResponse::into_response)?;
-    let view =
-        super::applications::start_intake(&state.db, &me, r.item, r.bundle, chrono::Utc::now())
-            .await
-            .map_err(IntoResponse::into_response)?;
+    let view = crate::server::services::applications::start_intake(
+        &state.db,
+        &me,
+        r.item,
+        r.bundle,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(IntoResponse::into_response)?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
@@ -303,8 +308,8 @@ pub struct IntakeRequest {
 #[utoipa::path(post, path = "/api/v1/admin/staff", tag = "review", request_body = NewStaff,
     responses(
         (status = 201, body = StaffInfo),
-        (status = 403, description = "admin_only", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "admin_only", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn create_staff(
     State(state): State<AppState>,
@@ -325,7 +330,7 @@ pub async fn create_staff(
 }
 
 fn staff_token(headers: &HeaderMap) -> Option<&str> {
-    super::rest_accounts::header_cookie(headers, STAFF_COOKIE)
+    crate::server::auth::header_cookie(headers, STAFF_COOKIE)
 }
 
 fn found(result: anyhow::Result<Option<NoticeView>>) -> Response {

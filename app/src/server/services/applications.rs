@@ -14,11 +14,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::cases::{self, Actor, CaseError, Transition};
-use super::catalog;
-use super::entities::{account, application, application_material, material_history, staff};
-use super::review;
-use super::storage::MaterialStore;
+use crate::clock::china_date;
 use crate::domain::account::FieldProblem;
 use crate::domain::application::{ApplicationNumber, check_draft};
 use crate::domain::apply::{
@@ -26,11 +22,16 @@ use crate::domain::apply::{
 };
 use crate::domain::case::{CaseAction, CaseSnapshot, CaseStatus, Channel, EventDetail};
 use crate::domain::catalog::{FileType, Material};
-use crate::domain::date::Date;
 use crate::domain::form::check_form;
 use crate::domain::notice::NoticeKind;
 use crate::domain::review::{changed_targets, check_fix_up, check_fix_up_edit, editable_in_fix_up};
 use crate::domain::upload::{SNIFF_BYTES, UploadError, check_upload};
+use crate::server::cases::{self, Actor, CaseError, Transition};
+use crate::server::entities::{
+    account, application, application_material, material_history, staff,
+};
+use crate::server::services::catalog;
+use crate::server::storage::MaterialStore;
 pub use crate::views::applications::{ApplicationView, NewDraft, UploadedMaterial};
 
 /// The login of the system account that owns cases taken at the window (it cannot log in).
@@ -88,11 +89,6 @@ pub enum ApplicationError {
     OtherDepartment,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
-}
-
-/// The day in China at `now` (the rule is `Date::in_china_at`).
-pub fn china_date(now: DateTime<Utc>) -> Date {
-    Date::in_china_at(now.timestamp())
 }
 
 /// Creates a draft for the applicant.
@@ -352,7 +348,7 @@ async fn record_upload(
     slot: &UploadSlot,
     file_name: &str,
     file_type: FileType,
-    stored: &super::storage::StoredFile,
+    stored: &crate::server::storage::StoredFile,
     now: DateTime<Utc>,
 ) -> Result<(application_material::Model, Option<String>), ApplicationError> {
     let txn = db.begin().await.context("failed to begin")?;
@@ -661,7 +657,7 @@ pub async fn resubmit(
         return Err(ApplicationError::Invalid(problems));
     }
     let actor = match who {
-        Who::Applicant(_) => Actor::applicant(review::applicant_name(&row)),
+        Who::Applicant(_) => Actor::applicant(cases::applicant_name(&row)),
         Who::Staff(id) => Actor::staff_named(id, "窗口人员".into()),
     };
     let names: Vec<String> = changed.iter().cloned().collect();
@@ -1009,12 +1005,10 @@ fn view(
     notices: Vec<crate::views::review::NoticeView>,
 ) -> Result<ApplicationView, ApplicationError> {
     let content = content_of(&row)?;
-    let status_label = CaseStatus::parse(&row.status)
-        .map_or("", |s| s.label())
-        .to_string();
+    let status = row.case_status()?;
+    let channel = row.case_channel();
     Ok(ApplicationView {
         notices,
-        status_label,
         version: row.version,
         applicant: content.applicant,
         values: content.values,
@@ -1025,13 +1019,14 @@ fn view(
             None => Vec::new(),
         },
         number: row.number,
-        status: row.status,
+        status,
+        status_label: status.label().into(),
         item: row.item_code,
         bundle: row.bundle_code,
         title,
         case_number: row.case_number,
         tracking_code: row.tracking_code,
-        channel: row.channel,
+        channel,
         submitted_at: row.submitted_at.map(|t| t.to_rfc3339()),
         created_at: row.created_at.to_rfc3339(),
         updated_at: row.updated_at.to_rfc3339(),

@@ -10,21 +10,23 @@ use axum::response::{IntoResponse, Response};
 use bytes::BytesMut;
 use futures_util::StreamExt;
 
-use super::applications::{self, ApplicationError, ApplicationView, NewDraft, UploadedMaterial};
-use super::auth::{Applicant, Someone};
-use super::error::{AppError, ErrorCode};
-use super::rest_accounts::json_object;
-use super::state::AppState;
 use crate::domain::apply::DraftContent;
 use crate::domain::upload::UploadError;
+use crate::server::auth::{Applicant, Someone};
+use crate::server::error::{AppError, ErrorCode};
+use crate::server::rest::accounts::json_object;
+use crate::server::services::applications::{
+    self, ApplicationError, ApplicationView, NewDraft, UploadedMaterial,
+};
+use crate::server::state::AppState;
 
 /// Start a draft for an item or a bundle.
 #[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = NewDraft,
     responses(
         (status = 201, body = ApplicationView),
-        (status = 400, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "item_or_bundle, unknown_item, or validation_failed with errors[]", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "item_or_bundle, unknown_item, or validation_failed with errors[]", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -43,9 +45,9 @@ pub async fn create(
     params(("number" = String, Path, description = "办件编号")),
     responses(
         (status = 200, body = ApplicationView),
-        (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Already submitted", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Already submitted", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn update(
     State(state): State<AppState>,
@@ -65,7 +67,7 @@ pub async fn update(
     params(("number" = String, Path, description = "办件编号")),
     responses(
         (status = 200, body = ApplicationView),
-        (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn get_one(
     State(state): State<AppState>,
@@ -83,7 +85,7 @@ pub async fn get_one(
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
     responses(
         (status = 200, body = [ApplicationView]),
-        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -100,8 +102,8 @@ pub async fn list(
     params(("number" = String, Path, description = "办件编号")),
     responses(
         (status = 204),
-        (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -122,12 +124,12 @@ pub async fn delete(
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses(
         (status = 200, body = UploadedMaterial),
-        (status = 400, description = "upload_incomplete: the body ended before its Content-Length", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "application_not_found or material_not_found", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "not_a_draft", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 413, description = "file_too_large", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "empty_file or file_type_not_accepted", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "upload_incomplete: the body ended before its Content-Length", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "application_not_found or material_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "not_a_draft", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 413, description = "file_too_large", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "empty_file or file_type_not_accepted", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn upload(
     State(state): State<AppState>,
@@ -204,7 +206,7 @@ fn incomplete() -> Response {
     params(("number" = String, Path, description = "申请编号或办件编号"), ("code" = String, Path, description = "材料编码")),
     responses(
         (status = 200, description = "The file", content_type = "application/octet-stream"),
-        (status = 404, description = "application_not_found or upload_not_found", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "application_not_found or upload_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn download(
     State(state): State<AppState>,
@@ -249,8 +251,8 @@ pub async fn download(
     params(("number" = String, Path, description = "申请编号"), ("code" = String, Path, description = "材料编码")),
     responses(
         (status = 204),
-        (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn delete_upload(
     State(state): State<AppState>,
@@ -269,9 +271,9 @@ pub async fn delete_upload(
     params(("number" = String, Path, description = "申请编号")),
     responses(
         (status = 200, description = "status `submitted`", body = ApplicationView),
-        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed with errors[] (field, code, message)", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed with errors[] (field, code, message)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn submit(
     State(state): State<AppState>,
@@ -292,10 +294,10 @@ pub async fn submit(
     request_body(content = Option<ResubmitRequest>, content_type = "application/json"),
     responses(
         (status = 200, description = "status `submitted` again", body = ApplicationView),
-        (status = 401, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "not_in_correction or case_changed", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed with errors[]: not_corrected for each line of the notice left unchanged, and every problem submission would report", body = super::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "not_in_correction or case_changed", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed with errors[]: not_corrected for each line of the notice left unchanged, and every problem submission would report", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn resubmit(
     State(state): State<AppState>,

@@ -1,0 +1,93 @@
+//! The clocks of cases, read from their history: the one engine (`domain::deadline`) over
+//! the history rows, with the limits of each case's guide. Nothing here is stored.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, anyhow};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::clock::china_date;
+use crate::domain::calendar::{WorkingCalendar, YearNotLoaded};
+use crate::domain::case::{CaseAction, EventDetail};
+use crate::domain::date::Date;
+use crate::domain::deadline::{Deadlines, HistoryStep, Limits, deadlines};
+use crate::server::entities::{application, case_event};
+use crate::server::services::catalog;
+
+/// Most history rows read per query when many cases are computed at once.
+const CHUNK: usize = 500;
+
+/// The history rows of a case as its clocks read them (`HistoryStep::of_event`).
+pub fn history_steps(history: &[case_event::Model]) -> anyhow::Result<Vec<HistoryStep>> {
+    let mut steps = Vec::with_capacity(history.len());
+    for e in history {
+        let Some(action) = CaseAction::parse(&e.action) else {
+            continue;
+        };
+        let detail = EventDetail::read(action, e.detail.as_deref())?;
+        steps.push(HistoryStep::of_event(
+            action,
+            china_date(e.at),
+            detail.as_ref(),
+        )?);
+    }
+    Ok(steps)
+}
+
+/// The limits of a case, from its guide as the catalog holds it now.
+pub async fn limits_of(
+    db: &DatabaseConnection,
+    row: &application::Model,
+) -> anyhow::Result<Limits> {
+    let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
+        .await?
+        .ok_or_else(|| anyhow!("case {:?} names an item no longer listed", row.case_number))?;
+    Ok(form.limits())
+}
+
+/// The clocks of many cases at once: the calendar and each guide read once, the history in
+/// a few queries. A case whose year the calendar lacks gets that error.
+pub async fn deadlines_of_rows(
+    db: &DatabaseConnection,
+    cal: &WorkingCalendar,
+    rows: &[application::Model],
+    today: Date,
+) -> anyhow::Result<BTreeMap<i32, Result<Deadlines, YearNotLoaded>>> {
+    let mut history: BTreeMap<i32, Vec<case_event::Model>> = BTreeMap::new();
+    for chunk in rows.chunks(CHUNK) {
+        for e in case_event::Entity::find()
+            .filter(case_event::Column::ApplicationId.is_in(chunk.iter().map(|r| r.id)))
+            .order_by_asc(case_event::Column::Id)
+            .all(db)
+            .await
+            .context("failed to read the history")?
+        {
+            history.entry(e.application_id).or_default().push(e);
+        }
+    }
+    let mut limits: BTreeMap<(Option<String>, Option<String>), Limits> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let key = (row.item_code.clone(), row.bundle_code.clone());
+        let l = match limits.get(&key) {
+            Some(l) => *l,
+            None => match limits_of(db, row).await {
+                Ok(l) => *limits.entry(key).or_insert(l),
+                Err(e) => {
+                    tracing::warn!(case = ?row.case_number, error = ?e, "no limits for a case");
+                    continue;
+                }
+            },
+        };
+        // One corrupt history must not stop the jobs for every other case.
+        let steps = match history_steps(history.get(&row.id).map_or(&[][..], Vec::as_slice)) {
+            Ok(steps) => steps,
+            Err(e) => {
+                tracing::warn!(case = ?row.case_number, error = ?e, "unreadable history");
+                continue;
+            }
+        };
+        out.insert(row.id, deadlines(cal, &steps, l, today));
+    }
+    Ok(out)
+}

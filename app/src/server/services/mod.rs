@@ -1,0 +1,11 @@
+//! The services: each feature's rules applied to the database. They take the connection
+//! (or a transaction) and the acting user, and return typed results or their own refusal;
+//! a status change goes through `server::cases`, never an update of its own.
+
+pub mod accounts;
+pub mod applications;
+pub mod calendar;
+pub mod catalog;
+pub mod review;
+pub mod staff;
+pub mod tracking;
