@@ -1,0 +1,180 @@
+//! One material slot: the guide's requirement, the upload with its progress, the original
+//! to bring.
+
+use super::*;
+
+/// One material of the guide: what is asked, the current upload, a file picker with a
+/// progress bar, and "bring the original" where the guide asks for an original.
+#[component]
+pub(crate) fn MaterialSlot(
+    number: String,
+    material: BundleMaterial,
+    uploads: RwSignal<BTreeMap<String, UploadedMaterial>>,
+    bring_original: RwSignal<BTreeSet<String>>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let m = material.material.clone();
+    let code = m.code.clone();
+    let input_id = format!("file-{code}");
+    let progress = RwSignal::new(None::<f64>);
+    let slot_error = RwSignal::new(None::<String>);
+    let accept = m
+        .file_types
+        .iter()
+        .map(|t| t.accept())
+        .collect::<Vec<_>>()
+        .join(",");
+    let types = m
+        .file_types
+        .iter()
+        .map(|t| t.label())
+        .collect::<Vec<_>>()
+        .join("、");
+    let url = format!("/api/v1/applications/{number}/materials/{code}");
+    let current = {
+        let code = code.clone();
+        Signal::derive(move || uploads.read().get(&code).cloned())
+    };
+    let on_file = {
+        let material = m.clone();
+        let url = url.clone();
+        move |ev: leptos::ev::Event| {
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                let Some(input) = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                else {
+                    return;
+                };
+                let Some(file) = input.files().and_then(|list| list.get(0)) else {
+                    return;
+                };
+                input.set_value("");
+                let material = material.clone();
+                let url = url.clone();
+                slot_error.set(None);
+                spawn_local(async move {
+                    let head = match crate::upload_client::read_head(&file).await {
+                        Ok(head) => head,
+                        Err(message) => {
+                            slot_error.set(Some(message));
+                            return;
+                        }
+                    };
+                    // The server's own check, before a byte is sent.
+                    if let Err(e) =
+                        crate::domain::upload::check_upload(&material, file.size() as u64, &head)
+                    {
+                        slot_error.set(Some(e.message(&material.name)));
+                        return;
+                    }
+                    progress.set(Some(0.0));
+                    let (status, body) =
+                        crate::upload_client::put_file(&url, &file, move |p| progress.set(Some(p)))
+                            .await;
+                    progress.set(None);
+                    match status {
+                        200 => match serde_json::from_str::<UploadedMaterial>(&body) {
+                            Ok(done) => uploads.update(|u| {
+                                u.insert(done.code.clone(), done);
+                            }),
+                            Err(_) => {
+                                slot_error.set(Some("上传结果无法识别，请刷新页面查看".into()))
+                            }
+                        },
+                        0 => slot_error.set(Some("网络中断，文件没有上传完整，请重新上传".into())),
+                        _ => {
+                            let detail = serde_json::from_str::<serde_json::Value>(&body)
+                                .ok()
+                                .and_then(|v| v["detail"].as_str().map(str::to_owned))
+                                .unwrap_or_else(|| format!("上传失败（{status}），请重试"));
+                            slot_error.set(Some(detail));
+                        }
+                    }
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (ev, &material, &url);
+        }
+    };
+    let on_delete = {
+        let code = code.clone();
+        let number = number.clone();
+        move |_| {
+            let code = code.clone();
+            let number = number.clone();
+            spawn_local(async move {
+                match delete_material(number, code.clone()).await {
+                    Ok(()) => uploads.update(|u| {
+                        u.remove(&code);
+                    }),
+                    Err(e) => slot_error.set(Some(e.message)),
+                }
+            });
+        }
+    };
+    let badge = match (m.required, m.deferrable) {
+        (true, false) => view! { <span class="badge badge-red">"必需"</span> }.into_any(),
+        (true, true) => view! { <span class="badge badge-amber">"必需 · 可容缺"</span> }.into_any(),
+        (false, _) => view! { <span class="badge">"非必需"</span> }.into_any(),
+    };
+    let original = original_allowed(&material).then(|| {
+        let code = code.clone();
+        let code2 = code.clone();
+        view! {
+            <label class="choice-option original">
+                <input type="checkbox" name=format!("original-{code}")
+                    prop:checked=move || bring_original.read().contains(&code)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        bring_original.update(|b| { if on { b.insert(code2.clone()); } else { b.remove(&code2); } });
+                    }/>
+                <span>"不在网上上传，原件带到窗口提交"</span>
+            </label>
+        }
+    });
+    view! {
+        <li class="material-slot" class:has-error=move || error.get().is_some() || slot_error.get().is_some()
+            data-material=code.clone()>
+            <div class="material-head">
+                <strong class="material-name">{m.name.clone()}</strong>
+                {badge}
+            </div>
+            <p class="material-spec">
+                {format!("{} · {} 份 · {} · {} 格式，不超过 {} MB", m.form.label(), m.quantity, m.specification, types, m.max_size_mb)}
+            </p>
+            {m.notes.clone().map(|n| view! { <p class="note">{n}</p> })}
+            {m.template_url.clone().map(|u| view! { <p><a href=u>"下载空白表格或样表"</a></p> })}
+            {move || current.get().map(|u| view! {
+                <p class="uploaded">
+                    <span class="badge badge-green">"已上传"</span> " "
+                    <a href=format!("{url}") download>{u.file_name.clone()}</a>
+                    <span class="note">{format!("{} · {}", human_size(u.size), u.file_type.label())}</span>
+                </p>
+            })}
+            {move || progress.get().map(|p| {
+                let percent = (p * 100.0).round() as u32;
+                view! {
+                    <div class="upload-progress">
+                        <progress max="100" value=percent aria-label=format!("{} 上传进度", m.name)></progress>
+                        <span>{format!("正在上传 {percent}%")}</span>
+                    </div>
+                }
+            })}
+            <div class="material-actions">
+                <label class="button file-button" for=input_id.clone()>
+                    {move || if current.read().is_some() { "重新上传" } else { "选择文件" }}
+                </label>
+                <input id=input_id class="visually-hidden file-input" type="file" accept=accept
+                    aria-label=format!("选择“{}”的文件", material.material.name) on:change=on_file/>
+                {move || current.read().is_some().then(|| view! {
+                    <button type="button" class="button" on:click=on_delete.clone()>"删除"</button>
+                })}
+            </div>
+            {original}
+            <p class="field-error" role="alert">{move || slot_error.get().or_else(|| error.get())}</p>
+        </li>
+    }
+}

@@ -1,0 +1,79 @@
+//! The window workbench: staff login (`/staff/login`), the pre-review queue (`/staff`), a
+//! case with its actions (`/staff/cases/:number`), and in-hall intake (`/staff/intake`).
+//! Every check an action makes on the server runs here first, from the same `domain`
+//! functions, so a refusal reads the same before and after the round trip.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use crate::api::catalog::{ItemFilter, list_items};
+use crate::api::review::{
+    AcceptRequest, CorrectionAction, DeficiencyAction, QueueFilter, RejectAction, ReviewCommand,
+    StaffCase, current_staff, review_act, review_case, review_queue, staff_login, staff_logout,
+    start_intake,
+};
+use crate::clock::china_time;
+use crate::components::deadline::DeadlineFacts;
+use crate::components::field::Field;
+use crate::components::notice::{NoticeDocument, NoticeList};
+use crate::components::receipt::human_size;
+use crate::components::status::LoadFailed;
+use crate::domain::account::FieldProblem;
+use crate::domain::apply::{MaterialState, material_state};
+use crate::domain::case::{CaseStatus, Channel};
+use crate::domain::review::{
+    CorrectionItem, DeficiencyRequest, RejectionRequest, check_accept, check_correction,
+    check_deficiency, check_rejection,
+};
+use crate::error::ErrorCode;
+
+mod actions;
+mod case;
+mod clocks;
+mod intake;
+mod login;
+mod queue;
+
+pub use case::StaffCasePage;
+pub use intake::IntakePage;
+pub use login::StaffLoginPage;
+pub use queue::WorkbenchPage;
+
+/// The bar above every workbench page: who is signed in, and the way out.
+#[component]
+fn StaffBar() -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_staff());
+    let navigate = use_navigate();
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = staff_logout().await;
+            navigate("/staff/login", Default::default());
+        });
+    };
+    view! {
+        <div class="staff-bar no-print">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(m)) => view! {
+                            <span>{format!("{} · {} · {}", m.department_name, m.role_label, m.name)}</span>
+                        }.into_any(),
+                        _ => view! { <a href="/staff/login">"请先登录"</a> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <nav>
+                <a href="/staff">"待办队列"</a>
+                <a href="/staff/intake">"窗口收件"</a>
+                <a href="/staff/supervision">"督办看板"</a>
+                <a href="/staff/calendar">"节假日安排"</a>
+                <button type="button" class="link-button" on:click=logout>"退出"</button>
+            </nav>
+        </div>
+    }
+}
