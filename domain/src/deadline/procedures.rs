@@ -1,0 +1,204 @@
+//! What staff ask of a running clock, checked in the browser and on the server alike: a
+//! special procedure starts (第四十五条) or ends, or the one extension (第四十二条).
+
+use serde::{Deserialize, Serialize};
+
+use super::Deadlines;
+use crate::account::FieldProblem;
+use crate::case::SpecialProcedure;
+use crate::date::Date;
+
+/// Longest reason or approver's name a pause or an extension takes (characters).
+pub const MAX_NOTE_CHARS: usize = 500;
+
+/// A special procedure as the staff member records its start.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SuspendRequest {
+    /// `hearing`, `inspection`, `testing`, `quarantine`, `appraisal`, `expert_review`,
+    /// `site_survey`.
+    pub procedure: String,
+    pub reason: String,
+    /// The day it starts (YYYY-MM-DD), today or earlier.
+    pub start: String,
+}
+
+/// The end of the open special procedure.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResumeRequest {
+    /// The day it ended (YYYY-MM-DD), today or earlier.
+    pub end: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The one extension of the decision limit.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionRequest {
+    /// Who approved it (本行政机关负责人).
+    pub approver: String,
+    pub reason: String,
+}
+
+fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
+    FieldProblem {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+fn text(problems: &mut Vec<FieldProblem>, field: &str, value: &str, what: &str) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        problems.push(problem(field, "required", format!("请填写{what}")));
+    } else if v.chars().count() > MAX_NOTE_CHARS {
+        problems.push(problem(
+            field,
+            "too_long",
+            format!("{what}不能超过 {MAX_NOTE_CHARS} 个字"),
+        ));
+    }
+    v.to_string()
+}
+
+fn day(problems: &mut Vec<FieldProblem>, field: &str, value: &str, today: Date) -> Option<Date> {
+    match Date::parse_iso(value.trim()) {
+        None => {
+            problems.push(problem(field, "invalid_date", "请填写日期（年-月-日）"));
+            None
+        }
+        Some(d) if d > today => {
+            problems.push(problem(field, "in_the_future", "日期不能晚于今天"));
+            None
+        }
+        Some(d) => Some(d),
+    }
+}
+
+/// Checks the start of a special procedure on a case with these clocks: a known procedure,
+/// its reason, a start from the decision clock's start up to today, and no other open.
+pub fn check_suspend(
+    d: &Deadlines,
+    r: &SuspendRequest,
+    today: Date,
+) -> Result<(SpecialProcedure, String, Date), Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let procedure = SpecialProcedure::parse(r.procedure.trim());
+    if procedure.is_none() {
+        problems.push(problem(
+            "procedure",
+            "unknown_procedure",
+            "请选择特别程序：听证、检验、检测、检疫、鉴定、专家评审或现场勘验",
+        ));
+    }
+    let reason = text(&mut problems, "reason", &r.reason, "特别程序的原因");
+    let start = day(&mut problems, "start", &r.start, today);
+    match d.decision.as_ref().filter(|c| c.open()) {
+        None => problems.push(problem(
+            "status",
+            "not_running",
+            "办件尚未受理或已办结，不能启动特别程序",
+        )),
+        Some(c) if c.paused => problems.push(problem(
+            "status",
+            "already_paused",
+            "已有特别程序在进行中，请先登记其结束",
+        )),
+        Some(c) => {
+            if let Some(s) = start
+                && s < c.started_on
+            {
+                problems.push(problem(
+                    "start",
+                    "before_acceptance",
+                    format!("开始日期不能早于受理日期 {}", c.started_on),
+                ));
+            }
+        }
+    }
+    match (problems.is_empty(), procedure, start) {
+        (true, Some(p), Some(s)) => Ok((p, reason, s)),
+        _ => Err(problems),
+    }
+}
+
+/// Checks the end of the open special procedure: one is open, and it ends between its start
+/// and today.
+pub fn check_resume(
+    d: &Deadlines,
+    r: &ResumeRequest,
+    today: Date,
+) -> Result<(Date, String), Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let end = day(&mut problems, "end", &r.end, today);
+    let note = r.note.trim().to_string();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        problems.push(problem(
+            "note",
+            "too_long",
+            format!("说明不能超过 {MAX_NOTE_CHARS} 个字"),
+        ));
+    }
+    match d.pauses.last().filter(|p| p.ended_on.is_none()) {
+        None => problems.push(problem("status", "not_paused", "没有进行中的特别程序")),
+        Some(p) => {
+            if let Some(e) = end
+                && e < p.started_on
+            {
+                problems.push(problem(
+                    "end",
+                    "before_start",
+                    format!("结束日期不能早于开始日期 {}", p.started_on),
+                ));
+            }
+        }
+    }
+    match (problems.is_empty(), end) {
+        (true, Some(e)) => Ok((e, note)),
+        _ => Err(problems),
+    }
+}
+
+/// Checks the one extension: the decision clock runs, has not been extended, and its limit
+/// has not yet run out (an extension is approved within the limit, not after it).
+pub fn check_extension(
+    d: &Deadlines,
+    r: &ExtensionRequest,
+) -> Result<(String, String), Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let approver = text(&mut problems, "approver", &r.approver, "批准人");
+    let reason = text(&mut problems, "reason", &r.reason, "延期的理由");
+    match d.decision.as_ref().filter(|c| c.open()) {
+        None => problems.push(problem(
+            "status",
+            "not_running",
+            "办件尚未受理或已办结，不能延期",
+        )),
+        Some(c) => {
+            if d.extension_days.is_some() {
+                problems.push(problem(
+                    "status",
+                    "already_extended",
+                    "本办件已延期一次，依法不能再次延期",
+                ));
+            } else if c.days_left.is_some_and(|l| l < 0) {
+                problems.push(problem(
+                    "status",
+                    "too_late",
+                    "办结期限已过，不能再办理延期",
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok((approver, reason))
+    } else {
+        Err(problems)
+    }
+}
