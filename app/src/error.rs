@@ -14,6 +14,9 @@ macro_rules! error_codes {
         /// A stable, machine-readable error code; clients match on it, never on the message.
         #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+        // Read and written through `parse`/`as_str` (one match each; smaller wasm than serde's
+        // enum visitors). An unknown code from a newer server reads as `internal`.
+        #[serde(into = "&'static str", from = "String")]
         pub enum ErrorCode {
             $($(#[$meta])* #[serde(rename = $wire)] $variant,)+
         }
@@ -22,6 +25,11 @@ macro_rules! error_codes {
             /// The code as the API writes it.
             pub fn as_str(self) -> &'static str {
                 match self { $(ErrorCode::$variant => $wire),+ }
+            }
+
+            /// The code with this wire name; `Internal` for one this build does not know.
+            pub fn parse(s: &str) -> Self {
+                match s { $($wire => ErrorCode::$variant,)+ _ => ErrorCode::Internal }
             }
 
             /// The HTTP status that goes with the code.
@@ -84,6 +92,18 @@ error_codes! {
     /// The browser could not reach the server, or could not read its answer; never sent by
     /// the server.
     Network = "network", 503;
+}
+
+impl From<ErrorCode> for &'static str {
+    fn from(code: ErrorCode) -> Self {
+        code.as_str()
+    }
+}
+
+impl From<String> for ErrorCode {
+    fn from(wire: String) -> Self {
+        ErrorCode::parse(&wire)
+    }
 }
 
 /// A refusal or a failure, as every client sees it.

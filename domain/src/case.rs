@@ -312,6 +312,23 @@ mod tests {
     }
 
     #[test]
+    fn statuses_travel_as_their_wire_names_and_unknown_ones_are_refused() {
+        assert_eq!(
+            serde_json::to_string(&CaseStatus::CorrectionRequested).unwrap(),
+            r#""correction_requested""#
+        );
+        assert_eq!(
+            serde_json::from_str::<CaseStatus>(r#""suspended""#).unwrap(),
+            CaseStatus::Suspended
+        );
+        let err = serde_json::from_str::<CaseStatus>(r#""closed""#).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown variant `closed`"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_detail_round_trips_with_its_tag() {
         let d = EventDetail::Suspension {
             procedure: SpecialProcedure::Testing,

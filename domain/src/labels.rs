@@ -11,6 +11,9 @@ macro_rules! labelled_enum {
         $(#[$meta])*
         #[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        // Read and written as its wire name through `parse`/`as_str`: one match each, instead
+        // of serde's enum visitors for every deserializer (a few KB of wasm per enum).
+        #[serde(into = "&'static str", try_from = "String")]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $wire)] $variant,)+
         }
@@ -32,6 +35,25 @@ macro_rules! labelled_enum {
             /// The value with this wire name.
             pub fn parse(s: &str) -> Option<Self> {
                 match s { $($wire => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl From<$name> for &'static str {
+            fn from(value: $name) -> Self {
+                value.as_str()
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+
+            fn try_from(value: String) -> Result<Self, String> {
+                $name::parse(&value).ok_or_else(|| {
+                    format!(
+                        "unknown variant `{value}`, expected one of {}",
+                        [$(concat!("`", $wire, "`")),+].join(", ")
+                    )
+                })
             }
         }
 

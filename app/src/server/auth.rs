@@ -89,52 +89,29 @@ pub fn staff_not_logged_in() -> AppError {
     AppError::new(ErrorCode::NotLoggedIn, "请先以工作人员身份登录")
 }
 
-impl FromRequestParts<AppState> for MaybeApplicant {
-    type Rejection = AppError;
+/// Each extractor is one reading of the request's headers.
+macro_rules! extractor {
+    ($($name:ident: |$state:ident, $headers:ident| $read:expr;)+) => {
+        $(impl FromRequestParts<AppState> for $name {
+            type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        applicant_of(state, &parts.headers)
-            .await
-            .map(MaybeApplicant)
-    }
+            async fn from_request_parts(
+                parts: &mut Parts,
+                $state: &AppState,
+            ) -> Result<Self, AppError> {
+                let $headers = &parts.headers;
+                $read
+            }
+        })+
+    };
 }
 
-impl FromRequestParts<AppState> for MaybeStaff {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        staff_of(state, &parts.headers).await.map(MaybeStaff)
-    }
-}
-
-impl FromRequestParts<AppState> for Applicant {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        applicant_of(state, &parts.headers)
-            .await?
-            .map(Applicant)
-            .ok_or_else(not_logged_in)
-    }
-}
-
-impl FromRequestParts<AppState> for Staff {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        staff_of(state, &parts.headers)
-            .await?
-            .map(Staff)
-            .ok_or_else(staff_not_logged_in)
-    }
-}
-
-impl FromRequestParts<AppState> for Someone {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        Someone::from_headers(state, &parts.headers).await
-    }
+extractor! {
+    MaybeApplicant: |state, headers| applicant_of(state, headers).await.map(MaybeApplicant);
+    MaybeStaff: |state, headers| staff_of(state, headers).await.map(MaybeStaff);
+    Applicant: |state, headers| applicant_of(state, headers).await?.map(Applicant).ok_or_else(not_logged_in);
+    Staff: |state, headers| staff_of(state, headers).await?.map(Staff).ok_or_else(staff_not_logged_in);
+    Someone: |state, headers| Someone::from_headers(state, headers).await;
 }
 
 /// One of the extractors above, inside a server function; a refusal carries its HTTP status.
