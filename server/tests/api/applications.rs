@@ -39,15 +39,10 @@ pub async fn call(
     body: Option<Value>,
 ) -> (u16, Value) {
     let mut request = app.client.request(method, format!("{}{path}", app.address));
-    if let Some(c) = cookie {
-        request = request.header("cookie", c);
-    }
     if let Some(b) = body {
         request = request.json(&b);
     }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    app.send(request, cookie).await
 }
 
 use reqwest::Method;

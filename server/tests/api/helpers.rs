@@ -56,6 +56,24 @@ impl TestApp {
         )
     }
 
+    /// Sends a request with the session cookie, if any: the status, and the JSON body (`Null`
+    /// when there is none).
+    pub async fn send(
+        &self,
+        mut request: reqwest::RequestBuilder,
+        cookie: Option<&str>,
+    ) -> (u16, serde_json::Value) {
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
+        }
+        let response = request.send().await.expect("request failed");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
     /// Drops the PostgreSQL database made for this test.
     pub async fn cleanup(self) {
         if let Some((admin_url, name)) = &self.pg_database {

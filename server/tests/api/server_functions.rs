@@ -15,20 +15,11 @@ async fn server_fn(
     cookie: Option<&str>,
     form: &[(&str, &str)],
 ) -> (u16, Value) {
-    let mut request = app
+    let request = app
         .client
         .post(format!("{}/sf/{endpoint}", app.address))
         .form(form);
-    if let Some(c) = cookie {
-        request = request.header("cookie", c);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let body = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&body).unwrap_or(Value::String(body)),
-    )
+    app.send(request, cookie).await
 }
 
 #[tokio::test]
