@@ -1,0 +1,179 @@
+//! Drafts: create, save (only the keys of their form, within the limits; in a fix-up only
+//! what the notice names), read, list, delete.
+
+use super::*;
+
+/// Creates a draft for the applicant.
+pub async fn create_draft(
+    db: &DatabaseConnection,
+    account_id: i32,
+    draft: &NewDraft,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, ApplicationError> {
+    let (item, bundle) = match (draft.item.as_deref(), draft.bundle.as_deref()) {
+        (Some(i), None) if !i.is_empty() => (Some(i.to_string()), None),
+        (None, Some(b)) if !b.is_empty() => (None, Some(b.to_string())),
+        _ => return Err(ApplicationError::ItemOrBundle),
+    };
+    let (title, keys) = form_of(db, item.as_deref(), bundle.as_deref()).await?;
+    if let Some(code) = &item
+        && let Some(row) = catalog::find_item_row(db, code).await?
+        && row.online_depth == crate::domain::catalog::OnlineDepth::WindowOnly.as_str()
+    {
+        return Err(ApplicationError::WindowOnly);
+    }
+    let content = DraftContent {
+        applicant: draft.applicant.clone(),
+        values: draft.values.clone(),
+        bring_original: draft.bring_original.clone(),
+    };
+    invalid_unless_empty(check_draft(&keys, &content))?;
+    // 50 random bits: a clash is practically impossible, but the unique index has the last word.
+    for _ in 0..3 {
+        let number = new_number(now)?;
+        let row = application::ActiveModel {
+            number: Set(number.as_str().into()),
+            account_id: Set(account_id),
+            item_code: Set(item.clone()),
+            bundle_code: Set(bundle.clone()),
+            form_values: Set(to_json(&content.values)?),
+            applicant: Set(to_json(&content.applicant)?),
+            bring_original: Set(to_json(&content.bring_original)?),
+            status: Set(CaseStatus::Draft.as_str().into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await;
+        if let Ok(row) = row {
+            return view(row, title, Vec::new(), Vec::new());
+        }
+    }
+    Err(anyhow!("could not allocate an application number").into())
+}
+
+/// Replaces what a draft holds (applicant, values, originals to bring).
+pub async fn update_draft(
+    db: &DatabaseConnection,
+    who: impl Into<Who>,
+    number: &str,
+    content: &DraftContent,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, ApplicationError> {
+    let row = own_draft(db, who.into(), number).await?;
+    let (_, keys) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
+    invalid_unless_empty(check_draft(&keys, content))?;
+    if let Some(editable) = editable_targets(db, &row).await? {
+        invalid_unless_empty(check_fix_up_edit(&content_of(&row)?, content, &editable))?;
+    }
+    let mut row: application::ActiveModel = row.into();
+    row.form_values = Set(to_json(&content.values)?);
+    row.applicant = Set(to_json(&content.applicant)?);
+    row.bring_original = Set(to_json(&content.bring_original)?);
+    row.updated_at = Set(now);
+    let row = row.update(db).await.context("failed to update a draft")?;
+    view_of(db, row).await
+}
+
+/// One of the applicant's applications; `None` for a number that is not theirs. Either the
+/// application number or, once submitted, the case number finds it.
+pub async fn get(
+    db: &DatabaseConnection,
+    who: impl Into<Who>,
+    number: &str,
+) -> Result<Option<ApplicationView>, ApplicationError> {
+    let Some(row) = own(db, who.into(), number).await? else {
+        return Ok(None);
+    };
+    view_of(db, row).await.map(Some)
+}
+
+/// An application with the form to fill it in (the catalog's current one).
+pub async fn get_with_form(
+    db: &DatabaseConnection,
+    who: impl Into<Who>,
+    number: &str,
+) -> Result<Option<(ApplicationView, ApplicationForm)>, ApplicationError> {
+    let Some(view) = get(db, who, number).await? else {
+        return Ok(None);
+    };
+    let form = catalog::application_form(db, view.item.as_deref(), view.bundle.as_deref())
+        .await?
+        .ok_or_else(|| ApplicationError::UnknownItem(view.title.clone()))?;
+    Ok(Some((view, form)))
+}
+
+/// The applicant's applications, most recently changed first: their own, and cases taken at
+/// the window for them (matched by mobile and ID number).
+pub async fn list(
+    db: &DatabaseConnection,
+    account_id: i32,
+) -> Result<Vec<ApplicationView>, ApplicationError> {
+    let rows = application::Entity::find()
+        .filter(whose(db, Who::Applicant(account_id)).await?)
+        .order_by_desc(application::Column::UpdatedAt)
+        .order_by_desc(application::Column::Id)
+        .all(db)
+        .await
+        .context("failed to list applications")?;
+    let mut uploads: BTreeMap<i32, Vec<UploadedMaterial>> = BTreeMap::new();
+    for m in application_material::Entity::find()
+        .filter(application_material::Column::ApplicationId.is_in(rows.iter().map(|r| r.id)))
+        .order_by_asc(application_material::Column::Id)
+        .all(db)
+        .await
+        .context("failed to list uploaded materials")?
+    {
+        uploads
+            .entry(m.application_id)
+            .or_default()
+            .push(uploaded(m)?);
+    }
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let mut notices = cases::notices_of(db, &ids).await?;
+    let (items, bundles) = catalog::names(db).await?;
+    rows.into_iter()
+        .map(|row| {
+            let title = match (&row.item_code, &row.bundle_code) {
+                (Some(code), _) => items.get(code),
+                (None, Some(code)) => bundles.get(code),
+                (None, None) => None,
+            }
+            .cloned()
+            .unwrap_or_default();
+            let materials = uploads.remove(&row.id).unwrap_or_default();
+            let notices = notices.remove(&row.id).unwrap_or_default();
+            view(row, title, materials, notices)
+        })
+        .collect()
+}
+
+/// Deletes one of the applicant's drafts, with its uploads.
+pub async fn delete_draft(
+    db: &DatabaseConnection,
+    store: &MaterialStore,
+    who: impl Into<Who>,
+    number: &str,
+) -> Result<(), ApplicationError> {
+    let row = own_draft(db, who.into(), number).await?;
+    if row.status != CaseStatus::Draft.as_str() {
+        return Err(ApplicationError::NotADraft);
+    }
+    let files = materials_of(db, row.id).await?;
+    let txn = db.begin().await.context("failed to begin")?;
+    application_material::Entity::delete_many()
+        .filter(application_material::Column::ApplicationId.eq(row.id))
+        .exec(&txn)
+        .await
+        .context("failed to delete a draft's materials")?;
+    application::Entity::delete_by_id(row.id)
+        .exec(&txn)
+        .await
+        .context("failed to delete a draft")?;
+    txn.commit().await.context("failed to delete a draft")?;
+    for f in files {
+        forget_if_unused(db, store, &f.sha256).await;
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! In-hall intake: a draft started at the window, owned by the window until submitted.
+
+use super::*;
+
+/// Starts an application at the window for an item or a bundle (in-hall intake): the same
+/// form, the same checks, the same material slots; it belongs to the window until submitted.
+pub async fn start_intake(
+    db: &DatabaseConnection,
+    me: &crate::views::review::StaffInfo,
+    item: Option<String>,
+    bundle: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, ApplicationError> {
+    if !me.role.acts() {
+        return Err(ApplicationError::NotPermitted);
+    }
+    let (item, bundle) = match (item.as_deref(), bundle.as_deref()) {
+        (Some(i), None) if !i.is_empty() => (Some(i.to_string()), None),
+        (None, Some(b)) if !b.is_empty() => (None, Some(b.to_string())),
+        _ => return Err(ApplicationError::ItemOrBundle),
+    };
+    let (department, _) = catalog::handling(db, item.as_deref(), bundle.as_deref())
+        .await?
+        .ok_or_else(|| {
+            ApplicationError::UnknownItem(item.clone().or(bundle.clone()).unwrap_or_default())
+        })?;
+    if department != me.department {
+        return Err(ApplicationError::OtherDepartment);
+    }
+    let (title, _) = form_of(db, item.as_deref(), bundle.as_deref()).await?;
+    let window_account = account::Entity::find()
+        .filter(account::Column::Mobile.eq(WINDOW_ACCOUNT))
+        .one(db)
+        .await
+        .context("failed to read the window account")?
+        .ok_or_else(|| anyhow!("the window account is missing (migration 5)"))?;
+    for _ in 0..3 {
+        let number = new_number(now)?;
+        let row = application::ActiveModel {
+            number: Set(number.as_str().into()),
+            account_id: Set(window_account.id),
+            staff_id: Set(Some(me.id)),
+            channel: Set(Some(Channel::Window.as_str().into())),
+            item_code: Set(item.clone()),
+            bundle_code: Set(bundle.clone()),
+            form_values: Set("{}".into()),
+            applicant: Set(to_json(&ApplicantForm {
+                kind: Some(ApplicantKind::Person),
+                values: BTreeMap::new(),
+            })?),
+            bring_original: Set("[]".into()),
+            status: Set(CaseStatus::Draft.as_str().into()),
+            version: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await;
+        if let Ok(row) = row {
+            return view(row, title, Vec::new(), Vec::new());
+        }
+    }
+    Err(anyhow!("could not allocate an application number").into())
+}

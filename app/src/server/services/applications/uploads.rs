@@ -1,0 +1,193 @@
+//! Uploaded materials: checked by content and size, stored content-addressed before their
+//! row, never left orphaned; downloaded by their owner.
+
+use super::*;
+
+/// Where an upload goes: the draft and the guide's material. Looked up before the body is
+/// read, so that an oversized file is refused without reading it.
+#[derive(Clone, Debug)]
+pub struct UploadSlot {
+    application_id: i32,
+    pub material: Material,
+    /// A fix-up: the file replaced is kept in the material history.
+    fix_up: bool,
+}
+
+/// The slot of material `code` of one of the applicant's drafts.
+pub async fn upload_slot(
+    db: &DatabaseConnection,
+    who: impl Into<Who>,
+    number: &str,
+    code: &str,
+) -> Result<UploadSlot, ApplicationError> {
+    let row = own_draft(db, who.into(), number).await?;
+    let editable = editable_targets(db, &row).await?;
+    if let Some(editable) = &editable
+        && !editable.contains(&format!("materials.{code}"))
+    {
+        return Err(ApplicationError::NotNamedInNotice(code.into()));
+    }
+    let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
+        .await?
+        .ok_or_else(|| ApplicationError::UnknownItem(row.number.clone()))?;
+    let material = form
+        .materials
+        .into_iter()
+        .find(|m| m.material.code == code)
+        .ok_or_else(|| ApplicationError::UnknownMaterial(code.into()))?
+        .material;
+    Ok(UploadSlot {
+        application_id: row.id,
+        material,
+        fix_up: editable.is_some(),
+    })
+}
+
+/// Stores an upload for its slot, replacing an earlier one. The file is checked by content,
+/// written to the store, and only then recorded; if recording fails, the file is removed
+/// again (unless another upload has the same content), so no request leaves an orphan.
+pub async fn store_upload(
+    db: &DatabaseConnection,
+    store: &MaterialStore,
+    slot: &UploadSlot,
+    file_name: &str,
+    bytes: Bytes,
+    now: DateTime<Utc>,
+) -> Result<UploadedMaterial, ApplicationError> {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let file_type = check_upload(&slot.material, bytes.len() as u64, head).map_err(|error| {
+        ApplicationError::Upload {
+            message: error.message(&slot.material.name),
+            error,
+        }
+    })?;
+    let file_name = clean_file_name(file_name, &slot.material.name, file_type);
+    let stored = store.put(bytes).await?;
+    let recorded = record_upload(db, slot, &file_name, file_type, &stored, now).await;
+    match recorded {
+        Ok((model, replaced)) => {
+            if let Some(old) = replaced
+                && old != stored.sha256
+            {
+                forget_if_unused(db, store, &old).await;
+            }
+            Ok(uploaded(model)?)
+        }
+        Err(e) => {
+            forget_if_unused(db, store, &stored.sha256).await;
+            Err(e)
+        }
+    }
+}
+
+pub(super) async fn record_upload(
+    db: &DatabaseConnection,
+    slot: &UploadSlot,
+    file_name: &str,
+    file_type: FileType,
+    stored: &crate::server::storage::StoredFile,
+    now: DateTime<Utc>,
+) -> Result<(application_material::Model, Option<String>), ApplicationError> {
+    let txn = db.begin().await.context("failed to begin")?;
+    // Only a draft takes uploads; the check is repeated inside the transaction, as the
+    // draft may have been submitted while the file was arriving.
+    let status = if slot.fix_up {
+        CaseStatus::CorrectionRequested.as_str()
+    } else {
+        CaseStatus::Draft.as_str()
+    };
+    let touched = application::Entity::update_many()
+        .col_expr(application::Column::UpdatedAt, Expr::value(now))
+        .filter(application::Column::Id.eq(slot.application_id))
+        .filter(application::Column::Status.eq(status))
+        .exec(&txn)
+        .await
+        .context("failed to touch a draft")?;
+    if touched.rows_affected == 0 {
+        return Err(ApplicationError::NotADraft);
+    }
+    let existing = upload_of(&txn, slot.application_id, &slot.material.code).await?;
+    let replaced = existing.as_ref().map(|m| m.sha256.clone());
+    // In a fix-up, the file the notice objected to is kept, so staff can compare.
+    if slot.fix_up
+        && let Some(old) = &existing
+    {
+        material_history::ActiveModel {
+            application_id: Set(old.application_id),
+            material_code: Set(old.material_code.clone()),
+            sha256: Set(old.sha256.clone()),
+            size: Set(old.size),
+            file_type: Set(old.file_type.clone()),
+            file_name: Set(old.file_name.clone()),
+            uploaded_at: Set(old.uploaded_at),
+            replaced_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .context("failed to keep a replaced upload")?;
+    }
+    let mut row = match existing {
+        Some(m) => m.into(),
+        None => application_material::ActiveModel {
+            application_id: Set(slot.application_id),
+            material_code: Set(slot.material.code.clone()),
+            ..Default::default()
+        },
+    };
+    row.sha256 = Set(stored.sha256.clone());
+    row.size = Set(i64::try_from(stored.size).context("file size")?);
+    row.file_type = Set(file_type.as_str().into());
+    row.file_name = Set(file_name.into());
+    row.uploaded_at = Set(now);
+    let model = row.save(&txn).await.context("failed to record an upload")?;
+    let model = model
+        .try_into_model()
+        .context("failed to record an upload")?;
+    txn.commit().await.context("failed to record an upload")?;
+    Ok((model, replaced))
+}
+
+/// Removes an upload from a draft.
+pub async fn delete_upload(
+    db: &DatabaseConnection,
+    store: &MaterialStore,
+    who: impl Into<Who>,
+    number: &str,
+    code: &str,
+) -> Result<(), ApplicationError> {
+    let row = own_draft(db, who.into(), number).await?;
+    if row.status != CaseStatus::Draft.as_str() {
+        return Err(ApplicationError::FixUpReplaceOnly);
+    }
+    let upload = upload_of(db, row.id, code)
+        .await?
+        .ok_or(ApplicationError::NoUpload)?;
+    application_material::Entity::delete_by_id(upload.id)
+        .exec(db)
+        .await
+        .context("failed to delete an upload")?;
+    forget_if_unused(db, store, &upload.sha256).await;
+    Ok(())
+}
+
+/// The content of an uploaded material, for its owner.
+pub async fn download(
+    db: &DatabaseConnection,
+    store: &MaterialStore,
+    who: impl Into<Who>,
+    number: &str,
+    code: &str,
+) -> Result<(UploadedMaterial, Bytes), ApplicationError> {
+    let row = own(db, who.into(), number)
+        .await?
+        .ok_or(ApplicationError::NotFound)?;
+    let upload = upload_of(db, row.id, code)
+        .await?
+        .ok_or(ApplicationError::NoUpload)?;
+    let bytes = store
+        .get(&upload.sha256)
+        .await?
+        .ok_or_else(|| anyhow!("stored material {} is missing", upload.sha256))?;
+    Ok((uploaded(upload)?, bytes))
+}

@@ -1,0 +1,105 @@
+//! Pre-review at the window: the queue, a case as staff see it, the four actions, notices,
+//! and the five-day rule's job.
+//!
+//! Every action runs in one transaction: a conditional `UPDATE … WHERE version = ? AND
+//! status = ?` (so of two staff acting at once exactly one wins, and the other is told the
+//! case changed), the history row, and the numbered notice. The rules themselves are the pure
+//! functions of `domain::review`.
+//!
+//! Who may do what: administrators see no cases; other staff see their own department's
+//! (another department's case is "not found", so its existence is not disclosed); only window
+//! staff and the chief representative act.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::clock::china_date;
+use crate::domain::account::FieldProblem;
+use crate::domain::apply::{ApplicantForm, ApplicationForm};
+use crate::domain::calendar::{WorkingCalendar, YearNotLoaded};
+use crate::domain::case::{
+    CaseAction, CaseSnapshot, CaseStatus, Channel, EventDetail, TransitionError,
+};
+use crate::domain::date::Date;
+use crate::domain::deadline::{
+    Deadlines, ExtensionRequest, HistoryStep, Limits, ResumeRequest, Step as DeadlineStep,
+    SuspendRequest, check_extension, check_resume, check_suspend, deadlines,
+};
+use crate::domain::notice::{Notice, NoticeKind, NoticeLine};
+use crate::domain::review::{
+    CorrectionItem, DeficiencyRequest, RejectionRequest, check_accept, check_correction,
+    check_deficiency, check_rejection, promised_due,
+};
+use crate::server::cases::{self, Actor, CaseError, Transition};
+use crate::server::entities::{
+    application, application_material, case_event, credit_blacklist, department, material_history,
+    notice,
+};
+use crate::server::services::applications;
+use crate::server::services::calendar;
+use crate::server::services::catalog;
+pub use crate::views::review::{
+    CaseEventView, NoticeView, Queue, QueueEntry, QueueFilter, ReplacedMaterial, ReviewCommand,
+    StaffCase, StaffInfo,
+};
+
+/// Most cases a queue page lists.
+const QUEUE_LIMIT: u64 = 500;
+
+/// Why a review operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("没有这个办件，或不属于本部门")]
+    NotFound,
+    #[error("系统管理员不办理办件")]
+    NotAReviewer,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("办件已被他人处理或已有变化，请刷新后再操作")]
+    Changed,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("填写的内容有误")]
+    Invalid(Vec<FieldProblem>),
+    #[error(transparent)]
+    Calendar(#[from] YearNotLoaded),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<CaseError> for ReviewError {
+    fn from(e: CaseError) -> Self {
+        match e {
+            CaseError::NotFound => ReviewError::NotFound,
+            CaseError::NotAReviewer => ReviewError::NotAReviewer,
+            CaseError::NotPermitted(m) => ReviewError::Forbidden(m),
+            CaseError::Changed => ReviewError::Changed,
+            CaseError::Transition(t) => ReviewError::Transition(t),
+            CaseError::Internal(e) => ReviewError::Internal(e),
+        }
+    }
+}
+
+/// Who looks at a notice.
+pub enum Viewer {
+    Staff(StaffInfo),
+    Applicant(i32),
+}
+
+mod actions;
+mod context;
+mod documents;
+mod five_day;
+mod workbench;
+
+use actions::issue;
+pub use actions::{
+    accept, accept_with_deficiency, act, extend, reject, request_correction, resume, suspend,
+};
+use context::*;
+pub use documents::{material, notice};
+pub use five_day::deem_overdue;
+pub use workbench::{case, queue};
