@@ -106,10 +106,15 @@ impl From<String> for ErrorCode {
     }
 }
 
-/// A refusal or a failure, as every client sees it.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct AppError {
+/// A refusal or a failure, as every client sees it. Boxed: a page's every `Result<T, AppError>`
+/// stays small (it is moved and matched in much generated view code).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct AppError(Box<ErrorBody>);
+
+/// What an [`AppError`] says.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ErrorBody {
     pub code: ErrorCode,
     /// What went wrong, in Chinese, ready to show.
     pub message: String,
@@ -121,23 +126,38 @@ pub struct AppError {
     pub retry_after: Option<u64>,
 }
 
+impl std::ops::Deref for AppError {
+    type Target = ErrorBody;
+
+    fn deref(&self) -> &ErrorBody {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl std::error::Error for AppError {}
+
 impl AppError {
     /// An error with its code and message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        AppError {
+        AppError(Box::new(ErrorBody {
             code,
             message: message.into(),
             problems: Vec::new(),
             retry_after: None,
-        }
+        }))
     }
 
     /// `validation_failed`, listing every field problem at once.
     pub fn invalid(problems: Vec<FieldProblem>) -> Self {
-        AppError {
-            problems,
-            ..Self::new(ErrorCode::ValidationFailed, "请按提示修改后重新提交")
-        }
+        let mut e = Self::new(ErrorCode::ValidationFailed, "请按提示修改后重新提交");
+        e.0.problems = problems;
+        e
     }
 
     /// `not_logged_in`, with what to do.
@@ -145,22 +165,45 @@ impl AppError {
         Self::new(ErrorCode::NotLoggedIn, message)
     }
 
+    /// The same error, saying this instead.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.0.message = message.into();
+        self
+    }
+
+    /// The same error, with the seconds to wait before trying again.
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.0.retry_after = Some(seconds);
+        self
+    }
+
     /// Whether the failure is the system's or the network's, not a refusal of the request.
     pub fn is_failure(&self) -> bool {
         matches!(self.code, ErrorCode::Internal | ErrorCode::Network)
     }
 
+    /// The message, to show.
+    pub fn into_message(self) -> String {
+        self.0.message
+    }
+
+    /// Everything the error says.
+    pub fn into_body(self) -> ErrorBody {
+        *self.0
+    }
+
     /// The field problems to show beside the fields, or the message as one problem without
     /// a field (shown at the top), so a form has one list to render.
     pub fn into_problems(self) -> Vec<FieldProblem> {
-        if self.problems.is_empty() {
+        let body = *self.0;
+        if body.problems.is_empty() {
             vec![FieldProblem {
                 field: String::new(),
-                code: self.code.as_str().into(),
-                message: self.message,
+                code: body.code.as_str().into(),
+                message: body.message,
             }]
         } else {
-            self.problems
+            body.problems
         }
     }
 }
@@ -172,14 +215,13 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         use leptos::server_fn::error::ServerFnErrorErr as E;
+        // The cause is not shown (nor formatted: that would ship every variant's wording to
+        // the browser); the server logs its own failures with an incident id.
         match value {
             E::Request(_) | E::Response(_) => {
                 AppError::new(ErrorCode::Network, "网络连接中断，请检查网络后重试")
             }
-            other => AppError::new(
-                ErrorCode::Internal,
-                format!("系统繁忙，请稍后再试（{other}）"),
-            ),
+            _ => AppError::new(ErrorCode::Internal, "系统繁忙，请稍后再试"),
         }
     }
 }

@@ -48,12 +48,7 @@ macro_rules! labelled_enum {
             type Error = String;
 
             fn try_from(value: String) -> Result<Self, String> {
-                $name::parse(&value).ok_or_else(|| {
-                    format!(
-                        "unknown variant `{value}`, expected one of {}",
-                        [$(concat!("`", $wire, "`")),+].join(", ")
-                    )
-                })
+                $name::parse(&value).ok_or_else(|| format!("unknown variant `{value}`"))
             }
         }
 

@@ -168,10 +168,9 @@ pub async fn resubmit_application(
 #[cfg(feature = "ssr")]
 fn session_expired(e: AppError) -> AppError {
     match e.code {
-        crate::error::ErrorCode::NotLoggedIn => AppError {
-            message: "登录已过期，请重新登录（已填写的内容保存在本机）".into(),
-            ..e
-        },
+        crate::error::ErrorCode::NotLoggedIn => {
+            e.with_message("登录已过期，请重新登录（已填写的内容保存在本机）")
+        }
         _ => e,
     }
 }

@@ -32,7 +32,7 @@ pub fn ApplyButton(
         spawn_local(async move {
             match start_application(item, bundle).await {
                 Ok(number) => navigate(&format!("/applications/{number}"), Default::default()),
-                Err(e) => failure.set(Some(e.message)),
+                Err(e) => failure.set(Some(e.into_message())),
             }
             busy.set(false);
         });

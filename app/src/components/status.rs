@@ -15,6 +15,6 @@ pub fn Loading() -> impl IntoView {
 #[component]
 pub fn LoadFailed(error: AppError) -> impl IntoView {
     view! {
-        <div class="notice notice-error" role="alert" data-code=error.code.as_str()>{error.message}</div>
+        <div class="notice notice-error" role="alert" data-code=error.code.as_str()>{error.message.clone()}</div>
     }
 }

@@ -56,7 +56,7 @@ pub fn LoginPage() -> impl IntoView {
                     auth.changed();
                     navigate(&next, Default::default());
                 }
-                Err(e) => failure.set(Some(e.message)),
+                Err(e) => failure.set(Some(e.into_message())),
             }
             submitting.set(false);
         });

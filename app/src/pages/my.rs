@@ -62,7 +62,7 @@ fn CaseCard(app: ApplicationView, reload: Callback<()>) -> impl IntoView {
         spawn_local(async move {
             match delete_application(number).await {
                 Ok(()) => reload.run(()),
-                Err(e) => failure.set(Some(e.message)),
+                Err(e) => failure.set(Some(e.into_message())),
             }
         });
     };

@@ -96,8 +96,8 @@ pub fn RegisterPage() -> impl IntoView {
                     auth.changed();
                     navigate(&next, Default::default());
                 }
-                Err(e) if !e.problems.is_empty() => server_problems.set(e.problems),
-                Err(e) => failure.set(Some(e.message)),
+                Err(e) if !e.problems.is_empty() => server_problems.set(e.into_problems()),
+                Err(e) => failure.set(Some(e.into_message())),
             }
             submitting.set(false);
         });

@@ -26,7 +26,7 @@ pub fn SupervisionPage() -> impl IntoView {
                 match board.await {
                     Ok(b) => view! { <BoardView board=b reload/> }.into_any(),
                     Err(e) if e.code != ErrorCode::Internal => view! {
-                        <section class="empty"><p>{e.message}</p><p><a class="button" href="/staff/login">"工作人员登录"</a></p></section>
+                        <section class="empty"><p>{e.message.clone()}</p><p><a class="button" href="/staff/login">"工作人员登录"</a></p></section>
                     }.into_any(),
                     Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }
@@ -82,7 +82,7 @@ fn BoardView(board: Board, reload: Callback<()>) -> impl IntoView {
                 spawn_local(async move {
                     match mark_warning_seen(id).await {
                         Ok(()) => reload.run(()),
-                        Err(e) => failure.set(Some(e.message)),
+                        Err(e) => failure.set(Some(e.into_message())),
                     }
                 });
             };

@@ -145,7 +145,7 @@ pub fn TrackPage() -> impl IntoView {
                     <TrackResult view=v/>
                 }.into_any(),
                 Err(e) => view! {
-                    <div class="notice notice-error" role="alert" data-code=e.code.as_str()>{e.message}</div>
+                    <div class="notice notice-error" role="alert" data-code=e.code.as_str()>{e.message.clone()}</div>
                 }.into_any(),
             })}
         </section>

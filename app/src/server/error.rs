@@ -40,13 +40,14 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let e = self.into_body();
         let body = ProblemDetails {
-            kind: format!("https://onewindow.example/problems/{}", self.code.as_str()),
+            kind: format!("https://onewindow.example/problems/{}", e.code.as_str()),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
-            code: self.code,
-            detail: self.message,
-            errors: self.problems,
+            code: e.code,
+            detail: e.message,
+            errors: e.problems,
         };
         let mut response = (
             status,
@@ -54,7 +55,7 @@ impl IntoResponse for AppError {
             Json(body),
         )
             .into_response();
-        if let Some(seconds) = self.retry_after
+        if let Some(seconds) = e.retry_after
             && let Ok(v) = HeaderValue::from_str(&seconds.max(1).to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
@@ -161,10 +162,10 @@ impl From<AccountError> for AppError {
                 AppError::new(ErrorCode::MobileTaken, "该手机号码已注册，请直接登录")
             }
             AccountError::InvalidCredentials => with_message(ErrorCode::InvalidCredentials, &e),
-            AccountError::TooManyAttempts { retry_after } => AppError {
-                retry_after: Some(retry_after.max(1) as u64),
-                ..with_message(ErrorCode::TooManyAttempts, &e)
-            },
+            AccountError::TooManyAttempts { retry_after } => {
+                with_message(ErrorCode::TooManyAttempts, &e)
+                    .with_retry_after(retry_after.max(1) as u64)
+            }
             AccountError::Internal(e) => e.into(),
         }
     }
@@ -177,10 +178,9 @@ impl From<TrackError> for AppError {
                 ErrorCode::TrackNotFound,
                 "办件编号或验证信息不正确。请核对收件凭证上的办件编号，并输入申请时填写的手机号码或凭证上的查询码。",
             ),
-            TrackError::TooMany(after) => AppError {
-                retry_after: Some(after.max(1) as u64),
-                ..with_message(ErrorCode::TooManyAttempts, &e)
-            },
+            TrackError::TooMany(after) => {
+                with_message(ErrorCode::TooManyAttempts, &e).with_retry_after(after.max(1) as u64)
+            }
             TrackError::Internal(e) => e.into(),
         }
     }

@@ -261,7 +261,7 @@ pub(super) fn ApplyForm(
                 Err(e) if e.code == ErrorCode::Network => {
                     failure.set(Some("网络连接异常，申请没有提交，请稍后重试".into()))
                 }
-                Err(e) if e.is_failure() => failure.set(Some(e.message)),
+                Err(e) if e.is_failure() => failure.set(Some(e.into_message())),
                 Err(e) => {
                     let list = e.into_problems();
                     touched.update(|t| t.extend(list.iter().map(|p| p.field.clone())));

@@ -110,7 +110,7 @@ pub(crate) fn MaterialSlot(
                     Ok(()) => uploads.update(|u| {
                         u.remove(&code);
                     }),
-                    Err(e) => slot_error.set(Some(e.message)),
+                    Err(e) => slot_error.set(Some(e.into_message())),
                 }
             });
         }

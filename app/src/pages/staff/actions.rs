@@ -287,10 +287,10 @@ impl ActionState {
                     self.problems.set(vec![]);
                     self.issued.set(Some(n));
                 }
-                Err(e) if !e.problems.is_empty() => self.problems.set(e.problems),
+                Err(e) if !e.problems.is_empty() => self.problems.set(e.into_problems()),
                 Err(e) => {
                     let changed = e.code == ErrorCode::CaseChanged;
-                    self.message.set(Some((e.message, changed)))
+                    self.message.set(Some((e.into_message(), changed)))
                 }
             }
             self.busy.set(false);

@@ -20,7 +20,7 @@ pub fn StaffCasePage() -> impl IntoView {
                     Ok(c) => view! { <CaseView case=c reload/> }.into_any(),
                     Err(e) if !e.is_failure() => view! {
                         <Title text="没有这个办件"/>
-                        <section class="empty" data-code=e.code.as_str()><h1>{e.message}</h1><p><a class="button" href="/staff">"返回待办队列"</a></p></section>
+                        <section class="empty" data-code=e.code.as_str()><h1>{e.message.clone()}</h1><p><a class="button" href="/staff">"返回待办队列"</a></p></section>
                     }.into_any(),
                     Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }

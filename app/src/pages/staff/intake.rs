@@ -44,7 +44,7 @@ pub fn IntakePage() -> impl IntoView {
                         spawn_local(async move {
                             match start_intake(Some(code), None).await {
                                 Ok(n) => navigate(&format!("/applications/{n}"), Default::default()),
-                                Err(e) => failure.set(Some(e.message)),
+                                Err(e) => failure.set(Some(e.into_message())),
                             }
                         });
                     };

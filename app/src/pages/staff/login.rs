@@ -24,7 +24,7 @@ pub fn StaffLoginPage() -> impl IntoView {
         spawn_local(async move {
             match staff_login(l, p).await {
                 Ok(_) => navigate("/staff", Default::default()),
-                Err(e) => failure.set(Some(e.message)),
+                Err(e) => failure.set(Some(e.into_message())),
             }
             submitting.set(false);
         });

@@ -80,7 +80,7 @@ pub fn WorkbenchPage() -> impl IntoView {
                     }
                     Err(e) if !e.is_failure() => view! {
                         <section class="empty" data-code=e.code.as_str()>
-                            <p>{e.message}</p>
+                            <p>{e.message.clone()}</p>
                             <p>"请以能办理办件的工作人员身份登录。"</p>
                             <p><a class="button" href="/staff/login">"工作人员登录"</a></p>
                         </section>
