@@ -160,11 +160,6 @@ impl AppError {
         e
     }
 
-    /// `not_logged_in`, with what to do.
-    pub fn not_logged_in(message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::NotLoggedIn, message)
-    }
-
     /// The same error, saying this instead.
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
         self.0.message = message.into();

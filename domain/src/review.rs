@@ -15,7 +15,7 @@ use super::calendar::{WorkingCalendar, YearNotLoaded};
 use super::date::Date;
 // The case's status machine, the staff roles and the notices have their own modules; these
 // names stay reachable here for the code that grew up with them.
-pub use super::case::{CaseAction, CaseSnapshot, CaseStatus, TransitionError, next_status};
+pub use super::case::{CaseAction, CaseSnapshot, CaseStatus, TransitionError};
 pub use super::notice::{Notice, NoticeKind, NoticeLine, notice_number};
 pub use super::staff::StaffRole;
 

@@ -41,14 +41,10 @@ pub async fn start_application(
 pub async fn load_application(
     number: String,
 ) -> Result<Option<(ApplicationView, ApplicationForm)>, AppError> {
-    use crate::server::auth::{MaybeApplicant, MaybeStaff, extract};
-    use crate::server::services::applications::Who;
+    use crate::server::auth::{MaybeSomeone, extract};
     use crate::server::services::applications::{self, ApplicationError};
     let state = crate::server::state::expect_state()?;
-    let who = match extract().await? {
-        MaybeApplicant(Some(account)) => Some(Who::Applicant(account.id)),
-        MaybeApplicant(None) => extract::<MaybeStaff>().await?.0.map(|me| Who::Staff(me.id)),
-    };
+    let MaybeSomeone(who) = extract().await?;
     let found = match who {
         Some(who) => match applications::get_with_form(&state.db, who, &number).await {
             Ok(found) => found,

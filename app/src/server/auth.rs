@@ -73,6 +73,9 @@ impl Someone {
     }
 }
 
+/// The applicant, or else a staff member, if either is signed in.
+pub struct MaybeSomeone(pub Option<Who>);
+
 /// The signed-in applicant, if any.
 pub struct MaybeApplicant(pub Option<AccountInfo>);
 
@@ -109,6 +112,7 @@ macro_rules! extractor {
 extractor! {
     MaybeApplicant: |state, headers| applicant_of(state, headers).await.map(MaybeApplicant);
     MaybeStaff: |state, headers| staff_of(state, headers).await.map(MaybeStaff);
+    MaybeSomeone: |state, headers| who_of(state, headers).await.map(MaybeSomeone);
     Applicant: |state, headers| applicant_of(state, headers).await?.map(Applicant).ok_or_else(not_logged_in);
     Staff: |state, headers| staff_of(state, headers).await?.map(Staff).ok_or_else(staff_not_logged_in);
     Someone: |state, headers| Someone::from_headers(state, headers).await;
