@@ -328,7 +328,7 @@ pub fn problems(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{FileType, Material, MaterialSource};
+    use crate::fixtures::material;
 
     #[test]
     fn an_applicant_may_add_an_email_address_for_notices_and_it_must_look_like_one() {
@@ -352,31 +352,6 @@ mod tests {
             let err = check_applicant(&form(bad), today).unwrap_err();
             assert_eq!(err[0].field, "applicant.contact_email", "{bad}");
             assert_eq!(err[0].code, "pattern_mismatch", "{bad}");
-        }
-    }
-
-    fn material(
-        code: &str,
-        form: MaterialForm,
-        required: bool,
-        deferrable: bool,
-    ) -> BundleMaterial {
-        BundleMaterial {
-            material: Material {
-                code: code.into(),
-                name: format!("材料{code}"),
-                source: MaterialSource::Applicant,
-                form,
-                quantity: 1,
-                specification: "A4".into(),
-                required,
-                deferrable,
-                file_types: vec![FileType::Pdf],
-                max_size_mb: 10,
-                template_url: None,
-                notes: None,
-            },
-            items: vec!["X".into()],
         }
     }
 

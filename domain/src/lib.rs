@@ -16,6 +16,8 @@ pub mod catalog;
 pub mod catalog_check;
 pub mod date;
 pub mod deadline;
+#[cfg(test)]
+mod fixtures;
 pub mod form;
 pub mod ids;
 mod labels;

@@ -9,6 +9,7 @@ mod m20261121_000003_applications;
 mod m20261122_000004_submission;
 mod m20261122_000005_review;
 mod m20261122_000006_tracking;
+mod steps;
 
 /// Every migration, oldest first.
 pub struct Migrator;

@@ -6,269 +6,254 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::steps::{drop_tables, index, refers_to, table, unique_index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use Bundle as B;
+        use BundleVersion as BV;
+        use FormField as F;
+        use ItemVersion as V;
+        use Material as M;
+        use ServiceItem as S;
+        m.create_table(table(
+            Department::Table,
+            [
+                pk_auto(Department::Id),
+                string_uniq(Department::Code),
+                string(Department::Name),
+                string_null(Department::Phone),
+                string_null(Department::Address),
+                timestamp_with_time_zone(Department::UpdatedAt),
+            ],
+        ))
+        .await?;
+
+        m.create_table(table(
+            S::Table,
+            [
+                pk_auto(S::Id),
+                string_uniq(S::Code),
+                integer(S::CurrentVersion),
+                integer(S::CurrentVersionId),
+                string(S::Name),
+                string(S::Department),
+                string(S::ItemType),
+                string(S::CaseKind),
+                string(S::OnlineDepth),
+                timestamp_with_time_zone(S::UpdatedAt),
+            ],
+        ))
+        .await?;
+        index(m, "idx_service_item_department", S::Table, [S::Department]).await?;
+
         m.create_table(
-            Table::create()
-                .table(Department::Table)
-                .col(pk_auto(Department::Id))
-                .col(string_uniq(Department::Code))
-                .col(string(Department::Name))
-                .col(string_null(Department::Phone))
-                .col(string_null(Department::Address))
-                .col(timestamp_with_time_zone(Department::UpdatedAt))
-                .to_owned(),
+            table(
+                V::Table,
+                [
+                    pk_auto(V::Id),
+                    integer(V::ItemId),
+                    integer(V::Version),
+                    string(V::ContentHash),
+                    timestamp_with_time_zone(V::ImportedAt),
+                    string(V::Name),
+                    string(V::ItemType),
+                    string(V::Department),
+                    text(V::CoDepartments),
+                    text(V::LegalBasis),
+                    text(V::Conditions),
+                    string(V::CaseKind),
+                    integer(V::StatutoryLimitDays),
+                    integer(V::PromisedLimitDays),
+                    boolean(V::AcceptOnReceipt),
+                    text(V::Steps),
+                    text(V::Location),
+                    text(V::Hours),
+                    string(V::ConsultPhone),
+                    string(V::SupervisePhone),
+                    boolean(V::FeeCharged),
+                    text_null(V::FeeBasis),
+                    string(V::ResultName),
+                    boolean(V::ResultElectronic),
+                    text(V::DeliveryMethods),
+                    string(V::OnlineDepth),
+                    integer(V::Visits),
+                ],
+            )
+            .foreign_key(&mut refers_to(
+                "fk_item_version_item",
+                (V::Table, V::ItemId),
+                (S::Table, S::Id),
+            ))
+            .to_owned(),
+        )
+        .await?;
+        let item_version = [V::ItemId, V::Version];
+        unique_index(m, "idx_item_version_item_version", V::Table, item_version).await?;
+
+        m.create_table(
+            table(
+                M::Table,
+                [
+                    pk_auto(M::Id),
+                    integer(M::ItemVersionId),
+                    integer(M::Position),
+                    string(M::Code),
+                    string(M::Name),
+                    string(M::Source),
+                    string(M::Form),
+                    integer(M::Quantity),
+                    text(M::Specification),
+                    boolean(M::Required),
+                    boolean(M::Deferrable),
+                    text(M::FileTypes),
+                    integer(M::MaxSizeMb),
+                    text_null(M::TemplateUrl),
+                    text_null(M::Notes),
+                ],
+            )
+            .foreign_key(&mut refers_to(
+                "fk_material_item_version",
+                (M::Table, M::ItemVersionId),
+                (V::Table, V::Id),
+            ))
+            .to_owned(),
+        )
+        .await?;
+        let version_code = [M::ItemVersionId, M::Code];
+        unique_index(m, "idx_material_version_code", M::Table, version_code).await?;
+
+        m.create_table(
+            table(
+                F::Table,
+                [
+                    pk_auto(F::Id),
+                    integer(F::ItemVersionId),
+                    integer(F::Position),
+                    string(F::Key),
+                    string(F::Label),
+                    string(F::FieldType),
+                    boolean(F::Required),
+                    text_null(F::Help),
+                    string_null(F::Unit),
+                    integer_null(F::MinLength),
+                    integer_null(F::MaxLength),
+                    double_null(F::MinValue),
+                    double_null(F::MaxValue),
+                    text_null(F::Pattern),
+                    text_null(F::PatternMessage),
+                    text(F::Options),
+                ],
+            )
+            .foreign_key(&mut refers_to(
+                "fk_form_field_item_version",
+                (F::Table, F::ItemVersionId),
+                (V::Table, V::Id),
+            ))
+            .to_owned(),
+        )
+        .await?;
+        let version_key = [F::ItemVersionId, F::Key];
+        unique_index(m, "idx_form_field_version_key", F::Table, version_key).await?;
+
+        m.create_table(table(
+            B::Table,
+            [
+                pk_auto(B::Id),
+                string_uniq(B::Code),
+                integer(B::CurrentVersion),
+                string(B::ContentHash),
+                string(B::Name),
+                text(B::Description),
+                string_null(B::Stage),
+                string(B::LeadDepartment),
+                integer(B::PromisedLimitDays),
+                timestamp_with_time_zone(B::UpdatedAt),
+            ],
+        ))
+        .await?;
+
+        m.create_table(
+            table(
+                BundleItem::Table,
+                [
+                    pk_auto(BundleItem::Id),
+                    integer(BundleItem::BundleId),
+                    integer(BundleItem::Position),
+                    string(BundleItem::ItemCode),
+                ],
+            )
+            .foreign_key(&mut refers_to(
+                "fk_bundle_item_bundle",
+                (BundleItem::Table, BundleItem::BundleId),
+                (B::Table, B::Id),
+            ))
+            .to_owned(),
         )
         .await?;
 
         m.create_table(
-            Table::create()
-                .table(ServiceItem::Table)
-                .col(pk_auto(ServiceItem::Id))
-                .col(string_uniq(ServiceItem::Code))
-                .col(integer(ServiceItem::CurrentVersion))
-                .col(integer(ServiceItem::CurrentVersionId))
-                .col(string(ServiceItem::Name))
-                .col(string(ServiceItem::Department))
-                .col(string(ServiceItem::ItemType))
-                .col(string(ServiceItem::CaseKind))
-                .col(string(ServiceItem::OnlineDepth))
-                .col(timestamp_with_time_zone(ServiceItem::UpdatedAt))
-                .to_owned(),
+            table(
+                BV::Table,
+                [
+                    pk_auto(BV::Id),
+                    integer(BV::BundleId),
+                    integer(BV::Version),
+                    string(BV::ContentHash),
+                    text(BV::Snapshot),
+                    timestamp_with_time_zone(BV::ImportedAt),
+                ],
+            )
+            .foreign_key(&mut refers_to(
+                "fk_bundle_version_bundle",
+                (BV::Table, BV::BundleId),
+                (B::Table, B::Id),
+            ))
+            .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_service_item_department")
-                .table(ServiceItem::Table)
-                .col(ServiceItem::Department)
-                .to_owned(),
-        )
-        .await?;
-
-        m.create_table(
-            Table::create()
-                .table(ItemVersion::Table)
-                .col(pk_auto(ItemVersion::Id))
-                .col(integer(ItemVersion::ItemId))
-                .col(integer(ItemVersion::Version))
-                .col(string(ItemVersion::ContentHash))
-                .col(timestamp_with_time_zone(ItemVersion::ImportedAt))
-                .col(string(ItemVersion::Name))
-                .col(string(ItemVersion::ItemType))
-                .col(string(ItemVersion::Department))
-                .col(text(ItemVersion::CoDepartments))
-                .col(text(ItemVersion::LegalBasis))
-                .col(text(ItemVersion::Conditions))
-                .col(string(ItemVersion::CaseKind))
-                .col(integer(ItemVersion::StatutoryLimitDays))
-                .col(integer(ItemVersion::PromisedLimitDays))
-                .col(boolean(ItemVersion::AcceptOnReceipt))
-                .col(text(ItemVersion::Steps))
-                .col(text(ItemVersion::Location))
-                .col(text(ItemVersion::Hours))
-                .col(string(ItemVersion::ConsultPhone))
-                .col(string(ItemVersion::SupervisePhone))
-                .col(boolean(ItemVersion::FeeCharged))
-                .col(text_null(ItemVersion::FeeBasis))
-                .col(string(ItemVersion::ResultName))
-                .col(boolean(ItemVersion::ResultElectronic))
-                .col(text(ItemVersion::DeliveryMethods))
-                .col(string(ItemVersion::OnlineDepth))
-                .col(integer(ItemVersion::Visits))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_item_version_item")
-                        .from(ItemVersion::Table, ItemVersion::ItemId)
-                        .to(ServiceItem::Table, ServiceItem::Id),
-                )
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_item_version_item_version")
-                .table(ItemVersion::Table)
-                .col(ItemVersion::ItemId)
-                .col(ItemVersion::Version)
-                .unique()
-                .to_owned(),
+        let bundle_version = [BV::BundleId, BV::Version];
+        unique_index(
+            m,
+            "idx_bundle_version_bundle_version",
+            BV::Table,
+            bundle_version,
         )
         .await?;
 
-        m.create_table(
-            Table::create()
-                .table(Material::Table)
-                .col(pk_auto(Material::Id))
-                .col(integer(Material::ItemVersionId))
-                .col(integer(Material::Position))
-                .col(string(Material::Code))
-                .col(string(Material::Name))
-                .col(string(Material::Source))
-                .col(string(Material::Form))
-                .col(integer(Material::Quantity))
-                .col(text(Material::Specification))
-                .col(boolean(Material::Required))
-                .col(boolean(Material::Deferrable))
-                .col(text(Material::FileTypes))
-                .col(integer(Material::MaxSizeMb))
-                .col(text_null(Material::TemplateUrl))
-                .col(text_null(Material::Notes))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_material_item_version")
-                        .from(Material::Table, Material::ItemVersionId)
-                        .to(ItemVersion::Table, ItemVersion::Id),
-                )
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_material_version_code")
-                .table(Material::Table)
-                .col(Material::ItemVersionId)
-                .col(Material::Code)
-                .unique()
-                .to_owned(),
-        )
-        .await?;
-
-        m.create_table(
-            Table::create()
-                .table(FormField::Table)
-                .col(pk_auto(FormField::Id))
-                .col(integer(FormField::ItemVersionId))
-                .col(integer(FormField::Position))
-                .col(string(FormField::Key))
-                .col(string(FormField::Label))
-                .col(string(FormField::FieldType))
-                .col(boolean(FormField::Required))
-                .col(text_null(FormField::Help))
-                .col(string_null(FormField::Unit))
-                .col(integer_null(FormField::MinLength))
-                .col(integer_null(FormField::MaxLength))
-                .col(double_null(FormField::MinValue))
-                .col(double_null(FormField::MaxValue))
-                .col(text_null(FormField::Pattern))
-                .col(text_null(FormField::PatternMessage))
-                .col(text(FormField::Options))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_form_field_item_version")
-                        .from(FormField::Table, FormField::ItemVersionId)
-                        .to(ItemVersion::Table, ItemVersion::Id),
-                )
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_form_field_version_key")
-                .table(FormField::Table)
-                .col(FormField::ItemVersionId)
-                .col(FormField::Key)
-                .unique()
-                .to_owned(),
-        )
-        .await?;
-
-        m.create_table(
-            Table::create()
-                .table(Bundle::Table)
-                .col(pk_auto(Bundle::Id))
-                .col(string_uniq(Bundle::Code))
-                .col(integer(Bundle::CurrentVersion))
-                .col(string(Bundle::ContentHash))
-                .col(string(Bundle::Name))
-                .col(text(Bundle::Description))
-                .col(string_null(Bundle::Stage))
-                .col(string(Bundle::LeadDepartment))
-                .col(integer(Bundle::PromisedLimitDays))
-                .col(timestamp_with_time_zone(Bundle::UpdatedAt))
-                .to_owned(),
-        )
-        .await?;
-
-        m.create_table(
-            Table::create()
-                .table(BundleItem::Table)
-                .col(pk_auto(BundleItem::Id))
-                .col(integer(BundleItem::BundleId))
-                .col(integer(BundleItem::Position))
-                .col(string(BundleItem::ItemCode))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_bundle_item_bundle")
-                        .from(BundleItem::Table, BundleItem::BundleId)
-                        .to(Bundle::Table, Bundle::Id),
-                )
-                .to_owned(),
-        )
-        .await?;
-
-        m.create_table(
-            Table::create()
-                .table(BundleVersion::Table)
-                .col(pk_auto(BundleVersion::Id))
-                .col(integer(BundleVersion::BundleId))
-                .col(integer(BundleVersion::Version))
-                .col(string(BundleVersion::ContentHash))
-                .col(text(BundleVersion::Snapshot))
-                .col(timestamp_with_time_zone(BundleVersion::ImportedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_bundle_version_bundle")
-                        .from(BundleVersion::Table, BundleVersion::BundleId)
-                        .to(Bundle::Table, Bundle::Id),
-                )
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_bundle_version_bundle_version")
-                .table(BundleVersion::Table)
-                .col(BundleVersion::BundleId)
-                .col(BundleVersion::Version)
-                .unique()
-                .to_owned(),
-        )
-        .await?;
-
-        m.create_table(
-            Table::create()
-                .table(CatalogImport::Table)
-                .col(pk_auto(CatalogImport::Id))
-                .col(timestamp_with_time_zone(CatalogImport::ImportedAt))
-                .col(string(CatalogImport::Source))
-                .col(string(CatalogImport::FileSha256))
-                .col(text(CatalogImport::Summary))
-                .to_owned(),
-        )
-        .await?;
-        Ok(())
+        m.create_table(table(
+            CatalogImport::Table,
+            [
+                pk_auto(CatalogImport::Id),
+                timestamp_with_time_zone(CatalogImport::ImportedAt),
+                string(CatalogImport::Source),
+                string(CatalogImport::FileSha256),
+                text(CatalogImport::Summary),
+            ],
+        ))
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            CatalogImport::Table.into_iden(),
-            BundleVersion::Table.into_iden(),
-            BundleItem::Table.into_iden(),
-            Bundle::Table.into_iden(),
-            FormField::Table.into_iden(),
-            Material::Table.into_iden(),
-            ItemVersion::Table.into_iden(),
-            ServiceItem::Table.into_iden(),
-            Department::Table.into_iden(),
-        ] {
-            m.drop_table(Table::drop().table(table).to_owned()).await?;
-        }
-        Ok(())
+        drop_tables(
+            m,
+            [
+                CatalogImport::Table.into_iden(),
+                BundleVersion::Table.into_iden(),
+                BundleItem::Table.into_iden(),
+                Bundle::Table.into_iden(),
+                FormField::Table.into_iden(),
+                Material::Table.into_iden(),
+                ItemVersion::Table.into_iden(),
+                ServiceItem::Table.into_iden(),
+                Department::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 

@@ -6,65 +6,68 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::steps::{drop_tables, owned_by, table};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.create_table(
-            Table::create()
-                .table(Account::Table)
-                .col(pk_auto(Account::Id))
-                .col(string_uniq(Account::Mobile))
-                .col(string(Account::PasswordHash))
-                .col(string(Account::Name))
-                .col(string(Account::IdNumber))
-                .col(timestamp_with_time_zone(Account::CreatedAt))
-                .to_owned(),
-        )
+        m.create_table(table(
+            Account::Table,
+            [
+                pk_auto(Account::Id),
+                string_uniq(Account::Mobile),
+                string(Account::PasswordHash),
+                string(Account::Name),
+                string(Account::IdNumber),
+                timestamp_with_time_zone(Account::CreatedAt),
+            ],
+        ))
         .await?;
         m.create_table(
-            Table::create()
-                .table(Session::Table)
-                .col(pk_auto(Session::Id))
-                .col(string_uniq(Session::TokenHash))
-                .col(integer(Session::AccountId))
-                .col(timestamp_with_time_zone(Session::CreatedAt))
-                .col(timestamp_with_time_zone(Session::LastSeenAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_session_account")
-                        .from(Session::Table, Session::AccountId)
-                        .to(Account::Table, Account::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .to_owned(),
+            table(
+                Session::Table,
+                [
+                    pk_auto(Session::Id),
+                    string_uniq(Session::TokenHash),
+                    integer(Session::AccountId),
+                    timestamp_with_time_zone(Session::CreatedAt),
+                    timestamp_with_time_zone(Session::LastSeenAt),
+                ],
+            )
+            .foreign_key(&mut owned_by(
+                "fk_session_account",
+                (Session::Table, Session::AccountId),
+                (Account::Table, Account::Id),
+            ))
+            .to_owned(),
         )
         .await?;
-        m.create_table(
-            Table::create()
-                .table(LoginThrottle::Table)
-                .col(pk_auto(LoginThrottle::Id))
-                .col(string_uniq(LoginThrottle::Mobile))
-                .col(integer(LoginThrottle::Failures))
-                .col(timestamp_with_time_zone(LoginThrottle::LastFailureAt))
-                .col(timestamp_with_time_zone_null(LoginThrottle::LockedUntil))
-                .to_owned(),
-        )
-        .await?;
-        Ok(())
+        m.create_table(table(
+            LoginThrottle::Table,
+            [
+                pk_auto(LoginThrottle::Id),
+                string_uniq(LoginThrottle::Mobile),
+                integer(LoginThrottle::Failures),
+                timestamp_with_time_zone(LoginThrottle::LastFailureAt),
+                timestamp_with_time_zone_null(LoginThrottle::LockedUntil),
+            ],
+        ))
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            LoginThrottle::Table.into_iden(),
-            Session::Table.into_iden(),
-            Account::Table.into_iden(),
-        ] {
-            m.drop_table(Table::drop().table(table).to_owned()).await?;
-        }
-        Ok(())
+        drop_tables(
+            m,
+            [
+                LoginThrottle::Table.into_iden(),
+                Session::Table.into_iden(),
+                Account::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
 

@@ -2,6 +2,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::steps::{drop_tables, index, refers_to, table};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -9,39 +11,34 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create()
-                .table(Application::Table)
-                .col(pk_auto(Application::Id))
-                .col(string_uniq(Application::Number))
-                .col(integer(Application::AccountId))
-                .col(string_null(Application::ItemCode))
-                .col(string_null(Application::BundleCode))
-                .col(text(Application::FormValues))
-                .col(string(Application::Status))
-                .col(timestamp_with_time_zone(Application::CreatedAt))
-                .col(timestamp_with_time_zone(Application::UpdatedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_application_account")
-                        .from(Application::Table, Application::AccountId)
-                        .to(Account::Table, Account::Id),
-                )
-                .to_owned(),
+            table(
+                Application::Table,
+                [
+                    pk_auto(Application::Id),
+                    string_uniq(Application::Number),
+                    integer(Application::AccountId),
+                    string_null(Application::ItemCode),
+                    string_null(Application::BundleCode),
+                    text(Application::FormValues),
+                    string(Application::Status),
+                    timestamp_with_time_zone(Application::CreatedAt),
+                    timestamp_with_time_zone(Application::UpdatedAt),
+                ],
+            )
+            .foreign_key(&mut refers_to(
+                "fk_application_account",
+                (Application::Table, Application::AccountId),
+                (Account::Table, Account::Id),
+            ))
+            .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_application_account")
-                .table(Application::Table)
-                .col(Application::AccountId)
-                .to_owned(),
-        )
-        .await
+        let account = [Application::AccountId];
+        index(m, "idx_application_account", Application::Table, account).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(Application::Table).to_owned())
-            .await
+        drop_tables(m, [Application::Table.into_iden()]).await
     }
 }
 

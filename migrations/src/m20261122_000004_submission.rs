@@ -3,111 +3,85 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::steps::{
+    add_columns, drop_columns, drop_index, drop_tables, index, owned_by, table, unique_index,
+};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        // SQLite alters one column per statement.
-        for column in [
-            text(Application::Applicant).default("{}").to_owned(),
-            text(Application::BringOriginal).default("[]").to_owned(),
-            string_null(Application::CaseNumber).to_owned(),
-            string_null(Application::Channel).to_owned(),
-            timestamp_with_time_zone_null(Application::SubmittedAt).to_owned(),
-            text_null(Application::Guides).to_owned(),
-        ] {
-            m.alter_table(
-                Table::alter()
-                    .table(Application::Table)
-                    .add_column(column)
-                    .to_owned(),
-            )
-            .await?;
-        }
-        m.create_index(
-            Index::create()
-                .name("idx_application_case_number")
-                .table(Application::Table)
-                .col(Application::CaseNumber)
-                .unique()
-                .to_owned(),
+        use ApplicationMaterial as AM;
+        add_columns(
+            m,
+            Application::Table,
+            [
+                text(Application::Applicant).default("{}").to_owned(),
+                text(Application::BringOriginal).default("[]").to_owned(),
+                string_null(Application::CaseNumber),
+                string_null(Application::Channel),
+                timestamp_with_time_zone_null(Application::SubmittedAt),
+                text_null(Application::Guides),
+            ],
         )
         .await?;
+        let case_number = [Application::CaseNumber];
+        unique_index(m, CASE_NUMBER_INDEX, Application::Table, case_number).await?;
         m.create_table(
-            Table::create()
-                .table(ApplicationMaterial::Table)
-                .col(pk_auto(ApplicationMaterial::Id))
-                .col(integer(ApplicationMaterial::ApplicationId))
-                .col(string(ApplicationMaterial::MaterialCode))
-                .col(string(ApplicationMaterial::Sha256))
-                .col(big_integer(ApplicationMaterial::Size))
-                .col(string(ApplicationMaterial::FileType))
-                .col(string(ApplicationMaterial::FileName))
-                .col(timestamp_with_time_zone(ApplicationMaterial::UploadedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_application_material_application")
-                        .from(
-                            ApplicationMaterial::Table,
-                            ApplicationMaterial::ApplicationId,
-                        )
-                        .to(Application::Table, Application::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .to_owned(),
+            table(
+                AM::Table,
+                [
+                    pk_auto(AM::Id),
+                    integer(AM::ApplicationId),
+                    string(AM::MaterialCode),
+                    string(AM::Sha256),
+                    big_integer(AM::Size),
+                    string(AM::FileType),
+                    string(AM::FileName),
+                    timestamp_with_time_zone(AM::UploadedAt),
+                ],
+            )
+            .foreign_key(&mut owned_by(
+                "fk_application_material_application",
+                (AM::Table, AM::ApplicationId),
+                (Application::Table, Application::Id),
+            ))
+            .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_application_material_slot")
-                .table(ApplicationMaterial::Table)
-                .col(ApplicationMaterial::ApplicationId)
-                .col(ApplicationMaterial::MaterialCode)
-                .unique()
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_application_material_sha256")
-                .table(ApplicationMaterial::Table)
-                .col(ApplicationMaterial::Sha256)
-                .to_owned(),
+        let slot = [AM::ApplicationId, AM::MaterialCode];
+        unique_index(m, "idx_application_material_slot", AM::Table, slot).await?;
+        index(
+            m,
+            "idx_application_material_sha256",
+            AM::Table,
+            [AM::Sha256],
         )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(ApplicationMaterial::Table).to_owned())
-            .await?;
-        m.drop_index(
-            Index::drop()
-                .name("idx_application_case_number")
-                .table(Application::Table)
-                .to_owned(),
+        drop_tables(m, [ApplicationMaterial::Table.into_iden()]).await?;
+        drop_index(m, CASE_NUMBER_INDEX, Application::Table).await?;
+        drop_columns(
+            m,
+            Application::Table,
+            [
+                Application::Applicant,
+                Application::BringOriginal,
+                Application::CaseNumber,
+                Application::Channel,
+                Application::SubmittedAt,
+                Application::Guides,
+            ],
         )
-        .await?;
-        for column in [
-            Application::Applicant,
-            Application::BringOriginal,
-            Application::CaseNumber,
-            Application::Channel,
-            Application::SubmittedAt,
-            Application::Guides,
-        ] {
-            m.alter_table(
-                Table::alter()
-                    .table(Application::Table)
-                    .drop_column(column)
-                    .to_owned(),
-            )
-            .await?;
-        }
-        Ok(())
+        .await
     }
 }
+
+const CASE_NUMBER_INDEX: &str = "idx_application_case_number";
 
 #[derive(DeriveIden, Clone, Copy)]
 enum Application {

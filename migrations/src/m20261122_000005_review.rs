@@ -9,6 +9,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::steps::{
+    add_columns, drop_columns, drop_index, drop_tables, index, owned_by, table, unique_index,
+};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -30,62 +34,62 @@ pub const WINDOW_ACCOUNT_MOBILE: &str = "window-intake";
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.create_table(
-            Table::create()
-                .table(Staff::Table)
-                .col(pk_auto(Staff::Id))
-                .col(string_uniq(Staff::Login))
-                .col(string(Staff::Name))
-                .col(string(Staff::Role))
-                .col(string(Staff::Department))
-                .col(string(Staff::PasswordHash))
-                .col(boolean(Staff::Active).default(true))
-                .col(timestamp_with_time_zone(Staff::CreatedAt))
-                .to_owned(),
-        )
+        use CaseEvent as E;
+        use MaterialHistory as H;
+        use StaffSession as SS;
+        m.create_table(table(
+            Staff::Table,
+            [
+                pk_auto(Staff::Id),
+                string_uniq(Staff::Login),
+                string(Staff::Name),
+                string(Staff::Role),
+                string(Staff::Department),
+                string(Staff::PasswordHash),
+                boolean(Staff::Active).default(true).to_owned(),
+                timestamp_with_time_zone(Staff::CreatedAt),
+            ],
+        ))
         .await?;
         m.create_table(
-            Table::create()
-                .table(StaffSession::Table)
-                .col(pk_auto(StaffSession::Id))
-                .col(string_uniq(StaffSession::TokenHash))
-                .col(integer(StaffSession::StaffId))
-                .col(timestamp_with_time_zone(StaffSession::CreatedAt))
-                .col(timestamp_with_time_zone(StaffSession::LastSeenAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_staff_session_staff")
-                        .from(StaffSession::Table, StaffSession::StaffId)
-                        .to(Staff::Table, Staff::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .to_owned(),
+            table(
+                SS::Table,
+                [
+                    pk_auto(SS::Id),
+                    string_uniq(SS::TokenHash),
+                    integer(SS::StaffId),
+                    timestamp_with_time_zone(SS::CreatedAt),
+                    timestamp_with_time_zone(SS::LastSeenAt),
+                ],
+            )
+            .foreign_key(&mut owned_by(
+                "fk_staff_session_staff",
+                (SS::Table, SS::StaffId),
+                (Staff::Table, Staff::Id),
+            ))
+            .to_owned(),
         )
         .await?;
 
-        for column in [
-            string_null(Application::Department).to_owned(),
-            integer(Application::Version).default(0).to_owned(),
-            integer_null(Application::StaffId).to_owned(),
-            timestamp_with_time_zone_null(Application::ReceivedAt).to_owned(),
-            string_null(Application::AgentIdNumber).to_owned(),
-            string_null(Application::AgentMobile).to_owned(),
-        ] {
-            m.alter_table(
-                Table::alter()
-                    .table(Application::Table)
-                    .add_column(column)
-                    .to_owned(),
-            )
-            .await?;
-        }
-        m.create_index(
-            Index::create()
-                .name("idx_application_department_status")
-                .table(Application::Table)
-                .col(Application::Department)
-                .col(Application::Status)
-                .to_owned(),
+        add_columns(
+            m,
+            Application::Table,
+            [
+                string_null(Application::Department),
+                integer(Application::Version).default(0).to_owned(),
+                integer_null(Application::StaffId),
+                timestamp_with_time_zone_null(Application::ReceivedAt),
+                string_null(Application::AgentIdNumber),
+                string_null(Application::AgentMobile),
+            ],
+        )
+        .await?;
+        let department_status = [Application::Department, Application::Status];
+        index(
+            m,
+            DEPARTMENT_STATUS_INDEX,
+            Application::Table,
+            department_status,
         )
         .await?;
         let db = m.get_connection();
@@ -107,129 +111,109 @@ impl MigrationTrait for Migration {
         .await?;
 
         m.create_table(
-            Table::create()
-                .table(CaseEvent::Table)
-                .col(pk_auto(CaseEvent::Id))
-                .col(integer(CaseEvent::ApplicationId))
-                .col(timestamp_with_time_zone(CaseEvent::At))
-                .col(string(CaseEvent::Actor))
-                .col(integer_null(CaseEvent::StaffId))
-                .col(string(CaseEvent::ActorName))
-                .col(string(CaseEvent::Channel))
-                .col(string(CaseEvent::Action))
-                .col(string_null(CaseEvent::FromStatus))
-                .col(string(CaseEvent::ToStatus))
-                .col(text_null(CaseEvent::Reason))
-                .col(text_null(CaseEvent::Detail))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_case_event_application")
-                        .from(CaseEvent::Table, CaseEvent::ApplicationId)
-                        .to(Application::Table, Application::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .to_owned(),
+            table(
+                E::Table,
+                [
+                    pk_auto(E::Id),
+                    integer(E::ApplicationId),
+                    timestamp_with_time_zone(E::At),
+                    string(E::Actor),
+                    integer_null(E::StaffId),
+                    string(E::ActorName),
+                    string(E::Channel),
+                    string(E::Action),
+                    string_null(E::FromStatus),
+                    string(E::ToStatus),
+                    text_null(E::Reason),
+                    text_null(E::Detail),
+                ],
+            )
+            .foreign_key(&mut owned_by(
+                "fk_case_event_application",
+                (E::Table, E::ApplicationId),
+                (Application::Table, Application::Id),
+            ))
+            .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_case_event_application")
-                .table(CaseEvent::Table)
-                .col(CaseEvent::ApplicationId)
-                .to_owned(),
-        )
-        .await?;
-
-        m.create_table(
-            Table::create()
-                .table(Notice::Table)
-                .col(pk_auto(Notice::Id))
-                .col(integer(Notice::ApplicationId))
-                .col(string(Notice::Kind))
-                .col(integer(Notice::Year))
-                .col(integer(Notice::Seq))
-                .col(string_uniq(Notice::Number))
-                .col(timestamp_with_time_zone(Notice::IssuedAt))
-                .col(text(Notice::Content))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_notice_application")
-                        .from(Notice::Table, Notice::ApplicationId)
-                        .to(Application::Table, Application::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_notice_kind_year_seq")
-                .table(Notice::Table)
-                .col(Notice::Kind)
-                .col(Notice::Year)
-                .col(Notice::Seq)
-                .unique()
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_notice_application")
-                .table(Notice::Table)
-                .col(Notice::ApplicationId)
-                .to_owned(),
+        index(
+            m,
+            "idx_case_event_application",
+            E::Table,
+            [E::ApplicationId],
         )
         .await?;
 
         m.create_table(
-            Table::create()
-                .table(MaterialHistory::Table)
-                .col(pk_auto(MaterialHistory::Id))
-                .col(integer(MaterialHistory::ApplicationId))
-                .col(string(MaterialHistory::MaterialCode))
-                .col(string(MaterialHistory::Sha256))
-                .col(big_integer(MaterialHistory::Size))
-                .col(string(MaterialHistory::FileType))
-                .col(string(MaterialHistory::FileName))
-                .col(timestamp_with_time_zone(MaterialHistory::UploadedAt))
-                .col(timestamp_with_time_zone(MaterialHistory::ReplacedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_material_history_application")
-                        .from(MaterialHistory::Table, MaterialHistory::ApplicationId)
-                        .to(Application::Table, Application::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .to_owned(),
+            table(
+                Notice::Table,
+                [
+                    pk_auto(Notice::Id),
+                    integer(Notice::ApplicationId),
+                    string(Notice::Kind),
+                    integer(Notice::Year),
+                    integer(Notice::Seq),
+                    string_uniq(Notice::Number),
+                    timestamp_with_time_zone(Notice::IssuedAt),
+                    text(Notice::Content),
+                ],
+            )
+            .foreign_key(&mut owned_by(
+                "fk_notice_application",
+                (Notice::Table, Notice::ApplicationId),
+                (Application::Table, Application::Id),
+            ))
+            .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_material_history_sha256")
-                .table(MaterialHistory::Table)
-                .col(MaterialHistory::Sha256)
-                .to_owned(),
-        )
-        .await?;
+        let kind_year_seq = [Notice::Kind, Notice::Year, Notice::Seq];
+        unique_index(m, "idx_notice_kind_year_seq", Notice::Table, kind_year_seq).await?;
+        let application = [Notice::ApplicationId];
+        index(m, "idx_notice_application", Notice::Table, application).await?;
 
         m.create_table(
-            Table::create()
-                .table(CalendarYear::Table)
-                .col(integer(CalendarYear::Year).primary_key())
-                .col(string(CalendarYear::Source))
-                .col(timestamp_with_time_zone(CalendarYear::UpdatedAt))
-                .to_owned(),
+            table(
+                H::Table,
+                [
+                    pk_auto(H::Id),
+                    integer(H::ApplicationId),
+                    string(H::MaterialCode),
+                    string(H::Sha256),
+                    big_integer(H::Size),
+                    string(H::FileType),
+                    string(H::FileName),
+                    timestamp_with_time_zone(H::UploadedAt),
+                    timestamp_with_time_zone(H::ReplacedAt),
+                ],
+            )
+            .foreign_key(&mut owned_by(
+                "fk_material_history_application",
+                (H::Table, H::ApplicationId),
+                (Application::Table, Application::Id),
+            ))
+            .to_owned(),
         )
         .await?;
-        m.create_table(
-            Table::create()
-                .table(CalendarDay::Table)
-                .col(pk_auto(CalendarDay::Id))
-                .col(integer(CalendarDay::Year))
-                .col(string_uniq(CalendarDay::Day))
-                .col(boolean(CalendarDay::Working))
-                .to_owned(),
-        )
+        index(m, "idx_material_history_sha256", H::Table, [H::Sha256]).await?;
+
+        m.create_table(table(
+            CalendarYear::Table,
+            [
+                integer(CalendarYear::Year).primary_key().to_owned(),
+                string(CalendarYear::Source),
+                timestamp_with_time_zone(CalendarYear::UpdatedAt),
+            ],
+        ))
+        .await?;
+        m.create_table(table(
+            CalendarDay::Table,
+            [
+                pk_auto(CalendarDay::Id),
+                integer(CalendarDay::Year),
+                string_uniq(CalendarDay::Day),
+                boolean(CalendarDay::Working),
+            ],
+        ))
         .await?;
         m.exec_stmt(
             Query::insert()
@@ -269,16 +253,16 @@ impl MigrationTrait for Migration {
         }
         m.exec_stmt(days).await?;
 
-        m.create_table(
-            Table::create()
-                .table(CreditBlacklist::Table)
-                .col(pk_auto(CreditBlacklist::Id))
-                .col(string_uniq(CreditBlacklist::Number))
-                .col(string(CreditBlacklist::Name))
-                .col(text(CreditBlacklist::Reason))
-                .col(timestamp_with_time_zone(CreditBlacklist::ListedAt))
-                .to_owned(),
-        )
+        m.create_table(table(
+            CreditBlacklist::Table,
+            [
+                pk_auto(CreditBlacklist::Id),
+                string_uniq(CreditBlacklist::Number),
+                string(CreditBlacklist::Name),
+                text(CreditBlacklist::Reason),
+                timestamp_with_time_zone(CreditBlacklist::ListedAt),
+            ],
+        ))
         .await?;
 
         m.exec_stmt(
@@ -312,44 +296,38 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        for table in [
-            CreditBlacklist::Table.into_iden(),
-            CalendarDay::Table.into_iden(),
-            CalendarYear::Table.into_iden(),
-            MaterialHistory::Table.into_iden(),
-            Notice::Table.into_iden(),
-            CaseEvent::Table.into_iden(),
-            StaffSession::Table.into_iden(),
-            Staff::Table.into_iden(),
-        ] {
-            m.drop_table(Table::drop().table(table).to_owned()).await?;
-        }
-        m.drop_index(
-            Index::drop()
-                .name("idx_application_department_status")
-                .table(Application::Table)
-                .to_owned(),
+        drop_tables(
+            m,
+            [
+                CreditBlacklist::Table.into_iden(),
+                CalendarDay::Table.into_iden(),
+                CalendarYear::Table.into_iden(),
+                MaterialHistory::Table.into_iden(),
+                Notice::Table.into_iden(),
+                CaseEvent::Table.into_iden(),
+                StaffSession::Table.into_iden(),
+                Staff::Table.into_iden(),
+            ],
         )
         .await?;
-        for column in [
-            Application::Department,
-            Application::Version,
-            Application::StaffId,
-            Application::ReceivedAt,
-            Application::AgentIdNumber,
-            Application::AgentMobile,
-        ] {
-            m.alter_table(
-                Table::alter()
-                    .table(Application::Table)
-                    .drop_column(column)
-                    .to_owned(),
-            )
-            .await?;
-        }
-        Ok(())
+        drop_index(m, DEPARTMENT_STATUS_INDEX, Application::Table).await?;
+        drop_columns(
+            m,
+            Application::Table,
+            [
+                Application::Department,
+                Application::Version,
+                Application::StaffId,
+                Application::ReceivedAt,
+                Application::AgentIdNumber,
+                Application::AgentMobile,
+            ],
+        )
+        .await
     }
 }
+
+const DEPARTMENT_STATUS_INDEX: &str = "idx_application_department_status";
 
 #[derive(DeriveIden)]
 enum Staff {

@@ -4,159 +4,128 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::steps::{add_columns, drop_columns, drop_tables, index, owned_by, table, unique_index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(
-            Table::alter()
-                .table(Application::Table)
-                .add_column(string_null(Application::TrackingCode))
-                .to_owned(),
-        )
-        .await?;
+        use DeadlineWarning as W;
+        use Notification as N;
+        let tracking_code = [string_null(Application::TrackingCode)];
+        add_columns(m, Application::Table, tracking_code).await?;
 
         m.create_table(
-            Table::create()
-                .table(DeadlineWarning::Table)
-                .col(pk_auto(DeadlineWarning::Id))
-                .col(integer(DeadlineWarning::ApplicationId))
-                .col(string(DeadlineWarning::Department))
-                .col(string(DeadlineWarning::Kind))
-                .col(string(DeadlineWarning::Level))
-                .col(string(DeadlineWarning::Due))
-                .col(string(DeadlineWarning::OnDay))
-                .col(integer(DeadlineWarning::DaysLeft))
-                .col(text(DeadlineWarning::Message))
-                .col(timestamp_with_time_zone(DeadlineWarning::CreatedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_deadline_warning_application")
-                        .from(DeadlineWarning::Table, DeadlineWarning::ApplicationId)
-                        .to(Application::Table, Application::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .to_owned(),
+            table(
+                W::Table,
+                [
+                    pk_auto(W::Id),
+                    integer(W::ApplicationId),
+                    string(W::Department),
+                    string(W::Kind),
+                    string(W::Level),
+                    string(W::Due),
+                    string(W::OnDay),
+                    integer(W::DaysLeft),
+                    text(W::Message),
+                    timestamp_with_time_zone(W::CreatedAt),
+                ],
+            )
+            .foreign_key(&mut owned_by(
+                "fk_deadline_warning_application",
+                (W::Table, W::ApplicationId),
+                (Application::Table, Application::Id),
+            ))
+            .to_owned(),
         )
         .await?;
         // A rung of the ladder is raised once per case, deadline and due day (daily rungs
         // once per day): several server instances racing insert one row, the rest conflict.
-        m.create_index(
-            Index::create()
-                .name("idx_deadline_warning_once")
-                .table(DeadlineWarning::Table)
-                .col(DeadlineWarning::ApplicationId)
-                .col(DeadlineWarning::Kind)
-                .col(DeadlineWarning::Due)
-                .col(DeadlineWarning::Level)
-                .col(DeadlineWarning::OnDay)
-                .unique()
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_deadline_warning_department")
-                .table(DeadlineWarning::Table)
-                .col(DeadlineWarning::Department)
-                .to_owned(),
+        let once = [W::ApplicationId, W::Kind, W::Due, W::Level, W::OnDay];
+        unique_index(m, "idx_deadline_warning_once", W::Table, once).await?;
+        index(
+            m,
+            "idx_deadline_warning_department",
+            W::Table,
+            [W::Department],
         )
         .await?;
 
         m.create_table(
-            Table::create()
-                .table(WarningSeen::Table)
-                .col(pk_auto(WarningSeen::Id))
-                .col(integer(WarningSeen::WarningId))
-                .col(integer(WarningSeen::StaffId))
-                .col(timestamp_with_time_zone(WarningSeen::SeenAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_warning_seen_warning")
-                        .from(WarningSeen::Table, WarningSeen::WarningId)
-                        .to(DeadlineWarning::Table, DeadlineWarning::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .to_owned(),
+            table(
+                WarningSeen::Table,
+                [
+                    pk_auto(WarningSeen::Id),
+                    integer(WarningSeen::WarningId),
+                    integer(WarningSeen::StaffId),
+                    timestamp_with_time_zone(WarningSeen::SeenAt),
+                ],
+            )
+            .foreign_key(&mut owned_by(
+                "fk_warning_seen_warning",
+                (WarningSeen::Table, WarningSeen::WarningId),
+                (W::Table, W::Id),
+            ))
+            .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_warning_seen_once")
-                .table(WarningSeen::Table)
-                .col(WarningSeen::WarningId)
-                .col(WarningSeen::StaffId)
-                .unique()
-                .to_owned(),
-        )
-        .await?;
+        let once = [WarningSeen::WarningId, WarningSeen::StaffId];
+        unique_index(m, "idx_warning_seen_once", WarningSeen::Table, once).await?;
 
         m.create_table(
-            Table::create()
-                .table(Notification::Table)
-                .col(pk_auto(Notification::Id))
-                .col(integer(Notification::ApplicationId))
-                .col(string(Notification::Audience))
-                .col(string(Notification::Channel))
-                .col(string(Notification::Recipient))
-                .col(string(Notification::Subject))
-                .col(text(Notification::Body))
-                .col(string(Notification::Status))
-                .col(integer(Notification::Attempts).default(0))
-                .col(timestamp_with_time_zone(Notification::CreatedAt))
-                .col(timestamp_with_time_zone_null(Notification::SentAt))
-                .col(string_null(Notification::Sender))
-                .col(text_null(Notification::Error))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_notification_application")
-                        .from(Notification::Table, Notification::ApplicationId)
-                        .to(Application::Table, Application::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .to_owned(),
+            table(
+                N::Table,
+                [
+                    pk_auto(N::Id),
+                    integer(N::ApplicationId),
+                    string(N::Audience),
+                    string(N::Channel),
+                    string(N::Recipient),
+                    string(N::Subject),
+                    text(N::Body),
+                    string(N::Status),
+                    integer(N::Attempts).default(0).to_owned(),
+                    timestamp_with_time_zone(N::CreatedAt),
+                    timestamp_with_time_zone_null(N::SentAt),
+                    string_null(N::Sender),
+                    text_null(N::Error),
+                ],
+            )
+            .foreign_key(&mut owned_by(
+                "fk_notification_application",
+                (N::Table, N::ApplicationId),
+                (Application::Table, Application::Id),
+            ))
+            .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_notification_status")
-                .table(Notification::Table)
-                .col(Notification::Status)
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_notification_application")
-                .table(Notification::Table)
-                .col(Notification::ApplicationId)
-                .to_owned(),
-        )
-        .await?;
-        Ok(())
-    }
-
-    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Notification::Table.into_iden(),
-            WarningSeen::Table.into_iden(),
-            DeadlineWarning::Table.into_iden(),
-        ] {
-            m.drop_table(Table::drop().table(table).to_owned()).await?;
-        }
-        m.alter_table(
-            Table::alter()
-                .table(Application::Table)
-                .drop_column(Application::TrackingCode)
-                .to_owned(),
+        index(m, "idx_notification_status", N::Table, [N::Status]).await?;
+        index(
+            m,
+            "idx_notification_application",
+            N::Table,
+            [N::ApplicationId],
         )
         .await
     }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        drop_tables(
+            m,
+            [
+                Notification::Table.into_iden(),
+                WarningSeen::Table.into_iden(),
+                DeadlineWarning::Table.into_iden(),
+            ],
+        )
+        .await?;
+        drop_columns(m, Application::Table, [Application::TrackingCode]).await
+    }
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum Application {
     Table,
     Id,

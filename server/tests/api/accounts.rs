@@ -5,7 +5,7 @@ use app::server::services::accounts;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, backends, spawn_empty};
+use crate::helpers::{TestApp, backends, on_every_empty_backend, spawn_empty};
 
 fn zhang_san() -> Value {
     json!({"mobile": "13812345678", "password": "shigong2026", "name": "张三", "id_number": "11010519491231002X"})
@@ -42,16 +42,15 @@ fn session_cookie(response: &reqwest::Response) -> String {
 
 #[tokio::test]
 async fn an_applicant_registers_logs_in_sees_their_account_and_logs_out() {
-    for backend in backends() {
-        let app = spawn_empty(&backend).await;
-        let response = post(&app, "/api/v1/auth/register", &zhang_san(), None).await;
-        assert_eq!(response.status(), 201, "{backend:?}");
+    on_every_empty_backend(async |app| {
+        let response = post(app, "/api/v1/auth/register", &zhang_san(), None).await;
+        assert_eq!(response.status(), 201, "{:?}", app.backend);
         let account: Value = response.json().await.unwrap();
         assert_eq!(account["mobile"], "138****5678", "numbers are masked");
         assert_eq!(account["id_number"], "1101**********002X");
 
         let response = post(
-            &app,
+            app,
             "/api/v1/auth/login",
             &json!({"mobile": "138 1234 5678", "password": "shigong2026"}),
             None,
@@ -60,11 +59,11 @@ async fn an_applicant_registers_logs_in_sees_their_account_and_logs_out() {
         assert_eq!(response.status(), 200);
         let cookie = session_cookie(&response);
 
-        let response = me(&app, Some(&cookie)).await;
+        let response = me(app, Some(&cookie)).await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.json::<Value>().await.unwrap()["name"], "张三");
 
-        let response = post(&app, "/api/v1/auth/logout", &json!({}), Some(&cookie)).await;
+        let response = post(app, "/api/v1/auth/logout", &json!({}), Some(&cookie)).await;
         assert_eq!(response.status(), 204);
         assert!(
             response.headers()["set-cookie"]
@@ -73,21 +72,20 @@ async fn an_applicant_registers_logs_in_sees_their_account_and_logs_out() {
                 .contains("Max-Age=0")
         );
         assert_eq!(
-            me(&app, Some(&cookie)).await.status(),
+            me(app, Some(&cookie)).await.status(),
             401,
             "the session is gone"
         );
         assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 0);
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_bad_registration_lists_every_problem_and_writes_nothing() {
-    for backend in backends() {
-        let app = spawn_empty(&backend).await;
+    on_every_empty_backend(async |app| {
         let bad = json!({"mobile": "12345", "password": "abc", "name": "", "id_number": "110105194912310021"});
-        let response = post(&app, "/api/v1/auth/register", &bad, None).await;
+        let response = post(app, "/api/v1/auth/register", &bad, None).await;
         assert_eq!(response.status(), 422);
         assert_eq!(
             response.headers()["content-type"],
@@ -116,15 +114,14 @@ async fn a_bad_registration_lists_every_problem_and_writes_nothing() {
                 .unwrap()
                 .contains("手机号码")
         );
-        assert_eq!(applicant_accounts(&app).await, 0, "{backend:?}");
-        app.cleanup().await;
-    }
+        assert_eq!(applicant_accounts(app).await, 0, "{:?}", app.backend);
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn malformed_or_mistyped_json_is_a_400_not_a_500() {
-    for backend in backends() {
-        let app = spawn_empty(&backend).await;
+    on_every_empty_backend(async |app| {
         for body in [
             "{\"mobile\": ",
             "[]",
@@ -154,37 +151,35 @@ async fn malformed_or_mistyped_json_is_a_400_not_a_500() {
             .await
             .unwrap();
         assert_eq!(response.status(), 400, "no JSON content type");
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_number_registers_once() {
-    for backend in backends() {
-        let app = spawn_empty(&backend).await;
+    on_every_empty_backend(async |app| {
         assert_eq!(
-            post(&app, "/api/v1/auth/register", &zhang_san(), None)
+            post(app, "/api/v1/auth/register", &zhang_san(), None)
                 .await
                 .status(),
             201
         );
-        let response = post(&app, "/api/v1/auth/register", &zhang_san(), None).await;
+        let response = post(app, "/api/v1/auth/register", &zhang_san(), None).await;
         assert_eq!(response.status(), 409);
         assert_eq!(
             response.json::<Value>().await.unwrap()["code"],
             "mobile_taken"
         );
-        assert_eq!(applicant_accounts(&app).await, 1, "{backend:?}");
-        app.cleanup().await;
-    }
+        assert_eq!(applicant_accounts(app).await, 1, "{:?}", app.backend);
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn failed_logins_look_the_same_for_unknown_numbers_and_end_in_a_lock() {
-    for backend in backends() {
-        let app = spawn_empty(&backend).await;
+    on_every_empty_backend(async |app| {
         assert_eq!(
-            post(&app, "/api/v1/auth/register", &zhang_san(), None)
+            post(app, "/api/v1/auth/register", &zhang_san(), None)
                 .await
                 .status(),
             201
@@ -194,7 +189,7 @@ async fn failed_logins_look_the_same_for_unknown_numbers_and_end_in_a_lock() {
             // The free attempts, over HTTP.
             for _ in 0..app::domain::account::FREE_LOGIN_ATTEMPTS {
                 let response = post(
-                    &app,
+                    app,
                     "/api/v1/auth/login",
                     &json!({"mobile": mobile, "password": "wrong-pass1"}),
                     None,
@@ -218,13 +213,13 @@ async fn failed_logins_look_the_same_for_unknown_numbers_and_end_in_a_lock() {
             }
             // Locked now, even with the right password, registered number or not.
             let response = post(
-                &app,
+                app,
                 "/api/v1/auth/login",
                 &json!({"mobile": mobile, "password": "shigong2026"}),
                 None,
             )
             .await;
-            assert_eq!(response.status(), 429, "{mobile} {backend:?}");
+            assert_eq!(response.status(), 429, "{mobile} {:?}", app.backend);
             assert!(response.headers().get("retry-after").is_some());
             assert_eq!(
                 response.json::<Value>().await.unwrap()["code"],
@@ -236,14 +231,13 @@ async fn failed_logins_look_the_same_for_unknown_numbers_and_end_in_a_lock() {
             "the error never says whether the number exists"
         );
         assert_eq!(bodies[0]["code"], "invalid_credentials");
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_session_expires_after_thirty_idle_minutes() {
-    for backend in backends() {
-        let app = spawn_empty(&backend).await;
+    on_every_empty_backend(async |app| {
         let now = chrono::Utc::now();
         let form = serde_json::from_value(zhang_san()).unwrap();
         accounts::register(&app.db, &form, now).await.unwrap();
@@ -264,15 +258,16 @@ async fn a_session_expires_after_thirty_idle_minutes() {
                 .await
                 .unwrap()
                 .is_none(),
-            "{backend:?}"
+            "{:?}",
+            app.backend
         );
         assert_eq!(
             session::Entity::find().count(&app.db).await.unwrap(),
             0,
             "the expired session is deleted"
         );
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]

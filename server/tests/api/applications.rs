@@ -1,10 +1,11 @@
 //! Application drafts over the JSON API, on every backend.
 
 use app::server::entities::application;
+use reqwest::Method;
 use sea_orm::{EntityTrait, PaginatorTrait};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{TestApp, backends, spawn_app};
+use crate::helpers::{TestApp, call, get_as, on_every_backend};
 
 /// Registers and logs in an applicant; returns the cookie to send.
 pub async fn applicant(app: &TestApp, mobile: &str, id_number: &str) -> String {
@@ -31,36 +32,19 @@ pub async fn applicant(app: &TestApp, mobile: &str, id_number: &str) -> String {
     set.split(';').next().unwrap().to_string()
 }
 
-pub async fn call(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    cookie: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, format!("{}{path}", app.address));
-    if let Some(b) = body {
-        request = request.json(&b);
-    }
-    app.send(request, cookie).await
-}
-
-use reqwest::Method;
-
 #[tokio::test]
 async fn a_draft_is_created_saved_listed_and_deleted_by_its_applicant() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        let me = applicant(&app, "13811110001", "11010519491231002X").await;
+    on_every_backend(async |app| {
+        let me = applicant(app, "13811110001", "11010519491231002X").await;
         let (status, draft) = call(
-            &app,
+            app,
             Method::POST,
             "/api/v1/applications",
             Some(&me),
             Some(json!({"item": "ZJJ-XK-001", "values": {"project_name": "示范小学新建工程"}})),
         )
         .await;
-        assert_eq!(status, 201, "{draft} {backend:?}");
+        assert_eq!(status, 201, "{draft} {:?}", app.backend);
         let number = draft["number"].as_str().unwrap().to_string();
         assert!(number.starts_with("OW") && number.len() == 20, "{number}");
         assert_eq!(draft["status"], "draft");
@@ -69,36 +53,35 @@ async fn a_draft_is_created_saved_listed_and_deleted_by_its_applicant() {
         let path = format!("/api/v1/applications/{number}");
         let values =
             json!({"values": {"project_name": "示范小学新建工程", "contact_mobile": "138"}});
-        let (status, saved) = call(&app, Method::PUT, &path, Some(&me), Some(values)).await;
+        let (status, saved) = call(app, Method::PUT, &path, Some(&me), Some(values)).await;
         assert_eq!(status, 200, "a draft may be incomplete or wrong: {saved}");
         assert_eq!(saved["values"]["contact_mobile"], "138");
 
-        let (status, list) = call(&app, Method::GET, "/api/v1/applications", Some(&me), None).await;
+        let (status, list) = call(app, Method::GET, "/api/v1/applications", Some(&me), None).await;
         assert_eq!(status, 200);
         assert_eq!(list.as_array().unwrap().len(), 1);
         assert_eq!(list[0]["title"], "建筑工程施工许可证核发");
         let lower = format!("/api/v1/applications/{}", number.to_lowercase());
-        let (status, one) = call(&app, Method::GET, &lower, Some(&me), None).await;
+        let (status, one) = call(app, Method::GET, &lower, Some(&me), None).await;
         assert_eq!(status, 200, "numbers are read case-insensitively");
         assert_eq!(one["number"], number.as_str());
 
-        let (status, _) = call(&app, Method::DELETE, &path, Some(&me), None).await;
+        let (status, _) = call(app, Method::DELETE, &path, Some(&me), None).await;
         assert_eq!(status, 204);
-        let (status, gone) = call(&app, Method::GET, &path, Some(&me), None).await;
+        let (status, gone) = call(app, Method::GET, &path, Some(&me), None).await;
         assert_eq!(status, 404);
         assert_eq!(gone["code"], "application_not_found");
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn another_applicants_number_is_not_found_for_any_method() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        let owner = applicant(&app, "13811110002", "11010519491231002X").await;
-        let other = applicant(&app, "13811110003", "11010519491231002X").await;
+    on_every_backend(async |app| {
+        let owner = applicant(app, "13811110002", "11010519491231002X").await;
+        let other = applicant(app, "13811110003", "11010519491231002X").await;
         let (_, draft) = call(
-            &app,
+            app,
             Method::POST,
             "/api/v1/applications",
             Some(&owner),
@@ -111,46 +94,31 @@ async fn another_applicants_number_is_not_found_for_any_method() {
             (Method::PUT, Some(json!({"values": {}}))),
             (Method::DELETE, None),
         ] {
-            let (status, body) = call(&app, method.clone(), &path, Some(&other), body).await;
+            let (status, body) = call(app, method.clone(), &path, Some(&other), body).await;
             assert_eq!(
                 (status, body["code"].as_str()),
-                (404, Some("application_not_found")),
-                "{method} {backend:?}"
+            (404, Some("application_not_found")),
+                "{method} {:?}", app.backend
             );
         }
-        let (_, list) = call(
-            &app,
-            Method::GET,
-            "/api/v1/applications",
-            Some(&other),
-            None,
-        )
-        .await;
+        let (_, list) = get_as(app, &other, "/api/v1/applications").await;
         assert_eq!(list.as_array().unwrap().len(), 0);
-        let (status, _) = call(&app, Method::GET, &path, Some(&owner), None).await;
+        let (status, _) = call(app, Method::GET, &path, Some(&owner), None).await;
         assert_eq!(status, 200, "still there for its owner");
         // A bundle's one form holds the keys of all its items (civil_defense_area is RFB-XK-001's).
         let values = json!({"values": {"project_code": "2026-330100-47-01-123456", "civil_defense_area": "800"}});
-        let (status, saved) = call(&app, Method::PUT, &path, Some(&owner), Some(values)).await;
+        let (status, saved) = call(app, Method::PUT, &path, Some(&owner), Some(values)).await;
         assert_eq!(status, 200, "{saved}");
-        let (_, list) = call(
-            &app,
-            Method::GET,
-            "/api/v1/applications",
-            Some(&owner),
-            None,
-        )
-        .await;
+        let (_, list) = get_as(app, &owner, "/api/v1/applications").await;
         assert_eq!(list[0]["title"], "工程建设项目施工许可阶段");
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn bad_draft_requests_get_stable_4xx_codes_and_write_nothing() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        let me = applicant(&app, "13811110004", "11010519491231002X").await;
+    on_every_backend(async |app| {
+        let me = applicant(app, "13811110004", "11010519491231002X").await;
         let cases = [
             (None, json!({"item": "ZJJ-XK-001"}), 401, "not_logged_in"),
             (
@@ -206,7 +174,7 @@ async fn bad_draft_requests_get_stable_4xx_codes_and_write_nothing() {
         ];
         for (cookie, body, status, code) in cases {
             let (got, answer) = call(
-                &app,
+                app,
                 Method::POST,
                 "/api/v1/applications",
                 cookie.map(String::as_str),
@@ -216,11 +184,12 @@ async fn bad_draft_requests_get_stable_4xx_codes_and_write_nothing() {
             assert_eq!(
                 (got, answer["code"].as_str()),
                 (status, Some(code)),
-                "{body} {backend:?}"
+                "{body} {:?}",
+                app.backend
             );
         }
         let (_, answer) = call(
-            &app,
+            app,
             Method::POST,
             "/api/v1/applications",
             Some(&me),
@@ -235,16 +204,9 @@ async fn bad_draft_requests_get_stable_4xx_codes_and_write_nothing() {
         );
 
         for number in ["nonsense", "OW20261121AAAAAAAAAA", "../../etc"] {
-            let (status, _) = call(
-                &app,
-                Method::GET,
-                &format!("/api/v1/applications/{number}"),
-                Some(&me),
-                None,
-            )
-            .await;
+            let (status, _) = get_as(app, &me, &format!("/api/v1/applications/{number}")).await;
             assert_eq!(status, 404, "{number}");
         }
-        app.cleanup().await;
-    }
+    })
+    .await;
 }

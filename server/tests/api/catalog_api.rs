@@ -1,21 +1,19 @@
 //! The catalog JSON API, on every backend.
 
-use crate::helpers::{backends, demo, spawn_app};
+use crate::helpers::{backends, demo, on_every_backend, spawn_app};
 
 #[tokio::test]
 async fn healthz_answers_200_when_the_database_is_reachable() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
+    on_every_backend(async |app| {
         let response = app.get("/healthz").await;
-        assert_eq!(response.status(), 200, "{backend:?}");
-        app.cleanup().await;
-    }
+        assert_eq!(response.status(), 200, "{:?}", app.backend);
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn items_can_be_searched_by_name_and_code_and_filtered() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
+    on_every_backend(async |app| {
         let codes = |v: &serde_json::Value| -> Vec<String> {
             v.as_array()
                 .unwrap()
@@ -29,19 +27,21 @@ async fn items_can_be_searched_by_name_and_code_and_filtered() {
         assert_eq!(
             all.as_array().unwrap().len(),
             demo().items.len(),
-            "{backend:?}"
+            "{:?}",
+            app.backend
         );
 
         let (_, found) = app
             .get_json("/api/v1/items?q=%E6%96%BD%E5%B7%A5%E8%AE%B8%E5%8F%AF")
             .await; // 施工许可
-        assert_eq!(codes(&found), vec!["ZJJ-XK-001"], "{backend:?}");
+        assert_eq!(codes(&found), vec!["ZJJ-XK-001"], "{:?}", app.backend);
 
         let (_, by_code) = app.get_json("/api/v1/items?q=zjj-xk-00").await;
         assert_eq!(
             codes(&by_code),
             vec!["ZJJ-XK-001", "ZJJ-XK-003", "ZJJ-XK-004", "ZJJ-XK-007"],
-            "{backend:?}"
+            "{:?}",
+            app.backend
         );
 
         let (_, rfb) = app.get_json("/api/v1/items?department=RFB").await;
@@ -65,14 +65,13 @@ async fn items_can_be_searched_by_name_and_code_and_filtered() {
         // A wildcard typed by a user is searched for literally enough not to fail.
         let (status, _) = app.get_json("/api/v1/items?q=%25_%27").await;
         assert_eq!(status, 200);
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn an_unknown_filter_value_is_a_400_problem_not_an_empty_list() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
+    on_every_backend(async |app| {
         let response = app.get("/api/v1/items?depth=sometimes").await;
         assert_eq!(response.status(), 400);
         assert_eq!(
@@ -82,14 +81,13 @@ async fn an_unknown_filter_value_is_a_400_problem_not_an_empty_list() {
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["code"], "invalid_filter");
         assert_eq!(body["status"], 400);
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_guide_carries_every_element_exactly_as_imported() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
+    on_every_backend(async |app| {
         let (status, guide) = app.get_json("/api/v1/items/ZJJ-XK-001").await;
         assert_eq!(status, 200);
         let expected = demo()
@@ -100,7 +98,8 @@ async fn a_guide_carries_every_element_exactly_as_imported() {
         assert_eq!(
             guide["item"],
             serde_json::to_value(&expected).unwrap(),
-            "{backend:?}"
+            "{:?}",
+            app.backend
         );
         assert_eq!(guide["version"], 1);
         assert_eq!(guide["department"]["name"], "示范市住房和城乡建设局");
@@ -119,14 +118,13 @@ async fn a_guide_carries_every_element_exactly_as_imported() {
             .filter(|m| m["deferrable"] == true)
             .count();
         assert_eq!(deferrable, 1);
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn unknown_codes_give_404_problems_never_500() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
+    on_every_backend(async |app| {
         for (path, code) in [
             ("/api/v1/items/NO-SUCH-ITEM", "item_not_found"),
             ("/api/v1/items/%E6%96%BD%E5%B7%A5", "item_not_found"),
@@ -149,14 +147,13 @@ async fn unknown_codes_give_404_problems_never_500() {
             let body: serde_json::Value = response.json().await.unwrap();
             assert_eq!(body["code"], code, "{path}");
         }
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_bundle_asks_shared_fields_once_and_shared_materials_once() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
+    on_every_backend(async |app| {
         let (status, list) = app.get_json("/api/v1/bundles").await;
         assert_eq!(status, 200);
         let stages: Vec<&str> = list
@@ -192,8 +189,8 @@ async fn a_bundle_asks_shared_fields_once_and_shared_materials_once() {
             3,
             "uploaded once for three items"
         );
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]

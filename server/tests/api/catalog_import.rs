@@ -5,7 +5,7 @@ use app::server::entities::{catalog_import, item_version, material};
 use app::server::services::catalog::{self, ImportError};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use crate::helpers::{DEMO, backends, demo, spawn_app, spawn_empty};
+use crate::helpers::{DEMO, demo, on_every_backend, on_every_empty_backend};
 
 async fn row_counts(db: &sea_orm::DatabaseConnection) -> (u64, u64, u64) {
     (
@@ -17,8 +17,7 @@ async fn row_counts(db: &sea_orm::DatabaseConnection) -> (u64, u64, u64) {
 
 #[tokio::test]
 async fn a_bad_file_reports_every_problem_with_its_path_and_imports_nothing() {
-    for backend in backends() {
-        let app = spawn_empty(&backend).await;
+    on_every_empty_backend(async |app| {
         let mut file = demo();
         file.items[3].materials[1].quantity = 0;
         file.items[5].department = "NOBODY".into();
@@ -37,18 +36,18 @@ async fn a_bad_file_reports_every_problem_with_its_path_and_imports_nothing() {
                 "items[5].department: 实施主体 NOBODY 不是已登记的部门",
                 "bundles[0].items[3]: 事项 NO-SUCH-ITEM 不在事项清单中",
             ],
-            "{backend:?}"
+            "{:?}",
+            app.backend
         );
         assert_eq!(row_counts(&app.db).await, (0, 0, 0), "nothing was imported");
         assert!(catalog::is_empty(&app.db).await.unwrap());
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_bad_file_leaves_an_existing_catalog_untouched() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
+    on_every_backend(async |app| {
         let before = catalog::export(&app.db).await.unwrap();
         let counts = row_counts(&app.db).await;
         let mut file = demo();
@@ -62,24 +61,24 @@ async fn a_bad_file_leaves_an_existing_catalog_untouched() {
         assert_eq!(
             catalog::export(&app.db).await.unwrap(),
             before,
-            "{backend:?}"
+            "{:?}",
+            app.backend
         );
         assert_eq!(row_counts(&app.db).await, counts);
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn import_then_export_then_import_changes_nothing() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
+    on_every_backend(async |app| {
         let exported = catalog::export(&app.db).await.unwrap();
         // The export is the demo file, item for item (the export orders by code).
         let mut original = demo();
         original.departments.sort_by(|a, b| a.code.cmp(&b.code));
         original.items.sort_by(|a, b| a.code.cmp(&b.code));
         original.bundles.sort_by(|a, b| a.code.cmp(&b.code));
-        assert_eq!(exported, original, "{backend:?}");
+        assert_eq!(exported, original, "{:?}", app.backend);
 
         let counts = row_counts(&app.db).await;
         let summary = catalog::import_text(&app.db, &exported.to_json(), "export.json")
@@ -99,26 +98,24 @@ async fn import_then_export_then_import_changes_nothing() {
             exported.to_json(),
             "export is byte-for-byte stable"
         );
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn reimporting_the_same_file_changes_nothing() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
+    on_every_backend(async |app| {
         let counts = row_counts(&app.db).await;
         let summary = catalog::import_text(&app.db, DEMO, "demo").await.unwrap();
         assert!(!summary.changed_anything());
         assert_eq!(row_counts(&app.db).await, counts);
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_changed_item_gets_a_new_version_and_the_old_one_is_kept() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
+    on_every_backend(async |app| {
         let mut file = demo();
         let item = file
             .items
@@ -137,7 +134,7 @@ async fn a_changed_item_gets_a_new_version_and_the_old_one_is_kept() {
         );
 
         let (_, guide) = app.get_json("/api/v1/items/ZJJ-XK-001").await;
-        assert_eq!(guide["version"], 2, "{backend:?}");
+        assert_eq!(guide["version"], 2, "{:?}", app.backend);
         assert_eq!(guide["item"]["promised_limit_days"], 2);
         assert_eq!(guide["history"].as_array().unwrap().len(), 2);
         assert_eq!(guide["history"][0]["version"], 2, "newest first");
@@ -152,14 +149,13 @@ async fn a_changed_item_gets_a_new_version_and_the_old_one_is_kept() {
 
         let (_, list) = app.get_json("/api/v1/items?q=ZJJ-XK-001").await;
         assert_eq!(list[0]["version"], 2);
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_partial_file_may_refer_to_departments_already_imported() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
+    on_every_backend(async |app| {
         let mut item = demo()
             .items
             .into_iter()
@@ -178,7 +174,7 @@ async fn a_partial_file_may_refer_to_departments_already_imported() {
             .unwrap();
         assert_eq!(summary.items.created, 1);
         let (status, _) = app.get_json("/api/v1/items/SWJ-XK-002").await;
-        assert_eq!(status, 200, "{backend:?}");
-        app.cleanup().await;
-    }
+        assert_eq!(status, 200, "{:?}", app.backend);
+    })
+    .await;
 }

@@ -31,6 +31,7 @@ pub fn backends() -> Vec<Backend> {
 
 /// A running application.
 pub struct TestApp {
+    pub backend: Backend,
     pub address: String,
     pub db: DatabaseConnection,
     pub client: reqwest::Client,
@@ -148,6 +149,7 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
         .ok()
     });
     TestApp {
+        backend: backend.clone(),
         address,
         db: conn,
         client: reqwest::Client::new(),
@@ -163,6 +165,76 @@ pub async fn spawn_app(backend: &Backend) -> TestApp {
         .await
         .expect("demo imports");
     app
+}
+
+/// Runs `test` on every backend, each time against a fresh app with the demo catalog, and
+/// drops the app's database afterwards.
+pub async fn on_every_backend(test: impl AsyncFn(&TestApp)) {
+    for backend in backends() {
+        let app = spawn_app(&backend).await;
+        test(&app).await;
+        app.cleanup().await;
+    }
+}
+
+/// `on_every_backend` with an empty catalog.
+pub async fn on_every_empty_backend(test: impl AsyncFn(&TestApp)) {
+    for backend in backends() {
+        let app = spawn_empty(&backend).await;
+        test(&app).await;
+        app.cleanup().await;
+    }
+}
+
+/// Sends a JSON request (body optional) with the session cookie, if any.
+pub async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut request = app.client.request(method, format!("{}{path}", app.address));
+    if let Some(b) = body {
+        request = request.json(&b);
+    }
+    app.send(request, cookie).await
+}
+
+/// `GET path` with a session cookie: the status and the JSON body.
+pub async fn get_as(app: &TestApp, cookie: &str, path: &str) -> (u16, serde_json::Value) {
+    call(app, reqwest::Method::GET, path, Some(cookie), None).await
+}
+
+/// An application as its applicant sees it (`GET /api/v1/applications/{number}`).
+pub async fn own_case(app: &TestApp, cookie: &str, number: &str) -> serde_json::Value {
+    let (status, view) = get_as(app, cookie, &format!("/api/v1/applications/{number}")).await;
+    assert_eq!(status, 200, "{view}");
+    view
+}
+
+/// The `(field, code)` of each problem in a problem+json body, each of which must come with
+/// a message.
+pub fn problems(body: &serde_json::Value) -> Vec<(String, String)> {
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_owned).unwrap_or_default();
+    body["errors"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            assert!(
+                !text(&e["message"]).is_empty(),
+                "a problem without a message: {e}"
+            );
+            (text(&e["field"]), text(&e["code"]))
+        })
+        .collect()
+}
+
+/// The code of each problem in a problem+json body, in order.
+pub fn problem_codes(body: &serde_json::Value) -> Vec<String> {
+    problems(body).into_iter().map(|(_, code)| code).collect()
 }
 
 /// The demo catalog, parsed, for tests that change it.

@@ -13,8 +13,8 @@ use reqwest::Method;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use serde_json::{Value, json};
 
-use crate::applications::{applicant, call};
-use crate::helpers::{TestApp, backends, spawn_app};
+use crate::applications::applicant;
+use crate::helpers::{TestApp, call, get_as, on_every_backend, own_case, problems};
 use crate::submission::{CREDIT_CODE, PDF, company, drainage_values, put_file};
 
 /// Another PDF: a replacement file with other content.
@@ -108,14 +108,7 @@ pub async fn submitted_case_of(
 }
 
 pub async fn review_case(app: &TestApp, cookie: &str, case: &str) -> (u16, Value) {
-    call(
-        app,
-        Method::GET,
-        &format!("/api/v1/review/cases/{case}"),
-        Some(cookie),
-        None,
-    )
-    .await
+    get_as(app, cookie, &format!("/api/v1/review/cases/{case}")).await
 }
 
 pub async fn act(
@@ -135,42 +128,20 @@ pub async fn act(
     .await
 }
 
-fn codes(problem: &Value) -> Vec<(String, String)> {
-    problem["errors"]
-        .as_array()
-        .unwrap_or(&vec![])
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().into(),
-                e["code"].as_str().unwrap().into(),
-            )
-        })
-        .collect()
-}
-
 fn pair(a: &str, b: &str) -> (String, String) {
     (a.into(), b.into())
 }
 
 #[tokio::test]
 async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case_is_accepted() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        count_through_next_year(&app).await;
-        let me = applicant(&app, "13833330001", "11010519491231002X").await;
-        let case = submitted_case(&app, &me, true).await;
-        let window = staff_member(&app, "swj01", StaffRole::Window, "SWJ").await;
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13833330001", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
+        let window = staff_member(app, "swj01", StaffRole::Window, "SWJ").await;
 
         // The queue: the case, its age, and the hall's figures.
-        let (status, queue) = call(
-            &app,
-            Method::GET,
-            "/api/v1/review/queue",
-            Some(&window),
-            None,
-        )
-        .await;
+        let (status, queue) = get_as(app, &window, "/api/v1/review/queue").await;
         assert_eq!(status, 200, "{queue}");
         assert_eq!(queue["waiting"], 1);
         assert_eq!(queue["oldest_age_working_days"], 0);
@@ -180,14 +151,14 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
             "某某水务建设有限公司"
         );
         assert_eq!(queue["entries"][0]["channel"], "online");
-        let (_, case_view) = review_case(&app, &window, &case).await;
+        let (_, case_view) = review_case(app, &window, &case).await;
         let version = case_view["version"].as_i64().unwrap();
         assert_eq!(case_view["history"][0]["action"], "submit");
         assert_eq!(case_view["may_act"], true);
 
         // Rule 1: nothing outside the guide; every line needs its reason.
         let (status, refused) = act(
-            &app,
+            app,
             &window,
             &case,
             "correction-notice",
@@ -202,13 +173,13 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
         .await;
         assert_eq!(status, 422, "{refused}");
         assert_eq!(
-            codes(&refused),
+            problems(&refused),
             [
                 pair("items.1", "not_in_guide"),
                 pair("items.2", "reason_required")
             ]
         );
-        let (status, issued) = act(&app, &window, &case, "correction-notice", json!({
+        let (status, issued) = act(app, &window, &case, "correction-notice", json!({
             "version": version,
             "items": [{"target": "materials.drainage_drawings", "reason": "未加盖公章，比例尺不清"}]
         })).await;
@@ -229,23 +200,14 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
         assert!(issued["qr_svg"].as_str().unwrap().starts_with("<?xml"));
 
         // The applicant sees the notice exactly as issued.
-        let (_, mine) = call(
-            &app,
-            Method::GET,
-            &format!("/api/v1/applications/{case}"),
-            Some(&me),
-            None,
-        )
-        .await;
+        let mine = own_case(app, &me, &case).await;
         assert_eq!(mine["status"], "correction_requested");
         assert_eq!(mine["notices"][0]["notice"], *n);
         let id = issued["id"].as_i64().unwrap();
-        let (status, printed) = call(
-            &app,
-            Method::GET,
+        let (status, printed) = get_as(
+            app,
+            &me,
             &format!("/api/v1/applications/{case}/notices/{id}"),
-            Some(&me),
-            None,
         )
         .await;
         assert_eq!((status, &printed["notice"]), (200, n));
@@ -255,7 +217,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
         let mut values = drainage_values();
         values["project_name"] = json!("另一个项目");
         let (status, refused) = call(
-            &app,
+            app,
             Method::PUT,
             &format!("/api/v1/applications/{number}"),
             Some(&me),
@@ -265,24 +227,24 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
         .await;
         assert_eq!(status, 422);
         assert_eq!(
-            codes(&refused),
+            problems(&refused),
             [pair("values.project_name", "not_named_in_notice")]
         );
         let (status, refused) =
-            put_file(&app, &me, &number, "water_quality_report", "x.pdf", PDF2).await;
+            put_file(app, &me, &number, "water_quality_report", "x.pdf", PDF2).await;
         assert_eq!(
             (status, refused["code"].as_str()),
             (409, Some("not_named_in_notice"))
         );
         let resubmit = format!("/api/v1/applications/{number}/resubmit");
-        let (status, refused) = call(&app, Method::POST, &resubmit, Some(&me), None).await;
+        let (status, refused) = call(app, Method::POST, &resubmit, Some(&me), None).await;
         assert_eq!(status, 422);
         assert_eq!(
-            codes(&refused),
+            problems(&refused),
             [pair("materials.drainage_drawings", "not_corrected")]
         );
         let (status, _) = put_file(
-            &app,
+            app,
             &me,
             &number,
             "drainage_drawings",
@@ -291,12 +253,12 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
         )
         .await;
         assert_eq!(status, 200);
-        let (status, again) = call(&app, Method::POST, &resubmit, Some(&me), None).await;
+        let (status, again) = call(app, Method::POST, &resubmit, Some(&me), None).await;
         assert_eq!(status, 200, "{again}");
         assert_eq!(again["status"], "submitted");
 
         // Staff compare old and new; rule 2: a further notice only on what changed.
-        let (_, case_view) = review_case(&app, &window, &case).await;
+        let (_, case_view) = review_case(app, &window, &case).await;
         assert_eq!(case_view["replaced"][0]["code"], "drainage_drawings");
         assert_eq!(case_view["replaced"][0]["file_name"], "平面图.pdf");
         assert_eq!(
@@ -305,7 +267,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
         );
         let version = case_view["version"].as_i64().unwrap();
         let (status, refused) = act(
-            &app,
+            app,
             &window,
             &case,
             "correction-notice",
@@ -316,7 +278,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
         )
         .await;
         assert_eq!(status, 422);
-        assert_eq!(codes(&refused), [pair("items.0", "not_changed")]);
+        assert_eq!(problems(&refused), [pair("items.0", "not_changed")]);
         let replaced_id = case_view["replaced"][0]["id"].as_i64().unwrap();
         let old = app
             .client
@@ -333,7 +295,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
 
         // Acceptance: numbered, with the promised completion date.
         let (status, accepted) =
-            act(&app, &window, &case, "accept", json!({"version": version})).await;
+            act(app, &window, &case, "accept", json!({"version": version})).await;
         assert_eq!(status, 201, "{accepted}");
         let a = &accepted["notice"];
         assert_eq!(a["kind"], "acceptance");
@@ -341,19 +303,12 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
         assert!(a["accepted_on"].as_str().is_some());
         assert!(a["promised_due"].as_str().unwrap() > a["accepted_on"].as_str().unwrap());
         assert_eq!(a["deemed"], false);
-        let (_, mine) = call(
-            &app,
-            Method::GET,
-            &format!("/api/v1/applications/{case}"),
-            Some(&me),
-            None,
-        )
-        .await;
+        let mine = own_case(app, &me, &case).await;
         assert_eq!(mine["status"], "accepted");
         assert_eq!(mine["notices"][1]["notice"], *a);
 
         // The history, append-only, with who and from where.
-        let (_, case_view) = review_case(&app, &window, &case).await;
+        let (_, case_view) = review_case(app, &window, &case).await;
         let actions: Vec<&str> = case_view["history"]
             .as_array()
             .unwrap()
@@ -375,7 +330,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
         );
         // A decided case takes no further pre-review action.
         let (status, refused) = act(
-            &app,
+            app,
             &window,
             &case,
             "reject",
@@ -387,22 +342,21 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
             (status, refused["code"].as_str()),
             (409, Some("invalid_transition"))
         );
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn every_role_and_every_action_including_another_departments_case() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        count_through_next_year(&app).await;
-        let me = applicant(&app, "13833330002", "11010519491231002X").await;
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13833330002", "11010519491231002X").await;
         let cases = [
-            submitted_case(&app, &me, true).await,
-            submitted_case(&app, &me, true).await,
-            submitted_case(&app, &me, true).await,
-            submitted_case(&app, &me, false).await,
-            submitted_case(&app, &me, true).await,
+            submitted_case(app, &me, true).await,
+            submitted_case(app, &me, true).await,
+            submitted_case(app, &me, true).await,
+            submitted_case(app, &me, false).await,
+            submitted_case(app, &me, true).await,
         ];
         let roles = [
             (StaffRole::Reviewer, "SWJ"),
@@ -411,8 +365,8 @@ async fn every_role_and_every_action_including_another_departments_case() {
             (StaffRole::Window, "ZJJ"),
             (StaffRole::Chief, "ZJJ"),
         ];
-        let window = staff_member(&app, "swj-window", StaffRole::Window, "SWJ").await;
-        let (_, view) = review_case(&app, &window, &cases[3]).await;
+        let window = staff_member(app, "swj-window", StaffRole::Window, "SWJ").await;
+        let (_, view) = review_case(app, &window, &cases[3]).await;
         let today = view["today"].clone();
         let bodies = |version: i64| {
             [
@@ -432,16 +386,9 @@ async fn every_role_and_every_action_including_another_departments_case() {
             ]
         };
         for (i, (role, department)) in roles.iter().enumerate() {
-            let cookie = staff_member(&app, &format!("u{i}"), *role, department).await;
-            let (status, body) = review_case(&app, &cookie, &cases[0]).await;
-            let (q_status, _) = call(
-                &app,
-                Method::GET,
-                "/api/v1/review/queue",
-                Some(&cookie),
-                None,
-            )
-            .await;
+            let cookie = staff_member(app, &format!("u{i}"), *role, department).await;
+            let (status, body) = review_case(app, &cookie, &cases[0]).await;
+            let (q_status, _) = get_as(app, &cookie, "/api/v1/review/queue").await;
             let expected = match (role, *department) {
                 (StaffRole::Admin, _) => (403, "not_a_reviewer"),
                 (_, "ZJJ") => (404, "case_not_found"),
@@ -450,7 +397,7 @@ async fn every_role_and_every_action_including_another_departments_case() {
             assert_eq!(status, expected.0, "{role:?} {department} view {body}");
             assert_eq!(q_status, if *role == StaffRole::Admin { 403 } else { 200 });
             for (action, body) in bodies(1) {
-                let (status, refused) = act(&app, &cookie, &cases[0], action, body).await;
+                let (status, refused) = act(app, &cookie, &cases[0], action, body).await;
                 let expected = match (role, *department) {
                     (StaffRole::Admin, _) => (403, "not_a_reviewer"),
                     (_, "ZJJ") => (404, "case_not_found"),
@@ -464,12 +411,12 @@ async fn every_role_and_every_action_including_another_departments_case() {
             }
         }
         // No staff session at all.
-        let (status, _) = act(&app, &me, &cases[0], "accept", json!({"version": 1})).await;
+        let (status, _) = act(app, &me, &cases[0], "accept", json!({"version": 1})).await;
         assert_eq!(status, 401);
         // Nothing above moved the case.
         let (_, view) = review_case(
-            &app,
-            &staff_member(&app, "swjw", StaffRole::Window, "SWJ").await,
+            app,
+            &staff_member(app, "swjw", StaffRole::Window, "SWJ").await,
             &cases[0],
         )
         .await;
@@ -477,7 +424,7 @@ async fn every_role_and_every_action_including_another_departments_case() {
         assert_eq!(view["history"].as_array().unwrap().len(), 1);
 
         // The window and the chief representative of the department do each action.
-        let chief = staff_member(&app, "swj-chief", StaffRole::Chief, "SWJ").await;
+        let chief = staff_member(app, "swj-chief", StaffRole::Chief, "SWJ").await;
         let plan = [
             (&window, 0, "accept", "acceptance"),
             (&window, 1, "reject", "rejection"),
@@ -487,28 +434,27 @@ async fn every_role_and_every_action_including_another_departments_case() {
         ];
         for (cookie, case, action, kind) in plan {
             let body = bodies(1).into_iter().find(|(a, _)| *a == action).unwrap().1;
-            let (status, issued) = act(&app, cookie, &cases[case], action, body).await;
+            let (status, issued) = act(app, cookie, &cases[case], action, body).await;
             assert_eq!(status, 201, "{action} {issued}");
             assert_eq!(issued["notice"]["kind"], kind);
         }
         assert_eq!(notice::Entity::find().count(&app.db).await.unwrap(), 5);
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn two_staff_acting_at_once_one_wins_the_other_is_told_to_reload() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        count_through_next_year(&app).await;
-        let me = applicant(&app, "13833330003", "11010519491231002X").await;
-        let case = submitted_case(&app, &me, true).await;
-        let a = staff_member(&app, "a", StaffRole::Window, "SWJ").await;
-        let b = staff_member(&app, "b", StaffRole::Chief, "SWJ").await;
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13833330003", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
+        let a = staff_member(app, "a", StaffRole::Window, "SWJ").await;
+        let b = staff_member(app, "b", StaffRole::Chief, "SWJ").await;
         let (one, two) = tokio::join!(
-            act(&app, &a, &case, "accept", json!({"version": 1})),
+            act(app, &a, &case, "accept", json!({"version": 1})),
             act(
-                &app,
+                app,
                 &b,
                 &case,
                 "reject",
@@ -524,21 +470,20 @@ async fn two_staff_acting_at_once_one_wins_the_other_is_told_to_reload() {
         assert_eq!(notice::Entity::find().count(&app.db).await.unwrap(), 1);
         assert_eq!(case_event::Entity::find().count(&app.db).await.unwrap(), 2);
         // A stale version is refused the same way.
-        let (status, refused) = act(&app, &a, &case, "accept", json!({"version": 1})).await;
+        let (status, refused) = act(app, &a, &case, "accept", json!({"version": 1})).await;
         assert_eq!(status, 409, "{refused}");
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_the_blacklisted() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        count_through_next_year(&app).await;
-        let me = applicant(&app, "13833330004", "11010519491231002X").await;
-        let case = submitted_case(&app, &me, false).await;
-        let window = staff_member(&app, "w", StaffRole::Window, "SWJ").await;
-        let (_, view) = review_case(&app, &window, &case).await;
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13833330004", "11010519491231002X").await;
+        let case = submitted_case(app, &me, false).await;
+        let window = staff_member(app, "w", StaffRole::Window, "SWJ").await;
+        let (_, view) = review_case(app, &window, &case).await;
         let due = view["promised_due_if_accepted_today"]
             .as_str()
             .unwrap()
@@ -546,15 +491,15 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
         let today = view["today"].as_str().unwrap().to_string();
 
         // The 容缺 material is missing: plain acceptance is refused.
-        let (status, refused) = act(&app, &window, &case, "accept", json!({"version": 1})).await;
+        let (status, refused) = act(app, &window, &case, "accept", json!({"version": 1})).await;
         assert_eq!(status, 422);
         assert_eq!(
-            codes(&refused),
+            problems(&refused),
             [pair("materials.water_quality_report", "material_missing")]
         );
         // A critical material cannot be deferred, and the date is bounded.
         let (status, refused) = act(
-            &app,
+            app,
             &window,
             &case,
             "accept-with-deficiency",
@@ -564,7 +509,7 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
         .await;
         assert_eq!(status, 422);
         assert_eq!(
-            codes(&refused),
+            problems(&refused),
             [
                 pair("materials.drainage_drawings", "not_deferrable"),
                 pair("commitment_date", "after_promised_due")
@@ -582,7 +527,7 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
         .await
         .unwrap();
         let (status, refused) = act(
-            &app,
+            app,
             &window,
             &case,
             "accept-with-deficiency",
@@ -591,14 +536,14 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
         )
         .await;
         assert_eq!(status, 422);
-        assert_eq!(codes(&refused), [pair("applicant", "blacklisted")]);
+        assert_eq!(problems(&refused), [pair("applicant", "blacklisted")]);
         credit_blacklist::Entity::delete_by_id(listed.id)
             .exec(&app.db)
             .await
             .unwrap();
 
         let (status, issued) = act(
-            &app,
+            app,
             &window,
             &case,
             "accept-with-deficiency",
@@ -615,19 +560,18 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
         assert_eq!(n["accepted_on"], today.as_str());
         assert_eq!(n["lines"][0]["target"], "materials.water_quality_report");
         assert_eq!(n["lines"].as_array().unwrap().len(), 1);
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_rejection_carries_its_reason_and_legal_basis() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        let me = applicant(&app, "13833330005", "11010519491231002X").await;
-        let case = submitted_case(&app, &me, true).await;
-        let window = staff_member(&app, "w", StaffRole::Window, "SWJ").await;
+    on_every_backend(async |app| {
+        let me = applicant(app, "13833330005", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
+        let window = staff_member(app, "w", StaffRole::Window, "SWJ").await;
         let (status, refused) = act(
-            &app,
+            app,
             &window,
             &case,
             "reject",
@@ -637,11 +581,11 @@ async fn a_rejection_carries_its_reason_and_legal_basis() {
         .await;
         assert_eq!(status, 422);
         assert_eq!(
-            codes(&refused),
+            problems(&refused),
             [pair("reason", "required"), pair("legal_basis", "required")]
         );
         let (status, issued) = act(
-            &app,
+            app,
             &window,
             &case,
             "reject",
@@ -656,32 +600,24 @@ async fn a_rejection_carries_its_reason_and_legal_basis() {
         assert!(n["number"].as_str().unwrap().contains("不受字第 000001 号"));
         assert_eq!(n["reason"], "申请事项不属于本机关职权范围");
         assert!(n["legal_basis"].as_str().unwrap().contains("第三十二条"));
-        let (_, mine) = call(
-            &app,
-            Method::GET,
-            &format!("/api/v1/applications/{case}"),
-            Some(&me),
-            None,
-        )
-        .await;
+        let mine = own_case(app, &me, &case).await;
         assert_eq!(mine["status"], "rejected");
         assert_eq!(mine["status_label"], "不予受理");
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn rule_3_unanswered_for_five_working_days_the_case_is_deemed_accepted_once() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        let me = applicant(&app, "13833330006", "11010519491231002X").await;
-        let old = submitted_case(&app, &me, true).await;
-        let recent = submitted_case(&app, &me, true).await;
+    on_every_backend(async |app| {
+        let me = applicant(app, "13833330006", "11010519491231002X").await;
+        let old = submitted_case(app, &me, true).await;
+        let recent = submitted_case(app, &me, true).await;
         // Received Tuesday 2026-11-10 (due 11/17) and Monday 2026-11-16 (due 11/23), 10:00
         // in China.
         for (case, day) in [(&old, 10), (&recent, 16)] {
             crate::tracking::backdate_receipt(
-                &app,
+                app,
                 case,
                 Utc.with_ymd_and_hms(2026, 11, day, 2, 0, 0).unwrap(),
             )
@@ -691,8 +627,8 @@ async fn rule_3_unanswered_for_five_working_days_the_case_is_deemed_accepted_onc
         // Two instances run the job at the same moment: the case moves once.
         let (a, b) = tokio::join!(deem_overdue(&app.db, friday), deem_overdue(&app.db, friday));
         assert_eq!(a.unwrap() + b.unwrap(), 1);
-        let window = staff_member(&app, "w", StaffRole::Window, "SWJ").await;
-        let (_, view) = review_case(&app, &window, &old).await;
+        let window = staff_member(app, "w", StaffRole::Window, "SWJ").await;
+        let (_, view) = review_case(app, &window, &old).await;
         assert_eq!(view["application"]["status"], "accepted");
         let last = view["history"].as_array().unwrap().last().unwrap().clone();
         assert_eq!(last["action"], "deem_accept");
@@ -702,34 +638,30 @@ async fn rule_3_unanswered_for_five_working_days_the_case_is_deemed_accepted_onc
         assert_eq!(n["deemed"], true);
         assert_eq!(n["accepted_on"], "2026-11-10");
         assert_eq!(n["issued_by"], "系统");
-        let (_, view) = review_case(&app, &window, &recent).await;
+        let (_, view) = review_case(app, &window, &recent).await;
         assert_eq!(view["application"]["status"], "submitted");
         assert_eq!(view["acceptance_due"], "2026-11-23");
         // Running again changes nothing.
         assert_eq!(deem_overdue(&app.db, friday).await.unwrap(), 0);
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn in_hall_intake_uses_the_same_form_and_the_applicant_sees_it_online() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        let window = staff_member(&app, "w", StaffRole::Window, "SWJ").await;
-        let reviewer = staff_member(&app, "r", StaffRole::Reviewer, "SWJ").await;
-        let other = staff_member(&app, "z", StaffRole::Window, "ZJJ").await;
-        let intake = |cookie: String| {
-            let app = &app;
-            async move {
-                call(
-                    app,
-                    Method::POST,
-                    "/api/v1/review/intake",
-                    Some(&cookie),
-                    Some(json!({"item": "SWJ-XK-001"})),
-                )
-                .await
-            }
+    on_every_backend(async |app| {
+        let window = staff_member(app, "w", StaffRole::Window, "SWJ").await;
+        let reviewer = staff_member(app, "r", StaffRole::Reviewer, "SWJ").await;
+        let other = staff_member(app, "z", StaffRole::Window, "ZJJ").await;
+        let intake = |cookie: String| async move {
+            call(
+                app,
+                Method::POST,
+                "/api/v1/review/intake",
+                Some(&cookie),
+                Some(json!({"item": "SWJ-XK-001"})),
+            )
+            .await
         };
         let (status, refused) = intake(reviewer.clone()).await;
         assert_eq!(
@@ -753,10 +685,10 @@ async fn in_hall_intake_uses_the_same_form_and_the_applicant_sees_it_online() {
         let path = format!("/api/v1/applications/{number}");
         let content = json!({"applicant": person("110105194912310021"), "values": drainage_values(),
             "bring_original": ["drainage_application"]});
-        let (status, saved) = call(&app, Method::PUT, &path, Some(&window), Some(content)).await;
+        let (status, saved) = call(app, Method::PUT, &path, Some(&window), Some(content)).await;
         assert_eq!(status, 200, "{saved}");
         let (status, _) = put_file(
-            &app,
+            app,
             &window,
             &number,
             "drainage_drawings",
@@ -766,21 +698,21 @@ async fn in_hall_intake_uses_the_same_form_and_the_applicant_sees_it_online() {
         .await;
         assert_eq!(status, 200);
         let submit = format!("{path}/submit");
-        let (status, refused) = call(&app, Method::POST, &submit, Some(&window), None).await;
+        let (status, refused) = call(app, Method::POST, &submit, Some(&window), None).await;
         assert_eq!(status, 422);
         assert_eq!(
-            codes(&refused),
+            problems(&refused),
             [pair("applicant.id_number", "id_card_checksum")]
         );
         let content = json!({"applicant": person("11010519491231002X"), "values": drainage_values(),
             "bring_original": ["drainage_application"]});
-        let (status, _) = call(&app, Method::PUT, &path, Some(&window), Some(content)).await;
+        let (status, _) = call(app, Method::PUT, &path, Some(&window), Some(content)).await;
         assert_eq!(status, 200);
-        let (status, case) = call(&app, Method::POST, &submit, Some(&window), None).await;
+        let (status, case) = call(app, Method::POST, &submit, Some(&window), None).await;
         assert_eq!(status, 200, "{case}");
         assert_eq!(case["channel"], "window");
         let case_number = case["case_number"].as_str().unwrap().to_string();
-        let (_, view) = review_case(&app, &window, &case_number).await;
+        let (_, view) = review_case(app, &window, &case_number).await;
         assert_eq!(view["history"][0]["channel"], "window");
         assert!(
             view["history"][0]["actor_name"]
@@ -790,32 +722,24 @@ async fn in_hall_intake_uses_the_same_form_and_the_applicant_sees_it_online() {
         );
 
         // Another department's staff do not see the intake draft or the case.
-        let (status, _) = call(&app, Method::GET, &path, Some(&other), None).await;
+        let (status, _) = call(app, Method::GET, &path, Some(&other), None).await;
         assert_eq!(status, 404);
 
         // The applicant registers later with the same mobile and ID number: it is theirs to
         // follow online; an account with the same mobile but another ID number sees nothing.
-        let mine = applicant(&app, "13833330007", "11010519491231002X").await;
-        let (_, list) = call(&app, Method::GET, "/api/v1/applications", Some(&mine), None).await;
+        let mine = applicant(app, "13833330007", "11010519491231002X").await;
+        let (_, list) = call(app, Method::GET, "/api/v1/applications", Some(&mine), None).await;
         assert_eq!(list[0]["case_number"], case_number.as_str());
-        let stranger = applicant(&app, "13833330008", "11010519491231002X").await;
-        let (_, list) = call(
-            &app,
-            Method::GET,
-            "/api/v1/applications",
-            Some(&stranger),
-            None,
-        )
-        .await;
+        let stranger = applicant(app, "13833330008", "11010519491231002X").await;
+        let (_, list) = get_as(app, &stranger, "/api/v1/applications").await;
         assert_eq!(list, json!([]));
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn working_day_arithmetic_is_a_public_endpoint() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
+    on_every_backend(async |app| {
         // docs/rules.md, rule 4: accepted Friday 2026-02-13, 5 working days → 2026-02-27.
         let (status, body) = app
             .get_json("/api/v1/calendar/add?from=2026-02-13&days=5")
@@ -849,6 +773,6 @@ async fn working_day_arithmetic_is_a_public_endpoint() {
                 "{bad}"
             );
         }
-        app.cleanup().await;
-    }
+    })
+    .await;
 }

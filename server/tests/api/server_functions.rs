@@ -5,7 +5,7 @@ use app::domain::review::StaffRole;
 use serde_json::Value;
 
 use crate::applications::applicant;
-use crate::helpers::{TestApp, backends, spawn_app};
+use crate::helpers::{TestApp, on_every_backend};
 use crate::review::{review_case, staff_member, submitted_case};
 
 /// Calls a server function with form-encoded arguments, as the browser does.
@@ -24,11 +24,9 @@ async fn server_fn(
 
 #[tokio::test]
 async fn a_refused_server_function_answers_with_the_apis_code_and_status() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-
+    on_every_backend(async |app| {
         let (status, e) = server_fn(
-            &app,
+            app,
             "staff/login",
             None,
             &[("login", "nobody"), ("password", "wrong-2026")],
@@ -40,48 +38,47 @@ async fn a_refused_server_function_answers_with_the_apis_code_and_status() {
         );
         assert_eq!(e["message"], "工号或密码不正确");
 
-        let (status, e) = server_fn(&app, "review/queue", None, &[]).await;
+        let (status, e) = server_fn(app, "review/queue", None, &[]).await;
         assert_eq!((status, e["code"].as_str()), (401, Some("not_logged_in")));
 
-        let me = applicant(&app, "13800138000", "11010519491231002X").await;
-        let case = submitted_case(&app, &me, false).await;
-        let admin = staff_member(&app, "admin1", StaffRole::Admin, "ZJJ").await;
-        let (status, e) = server_fn(&app, "review/case", Some(&admin), &[("number", &case)]).await;
+        let me = applicant(app, "13800138000", "11010519491231002X").await;
+        let case = submitted_case(app, &me, false).await;
+        let admin = staff_member(app, "admin1", StaffRole::Admin, "ZJJ").await;
+        let (status, e) = server_fn(app, "review/case", Some(&admin), &[("number", &case)]).await;
         assert_eq!((status, e["code"].as_str()), (403, Some("not_a_reviewer")));
         // The same refusal, the same words, from the JSON API.
-        let (api_status, problem) = review_case(&app, &admin, &case).await;
+        let (api_status, problem) = review_case(app, &admin, &case).await;
         assert_eq!(api_status, 403);
         assert_eq!(problem["code"], "not_a_reviewer");
         assert_eq!(problem["detail"], e["message"]);
 
-        let other = staff_member(&app, "zjj01", StaffRole::Window, "ZJJ").await;
-        let (status, e) = server_fn(&app, "review/case", Some(&other), &[("number", &case)]).await;
+        let other = staff_member(app, "zjj01", StaffRole::Window, "ZJJ").await;
+        let (status, e) = server_fn(app, "review/case", Some(&other), &[("number", &case)]).await;
         assert_eq!((status, e["code"].as_str()), (404, Some("case_not_found")));
 
         let (status, e) = server_fn(
-            &app,
+            app,
             "track/case",
             None,
             &[("number", &case), ("factor", "13900000000")],
         )
         .await;
         assert_eq!((status, e["code"].as_str()), (404, Some("track_not_found")));
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_staff_action_through_the_server_function_is_refused_with_its_code() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        let me = applicant(&app, "13800138000", "11010519491231002X").await;
-        let case = submitted_case(&app, &me, true).await;
-        let window = staff_member(&app, "swj01", StaffRole::Window, "SWJ").await;
-        let (_, seen) = review_case(&app, &window, &case).await;
+    on_every_backend(async |app| {
+        let me = applicant(app, "13800138000", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
+        let window = staff_member(app, "swj01", StaffRole::Window, "SWJ").await;
+        let (_, seen) = review_case(app, &window, &case).await;
         let stale = (seen["version"].as_i64().unwrap() - 1).to_string();
         // A stale version: another action won.
         let (status, e) = server_fn(
-            &app,
+            app,
             "review/act",
             Some(&window),
             &[("number", &case), ("command[Accept][version]", &stale)],
@@ -95,7 +92,7 @@ async fn a_staff_action_through_the_server_function_is_refused_with_its_code() {
         // A rejection without its legal basis: the field problems, as the API lists them.
         let version = seen["version"].as_i64().unwrap().to_string();
         let (status, e) = server_fn(
-            &app,
+            app,
             "review/act",
             Some(&window),
             &[
@@ -114,7 +111,7 @@ async fn a_staff_action_through_the_server_function_is_refused_with_its_code() {
         assert_eq!(e["problems"][0]["field"], "legal_basis");
         // And a good one goes through, with its notice.
         let (status, notice) = server_fn(
-            &app,
+            app,
             "review/act",
             Some(&window),
             &[("number", &case), ("command[Accept][version]", &version)],
@@ -122,6 +119,6 @@ async fn a_staff_action_through_the_server_function_is_refused_with_its_code() {
         .await;
         assert_eq!(status, 200, "{notice}");
         assert_eq!(notice["notice"]["kind"], "acceptance");
-        app.cleanup().await;
-    }
+    })
+    .await;
 }

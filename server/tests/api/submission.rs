@@ -7,8 +7,8 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::applications::{applicant, call};
-use crate::helpers::{TestApp, backends, spawn_app};
+use crate::applications::applicant;
+use crate::helpers::{TestApp, backends, call, get_as, on_every_backend, own_case, problems};
 
 pub const PDF: &[u8] =
     b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -99,28 +99,16 @@ async fn new_draft(app: &TestApp, me: &str, applicant: Value) -> String {
 
 #[tokio::test]
 async fn a_company_uploads_its_materials_and_submits_once() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        let me = applicant(&app, "13822220001", "11010519491231002X").await;
-        let number = new_draft(&app, &me, company(BAD_CREDIT_CODE)).await;
+    on_every_backend(async |app| {
+        let me = applicant(app, "13822220001", "11010519491231002X").await;
+        let number = new_draft(app, &me, company(BAD_CREDIT_CODE)).await;
         let submit = format!("/api/v1/applications/{number}/submit");
 
         // Everything wrong at once, each problem with its field path and code.
-        let (status, problem) = call(&app, Method::POST, &submit, Some(&me), None).await;
-        assert_eq!(status, 422, "{problem} {backend:?}");
+        let (status, problem) = call(app, Method::POST, &submit, Some(&me), None).await;
+        assert_eq!(status, 422, "{problem} {:?}", app.backend);
         assert_eq!(problem["code"], "validation_failed");
-        let errors: Vec<(String, String)> = problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| {
-                assert!(!e["message"].as_str().unwrap().is_empty());
-                (
-                    e["field"].as_str().unwrap().into(),
-                    e["code"].as_str().unwrap().into(),
-                )
-            })
-            .collect();
+        let errors = problems(&problem);
         assert_eq!(
             errors,
             vec![
@@ -143,10 +131,10 @@ async fn a_company_uploads_its_materials_and_submits_once() {
         let path = format!("/api/v1/applications/{number}");
         let content = json!({"applicant": company(CREDIT_CODE), "values": drainage_values(),
             "bring_original": ["drainage_application"]});
-        let (status, saved) = call(&app, Method::PUT, &path, Some(&me), Some(content)).await;
+        let (status, saved) = call(app, Method::PUT, &path, Some(&me), Some(content)).await;
         assert_eq!(status, 200, "{saved}");
         let (status, up) = put_file(
-            &app,
+            app,
             &me,
             &number,
             "drainage_drawings",
@@ -180,8 +168,8 @@ async fn a_company_uploads_its_materials_and_submits_once() {
         );
         assert_eq!(response.bytes().await.unwrap().as_ref(), PDF);
 
-        let (status, case) = call(&app, Method::POST, &submit, Some(&me), None).await;
-        assert_eq!(status, 200, "{case} {backend:?}");
+        let (status, case) = call(app, Method::POST, &submit, Some(&me), None).await;
+        assert_eq!(status, 200, "{case} {:?}", app.backend);
         assert_eq!(case["status"], "submitted");
         assert_eq!(case["channel"], "online");
         let case_number = case["case_number"].as_str().unwrap().to_string();
@@ -194,8 +182,8 @@ async fn a_company_uploads_its_materials_and_submits_once() {
 
         // A double click, a retry, or both at once: still one case.
         let (a, b) = tokio::join!(
-            call(&app, Method::POST, &submit, Some(&me), None),
-            call(&app, Method::POST, &submit, Some(&me), None)
+            call(app, Method::POST, &submit, Some(&me), None),
+            call(app, Method::POST, &submit, Some(&me), None)
         );
         for (status, again) in [a, b] {
             assert_eq!(status, 200);
@@ -205,20 +193,14 @@ async fn a_company_uploads_its_materials_and_submits_once() {
         assert_eq!(application::Entity::find().count(&app.db).await.unwrap(), 1);
 
         // The case number finds it too; it is listed; it can no longer change.
-        let (status, by_case) = call(
-            &app,
-            Method::GET,
-            &format!("/api/v1/applications/{case_number}"),
-            Some(&me),
-            None,
-        )
-        .await;
+        let (status, by_case) =
+            get_as(app, &me, &format!("/api/v1/applications/{case_number}")).await;
         assert_eq!((status, &by_case["number"]), (200, &json!(number)));
-        let (_, list) = call(&app, Method::GET, "/api/v1/applications", Some(&me), None).await;
+        let (_, list) = call(app, Method::GET, "/api/v1/applications", Some(&me), None).await;
         assert_eq!(list[0]["status"], "submitted");
         assert_eq!(list[0]["materials"][0]["code"], "drainage_drawings");
         let (status, refused) = call(
-            &app,
+            app,
             Method::PUT,
             &path,
             Some(&me),
@@ -230,42 +212,41 @@ async fn a_company_uploads_its_materials_and_submits_once() {
             (409, Some("not_a_draft"))
         );
         let (status, refused) =
-            put_file(&app, &me, &number, "drainage_drawings", "x.pdf", PDF).await;
+            put_file(app, &me, &number, "drainage_drawings", "x.pdf", PDF).await;
         assert_eq!(
             (status, refused["code"].as_str()),
             (409, Some("not_a_draft"))
         );
-        let (status, _) = call(&app, Method::DELETE, &path, Some(&me), None).await;
+        let (status, _) = call(app, Method::DELETE, &path, Some(&me), None).await;
         assert_eq!(status, 409);
 
         // Someone else learns nothing from the numbers.
-        let other = applicant(&app, "13822220002", "11010519491231002X").await;
+        let other = applicant(app, "13822220002", "11010519491231002X").await;
         for p in [
             path.clone(),
             format!("/api/v1/applications/{case_number}"),
             format!("/api/v1/applications/{number}/materials/drainage_drawings"),
         ] {
-            let (status, body) = call(&app, Method::GET, &p, Some(&other), None).await;
+            let (status, body) = call(app, Method::GET, &p, Some(&other), None).await;
             assert_eq!(
                 (status, body["code"].as_str()),
                 (404, Some("application_not_found")),
                 "{p}"
             );
         }
-        let (status, _) = call(&app, Method::POST, &submit, Some(&other), None).await;
+        let (status, _) = call(app, Method::POST, &submit, Some(&other), None).await;
         assert_eq!(status, 404);
-        let (status, _) = put_file(&app, &other, &number, "drainage_drawings", "x.pdf", PDF).await;
+        let (status, _) = put_file(app, &other, &number, "drainage_drawings", "x.pdf", PDF).await;
         assert_eq!(status, 404);
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn bad_uploads_are_refused_with_their_own_codes_and_leave_nothing() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        let me = applicant(&app, "13822220003", "11010519491231002X").await;
-        let number = new_draft(&app, &me, company(CREDIT_CODE)).await;
+    on_every_backend(async |app| {
+        let me = applicant(app, "13822220003", "11010519491231002X").await;
+        let number = new_draft(app, &me, company(CREDIT_CODE)).await;
         let cases: [(&str, &str, Vec<u8>, u16, &str); 5] = [
             (
                 "drainage_drawings",
@@ -305,11 +286,11 @@ async fn bad_uploads_are_refused_with_their_own_codes_and_leave_nothing() {
             ),
         ];
         for (code, name, bytes, status, problem) in cases {
-            let (got, body) = put_file(&app, &me, &number, code, name, &bytes).await;
+            let (got, body) = put_file(app, &me, &number, code, name, &bytes).await;
             assert_eq!(
                 (got, body["code"].as_str()),
                 (status, Some(problem)),
-                "{code} {name} {backend:?}"
+                "{code} {name} {:?}", app.backend
             );
             assert!(
                 body["detail"]
@@ -321,7 +302,7 @@ async fn bad_uploads_are_refused_with_their_own_codes_and_leave_nothing() {
             );
         }
         let (status, body) = call(
-            &app,
+            app,
             Method::PUT,
             &format!("/api/v1/applications/{number}/materials/drainage_drawings"),
             None,
@@ -356,21 +337,14 @@ async fn bad_uploads_are_refused_with_their_own_codes_and_leave_nothing() {
                 .unwrap(),
             0
         );
-        assert_eq!(stored_files(&app), 0, "no orphan files");
-        let (status, body) = call(
-            &app,
-            Method::GET,
-            &format!("/api/v1/applications/{number}/materials/drainage_drawings"),
-            Some(&me),
-            None,
-        )
-        .await;
+        assert_eq!(stored_files(app), 0, "no orphan files");
+        let (status, body) = get_as(app, &me, &format!("/api/v1/applications/{number}/materials/drainage_drawings")).await;
         assert_eq!(
             (status, body["code"].as_str()),
             (404, Some("upload_not_found"))
         );
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 fn big_pdf(len: usize) -> Vec<u8> {
@@ -381,42 +355,41 @@ fn big_pdf(len: usize) -> Vec<u8> {
 
 #[tokio::test]
 async fn replaced_and_deleted_uploads_leave_no_files_behind() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        let me = applicant(&app, "13822220004", "11010519491231002X").await;
-        let number = new_draft(&app, &me, company(CREDIT_CODE)).await;
-        let (status, _) = put_file(&app, &me, &number, "drainage_drawings", "a.pdf", PDF).await;
+    on_every_backend(async |app| {
+        let me = applicant(app, "13822220004", "11010519491231002X").await;
+        let number = new_draft(app, &me, company(CREDIT_CODE)).await;
+        let (status, _) = put_file(app, &me, &number, "drainage_drawings", "a.pdf", PDF).await;
         assert_eq!(status, 200);
         // The same content for a second material is stored once.
-        let (status, _) = put_file(&app, &me, &number, "drainage_application", "b.pdf", PDF).await;
+        let (status, _) = put_file(app, &me, &number, "drainage_application", "b.pdf", PDF).await;
         assert_eq!(status, 200);
-        assert_eq!(stored_files(&app), 1);
+        assert_eq!(stored_files(app), 1);
         let mut other = PDF.to_vec();
         other.extend_from_slice(b"% revised\n");
-        let (status, _) = put_file(&app, &me, &number, "drainage_drawings", "a2.pdf", &other).await;
+        let (status, _) = put_file(app, &me, &number, "drainage_drawings", "a2.pdf", &other).await;
         assert_eq!(status, 200);
-        assert_eq!(stored_files(&app), 2);
+        assert_eq!(stored_files(app), 2);
         let (status, _) =
-            put_file(&app, &me, &number, "drainage_application", "b2.pdf", &other).await;
+            put_file(app, &me, &number, "drainage_application", "b2.pdf", &other).await;
         assert_eq!(status, 200);
         assert_eq!(
-            stored_files(&app),
+            stored_files(app),
             1,
             "the replaced content is gone once unused"
         );
 
         let one = format!("/api/v1/applications/{number}/materials/drainage_application");
-        let (status, _) = call(&app, Method::DELETE, &one, Some(&me), None).await;
+        let (status, _) = call(app, Method::DELETE, &one, Some(&me), None).await;
         assert_eq!(status, 204);
-        let (status, body) = call(&app, Method::DELETE, &one, Some(&me), None).await;
+        let (status, body) = call(app, Method::DELETE, &one, Some(&me), None).await;
         assert_eq!(
             (status, body["code"].as_str()),
             (404, Some("upload_not_found"))
         );
-        assert_eq!(stored_files(&app), 1, "still used by the drawings");
+        assert_eq!(stored_files(app), 1, "still used by the drawings");
 
         let (status, _) = call(
-            &app,
+            app,
             Method::DELETE,
             &format!("/api/v1/applications/{number}"),
             Some(&me),
@@ -431,18 +404,17 @@ async fn replaced_and_deleted_uploads_leave_no_files_behind() {
                 .unwrap(),
             0
         );
-        assert_eq!(stored_files(&app), 0);
-        app.cleanup().await;
-    }
+        assert_eq!(stored_files(app), 0);
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn submission_checks_the_form_values_and_originals_like_the_browser() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        let me = applicant(&app, "13822220005", "11010519491231002X").await;
+    on_every_backend(async |app| {
+        let me = applicant(app, "13822220005", "11010519491231002X").await;
         let (status, draft) = call(
-            &app,
+            app,
             Method::POST,
             "/api/v1/applications",
             Some(&me),
@@ -455,7 +427,7 @@ async fn submission_checks_the_form_values_and_originals_like_the_browser() {
         assert_eq!(status, 201, "{draft}");
         let number = draft["number"].as_str().unwrap();
         let (status, problem) = call(
-            &app,
+            app,
             Method::POST,
             &format!("/api/v1/applications/{number}/submit"),
             Some(&me),
@@ -463,17 +435,9 @@ async fn submission_checks_the_form_values_and_originals_like_the_browser() {
         )
         .await;
         assert_eq!(status, 422);
-        let got: Vec<String> = problem["errors"]
-            .as_array()
-            .unwrap()
+        let got: Vec<String> = problems(&problem)
             .iter()
-            .map(|e| {
-                format!(
-                    "{} {}",
-                    e["field"].as_str().unwrap(),
-                    e["code"].as_str().unwrap()
-                )
-            })
+            .map(|(field, code)| format!("{field} {code}"))
             .collect();
         assert_eq!(
             got,
@@ -490,21 +454,14 @@ async fn submission_checks_the_form_values_and_originals_like_the_browser() {
             ]
         );
         assert_eq!(problem["errors"][0]["message"], "请填写项目名称");
-        let (_, still) = call(
-            &app,
-            Method::GET,
-            &format!("/api/v1/applications/{number}"),
-            Some(&me),
-            None,
-        )
-        .await;
+        let still = own_case(app, &me, number).await;
         assert_eq!(
             still["status"], "draft",
             "a refused submission changes nothing"
         );
         assert!(still.get("case_number").is_none());
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -534,7 +491,8 @@ async fn an_item_handled_only_at_the_window_cannot_be_applied_for_online() {
         assert_eq!(
             (status, body["code"].as_str()),
             (422, Some("window_only")),
-            "{backend:?}"
+            "{:?}",
+            app.backend
         );
         assert_eq!(application::Entity::find().count(&app.db).await.unwrap(), 0);
         app.cleanup().await;

@@ -15,8 +15,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::applications::{applicant, call};
-use crate::helpers::{TestApp, backends, spawn_app};
+use crate::applications::applicant;
+use crate::helpers::{TestApp, call, get_as, on_every_backend, problem_codes};
 use crate::review::{act, count_through_next_year, review_case, staff_member, submitted_case};
 use crate::submission::CREDIT_CODE;
 
@@ -72,13 +72,12 @@ async fn accepted_case(app: &TestApp, mobile: &str) -> (String, String) {
 #[tokio::test]
 async fn a_case_is_tracked_with_its_number_and_a_second_factor_and_any_wrong_guess_gets_one_answer()
 {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        count_through_next_year(&app).await;
-        let me = applicant(&app, "13844440001", "11010519491231002X").await;
-        let case = submitted_case(&app, &me, true).await;
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13844440001", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
 
-        let (status, view, text) = track(&app, &case, MOBILE).await;
+        let (status, view, text) = track(app, &case, MOBILE).await;
         assert_eq!(status, 200, "{view}");
         assert_eq!(view["status"], "submitted");
         assert_eq!(view["status_label"], "已提交，待受理");
@@ -94,10 +93,10 @@ async fn a_case_is_tracked_with_its_number_and_a_second_factor_and_any_wrong_gue
         assert!(view["messages"].is_null() && view["notices"].is_null());
 
         // The receipt's code works as well, typed loosely.
-        let code = tracking_code(&app, &case).await;
+        let code = tracking_code(app, &case).await;
         assert_eq!(code.len(), 8);
         let loose = format!(" {}-{} ", &code[..4], &code[4..]).to_lowercase();
-        let (status, _, _) = track(&app, &case, &loose).await;
+        let (status, _, _) = track(app, &case, &loose).await;
         assert_eq!(status, 200);
         // By query parameter, as the API document says.
         let (status, _) = app
@@ -113,25 +112,24 @@ async fn a_case_is_tracked_with_its_number_and_a_second_factor_and_any_wrong_gue
             (missing.as_str(), MOBILE),
             ("not-a-number", MOBILE),
         ] {
-            let (status, problem, _) = track(&app, number, factor).await;
+            let (status, problem, _) = track(app, number, factor).await;
             assert_eq!(status, 404, "{number} {factor}");
             assert_eq!(problem["code"], "track_not_found");
             bodies.push(problem);
         }
         assert!(bodies.windows(2).all(|w| w[0] == w[1]), "{bodies:?}");
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn repeated_failures_from_one_client_are_rate_limited_even_for_a_right_guess() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        count_through_next_year(&app).await;
-        let me = applicant(&app, "13844440002", "11010519491231002X").await;
-        let case = submitted_case(&app, &me, true).await;
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13844440002", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
         for i in 0..3 {
-            let (status, _, _) = track(&app, &case, &format!("1390000000{i}")).await;
+            let (status, _, _) = track(app, &case, &format!("1390000000{i}")).await;
             assert_eq!(status, 404);
         }
         let response = app
@@ -172,24 +170,23 @@ async fn repeated_failures_from_one_client_are_rate_limited_even_for_a_right_gue
             Err(TrackError::TooMany(after)) => assert!(after > 1000, "{after}"),
             other => panic!("expected a lock, got {other:?}"),
         }
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn the_tracking_stream_tells_an_open_page_when_the_case_changes() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        count_through_next_year(&app).await;
-        let me = applicant(&app, "13844440003", "11010519491231002X").await;
-        let case = submitted_case(&app, &me, true).await;
-        let window = staff_member(&app, "sse", StaffRole::Window, "SWJ").await;
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13844440003", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
+        let window = staff_member(app, "sse", StaffRole::Window, "SWJ").await;
         let wrong = app
             .get(&format!("/api/v1/track/{case}/events?factor=13900000000"))
             .await;
         assert_eq!(wrong.status(), 404);
         // The applicant's own stream follows the session; another applicant's is not found.
-        let stranger = applicant(&app, "13844440013", "11010519491231002X").await;
+        let stranger = applicant(app, "13844440013", "11010519491231002X").await;
         for (cookie, expected) in [(&me, 200), (&stranger, 404)] {
             let own = app
                 .client
@@ -216,9 +213,9 @@ async fn the_tracking_stream_tells_an_open_page_when_the_case_changes() {
                 .unwrap()
                 .starts_with("text/event-stream")
         );
-        let (_, view) = review_case(&app, &window, &case).await;
+        let (_, view) = review_case(app, &window, &case).await;
         let (status, _) = act(
-            &app,
+            app,
             &window,
             &case,
             "accept",
@@ -236,23 +233,22 @@ async fn the_tracking_stream_tells_an_open_page_when_the_case_changes() {
                 .expect("stream ended");
             seen.push_str(&String::from_utf8_lossy(&chunk));
         }
-        let (_, now, _) = track(&app, &case, MOBILE).await;
+        let (_, now, _) = track(app, &case, MOBILE).await;
         assert!(
             seen.contains(&format!("data: {}", now["version"])),
             "{seen}"
         );
         assert_eq!(now["status"], "accepted");
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applicant_is_told() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        count_through_next_year(&app).await;
-        let (case, window) = accepted_case(&app, "13844440004").await;
-        let (_, view) = review_case(&app, &window, &case).await;
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let (case, window) = accepted_case(app, "13844440004").await;
+        let (_, view) = review_case(app, &window, &case).await;
         let today = view["today"].as_str().unwrap().to_string();
         let decision = &view["deadlines"]["decision"];
         assert_eq!(decision["limit_days"], 7);
@@ -262,7 +258,7 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
         // Checked by the same rules as the page.
         let version = view["version"].clone();
         let (status, problem) = act(
-            &app,
+            app,
             &window,
             &case,
             "suspend",
@@ -270,15 +266,9 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
         )
         .await;
         assert_eq!(status, 422, "{problem}");
-        let codes: Vec<&str> = problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["code"].as_str().unwrap())
-            .collect();
-        assert_eq!(codes, ["unknown_procedure", "required", "in_the_future"]);
+        assert_eq!(problem_codes(&problem), ["unknown_procedure", "required", "in_the_future"]);
         let (status, notice) = act(
-            &app,
+            app,
             &window,
             &case,
             "suspend",
@@ -296,7 +286,7 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
         );
 
         // The public sees the pause and its reason; the clock is paused.
-        let (_, tracked, _) = track(&app, &case, MOBILE).await;
+        let (_, tracked, _) = track(app, &case, MOBILE).await;
         assert_eq!(tracked["status"], "suspended");
         assert_eq!(tracked["pauses"][0]["procedure"], "检测");
         assert_eq!(
@@ -306,9 +296,9 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
         assert_eq!(tracked["deadlines"]["decision"]["paused"], true);
 
         // A second one cannot start; the extension waits until the clock runs.
-        let (_, view) = review_case(&app, &window, &case).await;
+        let (_, view) = review_case(app, &window, &case).await;
         let (status, _) = act(
-            &app,
+            app,
             &window,
             &case,
             "extend",
@@ -317,7 +307,7 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
         .await;
         assert_eq!(status, 409, "suspended cases are not extended");
         let (status, problem) = act(
-            &app,
+            app,
             &window,
             &case,
             "resume",
@@ -327,7 +317,7 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
         assert_eq!(status, 422);
         assert_eq!(problem["errors"][0]["code"], "before_start");
         let (status, notice) = act(
-            &app,
+            app,
             &window,
             &case,
             "resume",
@@ -337,10 +327,10 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
         assert_eq!(status, 201, "{notice}");
         assert_eq!(notice["notice"]["kind"], "resumption");
 
-        let (_, view) = review_case(&app, &window, &case).await;
+        let (_, view) = review_case(app, &window, &case).await;
         assert_eq!(view["application"]["status"], "accepted");
         let (status, notice) = act(
-            &app,
+            app,
             &window,
             &case,
             "extend",
@@ -350,11 +340,11 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
         assert_eq!(status, 201, "{notice}");
         assert_eq!(notice["notice"]["extension_days"], 10);
         assert_eq!(notice["notice"]["approver"], "王局长");
-        let (_, view) = review_case(&app, &window, &case).await;
+        let (_, view) = review_case(app, &window, &case).await;
         assert_eq!(view["deadlines"]["decision"]["limit_days"], 17);
         assert_eq!(view["deadlines"]["extension_days"], 10);
         let (status, problem) = act(
-            &app,
+            app,
             &window,
             &case,
             "extend",
@@ -363,13 +353,13 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
         .await;
         assert_eq!(status, 422);
         assert_eq!(problem["errors"][0]["code"], "already_extended");
-        let (_, tracked, _) = track(&app, &case, MOBILE).await;
+        let (_, tracked, _) = track(app, &case, MOBILE).await;
         assert_eq!(tracked["extension"]["days"], 10);
 
         // Only acting roles record them.
-        let reviewer = staff_member(&app, "rev", StaffRole::Reviewer, "SWJ").await;
+        let reviewer = staff_member(app, "rev", StaffRole::Reviewer, "SWJ").await;
         let (status, _) = act(
-            &app,
+            app,
             &reviewer,
             &case,
             "suspend",
@@ -419,17 +409,16 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
             && n.sender.as_deref() == Some("log")
             && n.recipient == MOBILE
             && n.attempts == 1));
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn the_warning_ladder_warns_once_per_rung_even_from_two_instances_and_the_board_shows_it() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        count_through_next_year(&app).await;
-        let (case, window) = accepted_case(&app, "13844440005").await;
-        let (_, view) = review_case(&app, &window, &case).await;
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let (case, window) = accepted_case(app, "13844440005").await;
+        let (_, view) = review_case(app, &window, &case).await;
         let due = Date::parse_iso(view["deadlines"]["decision"]["due"].as_str().unwrap()).unwrap();
         let cal = calendar::load(&app.db).await.unwrap();
         // The day with five working days left, the due day, and the next working day.
@@ -456,15 +445,8 @@ async fn the_warning_ladder_warns_once_per_rung_even_from_two_instances_and_the_
         // Once per rung; the supervision rung again the next day (overdue is never hidden).
         assert_eq!(raised, [1, 0, 1, 0, 1]);
 
-        let chief = staff_member(&app, "chief", StaffRole::Chief, "SWJ").await;
-        let (status, board) = call(
-            &app,
-            Method::GET,
-            "/api/v1/supervision/board",
-            Some(&chief),
-            None,
-        )
-        .await;
+        let chief = staff_member(app, "chief", StaffRole::Chief, "SWJ").await;
+        let (status, board) = get_as(app, &chief, "/api/v1/supervision/board").await;
         assert_eq!(status, 200, "{board}");
         let warnings = board["warnings"].as_array().unwrap();
         assert_eq!(warnings.len(), 3);
@@ -483,7 +465,7 @@ async fn the_warning_ladder_warns_once_per_rung_even_from_two_instances_and_the_
         let id = warnings[0]["id"].as_i64().unwrap();
         for _ in 0..2 {
             let (status, _) = call(
-                &app,
+                app,
                 Method::POST,
                 &format!("/api/v1/supervision/warnings/{id}/seen"),
                 Some(&chief),
@@ -492,34 +474,20 @@ async fn the_warning_ladder_warns_once_per_rung_even_from_two_instances_and_the_
             .await;
             assert_eq!(status, 204);
         }
-        let (_, board) = call(
-            &app,
-            Method::GET,
-            "/api/v1/supervision/board",
-            Some(&chief),
-            None,
-        )
-        .await;
+        let (_, board) = get_as(app, &chief, "/api/v1/supervision/board").await;
         assert_eq!(board["warnings"][0]["seen_by"].as_array().unwrap().len(), 1);
         assert_eq!(board["warnings"][0]["seen_by_me"], true);
         assert_eq!(board["warnings"][1]["seen_by_me"], false);
 
         // Window staff do not get the board; another department's staff cannot mark it.
-        let (status, problem) = call(
-            &app,
-            Method::GET,
-            "/api/v1/supervision/board",
-            Some(&window),
-            None,
-        )
-        .await;
+        let (status, problem) = get_as(app, &window, "/api/v1/supervision/board").await;
         assert_eq!(
             (status, problem["code"].as_str()),
             (403, Some("not_permitted"))
         );
-        let other = staff_member(&app, "zjj", StaffRole::Chief, "ZJJ").await;
+        let other = staff_member(app, "zjj", StaffRole::Chief, "ZJJ").await;
         let (status, _) = call(
-            &app,
+            app,
             Method::POST,
             &format!("/api/v1/supervision/warnings/{id}/seen"),
             Some(&other),
@@ -539,8 +507,8 @@ async fn the_warning_ladder_warns_once_per_rung_even_from_two_instances_and_the_
                 .iter()
                 .any(|m| m.recipient == "supervisors:SWJ")
         );
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 /// Moves a case's receipt (the row and its history) to another moment, for rules that count
@@ -570,14 +538,13 @@ pub async fn backdate_receipt(app: &TestApp, case: &str, at: chrono::DateTime<Ut
 
 #[tokio::test]
 async fn administrators_enter_a_years_holidays_and_the_calendar_counts_with_them() {
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        let admin = staff_member(&app, "admin", StaffRole::Admin, "ZJJ").await;
-        let window = staff_member(&app, "w2027", StaffRole::Window, "SWJ").await;
+    on_every_backend(async |app| {
+        let admin = staff_member(app, "admin", StaffRole::Admin, "ZJJ").await;
+        let window = staff_member(app, "w2027", StaffRole::Window, "SWJ").await;
         let body = json!({"year": 2027, "source": "国务院办公厅关于2027年部分节假日安排的通知",
             "days_off": "2027-01-01\n2027-02-06~2027-02-12", "extra_working_days": "2027-02-14"});
         let (status, problem) = call(
-            &app,
+            app,
             Method::GET,
             "/api/v1/calendar/add?from=2027-02-05&days=1",
             None,
@@ -589,7 +556,7 @@ async fn administrators_enter_a_years_holidays_and_the_calendar_counts_with_them
             (422, Some("calendar_year_missing"))
         );
         let (status, problem) = call(
-            &app,
+            app,
             Method::PUT,
             "/api/v1/admin/calendar/2027",
             Some(&window),
@@ -601,7 +568,7 @@ async fn administrators_enter_a_years_holidays_and_the_calendar_counts_with_them
             (403, Some("admin_only"))
         );
         let (status, problem) = call(
-            &app,
+            app,
             Method::PUT,
             "/api/v1/admin/calendar/2027",
             Some(&admin),
@@ -609,15 +576,9 @@ async fn administrators_enter_a_years_holidays_and_the_calendar_counts_with_them
         )
         .await;
         assert_eq!(status, 422, "{problem}");
-        let codes: Vec<&str> = problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["code"].as_str().unwrap())
-            .collect();
-        assert_eq!(codes, ["required", "invalid_date", "not_a_weekend"]);
+        assert_eq!(problem_codes(&problem), ["required", "invalid_date", "not_a_weekend"]);
         let (status, problem) = call(
-            &app,
+            app,
             Method::PUT,
             "/api/v1/admin/calendar/2028",
             Some(&admin),
@@ -629,7 +590,7 @@ async fn administrators_enter_a_years_holidays_and_the_calendar_counts_with_them
             (422, Some("year_mismatch"))
         );
         let (status, year) = call(
-            &app,
+            app,
             Method::PUT,
             "/api/v1/admin/calendar/2027",
             Some(&admin),
@@ -641,7 +602,7 @@ async fn administrators_enter_a_years_holidays_and_the_calendar_counts_with_them
         // Friday 2027-02-05 + 1 working day: the swapped Sunday 2/14 (2/6–2/12 off, 2/13 a
         // Saturday).
         let (_, due) = call(
-            &app,
+            app,
             Method::GET,
             "/api/v1/calendar/add?from=2027-02-05&days=1",
             None,
@@ -651,7 +612,7 @@ async fn administrators_enter_a_years_holidays_and_the_calendar_counts_with_them
         assert_eq!(due["due"], "2027-02-14");
         // Replaced as a whole, never merged.
         let (status, _) = call(
-            &app,
+            app,
             Method::PUT,
             "/api/v1/admin/calendar/2027",
             Some(&admin),
@@ -659,14 +620,14 @@ async fn administrators_enter_a_years_holidays_and_the_calendar_counts_with_them
         )
         .await;
         assert_eq!(status, 200);
-        let (_, years) = call(&app, Method::GET, "/api/v1/calendar/years", None, None).await;
+        let (_, years) = call(app, Method::GET, "/api/v1/calendar/years", None, None).await;
         let years = years.as_array().unwrap();
         assert_eq!(years.len(), 2);
         assert_eq!(years[1]["source"], "更正");
         assert_eq!(years[1]["days_off"], json!(["2027-01-01"]));
         assert_eq!(years[1]["extra_working_days"], json!([]));
-        app.cleanup().await;
-    }
+    })
+    .await;
 }
 
 /// A one-connection SMTP server that accepts whatever it is sent and hands back the
@@ -717,13 +678,12 @@ async fn an_applicant_who_gave_an_email_address_gets_the_notices_by_smtp_too() {
     use crate::review::submitted_case_of;
     use crate::submission::company;
     use app::server::notify::SmtpSender;
-    for backend in backends() {
-        let app = spawn_app(&backend).await;
-        count_through_next_year(&app).await;
-        let me = applicant(&app, "13844440006", "11010519491231002X").await;
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13844440006", "11010519491231002X").await;
         let mut who = company(CREDIT_CODE);
         who["values"]["contact_email"] = json!("li@example.com");
-        submitted_case_of(&app, &me, who, true).await;
+        submitted_case_of(app, &me, who, true).await;
 
         // No server listening: the e-mail stays pending with the error, to be retried.
         let closed = {
@@ -777,6 +737,6 @@ async fn an_applicant_who_gave_an_email_address_gets_the_notices_by_smtp_too() {
         };
         assert_eq!(by("email"), ("sent".into(), Some("smtp".into())));
         assert_eq!(by("sms"), ("sent".into(), Some("log".into())));
-        app.cleanup().await;
-    }
+    })
+    .await;
 }

@@ -63,11 +63,9 @@ pub fn from_json_value<T: serde::de::DeserializeOwned>(
 pub async fn register(
     State(state): State<AppState>,
     form: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
-    let form: RegistrationForm = json_object(form).map_err(IntoResponse::into_response)?;
-    let account = accounts::register(&state.db, &form, chrono::Utc::now())
-        .await
-        .map_err(IntoResponse::into_response)?;
+) -> Result<Response, AppError> {
+    let form: RegistrationForm = json_object(form)?;
+    let account = accounts::register(&state.db, &form, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(account)).into_response())
 }
 
@@ -81,12 +79,10 @@ pub async fn register(
 pub async fn login(
     State(state): State<AppState>,
     form: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
-    let form: LoginForm = json_object(form).map_err(IntoResponse::into_response)?;
+) -> Result<Response, AppError> {
+    let form: LoginForm = json_object(form)?;
     let (token, account) =
-        accounts::login(&state.db, &form.mobile, &form.password, chrono::Utc::now())
-            .await
-            .map_err(IntoResponse::into_response)?;
+        accounts::login(&state.db, &form.mobile, &form.password, chrono::Utc::now()).await?;
     Ok((
         [(
             header::SET_COOKIE,

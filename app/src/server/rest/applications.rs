@@ -32,11 +32,10 @@ pub async fn create(
     State(state): State<AppState>,
     Applicant(account): Applicant,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
-    let draft: NewDraft = json_object(body).map_err(IntoResponse::into_response)?;
-    let view = applications::create_draft(&state.db, account.id, &draft, chrono::Utc::now())
-        .await
-        .map_err(IntoResponse::into_response)?;
+) -> Result<Response, AppError> {
+    let draft: NewDraft = json_object(body)?;
+    let view =
+        applications::create_draft(&state.db, account.id, &draft, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
@@ -54,12 +53,11 @@ pub async fn update(
     Someone(who): Someone,
     Path(number): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Json<ApplicationView>, Response> {
-    let content: DraftContent = json_object(body).map_err(IntoResponse::into_response)?;
-    applications::update_draft(&state.db, who, &number, &content, chrono::Utc::now())
-        .await
-        .map(Json)
-        .map_err(IntoResponse::into_response)
+) -> Result<Json<ApplicationView>, AppError> {
+    let content: DraftContent = json_object(body)?;
+    Ok(Json(
+        applications::update_draft(&state.db, who, &number, &content, chrono::Utc::now()).await?,
+    ))
 }
 
 /// One of the applicant's applications.
@@ -73,11 +71,11 @@ pub async fn get_one(
     State(state): State<AppState>,
     Someone(who): Someone,
     Path(number): Path<String>,
-) -> Result<Json<ApplicationView>, Response> {
+) -> Result<Json<ApplicationView>, AppError> {
     match applications::get(&state.db, who, &number).await {
         Ok(Some(view)) => Ok(Json(view)),
-        Ok(None) => Err(ApplicationError::NotFound.into_response()),
-        Err(e) => Err(e.into_response()),
+        Ok(None) => Err(ApplicationError::NotFound.into()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -90,11 +88,8 @@ pub async fn get_one(
 pub async fn list(
     State(state): State<AppState>,
     Applicant(account): Applicant,
-) -> Result<Json<Vec<ApplicationView>>, Response> {
-    applications::list(&state.db, account.id)
-        .await
-        .map(Json)
-        .map_err(IntoResponse::into_response)
+) -> Result<Json<Vec<ApplicationView>>, AppError> {
+    Ok(Json(applications::list(&state.db, account.id).await?))
 }
 
 /// Delete one of the applicant's drafts.
@@ -109,10 +104,8 @@ pub async fn delete(
     State(state): State<AppState>,
     Someone(who): Someone,
     Path(number): Path<String>,
-) -> Result<StatusCode, Response> {
-    applications::delete_draft(&state.db, &state.materials, who, &number)
-        .await
-        .map_err(IntoResponse::into_response)?;
+) -> Result<StatusCode, AppError> {
+    applications::delete_draft(&state.db, &state.materials, who, &number).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -136,35 +129,28 @@ pub async fn upload(
     headers: HeaderMap,
     Path((number, code)): Path<(String, String)>,
     body: Body,
-) -> Result<Json<UploadedMaterial>, Response> {
-    let Someone(who) = Someone::from_headers(&state, &headers)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    let slot = applications::upload_slot(&state.db, who, &number, &code)
-        .await
-        .map_err(IntoResponse::into_response)?;
+) -> Result<Json<UploadedMaterial>, AppError> {
+    let Someone(who) = Someone::from_headers(&state, &headers).await?;
+    let slot = applications::upload_slot(&state.db, who, &number, &code).await?;
     let max_mb = slot.material.max_size_mb;
     let limit = u64::from(max_mb) * 1024 * 1024;
-    let too_large = || {
-        ApplicationError::Upload {
-            message: UploadError::FileTooLarge { max_mb }.message(&slot.material.name),
-            error: UploadError::FileTooLarge { max_mb },
-        }
-        .into_response()
+    let too_large = || ApplicationError::Upload {
+        message: UploadError::FileTooLarge { max_mb }.message(&slot.material.name),
+        error: UploadError::FileTooLarge { max_mb },
     };
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return Err(too_large());
+        return Err(too_large().into());
     }
     let mut bytes = BytesMut::new();
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|_| incomplete())?;
         if (bytes.len() + chunk.len()) as u64 > limit {
-            return Err(too_large());
+            return Err(too_large().into());
         }
         bytes.extend_from_slice(&chunk);
     }
@@ -190,15 +176,14 @@ pub async fn upload(
     )
     .await
     .map(Json)
-    .map_err(IntoResponse::into_response)
+    .map_err(AppError::from)
 }
 
-fn incomplete() -> Response {
+fn incomplete() -> AppError {
     AppError::new(
         ErrorCode::UploadIncomplete,
         "文件没有完整上传（连接中断），请重新上传",
     )
-    .into_response()
 }
 
 /// Download an uploaded material (its owner only).
@@ -212,13 +197,10 @@ pub async fn download(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((number, code)): Path<(String, String)>,
-) -> Result<Response, Response> {
-    let Someone(who) = Someone::from_headers(&state, &headers)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    let (file, bytes) = applications::download(&state.db, &state.materials, who, &number, &code)
-        .await
-        .map_err(IntoResponse::into_response)?;
+) -> Result<Response, AppError> {
+    let Someone(who) = Someone::from_headers(&state, &headers).await?;
+    let (file, bytes) =
+        applications::download(&state.db, &state.materials, who, &number, &code).await?;
     let encoded =
         percent_encoding::utf8_percent_encode(&file.file_name, percent_encoding::NON_ALPHANUMERIC);
     let disposition = format!(
@@ -258,10 +240,8 @@ pub async fn delete_upload(
     State(state): State<AppState>,
     Someone(who): Someone,
     Path((number, code)): Path<(String, String)>,
-) -> Result<StatusCode, Response> {
-    applications::delete_upload(&state.db, &state.materials, who, &number, &code)
-        .await
-        .map_err(IntoResponse::into_response)?;
+) -> Result<StatusCode, AppError> {
+    applications::delete_upload(&state.db, &state.materials, who, &number, &code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -279,11 +259,10 @@ pub async fn submit(
     State(state): State<AppState>,
     Someone(who): Someone,
     Path(number): Path<String>,
-) -> Result<Json<ApplicationView>, Response> {
-    applications::submit(&state.db, who, &number, chrono::Utc::now())
-        .await
-        .map(Json)
-        .map_err(IntoResponse::into_response)
+) -> Result<Json<ApplicationView>, AppError> {
+    Ok(Json(
+        applications::submit(&state.db, who, &number, chrono::Utc::now()).await?,
+    ))
 }
 
 /// Resubmit after a correction notice (网上补齐补正): everything is checked again, and every
@@ -304,21 +283,18 @@ pub async fn resubmit(
     headers: HeaderMap,
     Path(number): Path<String>,
     body: axum::body::Bytes,
-) -> Result<Json<ApplicationView>, Response> {
-    let Someone(who) = Someone::from_headers(&state, &headers)
-        .await
-        .map_err(IntoResponse::into_response)?;
+) -> Result<Json<ApplicationView>, AppError> {
+    let Someone(who) = Someone::from_headers(&state, &headers).await?;
     let request: ResubmitRequest = if body.iter().all(u8::is_ascii_whitespace) {
         ResubmitRequest::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            AppError::new(ErrorCode::InvalidJson, format!("请求体字段有误：{e}")).into_response()
-        })?
+        serde_json::from_slice(&body)
+            .map_err(|e| AppError::new(ErrorCode::InvalidJson, format!("请求体字段有误：{e}")))?
     };
-    applications::resubmit(&state.db, who, &number, request.version, chrono::Utc::now())
-        .await
-        .map(Json)
-        .map_err(IntoResponse::into_response)
+    Ok(Json(
+        applications::resubmit(&state.db, who, &number, request.version, chrono::Utc::now())
+            .await?,
+    ))
 }
 
 /// The body of a resubmission (optional).

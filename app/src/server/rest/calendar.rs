@@ -57,15 +57,13 @@ pub struct CountAnswer {
 pub async fn add(
     State(state): State<AppState>,
     query: Result<Query<AddQuery>, QueryRejection>,
-) -> Result<Json<AddAnswer>, Response> {
+) -> Result<Json<AddAnswer>, AppError> {
     let Query(q) = query.map_err(bad_query)?;
-    let from = date(&q.from, "from").map_err(IntoResponse::into_response)?;
+    let from = date(&q.from, "from")?;
     if q.days > MAX_WORKING_DAYS {
         return Err(invalid(format!("days 不能超过 {MAX_WORKING_DAYS}")));
     }
-    let cal = calendar::load(&state.db)
-        .await
-        .map_err(|e| AppError::from(e).into_response())?;
+    let cal = calendar::load(&state.db).await?;
     let due = cal.add_working_days(from, q.days).map_err(year_missing)?;
     Ok(Json(AddAnswer {
         from,
@@ -84,16 +82,14 @@ pub async fn add(
 pub async fn count(
     State(state): State<AppState>,
     query: Result<Query<CountQuery>, QueryRejection>,
-) -> Result<Json<CountAnswer>, Response> {
+) -> Result<Json<CountAnswer>, AppError> {
     let Query(q) = query.map_err(bad_query)?;
-    let from = date(&q.from, "from").map_err(IntoResponse::into_response)?;
-    let to = date(&q.to, "to").map_err(IntoResponse::into_response)?;
+    let from = date(&q.from, "from")?;
+    let to = date(&q.to, "to")?;
     if to.days_since_epoch() - from.days_since_epoch() > 800 {
         return Err(invalid("from 与 to 相隔不能超过 800 天".into()));
     }
-    let cal = calendar::load(&state.db)
-        .await
-        .map_err(|e| AppError::from(e).into_response())?;
+    let cal = calendar::load(&state.db).await?;
     let working_days = cal.working_days_between(from, to).map_err(year_missing)?;
     Ok(Json(CountAnswer {
         from,
@@ -111,16 +107,16 @@ fn date(s: &str, name: &str) -> Result<Date, AppError> {
     })
 }
 
-fn invalid(detail: String) -> Response {
-    AppError::new(ErrorCode::InvalidQuery, detail).into_response()
+fn invalid(detail: String) -> AppError {
+    AppError::new(ErrorCode::InvalidQuery, detail)
 }
 
-fn bad_query(e: QueryRejection) -> Response {
+fn bad_query(e: QueryRejection) -> AppError {
     invalid(format!("查询参数有误：{}", e.body_text()))
 }
 
-fn year_missing(e: crate::domain::calendar::YearNotLoaded) -> Response {
-    AppError::new(ErrorCode::CalendarYearMissing, e.to_string()).into_response()
+fn year_missing(e: crate::domain::calendar::YearNotLoaded) -> AppError {
+    AppError::new(ErrorCode::CalendarYearMissing, e.to_string())
 }
 
 /// Every year whose holiday arrangement is loaded, with its days off and swapped working
@@ -151,21 +147,20 @@ pub async fn put_year(
     Staff(me): Staff,
     axum::extract::Path(year): axum::extract::Path<i32>,
     body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
-) -> Result<Response, Response> {
+) -> Result<Response, AppError> {
     let form: crate::domain::calendar::ArrangementForm =
-        crate::server::rest::accounts::json_object(body).map_err(IntoResponse::into_response)?;
+        crate::server::rest::accounts::json_object(body)?;
     if form.year != year {
-        return Err(
-            AppError::invalid(vec![crate::domain::account::FieldProblem {
+        return Err(AppError::invalid(vec![
+            crate::domain::account::FieldProblem {
                 field: "year".into(),
                 code: "year_mismatch".into(),
                 message: format!("请求地址中的年份 {year} 与内容中的 {} 不一致", form.year),
-            }])
-            .into_response(),
-        );
+            },
+        ]));
     }
     crate::server::services::calendar::save(&state.db, &me, &form, chrono::Utc::now())
         .await
         .map(|v| Json(v).into_response())
-        .map_err(IntoResponse::into_response)
+        .map_err(AppError::from)
 }

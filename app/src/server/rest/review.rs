@@ -44,15 +44,15 @@ pub struct StaffLoginForm {
 pub async fn login(
     State(state): State<AppState>,
     form: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
-    let form: StaffLoginForm = json_object(form).map_err(IntoResponse::into_response)?;
+) -> Result<Response, AppError> {
+    let form: StaffLoginForm = json_object(form)?;
     let (token, me) = staff::login(&state.db, &form.login, &form.password, chrono::Utc::now())
         .await
         .map_err(|e| match e {
             AccountError::InvalidCredentials => {
-                AppError::new(ErrorCode::InvalidCredentials, "工号或密码不正确").into_response()
+                AppError::new(ErrorCode::InvalidCredentials, "工号或密码不正确")
             }
-            other => other.into_response(),
+            other => other.into(),
         })?;
     Ok((
         [(
@@ -102,11 +102,10 @@ pub async fn queue(
     State(state): State<AppState>,
     Staff(me): Staff,
     Query(filter): Query<QueueFilter>,
-) -> Result<Json<Queue>, Response> {
-    review::queue(&state.db, &me, &filter, chrono::Utc::now())
-        .await
-        .map(Json)
-        .map_err(IntoResponse::into_response)
+) -> Result<Json<Queue>, AppError> {
+    Ok(Json(
+        review::queue(&state.db, &me, &filter, chrono::Utc::now()).await?,
+    ))
 }
 
 /// A case of the department: values, materials against the guide, history, notices.
@@ -120,11 +119,10 @@ pub async fn case(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(number): Path<String>,
-) -> Result<Json<StaffCase>, Response> {
-    review::case(&state.db, &me, &number, chrono::Utc::now())
-        .await
-        .map(Json)
-        .map_err(IntoResponse::into_response)
+) -> Result<Json<StaffCase>, AppError> {
+    Ok(Json(
+        review::case(&state.db, &me, &number, chrono::Utc::now()).await?,
+    ))
 }
 
 /// A body of one of the seven actions, for the OpenAPI document: which one goes with which
@@ -163,7 +161,7 @@ pub async fn act(
     Staff(me): Staff,
     Path((number, action)): Path<(String, String)>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
+) -> Result<Response, AppError> {
     type Parse = fn(serde_json::Value) -> Result<ReviewCommand, AppError>;
     let command: Parse = match action.as_str() {
         "accept" => |v| from_json_value(v).map(ReviewCommand::Accept),
@@ -177,15 +175,12 @@ pub async fn act(
             return Err(AppError::new(
                 ErrorCode::NotFound,
                 "没有这个接口，请查看 /api/openapi.json",
-            )
-            .into_response());
+            ));
         }
     };
-    let body: serde_json::Value = json_object(body).map_err(IntoResponse::into_response)?;
-    let command = command(body).map_err(IntoResponse::into_response)?;
-    let notice = review::act(&state.db, &me, &number, &command, chrono::Utc::now())
-        .await
-        .map_err(IntoResponse::into_response)?;
+    let body: serde_json::Value = json_object(body)?;
+    let command = command(body)?;
+    let notice = review::act(&state.db, &me, &number, &command, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(notice)).into_response())
 }
 
@@ -198,7 +193,7 @@ pub async fn staff_notice(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path((number, id)): Path<(String, i32)>,
-) -> Result<Response, Response> {
+) -> Result<Response, AppError> {
     Ok(found(
         review::notice(&state.db, &Viewer::Staff(me), &number, id).await,
     ))
@@ -212,7 +207,7 @@ pub async fn applicant_notice(
     State(state): State<AppState>,
     Applicant(account): Applicant,
     Path((number, id)): Path<(String, i32)>,
-) -> Result<Response, Response> {
+) -> Result<Response, AppError> {
     Ok(found(
         review::notice(&state.db, &Viewer::Applicant(account.id), &number, id).await,
     ))
@@ -234,11 +229,9 @@ pub async fn material(
     Staff(me): Staff,
     Path((number, code)): Path<(String, String)>,
     Query(q): Query<MaterialQuery>,
-) -> Result<Response, Response> {
+) -> Result<Response, AppError> {
     let (file_name, file_type, bytes) =
-        review::material(&state.db, &state.materials, &me, &number, &code, q.replaced)
-            .await
-            .map_err(IntoResponse::into_response)?;
+        review::material(&state.db, &state.materials, &me, &number, &code, q.replaced).await?;
     let media = crate::domain::catalog::FileType::parse(&file_type)
         .map_or("application/octet-stream", |t| t.media_type());
     let encoded =
@@ -280,8 +273,8 @@ pub async fn intake(
     State(state): State<AppState>,
     Staff(me): Staff,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
-    let r: IntakeRequest = json_object(body).map_err(IntoResponse::into_response)?;
+) -> Result<Response, AppError> {
+    let r: IntakeRequest = json_object(body)?;
     let view = crate::server::services::applications::start_intake(
         &state.db,
         &me,
@@ -289,8 +282,7 @@ pub async fn intake(
         r.bundle,
         chrono::Utc::now(),
     )
-    .await
-    .map_err(IntoResponse::into_response)?;
+    .await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
@@ -315,17 +307,15 @@ pub async fn create_staff(
     State(state): State<AppState>,
     Staff(me): Staff,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, Response> {
+) -> Result<Response, AppError> {
     if me.role != StaffRole::Admin {
-        return Err(
-            AppError::new(ErrorCode::AdminOnly, "只有系统管理员可以管理工作人员账号")
-                .into_response(),
-        );
+        return Err(AppError::new(
+            ErrorCode::AdminOnly,
+            "只有系统管理员可以管理工作人员账号",
+        ));
     }
-    let form: NewStaff = json_object(body).map_err(IntoResponse::into_response)?;
-    let created = staff::create(&state.db, &form, chrono::Utc::now())
-        .await
-        .map_err(IntoResponse::into_response)?;
+    let form: NewStaff = json_object(body)?;
+    let created = staff::create(&state.db, &form, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 

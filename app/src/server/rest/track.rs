@@ -142,11 +142,10 @@ pub fn watch(
 pub async fn board(
     State(state): State<AppState>,
     Staff(me): Staff,
-) -> Result<Json<Board>, Response> {
-    tracking::board(&state.db, &me, chrono::Utc::now())
-        .await
-        .map(Json)
-        .map_err(IntoResponse::into_response)
+) -> Result<Json<Board>, AppError> {
+    Ok(Json(
+        tracking::board(&state.db, &me, chrono::Utc::now()).await?,
+    ))
 }
 
 /// Marks a warning of the department as seen by the signed-in staff member.
@@ -160,11 +159,11 @@ pub async fn seen(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(id): Path<i32>,
-) -> Result<StatusCode, Response> {
+) -> Result<StatusCode, AppError> {
     tracking::mark_seen(&state.db, &me, id, chrono::Utc::now())
         .await
         .map(|()| StatusCode::NO_CONTENT)
-        .map_err(IntoResponse::into_response)
+        .map_err(AppError::from)
 }
 
 /// Server-sent events for the signed-in applicant's own case (by 申请编号 or 办件编号):
@@ -180,12 +179,9 @@ pub async fn own_events(
     State(state): State<AppState>,
     Applicant(account): Applicant,
     Path(number): Path<String>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Response> {
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let row = crate::server::services::applications::own_row(&state.db, account.id, &number)
-        .await
-        .map_err(|e| AppError::from(e).into_response())?
-        .ok_or_else(|| {
-            AppError::new(ErrorCode::ApplicationNotFound, "没有这个申请").into_response()
-        })?;
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::ApplicationNotFound, "没有这个申请"))?;
     Ok(watch(state, row.id, row.version))
 }
