@@ -56,6 +56,24 @@ impl Transition {
             columns: Vec::new(),
         }
     }
+
+    /// With the reason written into the history.
+    pub fn because(mut self, reason: String) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    /// With the typed detail of the history row.
+    pub fn with_detail(mut self, detail: EventDetail) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// Issuing a notice (numbered in the same transaction).
+    pub fn issuing(mut self, notice: Notice) -> Self {
+        self.notice = Some(notice);
+        self
+    }
 }
 
 /// Moves `case` by `t`, as `actor`, if it is still at `version`: the conditional update, the

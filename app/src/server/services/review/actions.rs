@@ -21,13 +21,7 @@ pub async fn accept(
         promised_due: Some(due),
         ..ctx.notice(NoticeKind::Acceptance, me)
     };
-    let t = Transition {
-        action: CaseAction::Accept,
-        reason: None,
-        detail: None,
-        notice: Some(notice),
-        columns: Vec::new(),
-    };
+    let t = Transition::new(CaseAction::Accept).issuing(notice);
     issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
@@ -60,19 +54,16 @@ pub async fn accept_with_deficiency(
         lines: pending.clone(),
         ..ctx.notice(NoticeKind::DeficiencyAcceptance, me)
     };
-    let t = Transition {
-        action: CaseAction::AcceptWithDeficiency,
-        reason: Some(format!(
+    let t = Transition::new(CaseAction::AcceptWithDeficiency)
+        .because(format!(
             "容缺受理，申请人承诺于 {commitment} 前补交：{}",
             names(&pending)
-        )),
-        detail: Some(EventDetail::Deficiency {
+        ))
+        .with_detail(EventDetail::Deficiency {
             pending: pending.clone(),
             commitment_date: commitment,
-        }),
-        notice: Some(notice),
-        columns: Vec::new(),
-    };
+        })
+        .issuing(notice);
     issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
@@ -93,13 +84,9 @@ pub async fn reject(
         legal_basis: Some(legal_basis.clone()),
         ..ctx.notice(NoticeKind::Rejection, me)
     };
-    let t = Transition {
-        action: CaseAction::Reject,
-        reason: Some(format!("{reason}（依据：{legal_basis}）")),
-        detail: None,
-        notice: Some(notice),
-        columns: Vec::new(),
-    };
+    let t = Transition::new(CaseAction::Reject)
+        .because(format!("{reason}（依据：{legal_basis}）"))
+        .issuing(notice);
     issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
@@ -131,13 +118,10 @@ pub async fn request_correction(
         lines: lines.clone(),
         ..ctx.notice(NoticeKind::Correction, me)
     };
-    let t = Transition {
-        action: CaseAction::RequestCorrection,
-        reason: Some(format!("一次性告知补齐补正：{}", names(&lines))),
-        detail: Some(EventDetail::Correction { snapshot }),
-        notice: Some(notice),
-        columns: Vec::new(),
-    };
+    let t = Transition::new(CaseAction::RequestCorrection)
+        .because(format!("一次性告知补齐补正：{}", names(&lines)))
+        .with_detail(EventDetail::Correction { snapshot })
+        .issuing(notice);
     issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
@@ -230,16 +214,13 @@ pub async fn suspend(
         reason: Some(reason.clone()),
         ..ctx.notice(NoticeKind::Suspension, me)
     };
-    let t = Transition {
-        action: CaseAction::Suspend,
-        reason: Some(format!(
+    let t = Transition::new(CaseAction::Suspend)
+        .because(format!(
             "{}：{reason}（自 {start} 起暂停计时）",
             procedure.label()
-        )),
-        detail: Some(EventDetail::Suspension { procedure, start }),
-        notice: Some(notice),
-        columns: Vec::new(),
-    };
+        ))
+        .with_detail(EventDetail::Suspension { procedure, start })
+        .issuing(notice);
     issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
@@ -285,13 +266,10 @@ pub async fn resume(
             pause.procedure.label()
         ),
     };
-    let t = Transition {
-        action: CaseAction::Resume,
-        reason: Some(reason),
-        detail: Some(EventDetail::Resumption { end }),
-        notice: Some(notice),
-        columns: Vec::new(),
-    };
+    let t = Transition::new(CaseAction::Resume)
+        .because(reason)
+        .with_detail(EventDetail::Resumption { end })
+        .issuing(notice);
     issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
@@ -326,17 +304,14 @@ pub async fn extend(
         promised_due: due,
         ..ctx.notice(NoticeKind::Extension, me)
     };
-    let t = Transition {
-        action: CaseAction::Extend,
-        reason: Some(format!(
+    let t = Transition::new(CaseAction::Extend)
+        .because(format!(
             "延长 {days} 个工作日（批准人：{approver}）：{reason}"
-        )),
-        detail: Some(EventDetail::Extension {
+        ))
+        .with_detail(EventDetail::Extension {
             days,
             approver: approver.clone(),
-        }),
-        notice: Some(notice),
-        columns: Vec::new(),
-    };
+        })
+        .issuing(notice);
     issue(db, &row, version, &Actor::staff(me), t, now).await
 }

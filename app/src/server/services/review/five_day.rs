@@ -45,16 +45,10 @@ pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow
             issued_by: system.name.clone(),
             ..ctx.notice_by(NoticeKind::Acceptance, &system.name)
         };
-        let t = Transition {
-            action: CaseAction::DeemAccept,
-            reason: Some(format!(
+        let t = Transition::new(CaseAction::DeemAccept).because(format!(
                 "收到申请之日起 5 个工作日内（至 {}）未作出受理、不予受理或补正告知，依《行政许可法》第三十二条自收到申请之日（{received}）起即为受理",
                 acceptance_due.map(|d| d.to_string()).unwrap_or_default()
-            )),
-            detail: None,
-            notice: Some(notice),
-            columns: Vec::new(),
-        };
+            )).issuing(notice);
         match issue(db, &row, row.version, &system, t, now).await {
             Ok(_) => moved += 1,
             // Another instance, or a staff member, got there first.

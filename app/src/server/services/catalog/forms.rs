@@ -1,0 +1,201 @@
+//! What an application needs from the catalog: the form and materials of an item or a
+//! bundle with the guide versions in force, who handles it, and names for lists.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, anyhow};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::domain::apply::{ApplicationForm, GuideRef};
+use crate::domain::bundle::merge_items;
+use crate::domain::catalog::ServiceItem;
+use crate::server::entities::{bundle, bundle_item, form_field, item_version, service_item};
+
+use super::read::department_names;
+use super::{get_bundle, load_version, to_i32, to_u32};
+
+/// One version of an item's guide, current or earlier; `None` if the item or version is unknown.
+pub async fn get_item_version(
+    db: &DatabaseConnection,
+    code: &str,
+    version: u32,
+) -> anyhow::Result<Option<ServiceItem>> {
+    let Some(row) = find_item_row(db, code).await? else {
+        return Ok(None);
+    };
+    let Some(v) = item_version::Entity::find()
+        .filter(item_version::Column::ItemId.eq(row.id))
+        .filter(item_version::Column::Version.eq(to_i32(version)))
+        .one(db)
+        .await
+        .context("failed to read a guide version")?
+    else {
+        return Ok(None);
+    };
+    load_version(db, v.id).await.map(Some)
+}
+
+/// The item with this code, as its catalog row.
+pub async fn find_item_row(
+    db: &DatabaseConnection,
+    code: &str,
+) -> anyhow::Result<Option<service_item::Model>> {
+    service_item::Entity::find()
+        .filter(service_item::Column::Code.eq(code))
+        .one(db)
+        .await
+        .context("failed to read an item")
+}
+
+/// The name and the field keys of an item's current form, or of a bundle's one form (each
+/// shared key once, in the order first met); `None` if no item or bundle has this code.
+/// Only what an application needs: no history, no departments.
+pub async fn form_keys(
+    db: &DatabaseConnection,
+    item: Option<&str>,
+    bundle: Option<&str>,
+) -> anyhow::Result<Option<(String, Vec<String>)>> {
+    let (name, codes) = match (item, bundle) {
+        (Some(code), _) => match find_item_row(db, code).await? {
+            Some(row) => (row.name, vec![code.to_string()]),
+            None => return Ok(None),
+        },
+        (None, Some(code)) => {
+            let Some(row) = bundle::Entity::find()
+                .filter(bundle::Column::Code.eq(code))
+                .one(db)
+                .await
+                .context("failed to read a bundle")?
+            else {
+                return Ok(None);
+            };
+            let members = bundle_item::Entity::find()
+                .filter(bundle_item::Column::BundleId.eq(row.id))
+                .order_by_asc(bundle_item::Column::Position)
+                .all(db)
+                .await
+                .context("failed to read a bundle's items")?;
+            (row.name, members.into_iter().map(|m| m.item_code).collect())
+        }
+        (None, None) => return Ok(None),
+    };
+    let mut keys: Vec<String> = Vec::new();
+    for code in &codes {
+        let row = find_item_row(db, code)
+            .await?
+            .ok_or_else(|| anyhow!("bundle names missing item {code}"))?;
+        let fields = form_field::Entity::find()
+            .filter(form_field::Column::ItemVersionId.eq(row.current_version_id))
+            .order_by_asc(form_field::Column::Position)
+            .all(db)
+            .await
+            .context("failed to read form fields")?;
+        for f in fields {
+            if !keys.contains(&f.key) {
+                keys.push(f.key);
+            }
+        }
+    }
+    Ok(Some((name, keys)))
+}
+
+/// Names of every item and every bundle, by code (two queries, for lists).
+pub async fn names(
+    db: &DatabaseConnection,
+) -> anyhow::Result<(BTreeMap<String, String>, BTreeMap<String, String>)> {
+    let items = service_item::Entity::find()
+        .all(db)
+        .await
+        .context("failed to read items")?
+        .into_iter()
+        .map(|i| (i.code, i.name))
+        .collect();
+    let bundles = bundle::Entity::find()
+        .all(db)
+        .await
+        .context("failed to read bundles")?
+        .into_iter()
+        .map(|b| (b.code, b.name))
+        .collect();
+    Ok((items, bundles))
+}
+
+/// The one form and materials of an item or a bundle, with the guide versions in force;
+/// `None` if the code names nothing.
+pub async fn application_form(
+    db: &DatabaseConnection,
+    item: Option<&str>,
+    bundle: Option<&str>,
+) -> anyhow::Result<Option<ApplicationForm>> {
+    match (item, bundle) {
+        (Some(code), _) => {
+            let Some(row) = find_item_row(db, code).await? else {
+                return Ok(None);
+            };
+            let names = department_names(db).await?;
+            let item = load_version(db, row.current_version_id).await?;
+            let merged = merge_items([&item]);
+            Ok(Some(ApplicationForm {
+                title: item.name.clone(),
+                guides: vec![GuideRef {
+                    code: item.code.clone(),
+                    name: item.name.clone(),
+                    version: to_u32(row.current_version),
+                    department_name: names.get(&item.department).cloned().unwrap_or_default(),
+                }],
+                fields: merged.fields,
+                materials: merged.materials,
+                promised_limit_days: item.promised_limit_days,
+                joint_handling: !item.co_departments.is_empty(),
+            }))
+        }
+        (None, Some(code)) => {
+            let Some(view) = get_bundle(db, code).await? else {
+                return Ok(None);
+            };
+            Ok(Some(ApplicationForm {
+                title: view.bundle.name,
+                guides: view
+                    .items
+                    .into_iter()
+                    .map(|s| GuideRef {
+                        code: s.code,
+                        name: s.name,
+                        version: s.version,
+                        department_name: s.department_name,
+                    })
+                    .collect(),
+                fields: view.application.fields,
+                materials: view.application.materials,
+                promised_limit_days: view.bundle.promised_limit_days,
+                joint_handling: true,
+            }))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// Who handles an application for an item or a bundle, and whether it may be accepted on
+/// receipt (收件即受理): the item's department, or the bundle's lead department (one window).
+pub async fn handling(
+    db: &DatabaseConnection,
+    item: Option<&str>,
+    bundle: Option<&str>,
+) -> anyhow::Result<Option<(String, bool)>> {
+    match (item, bundle) {
+        (Some(code), _) => {
+            let Some(row) = find_item_row(db, code).await? else {
+                return Ok(None);
+            };
+            let version = load_version(db, row.current_version_id).await?;
+            Ok(Some((row.department, version.accept_on_receipt)))
+        }
+        (None, Some(code)) => Ok(bundle::Entity::find()
+            .filter(bundle::Column::Code.eq(code))
+            .one(db)
+            .await
+            .context("failed to read a bundle")?
+            .map(|b| (b.lead_department, false))),
+        (None, None) => Ok(None),
+    }
+}

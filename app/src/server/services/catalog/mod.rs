@@ -1,0 +1,43 @@
+//! The catalog service, in three parts: `import` (a catalog file into the database, all or
+//! nothing), `read` (the public pages, the JSON API and the export) and `forms` (what an
+//! application needs: the form, the guide versions in force, who handles it). Every
+//! function takes the connection first.
+
+mod forms;
+mod import;
+mod read;
+
+pub use forms::*;
+pub use import::*;
+pub use read::*;
+
+use anyhow::{Context, anyhow};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// SHA-256 of a record as serialised in the file: the same record always hashes the same.
+fn content_hash<T: Serialize>(value: &T) -> anyhow::Result<String> {
+    let bytes = serde_json::to_vec(value).context("failed to serialise for hashing")?;
+    Ok(hex::encode(Sha256::digest(&bytes)))
+}
+
+fn json<T: Serialize>(value: &T) -> anyhow::Result<String> {
+    serde_json::to_string(value).context("failed to serialise a list")
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> anyhow::Result<T> {
+    serde_json::from_str(text).with_context(|| format!("corrupt JSON column: {text}"))
+}
+
+fn parse<T>(f: fn(&str) -> Option<T>, s: &str) -> anyhow::Result<T> {
+    f(s).ok_or_else(|| anyhow!("unknown value {s:?} in the database"))
+}
+
+/// Catalog numbers are small (checked on import), so these conversions never saturate.
+fn to_i32(n: impl TryInto<i32>) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
+}
+
+fn to_u32(n: impl TryInto<u32>) -> u32 {
+    n.try_into().unwrap_or(0)
+}
