@@ -53,9 +53,12 @@ impl ApplicationNumber {
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim().to_ascii_uppercase();
         let b = s.as_bytes();
+        // Bytes, not characters: a full-width digit typed by an input method is three bytes
+        // and would otherwise split a character (and panic) when the date is cut out.
         let ok = b.len() == 2 + 8 + RANDOM_CHARS
+            && s.is_ascii()
             && s.starts_with("OW")
-            && Date::parse_compact(&s[2..10]).is_some()
+            && s.get(2..10).and_then(Date::parse_compact).is_some()
             && b[10..].iter().all(|c| CROCKFORD.contains(c));
         ok.then_some(ApplicationNumber(s))
     }

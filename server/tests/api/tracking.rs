@@ -740,3 +740,19 @@ async fn an_applicant_who_gave_an_email_address_gets_the_notices_by_smtp_too() {
     })
     .await;
 }
+
+/// A full-width digit (as a Chinese input method types it) in a case number used to panic the
+/// handler and close the connection; now it is an unknown number like any other.
+#[tokio::test]
+async fn a_case_number_with_a_full_width_digit_is_not_found() {
+    on_every_backend(async |app| {
+        let (status, problem) = app
+            .get_json(&format!(
+                "/api/v1/track/OW2026112%EF%BC%9912345678?factor={MOBILE}"
+            ))
+            .await;
+        assert_eq!(status, 404, "{problem}");
+        assert_eq!(problem["code"], "track_not_found");
+    })
+    .await;
+}
