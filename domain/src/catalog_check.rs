@@ -77,20 +77,7 @@ pub fn check_catalog(file: &CatalogFile, existing: &ExistingCodes) -> Vec<Proble
     let mut seen = HashSet::new();
     for (i, d) in file.departments.iter().enumerate() {
         let at = format!("departments[{i}]");
-        if !is_code(&d.code) {
-            out.push(
-                format!("{at}.code"),
-                "format",
-                "部门编码只能使用大写字母、数字、- 和 _",
-            );
-        }
-        if !seen.insert(d.code.as_str()) {
-            out.push(
-                format!("{at}.code"),
-                "duplicate",
-                format!("部门编码 {} 重复", d.code),
-            );
-        }
+        check_code(&d.code, "部门编码", &at, &mut seen, &mut out);
         departments.insert(d.code.clone());
     }
 
@@ -98,20 +85,7 @@ pub fn check_catalog(file: &CatalogFile, existing: &ExistingCodes) -> Vec<Proble
     let mut seen = HashSet::new();
     for (i, item) in file.items.iter().enumerate() {
         let at = format!("items[{i}]");
-        if !is_code(&item.code) {
-            out.push(
-                format!("{at}.code"),
-                "format",
-                "实施编码只能使用大写字母、数字、- 和 _",
-            );
-        }
-        if !seen.insert(item.code.as_str()) {
-            out.push(
-                format!("{at}.code"),
-                "duplicate",
-                format!("实施编码 {} 重复", item.code),
-            );
-        }
+        check_code(&item.code, "实施编码", &at, &mut seen, &mut out);
         items.insert(item.code.clone());
         check_item(item, &at, &departments, &mut out);
     }
@@ -119,20 +93,7 @@ pub fn check_catalog(file: &CatalogFile, existing: &ExistingCodes) -> Vec<Proble
     let mut seen = HashSet::new();
     for (i, bundle) in file.bundles.iter().enumerate() {
         let at = format!("bundles[{i}]");
-        if !is_code(&bundle.code) {
-            out.push(
-                format!("{at}.code"),
-                "format",
-                "主题编码只能使用大写字母、数字、- 和 _",
-            );
-        }
-        if !seen.insert(bundle.code.as_str()) {
-            out.push(
-                format!("{at}.code"),
-                "duplicate",
-                format!("主题编码 {} 重复", bundle.code),
-            );
-        }
+        check_code(&bundle.code, "主题编码", &at, &mut seen, &mut out);
         check_bundle(bundle, &at, &departments, &items, &mut out);
     }
 
@@ -140,6 +101,30 @@ pub fn check_catalog(file: &CatalogFile, existing: &ExistingCodes) -> Vec<Proble
         .sort_by(|a, b| natural_path_cmp(&a.path, &b.path).then(a.code.cmp(&b.code)));
     out.0.dedup();
     out.0
+}
+
+/// A record's code: upper-case letters, digits, `-` and `_`, and not used twice in the file.
+fn check_code<'a>(
+    code: &'a str,
+    what: &str,
+    at: &str,
+    seen: &mut HashSet<&'a str>,
+    out: &mut Problems,
+) {
+    if !is_code(code) {
+        out.push(
+            format!("{at}.code"),
+            "format",
+            format!("{what}只能使用大写字母、数字、- 和 _"),
+        );
+    }
+    if !seen.insert(code) {
+        out.push(
+            format!("{at}.code"),
+            "duplicate",
+            format!("{what} {code} 重复"),
+        );
+    }
 }
 
 fn check_item(item: &ServiceItem, at: &str, departments: &BTreeSet<String>, out: &mut Problems) {

@@ -10,51 +10,46 @@ pub use crate::views::catalog::*;
 #[server(prefix = "/sf", endpoint = "catalog/items")]
 pub async fn list_items(filter: ItemFilter) -> Result<Vec<ItemSummary>, AppError> {
     let state = crate::server::state::expect_state()?;
-    crate::server::services::catalog::list_items(&state.db, &filter)
-        .await
-        .map_err(AppError::from)
+    Ok(crate::server::services::catalog::list_items(&state.db, &filter).await?)
 }
 
 /// The departments, for the filter.
 #[server(prefix = "/sf", endpoint = "catalog/departments")]
 pub async fn list_departments() -> Result<Vec<DepartmentInfo>, AppError> {
     let state = crate::server::state::expect_state()?;
-    crate::server::services::catalog::list_departments(&state.db)
-        .await
-        .map_err(AppError::from)
+    Ok(crate::server::services::catalog::list_departments(&state.db).await?)
 }
 
 /// One guide; `None` when no item has this code.
 #[server(prefix = "/sf", endpoint = "catalog/item")]
 pub async fn get_item(code: String) -> Result<Option<ItemGuide>, AppError> {
     let state = crate::server::state::expect_state()?;
-    let guide = crate::server::services::catalog::get_item(&state.db, &code)
-        .await
-        .map_err(AppError::from)?;
-    if guide.is_none() {
-        crate::server::state::set_status(http::StatusCode::NOT_FOUND);
-    }
-    Ok(guide)
+    Ok(found(
+        crate::server::services::catalog::get_item(&state.db, &code).await?,
+    ))
 }
 
 /// The bundles (一件事).
 #[server(prefix = "/sf", endpoint = "catalog/bundles")]
 pub async fn list_bundles() -> Result<Vec<BundleSummary>, AppError> {
     let state = crate::server::state::expect_state()?;
-    crate::server::services::catalog::list_bundles(&state.db)
-        .await
-        .map_err(AppError::from)
+    Ok(crate::server::services::catalog::list_bundles(&state.db).await?)
 }
 
 /// One bundle; `None` when no bundle has this code.
 #[server(prefix = "/sf", endpoint = "catalog/bundle")]
 pub async fn get_bundle(code: String) -> Result<Option<BundleView>, AppError> {
     let state = crate::server::state::expect_state()?;
-    let view = crate::server::services::catalog::get_bundle(&state.db, &code)
-        .await
-        .map_err(AppError::from)?;
-    if view.is_none() {
+    Ok(found(
+        crate::server::services::catalog::get_bundle(&state.db, &code).await?,
+    ))
+}
+
+/// `value`, with the HTTP status 404 when there is none (the page says "not found" itself).
+#[cfg(feature = "ssr")]
+fn found<T>(value: Option<T>) -> Option<T> {
+    if value.is_none() {
         crate::server::state::set_status(http::StatusCode::NOT_FOUND);
     }
-    Ok(view)
+    value
 }
