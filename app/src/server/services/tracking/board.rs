@@ -1,0 +1,205 @@
+//! The supervision board: open cases by time left, and the warnings of the ladder with who
+//! has seen them.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::clock::china_date;
+use crate::domain::deadline::WarningLevel;
+use crate::domain::review::CaseStatus;
+use crate::server::cases;
+use crate::server::entities::{application, deadline_warning, staff, warning_seen};
+use crate::server::services::calendar;
+use crate::server::services::catalog;
+use crate::server::services::review::ReviewError;
+use crate::views::review::StaffInfo;
+use crate::views::track::{BandCounts, Board, BoardCase, BoardWarning};
+
+/// The supervision board of the staff member's department (chief representatives and
+/// supervisors).
+pub async fn board(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    now: DateTime<Utc>,
+) -> Result<Board, ReviewError> {
+    if !me.role.supervises() {
+        return Err(ReviewError::Forbidden(
+            "督办看板只对首席代表和分管领导（督查）开放",
+        ));
+    }
+    let rows = application::Entity::find()
+        .filter(cases::visible_cases(me)?)
+        .filter(application::Column::Status.is_in(CaseStatus::OPEN.map(|s| s.as_str())))
+        .all(db)
+        .await
+        .context("failed to read the department's cases")?;
+    let cal = calendar::load(db).await?;
+    let today = china_date(now);
+    let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
+    let (items, bundles) = catalog::names(db).await?;
+    let mut calendar_problem = None;
+    let mut cases = Vec::new();
+    let mut total = BandCounts {
+        name: "合计".into(),
+        ..Default::default()
+    };
+    let mut by_item: BTreeMap<String, BandCounts> = BTreeMap::new();
+    for row in &rows {
+        let d = match clocks.get(&row.id) {
+            Some(Ok(d)) => d,
+            Some(Err(e)) => {
+                calendar_problem = Some(e.to_string());
+                continue;
+            }
+            None => continue,
+        };
+        let Some(clock) = d.current() else { continue };
+        let title = match (&row.item_code, &row.bundle_code) {
+            (Some(c), _) => items.get(c),
+            (None, Some(c)) => bundles.get(c),
+            _ => None,
+        }
+        .cloned()
+        .unwrap_or_default();
+        let band = clock.band();
+        total.add(band);
+        by_item
+            .entry(title.clone())
+            .or_insert_with(|| BandCounts {
+                name: title.clone(),
+                ..Default::default()
+            })
+            .add(band);
+        cases.push(BoardCase {
+            case_number: row.case_number.clone().unwrap_or_default(),
+            item: row
+                .item_code
+                .clone()
+                .or(row.bundle_code.clone())
+                .unwrap_or_default(),
+            title,
+            status_label: CaseStatus::parse(&row.status)
+                .map_or("", |s| s.label())
+                .into(),
+            clock: clock.clone(),
+            band,
+        });
+    }
+    cases.sort_by_key(|c| (c.band, c.clock.days_left.unwrap_or(i64::MAX)));
+    Ok(Board {
+        department_name: me.department_name.clone(),
+        today,
+        total,
+        by_item: by_item.into_values().collect(),
+        cases,
+        warnings: warnings_of(db, me).await?,
+        calendar_problem,
+    })
+}
+
+/// Most warnings a board lists (newest first).
+const BOARD_WARNINGS: u64 = 200;
+
+async fn warnings_of(db: &DatabaseConnection, me: &StaffInfo) -> anyhow::Result<Vec<BoardWarning>> {
+    let rows = deadline_warning::Entity::find()
+        .filter(deadline_warning::Column::Department.eq(me.department.as_str()))
+        .order_by_desc(deadline_warning::Column::Id)
+        .limit(BOARD_WARNINGS)
+        .all(db)
+        .await
+        .context("failed to read warnings")?;
+    let ids: Vec<i32> = rows.iter().map(|w| w.id).collect();
+    let seen = warning_seen::Entity::find()
+        .filter(warning_seen::Column::WarningId.is_in(ids))
+        .order_by_asc(warning_seen::Column::Id)
+        .all(db)
+        .await
+        .context("failed to read who saw warnings")?;
+    let names: BTreeMap<i32, String> = staff::Entity::find()
+        .filter(staff::Column::Department.eq(me.department.as_str()))
+        .all(db)
+        .await
+        .context("failed to read staff")?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let numbers: BTreeMap<i32, String> = application::Entity::find()
+        .filter(application::Column::Id.is_in(rows.iter().map(|w| w.application_id)))
+        .all(db)
+        .await
+        .context("failed to read warned cases")?
+        .into_iter()
+        .map(|a| (a.id, a.case_number.unwrap_or_default()))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|w| {
+            let by: Vec<&warning_seen::Model> =
+                seen.iter().filter(|s| s.warning_id == w.id).collect();
+            BoardWarning {
+                id: w.id,
+                case_number: numbers.get(&w.application_id).cloned().unwrap_or_default(),
+                level_label: WarningLevel::parse(&w.level)
+                    .map_or("", |l| l.label())
+                    .into(),
+                level: w.level,
+                days_left: w.days_left,
+                due: w.due,
+                message: w.message,
+                created_at: w.created_at.to_rfc3339(),
+                seen_by_me: by.iter().any(|s| s.staff_id == me.id),
+                seen_by: by
+                    .iter()
+                    .map(|s| {
+                        (
+                            names.get(&s.staff_id).cloned().unwrap_or_default(),
+                            s.seen_at.to_rfc3339(),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+/// Records that the staff member has seen a warning of their department (once).
+pub async fn mark_seen(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    warning_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), ReviewError> {
+    if !me.role.sees_cases() {
+        return Err(ReviewError::NotAReviewer);
+    }
+    deadline_warning::Entity::find_by_id(warning_id)
+        .filter(deadline_warning::Column::Department.eq(me.department.as_str()))
+        .one(db)
+        .await
+        .context("failed to read a warning")?
+        .ok_or(ReviewError::NotFound)?;
+    warning_seen::Entity::insert(warning_seen::ActiveModel {
+        warning_id: Set(warning_id),
+        staff_id: Set(me.id),
+        seen_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            warning_seen::Column::WarningId,
+            warning_seen::Column::StaffId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await
+    .context("failed to record a warning as seen")?;
+    Ok(())
+}

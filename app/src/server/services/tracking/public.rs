@@ -1,0 +1,271 @@
+//! 办理进度查询: a case found by its number and a second factor (or the applicant's own
+//! session), and what the applicant is shown: status, timeline, deadlines, what to do next.
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::clock::china_date;
+use crate::domain::application::ApplicationNumber;
+use crate::domain::apply::ApplicantForm;
+use crate::domain::deadline::Deadlines;
+use crate::domain::review::{CaseAction, CaseStatus, NoticeKind};
+use crate::domain::track::{mask_mobile, mask_name, normalize_factor};
+use crate::server::cases;
+use crate::server::entities::{application, case_event, department};
+use crate::server::notify;
+use crate::server::services::accounts::{self, AccountError};
+use crate::server::services::calendar;
+use crate::server::services::catalog;
+use crate::server::services::review::ReviewError;
+use crate::views::track::{ExtensionView, PauseView, TimelineEntry, ToDo, TrackView};
+
+use super::{ClientKey, TrackError, case_deadlines};
+
+/// A case by its 办件编号 (not a draft).
+async fn find_case(
+    db: &DatabaseConnection,
+    number: &str,
+) -> anyhow::Result<Option<application::Model>> {
+    let Some(number) = ApplicationNumber::parse(number.trim()) else {
+        return Ok(None);
+    };
+    application::Entity::find()
+        .filter(application::Column::CaseNumber.eq(number.as_str()))
+        .filter(application::Column::Status.ne(CaseStatus::Draft.as_str()))
+        .one(db)
+        .await
+        .context("failed to read a case")
+}
+
+/// Whether `factor` is the case's contact mobile, the mobile of the person who applied at
+/// the window, or the receipt's tracking code.
+fn factor_matches(row: &application::Model, factor: &str) -> bool {
+    let factor = normalize_factor(factor);
+    if factor.is_empty() {
+        return false;
+    }
+    let applicant: ApplicantForm = serde_json::from_str(&row.applicant).unwrap_or_default();
+    [
+        applicant.values.get("contact_mobile").cloned(),
+        row.agent_mobile.clone(),
+        row.tracking_code.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|known| !known.is_empty() && normalize_factor(&known) == factor)
+}
+
+/// Checks a number and its second factor, counting failures against the client; the case.
+pub async fn open_case(
+    db: &DatabaseConnection,
+    number: &str,
+    factor: &str,
+    client: &ClientKey,
+    now: DateTime<Utc>,
+) -> Result<application::Model, TrackError> {
+    let key = format!("track:{}", client.0);
+    let throttle = accounts::throttle_check(db, &key, now)
+        .await
+        .map_err(|e| match e {
+            AccountError::TooManyAttempts { retry_after } => TrackError::TooMany(retry_after),
+            AccountError::Internal(e) => TrackError::Internal(e),
+            other => TrackError::Internal(anyhow!("{other}")),
+        })?;
+    match find_case(db, number).await? {
+        Some(row) if factor_matches(&row, factor) => Ok(row),
+        _ => {
+            // Two failures at once may both try to create the client's row; one wins, and
+            // the other is not worth an error page.
+            if let Err(e) = accounts::throttle_failure(db, &key, throttle, now).await {
+                tracing::debug!(error = ?e, "tracking throttle not updated");
+            }
+            Err(TrackError::NotFound)
+        }
+    }
+}
+
+/// Tracks a case for anyone with its number and second factor.
+pub async fn track(
+    db: &DatabaseConnection,
+    number: &str,
+    factor: &str,
+    client: &ClientKey,
+    now: DateTime<Utc>,
+) -> Result<TrackView, TrackError> {
+    let row = open_case(db, number, factor, client, now).await?;
+    Ok(view(db, row, false, now).await?)
+}
+
+/// The signed-in applicant's own case (by 申请编号 or 办件编号), without a second factor.
+pub async fn track_own(
+    db: &DatabaseConnection,
+    account_id: i32,
+    number: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<TrackView>> {
+    match crate::server::services::applications::own_row(db, account_id, number).await? {
+        Some(row) if row.case_number.is_some() => Ok(Some(view(db, row, true, now).await?)),
+        _ => Ok(None),
+    }
+}
+
+/// The version of a case, which every step raises (for live pages).
+pub async fn version_of(db: &DatabaseConnection, id: i32) -> anyhow::Result<Option<i32>> {
+    application::Entity::find_by_id(id)
+        .select_only()
+        .column(application::Column::Version)
+        .into_tuple::<i32>()
+        .one(db)
+        .await
+        .context("failed to read a case's version")
+}
+
+/// What a step says to the public, beyond its name.
+fn public_detail(action: CaseAction, e: &case_event::Model) -> Option<String> {
+    match action {
+        CaseAction::Submit => Some(match e.channel.as_str() {
+            "window" => "窗口收件".to_string(),
+            _ => "网上提交".to_string(),
+        }),
+        CaseAction::Reject
+        | CaseAction::RequestCorrection
+        | CaseAction::DeemAccept
+        | CaseAction::Suspend
+        | CaseAction::Resume
+        | CaseAction::Extend
+        | CaseAction::AcceptWithDeficiency => e.reason.clone(),
+        CaseAction::Accept | CaseAction::Resubmit => None,
+    }
+}
+
+async fn department_name(db: &DatabaseConnection, code: Option<&str>) -> anyhow::Result<String> {
+    Ok(department::Entity::find()
+        .filter(department::Column::Code.eq(code.unwrap_or_default()))
+        .one(db)
+        .await
+        .context("failed to read a department")?
+        .map(|d| d.name)
+        .unwrap_or_default())
+}
+
+async fn view(
+    db: &DatabaseConnection,
+    row: application::Model,
+    owner: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<TrackView> {
+    let history = cases::history_of(db, row.id).await?;
+    let cal = calendar::load(db).await?;
+    let today = china_date(now);
+    let mut calendar_problem = None;
+    let deadlines = match case_deadlines(db, &cal, &row, &history, today).await {
+        Ok((d, _)) => d,
+        Err(ReviewError::Calendar(e)) => {
+            calendar_problem = Some(e.to_string());
+            Deadlines::default()
+        }
+        Err(ReviewError::Internal(e)) => return Err(e),
+        Err(other) => return Err(anyhow!("{other}")),
+    };
+    let department_name = department_name(db, row.department.as_deref()).await?;
+    let status = CaseStatus::parse(&row.status).ok_or_else(|| anyhow!("bad status"))?;
+    let timeline = history
+        .iter()
+        .filter_map(|e| {
+            let action = CaseAction::parse(&e.action)?;
+            Some(TimelineEntry {
+                at: e.at.to_rfc3339(),
+                action: e.action.clone(),
+                label: action.label().into(),
+                department_name: department_name.clone(),
+                detail: public_detail(action, e),
+            })
+        })
+        .collect();
+    let suspensions: Vec<&case_event::Model> = history
+        .iter()
+        .filter(|e| e.action == CaseAction::Suspend.as_str())
+        .collect();
+    let pauses = deadlines
+        .pauses
+        .iter()
+        .zip(suspensions)
+        .map(|(p, e)| PauseView {
+            procedure: p.procedure.label().into(),
+            started_on: p.started_on,
+            ended_on: p.ended_on,
+            reason: e.reason.clone().unwrap_or_default(),
+        })
+        .collect();
+    let extension = match (
+        deadlines.extension_days,
+        history
+            .iter()
+            .find(|e| e.action == CaseAction::Extend.as_str()),
+    ) {
+        (Some(days), Some(e)) => Some(ExtensionView {
+            days,
+            on: china_date(e.at),
+            reason: e.reason.clone().unwrap_or_default(),
+        }),
+        _ => None,
+    };
+    let notices = cases::notices_of(db, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let todo = (status == CaseStatus::CorrectionRequested).then(|| ToDo {
+        message: "请按一次性告知书补齐补正以下材料或内容，然后重新提交。".into(),
+        lines: notices
+            .iter()
+            .rev()
+            .find(|n| n.notice.kind == NoticeKind::Correction)
+            .map(|n| n.notice.lines.clone())
+            .unwrap_or_default(),
+        href: owner.then(|| format!("/applications/{}", row.number)),
+    });
+    let applicant: ApplicantForm = serde_json::from_str(&row.applicant).unwrap_or_default();
+    let title = match (&row.item_code, &row.bundle_code) {
+        (Some(code), _) => catalog::names(db).await?.0.remove(code),
+        (None, Some(code)) => catalog::names(db).await?.1.remove(code),
+        _ => None,
+    }
+    .unwrap_or_default();
+    Ok(TrackView {
+        case_number: row.case_number.clone().unwrap_or_default(),
+        title,
+        department_name,
+        status,
+        status_label: status.label().into(),
+        status_hint: CaseStatus::hint(status).into(),
+        channel_label: match row.channel.as_deref() {
+            Some("window") => "窗口收件",
+            _ => "网上申请",
+        }
+        .into(),
+        applicant_name: mask_name(&cases::applicant_name(&row)),
+        contact_mobile: mask_mobile(
+            applicant
+                .values
+                .get("contact_mobile")
+                .map(String::as_str)
+                .unwrap_or_default(),
+        ),
+        received_on: row.submitted_at.map(china_date),
+        timeline,
+        todo,
+        deadlines,
+        pauses,
+        extension,
+        calendar_problem,
+        version: row.version,
+        owner,
+        messages: if owner {
+            notify::applicant_messages(db, row.id).await?
+        } else {
+            vec![]
+        },
+        notices: if owner { notices } else { vec![] },
+    })
+}
