@@ -308,6 +308,7 @@ pub fn run_corpus(corpus_json: &str) -> Result<CorpusRun, String> {
 mod tests {
     use super::*;
     use crate::catalog::FieldOption;
+    use crate::fixtures;
 
     /// The shared corpus: the same file is run in the browser (app/tests/corpus_in_browser.rs).
     const CORPUS: &str = include_str!("../corpus/field_cases.json");
@@ -337,18 +338,6 @@ mod tests {
     #[test]
     fn a_form_reports_every_problem_and_refuses_unknown_keys() {
         let field = |key: &str, field_type, required| FormField {
-            key: key.into(),
-            label: key.into(),
-            field_type,
-            required,
-            help: None,
-            unit: None,
-            min_length: None,
-            max_length: None,
-            min: None,
-            max: None,
-            pattern: None,
-            pattern_message: None,
             options: if field_type == FieldType::Select {
                 vec![FieldOption {
                     value: "a".into(),
@@ -357,6 +346,7 @@ mod tests {
             } else {
                 vec![]
             },
+            ..fixtures::field(key, key, field_type, required)
         };
         let fields = vec![
             field("name", FieldType::Text, true),

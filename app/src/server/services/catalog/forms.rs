@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Context, anyhow};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use crate::domain::apply::{ApplicationForm, GuideRef};
 use crate::domain::bundle::merge_items;
@@ -37,7 +39,7 @@ pub async fn get_item_version(
 
 /// The item with this code, as its catalog row.
 pub async fn find_item_row(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     code: &str,
 ) -> anyhow::Result<Option<service_item::Model>> {
     service_item::Entity::find()
@@ -45,6 +47,18 @@ pub async fn find_item_row(
         .one(db)
         .await
         .context("failed to read an item")
+}
+
+/// The bundle with this code, as its catalog row.
+pub async fn find_bundle_row(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> anyhow::Result<Option<bundle::Model>> {
+    bundle::Entity::find()
+        .filter(bundle::Column::Code.eq(code))
+        .one(db)
+        .await
+        .context("failed to read a bundle")
 }
 
 /// The name and the field keys of an item's current form, or of a bundle's one form (each
@@ -61,12 +75,7 @@ pub async fn form_keys(
             None => return Ok(None),
         },
         (None, Some(code)) => {
-            let Some(row) = bundle::Entity::find()
-                .filter(bundle::Column::Code.eq(code))
-                .one(db)
-                .await
-                .context("failed to read a bundle")?
-            else {
+            let Some(row) = find_bundle_row(db, code).await? else {
                 return Ok(None);
             };
             let members = bundle_item::Entity::find()
@@ -190,11 +199,8 @@ pub async fn handling(
             let version = load_version(db, row.current_version_id).await?;
             Ok(Some((row.department, version.accept_on_receipt)))
         }
-        (None, Some(code)) => Ok(bundle::Entity::find()
-            .filter(bundle::Column::Code.eq(code))
-            .one(db)
-            .await
-            .context("failed to read a bundle")?
+        (None, Some(code)) => Ok(find_bundle_row(db, code)
+            .await?
             .map(|b| (b.lead_department, false))),
         (None, None) => Ok(None),
     }

@@ -19,7 +19,7 @@ use crate::server::entities::{
     material, service_item,
 };
 
-use super::{content_hash, json, to_i32};
+use super::{content_hash, find_bundle_row, find_item_row, json, to_i32};
 
 /// Why an import did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -140,11 +140,7 @@ pub async fn import(
 
     for item in &file.items {
         let hash = content_hash(item)?;
-        let found = service_item::Entity::find()
-            .filter(service_item::Column::Code.eq(&item.code))
-            .one(&txn)
-            .await
-            .context("failed to read an item")?;
+        let found = find_item_row(&txn, &item.code).await?;
         let (row, version) = match found {
             None => {
                 let mut row = service_item::ActiveModel {
@@ -185,11 +181,7 @@ pub async fn import(
 
     for b in &file.bundles {
         let hash = content_hash(b)?;
-        let found = bundle::Entity::find()
-            .filter(bundle::Column::Code.eq(&b.code))
-            .one(&txn)
-            .await
-            .context("failed to read a bundle")?;
+        let found = find_bundle_row(&txn, &b.code).await?;
         let (bundle_id, version) = match found {
             Some(row) if row.content_hash == hash => {
                 summary.bundles.unchanged += 1;

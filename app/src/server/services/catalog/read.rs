@@ -23,7 +23,7 @@ use crate::views::catalog::{
     ItemSummary,
 };
 
-use super::{find_item_row, from_json, parse, to_u32};
+use super::{find_bundle_row, find_item_row, from_json, parse, to_u32};
 
 /// Writes the whole catalog, each item in its current version, as a file that imports back
 /// identically.
@@ -229,12 +229,7 @@ pub async fn list_bundles(db: &DatabaseConnection) -> anyhow::Result<Vec<BundleS
 
 /// One bundle with its items and merged form; `None` if unknown.
 pub async fn get_bundle(db: &DatabaseConnection, code: &str) -> anyhow::Result<Option<BundleView>> {
-    let Some(row) = bundle::Entity::find()
-        .filter(bundle::Column::Code.eq(code))
-        .one(db)
-        .await
-        .context("failed to read a bundle")?
-    else {
+    let Some(row) = find_bundle_row(db, code).await? else {
         return Ok(None);
     };
     let b = load_bundle(db, &row).await?;
