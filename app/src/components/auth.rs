@@ -32,10 +32,23 @@ impl Auth {
 }
 
 /// Where to go after logging in: a path on this site from `?next=`, else the home page.
-/// Anything that could lead elsewhere (`//host`, `/\\host`, `https:`) goes home.
+///
+/// Anything that could lead elsewhere goes home: `//host`, `/\\host`, `https:`, and any path
+/// with a backslash, a space or a control character anywhere. A browser's URL parser drops
+/// tabs and newlines wherever they are and reads `\\` as `/`, so `/%09/evil.example` (a tab)
+/// would otherwise become `//evil.example`, another site. The paths this site links to never
+/// contain such characters.
 pub fn safe_next(next: Option<String>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
+            n
+        }
         _ => "/".to_string(),
     }
 }
@@ -55,9 +68,21 @@ mod tests {
             "/\\evil.example",
             "https://evil.example",
             "",
+            // What the browser would turn into `//evil.example`.
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "/\u{0}/evil.example",
+            "/x\\..\\\\evil.example",
         ] {
             assert_eq!(safe_next(Some(bad.into())), "/", "{bad}");
         }
         assert_eq!(safe_next(None), "/");
+        assert_eq!(
+            safe_next(Some("/apply/ZJJ-XK-001?step=2".into())),
+            "/apply/ZJJ-XK-001?step=2"
+        );
     }
 }
