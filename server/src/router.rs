@@ -69,9 +69,28 @@ pub fn build(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn(refuse_nul))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Refuses, with 400 `invalid_query`, a request whose address carries a NUL byte (`%00`):
+/// PostgreSQL cannot store or compare text that holds one, so a search, a code or a number
+/// with it would otherwise end in a 500.
+async fn refuse_nul(
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let uri = request.uri();
+    if uri.path().contains("%00") || uri.query().is_some_and(|q| q.contains("%00")) {
+        return app::error::AppError::new(
+            app::error::ErrorCode::InvalidQuery,
+            "请求地址中含有空字符（%00），无法处理",
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.

@@ -1,6 +1,8 @@
 //! The catalog JSON API, on every backend.
 
-use crate::helpers::{backends, demo, on_every_backend, spawn_app};
+use reqwest::Method;
+
+use crate::helpers::{backends, call, demo, on_every_backend, spawn_app};
 
 #[tokio::test]
 async fn healthz_answers_200_when_the_database_is_reachable() {
@@ -221,4 +223,41 @@ async fn the_openapi_document_describes_every_endpoint() {
     }
     assert!(doc["components"]["schemas"].get("ServiceItem").is_some());
     assert!(doc["components"]["schemas"].get("ProblemDetails").is_some());
+}
+
+/// A NUL byte, which PostgreSQL refuses in text, in a query, a path or a JSON string: a 400
+/// problem, not a 500, on both backends.
+#[tokio::test]
+async fn a_nul_byte_anywhere_in_a_request_is_a_400_problem() {
+    on_every_backend(async |app| {
+        for path in [
+            "/api/v1/items?q=%00",
+            "/api/v1/items/%00",
+            "/api/v1/track/OW%0020261129?factor=13800138000",
+            "/items/ZJJ%00",
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 400, "{path}");
+            assert_eq!(
+                response.headers()["content-type"],
+                "application/problem+json",
+                "{path}"
+            );
+            let problem: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(problem["code"], "invalid_query", "{path}");
+        }
+        let (status, problem) = call(
+            app,
+            Method::POST,
+            "/api/v1/staff/login",
+            None,
+            Some(serde_json::json!({"login": "a\u{0}b", "password": "x"})),
+        )
+        .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (400, Some("invalid_json"))
+        );
+    })
+    .await;
 }

@@ -48,6 +48,12 @@ pub fn json_object<T: serde::de::DeserializeOwned>(
 pub fn from_json_value<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
 ) -> Result<T, AppError> {
+    if has_nul(&value) {
+        return Err(AppError::new(
+            ErrorCode::InvalidJson,
+            "请求内容中含有空字符（U+0000），无法处理",
+        ));
+    }
     serde_json::from_value(value)
         .map_err(|e| AppError::new(ErrorCode::InvalidJson, format!("请求体字段有误：{e}")))
 }
@@ -124,4 +130,15 @@ pub async fn me(Applicant(account): Applicant) -> Json<AccountInfo> {
 
 fn cookie_token(headers: &HeaderMap) -> Option<&str> {
     header_cookie(headers, accounts::SESSION_COOKIE)
+}
+
+/// Whether any string or key of a JSON value holds U+0000, which PostgreSQL cannot store or
+/// compare in text (it would answer the query with an error, and the client with a 500).
+fn has_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(has_nul),
+        serde_json::Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
 }
