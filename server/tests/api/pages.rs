@@ -55,3 +55,29 @@ async fn html_and_json_are_served_compressed() {
         Some("br")
     );
 }
+
+/// Pages and API answers carry the security headers; HSTS only when served over HTTPS (the
+/// test server is plain HTTP).
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = spawn_app(&backends()[0]).await;
+    for path in ["/", "/items", "/api/v1/items", "/healthz", "/no-such-page"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["x-frame-options"], "SAMEORIGIN", "{path}");
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'self'"),
+            "{path}"
+        );
+        assert_eq!(
+            headers["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        assert!(!headers.contains_key("strict-transport-security"), "{path}");
+    }
+    app.cleanup().await;
+}
