@@ -46,6 +46,11 @@ error_codes! {
     InvalidJson = "invalid_json", 400;
     InvalidQuery = "invalid_query", 400;
     InvalidFilter = "invalid_filter", 400;
+    /// A path segment, header or body the API could not read (e.g. a number that is not one).
+    BadRequest = "bad_request", 400;
+    MethodNotAllowed = "method_not_allowed", 405;
+    PayloadTooLarge = "payload_too_large", 413;
+    UnsupportedMediaType = "unsupported_media_type", 415;
     /// One or more field problems, all listed in `errors`.
     ValidationFailed = "validation_failed", 422;
     // The catalog.

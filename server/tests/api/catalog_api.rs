@@ -261,3 +261,46 @@ async fn a_nul_byte_anywhere_in_a_request_is_a_400_problem() {
     })
     .await;
 }
+
+/// What the framework refuses by itself is a problem too: a wrong method (with `Allow`), and
+/// a path segment that should be a number.
+#[tokio::test]
+async fn a_wrong_method_or_a_path_that_is_not_a_number_is_a_problem() {
+    on_every_backend(async |app| {
+        let response = app
+            .client
+            .delete(format!("{}/api/v1/items", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405);
+        assert!(
+            response.headers()["allow"]
+                .to_str()
+                .unwrap()
+                .contains("GET")
+        );
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let problem: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(problem["code"], "method_not_allowed");
+        assert!(problem["detail"].as_str().unwrap().contains("DELETE"));
+
+        let chief =
+            crate::review::staff_member(app, "chief", app::domain::review::StaffRole::Chief, "SWJ")
+                .await;
+        let (status, problem) = call(
+            app,
+            Method::POST,
+            "/api/v1/supervision/warnings/abc/seen",
+            Some(&chief),
+            None,
+        )
+        .await;
+        assert_eq!(status, 400, "{problem}");
+        assert_eq!(problem["code"], "bad_request");
+    })
+    .await;
+}

@@ -160,6 +160,52 @@ pub fn router() -> Router<AppState> {
                 .put(api_not_found)
                 .delete(api_not_found),
         )
+        .layer(axum::middleware::from_fn(problems_only))
+}
+
+/// What the framework answers by itself, in plain text (a path segment that is not a number,
+/// a method the address does not take, a body too large or of the wrong type), becomes a
+/// problem like every other answer of the API, with the framework's reason in its detail.
+async fn problems_only(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::header::{ALLOW, CONTENT_TYPE};
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let is_problem = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    let (code, what) = match response.status().as_u16() {
+        _ if is_problem => return response,
+        400 => (ErrorCode::BadRequest, "请求有误".to_string()),
+        404 => (ErrorCode::NotFound, "没有这个接口".to_string()),
+        405 => (
+            ErrorCode::MethodNotAllowed,
+            format!("该地址不接受 {method} 请求"),
+        ),
+        413 => (ErrorCode::PayloadTooLarge, "请求体过大".to_string()),
+        415 => (
+            ErrorCode::UnsupportedMediaType,
+            "请求体格式不受支持（应为 JSON）".to_string(),
+        ),
+        _ => return response,
+    };
+    let allow = response.headers().get(ALLOW).cloned();
+    let reason = axum::body::to_bytes(response.into_body(), 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let message = match reason.is_empty() {
+        true => what,
+        false => format!("{what}：{reason}"),
+    };
+    let mut problem = AppError::new(code, message).into_response();
+    if let Some(allow) = allow {
+        problem.headers_mut().insert(ALLOW, allow);
+    }
+    problem
 }
 
 /// Search the catalog.
