@@ -485,6 +485,19 @@ async fn the_warning_ladder_warns_once_per_rung_even_from_two_instances_and_the_
             (status, problem["code"].as_str()),
             (403, Some("not_permitted"))
         );
+        // Nor may they mark its warnings seen.
+        let (status, problem) = call(
+            app,
+            Method::POST,
+            &format!("/api/v1/supervision/warnings/{id}/seen"),
+            Some(&window),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (403, Some("not_permitted"))
+        );
         let other = staff_member(app, "zjj", StaffRole::Chief, "ZJJ").await;
         let (status, _) = call(
             app,

@@ -153,6 +153,7 @@ pub async fn board(
     params(("id" = i32, Path, description = "warning id")),
     responses(
         (status = 204),
+        (status = 403, description = "not_permitted: only chief representatives and supervisors, as for the board", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "case_not_found: no such warning in the department", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn seen(

@@ -175,8 +175,11 @@ pub async fn mark_seen(
     warning_id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), ReviewError> {
-    if !me.role.sees_cases() {
-        return Err(ReviewError::NotAReviewer);
+    // The same people as the board, where warnings are shown and marked.
+    if !me.role.supervises() {
+        return Err(ReviewError::Forbidden(
+            "督办看板只对首席代表和分管领导（督查）开放",
+        ));
     }
     deadline_warning::Entity::find_by_id(warning_id)
         .filter(deadline_warning::Column::Department.eq(me.department.as_str()))
