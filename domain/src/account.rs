@@ -243,19 +243,13 @@ mod tests {
             name: "".into(),
             id_number: "110105194912310021".into(),
         };
-        let codes: Vec<(String, String)> = bad
-            .parse(today())
-            .unwrap_err()
-            .into_iter()
-            .map(|p| (p.field, p.code))
-            .collect();
         assert_eq!(
-            codes,
-            vec![
-                ("mobile".into(), "mobile_format".into()),
-                ("password".into(), "password_length".into()),
-                ("name".into(), "required".into()),
-                ("id_number".into(), "id_card_checksum".into()),
+            crate::fixtures::codes(&bad.parse(today()).unwrap_err()),
+            [
+                ("mobile", "mobile_format"),
+                ("password", "password_length"),
+                ("name", "required"),
+                ("id_number", "id_card_checksum"),
             ]
         );
     }

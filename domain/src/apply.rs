@@ -328,7 +328,7 @@ pub fn problems(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::material;
+    use crate::fixtures::{codes, material};
 
     #[test]
     fn an_applicant_may_add_an_email_address_for_notices_and_it_must_look_like_one() {
@@ -429,26 +429,23 @@ mod tests {
             bring_original: BTreeSet::new(),
         };
         let uploaded: BTreeSet<String> = BTreeSet::new();
-        let codes = |p: Vec<FieldProblem>| -> Vec<(String, String)> {
-            p.into_iter().map(|p| (p.field, p.code)).collect()
-        };
         assert_eq!(
-            codes(check_submission(&form(), &content, &uploaded, today())),
-            vec![
-                ("materials.a".into(), "material_missing".into()),
-                ("materials.b".into(), "material_missing".into()),
+            codes(&check_submission(&form(), &content, &uploaded, today())),
+            [
+                ("materials.a", "material_missing"),
+                ("materials.b", "material_missing"),
             ]
         );
         content.bring_original = ["a".to_string(), "b".to_string()].into();
         let uploaded: BTreeSet<String> = ["a".to_string()].into();
         assert_eq!(
-            codes(check_submission(&form(), &content, &uploaded, today())),
-            vec![("materials.a".into(), "original_not_allowed".into())]
+            codes(&check_submission(&form(), &content, &uploaded, today())),
+            [("materials.a", "original_not_allowed")]
         );
         content.bring_original = ["b".to_string(), "zz".to_string()].into();
         assert_eq!(
-            codes(check_submission(&form(), &content, &uploaded, today())),
-            vec![("materials.zz".into(), "unknown_material".into())]
+            codes(&check_submission(&form(), &content, &uploaded, today())),
+            [("materials.zz", "unknown_material")]
         );
         content.bring_original = ["b".to_string()].into();
         assert!(check_submission(&form(), &content, &uploaded, today()).is_empty());

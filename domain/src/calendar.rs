@@ -338,21 +338,15 @@ mod tests {
             days_off: "2026-12-31 2027-13-01 2027-02-12~2027-02-06".into(),
             extra_working_days: "2027-02-15 2027-01-01".into(),
         };
-        let codes: Vec<(String, String)> = check_arrangement(&bad)
-            .unwrap_err()
-            .into_iter()
-            .map(|p| (p.field, p.code))
-            .collect();
-        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
         assert_eq!(
-            codes,
+            crate::fixtures::codes(&check_arrangement(&bad).unwrap_err()),
             [
-                pair("source", "required"),
-                pair("days_off", "invalid_date"),
-                pair("days_off", "bad_range"),
-                pair("days_off", "other_year"),
-                pair("extra_working_days", "not_a_weekend"),
-                pair("extra_working_days", "not_a_weekend"),
+                ("source", "required"),
+                ("days_off", "invalid_date"),
+                ("days_off", "bad_range"),
+                ("days_off", "other_year"),
+                ("extra_working_days", "not_a_weekend"),
+                ("extra_working_days", "not_a_weekend"),
             ]
         );
         let both = ArrangementForm {

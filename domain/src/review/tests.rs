@@ -176,16 +176,12 @@ fn a_fix_up_may_change_only_the_values_its_notice_names() {
     after.values.insert("project_name".into(), "仓库".into());
     after.bring_original.insert("M1".into());
     after.applicant.values.insert("name".into(), "李四".into());
-    let found: Vec<_> = check_fix_up_edit(&before, &after, &editable)
-        .into_iter()
-        .map(|p| (p.field, p.code))
-        .collect();
     assert_eq!(
-        found,
+        codes(&check_fix_up_edit(&before, &after, &editable)),
         [
-            ("applicant".to_string(), "not_named_in_notice".to_string()),
-            ("bring_original".into(), "not_named_in_notice".into()),
-            ("values.project_name".into(), "not_named_in_notice".into()),
+            ("applicant", "not_named_in_notice"),
+            ("bring_original", "not_named_in_notice"),
+            ("values.project_name", "not_named_in_notice"),
         ]
     );
 }
