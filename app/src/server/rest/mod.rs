@@ -180,7 +180,6 @@ async fn problems_only(
     let (code, what) = match response.status().as_u16() {
         _ if is_problem => return response,
         400 => (ErrorCode::BadRequest, "请求有误".to_string()),
-        404 => (ErrorCode::NotFound, "没有这个接口".to_string()),
         405 => (
             ErrorCode::MethodNotAllowed,
             format!("该地址不接受 {method} 请求"),
