@@ -175,6 +175,9 @@ pub enum EventDetail {
     Suspension {
         procedure: SpecialProcedure,
         start: Date,
+        /// 更正说明, when the start was entered late on a case already overdue.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        correction: Option<String>,
     },
     /// The day the special procedure ended.
     Resumption { end: Date },
@@ -327,6 +330,7 @@ mod tests {
         let d = EventDetail::Suspension {
             procedure: SpecialProcedure::Testing,
             start: Date::new(2026, 3, 2).unwrap(),
+            correction: Some("补录：听证通知书已于当日送达".into()),
         };
         let text = d.to_json();
         assert!(text.contains(r#""kind":"suspension""#), "{text}");
@@ -344,6 +348,7 @@ mod tests {
             Ok(Some(EventDetail::Suspension {
                 procedure: SpecialProcedure::ExpertReview,
                 start: Date::new(2026, 3, 2).unwrap(),
+                correction: None,
             }))
         );
         let old = r#"{"days":10,"approver":"王局长"}"#;

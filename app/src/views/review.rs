@@ -227,6 +227,10 @@ pub struct SuspendAction {
     pub reason: String,
     /// YYYY-MM-DD, today or earlier.
     pub start: String,
+    /// 更正说明: needed for a start before today once the decision limit has run out (the
+    /// reason it is entered only now, and who approved the correction).
+    #[serde(default)]
+    pub correction: String,
 }
 
 impl SuspendAction {
@@ -235,6 +239,7 @@ impl SuspendAction {
             procedure: self.procedure.clone(),
             reason: self.reason.clone(),
             start: self.start.clone(),
+            correction: self.correction.clone(),
         }
     }
 }

@@ -93,9 +93,12 @@ impl HistoryStep {
             (CaseAction::Reject, _) => (entered_on, Step::Reject),
             (CaseAction::RequestCorrection, _) => (entered_on, Step::RequestCorrection),
             (CaseAction::Resubmit, _) => (entered_on, Step::Resubmit),
-            (CaseAction::Suspend, Some(EventDetail::Suspension { procedure, start })) => {
-                (*start, Step::Suspend(*procedure))
-            }
+            (
+                CaseAction::Suspend,
+                Some(EventDetail::Suspension {
+                    procedure, start, ..
+                }),
+            ) => (*start, Step::Suspend(*procedure)),
             (CaseAction::Suspend, _) => return Err(missing("procedure")),
             (CaseAction::Resume, Some(EventDetail::Resumption { end })) => (*end, Step::Resume),
             (CaseAction::Resume, _) => (entered_on, Step::Resume),
@@ -318,6 +321,10 @@ pub struct Deadlines {
     /// Working days added by the one extension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_days: Option<u32>,
+    /// The latest day any recorded step counts from: nothing recorded later may start
+    /// before it (a notice already told the applicant what followed from it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_step_on: Option<Date>,
 }
 
 impl Deadlines {
@@ -436,8 +443,10 @@ pub fn deadlines(
     let mut pauses: Vec<Pause> = Vec::new();
     let mut extension_days = None;
     let mut last_receipt = None;
+    let mut last_step_on: Option<Date> = None;
     for HistoryStep { on, step } in history {
         let on = *on;
+        last_step_on = last_step_on.max(Some(on));
         match step {
             Step::Submit => {
                 last_receipt = Some(on);
@@ -526,6 +535,7 @@ pub fn deadlines(
         delivery: clock(delivery)?,
         pauses,
         extension_days,
+        last_step_on,
     })
 }
 
@@ -534,8 +544,8 @@ mod procedures;
 
 pub use ladder::{WarningLevel, warning_level};
 pub use procedures::{
-    ExtensionRequest, MAX_NOTE_CHARS, ResumeRequest, SuspendRequest, check_extension, check_resume,
-    check_suspend,
+    CheckedSuspension, ExtensionRequest, MAX_NOTE_CHARS, ResumeRequest, SuspendRequest,
+    check_extension, check_resume, check_suspend,
 };
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Deadlines;
+use super::{Clock, Deadlines};
 use crate::account::FieldProblem;
 use crate::case::SpecialProcedure;
 use crate::date::Date;
@@ -22,6 +22,20 @@ pub struct SuspendRequest {
     pub reason: String,
     /// The day it starts (YYYY-MM-DD), today or earlier.
     pub start: String,
+    /// 更正说明: why a start before today is entered only now although the decision limit
+    /// has already run out, and who approved the correction. Needed only then.
+    #[serde(default)]
+    pub correction: String,
+}
+
+/// A special procedure's start as checked: what the history row records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedSuspension {
+    pub procedure: SpecialProcedure,
+    pub reason: String,
+    pub start: Date,
+    /// The correction that lets a start before today stand on an overdue case.
+    pub correction: Option<String>,
 }
 
 /// The end of the open special procedure.
@@ -82,12 +96,15 @@ fn day(problems: &mut Vec<FieldProblem>, field: &str, value: &str, today: Date) 
 }
 
 /// Checks the start of a special procedure on a case with these clocks: a known procedure,
-/// its reason, a start from the decision clock's start up to today, and no other open.
+/// its reason, and a start no later than today, not before acceptance or any later recorded
+/// step, with no other procedure open. A start before today on a case already overdue would
+/// erase the overdue days the applicant and the supervisors have seen: it stands only as a
+/// correction, with its note recorded in the history row.
 pub fn check_suspend(
     d: &Deadlines,
     r: &SuspendRequest,
     today: Date,
-) -> Result<(SpecialProcedure, String, Date), Vec<FieldProblem>> {
+) -> Result<CheckedSuspension, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     let procedure = SpecialProcedure::parse(r.procedure.trim());
     if procedure.is_none() {
@@ -99,6 +116,14 @@ pub fn check_suspend(
     }
     let reason = text(&mut problems, "reason", &r.reason, "特别程序的原因");
     let start = day(&mut problems, "start", &r.start, today);
+    let correction = r.correction.trim();
+    if correction.chars().count() > MAX_NOTE_CHARS {
+        problems.push(problem(
+            "correction",
+            "too_long",
+            format!("更正说明不能超过 {MAX_NOTE_CHARS} 个字"),
+        ));
+    }
     match d.decision.as_ref().filter(|c| c.open()) {
         None => problems.push(problem(
             "status",
@@ -111,21 +136,60 @@ pub fn check_suspend(
             "已有特别程序在进行中，请先登记其结束",
         )),
         Some(c) => {
-            if let Some(s) = start
-                && s < c.started_on
-            {
-                problems.push(problem(
-                    "start",
-                    "before_acceptance",
-                    format!("开始日期不能早于受理日期 {}", c.started_on),
-                ));
-            }
+            problems.extend(start.and_then(|s| late_start(c, d.last_step_on, s, today, correction)))
         }
     }
     match (problems.is_empty(), procedure, start) {
-        (true, Some(p), Some(s)) => Ok((p, reason, s)),
+        (true, Some(procedure), Some(start)) => Ok(CheckedSuspension {
+            procedure,
+            reason,
+            start,
+            correction: (!correction.is_empty()).then(|| correction.to_string()),
+        }),
         _ => Err(problems),
     }
+}
+
+/// What is wrong with starting a procedure on `start` on a running decision clock `c`.
+fn late_start(
+    c: &Clock,
+    last_step_on: Option<Date>,
+    start: Date,
+    today: Date,
+    correction: &str,
+) -> Option<FieldProblem> {
+    if start < c.started_on {
+        return Some(problem(
+            "start",
+            "before_acceptance",
+            format!("开始日期不能早于受理日期 {}", c.started_on),
+        ));
+    }
+    if let Some(last) = last_step_on.filter(|l| start < *l) {
+        return Some(problem(
+            "start",
+            "before_last_step",
+            format!("开始日期不能早于办件最近一次登记的日期 {last}"),
+        ));
+    }
+    if start < today && c.overdue_days().is_some() && correction.is_empty() {
+        let due = c.due.map(|d| d.to_string()).unwrap_or_default();
+        return Some(problem(
+            "correction",
+            "overdue_needs_correction",
+            format!(
+                "办结期限已于 {due} 届满：补录今天以前开始的特别程序，须填写更正说明（原因及批准人）"
+            ),
+        ));
+    }
+    if start == today && !correction.is_empty() {
+        return Some(problem(
+            "correction",
+            "not_a_correction",
+            "开始日期为今天，不是补录，无需更正说明",
+        ));
+    }
+    None
 }
 
 /// Checks the end of the open special procedure: one is open, and it ends between its start

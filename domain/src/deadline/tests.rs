@@ -10,6 +10,7 @@ fn history_rows_become_clock_steps_dated_as_recorded() {
     let suspension = EventDetail::Suspension {
         procedure: SpecialProcedure::SiteSurvey,
         start: started,
+        correction: None,
     };
     assert_eq!(
         HistoryStep::of_event(CaseAction::Suspend, entered, Some(&suspension)),
@@ -309,17 +310,19 @@ fn a_special_procedure_needs_a_known_kind_a_reason_and_a_start_after_acceptance(
             procedure: "site_survey".into(),
             reason: " 需现场核实 ".into(),
             start: "2026-03-09".into(),
+            correction: String::new(),
         },
         date(3, 10),
     )
     .unwrap();
     assert_eq!(
         ok,
-        (
-            SpecialProcedure::SiteSurvey,
-            "需现场核实".into(),
-            date(3, 9)
-        )
+        CheckedSuspension {
+            procedure: SpecialProcedure::SiteSurvey,
+            reason: "需现场核实".into(),
+            start: date(3, 9),
+            correction: None,
+        }
     );
     let err = check_suspend(
         &accepted,
@@ -327,6 +330,7 @@ fn a_special_procedure_needs_a_known_kind_a_reason_and_a_start_after_acceptance(
             procedure: "lunch".into(),
             reason: "".into(),
             start: "2026-03-11".into(),
+            correction: String::new(),
         },
         date(3, 10),
     )
@@ -345,6 +349,7 @@ fn a_special_procedure_needs_a_known_kind_a_reason_and_a_start_after_acceptance(
             procedure: "hearing".into(),
             reason: "x".into(),
             start: "2026-03-03".into(),
+            correction: String::new(),
         },
         date(3, 10),
     )
@@ -357,11 +362,85 @@ fn a_special_procedure_needs_a_known_kind_a_reason_and_a_start_after_acceptance(
             procedure: "hearing".into(),
             reason: "x".into(),
             start: "2026-03-03".into(),
+            correction: String::new(),
         },
         date(3, 3),
     )
     .unwrap_err();
     assert_eq!(codes(&err), [("status", "not_running")]);
+}
+
+#[test]
+fn a_start_before_today_on_an_overdue_case_stands_only_as_a_correction() {
+    // Accepted 3/2 with 20 working days: due 3/30; on 4/10 the case is overdue.
+    let overdue = run(
+        &[at(3, 2, Step::Submit), at(3, 2, Step::Accept)],
+        date(4, 10),
+    );
+    assert!(overdue.decision.as_ref().unwrap().overdue_days().is_some());
+    let request = |start: &str, correction: &str| SuspendRequest {
+        procedure: "hearing".into(),
+        reason: "申请人要求听证".into(),
+        start: start.into(),
+        correction: correction.into(),
+    };
+    let err = check_suspend(&overdue, &request("2026-03-20", ""), date(4, 10)).unwrap_err();
+    assert_eq!(codes(&err), [("correction", "overdue_needs_correction")]);
+    assert!(err[0].message.contains("2026-03-30"), "{}", err[0].message);
+    let ok = check_suspend(
+        &overdue,
+        &request(
+            "2026-03-20",
+            " 听证通知 3 月 20 日已送达，漏登；王科长批准更正 ",
+        ),
+        date(4, 10),
+    )
+    .unwrap();
+    assert_eq!(ok.start, date(3, 20));
+    assert_eq!(
+        ok.correction.as_deref(),
+        Some("听证通知 3 月 20 日已送达，漏登；王科长批准更正")
+    );
+    // Starting today changes nothing already counted: no correction, and none accepted.
+    assert!(check_suspend(&overdue, &request("2026-04-10", ""), date(4, 10)).is_ok());
+    let err = check_suspend(&overdue, &request("2026-04-10", "补录"), date(4, 10)).unwrap_err();
+    assert_eq!(codes(&err), [("correction", "not_a_correction")]);
+    // Within the limit, a start a few days back is an ordinary late entry.
+    let running = run(
+        &[at(3, 2, Step::Submit), at(3, 2, Step::Accept)],
+        date(3, 20),
+    );
+    assert!(check_suspend(&running, &request("2026-03-16", ""), date(3, 20)).is_ok());
+    let long = "更".repeat(MAX_NOTE_CHARS + 1);
+    let err = check_suspend(&overdue, &request("2026-03-20", &long), date(4, 10)).unwrap_err();
+    assert_eq!(codes(&err), [("correction", "too_long")]);
+}
+
+#[test]
+fn a_procedure_cannot_start_before_a_step_already_recorded() {
+    // A first procedure 3/9–3/16, then an extension on 3/18: a second one may not start on
+    // 3/12 (inside the first) or 3/17 (before the extension the notice was computed on).
+    let history = [
+        at(3, 2, Step::Submit),
+        at(3, 2, Step::Accept),
+        at(3, 9, Step::Suspend(SpecialProcedure::Testing)),
+        at(3, 16, Step::Resume),
+        at(3, 18, Step::Extend(10)),
+    ];
+    let d = run(&history, date(3, 20));
+    assert_eq!(d.last_step_on, Some(date(3, 18)));
+    let request = |start: &str| SuspendRequest {
+        procedure: "appraisal".into(),
+        reason: "需鉴定".into(),
+        start: start.into(),
+        correction: String::new(),
+    };
+    for start in ["2026-03-12", "2026-03-17"] {
+        let err = check_suspend(&d, &request(start), date(3, 20)).unwrap_err();
+        assert_eq!(codes(&err), [("start", "before_last_step")], "{start}");
+        assert!(err[0].message.contains("2026-03-18"));
+    }
+    assert!(check_suspend(&d, &request("2026-03-18"), date(3, 20)).is_ok());
 }
 
 #[test]
@@ -400,6 +479,7 @@ fn a_procedure_ends_after_it_starts_and_only_when_one_is_open() {
             procedure: "hearing".into(),
             reason: "x".into(),
             start: "2026-03-19".into(),
+            correction: String::new(),
         },
         date(3, 20),
     )

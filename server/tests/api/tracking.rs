@@ -524,6 +524,81 @@ async fn the_warning_ladder_warns_once_per_rung_even_from_two_instances_and_the_
     .await;
 }
 
+#[tokio::test]
+async fn a_special_procedure_back_dated_on_an_overdue_case_needs_a_recorded_correction() {
+    on_every_backend(async |app| {
+        let (case, window) = accepted_case(app, "13844440006").await;
+        // Received and accepted 40 days ago: the 7-working-day decision limit has run out.
+        let id = application::Entity::find()
+            .filter(application::Column::CaseNumber.eq(case.as_str()))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        for event in case_event::Entity::find()
+            .filter(case_event::Column::ApplicationId.eq(id))
+            .all(&app.db)
+            .await
+            .unwrap()
+        {
+            case_event::Entity::update_many()
+                .col_expr(
+                    case_event::Column::At,
+                    Expr::value(event.at - chrono::Duration::days(40)),
+                )
+                .filter(case_event::Column::Id.eq(event.id))
+                .exec(&app.db)
+                .await
+                .unwrap();
+        }
+        let (_, view) = review_case(app, &window, &case).await;
+        let decision = &view["deadlines"]["decision"];
+        assert!(decision["days_left"].as_i64().unwrap() < 0, "{decision}");
+        let accepted = Date::parse_iso(decision["started_on"].as_str().unwrap()).unwrap();
+        let start = accepted.add_days(1).to_string();
+
+        // Back-dating the start into the limit would erase the overdue days: refused.
+        let body = |correction: &str| {
+            json!({"version": view["version"], "procedure": "hearing", "reason": "申请人要求听证",
+                "start": start, "correction": correction})
+        };
+        let (status, problem) = act(app, &window, &case, "suspend", body("")).await;
+        assert_eq!(status, 422, "{problem}");
+        assert_eq!(problem_codes(&problem), ["overdue_needs_correction"]);
+        let (_, tracked, _) = track(app, &case, MOBILE).await;
+        assert_eq!(tracked["status"], "accepted");
+
+        // As a correction it stands, and the history says so for everyone to see.
+        let (status, notice) = act(
+            app,
+            &window,
+            &case,
+            "suspend",
+            body("听证申请当日已受理，漏登；经王科长批准更正"),
+        )
+        .await;
+        assert_eq!(status, 201, "{notice}");
+        let row = case_event::Entity::find()
+            .filter(case_event::Column::ApplicationId.eq(id))
+            .filter(case_event::Column::Action.eq("suspend"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            row.detail
+                .as_deref()
+                .unwrap()
+                .contains("经王科长批准更正")
+        );
+        let (_, tracked, _) = track(app, &case, MOBILE).await;
+        let reason = tracked["pauses"][0]["reason"].as_str().unwrap();
+        assert!(reason.contains("更正补录：听证申请当日已受理"), "{reason}");
+    })
+    .await;
+}
+
 /// Moves a case's receipt (the row and its history) to another moment, for rules that count
 /// from it.
 pub async fn backdate_receipt(app: &TestApp, case: &str, at: chrono::DateTime<Utc>) {

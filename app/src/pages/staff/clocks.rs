@@ -16,6 +16,7 @@ enum ClockPane {
 #[component]
 pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
     use crate::api::review::{ExtendAction, ResumeAction, SuspendAction};
+    use crate::domain::date::Date;
     use crate::domain::deadline::{
         ExtensionRequest, ResumeRequest, SpecialProcedure, SuspendRequest, check_extension,
         check_resume, check_suspend,
@@ -38,6 +39,7 @@ pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
     let reason = RwSignal::new(String::new());
     let day = RwSignal::new(today.to_string());
     let approver = RwSignal::new(String::new());
+    let correction = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(p) = pane.get_untracked() else {
@@ -49,6 +51,7 @@ pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
                     procedure: procedure.get_untracked(),
                     reason: reason.get_untracked(),
                     start: day.get_untracked(),
+                    correction: correction.get_untracked(),
                 };
                 check_suspend(d, &r, today).map(|_| {
                     ReviewCommand::Suspend(SuspendAction {
@@ -56,6 +59,7 @@ pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
                         procedure: r.procedure.clone(),
                         reason: r.reason.clone(),
                         start: r.start.clone(),
+                        correction: r.correction.clone(),
                     })
                 })
             }
@@ -137,6 +141,12 @@ pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
                         <div class="field">
                             <label for="clock_reason">{move || match pane.get() { Some(ClockPane::Resume) => "说明（可不填）", Some(ClockPane::Extend) => "延期理由", _ => "原因" }}</label>
                             <textarea id="clock_reason" name="clock_reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                        </div>
+                    </div>
+                    <div hidden=move || pane.get() != Some(ClockPane::Suspend) || Date::parse_iso(&day.read()).is_none_or(|d| d >= today)>
+                        <div class="field">
+                            <label for="clock_correction">"更正说明（办结期限已过时补录须填写：原因及批准人）"</label>
+                            <textarea id="clock_correction" name="clock_correction" prop:value=move || correction.get() on:input=move |ev| correction.set(event_target_value(&ev))></textarea>
                         </div>
                     </div>
                     {act.feedback(reload)}

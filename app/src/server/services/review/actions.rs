@@ -206,20 +206,33 @@ pub async fn suspend(
     let row = cases::acting_case(db, me, number).await?;
     let ctx = context(db, &row, now).await?;
     let (d, _, _) = clocks(db, &ctx, &row).await?;
-    let (procedure, reason, start) =
-        check_suspend(&d, request, ctx.today).map_err(ReviewError::Invalid)?;
+    let CheckedSuspension {
+        procedure,
+        reason,
+        start,
+        correction,
+    } = check_suspend(&d, request, ctx.today).map_err(ReviewError::Invalid)?;
     let notice = Notice {
         procedure: Some(procedure.label().into()),
         period_start: Some(start),
         reason: Some(reason.clone()),
         ..ctx.notice(NoticeKind::Suspension, me)
     };
+    let because = match &correction {
+        None => format!("{}：{reason}（自 {start} 起暂停计时）", procedure.label()),
+        Some(c) => format!(
+            "{}：{reason}（自 {start} 起暂停计时；{} 更正补录：{c}）",
+            procedure.label(),
+            ctx.today
+        ),
+    };
     let t = Transition::new(CaseAction::Suspend)
-        .because(format!(
-            "{}：{reason}（自 {start} 起暂停计时）",
-            procedure.label()
-        ))
-        .with_detail(EventDetail::Suspension { procedure, start })
+        .because(because)
+        .with_detail(EventDetail::Suspension {
+            procedure,
+            start,
+            correction,
+        })
         .issuing(notice);
     issue(db, &row, version, &Actor::staff(me), t, now).await
 }

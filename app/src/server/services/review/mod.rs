@@ -25,8 +25,8 @@ use crate::domain::case::{
 };
 use crate::domain::date::Date;
 use crate::domain::deadline::{
-    Deadlines, ExtensionRequest, HistoryStep, Limits, ResumeRequest, Step as DeadlineStep,
-    SuspendRequest, check_extension, check_resume, check_suspend, deadlines,
+    CheckedSuspension, Deadlines, ExtensionRequest, HistoryStep, Limits, ResumeRequest,
+    Step as DeadlineStep, SuspendRequest, check_extension, check_resume, check_suspend, deadlines,
 };
 use crate::domain::notice::{Notice, NoticeKind, NoticeLine};
 use crate::domain::review::{
