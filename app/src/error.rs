@@ -51,6 +51,8 @@ error_codes! {
     MethodNotAllowed = "method_not_allowed", 405;
     PayloadTooLarge = "payload_too_large", 413;
     UnsupportedMediaType = "unsupported_media_type", 415;
+    /// A state-changing request sent by a page of another site (cross-site request forgery).
+    CrossSite = "cross_site", 403;
     /// One or more field problems, all listed in `errors`.
     ValidationFailed = "validation_failed", 422;
     // The catalog.

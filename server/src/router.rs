@@ -72,6 +72,7 @@ pub fn build(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn(refuse_nul))
+        .layer(axum::middleware::from_fn(same_origin_writes))
         // No MIME sniffing; no framing by another site (clickjacking; the workbench frames
         // its own PDF materials, so 'self'); no <base> from elsewhere; no full address in the
         // Referer sent to other sites (tracking pages carry case numbers); and HSTS for a
@@ -116,6 +117,41 @@ async fn refuse_nul(
         .into_response();
     }
     next.run(request).await
+}
+
+/// Refuses, with 403 `cross_site`, a state-changing request (anything but GET, HEAD and
+/// OPTIONS; the API's and the server functions' alike) that a browser says comes from a page
+/// of another origin: `Sec-Fetch-Site` other than `same-origin` or `none`, or else an `Origin`
+/// whose host is not the one addressed. SameSite cookies alone do not stop a sibling host of
+/// the same registrable domain, nor a forged login. A request with neither header is not from
+/// a browser's page (curl, a client program) and carries no ambient credentials to abuse.
+async fn same_origin_writes(
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if !request.method().is_safe() && from_another_site(request.headers()) {
+        return app::error::AppError::new(
+            app::error::ErrorCode::CrossSite,
+            "拒绝来自其他网站页面的请求：请在本站页面上操作",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// Whether a browser marked the request as sent from a page of another origin.
+fn from_another_site(headers: &axum::http::HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).map(|v| v.to_str().unwrap_or("?"));
+    if let Some(site) = text("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (text("origin"), text("host")) {
+        (None, _) => false,
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_none_or(|(_, authority)| !authority.eq_ignore_ascii_case(host)),
+        (Some(_), None) => true,
+    }
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.

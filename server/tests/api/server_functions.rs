@@ -122,3 +122,72 @@ async fn a_staff_action_through_the_server_function_is_refused_with_its_code() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_write_sent_from_another_sites_page_is_refused_on_the_api_and_server_functions_alike() {
+    on_every_backend(async |app| {
+        let host = app.address.trim_start_matches("http://").to_string();
+        let own = format!("http://{host}");
+        // (header, value, refused?): what a browser says about the page that sent it.
+        let cases = [
+            ("origin", "https://evil.example", true),
+            ("origin", "null", true),
+            ("origin", "http://127.0.0.1.evil.example", true),
+            ("sec-fetch-site", "cross-site", true),
+            // A sibling host of the same registrable domain is same-site, not same-origin.
+            ("sec-fetch-site", "same-site", true),
+            ("sec-fetch-site", "same-origin", false),
+            ("sec-fetch-site", "none", false),
+            ("origin", own.as_str(), false),
+        ];
+        for (header, value, refused) in cases {
+            // A forged login (login CSRF) through the API …
+            let response = app
+                .client
+                .post(format!("{}/api/v1/auth/login", app.address))
+                .header(header, value)
+                .json(&serde_json::json!({"mobile": "13800000000", "password": "wrong-2026"}))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap();
+            let expected = if refused {
+                (403, "cross_site")
+            } else {
+                (401, "invalid_credentials")
+            };
+            assert_eq!(
+                (status, body["code"].as_str().unwrap()),
+                expected,
+                "{header}: {value}"
+            );
+            // … and through the page's server function, form-encoded.
+            let response = app
+                .client
+                .post(format!("{}/sf/staff/login", app.address))
+                .header(header, value)
+                .form(&[("login", "nobody"), ("password", "wrong-2026")])
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(
+                (status, body["code"].as_str().unwrap()),
+                expected,
+                "sf {header}: {value}"
+            );
+        }
+        // Reading is not a write: a cross-site GET still answers.
+        let response = app
+            .client
+            .get(format!("{}/api/v1/items", app.address))
+            .header("sec-fetch-site", "cross-site")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    })
+    .await;
+}

@@ -586,12 +586,7 @@ async fn a_special_procedure_back_dated_on_an_overdue_case_needs_a_recorded_corr
             .await
             .unwrap()
             .unwrap();
-        assert!(
-            row.detail
-                .as_deref()
-                .unwrap()
-                .contains("经王科长批准更正")
-        );
+        assert!(row.detail.as_deref().unwrap().contains("经王科长批准更正"));
         let (_, tracked, _) = track(app, &case, MOBILE).await;
         let reason = tracked["pauses"][0]["reason"].as_str().unwrap();
         assert!(reason.contains("更正补录：听证申请当日已受理"), "{reason}");
