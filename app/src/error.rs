@@ -94,6 +94,8 @@ error_codes! {
     YearMismatch = "year_mismatch", 422;
     // Tracking.
     TrackNotFound = "track_not_found", 404;
+    /// Too many password checks at once: try again in a few seconds (with `retry_after`).
+    Busy = "busy", 503;
     // Everything else: the cause is in the log under the incident id in the message.
     Internal = "internal", 500;
     /// The browser could not reach the server, or could not read its answer; never sent by

@@ -169,45 +169,80 @@ pub struct Throttle {
     pub locked_until: Option<i64>,
 }
 
-/// Whether a login attempt may be tried now; otherwise how many seconds to wait.
-///
-/// After [`FREE_LOGIN_ATTEMPTS`] failures each attempt waits twice as long as the one before
-/// (1 s, 2 s, 4 s, …); after [`LOCK_AFTER_FAILURES`] the number is locked for
-/// [`LOCK_SECONDS`]. The same holds for numbers without an account.
-pub fn login_wait(throttle: Option<Throttle>, now: i64) -> Result<(), i64> {
-    let Some(t) = throttle else { return Ok(()) };
-    if let Some(until) = t.locked_until
-        && now < until
-    {
-        return Err(until - now);
-    }
-    if t.locked_until.is_some() || now - t.last_failure_at >= FAILURE_MEMORY_SECONDS {
-        return Ok(());
-    }
-    if t.failures < FREE_LOGIN_ATTEMPTS {
-        return Ok(());
-    }
-    let wait = 1i64 << (t.failures - FREE_LOGIN_ATTEMPTS).clamp(0, 20);
-    let ready = t.last_failure_at + wait;
-    if now < ready {
-        Err(ready - now)
-    } else {
-        Ok(())
-    }
+/// How hard a throttle key is slowed down and locked: after `free` failures each attempt
+/// waits twice as long as the one before (1 s, 2 s, 4 s, …); after `lock_after` the key is
+/// locked for `lock_seconds`; failures older than `memory_seconds` are forgotten.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ThrottleRule {
+    pub free: i32,
+    pub lock_after: i32,
+    pub lock_seconds: i64,
+    pub memory_seconds: i64,
 }
 
-/// The record after one more failed attempt at `now`.
-pub fn after_failure(throttle: Option<Throttle>, now: i64) -> Throttle {
-    let failures = match throttle {
-        Some(t) if t.locked_until.is_none() && now - t.last_failure_at < FAILURE_MEMORY_SECONDS => {
-            t.failures + 1
-        }
-        _ => 1,
+impl ThrottleRule {
+    /// One account (or case lookup) from one client: the same for numbers without an
+    /// account, so the answer does not tell whether one exists.
+    pub const LOGIN: ThrottleRule = ThrottleRule {
+        free: FREE_LOGIN_ATTEMPTS,
+        lock_after: LOCK_AFTER_FAILURES,
+        lock_seconds: LOCK_SECONDS,
+        memory_seconds: FAILURE_MEMORY_SECONDS,
     };
-    Throttle {
-        failures,
-        last_failure_at: now,
-        locked_until: (failures >= LOCK_AFTER_FAILURES).then_some(now + LOCK_SECONDS),
+    /// Failed logins from one client over all accounts (password spraying); generous, since
+    /// an office or a mobile carrier may put many people behind one address.
+    pub const CLIENT: ThrottleRule = ThrottleRule {
+        free: 30,
+        lock_after: 100,
+        lock_seconds: 15 * 60,
+        memory_seconds: FAILURE_MEMORY_SECONDS,
+    };
+    /// Registrations from one client: a family or a firm registers a few, a script many.
+    pub const REGISTRATION: ThrottleRule = ThrottleRule {
+        free: 5,
+        lock_after: 20,
+        lock_seconds: FAILURE_MEMORY_SECONDS,
+        memory_seconds: FAILURE_MEMORY_SECONDS,
+    };
+
+    /// Whether an attempt may be tried now; otherwise how many seconds to wait.
+    pub fn wait(self, throttle: Option<Throttle>, now: i64) -> Result<(), i64> {
+        let Some(t) = throttle else { return Ok(()) };
+        if let Some(until) = t.locked_until
+            && now < until
+        {
+            return Err(until - now);
+        }
+        if t.locked_until.is_some() || now - t.last_failure_at >= self.memory_seconds {
+            return Ok(());
+        }
+        if t.failures < self.free {
+            return Ok(());
+        }
+        let wait = 1i64 << (t.failures - self.free).clamp(0, 20);
+        let ready = t.last_failure_at + wait;
+        if now < ready {
+            Err(ready - now)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The record after one more failed attempt at `now`.
+    pub fn after_failure(self, throttle: Option<Throttle>, now: i64) -> Throttle {
+        let failures = match throttle {
+            Some(t)
+                if t.locked_until.is_none() && now - t.last_failure_at < self.memory_seconds =>
+            {
+                t.failures + 1
+            }
+            _ => 1,
+        };
+        Throttle {
+            failures,
+            last_failure_at: now,
+            locked_until: (failures >= self.lock_after).then_some(now + self.lock_seconds),
+        }
     }
 }
 
@@ -276,25 +311,29 @@ mod tests {
         let mut t = None;
         let mut now = 1_000_000;
         for _ in 0..FREE_LOGIN_ATTEMPTS {
-            assert_eq!(login_wait(t, now), Ok(()));
-            t = Some(after_failure(t, now));
+            assert_eq!(ThrottleRule::LOGIN.wait(t, now), Ok(()));
+            t = Some(ThrottleRule::LOGIN.after_failure(t, now));
         }
         // The 4th attempt waits 1 s, the 5th 2 s, the 6th 4 s.
-        assert_eq!(login_wait(t, now), Err(1));
+        assert_eq!(ThrottleRule::LOGIN.wait(t, now), Err(1));
         now += 1;
-        assert_eq!(login_wait(t, now), Ok(()));
-        t = Some(after_failure(t, now));
-        assert_eq!(login_wait(t, now), Err(2));
+        assert_eq!(ThrottleRule::LOGIN.wait(t, now), Ok(()));
+        t = Some(ThrottleRule::LOGIN.after_failure(t, now));
+        assert_eq!(ThrottleRule::LOGIN.wait(t, now), Err(2));
         while t.unwrap().failures < LOCK_AFTER_FAILURES {
             now += 1000;
-            assert_eq!(login_wait(t, now), Ok(()));
-            t = Some(after_failure(t, now));
+            assert_eq!(ThrottleRule::LOGIN.wait(t, now), Ok(()));
+            t = Some(ThrottleRule::LOGIN.after_failure(t, now));
         }
-        assert_eq!(login_wait(t, now + 60), Err(LOCK_SECONDS - 60), "locked");
-        now += LOCK_SECONDS;
-        assert_eq!(login_wait(t, now), Ok(()), "the lock expires");
         assert_eq!(
-            after_failure(t, now).failures,
+            ThrottleRule::LOGIN.wait(t, now + 60),
+            Err(LOCK_SECONDS - 60),
+            "locked"
+        );
+        now += LOCK_SECONDS;
+        assert_eq!(ThrottleRule::LOGIN.wait(t, now), Ok(()), "the lock expires");
+        assert_eq!(
+            ThrottleRule::LOGIN.after_failure(t, now).failures,
             1,
             "and counting starts again"
         );
@@ -307,7 +346,12 @@ mod tests {
             last_failure_at: 0,
             locked_until: None,
         });
-        assert_eq!(login_wait(t, FAILURE_MEMORY_SECONDS), Ok(()));
-        assert_eq!(after_failure(t, FAILURE_MEMORY_SECONDS).failures, 1);
+        assert_eq!(ThrottleRule::LOGIN.wait(t, FAILURE_MEMORY_SECONDS), Ok(()));
+        assert_eq!(
+            ThrottleRule::LOGIN
+                .after_failure(t, FAILURE_MEMORY_SECONDS)
+                .failures,
+            1
+        );
     }
 }

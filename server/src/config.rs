@@ -26,6 +26,10 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `ONEWINDOW_MAIL_FROM`; default `一窗通办 <noreply@localhost>`.
     pub mail_from: String,
+    /// `ONEWINDOW_TRUSTED_PROXIES`: how many reverse proxies of our own stand in front
+    /// (default 0: `X-Forwarded-For` is ignored). `ONEWINDOW_TRUST_FORWARDED=1`, the older
+    /// setting, means one.
+    pub trusted_proxies: usize,
 }
 
 impl Config {
@@ -60,7 +64,14 @@ impl Config {
             .ok()
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "一窗通办 <noreply@localhost>".into());
+        let trusted_proxies = match std::env::var("ONEWINDOW_TRUSTED_PROXIES") {
+            Ok(n) if !n.trim().is_empty() => n.trim().parse::<usize>().ok().filter(|n| *n <= 10).with_context(
+                || format!("ONEWINDOW_TRUSTED_PROXIES 应为 0 到 10 之间的整数（代理层数），而不是 {n:?}"),
+            )?,
+            _ => usize::from(flag("ONEWINDOW_TRUST_FORWARDED", false)?),
+        };
         Ok(Config {
+            trusted_proxies,
             database_url,
             data_dir,
             load_demo,

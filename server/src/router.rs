@@ -47,6 +47,7 @@ pub fn build(state: AppState) -> Router {
         ));
 
     let https = state.secure_cookies;
+    let proxies = app::server::client::TrustedProxies(state.trusted_proxies);
     let hsts = HeaderValue::from_static("max-age=31536000");
     Router::new()
         .route("/healthz", get(healthz))
@@ -72,6 +73,7 @@ pub fn build(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn(refuse_nul))
+        .layer(axum::Extension(proxies))
         .layer(axum::middleware::from_fn(same_origin_writes))
         // No MIME sniffing; no framing by another site (clickjacking; the workbench frames
         // its own PDF materials, so 'self'); no <base> from elsewhere; no full address in the
@@ -177,6 +179,7 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
         materials,
         data_dir: config.data_dir,
         secure_cookies: config.secure_cookies,
+        trusted_proxies: config.trusted_proxies,
     };
     tokio::spawn(five_day_rule(state.db.clone()));
     tokio::spawn(warning_ladder(state.db.clone()));

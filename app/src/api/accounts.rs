@@ -13,8 +13,9 @@ pub async fn register(form: RegistrationForm) -> Result<AccountInfo, AppError> {
     use crate::server::error::refused;
     use crate::server::services::accounts::{self, AccountError};
     let state = crate::server::state::expect_state()?;
+    let client: crate::server::client::ClientKey = leptos_axum::extract().await.unwrap_or_default();
     let now = chrono::Utc::now();
-    match accounts::register(&state.db, &form, now).await {
+    match accounts::register(&state.db, &form, &client, now).await {
         Ok(_) => {}
         // Shown beside the mobile field, like any other problem of the form.
         Err(AccountError::MobileTaken) => {
@@ -28,7 +29,7 @@ pub async fn register(form: RegistrationForm) -> Result<AccountInfo, AppError> {
         }
         Err(other) => return Err(refused(other)),
     }
-    let (token, account) = accounts::login(&state.db, &form.mobile, &form.password, now)
+    let (token, account) = accounts::login(&state.db, &form.mobile, &form.password, &client, now)
         .await
         .map_err(refused)?;
     set_cookie(&accounts::session_cookie(&token, state.secure_cookies));
@@ -40,9 +41,11 @@ pub async fn register(form: RegistrationForm) -> Result<AccountInfo, AppError> {
 pub async fn login(mobile: String, password: String) -> Result<AccountInfo, AppError> {
     use crate::server::services::accounts;
     let state = crate::server::state::expect_state()?;
-    let (token, account) = accounts::login(&state.db, &mobile, &password, chrono::Utc::now())
-        .await
-        .map_err(crate::server::error::refused)?;
+    let client: crate::server::client::ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    let (token, account) =
+        accounts::login(&state.db, &mobile, &password, &client, chrono::Utc::now())
+            .await
+            .map_err(crate::server::error::refused)?;
     set_cookie(&accounts::session_cookie(&token, state.secure_cookies));
     Ok(account)
 }

@@ -166,6 +166,7 @@ impl From<AccountError> for AppError {
                 with_message(ErrorCode::TooManyAttempts, &e)
                     .with_retry_after(retry_after.max(1) as u64)
             }
+            AccountError::Busy => with_message(ErrorCode::Busy, &e).with_retry_after(5),
             AccountError::Internal(e) => e.into(),
         }
     }

@@ -19,6 +19,9 @@ pub struct AppState {
     pub materials: super::storage::MaterialStore,
     /// Whether cookies carry `Secure` (the site is served over HTTPS).
     pub secure_cookies: bool,
+    /// Reverse proxies of our own in front of the server: how far to trust
+    /// `X-Forwarded-For` for the throttles (`server::client`).
+    pub trusted_proxies: usize,
 }
 
 /// The state inside a server function or a rendered page.

@@ -1,11 +1,30 @@
 //! Applicant accounts over the JSON API, on every backend.
 
-use app::server::entities::{account, session};
-use app::server::services::accounts;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use app::domain::account::{LOCK_AFTER_FAILURES, RegistrationForm};
+use app::domain::review::StaffRole;
+use app::server::client::ClientKey;
+use app::server::entities::{account, login_throttle, session};
+use app::server::services::{accounts, staff};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, backends, on_every_empty_backend, spawn_empty};
+use crate::review::staff_member;
+
+/// The client the test's HTTP requests come from (the loopback peer).
+fn local() -> ClientKey {
+    ClientKey("127.0.0.1".into())
+}
+
+/// Failures counted under a throttle key.
+async fn failures(app: &TestApp, key: &str) -> i32 {
+    login_throttle::Entity::find()
+        .filter(login_throttle::Column::Mobile.eq(key))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .map_or(0, |t| t.failures)
+}
 
 fn zhang_san() -> Value {
     json!({"mobile": "13812345678", "password": "shigong2026", "name": "张三", "id_number": "11010519491231002X"})
@@ -205,7 +224,7 @@ async fn failed_logins_look_the_same_for_unknown_numbers_and_end_in_a_lock() {
                 - app::domain::account::FREE_LOGIN_ATTEMPTS)
             {
                 let at = start + chrono::Duration::seconds(i64::from(i) * 100);
-                let result = accounts::login(&app.db, mobile, "wrong-pass1", at).await;
+                let result = accounts::login(&app.db, mobile, "wrong-pass1", &local(), at).await;
                 assert!(
                     matches!(result, Err(accounts::AccountError::InvalidCredentials)),
                     "{mobile}: {result:?}"
@@ -240,8 +259,10 @@ async fn a_session_expires_after_thirty_idle_minutes() {
     on_every_empty_backend(async |app| {
         let now = chrono::Utc::now();
         let form = serde_json::from_value(zhang_san()).unwrap();
-        accounts::register(&app.db, &form, now).await.unwrap();
-        let (token, _) = accounts::login(&app.db, "13812345678", "shigong2026", now)
+        accounts::register(&app.db, &form, &local(), now)
+            .await
+            .unwrap();
+        let (token, _) = accounts::login(&app.db, "13812345678", "shigong2026", &local(), now)
             .await
             .unwrap();
         let later = now + chrono::Duration::minutes(29);
@@ -290,4 +311,118 @@ async fn applicant_accounts(app: &crate::helpers::TestApp) -> u64 {
         .count(&app.db)
         .await
         .unwrap()
+}
+
+#[tokio::test]
+async fn parallel_wrong_passwords_are_each_counted_and_none_fails() {
+    on_every_empty_backend(async |app| {
+        assert_eq!(
+            post(app, "/api/v1/auth/register", &zhang_san(), None)
+                .await
+                .status(),
+            201
+        );
+        let attempts = (0..40).map(|_| async {
+            post(
+                app,
+                "/api/v1/auth/login",
+                &json!({"mobile": "13812345678", "password": "wrong-pass1"}),
+                None,
+            )
+            .await
+            .status()
+            .as_u16()
+        });
+        let statuses = futures_util::future::join_all(attempts).await;
+        assert!(
+            statuses.iter().all(|s| [401, 429].contains(s)),
+            "{statuses:?}"
+        );
+        // Every password that was checked was counted first: as many failures as 401s,
+        // and never more checks than the lock allows.
+        let checked = statuses.iter().filter(|s| **s == 401).count() as i32;
+        assert!((1..=LOCK_AFTER_FAILURES).contains(&checked), "{statuses:?}");
+        assert_eq!(failures(app, "login:13812345678@127.0.0.1").await, checked);
+        assert_eq!(failures(app, "login-client:127.0.0.1").await, checked);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_staff_login_locked_from_one_client_still_opens_from_another() {
+    crate::helpers::on_every_backend(async |app| {
+        staff_member(app, "w01", StaffRole::Window, "SWJ").await;
+        let attacker = ClientKey("198.51.100.7".into());
+        let start = chrono::Utc::now();
+        for i in 1..=LOCK_AFTER_FAILURES {
+            let at = start + chrono::Duration::seconds(i64::from(i) * 100);
+            let result = staff::login(&app.db, "w01", "wrong-pass1", &attacker, at).await;
+            assert!(
+                matches!(result, Err(accounts::AccountError::InvalidCredentials)),
+                "{result:?}"
+            );
+        }
+        let login_from = async |address: &str| {
+            app.client
+                .post(format!("{}/api/v1/staff/login", app.address))
+                .header("x-forwarded-for", address)
+                .json(&json!({"login": "w01", "password": "chuangkou2026"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        };
+        // The proxy appended the attacker's address: locked there, with the right password.
+        assert_eq!(login_from("198.51.100.7").await, 429);
+        // A forged first entry does not make another client of the attacker.
+        assert_eq!(login_from("203.0.113.5, 198.51.100.7").await, 429);
+        // The clerk at the window logs in.
+        assert_eq!(login_from("203.0.113.5").await, 200);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_client_registers_a_few_accounts_then_must_wait() {
+    on_every_empty_backend(async |app| {
+        let now = chrono::Utc::now();
+        let form = |i: u32| -> RegistrationForm {
+            let mut v = zhang_san();
+            v["mobile"] = json!(format!("1381234{i:04}"));
+            serde_json::from_value(v).unwrap()
+        };
+        let script = ClientKey("198.51.100.7".into());
+        for i in 0..app::domain::account::ThrottleRule::REGISTRATION.free as u32 {
+            accounts::register(&app.db, &form(i), &script, now)
+                .await
+                .unwrap();
+        }
+        let refused = accounts::register(&app.db, &form(100), &script, now).await;
+        assert!(
+            matches!(refused, Err(accounts::AccountError::TooManyAttempts { .. })),
+            "{refused:?}"
+        );
+        // Probing whether a number is registered counts the same.
+        let taken = accounts::register(&app.db, &form(0), &script, now).await;
+        assert!(matches!(
+            taken,
+            Err(accounts::AccountError::TooManyAttempts { .. })
+        ));
+        // Another client is not held up.
+        let other = ClientKey("2001:db8:1:2::1".into());
+        accounts::register(&app.db, &form(100), &other, now)
+            .await
+            .unwrap();
+        let mobiles: Vec<String> = account::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.mobile)
+            .filter(|m| m.starts_with("138"))
+            .collect();
+        assert_eq!(mobiles.len(), 6, "{mobiles:?}");
+    })
+    .await;
 }

@@ -134,6 +134,8 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
         materials: app::server::storage::MaterialStore::local(dir.path()).unwrap(),
         data_dir: dir.path().to_path_buf(),
         secure_cookies: false,
+        // As behind one proxy: a test stands for another client with `X-Forwarded-For`.
+        trusted_proxies: 1,
     };
     let router = onewindow::router::build(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::domain::account::RegistrationForm;
 use crate::server::auth::{Applicant, header_cookie};
+use crate::server::client::ClientKey;
 use crate::server::error::{AppError, ErrorCode};
 use crate::server::services::accounts::{self, AccountInfo, clear_session_cookie, session_cookie};
 use crate::server::state::AppState;
@@ -68,10 +69,11 @@ pub fn from_json_value<T: serde::de::DeserializeOwned>(
     ))]
 pub async fn register(
     State(state): State<AppState>,
+    client: ClientKey,
     form: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let form: RegistrationForm = json_object(form)?;
-    let account = accounts::register(&state.db, &form, chrono::Utc::now()).await?;
+    let account = accounts::register(&state.db, &form, &client, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(account)).into_response())
 }
 
@@ -84,11 +86,18 @@ pub async fn register(
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    client: ClientKey,
     form: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let form: LoginForm = json_object(form)?;
-    let (token, account) =
-        accounts::login(&state.db, &form.mobile, &form.password, chrono::Utc::now()).await?;
+    let (token, account) = accounts::login(
+        &state.db,
+        &form.mobile,
+        &form.password,
+        &client,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok((
         [(
             header::SET_COOKIE,

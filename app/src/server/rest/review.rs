@@ -43,17 +43,24 @@ pub struct StaffLoginForm {
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    client: crate::server::client::ClientKey,
     form: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let form: StaffLoginForm = json_object(form)?;
-    let (token, me) = staff::login(&state.db, &form.login, &form.password, chrono::Utc::now())
-        .await
-        .map_err(|e| match e {
-            AccountError::InvalidCredentials => {
-                AppError::new(ErrorCode::InvalidCredentials, "工号或密码不正确")
-            }
-            other => other.into(),
-        })?;
+    let (token, me) = staff::login(
+        &state.db,
+        &form.login,
+        &form.password,
+        &client,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| match e {
+        AccountError::InvalidCredentials => {
+            AppError::new(ErrorCode::InvalidCredentials, "工号或密码不正确")
+        }
+        other => other.into(),
+    })?;
     Ok((
         [(
             header::SET_COOKIE,

@@ -18,12 +18,12 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 pub use crate::domain::account::AccountInfo;
-use crate::domain::account::{
-    FieldProblem, RegistrationForm, SESSION_IDLE_SECONDS, Throttle, after_failure, login_wait,
-};
+use crate::domain::account::{FieldProblem, RegistrationForm, SESSION_IDLE_SECONDS, ThrottleRule};
 use crate::domain::date::Date;
 use crate::domain::ids::MobileNumber;
-use crate::server::entities::{account, login_throttle, session};
+use crate::server::client::ClientKey;
+use crate::server::entities::{account, session};
+use crate::server::services::throttle;
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "ow_session";
@@ -41,21 +41,29 @@ pub enum AccountError {
     /// Wrong number or password; never says which.
     #[error("手机号码或密码不正确")]
     InvalidCredentials,
-    #[error("登录尝试过于频繁，请 {retry_after} 秒后再试")]
+    #[error("尝试过于频繁，请 {retry_after} 秒后再试")]
     TooManyAttempts { retry_after: i64 },
+    /// Too many password checks at once on this server.
+    #[error("系统繁忙，请稍后再试")]
+    Busy,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
-/// Registers an applicant.
+/// Registers an applicant. Every well-formed registration counts against the client
+/// (`register:<client>`), so a script can neither mass-register nor probe which numbers are
+/// registered.
 pub async fn register(
     db: &DatabaseConnection,
     form: &RegistrationForm,
+    client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<AccountInfo, AccountError> {
     let registration = form
         .parse(Date::in_china_at(now.timestamp()))
         .map_err(AccountError::Invalid)?;
+    let key = format!("register:{}", client.0);
+    throttle::claim(db, &key, ThrottleRule::REGISTRATION, now).await?;
     let taken = account::Entity::find()
         .filter(account::Column::Mobile.eq(registration.mobile.as_str()))
         .one(db)
@@ -87,18 +95,21 @@ pub async fn register(
     }
 }
 
-/// Logs in; returns the new session's token (for the cookie) and the account.
+/// Logs in; returns the new session's token (for the cookie) and the account. The attempt is
+/// counted against the number from this client before the password is checked, and failures
+/// count against the client over all numbers (see `throttle`).
 pub async fn login(
     db: &DatabaseConnection,
     mobile: &str,
     password: &str,
+    client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<(String, AccountInfo), AccountError> {
     // An ill-formed number cannot have an account; answer as for a wrong password.
     let Ok(mobile) = MobileNumber::parse(mobile) else {
         return Err(AccountError::InvalidCredentials);
     };
-    let throttle_row = throttle_check(db, mobile.as_str(), now).await?;
+    let guard = LoginGuard::claim(db, &format!("login:{}", mobile.as_str()), client, now).await?;
     let found = account::Entity::find()
         .filter(account::Column::Mobile.eq(mobile.as_str()))
         .one(db)
@@ -110,105 +121,67 @@ pub async fn login(
         .map(|a| a.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_owned());
     let matches = verify_password(password.to_owned(), hash).await?;
-
-    let txn = db.begin().await.context("failed to begin a login")?;
-    let outcome = match (found, matches) {
-        (Some(account), true) => {
-            throttle_clear(&txn, throttle_row).await?;
-            let token = new_token()?;
-            session::ActiveModel {
-                token_hash: Set(token_hash(&token)),
-                account_id: Set(account.id),
-                created_at: Set(now),
-                last_seen_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await
-            .context("failed to insert a session")?;
-            Ok((token, info(&account)))
-        }
-        _ => {
-            throttle_failure(&txn, mobile.as_str(), throttle_row, now).await?;
-            Err(AccountError::InvalidCredentials)
-        }
+    let Some(account) = found.filter(|_| matches) else {
+        guard.failed(db, now).await?;
+        return Err(AccountError::InvalidCredentials);
     };
+    let txn = db.begin().await.context("failed to begin a login")?;
+    guard.succeeded(&txn).await?;
+    let token = new_token()?;
+    session::ActiveModel {
+        token_hash: Set(token_hash(&token)),
+        account_id: Set(account.id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .context("failed to insert a session")?;
     txn.commit().await.context("failed to commit a login")?;
-    outcome
+    Ok((token, info(&account)))
 }
 
-/// The throttle row of a login key (a mobile number, or `staff:<login>` for staff), or
-/// `TooManyAttempts` while it is locked.
-pub(crate) async fn throttle_check(
-    db: &DatabaseConnection,
-    key: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<login_throttle::Model>, AccountError> {
-    let row = login_throttle::Entity::find()
-        .filter(login_throttle::Column::Mobile.eq(key))
-        .one(db)
-        .await
-        .context("failed to read the login throttle")?;
-    if let Err(retry_after) = login_wait(row.as_ref().map(throttle_of), now.timestamp()) {
-        return Err(AccountError::TooManyAttempts { retry_after });
+/// One password check as the throttles see it: claimed (counted) before it runs, forgotten
+/// when it succeeds, counted against the client too when it fails. Applicants and staff
+/// alike.
+pub(crate) struct LoginGuard {
+    account_key: String,
+    client_key: String,
+    /// The account from this client was locked by this very attempt.
+    pub locked_now: bool,
+}
+
+impl LoginGuard {
+    /// Claims an attempt at `account` (e.g. `login:<mobile>`, `staff:<login>`) from `client`.
+    pub(crate) async fn claim(
+        db: &DatabaseConnection,
+        account: &str,
+        client: &ClientKey,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AccountError> {
+        let client_key = format!("login-client:{}", client.0);
+        throttle::check(db, &client_key, ThrottleRule::CLIENT, now).await?;
+        let account_key = format!("{account}@{}", client.0);
+        let counted = throttle::claim(db, &account_key, ThrottleRule::LOGIN, now).await?;
+        Ok(LoginGuard {
+            account_key,
+            client_key,
+            locked_now: counted.locked_until.is_some(),
+        })
     }
-    Ok(row)
-}
 
-/// Forgets the failures of a key after a successful login.
-pub(crate) async fn throttle_clear(
-    txn: &impl ConnectionTrait,
-    row: Option<login_throttle::Model>,
-) -> anyhow::Result<()> {
-    if let Some(row) = row {
-        login_throttle::Entity::delete_by_id(row.id)
-            .exec(txn)
-            .await
-            .context("failed to clear the throttle")?;
+    pub(crate) async fn succeeded(&self, txn: &impl ConnectionTrait) -> anyhow::Result<()> {
+        throttle::forget(txn, &self.account_key).await
     }
-    Ok(())
-}
 
-/// Counts a failed login of a key.
-pub(crate) async fn throttle_failure(
-    txn: &impl ConnectionTrait,
-    key: &str,
-    row: Option<login_throttle::Model>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    let next = after_failure(row.as_ref().map(throttle_of), now.timestamp());
-    let to_time = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).unwrap_or(now);
-    match row {
-        Some(row) => {
-            let mut row: login_throttle::ActiveModel = row.into();
-            row.failures = Set(next.failures);
-            row.last_failure_at = Set(to_time(next.last_failure_at));
-            row.locked_until = Set(next.locked_until.map(to_time));
-            row.update(txn)
-                .await
-                .context("failed to update the throttle")?;
-        }
-        None => {
-            login_throttle::ActiveModel {
-                mobile: Set(key.into()),
-                failures: Set(next.failures),
-                last_failure_at: Set(to_time(next.last_failure_at)),
-                locked_until: Set(next.locked_until.map(to_time)),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await
-            .context("failed to insert the throttle")?;
-        }
-    }
-    Ok(())
-}
-
-fn throttle_of(t: &login_throttle::Model) -> Throttle {
-    Throttle {
-        failures: t.failures,
-        last_failure_at: t.last_failure_at.timestamp(),
-        locked_until: t.locked_until.map(|l| l.timestamp()),
+    pub(crate) async fn failed(
+        &self,
+        db: &DatabaseConnection,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        throttle::count(db, &self.client_key, ThrottleRule::CLIENT, now).await?;
+        Ok(())
     }
 }
 
@@ -307,33 +280,38 @@ async fn account_exists(db: &DatabaseConnection, mobile: &str) -> anyhow::Result
         .is_some())
 }
 
-/// argon2id with the crate's default (OWASP) parameters, off the async threads.
-pub(crate) async fn hash_password(password: String) -> anyhow::Result<String> {
+/// argon2id with the crate's default (OWASP) parameters, off the async threads, at most a
+/// few at once (`throttle::hashing_permit`).
+pub(crate) async fn hash_password(password: String) -> Result<String, AccountError> {
     let salt = {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness for a salt: {e}"))?;
         SaltString::encode_b64(&bytes).map_err(|e| anyhow!("bad salt: {e}"))?
     };
-    tokio::task::spawn_blocking(move || {
+    let _permit = throttle::hashing_permit().await?;
+    Ok(tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(|e| anyhow!("failed to hash a password: {e}"))
     })
     .await
-    .context("the hashing task failed")?
+    .context("the hashing task failed")??)
 }
 
-pub(crate) async fn verify_password(password: String, hash: String) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
+pub(crate) async fn verify_password(password: String, hash: String) -> Result<bool, AccountError> {
+    let _permit = throttle::hashing_permit().await?;
+    Ok(tokio::task::spawn_blocking(move || {
         let parsed =
             PasswordHash::new(&hash).map_err(|e| anyhow!("stored hash is unreadable: {e}"))?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
+        anyhow::Ok(
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
+        )
     })
     .await
-    .context("the verifying task failed")?
+    .context("the verifying task failed")??)
 }
 
 /// A hash no password matches, computed once, to spend the same time on unknown numbers.

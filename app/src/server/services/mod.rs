@@ -8,4 +8,5 @@ pub mod calendar;
 pub mod catalog;
 pub mod review;
 pub mod staff;
+pub mod throttle;
 pub mod tracking;

@@ -11,10 +11,10 @@ use sea_orm::{
 
 use crate::domain::account::{FieldProblem, SESSION_IDLE_SECONDS, check_password};
 use crate::domain::review::StaffRole;
+use crate::server::client::ClientKey;
 use crate::server::entities::{department, staff, staff_session};
 use crate::server::services::accounts::{
-    AccountError, dummy_hash, hash_password, new_token, throttle_check, throttle_clear,
-    throttle_failure, token_hash, verify_password,
+    AccountError, LoginGuard, dummy_hash, hash_password, new_token, token_hash, verify_password,
 };
 pub use crate::views::review::{NewStaff, StaffInfo};
 
@@ -103,19 +103,22 @@ pub async fn create(
     info(&row, &dept.name)
 }
 
-/// Logs a staff member in; returns the session token and who they are.
+/// Logs a staff member in; returns the session token and who they are. Throttled per
+/// (工号, client) like applicants: ten wrong passwords from one place lock the 工号 there for
+/// half an hour, and only there, so nobody can keep a window closed from outside; the lock is
+/// logged as a security event.
 pub async fn login(
     db: &DatabaseConnection,
     login: &str,
     password: &str,
+    client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<(String, StaffInfo), AccountError> {
     let login = login.trim();
     if login.is_empty() || login.chars().count() > MAX_LOGIN_CHARS {
         return Err(AccountError::InvalidCredentials);
     }
-    let key = format!("staff:{login}");
-    let throttle = throttle_check(db, &key, now).await?;
+    let guard = LoginGuard::claim(db, &format!("staff:{login}"), client, now).await?;
     let found = staff::Entity::find()
         .filter(staff::Column::Login.eq(login))
         .filter(staff::Column::Active.eq(true))
@@ -127,30 +130,32 @@ pub async fn login(
         .map(|s| s.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_owned());
     let matches = verify_password(password.to_owned(), hash).await?;
-    let txn = db.begin().await.context("failed to begin a login")?;
-    let outcome = match (found, matches) {
-        (Some(member), true) => {
-            throttle_clear(&txn, throttle).await?;
-            let token = new_token()?;
-            staff_session::ActiveModel {
-                token_hash: Set(token_hash(&token)),
-                staff_id: Set(member.id),
-                created_at: Set(now),
-                last_seen_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await
-            .context("failed to insert a staff session")?;
-            Ok((token, member))
+    let Some(member) = found.filter(|_| matches) else {
+        if guard.locked_now {
+            tracing::warn!(
+                target: "security",
+                login,
+                client = %client.0,
+                "staff login locked after repeated wrong passwords from one client"
+            );
         }
-        _ => {
-            throttle_failure(&txn, &key, throttle, now).await?;
-            Err(AccountError::InvalidCredentials)
-        }
+        guard.failed(db, now).await?;
+        return Err(AccountError::InvalidCredentials);
     };
+    let txn = db.begin().await.context("failed to begin a login")?;
+    guard.succeeded(&txn).await?;
+    let token = new_token()?;
+    staff_session::ActiveModel {
+        token_hash: Set(token_hash(&token)),
+        staff_id: Set(member.id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .context("failed to insert a staff session")?;
     txn.commit().await.context("failed to commit a login")?;
-    let (token, member) = outcome?;
     let name = department_name(db, &member.department).await?;
     Ok((token, info(&member, &name)?))
 }

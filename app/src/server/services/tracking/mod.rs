@@ -17,10 +17,6 @@ pub use board::*;
 pub use ladder::*;
 pub use public::*;
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use sea_orm::DatabaseConnection;
 
 use crate::domain::calendar::WorkingCalendar;
@@ -30,46 +26,7 @@ use crate::server::cases;
 use crate::server::entities::{application, case_event};
 use crate::server::services::review::ReviewError;
 
-/// Who is asking, for the tracking throttle: the peer's address (or, behind a trusted
-/// reverse proxy, the first address of `X-Forwarded-For`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientKey(pub String);
-
-impl Default for ClientKey {
-    fn default() -> Self {
-        ClientKey("unknown".into())
-    }
-}
-
-/// `ONEWINDOW_TRUST_FORWARDED=1`: the server sits behind a proxy that sets
-/// `X-Forwarded-For`; otherwise that header is ignored (a client could forge it).
-fn trust_forwarded() -> bool {
-    static TRUST: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *TRUST.get_or_init(|| std::env::var("ONEWINDOW_TRUST_FORWARDED").is_ok_and(|v| v == "1"))
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientKey {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        if trust_forwarded()
-            && let Some(first) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        {
-            return Ok(ClientKey(first.to_string()));
-        }
-        Ok(parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| ClientKey(c.0.ip().to_string()))
-            .unwrap_or_default())
-    }
-}
+pub use crate::server::client::ClientKey;
 
 /// Why tracking answered nothing.
 #[derive(Debug, thiserror::Error)]

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::clock::china_date;
+use crate::domain::account::ThrottleRule;
 use crate::domain::application::ApplicationNumber;
 use crate::domain::apply::ApplicantForm;
 use crate::domain::deadline::Deadlines;
@@ -14,10 +15,11 @@ use crate::domain::track::{mask_mobile, mask_name, normalize_factor};
 use crate::server::cases;
 use crate::server::entities::{application, case_event, department};
 use crate::server::notify;
-use crate::server::services::accounts::{self, AccountError};
+use crate::server::services::accounts::AccountError;
 use crate::server::services::calendar;
 use crate::server::services::catalog;
 use crate::server::services::review::ReviewError;
+use crate::server::services::throttle;
 use crate::views::track::{ExtensionView, PauseView, TimelineEntry, ToDo, TrackView};
 
 use super::{ClientKey, TrackError, case_deadlines};
@@ -65,7 +67,7 @@ pub async fn open_case(
     now: DateTime<Utc>,
 ) -> Result<application::Model, TrackError> {
     let key = format!("track:{}", client.0);
-    let throttle = accounts::throttle_check(db, &key, now)
+    throttle::check(db, &key, ThrottleRule::LOGIN, now)
         .await
         .map_err(|e| match e {
             AccountError::TooManyAttempts { retry_after } => TrackError::TooMany(retry_after),
@@ -75,11 +77,7 @@ pub async fn open_case(
     match find_case(db, number).await? {
         Some(row) if factor_matches(&row, factor) => Ok(row),
         _ => {
-            // Two failures at once may both try to create the client's row; one wins, and
-            // the other is not worth an error page.
-            if let Err(e) = accounts::throttle_failure(db, &key, throttle, now).await {
-                tracing::debug!(error = ?e, "tracking throttle not updated");
-            }
+            throttle::count(db, &key, ThrottleRule::LOGIN, now).await?;
             Err(TrackError::NotFound)
         }
     }

@@ -1,0 +1,179 @@
+//! The throttles, kept in the database (table `login_throttle`, one row per key) so that
+//! several instances share them:
+//!
+//! | key | rule | counts |
+//! |---|---|---|
+//! | `login:<mobile>@<client>`, `staff:<login>@<client>` | [`ThrottleRule::LOGIN`] | every password check, before it runs |
+//! | `login-client:<client>` | [`ThrottleRule::CLIENT`] | failed logins from a client, over all accounts |
+//! | `register:<client>` | [`ThrottleRule::REGISTRATION`] | registrations tried from a client |
+//! | `track:<client>` | [`ThrottleRule::LOGIN`] | failed tracking lookups |
+//!
+//! An account is throttled per client, so nobody can lock a window clerk (and with it the
+//! department's five-day acceptance clock) out from elsewhere. Every count is a
+//! compare-and-set on the row as read: parallel attempts are each counted, none of them fails
+//! with a database conflict, and a password is only checked once its attempt is counted.
+//! The argon2 checks themselves are capped ([`hashing_permit`]): each takes 19 MiB.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryInsertResult};
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+use crate::domain::account::{Throttle, ThrottleRule};
+use crate::server::entities::login_throttle;
+use crate::server::services::accounts::AccountError;
+
+/// Tries at a compare-and-set before an attempt is refused as too many at once.
+const CAS_TRIES: usize = 8;
+
+/// Refuses while `key` must wait under `rule`.
+pub async fn check(
+    db: &impl ConnectionTrait,
+    key: &str,
+    rule: ThrottleRule,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    let row = read(db, key).await?;
+    rule.wait(row.as_ref().map(throttle_of), now.timestamp())
+        .map_err(|retry_after| AccountError::TooManyAttempts { retry_after })
+}
+
+/// Refuses while `key` must wait; otherwise counts this attempt as a failure before it is
+/// tried (a password check that succeeds then calls [`forget`]). Of parallel attempts, those
+/// that lose the race to count are refused, never checked uncounted. Returns the record
+/// as counted.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    key: &str,
+    rule: ThrottleRule,
+    now: DateTime<Utc>,
+) -> Result<Throttle, AccountError> {
+    for _ in 0..CAS_TRIES {
+        let row = read(db, key).await?;
+        let current = row.as_ref().map(throttle_of);
+        rule.wait(current, now.timestamp())
+            .map_err(|retry_after| AccountError::TooManyAttempts { retry_after })?;
+        if let Some(next) = write(db, key, rule, row, now).await? {
+            return Ok(next);
+        }
+    }
+    Err(AccountError::TooManyAttempts { retry_after: 1 })
+}
+
+/// Counts one failure of `key` (after the fact: a failed tracking lookup, a failed login of a
+/// client). Returns the record as counted, or `None` if every try lost to another writer.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    key: &str,
+    rule: ThrottleRule,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Throttle>> {
+    for _ in 0..CAS_TRIES {
+        let row = read(db, key).await?;
+        if let Some(next) = write(db, key, rule, row, now).await? {
+            return Ok(Some(next));
+        }
+    }
+    tracing::warn!(
+        key,
+        "a throttle failure was not counted: too many writers at once"
+    );
+    Ok(None)
+}
+
+/// Forgets the failures of `key` (its password was right).
+pub async fn forget(db: &impl ConnectionTrait, key: &str) -> anyhow::Result<()> {
+    login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::Mobile.eq(key))
+        .exec(db)
+        .await
+        .context("failed to clear a throttle")?;
+    Ok(())
+}
+
+/// A permit to run one argon2 hash or check. At most as many run at once as the machine has
+/// cores (at least two); the rest wait up to ten seconds, then are told the system is busy.
+pub async fn hashing_permit() -> Result<SemaphorePermit<'static>, AccountError> {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    let permits = PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Semaphore::new(cores.max(2))
+    });
+    match tokio::time::timeout(Duration::from_secs(10), permits.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(AccountError::Busy),
+    }
+}
+
+async fn read(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> anyhow::Result<Option<login_throttle::Model>> {
+    login_throttle::Entity::find()
+        .filter(login_throttle::Column::Mobile.eq(key))
+        .one(db)
+        .await
+        .context("failed to read a throttle")
+}
+
+/// Writes one more failure over `row` as read, if nobody wrote it since; `None` if somebody
+/// did.
+async fn write(
+    db: &impl ConnectionTrait,
+    key: &str,
+    rule: ThrottleRule,
+    row: Option<login_throttle::Model>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Throttle>> {
+    let next = rule.after_failure(row.as_ref().map(throttle_of), now.timestamp());
+    let at = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).unwrap_or(now);
+    let written = match row {
+        Some(row) => {
+            login_throttle::Entity::update_many()
+                .col_expr(login_throttle::Column::Failures, Expr::value(next.failures))
+                .col_expr(
+                    login_throttle::Column::LastFailureAt,
+                    Expr::value(at(next.last_failure_at)),
+                )
+                .col_expr(
+                    login_throttle::Column::LockedUntil,
+                    Expr::value(next.locked_until.map(at)),
+                )
+                .filter(login_throttle::Column::Id.eq(row.id))
+                .filter(login_throttle::Column::Failures.eq(row.failures))
+                .filter(login_throttle::Column::LastFailureAt.eq(row.last_failure_at))
+                .exec(db)
+                .await
+                .context("failed to count a throttle failure")?
+                .rows_affected
+                == 1
+        }
+        None => matches!(
+            login_throttle::Entity::insert(login_throttle::ActiveModel {
+                mobile: Set(key.into()),
+                failures: Set(next.failures),
+                last_failure_at: Set(at(next.last_failure_at)),
+                locked_until: Set(next.locked_until.map(at)),
+                ..Default::default()
+            })
+            .on_conflict_do_nothing_on([login_throttle::Column::Mobile])
+            .exec_without_returning(db)
+            .await
+            .context("failed to start a throttle")?,
+            TryInsertResult::Inserted(1)
+        ),
+    };
+    Ok(written.then_some(next))
+}
+
+fn throttle_of(t: &login_throttle::Model) -> Throttle {
+    Throttle {
+        failures: t.failures,
+        last_failure_at: t.last_failure_at.timestamp(),
+        locked_until: t.locked_until.map(|l| l.timestamp()),
+    }
+}
