@@ -60,9 +60,9 @@ pub async fn load_application(
 }
 
 /// Saves a draft; a refusal lists what cannot be saved (not what is merely incomplete).
-/// Answers with the time it was saved.
+/// Answers with the time it was saved and its new version.
 #[server(prefix = "/sf", endpoint = "applications/save")]
-pub async fn save_draft(number: String, content: DraftContent) -> Result<String, AppError> {
+pub async fn save_draft(number: String, content: DraftContent) -> Result<SavedDraft, AppError> {
     use crate::server::auth::{Someone, extract};
     let Someone(who) = extract().await.map_err(session_expired)?;
     let state = crate::server::state::expect_state()?;
@@ -74,7 +74,10 @@ pub async fn save_draft(number: String, content: DraftContent) -> Result<String,
         chrono::Utc::now(),
     )
     .await
-    .map(|view| view.updated_at)
+    .map(|view| SavedDraft {
+        updated_at: view.updated_at,
+        version: view.version,
+    })
     .map_err(crate::server::error::refused)
 }
 
@@ -116,6 +119,7 @@ pub async fn delete_application(number: String) -> Result<(), AppError> {
         &state.materials,
         Who::Applicant(account.id),
         &number,
+        chrono::Utc::now(),
     )
     .await
     .map_err(crate::server::error::refused)
@@ -133,6 +137,7 @@ pub async fn delete_material(number: String, code: String) -> Result<(), AppErro
         who,
         &number,
         &code,
+        chrono::Utc::now(),
     )
     .await
     .map_err(crate::server::error::refused)

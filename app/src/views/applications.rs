@@ -39,6 +39,13 @@ pub struct UploadedMaterial {
     pub uploaded_at: String,
 }
 
+/// A draft as just saved: when, and the version a resubmission names.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SavedDraft {
+    pub updated_at: String,
+    pub version: i32,
+}
+
 /// An application as its applicant sees it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -107,6 +107,20 @@ pub async fn submitted_case_of(
     case["case_number"].as_str().unwrap().to_string()
 }
 
+/// The version a case is at now (what the workbench shows and an action names).
+pub async fn version_of(app: &TestApp, case: &str) -> i64 {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    i64::from(
+        app::server::entities::application::Entity::find()
+            .filter(app::server::entities::application::Column::CaseNumber.eq(case))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+    )
+}
+
 pub async fn review_case(app: &TestApp, cookie: &str, case: &str) -> (u16, Value) {
     get_as(app, cookie, &format!("/api/v1/review/cases/{case}")).await
 }
@@ -433,7 +447,12 @@ async fn every_role_and_every_action_including_another_departments_case() {
             (&chief, 4, "accept", "acceptance"),
         ];
         for (cookie, case, action, kind) in plan {
-            let body = bodies(1).into_iter().find(|(a, _)| *a == action).unwrap().1;
+            let version = version_of(app, &cases[case]).await;
+            let body = bodies(version)
+                .into_iter()
+                .find(|(a, _)| *a == action)
+                .unwrap()
+                .1;
             let (status, issued) = act(app, cookie, &cases[case], action, body).await;
             assert_eq!(status, 201, "{action} {issued}");
             assert_eq!(issued["notice"]["kind"], kind);
@@ -449,16 +468,17 @@ async fn two_staff_acting_at_once_one_wins_the_other_is_told_to_reload() {
         count_through_next_year(app).await;
         let me = applicant(app, "13833330003", "11010519491231002X").await;
         let case = submitted_case(app, &me, true).await;
+        let v = version_of(app, &case).await;
         let a = staff_member(app, "a", StaffRole::Window, "SWJ").await;
         let b = staff_member(app, "b", StaffRole::Chief, "SWJ").await;
         let (one, two) = tokio::join!(
-            act(app, &a, &case, "accept", json!({"version": 1})),
+            act(app, &a, &case, "accept", json!({"version": v})),
             act(
                 app,
                 &b,
                 &case,
                 "reject",
-                json!({"version": 1, "reason": "材料虚假", "legal_basis": "《行政许可法》第三十一条"})
+                json!({"version": v, "reason": "材料虚假", "legal_basis": "《行政许可法》第三十一条"})
             ),
         );
         let mut statuses = [one.0, two.0];
@@ -470,7 +490,7 @@ async fn two_staff_acting_at_once_one_wins_the_other_is_told_to_reload() {
         assert_eq!(notice::Entity::find().count(&app.db).await.unwrap(), 1);
         assert_eq!(case_event::Entity::find().count(&app.db).await.unwrap(), 2);
         // A stale version is refused the same way.
-        let (status, refused) = act(app, &a, &case, "accept", json!({"version": 1})).await;
+        let (status, refused) = act(app, &a, &case, "accept", json!({"version": v})).await;
         assert_eq!(status, 409, "{refused}");
     })
     .await;
@@ -482,6 +502,7 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
         count_through_next_year(app).await;
         let me = applicant(app, "13833330004", "11010519491231002X").await;
         let case = submitted_case(app, &me, false).await;
+        let v = version_of(app, &case).await;
         let window = staff_member(app, "w", StaffRole::Window, "SWJ").await;
         let (_, view) = review_case(app, &window, &case).await;
         let due = view["promised_due_if_accepted_today"]
@@ -491,7 +512,7 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
         let today = view["today"].as_str().unwrap().to_string();
 
         // The 容缺 material is missing: plain acceptance is refused.
-        let (status, refused) = act(app, &window, &case, "accept", json!({"version": 1})).await;
+        let (status, refused) = act(app, &window, &case, "accept", json!({"version": v})).await;
         assert_eq!(status, 422);
         assert_eq!(
             problems(&refused),
@@ -504,7 +525,7 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
             &case,
             "accept-with-deficiency",
             json!({
-            "version": 1, "defective": ["drainage_drawings"], "commitment_date": "2099-01-01"}),
+            "version": v, "defective": ["drainage_drawings"], "commitment_date": "2099-01-01"}),
         )
         .await;
         assert_eq!(status, 422);
@@ -532,7 +553,7 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
             &case,
             "accept-with-deficiency",
             json!({
-            "version": 1, "commitment_date": due}),
+            "version": v, "commitment_date": due}),
         )
         .await;
         assert_eq!(status, 422);
@@ -548,7 +569,7 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
             &case,
             "accept-with-deficiency",
             json!({
-            "version": 1, "commitment_date": due}),
+            "version": v, "commitment_date": due}),
         )
         .await;
         assert_eq!(status, 201, "{issued}");
@@ -569,6 +590,7 @@ async fn a_rejection_carries_its_reason_and_legal_basis() {
     on_every_backend(async |app| {
         let me = applicant(app, "13833330005", "11010519491231002X").await;
         let case = submitted_case(app, &me, true).await;
+        let v = version_of(app, &case).await;
         let window = staff_member(app, "w", StaffRole::Window, "SWJ").await;
         let (status, refused) = act(
             app,
@@ -576,7 +598,7 @@ async fn a_rejection_carries_its_reason_and_legal_basis() {
             &case,
             "reject",
             json!({
-            "version": 1, "reason": " ", "legal_basis": ""}),
+            "version": v, "reason": " ", "legal_basis": ""}),
         )
         .await;
         assert_eq!(status, 422);
@@ -590,7 +612,7 @@ async fn a_rejection_carries_its_reason_and_legal_basis() {
             &case,
             "reject",
             json!({
-            "version": 1, "reason": "申请事项不属于本机关职权范围",
+            "version": v, "reason": "申请事项不属于本机关职权范围",
             "legal_basis": "《中华人民共和国行政许可法》第三十二条第一款第（二）项"}),
         )
         .await;

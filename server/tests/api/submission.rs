@@ -498,3 +498,74 @@ async fn an_item_handled_only_at_the_window_cannot_be_applied_for_online() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn edits_racing_a_submission_never_change_or_delete_the_submitted_case() {
+    on_every_backend(async |app| {
+        let me = applicant(app, "13800138021", "11010519491231002X").await;
+        for round in 0..12 {
+            let (status, draft) = call(
+                app,
+                Method::POST,
+                "/api/v1/applications",
+                Some(&me),
+                Some(
+                    json!({"item": "SWJ-XK-001", "applicant": company(CREDIT_CODE),
+                    "values": drainage_values(), "bring_original": ["drainage_application"]}),
+                ),
+            )
+            .await;
+            assert_eq!(status, 201, "{draft}");
+            let number = draft["number"].as_str().unwrap().to_string();
+            let path = format!("/api/v1/applications/{number}");
+            for (code, name) in [
+                ("drainage_drawings", "平面图.pdf"),
+                ("water_quality_report", "水质.pdf"),
+            ] {
+                assert_eq!(put_file(app, &me, &number, code, name, PDF).await.0, 200);
+            }
+            // The submission, and at the same time an edit that empties the form, the removal
+            // of a required file, or the deletion of the whole draft.
+            let submit_path = format!("{path}/submit");
+            let submit = call(app, Method::POST, &submit_path, Some(&me), None);
+            let (method, target, body) = match round % 3 {
+                0 => (Method::PUT, path.clone(), Some(json!({"values": {}}))),
+                1 => (
+                    Method::DELETE,
+                    format!("{path}/materials/drainage_drawings"),
+                    None,
+                ),
+                _ => (Method::DELETE, path.clone(), None),
+            };
+            let other = call(app, method, &target, Some(&me), body);
+            let ((submitted, case), (edited, answer)) = tokio::join!(submit, other);
+            assert!(
+                [200, 404, 409, 422].contains(&submitted),
+                "{submitted}: {case}"
+            );
+            assert!([200, 204, 404, 409].contains(&edited), "{edited}: {answer}");
+            let (status, now) = get_as(app, &me, &path).await;
+            if submitted == 200 {
+                // What was numbered is exactly what was checked: complete, with its files.
+                assert_eq!(status, 200, "round {round}: a submitted case was deleted");
+                assert_eq!(now["status"], "submitted", "round {round}");
+                assert_eq!(
+                    now["values"]["project_name"],
+                    drainage_values()["project_name"],
+                    "round {round}: {now}"
+                );
+                assert!(
+                    now["materials"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|m| m["code"] == "drainage_drawings"),
+                    "round {round}: {now}"
+                );
+            } else if status == 200 {
+                assert_eq!(now["status"], "draft", "round {round}");
+            }
+        }
+    })
+    .await;
+}

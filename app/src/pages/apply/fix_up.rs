@@ -18,7 +18,6 @@ pub(super) fn FixUp(app: ApplicationView, form: ApplicationForm, on_done: Callba
         .find(|n| n.notice.kind == crate::domain::review::NoticeKind::Correction)
         .cloned();
     let number = StoredValue::new(app.number.clone());
-    let version = app.version;
     let form = StoredValue::new(form);
     let before = StoredValue::new(CaseSnapshot {
         values: app.values.clone(),
@@ -77,7 +76,8 @@ pub(super) fn FixUp(app: ApplicationView, form: ApplicationForm, on_done: Callba
         busy.set(true);
         spawn_local(async move {
             let outcome = match save().await {
-                Ok(_) => resubmit_application(number.get_value(), version).await,
+                // Saving moved the version on (as every upload did): resubmit what was saved.
+                Ok(saved) => resubmit_application(number.get_value(), saved.version).await,
                 Err(e) => Err(e),
             };
             match outcome {

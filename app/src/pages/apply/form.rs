@@ -150,7 +150,8 @@ pub(super) fn ApplyForm(
             save_state.set(SaveState::Saving);
             spawn_local(async move {
                 match save_draft(number.get_value(), c.clone()).await {
-                    Ok(updated_at) => {
+                    Ok(saved) => {
+                        let updated_at = saved.updated_at;
                         // Only the newest content counts as saved.
                         if content.get_untracked() == c {
                             let _ = LocalStorage::set(

@@ -105,7 +105,14 @@ pub async fn delete(
     Someone(who): Someone,
     Path(number): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    applications::delete_draft(&state.db, &state.materials, who, &number).await?;
+    applications::delete_draft(
+        &state.db,
+        &state.materials,
+        who,
+        &number,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -241,7 +248,15 @@ pub async fn delete_upload(
     Someone(who): Someone,
     Path((number, code)): Path<(String, String)>,
 ) -> Result<StatusCode, AppError> {
-    applications::delete_upload(&state.db, &state.materials, who, &number, &code).await?;
+    applications::delete_upload(
+        &state.db,
+        &state.materials,
+        who,
+        &number,
+        &code,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

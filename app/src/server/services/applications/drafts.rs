@@ -67,13 +67,27 @@ pub async fn update_draft(
     if let Some(editable) = editable_targets(db, &row).await? {
         invalid_unless_empty(check_fix_up_edit(&content_of(&row)?, content, &editable))?;
     }
-    let mut row: application::ActiveModel = row.into();
-    row.form_values = Set(to_json(&content.values)?);
-    row.applicant = Set(to_json(&content.applicant)?);
-    row.bring_original = Set(to_json(&content.bring_original)?);
-    row.updated_at = Set(now);
-    let row = row.update(db).await.context("failed to update a draft")?;
-    view_of(db, row).await
+    write_draft(
+        db,
+        &row,
+        vec![
+            (
+                application::Column::FormValues,
+                to_json(&content.values)?.into(),
+            ),
+            (
+                application::Column::Applicant,
+                to_json(&content.applicant)?.into(),
+            ),
+            (
+                application::Column::BringOriginal,
+                to_json(&content.bring_original)?.into(),
+            ),
+        ],
+        now,
+    )
+    .await?;
+    reread(db, row.id).await
 }
 
 /// One of the applicant's applications; `None` for a number that is not theirs. Either the
@@ -155,6 +169,7 @@ pub async fn delete_draft(
     store: &MaterialStore,
     who: impl Into<Who>,
     number: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), ApplicationError> {
     let row = own_draft(db, who.into(), number).await?;
     if row.status != CaseStatus::Draft.as_str() {
@@ -162,6 +177,8 @@ pub async fn delete_draft(
     }
     let files = materials_of(db, row.id).await?;
     let txn = db.begin().await.context("failed to begin")?;
+    // Still the draft that was read (not submitted meanwhile), and held until the end.
+    write_draft(&txn, &row, Vec::new(), now).await?;
     application_material::Entity::delete_many()
         .filter(application_material::Column::ApplicationId.eq(row.id))
         .exec(&txn)

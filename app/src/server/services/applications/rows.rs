@@ -125,6 +125,44 @@ pub(super) async fn whose(db: &DatabaseConnection, who: Who) -> anyhow::Result<C
     })
 }
 
+/// Writes `columns` to a draft (or a case in fix-up) only if it is still as `row` was read:
+/// same status, same version; and moves its version on, so that a submission that read it
+/// before this write fails its own conditional update instead of numbering content it never
+/// checked. `NotADraft` when it was submitted meanwhile, `Changed` when another edit won.
+pub(super) async fn write_draft(
+    db: &impl ConnectionTrait,
+    row: &application::Model,
+    columns: Vec<(application::Column, sea_orm::Value)>,
+    now: DateTime<Utc>,
+) -> Result<(), ApplicationError> {
+    let mut update = application::Entity::update_many()
+        .col_expr(application::Column::UpdatedAt, Expr::value(now))
+        .col_expr(application::Column::Version, Expr::value(row.version + 1));
+    for (column, value) in columns {
+        update = update.col_expr(column, Expr::value(value));
+    }
+    let written = update
+        .filter(application::Column::Id.eq(row.id))
+        .filter(application::Column::Status.eq(row.status.as_str()))
+        .filter(application::Column::Version.eq(row.version))
+        .exec(db)
+        .await
+        .context("failed to write a draft")?
+        .rows_affected;
+    if written == 1 {
+        return Ok(());
+    }
+    let now_status = application::Entity::find_by_id(row.id)
+        .one(db)
+        .await
+        .context("failed to re-read a draft")?
+        .map(|r| r.status);
+    match now_status {
+        Some(s) if s == row.status => Err(ApplicationError::Changed),
+        _ => Err(ApplicationError::NotADraft),
+    }
+}
+
 /// An application its owner may still change: a draft, or a case waiting for a fix-up (then
 /// only what the notice names; see [`editable_targets`]).
 pub(super) async fn own_draft(

@@ -144,8 +144,15 @@ pub async fn submit(
         };
         match cases::transition(db, &row, row.version, &actor, t, now).await {
             Ok(_) => return reread(db, row.id).await,
-            // A concurrent submit won; its case is the one.
-            Err(CaseError::Changed) => return reread(db, row.id).await,
+            // A concurrent submit won: its case is the one. Or the draft was edited after it
+            // was checked here: nothing is numbered, and the applicant submits what they see.
+            Err(CaseError::Changed) => {
+                let now = reread(db, row.id).await?;
+                return match now.status {
+                    CaseStatus::Draft => Err(ApplicationError::Changed),
+                    _ => Ok(now),
+                };
+            }
             Err(CaseError::Internal(e)) => {
                 if !case_number_taken(db, &case_number).await? {
                     return Err(e.context("failed to submit").into());

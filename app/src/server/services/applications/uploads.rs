@@ -96,8 +96,14 @@ pub(super) async fn record_upload(
     } else {
         CaseStatus::Draft.as_str()
     };
+    // The version moves on, so a submission that read the draft before this file arrived
+    // fails its conditional update rather than number a case without it.
     let touched = application::Entity::update_many()
         .col_expr(application::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            application::Column::Version,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(application::Column::Version), 1),
+        )
         .filter(application::Column::Id.eq(slot.application_id))
         .filter(application::Column::Status.eq(status))
         .exec(&txn)
@@ -155,6 +161,7 @@ pub async fn delete_upload(
     who: impl Into<Who>,
     number: &str,
     code: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), ApplicationError> {
     let row = own_draft(db, who.into(), number).await?;
     if row.status != CaseStatus::Draft.as_str() {
@@ -163,10 +170,13 @@ pub async fn delete_upload(
     let upload = upload_of(db, row.id, code)
         .await?
         .ok_or(ApplicationError::NoUpload)?;
+    let txn = db.begin().await.context("failed to begin")?;
+    write_draft(&txn, &row, Vec::new(), now).await?;
     application_material::Entity::delete_by_id(upload.id)
-        .exec(db)
+        .exec(&txn)
         .await
         .context("failed to delete an upload")?;
+    txn.commit().await.context("failed to delete an upload")?;
     forget_if_unused(db, store, &upload.sha256).await;
     Ok(())
 }
