@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::account::FieldProblem;
 
 macro_rules! error_codes {
-    ($($(#[$meta:meta])* $variant:ident = $wire:literal, $status:literal;)+) => {
+    ($($(#[$meta:meta])* $variant:ident = $wire:tt, $status:literal;)+) => {
         /// A stable, machine-readable error code; clients match on it, never on the message.
         #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -1,6 +1,7 @@
 //! The catalog JSON API, on every backend.
 
 use reqwest::Method;
+use serde_json::{Value, json};
 
 use crate::helpers::{backends, call, demo, on_every_backend, spawn_app};
 
@@ -223,6 +224,48 @@ async fn the_openapi_document_describes_every_endpoint() {
     }
     assert!(doc["components"]["schemas"].get("ServiceItem").is_some());
     assert!(doc["components"]["schemas"].get("ProblemDetails").is_some());
+    // Enumerations are documented by the names the API sends (`administrative_license`),
+    // never by the Rust variant (`AdministrativeLicense`): a generated client must read them.
+    let schemas = &doc["components"]["schemas"];
+    assert!(
+        schemas["ItemType"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("administrative_license")),
+        "{}",
+        schemas["ItemType"]
+    );
+    assert!(
+        schemas["ErrorCode"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("not_found"))
+    );
+    fn enums<'a>(value: &'a Value, found: &mut Vec<&'a Value>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::Array(values)) = map.get("enum") {
+                    found.extend(values);
+                }
+                map.values().for_each(|v| enums(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| enums(v, found)),
+            _ => {}
+        }
+    }
+    let mut values = Vec::new();
+    enums(&doc, &mut values);
+    assert!(values.len() > 50);
+    for v in values {
+        let wire = v.as_str().unwrap_or_default();
+        assert!(
+            !wire.is_empty()
+                && wire
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "{v} is not a wire name"
+        );
+    }
 }
 
 /// A NUL byte, which PostgreSQL refuses in text, in a query, a path or a JSON string: a 400

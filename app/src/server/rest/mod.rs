@@ -350,6 +350,77 @@ async fn openapi_json() -> impl IntoResponse {
         crate::server::rest::track::seen, crate::server::rest::track::own_events, crate::server::rest::calendar::years, crate::server::rest::calendar::put_year,
     ),
     components(schemas(ProblemDetails)),
+    modifiers(&CommonAnswers),
     tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"), (name = "applications", description = "申请人的办件：草稿、材料上传、提交、补正后重新提交"), (name = "calendar", description = "工作日计算（节假日与调休按管理员维护的日历）"), (name = "review", description = "窗口预审：工作人员登录、待受理队列、受理、容缺受理、不予受理、一次性告知、窗口收件；特别程序与延期"), (name = "track", description = "办理进度查询：办件编号加第二验证因素（手机号码或查询码）"), (name = "supervision", description = "电子监察：督办看板与预警"))
 )]
 pub struct ApiDoc;
+
+/// The answers any operation may give besides its own, added to every operation the document
+/// lists (a client generated from it must expect them): 400 when the request cannot be read
+/// (a path segment, query or body that is not what the operation takes, a NUL byte); 401
+/// without a session, except on the public operations; 403 `cross_site` on every write; 413
+/// and 415 where a body is taken. Each as problem+json.
+struct CommonAnswers;
+
+/// Paths answered without a session.
+const PUBLIC_PATHS: &[&str] = &[
+    "/api/v1/items",
+    "/api/v1/bundles",
+    "/api/v1/departments",
+    "/api/v1/auth/register",
+    "/api/v1/auth/login",
+    "/api/v1/staff/login",
+    "/api/v1/track/",
+    "/api/v1/calendar/",
+];
+
+impl utoipa::Modify for CommonAnswers {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ProblemDetails")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let public = PUBLIC_PATHS.iter().any(|p| path.starts_with(p));
+            let operations = [
+                (false, item.get.as_mut()),
+                (true, item.put.as_mut()),
+                (true, item.post.as_mut()),
+                (true, item.delete.as_mut()),
+                (true, item.patch.as_mut()),
+            ];
+            for (writes, operation) in operations {
+                let Some(operation) = operation else { continue };
+                let has_body = operation.request_body.is_some();
+                let answers = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    answers
+                        .entry(status.into())
+                        .or_insert_with(|| problem(description).into());
+                };
+                add(
+                    "400",
+                    "bad_request, invalid_query or invalid_json: the request could not be read",
+                );
+                if !public {
+                    add("401", "not_logged_in: no valid session");
+                }
+                if writes {
+                    add("403", "cross_site: sent by a page of another site");
+                }
+                if has_body {
+                    add("413", "payload_too_large");
+                    add("415", "unsupported_media_type");
+                }
+            }
+        }
+    }
+}
