@@ -14,6 +14,7 @@ pub const MAX_QUERY_CHARS: usize = 50;
 /// Filters of the catalog list. Every filter is optional.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct ItemFilter {
     /// Part of an item's name or implementation code.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -253,6 +253,20 @@ async fn the_openapi_document_describes_every_endpoint() {
             _ => {}
         }
     }
+    // A path parameter is one the path template names; the rest are in the query.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if parameter["in"] == "path" {
+                    let name = parameter["name"].as_str().unwrap();
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: {name} is not in the path"
+                    );
+                }
+            }
+        }
+    }
     let mut values = Vec::new();
     enums(&doc, &mut values);
     assert!(values.len() > 50);

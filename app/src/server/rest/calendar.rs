@@ -15,6 +15,7 @@ use crate::server::services::calendar;
 use crate::server::state::AppState;
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AddQuery {
     /// The triggering day (not counted), `YYYY-MM-DD`.
     pub from: String,
@@ -31,6 +32,7 @@ pub struct AddAnswer {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CountQuery {
     /// `YYYY-MM-DD`, not counted.
     pub from: String,

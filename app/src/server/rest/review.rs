@@ -104,6 +104,7 @@ pub async fn me(Staff(me): Staff) -> Json<StaffInfo> {
         (status = 200, body = Queue),
         (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "not_a_reviewer", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed: an unknown status or channel", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn queue(
     State(state): State<AppState>,
