@@ -103,23 +103,49 @@ fn default_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLay
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
-/// Refuses, with 400 `invalid_query`, a request whose address carries a NUL byte (`%00`):
-/// PostgreSQL cannot store or compare text that holds one, so a search, a code or a number
-/// with it would otherwise end in a 500.
+/// Refuses, with 400 `invalid_query`, a request whose address carries a NUL byte (`%00`), and
+/// a server function call whose arguments do (form-encoded `%00`, a raw NUL, or JSON's
+/// `\u0000`): PostgreSQL cannot store or compare text that holds one, so a search, a code, a
+/// number or a login with it would otherwise end in a 500. (The JSON API refuses U+0000 where
+/// it reads its bodies.)
 async fn refuse_nul(
     request: Request<Body>,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    use app::error::{AppError, ErrorCode};
     let uri = request.uri();
     if uri.path().contains("%00") || uri.query().is_some_and(|q| q.contains("%00")) {
-        return app::error::AppError::new(
-            app::error::ErrorCode::InvalidQuery,
+        return AppError::new(
+            ErrorCode::InvalidQuery,
             "请求地址中含有空字符（%00），无法处理",
         )
         .into_response();
     }
-    next.run(request).await
+    if !(uri.path().starts_with("/sf/") && request.method() == axum::http::Method::POST) {
+        return next.run(request).await;
+    }
+    // A server function's arguments are small (files go to the JSON API).
+    let (parts, body) = request.into_parts();
+    let refused = |code: ErrorCode, message: &str| {
+        let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        (status, axum::Json(AppError::new(code, message))).into_response()
+    };
+    let Ok(bytes) = axum::body::to_bytes(body, SERVER_FN_BODY_LIMIT).await else {
+        return refused(ErrorCode::PayloadTooLarge, "提交的内容过大，无法处理");
+    };
+    let holds = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    if bytes.contains(&0) || holds(b"%00") || holds(b"\\u0000") {
+        return refused(
+            ErrorCode::InvalidQuery,
+            "提交的内容中含有空字符（U+0000），无法处理",
+        );
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
+
+/// The largest server function call read (its arguments, not files).
+const SERVER_FN_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// Refuses, with 403 `cross_site`, a state-changing request (anything but GET, HEAD and
 /// OPTIONS; the API's and the server functions' alike) that a browser says comes from a page

@@ -315,6 +315,41 @@ async fn a_nul_byte_anywhere_in_a_request_is_a_400_problem() {
             (status, problem["code"].as_str()),
             (400, Some("invalid_json"))
         );
+        // The pages' server functions, form-encoded (%00 or a raw NUL) or JSON (\u0000).
+        for (endpoint, content_type, body) in [
+            (
+                "staff/login",
+                "application/x-www-form-urlencoded",
+                &b"login=a%00b&password=x"[..],
+            ),
+            (
+                "auth/login",
+                "application/x-www-form-urlencoded",
+                &b"mobile=1380013%008000&password=x"[..],
+            ),
+            (
+                "catalog/items",
+                "application/x-www-form-urlencoded",
+                &b"filter[q]=a\0b"[..],
+            ),
+            (
+                "auth/login",
+                "application/json",
+                &br#"{"mobile":"13800138000","password":"x\u0000"}"#[..],
+            ),
+        ] {
+            let response = app
+                .client
+                .post(format!("{}/sf/{endpoint}", app.address))
+                .header("content-type", content_type)
+                .body(body.to_vec())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 400, "{endpoint} {body:?}");
+            let answer: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(answer["code"], "invalid_query", "{endpoint}");
+        }
     })
     .await;
 }
