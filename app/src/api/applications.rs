@@ -175,3 +175,25 @@ fn session_expired(e: AppError) -> AppError {
         _ => e,
     }
 }
+
+/// Links a case taken at the window to the applicant's account by the 查询码 on its receipt.
+#[server(prefix = "/sf", endpoint = "applications/claim")]
+pub async fn claim_window_case(
+    case_number: String,
+    tracking_code: String,
+) -> Result<ApplicationView, AppError> {
+    use crate::server::auth::{Applicant, extract};
+    let Applicant(account) = extract().await.map_err(session_expired)?;
+    let state = crate::server::state::expect_state()?;
+    let client: crate::server::client::ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    crate::server::services::applications::claim(
+        &state.db,
+        account.id,
+        &case_number,
+        &tracking_code,
+        &client,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::server::error::refused)
+}

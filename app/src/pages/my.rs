@@ -24,11 +24,13 @@ pub fn MyApplicationsPage() -> impl IntoView {
                             <p>"还没有办件。"</p>
                             <p><a class="button button-primary" href="/items">"去事项清单找要办的事"</a></p>
                         </section>
+                        <ClaimCase reload/>
                     }.into_any(),
                     Ok(Some(apps)) => view! {
                         <ul class="case-list">
                             {apps.into_iter().map(|app| view! { <CaseCard app reload/> }).collect_view()}
                         </ul>
+                        <ClaimCase reload/>
                     }.into_any(),
                     Ok(None) => view! {
                         <section class="empty">
@@ -105,5 +107,54 @@ fn CaseCard(app: ApplicationView, reload: Callback<()>) -> impl IntoView {
             </p>
             {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
         </li>
+    }
+}
+
+/// 关联窗口办件: a case taken for the applicant at the hall's window joins this list once they
+/// enter its number and the 查询码 printed on the receipt.
+#[component]
+fn ClaimCase(reload: Callback<()>) -> impl IntoView {
+    use crate::api::applications::claim_window_case;
+    let number = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<(bool, String)>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        spawn_local(async move {
+            match claim_window_case(number.get_untracked(), code.get_untracked()).await {
+                Ok(app) => {
+                    message.set(Some((true, format!("已关联：{}", app.title))));
+                    number.set(String::new());
+                    code.set(String::new());
+                    reload.run(());
+                }
+                Err(e) => message.set(Some((false, e.into_message()))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="claim-case">
+            <h2>"关联在窗口办理的办件"</h2>
+            <p class="hint">"在办事大厅窗口提交的申请，凭收件凭证上的办件编号和查询码关联到本账号后，可在网上查看进度、下载通知书和补正。"</p>
+            <form on:submit=submit>
+                <div class="field">
+                    <label for="claim-number">"办件编号"</label>
+                    <input id="claim-number" name="case_number" autocomplete="off" prop:value=move || number.get()
+                        on:input=move |ev| number.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="claim-code">"查询码"</label>
+                    <input id="claim-code" name="tracking_code" autocomplete="off" prop:value=move || code.get()
+                        on:input=move |ev| code.set(event_target_value(&ev))/>
+                </div>
+                {move || message.get().map(|(ok, m)| view! {
+                    <div class="notice" class:notice-success=ok class:notice-error=!ok role="status">{m}</div>
+                })}
+                <button type="submit" class="button" disabled=move || busy.get()>"关联"</button>
+            </form>
+        </section>
     }
 }

@@ -144,11 +144,16 @@ impl From<ApplicationError> for AppError {
             A::Changed => ErrorCode::CaseChanged,
             A::NotPermitted => ErrorCode::NotPermitted,
             A::OtherDepartment => ErrorCode::OtherDepartment,
+            A::NotClaimable => ErrorCode::TrackNotFound,
+            A::TooManyAttempts(_) => ErrorCode::TooManyAttempts,
             A::Internal(_) => ErrorCode::Internal,
         };
         match e {
             A::Invalid(problems) => AppError::invalid(problems),
             A::Internal(e) => e.into(),
+            A::TooManyAttempts(after) => {
+                with_message(code, &e).with_retry_after(after.max(1) as u64)
+            }
             other => with_message(code, &other),
         }
     }

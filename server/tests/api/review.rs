@@ -10,7 +10,7 @@ use app::server::services::review::deem_overdue;
 use app::server::services::staff::{self, NewStaff};
 use chrono::{TimeZone, Utc};
 use reqwest::Method;
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
 use crate::applications::applicant;
@@ -670,7 +670,7 @@ async fn rule_3_unanswered_for_five_working_days_the_case_is_deemed_accepted_onc
 }
 
 #[tokio::test]
-async fn in_hall_intake_uses_the_same_form_and_the_applicant_sees_it_online() {
+async fn in_hall_intake_uses_the_same_form_and_the_receipt_holder_follows_it_online() {
     on_every_backend(async |app| {
         let window = staff_member(app, "w", StaffRole::Window, "SWJ").await;
         let reviewer = staff_member(app, "r", StaffRole::Reviewer, "SWJ").await;
@@ -747,14 +747,62 @@ async fn in_hall_intake_uses_the_same_form_and_the_applicant_sees_it_online() {
         let (status, _) = call(app, Method::GET, &path, Some(&other), None).await;
         assert_eq!(status, 404);
 
-        // The applicant registers later with the same mobile and ID number: it is theirs to
-        // follow online; an account with the same mobile but another ID number sees nothing.
+        // An account registered with the person's mobile and ID number sees nothing: anyone
+        // who knows both could have registered them first.
         let mine = applicant(app, "13833330007", "11010519491231002X").await;
         let (_, list) = call(app, Method::GET, "/api/v1/applications", Some(&mine), None).await;
+        assert_eq!(list, json!([]));
+        let (status, _) = get_as(app, &mine, &format!("/api/v1/applications/{case_number}")).await;
+        assert_eq!(status, 404);
+        // The receipt's 查询码 links it (关联窗口办件); a wrong code gets one answer.
+        let code = case["tracking_code"].as_str().unwrap().to_string();
+        let claim = async |cookie: &str, code: &str| {
+            call(
+                app,
+                Method::POST,
+                "/api/v1/applications/claim",
+                Some(cookie),
+                Some(json!({"case_number": case_number, "tracking_code": code})),
+            )
+            .await
+        };
+        let (status, problem) = claim(&mine, "WRONG123").await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (404, Some("track_not_found"))
+        );
+        let (status, linked) = claim(&mine, &code.to_lowercase()).await;
+        assert_eq!(status, 200, "{linked}");
+        assert_eq!(linked["case_number"], case_number.as_str());
+        let (_, list) = get_as(app, &mine, "/api/v1/applications").await;
         assert_eq!(list[0]["case_number"], case_number.as_str());
+        // Whoever holds the receipt takes it over; the previous account loses it.
+        let holder = applicant(app, "13833330009", "11010519491231002X").await;
+        assert_eq!(claim(&holder, &code).await.0, 200);
+        let (_, list) = get_as(app, &mine, "/api/v1/applications").await;
+        assert_eq!(list, json!([]));
         let stranger = applicant(app, "13833330008", "11010519491231002X").await;
         let (_, list) = get_as(app, &stranger, "/api/v1/applications").await;
         assert_eq!(list, json!([]));
+        // A case applied for online is not claimed by its code.
+        let online = submitted_case(app, &stranger, true).await;
+        let online_code = app::server::entities::application::Entity::find()
+            .filter(app::server::entities::application::Column::CaseNumber.eq(online.as_str()))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .tracking_code
+            .unwrap();
+        let (status, _) = call(
+            app,
+            Method::POST,
+            "/api/v1/applications/claim",
+            Some(&holder),
+            Some(json!({"case_number": online, "tracking_code": online_code})),
+        )
+        .await;
+        assert_eq!(status, 404);
     })
     .await;
 }

@@ -52,6 +52,8 @@ pub struct Model {
     pub agent_mobile: Option<String>,
     /// 查询码 printed on the receipt: with the case number, it opens public tracking.
     pub tracking_code: Option<String>,
+    /// A window case: the account that presented its 查询码 and follows it online.
+    pub holder_account_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -319,3 +319,41 @@ pub struct ResubmitRequest {
     #[serde(default)]
     pub version: Option<i32>,
 }
+
+/// What links a window case to an account: its 办件编号 and the 查询码 on its receipt.
+#[derive(serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRequest {
+    pub case_number: String,
+    pub tracking_code: String,
+}
+
+/// Link a case taken at the window to this account (关联窗口办件), by the 查询码 printed on its
+/// receipt. Then it is listed, followed and answered online like one's own. Wrong numbers
+/// and codes get one answer and count against the client.
+#[utoipa::path(post, path = "/api/v1/applications/claim", tag = "applications", request_body = ClaimRequest,
+    responses(
+        (status = 200, body = ApplicationView),
+        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "track_not_found: no window case with this number and code", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "too_many_attempts; see Retry-After", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn claim(
+    State(state): State<AppState>,
+    Applicant(account): Applicant,
+    client: crate::server::client::ClientKey,
+    form: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Json<ApplicationView>, AppError> {
+    let form: ClaimRequest = json_object(form)?;
+    Ok(Json(
+        applications::claim(
+            &state.db,
+            account.id,
+            &form.case_number,
+            &form.tracking_code,
+            &client,
+            chrono::Utc::now(),
+        )
+        .await?,
+    ))
+}

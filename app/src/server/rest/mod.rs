@@ -67,6 +67,10 @@ pub fn router() -> Router<AppState> {
                 .delete(crate::server::rest::applications::delete_upload),
         )
         .route(
+            "/api/v1/applications/claim",
+            axum::routing::post(crate::server::rest::applications::claim),
+        )
+        .route(
             "/api/v1/applications/{number}/submit",
             axum::routing::post(crate::server::rest::applications::submit),
         )
@@ -340,7 +344,7 @@ async fn openapi_json() -> impl IntoResponse {
         crate::server::rest::accounts::me, crate::server::rest::applications::create, crate::server::rest::applications::update,
         crate::server::rest::applications::get_one, crate::server::rest::applications::list, crate::server::rest::applications::delete,
         crate::server::rest::applications::upload, crate::server::rest::applications::download, crate::server::rest::applications::delete_upload,
-        crate::server::rest::applications::submit, crate::server::rest::applications::resubmit,
+        crate::server::rest::applications::submit, crate::server::rest::applications::resubmit, crate::server::rest::applications::claim,
         crate::server::rest::review::applicant_notice, crate::server::rest::review::login, crate::server::rest::review::logout,
         crate::server::rest::review::me, crate::server::rest::review::queue, crate::server::rest::review::case,
         crate::server::rest::review::act,

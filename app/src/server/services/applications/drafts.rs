@@ -125,7 +125,7 @@ pub async fn list(
     account_id: i32,
 ) -> Result<Vec<ApplicationView>, ApplicationError> {
     let rows = application::Entity::find()
-        .filter(whose(db, Who::Applicant(account_id)).await?)
+        .filter(whose(Who::Applicant(account_id)))
         .order_by_desc(application::Column::UpdatedAt)
         .order_by_desc(application::Column::Id)
         .all(db)

@@ -83,6 +83,10 @@ pub enum ApplicationError {
     NotInCorrection,
     #[error("办件已有变化，请刷新后再提交")]
     Changed,
+    #[error("办件编号或查询码不正确（查询码印在窗口收件凭证上）")]
+    NotClaimable,
+    #[error("尝试过于频繁，请 {0} 秒后再试")]
+    TooManyAttempts(i64),
     #[error("只有窗口人员和首席代表可以窗口收件")]
     NotPermitted,
     #[error("这个事项不由本部门办理")]
@@ -91,12 +95,14 @@ pub enum ApplicationError {
     Internal(#[from] anyhow::Error),
 }
 
+mod claim;
 mod drafts;
 mod intake;
 mod rows;
 mod submission;
 mod uploads;
 
+pub use claim::claim;
 pub use drafts::{create_draft, delete_draft, get, get_with_form, list, update_draft};
 pub use intake::start_intake;
 use rows::*;

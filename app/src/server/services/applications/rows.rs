@@ -90,39 +90,23 @@ pub(super) async fn own(
                 .add(application::Column::Number.eq(number.as_str()))
                 .add(application::Column::CaseNumber.eq(number.as_str())),
         )
-        .filter(whose(db, who).await?)
+        .filter(whose(who))
         .one(db)
         .await
         .context("failed to read an application")
 }
 
-/// Which applications are someone's: an applicant's own, and cases taken at the window for
-/// them (same mobile and ID number); a staff member's own intakes.
-pub(super) async fn whose(db: &DatabaseConnection, who: Who) -> anyhow::Result<Condition> {
-    Ok(match who {
-        Who::Applicant(account_id) => {
-            let me = account::Entity::find_by_id(account_id)
-                .one(db)
-                .await
-                .context("failed to read the account")?;
-            let mut any = Condition::any().add(application::Column::AccountId.eq(account_id));
-            if let Some(me) = me
-                && !me.id_number.is_empty()
-            {
-                any = any.add(
-                    Condition::all()
-                        .add(application::Column::Channel.eq(Channel::Window.as_str()))
-                        .add(application::Column::Status.ne(CaseStatus::Draft.as_str()))
-                        .add(application::Column::AgentIdNumber.eq(me.id_number))
-                        .add(application::Column::AgentMobile.eq(me.mobile)),
-                );
-            }
-            any
-        }
+/// Which applications are someone's: an applicant's own, and the window cases they linked
+/// to their account with the receipt's 查询码 (`claim`); a staff member's own intakes.
+pub(super) fn whose(who: Who) -> Condition {
+    match who {
+        Who::Applicant(account_id) => Condition::any()
+            .add(application::Column::AccountId.eq(account_id))
+            .add(application::Column::HolderAccountId.eq(account_id)),
         Who::Staff(staff_id) => Condition::all()
             .add(application::Column::StaffId.eq(staff_id))
             .add(application::Column::Channel.eq(Channel::Window.as_str())),
-    })
+    }
 }
 
 /// Writes `columns` to a draft (or a case in fix-up) only if it is still as `row` was read:
