@@ -12,8 +12,8 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entities::{application, notification};
@@ -25,6 +25,9 @@ const BATCH: u64 = 100;
 /// A message whose delivery failed this often is left as `failed`.
 /// (Retried on the next runs until then, every five seconds.)
 const MAX_ATTEMPTS: i32 = 5;
+/// How long a sender holds a message it is sending (an SMS gateway or SMTP server that has
+/// not answered by then is given up on, and the message is taken again).
+pub const LEASE_SECONDS: i64 = 5 * 60;
 
 /// A message to write to the outbox.
 pub struct Message {
@@ -225,15 +228,31 @@ impl Sender for SmtpSender {
 }
 
 /// Delivers pending messages, each by the first of `senders` that handles its channel:
-/// each is claimed by a conditional update first, so two instances never send one twice.
-/// Returns how many were delivered.
+/// each is claimed by a conditional update first, so two instances never send one at once,
+/// and held for [`LEASE_SECONDS`]; a message whose sender crashed while it was `sending` is
+/// taken again once that lease has run out (delivery is at least once). Returns how many were
+/// delivered.
 pub async fn deliver_pending(
     db: &DatabaseConnection,
     senders: &[&dyn Sender],
     now: DateTime<Utc>,
 ) -> anyhow::Result<u32> {
+    // Pending, or left `sending` by a sender whose lease has run out.
+    let takeable = || {
+        Condition::any()
+            .add(notification::Column::Status.eq("pending"))
+            .add(
+                Condition::all()
+                    .add(notification::Column::Status.eq("sending"))
+                    .add(
+                        Condition::any()
+                            .add(notification::Column::ClaimedUntil.is_null())
+                            .add(notification::Column::ClaimedUntil.lt(now)),
+                    ),
+            )
+    };
     let pending = notification::Entity::find()
-        .filter(notification::Column::Status.eq("pending"))
+        .filter(takeable())
         .order_by_asc(notification::Column::Id)
         .limit(BATCH)
         .all(db)
@@ -250,8 +269,12 @@ pub async fn deliver_pending(
                 notification::Column::Attempts,
                 Expr::col(notification::Column::Attempts).add(1),
             )
+            .col_expr(
+                notification::Column::ClaimedUntil,
+                Expr::value(Some(now + chrono::Duration::seconds(LEASE_SECONDS))),
+            )
             .filter(notification::Column::Id.eq(m.id))
-            .filter(notification::Column::Status.eq("pending"))
+            .filter(takeable())
             .exec(db)
             .await
             .context("failed to claim a notification")?;
@@ -266,6 +289,10 @@ pub async fn deliver_pending(
         let mut update = notification::Entity::update_many()
             .col_expr(notification::Column::Status, Expr::value(status))
             .col_expr(notification::Column::Error, Expr::value(error))
+            .col_expr(
+                notification::Column::ClaimedUntil,
+                Expr::value(None::<DateTime<Utc>>),
+            )
             .filter(notification::Column::Id.eq(m.id));
         if status == "sent" {
             update = update

@@ -594,6 +594,60 @@ async fn a_special_procedure_back_dated_on_an_overdue_case_needs_a_recorded_corr
     .await;
 }
 
+#[tokio::test]
+async fn a_message_left_sending_by_a_crashed_sender_is_sent_once_its_lease_runs_out() {
+    on_every_backend(async |app| {
+        let (case, _) = accepted_case(app, "13844440007").await;
+        let id = application::Entity::find()
+            .filter(application::Column::CaseNumber.eq(case.as_str()))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let sms = notification::Entity::find()
+            .filter(notification::Column::ApplicationId.eq(id))
+            .filter(notification::Column::Channel.eq("sms"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert!(sms.len() >= 2, "{sms:?}");
+        let now = Utc::now();
+        // One sender took both and died: one lease ran out a minute ago, one still runs.
+        for (message, until) in [
+            (&sms[0], now - chrono::Duration::minutes(1)),
+            (&sms[1], now + chrono::Duration::minutes(1)),
+        ] {
+            notification::Entity::update_many()
+                .col_expr(notification::Column::Status, Expr::value("sending"))
+                .col_expr(notification::Column::Attempts, Expr::value(1))
+                .col_expr(notification::Column::ClaimedUntil, Expr::value(Some(until)))
+                .filter(notification::Column::Id.eq(message.id))
+                .exec(&app.db)
+                .await
+                .unwrap();
+        }
+        deliver_pending(&app.db, &[&LogSender], now).await.unwrap();
+        let read = async |message: &notification::Model| {
+            notification::Entity::find_by_id(message.id)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let expired = read(&sms[0]).await;
+        assert_eq!((expired.status.as_str(), expired.attempts), ("sent", 2));
+        assert_eq!(expired.claimed_until, None);
+        assert_eq!(read(&sms[1]).await.status, "sending");
+        // Its lease runs out too, and then it goes.
+        deliver_pending(&app.db, &[&LogSender], now + chrono::Duration::minutes(2))
+            .await
+            .unwrap();
+        assert_eq!(read(&sms[1]).await.status, "sent");
+    })
+    .await;
+}
+
 /// Moves a case's receipt (the row and its history) to another moment, for rules that count
 /// from it.
 pub async fn backdate_receipt(app: &TestApp, case: &str, at: chrono::DateTime<Utc>) {

@@ -28,6 +28,8 @@ pub struct Model {
     pub sender: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub error: Option<String>,
+    /// While `sending`: the sender holds it until then; afterwards another may take it.
+    pub claimed_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
