@@ -38,11 +38,14 @@ pub fn TrackPage() -> impl IntoView {
             }
         },
     );
-    // What the last lookup asked, followed once it succeeds.
+    // What the last lookup asked, followed once it succeeds (by the stream token it
+    // answered with: the second factor stays out of the stream's address).
     let asked = StoredValue::new(None::<(String, String)>);
     Effect::new(move |_| {
-        if let Some(Ok(_)) = lookup.value().get() {
-            let next = asked.get_value();
+        if let Some(Ok(view)) = lookup.value().get() {
+            let next = asked
+                .get_value()
+                .map(|(number, _)| (number, view.stream.clone()));
             if watched.get_untracked() != next {
                 watched.set(next);
             }
@@ -62,11 +65,11 @@ pub fn TrackPage() -> impl IntoView {
         Memo::new(move |_| {
             watched
                 .get()
-                .map(|(n, f)| format!("/api/v1/track/{}/events?factor={}", encode(&n), encode(&f)))
+                .map(|(n, t)| format!("/api/v1/track/{}/events?stream={}", encode(&n), encode(&t)))
         })
         .into(),
         Callback::new(move |()| {
-            if let Some(asked) = watched.get_untracked() {
+            if let Some(asked) = asked.get_value() {
                 lookup.dispatch(asked);
             }
         }),

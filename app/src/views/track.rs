@@ -105,6 +105,10 @@ pub struct TrackView {
     pub calendar_problem: Option<String>,
     /// Changes with every step: the live page reloads when it does.
     pub version: i32,
+    /// Opens the live stream of this case (`/api/v1/track/{number}/events?stream=…`) for a
+    /// few hours, without the second factor in the address (addresses end up in logs).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stream: String,
     /// The applicant is signed in: notices and messages are listed too.
     pub owner: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -181,10 +181,26 @@ async fn the_tracking_stream_tells_an_open_page_when_the_case_changes() {
         let me = applicant(app, "13844440003", "11010519491231002X").await;
         let case = submitted_case(app, &me, true).await;
         let window = staff_member(app, "sse", StaffRole::Window, "SWJ").await;
-        let wrong = app
-            .get(&format!("/api/v1/track/{case}/events?factor=13900000000"))
+        // The factor never goes in the stream's address; a made-up or stale token is refused.
+        let now = chrono::Utc::now().timestamp();
+        for query in [
+            "factor=13900000000".to_string(),
+            format!("stream={}.0123456789abcdef0123456789abcdef", now + 3600),
+            String::new(),
+        ] {
+            let wrong = app
+                .get(&format!("/api/v1/track/{case}/events?{query}"))
+                .await;
+            assert!([400, 404].contains(&wrong.status().as_u16()), "{query}");
+        }
+        let (_, tracked, _) = track(app, &case, MOBILE).await;
+        let token = tracked["stream"].as_str().unwrap().to_string();
+        let (until, mac) = token.split_once('.').unwrap();
+        let expired = format!("{}.{mac}", until.parse::<i64>().unwrap() - 13 * 3600);
+        let stale = app
+            .get(&format!("/api/v1/track/{case}/events?stream={expired}"))
             .await;
-        assert_eq!(wrong.status(), 404);
+        assert_eq!(stale.status(), 404);
         // The applicant's own stream follows the session; another applicant's is not found.
         let stranger = applicant(app, "13844440013", "11010519491231002X").await;
         for (cookie, expected) in [(&me, 200), (&stranger, 404)] {
@@ -200,7 +216,7 @@ async fn the_tracking_stream_tells_an_open_page_when_the_case_changes() {
         let mut stream = app
             .client
             .get(format!(
-                "{}/api/v1/track/{case}/events?factor={MOBILE}",
+                "{}/api/v1/track/{case}/events?stream={token}",
                 app.address
             ))
             .send()
@@ -644,6 +660,78 @@ async fn a_message_left_sending_by_a_crashed_sender_is_sent_once_its_lease_runs_
             .await
             .unwrap();
         assert_eq!(read(&sms[1]).await.status, "sent");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn live_streams_are_capped_per_client_and_end_with_the_session() {
+    on_every_backend(async |app| {
+        let me = applicant(app, "13844440008", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
+        let (_, tracked, _) = track(app, &case, MOBILE).await;
+        let token = tracked["stream"].as_str().unwrap().to_string();
+        // Each backend's run stands for its own clients (the cap is per instance).
+        let offset = if matches!(app.backend, crate::helpers::Backend::Sqlite) {
+            0
+        } else {
+            100
+        };
+        let client = |n: u8| format!("198.51.100.{}", n + offset);
+        let open = async |from: &str| {
+            app.client
+                .get(format!(
+                    "{}/api/v1/track/{case}/events?stream={token}",
+                    app.address
+                ))
+                .header("x-forwarded-for", from)
+                .send()
+                .await
+                .unwrap()
+        };
+        let mut held = Vec::new();
+        for _ in 0..8 {
+            let stream = open(&client(30)).await;
+            assert_eq!(stream.status(), 200);
+            held.push(stream);
+        }
+        let refused = open(&client(30)).await;
+        assert_eq!(refused.status(), 429);
+        assert_eq!(
+            open(&client(31)).await.status(),
+            200,
+            "another client is not held up"
+        );
+        // A closed page gives its place back.
+        drop(held.pop());
+        let mut freed = false;
+        for _ in 0..50 {
+            let again = open(&client(30)).await;
+            if again.status() == 200 {
+                freed = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(freed, "a closed stream's place is given back");
+        drop(held);
+
+        // The applicant's own stream ends when they log out.
+        let mut own = app
+            .client
+            .get(format!("{}/api/v1/applications/{case}/events", app.address))
+            .header("cookie", me.as_str())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(own.status(), 200);
+        let (status, _) = call(app, Method::POST, "/api/v1/auth/logout", Some(&me), None).await;
+        assert!([200, 204].contains(&status), "{status}");
+        let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            while own.chunk().await.unwrap().is_some() {}
+        })
+        .await;
+        assert!(ended.is_ok(), "the stream outlived the logout");
     })
     .await;
 }

@@ -73,10 +73,23 @@ pub async fn track(
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(view)).into_response())
 }
 
+/// What opens a case's live stream: the `stream` token of a lookup's answer (the second
+/// factor never travels in this address; a client may send it in `X-Track-Factor`).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct StreamQuery {
+    /// The `stream` value of the lookup's answer.
+    #[serde(default)]
+    pub stream: Option<String>,
+}
+
 /// Server-sent events while a tracking page is open: an event `changed` (data: the case's
-/// new version) whenever the case moves. Same second factor and throttle as the lookup.
+/// new version) whenever the case moves. Opened by the lookup's `stream` token (or the
+/// second factor in `X-Track-Factor`), with the lookup's throttle.
 #[utoipa::path(get, path = "/api/v1/track/{number}/events", tag = "track",
-    params(("number" = String, Path, description = "办件编号"), FactorQuery),
+    params(("number" = String, Path, description = "办件编号"), StreamQuery,
+        ("X-Track-Factor" = Option<String>, Header, description = "the second factor, instead of a stream token")),
     responses(
         (status = 200, description = "text/event-stream; events `changed` with the new version", content_type = "text/event-stream"),
         (status = 404, description = "track_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
@@ -87,39 +100,118 @@ pub async fn events(
     client: ClientKey,
     headers: HeaderMap,
     Path(number): Path<String>,
-    Query(query): Query<FactorQuery>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, TrackError> {
-    let row = tracking::open_case(
-        &state.db,
-        &number,
-        &factor(&headers, &query),
-        &client,
-        chrono::Utc::now(),
-    )
-    .await?;
-    Ok(watch(state, row.id, row.version))
+    Query(query): Query<StreamQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let now = chrono::Utc::now();
+    let row = match (query.stream, headers.get("x-track-factor")) {
+        (Some(token), _) => tracking::open_stream(&state.db, &number, &token, &client, now).await?,
+        (None, Some(f)) => {
+            let f = f.to_str().unwrap_or_default();
+            tracking::open_case(&state.db, &number, f, &client, now).await?
+        }
+        (None, None) => return Err(TrackError::NotFound.into()),
+    };
+    let slot = StreamSlot::take(&client)?;
+    Ok(watch(state, row.id, row.version, slot, None))
+}
+
+/// Live streams one client may hold open at once (a few tabs; a household behind one address).
+const STREAMS_PER_CLIENT: usize = 8;
+/// Live streams this instance holds open at once: each polls the database every two seconds.
+const STREAMS_PER_INSTANCE: usize = 2_000;
+
+/// A live stream's place: counted against its client and the instance while it is open, and
+/// given back when it ends (the page closed, the time ran out, the session ended).
+pub struct StreamSlot {
+    client: String,
+    _instance: tokio::sync::OwnedSemaphorePermit,
+}
+
+type ClientStreams = std::sync::Mutex<std::collections::HashMap<String, usize>>;
+
+fn client_streams() -> &'static ClientStreams {
+    static OPEN: std::sync::OnceLock<ClientStreams> = std::sync::OnceLock::new();
+    OPEN.get_or_init(Default::default)
+}
+
+impl StreamSlot {
+    /// A place for one more stream of `client`, or 429 `too_many_attempts` when it holds its
+    /// share already, or 503 `busy` when the instance is full.
+    pub fn take(client: &ClientKey) -> Result<Self, AppError> {
+        static INSTANCE: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> =
+            std::sync::OnceLock::new();
+        let instance = INSTANCE
+            .get_or_init(|| std::sync::Arc::new(tokio::sync::Semaphore::new(STREAMS_PER_INSTANCE)))
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| {
+                AppError::new(ErrorCode::Busy, "实时更新的连接已满，请稍后刷新页面")
+                    .with_retry_after(30)
+            })?;
+        let mut open = client_streams().lock().unwrap_or_else(|e| e.into_inner());
+        let mine = open.entry(client.0.clone()).or_default();
+        if *mine >= STREAMS_PER_CLIENT {
+            return Err(AppError::new(
+                ErrorCode::TooManyAttempts,
+                "打开的实时更新页面过多，请关闭一些页面后再试",
+            )
+            .with_retry_after(30));
+        }
+        *mine += 1;
+        Ok(StreamSlot {
+            client: client.0.clone(),
+            _instance: instance,
+        })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = client_streams().lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.client) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.client);
+            }
+        }
+    }
 }
 
 /// The stream of a case's changes: its version, polled in the database (so a change made by
-/// any server instance is seen).
+/// any server instance is seen). It holds `slot` while open, and ends after [`WATCH_FOR`], or
+/// as soon as the applicant session `session` (a cookie token) has ended.
 pub fn watch(
     state: AppState,
     id: i32,
     version: i32,
+    slot: StreamSlot,
+    session: Option<String>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let until = tokio::time::Instant::now() + WATCH_FOR;
-    let s = stream::unfold(version, move |seen| {
+    let s = stream::unfold((version, slot), move |(seen, slot)| {
         let db = state.db.clone();
+        let session = session.clone();
         async move {
             loop {
                 if tokio::time::Instant::now() >= until {
                     return None;
                 }
                 tokio::time::sleep(WATCH_EVERY).await;
+                if let Some(token) = &session
+                    && !crate::server::services::accounts::session_alive(
+                        &db,
+                        token,
+                        chrono::Utc::now(),
+                    )
+                    .await
+                    .unwrap_or(true)
+                {
+                    return None;
+                }
                 match tracking::version_of(&db, id).await {
                     Ok(Some(v)) if v != seen => {
                         let event = Event::default().event("changed").data(v.to_string());
-                        return Some((Ok(event), v));
+                        return Some((Ok(event), (v, slot)));
                     }
                     Ok(Some(_)) => {}
                     Ok(None) => return None,
@@ -179,10 +271,21 @@ pub async fn seen(
 pub async fn own_events(
     State(state): State<AppState>,
     Applicant(account): Applicant,
+    client: ClientKey,
+    headers: HeaderMap,
     Path(number): Path<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    use crate::server::services::accounts::{SESSION_COOKIE, cookie_value};
     let row = crate::server::services::applications::own_row(&state.db, account.id, &number)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::ApplicationNotFound, "没有这个申请"))?;
-    Ok(watch(state, row.id, row.version))
+    // The stream ends with the session it was opened in (logout, or idle expiry).
+    let session = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| cookie_value(c, SESSION_COOKIE))
+        .map(str::to_owned);
+    let slot = StreamSlot::take(&client)?;
+    Ok(watch(state, row.id, row.version, slot, session))
 }

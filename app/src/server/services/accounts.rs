@@ -232,6 +232,21 @@ pub async fn authenticate(
     Ok(Some(info(&account)))
 }
 
+/// Whether the session with this token is still open (not logged out, not idle too long),
+/// without counting this as use.
+pub async fn session_alive(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let row = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .one(db)
+        .await
+        .context("failed to read a session")?;
+    Ok(row.is_some_and(|r| (now - r.last_seen_at).num_seconds() < SESSION_IDLE_SECONDS))
+}
+
 /// The value of cookie `name` in a `Cookie` header, if set and not empty.
 pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     header

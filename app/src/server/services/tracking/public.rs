@@ -83,6 +83,61 @@ pub async fn open_case(
     }
 }
 
+/// How long a stream token opens a case's live stream, in seconds.
+const STREAM_TOKEN_SECONDS: i64 = 12 * 60 * 60;
+
+/// A token that opens the live stream of `row` until `until` (Unix seconds): `until.mac`,
+/// the MAC keyed by the case's 查询码, which only the server and the receipt know. Stateless,
+/// so any instance checks it; it says nothing about the applicant.
+fn stream_token(row: &application::Model, until: i64) -> String {
+    use sha2::{Digest, Sha256};
+    let mut mac = Sha256::new();
+    for part in [
+        "onewindow track stream",
+        row.case_number.as_deref().unwrap_or_default(),
+        &until.to_string(),
+        row.tracking_code.as_deref().unwrap_or_default(),
+    ] {
+        mac.update(part.as_bytes());
+        mac.update([0]);
+    }
+    format!("{until}.{}", &hex::encode(mac.finalize())[..32])
+}
+
+/// The case whose live stream `token` opens (a token from a lookup, not yet expired);
+/// anything else is `NotFound` and counts against the client like a wrong factor.
+pub async fn open_stream(
+    db: &DatabaseConnection,
+    number: &str,
+    token: &str,
+    client: &ClientKey,
+    now: DateTime<Utc>,
+) -> Result<application::Model, TrackError> {
+    let key = format!("track:{}", client.0);
+    throttle::check(db, &key, ThrottleRule::LOGIN, now)
+        .await
+        .map_err(|e| match e {
+            AccountError::TooManyAttempts { retry_after } => TrackError::TooMany(retry_after),
+            AccountError::Internal(e) => TrackError::Internal(e),
+            other => TrackError::Internal(anyhow!("{other}")),
+        })?;
+    let until = token
+        .split_once('.')
+        .and_then(|(until, _)| until.parse::<i64>().ok())
+        .filter(|until| *until >= now.timestamp());
+    match (until, find_case(db, number).await?) {
+        (Some(until), Some(row))
+            if row.tracking_code.is_some() && stream_token(&row, until) == token =>
+        {
+            Ok(row)
+        }
+        _ => {
+            throttle::count(db, &key, ThrottleRule::LOGIN, now).await?;
+            Err(TrackError::NotFound)
+        }
+    }
+}
+
 /// Tracks a case for anyone with its number and second factor.
 pub async fn track(
     db: &DatabaseConnection,
@@ -258,6 +313,11 @@ async fn view(
         extension,
         calendar_problem,
         version: row.version,
+        stream: if owner {
+            String::new()
+        } else {
+            stream_token(&row, now.timestamp() + STREAM_TOKEN_SECONDS)
+        },
         owner,
         messages: if owner {
             notify::applicant_messages(db, row.id).await?
