@@ -9,8 +9,7 @@ mod m20261121_000003_applications;
 mod m20261122_000004_submission;
 mod m20261122_000005_review;
 mod m20261122_000006_tracking;
-mod m20261201_000007_case_holder;
-mod m20261201_000008_outbox_lease;
+mod m20261201_000007_hardening;
 mod steps;
 
 /// Every migration, oldest first.
@@ -26,8 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_submission::Migration),
             Box::new(m20261122_000005_review::Migration),
             Box::new(m20261122_000006_tracking::Migration),
-            Box::new(m20261201_000007_case_holder::Migration),
-            Box::new(m20261201_000008_outbox_lease::Migration),
+            Box::new(m20261201_000007_hardening::Migration),
         ]
     }
 }

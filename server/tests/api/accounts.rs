@@ -11,6 +11,12 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, backends, on_every_empty_backend, spawn_empty};
 use crate::review::staff_member;
 
+/// Registers 张三 over the API.
+async fn register_zhang_san(app: &TestApp) {
+    let response = post(app, "/api/v1/auth/register", &zhang_san(), None).await;
+    assert_eq!(response.status(), 201);
+}
+
 /// The client the test's HTTP requests come from (the loopback peer).
 fn local() -> ClientKey {
     ClientKey("127.0.0.1".into())
@@ -177,12 +183,7 @@ async fn malformed_or_mistyped_json_is_a_400_not_a_500() {
 #[tokio::test]
 async fn a_number_registers_once() {
     on_every_empty_backend(async |app| {
-        assert_eq!(
-            post(app, "/api/v1/auth/register", &zhang_san(), None)
-                .await
-                .status(),
-            201
-        );
+        register_zhang_san(app).await;
         let response = post(app, "/api/v1/auth/register", &zhang_san(), None).await;
         assert_eq!(response.status(), 409);
         assert_eq!(
@@ -197,12 +198,7 @@ async fn a_number_registers_once() {
 #[tokio::test]
 async fn failed_logins_look_the_same_for_unknown_numbers_and_end_in_a_lock() {
     on_every_empty_backend(async |app| {
-        assert_eq!(
-            post(app, "/api/v1/auth/register", &zhang_san(), None)
-                .await
-                .status(),
-            201
-        );
+        register_zhang_san(app).await;
         let mut bodies = Vec::new();
         for mobile in ["13812345678", "13900000000"] {
             // The free attempts, over HTTP.
@@ -316,12 +312,7 @@ async fn applicant_accounts(app: &crate::helpers::TestApp) -> u64 {
 #[tokio::test]
 async fn parallel_wrong_passwords_are_each_counted_and_none_fails() {
     on_every_empty_backend(async |app| {
-        assert_eq!(
-            post(app, "/api/v1/auth/register", &zhang_san(), None)
-                .await
-                .status(),
-            201
-        );
+        register_zhang_san(app).await;
         let attempts = (0..40).map(|_| async {
             post(
                 app,

@@ -259,3 +259,15 @@ fn replace_database(url: &str, name: &str) -> String {
         None => format!("{base}/{name}"),
     }
 }
+
+/// The stored row of a case, by its 办件编号.
+pub async fn case_row(app: &TestApp, case: &str) -> app::server::entities::application::Model {
+    use app::server::entities::application;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    application::Entity::find()
+        .filter(application::Column::CaseNumber.eq(case))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no case {case}"))
+}

@@ -10,11 +10,11 @@ use app::server::services::review::deem_overdue;
 use app::server::services::staff::{self, NewStaff};
 use chrono::{TimeZone, Utc};
 use reqwest::Method;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use serde_json::{Value, json};
 
 use crate::applications::applicant;
-use crate::helpers::{TestApp, call, get_as, on_every_backend, own_case, problems};
+use crate::helpers::{TestApp, call, case_row, get_as, on_every_backend, own_case, problems};
 use crate::submission::{CREDIT_CODE, PDF, company, drainage_values, put_file};
 
 /// Another PDF: a replacement file with other content.
@@ -109,16 +109,7 @@ pub async fn submitted_case_of(
 
 /// The version a case is at now (what the workbench shows and an action names).
 pub async fn version_of(app: &TestApp, case: &str) -> i64 {
-    use sea_orm::{ColumnTrait, QueryFilter};
-    i64::from(
-        app::server::entities::application::Entity::find()
-            .filter(app::server::entities::application::Column::CaseNumber.eq(case))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .version,
-    )
+    i64::from(case_row(app, case).await.version)
 }
 
 pub async fn review_case(app: &TestApp, cookie: &str, case: &str) -> (u16, Value) {
@@ -786,14 +777,7 @@ async fn in_hall_intake_uses_the_same_form_and_the_receipt_holder_follows_it_onl
         assert_eq!(list, json!([]));
         // A case applied for online is not claimed by its code.
         let online = submitted_case(app, &stranger, true).await;
-        let online_code = app::server::entities::application::Entity::find()
-            .filter(app::server::entities::application::Column::CaseNumber.eq(online.as_str()))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .tracking_code
-            .unwrap();
+        let online_code = case_row(app, &online).await.tracking_code.unwrap();
         let (status, _) = call(
             app,
             Method::POST,

@@ -16,7 +16,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::applications::applicant;
-use crate::helpers::{TestApp, call, get_as, on_every_backend, problem_codes};
+use crate::helpers::{TestApp, call, case_row, get_as, on_every_backend, problem_codes};
 use crate::review::{act, count_through_next_year, review_case, staff_member, submitted_case};
 use crate::submission::CREDIT_CODE;
 
@@ -41,14 +41,7 @@ async fn track(app: &TestApp, case: &str, factor: &str) -> (u16, Value, String) 
 }
 
 async fn tracking_code(app: &TestApp, case: &str) -> String {
-    application::Entity::find()
-        .filter(application::Column::CaseNumber.eq(case))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .tracking_code
-        .unwrap()
+    case_row(app, case).await.tracking_code.unwrap()
 }
 
 /// A submitted case accepted by a window clerk; returns the case and the clerk's cookie.
@@ -386,13 +379,7 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
 
         // Every step wrote the applicant's messages: in-site (delivered by being stored) and
         // SMS (delivered by the sender, once).
-        let id = application::Entity::find()
-            .filter(application::Column::CaseNumber.eq(case.as_str()))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let id = case_row(app, &case).await.id;
         let site = notification::Entity::find()
             .filter(notification::Column::ApplicationId.eq(id))
             .filter(notification::Column::Channel.eq("site"))
@@ -545,13 +532,7 @@ async fn a_special_procedure_back_dated_on_an_overdue_case_needs_a_recorded_corr
     on_every_backend(async |app| {
         let (case, window) = accepted_case(app, "13844440006").await;
         // Received and accepted 40 days ago: the 7-working-day decision limit has run out.
-        let id = application::Entity::find()
-            .filter(application::Column::CaseNumber.eq(case.as_str()))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let id = case_row(app, &case).await.id;
         for event in case_event::Entity::find()
             .filter(case_event::Column::ApplicationId.eq(id))
             .all(&app.db)
@@ -614,13 +595,7 @@ async fn a_special_procedure_back_dated_on_an_overdue_case_needs_a_recorded_corr
 async fn a_message_left_sending_by_a_crashed_sender_is_sent_once_its_lease_runs_out() {
     on_every_backend(async |app| {
         let (case, _) = accepted_case(app, "13844440007").await;
-        let id = application::Entity::find()
-            .filter(application::Column::CaseNumber.eq(case.as_str()))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let id = case_row(app, &case).await.id;
         let sms = notification::Entity::find()
             .filter(notification::Column::ApplicationId.eq(id))
             .filter(notification::Column::Channel.eq("sms"))
@@ -739,12 +714,7 @@ async fn live_streams_are_capped_per_client_and_end_with_the_session() {
 /// Moves a case's receipt (the row and its history) to another moment, for rules that count
 /// from it.
 pub async fn backdate_receipt(app: &TestApp, case: &str, at: chrono::DateTime<Utc>) {
-    let row = application::Entity::find()
-        .filter(application::Column::CaseNumber.eq(case))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let row = case_row(app, case).await;
     application::Entity::update_many()
         .col_expr(application::Column::ReceivedAt, Expr::value(at))
         .col_expr(application::Column::SubmittedAt, Expr::value(at))

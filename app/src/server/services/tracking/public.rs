@@ -58,14 +58,12 @@ fn factor_matches(row: &application::Model, factor: &str) -> bool {
     .any(|known| !known.is_empty() && normalize_factor(&known) == factor)
 }
 
-/// Checks a number and its second factor, counting failures against the client; the case.
-pub async fn open_case(
+/// The client's tracking throttle key, or `TooMany` while it must wait.
+async fn client_may_try(
     db: &DatabaseConnection,
-    number: &str,
-    factor: &str,
     client: &ClientKey,
     now: DateTime<Utc>,
-) -> Result<application::Model, TrackError> {
+) -> Result<String, TrackError> {
     let key = format!("track:{}", client.0);
     throttle::check(db, &key, ThrottleRule::LOGIN, now)
         .await
@@ -74,6 +72,18 @@ pub async fn open_case(
             AccountError::Internal(e) => TrackError::Internal(e),
             other => TrackError::Internal(anyhow!("{other}")),
         })?;
+    Ok(key)
+}
+
+/// Checks a number and its second factor, counting failures against the client; the case.
+pub async fn open_case(
+    db: &DatabaseConnection,
+    number: &str,
+    factor: &str,
+    client: &ClientKey,
+    now: DateTime<Utc>,
+) -> Result<application::Model, TrackError> {
+    let key = client_may_try(db, client, now).await?;
     match find_case(db, number).await? {
         Some(row) if factor_matches(&row, factor) => Ok(row),
         _ => {
@@ -113,14 +123,7 @@ pub async fn open_stream(
     client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<application::Model, TrackError> {
-    let key = format!("track:{}", client.0);
-    throttle::check(db, &key, ThrottleRule::LOGIN, now)
-        .await
-        .map_err(|e| match e {
-            AccountError::TooManyAttempts { retry_after } => TrackError::TooMany(retry_after),
-            AccountError::Internal(e) => TrackError::Internal(e),
-            other => TrackError::Internal(anyhow!("{other}")),
-        })?;
+    let key = client_may_try(db, client, now).await?;
     let until = token
         .split_once('.')
         .and_then(|(until, _)| until.parse::<i64>().ok())
