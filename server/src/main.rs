@@ -55,6 +55,15 @@ enum Command {
         #[arg(long)]
         department: String,
     },
+    /// Delete stored material files that no application refers to (what a crash between
+    /// storing a file and recording it leaves behind). The server does this every hour with
+    /// an hour's grace.
+    SweepMaterials {
+        /// Leave files written less than this many seconds ago (their upload may still be
+        /// recording them).
+        #[arg(long, default_value_t = 3600)]
+        grace_seconds: i64,
+    },
 }
 
 #[tokio::main]
@@ -177,6 +186,13 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
                 }
                 Err(e) => return Err(anyhow::anyhow!("{e}")),
             }
+        }
+        Command::SweepMaterials { grace_seconds } => {
+            let store = app::server::storage::MaterialStore::local(&config.data_dir)?;
+            let before = chrono::Utc::now() - chrono::Duration::seconds(grace_seconds.max(0));
+            let n = app::server::services::applications::sweep_unreferenced(&conn, &store, before)
+                .await?;
+            println!("已删除 {n} 个无引用的材料文件");
         }
         Command::ExportCatalog { file } => {
             let text = catalog::export(&conn).await?.to_json();

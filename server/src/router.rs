@@ -209,6 +209,7 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
     };
     tokio::spawn(five_day_rule(state.db.clone()));
     tokio::spawn(warning_ladder(state.db.clone()));
+    tokio::spawn(material_sweeper(state.db.clone(), state.materials.clone()));
     let smtp = config
         .smtp_url
         .as_deref()
@@ -254,6 +255,21 @@ async fn warning_ladder(db: DatabaseConnection) {
             Ok(0) => {}
             Ok(n) => tracing::info!("warning ladder: {n} warning(s) raised"),
             Err(e) => tracing::warn!(error = ?e, "warning ladder failed"),
+        }
+    }
+}
+
+/// Every hour, the stored files nothing refers to and nothing wrote in the last hour go (a
+/// crash between storing a file and recording it leaves one behind).
+async fn material_sweeper(db: DatabaseConnection, store: app::server::storage::MaterialStore) {
+    let mut every = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        let before = chrono::Utc::now() - chrono::Duration::hours(1);
+        match app::server::services::applications::sweep_unreferenced(&db, &store, before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("material sweeper: {n} unreferenced file(s) deleted"),
+            Err(e) => tracing::warn!(error = ?e, "material sweeper failed"),
         }
     }
 }

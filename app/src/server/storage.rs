@@ -49,24 +49,38 @@ impl MaterialStore {
         }
     }
 
-    /// Stores `bytes` under their hash; storing content that is already there writes nothing.
+    /// Stores `bytes` under their hash. Content already there is written again (atomically),
+    /// so its modification time says when it was last uploaded: the sweeper never takes a
+    /// file an upload has just handed to a new row.
     pub async fn put(&self, bytes: Bytes) -> anyhow::Result<StoredFile> {
         let sha256 = hex_sha256(&bytes);
         let size = bytes.len() as u64;
         let path = path_of(&sha256)?;
-        match self.inner.head(&path).await {
-            Ok(_) => {}
-            Err(object_store::Error::NotFound { .. }) => {
-                self.inner
-                    .put(&path, PutPayload::from(bytes))
-                    .await
-                    .context("failed to store material")?;
-            }
-            Err(e) => {
-                return Err(anyhow::Error::new(e).context("failed to look for a stored material"));
-            }
-        }
+        self.inner
+            .put(&path, PutPayload::from(bytes))
+            .await
+            .context("failed to store material")?;
         Ok(StoredFile { sha256, size })
+    }
+
+    /// Every stored file: its hash and when it was last written.
+    pub async fn list(&self) -> anyhow::Result<Vec<(String, chrono::DateTime<chrono::Utc>)>> {
+        use futures_util::TryStreamExt;
+        let prefix = Path::from("materials");
+        let found: Vec<_> = self
+            .inner
+            .list(Some(&prefix))
+            .try_collect()
+            .await
+            .context("failed to list the material store")?;
+        Ok(found
+            .into_iter()
+            .filter_map(|meta| {
+                let name = meta.location.filename()?.to_string();
+                path_of(&name).ok()?;
+                Some((name, meta.last_modified))
+            })
+            .collect())
     }
 
     /// The content with this hash, if stored; `None` for an unknown or ill-formed hash.

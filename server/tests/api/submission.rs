@@ -569,3 +569,46 @@ async fn edits_racing_a_submission_never_change_or_delete_the_submitted_case() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_sweeper_deletes_only_old_files_nothing_refers_to() {
+    on_every_backend(async |app| {
+        use app::server::services::applications::sweep_unreferenced;
+        use app::server::storage::MaterialStore;
+        let me = applicant(app, "13800138022", "11010519491231002X").await;
+        let number = new_draft(app, &me, company(CREDIT_CODE)).await;
+        assert_eq!(
+            put_file(app, &me, &number, "drainage_drawings", "图.pdf", PDF)
+                .await
+                .0,
+            200
+        );
+        // What a crash leaves: a file stored, its row never written.
+        let store = MaterialStore::local(app.dir.path()).unwrap();
+        let orphan = store
+            .put(bytes::Bytes::from_static(
+                b"%PDF-1.7 crashed before its row\n%%EOF",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(stored_files(app), 2);
+        // Young files are left alone: their upload may still be recording them.
+        let an_hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+        assert_eq!(
+            sweep_unreferenced(&app.db, &store, an_hour_ago)
+                .await
+                .unwrap(),
+            0
+        );
+        let later = chrono::Utc::now() + chrono::Duration::seconds(5);
+        assert_eq!(sweep_unreferenced(&app.db, &store, later).await.unwrap(), 1);
+        assert_eq!(stored_files(app), 1);
+        assert!(store.get(&orphan.sha256).await.unwrap().is_none());
+        // The recorded upload is still there.
+        let (status, view) = get_as(app, &me, &format!("/api/v1/applications/{number}")).await;
+        assert_eq!(status, 200);
+        let sha = view["materials"][0]["sha256"].as_str().unwrap();
+        assert!(store.get(sha).await.unwrap().is_some());
+    })
+    .await;
+}

@@ -108,4 +108,6 @@ pub use intake::start_intake;
 use rows::*;
 pub(crate) use rows::{own_row, view_of};
 pub use submission::{resubmit, submit};
-pub use uploads::{UploadSlot, delete_upload, download, store_upload, upload_slot};
+pub use uploads::{
+    UploadSlot, delete_upload, download, store_upload, sweep_unreferenced, upload_slot,
+};

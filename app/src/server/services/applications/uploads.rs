@@ -201,3 +201,35 @@ pub async fn download(
         .ok_or_else(|| anyhow!("stored material {} is missing", upload.sha256))?;
     Ok((uploaded(upload)?, bytes))
 }
+
+/// Deletes the stored files no application or replaced-material row refers to and that were
+/// last written before `written_before` (a file younger than that may belong to an upload
+/// whose row is not committed yet). What a crash between storing a file and recording it
+/// leaves behind goes this way. Returns how many were deleted.
+pub async fn sweep_unreferenced(
+    db: &DatabaseConnection,
+    store: &MaterialStore,
+    written_before: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let mut deleted = 0;
+    for (sha256, written) in store.list().await? {
+        if written >= written_before {
+            continue;
+        }
+        let rows = application_material::Entity::find()
+            .filter(application_material::Column::Sha256.eq(sha256.as_str()))
+            .count(db)
+            .await
+            .context("failed to count a material's users")?
+            + material_history::Entity::find()
+                .filter(material_history::Column::Sha256.eq(sha256.as_str()))
+                .count(db)
+                .await
+                .context("failed to count a material's users")?;
+        if rows == 0 {
+            store.delete(&sha256).await?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
+}
