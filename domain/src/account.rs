@@ -197,10 +197,11 @@ impl ThrottleRule {
         lock_seconds: 15 * 60,
         memory_seconds: FAILURE_MEMORY_SECONDS,
     };
-    /// Registrations from one client: a family or a firm registers a few, a script many.
+    /// Registrations from one client: a family, a firm or a hall's self-service terminal
+    /// registers some, a script many (after the free ones each waits twice as long).
     pub const REGISTRATION: ThrottleRule = ThrottleRule {
-        free: 5,
-        lock_after: 20,
+        free: 20,
+        lock_after: 100,
         lock_seconds: FAILURE_MEMORY_SECONDS,
         memory_seconds: FAILURE_MEMORY_SECONDS,
     };

@@ -145,7 +145,7 @@ pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
                     </div>
                     <div hidden=move || pane.get() != Some(ClockPane::Suspend) || Date::parse_iso(&day.read()).is_none_or(|d| d >= today)>
                         <div class="field">
-                            <label for="clock_correction">"更正说明（办结期限已过时补录须填写：原因及批准人）"</label>
+                            <label for="clock_correction">"更正说明（办结期限已过时补录须填写：为何补录、批准人）"</label>
                             <textarea id="clock_correction" name="clock_correction" prop:value=move || correction.get() on:input=move |ev| correction.set(event_target_value(&ev))></textarea>
                         </div>
                     </div>
