@@ -296,27 +296,24 @@ async fn account_exists(db: &DatabaseConnection, mobile: &str) -> anyhow::Result
 }
 
 /// argon2id with the crate's default (OWASP) parameters, off the async threads, at most a
-/// few at once (`throttle::hashing_permit`).
+/// few at once (`throttle::on_hashing_thread`).
 pub(crate) async fn hash_password(password: String) -> Result<String, AccountError> {
     let salt = {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness for a salt: {e}"))?;
         SaltString::encode_b64(&bytes).map_err(|e| anyhow!("bad salt: {e}"))?
     };
-    let _permit = throttle::hashing_permit().await?;
-    Ok(tokio::task::spawn_blocking(move || {
+    Ok(throttle::on_hashing_thread(move || {
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(|e| anyhow!("failed to hash a password: {e}"))
     })
-    .await
-    .context("the hashing task failed")??)
+    .await??)
 }
 
 pub(crate) async fn verify_password(password: String, hash: String) -> Result<bool, AccountError> {
-    let _permit = throttle::hashing_permit().await?;
-    Ok(tokio::task::spawn_blocking(move || {
+    Ok(throttle::on_hashing_thread(move || {
         let parsed =
             PasswordHash::new(&hash).map_err(|e| anyhow!("stored hash is unreadable: {e}"))?;
         anyhow::Ok(
@@ -325,8 +322,7 @@ pub(crate) async fn verify_password(password: String, hash: String) -> Result<bo
                 .is_ok(),
         )
     })
-    .await
-    .context("the verifying task failed")??)
+    .await??)
 }
 
 /// A hash no password matches, computed once, to spend the same time on unknown numbers.

@@ -12,7 +12,8 @@
 //! department's five-day acceptance clock) out from elsewhere. Every count is a
 //! compare-and-set on the row as read: parallel attempts are each counted, none of them fails
 //! with a database conflict, and a password is only checked once its attempt is counted.
-//! The argon2 checks themselves are capped ([`hashing_permit`]): each takes 19 MiB.
+//! The argon2 checks themselves run on a few threads of their own ([`on_hashing_thread`]):
+//! each takes 19 MiB.
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -21,7 +22,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryInsertResult};
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::Semaphore;
 
 use crate::domain::account::{Throttle, ThrottleRule};
 use crate::server::entities::login_throttle;
@@ -85,6 +86,47 @@ pub async fn count(
     Ok(None)
 }
 
+/// One at a time per key on this instance: held across a check, the lookup it guards and
+/// the count of its failure, so parallel guesses from one client cannot all pass the check
+/// before any failure is counted (tracking keeps its successes free of writes this way).
+pub struct KeyTurn {
+    key: String,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+type KeyLocks =
+    std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>;
+
+fn key_locks() -> &'static KeyLocks {
+    static LOCKS: OnceLock<KeyLocks> = OnceLock::new();
+    LOCKS.get_or_init(Default::default)
+}
+
+/// Waits for `key`'s turn.
+pub async fn turn(key: &str) -> KeyTurn {
+    let lock = {
+        let mut locks = key_locks().lock().unwrap_or_else(|e| e.into_inner());
+        locks.entry(key.to_string()).or_default().clone()
+    };
+    KeyTurn {
+        key: key.to_string(),
+        _turn: lock.lock_owned().await,
+    }
+}
+
+impl Drop for KeyTurn {
+    fn drop(&mut self) {
+        let mut locks = key_locks().lock().unwrap_or_else(|e| e.into_inner());
+        // Only this turn's guard and the map hold the lock: nobody waits, forget the key.
+        if locks
+            .get(&self.key)
+            .is_some_and(|l| std::sync::Arc::strong_count(l) <= 2)
+        {
+            locks.remove(&self.key);
+        }
+    }
+}
+
 /// Forgets the failures of `key` (its password was right).
 pub async fn forget(db: &impl ConnectionTrait, key: &str) -> anyhow::Result<()> {
     login_throttle::Entity::delete_many()
@@ -95,18 +137,68 @@ pub async fn forget(db: &impl ConnectionTrait, key: &str) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// A permit to run one argon2 hash or check. At most as many run at once as the machine has
-/// cores (at least two); the rest wait up to ten seconds, then are told the system is busy.
-pub async fn hashing_permit() -> Result<SemaphorePermit<'static>, AccountError> {
-    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
-    let permits = PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Semaphore::new(cores.max(2))
-    });
-    match tokio::time::timeout(Duration::from_secs(10), permits.acquire()).await {
-        Ok(Ok(permit)) => Ok(permit),
-        _ => Err(AccountError::Busy),
-    }
+/// How many argon2 hashes or checks run at once: one per core, at least two.
+fn hashing_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .max(2)
+}
+
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// The threads that run argon2, and nothing else. A fixed few: each keeps the 19 MiB it
+/// last used with the allocator, so memory stays at a few times 19 MiB however many checks
+/// are asked for (on tokio's blocking pool every one of up to 512 threads would keep its own).
+fn hashing_queue() -> &'static std::sync::mpsc::SyncSender<HashJob> {
+    static QUEUE: OnceLock<std::sync::mpsc::SyncSender<HashJob>> = OnceLock::new();
+    QUEUE.get_or_init(|| {
+        let threads = hashing_threads();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<HashJob>(threads);
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        for i in 0..threads {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || {
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = ?e, "could not start a password hashing thread");
+            }
+        }
+        tx
+    })
+}
+
+/// Runs `job` (an argon2 hash or check) on a hashing thread. At most one per thread runs at
+/// once; a caller waits up to ten seconds for its turn, then is told the system is busy.
+pub async fn on_hashing_thread<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AccountError> {
+    static TURNS: OnceLock<Semaphore> = OnceLock::new();
+    let turns = TURNS.get_or_init(|| Semaphore::new(hashing_threads()));
+    let _turn = match tokio::time::timeout(Duration::from_secs(10), turns.acquire()).await {
+        Ok(Ok(turn)) => turn,
+        _ => return Err(AccountError::Busy),
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    hashing_queue()
+        .send(Box::new(move || {
+            let _ = tx.send(job());
+        }))
+        .map_err(|_| anyhow::anyhow!("the password hashing threads are gone"))?;
+    Ok(rx
+        .await
+        .map_err(|_| anyhow::anyhow!("a password hashing job was dropped"))?)
 }
 
 async fn read(

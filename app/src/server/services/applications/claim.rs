@@ -22,6 +22,8 @@ pub async fn claim(
     now: DateTime<Utc>,
 ) -> Result<ApplicationView, ApplicationError> {
     let key = format!("claim:{}", client.0);
+    // One guess at a time per client, so each wrong one is counted before the next is judged.
+    let _turn = throttle::turn(&key).await;
     throttle::check(db, &key, ThrottleRule::LOGIN, now)
         .await
         .map_err(|e| match e {

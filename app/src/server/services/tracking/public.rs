@@ -58,13 +58,15 @@ fn factor_matches(row: &application::Model, factor: &str) -> bool {
     .any(|known| !known.is_empty() && normalize_factor(&known) == factor)
 }
 
-/// The client's tracking throttle key, or `TooMany` while it must wait.
+/// The client's tracking throttle key and its turn (held until the guess is judged and, if
+/// wrong, counted), or `TooMany` while it must wait.
 async fn client_may_try(
     db: &DatabaseConnection,
     client: &ClientKey,
     now: DateTime<Utc>,
-) -> Result<String, TrackError> {
+) -> Result<(String, throttle::KeyTurn), TrackError> {
     let key = format!("track:{}", client.0);
+    let turn = throttle::turn(&key).await;
     throttle::check(db, &key, ThrottleRule::LOGIN, now)
         .await
         .map_err(|e| match e {
@@ -72,7 +74,7 @@ async fn client_may_try(
             AccountError::Internal(e) => TrackError::Internal(e),
             other => TrackError::Internal(anyhow!("{other}")),
         })?;
-    Ok(key)
+    Ok((key, turn))
 }
 
 /// Checks a number and its second factor, counting failures against the client; the case.
@@ -83,7 +85,7 @@ pub async fn open_case(
     client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<application::Model, TrackError> {
-    let key = client_may_try(db, client, now).await?;
+    let (key, _turn) = client_may_try(db, client, now).await?;
     match find_case(db, number).await? {
         Some(row) if factor_matches(&row, factor) => Ok(row),
         _ => {
@@ -123,7 +125,7 @@ pub async fn open_stream(
     client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<application::Model, TrackError> {
-    let key = client_may_try(db, client, now).await?;
+    let (key, _turn) = client_may_try(db, client, now).await?;
     let until = token
         .split_once('.')
         .and_then(|(until, _)| until.parse::<i64>().ok())
