@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entities::{application, notification};
@@ -25,6 +25,8 @@ const BATCH: u64 = 100;
 /// A message whose delivery failed this often is left as `failed`.
 /// (Retried on the next runs until then, every five seconds.)
 const MAX_ATTEMPTS: i32 = 5;
+/// SMS or e-mails one contact number or address gets in 24 hours, at most.
+pub const MAX_PER_RECIPIENT_PER_DAY: u64 = 30;
 /// How long a sender holds a message it is sending (an SMS gateway or SMTP server that has
 /// not answered by then is given up on, and the message is taken again).
 pub const LEASE_SECONDS: i64 = 5 * 60;
@@ -98,6 +100,25 @@ pub async fn to_applicant(
     }];
     for (key, channel) in [("contact_mobile", "sms"), ("contact_email", "email")] {
         if let Some(to) = applicant.values.get(key).filter(|m| !m.is_empty()) {
+            // A contact number is whatever the applicant typed, never verified: someone else's
+            // number could be flooded through many applications. Past the daily share, the
+            // in-site message stands alone.
+            let today = notification::Entity::find()
+                .filter(notification::Column::Recipient.eq(to.as_str()))
+                .filter(notification::Column::Channel.eq(channel))
+                .filter(notification::Column::CreatedAt.gt(now - chrono::Duration::hours(24)))
+                .count(txn)
+                .await
+                .context("failed to count a recipient's messages")?;
+            if today >= MAX_PER_RECIPIENT_PER_DAY {
+                tracing::warn!(
+                    target: "security",
+                    recipient = %mask_recipient(to),
+                    channel,
+                    "a recipient's daily share of messages is used up; not sent"
+                );
+                continue;
+            }
             messages.push(Message {
                 audience: "applicant",
                 channel,

@@ -711,6 +711,68 @@ async fn live_streams_are_capped_per_client_and_end_with_the_session() {
     .await;
 }
 
+#[tokio::test]
+async fn an_unverified_contact_number_gets_at_most_its_daily_share_of_messages() {
+    on_every_backend(async |app| {
+        use app::server::notify::MAX_PER_RECIPIENT_PER_DAY;
+        use sea_orm::{ActiveModelTrait, Set};
+        let me = applicant(app, "13844440009", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
+        let id = case_row(app, &case).await.id;
+        let sms_to = async || {
+            notification::Entity::find()
+                .filter(notification::Column::Recipient.eq(MOBILE))
+                .filter(notification::Column::Channel.eq("sms"))
+                .count(&app.db)
+                .await
+                .unwrap()
+        };
+        let site = async || {
+            notification::Entity::find()
+                .filter(notification::Column::ApplicationId.eq(id))
+                .filter(notification::Column::Channel.eq("site"))
+                .count(&app.db)
+                .await
+                .unwrap()
+        };
+        // Someone has typed this number into many applications today.
+        let already = sms_to().await;
+        for _ in already..MAX_PER_RECIPIENT_PER_DAY {
+            notification::ActiveModel {
+                application_id: Set(id),
+                audience: Set("applicant".into()),
+                channel: Set("sms".into()),
+                recipient: Set(MOBILE.into()),
+                subject: Set("x".into()),
+                body: Set("x".into()),
+                status: Set("sent".into()),
+                attempts: Set(1),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+        }
+        let site_before = site().await;
+        let window = staff_member(app, "w09", StaffRole::Window, "SWJ").await;
+        let (_, view) = review_case(app, &window, &case).await;
+        let (status, _) = act(
+            app,
+            &window,
+            &case,
+            "accept",
+            json!({"version": view["version"]}),
+        )
+        .await;
+        assert_eq!(status, 201);
+        // The acceptance is told in-site; no further SMS to that number today.
+        assert_eq!(sms_to().await, MAX_PER_RECIPIENT_PER_DAY);
+        assert_eq!(site().await, site_before + 1);
+    })
+    .await;
+}
+
 /// Moves a case's receipt (the row and its history) to another moment, for rules that count
 /// from it.
 pub async fn backdate_receipt(app: &TestApp, case: &str, at: chrono::DateTime<Utc>) {
