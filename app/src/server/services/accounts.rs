@@ -50,6 +50,18 @@ pub enum AccountError {
     Internal(#[from] anyhow::Error),
 }
 
+impl From<throttle::ThrottleError> for AccountError {
+    fn from(e: throttle::ThrottleError) -> Self {
+        match e {
+            throttle::ThrottleError::Wait(retry_after) => {
+                AccountError::TooManyAttempts { retry_after }
+            }
+            throttle::ThrottleError::Busy => AccountError::Busy,
+            throttle::ThrottleError::Internal(e) => AccountError::Internal(e),
+        }
+    }
+}
+
 /// Registers an applicant. Every well-formed registration counts against the client
 /// (`register:<client>`), so a script can neither mass-register nor probe which numbers are
 /// registered.

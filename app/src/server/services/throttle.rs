@@ -26,7 +26,19 @@ use tokio::sync::Semaphore;
 
 use crate::domain::account::{Throttle, ThrottleRule};
 use crate::server::entities::login_throttle;
-use crate::server::services::accounts::AccountError;
+
+/// Why an attempt may not go ahead.
+#[derive(Debug, thiserror::Error)]
+pub enum ThrottleError {
+    /// The key must wait this many seconds.
+    #[error("尝试过于频繁，请 {0} 秒后再试")]
+    Wait(i64),
+    /// Too many password checks at once on this server.
+    #[error("系统繁忙，请稍后再试")]
+    Busy,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
 
 /// Tries at a compare-and-set before an attempt is refused as too many at once.
 const CAS_TRIES: usize = 8;
@@ -37,10 +49,10 @@ pub async fn check(
     key: &str,
     rule: ThrottleRule,
     now: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> Result<(), ThrottleError> {
     let row = read(db, key).await?;
     rule.wait(row.as_ref().map(throttle_of), now.timestamp())
-        .map_err(|retry_after| AccountError::TooManyAttempts { retry_after })
+        .map_err(ThrottleError::Wait)
 }
 
 /// Refuses while `key` must wait; otherwise counts this attempt as a failure before it is
@@ -52,17 +64,17 @@ pub async fn claim(
     key: &str,
     rule: ThrottleRule,
     now: DateTime<Utc>,
-) -> Result<Throttle, AccountError> {
+) -> Result<Throttle, ThrottleError> {
     for _ in 0..CAS_TRIES {
         let row = read(db, key).await?;
         let current = row.as_ref().map(throttle_of);
         rule.wait(current, now.timestamp())
-            .map_err(|retry_after| AccountError::TooManyAttempts { retry_after })?;
+            .map_err(ThrottleError::Wait)?;
         if let Some(next) = write(db, key, rule, row, now).await? {
             return Ok(next);
         }
     }
-    Err(AccountError::TooManyAttempts { retry_after: 1 })
+    Err(ThrottleError::Wait(1))
 }
 
 /// Counts one failure of `key` (after the fact: a failed tracking lookup, a failed login of a
@@ -183,12 +195,12 @@ fn hashing_queue() -> &'static std::sync::mpsc::SyncSender<HashJob> {
 /// once; a caller waits up to ten seconds for its turn, then is told the system is busy.
 pub async fn on_hashing_thread<T: Send + 'static>(
     job: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AccountError> {
+) -> Result<T, ThrottleError> {
     static TURNS: OnceLock<Semaphore> = OnceLock::new();
     let turns = TURNS.get_or_init(|| Semaphore::new(hashing_threads()));
     let _turn = match tokio::time::timeout(Duration::from_secs(10), turns.acquire()).await {
         Ok(Ok(turn)) => turn,
-        _ => return Err(AccountError::Busy),
+        _ => return Err(ThrottleError::Busy),
     };
     let (tx, rx) = tokio::sync::oneshot::channel();
     hashing_queue()

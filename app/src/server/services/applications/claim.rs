@@ -9,7 +9,6 @@ use super::*;
 use crate::domain::account::ThrottleRule;
 use crate::domain::track::normalize_factor;
 use crate::server::client::ClientKey;
-use crate::server::services::accounts::AccountError;
 use crate::server::services::throttle;
 
 /// Links the window case `number` to `account_id` if `code` is its 查询码.
@@ -27,9 +26,10 @@ pub async fn claim(
     throttle::check(db, &key, ThrottleRule::LOGIN, now)
         .await
         .map_err(|e| match e {
-            AccountError::TooManyAttempts { retry_after } => {
+            throttle::ThrottleError::Wait(retry_after) => {
                 ApplicationError::TooManyAttempts(retry_after)
             }
+            throttle::ThrottleError::Internal(e) => e.into(),
             other => anyhow!("{other}").into(),
         })?;
     let found = match ApplicationNumber::parse(number.trim()) {

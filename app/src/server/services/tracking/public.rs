@@ -15,7 +15,6 @@ use crate::domain::track::{mask_mobile, mask_name, normalize_factor};
 use crate::server::cases;
 use crate::server::entities::{application, case_event, department};
 use crate::server::notify;
-use crate::server::services::accounts::AccountError;
 use crate::server::services::calendar;
 use crate::server::services::catalog;
 use crate::server::services::review::ReviewError;
@@ -70,8 +69,8 @@ async fn client_may_try(
     throttle::check(db, &key, ThrottleRule::LOGIN, now)
         .await
         .map_err(|e| match e {
-            AccountError::TooManyAttempts { retry_after } => TrackError::TooMany(retry_after),
-            AccountError::Internal(e) => TrackError::Internal(e),
+            throttle::ThrottleError::Wait(retry_after) => TrackError::TooMany(retry_after),
+            throttle::ThrottleError::Internal(e) => TrackError::Internal(e),
             other => TrackError::Internal(anyhow!("{other}")),
         })?;
     Ok((key, turn))
