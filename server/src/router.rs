@@ -206,6 +206,7 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
         data_dir: config.data_dir,
         secure_cookies: config.secure_cookies,
         trusted_proxies: config.trusted_proxies,
+        watched: Default::default(),
     };
     tokio::spawn(five_day_rule(state.db.clone()));
     tokio::spawn(warning_ladder(state.db.clone()));

@@ -22,7 +22,15 @@ pub struct AppState {
     /// Reverse proxies of our own in front of the server: how far to trust
     /// `X-Forwarded-For` for the throttles (`server::client`).
     pub trusted_proxies: usize,
+    /// The cases this instance polls for open live streams, one poll each
+    /// (`rest::track::watch`).
+    pub watched: Watched,
 }
+
+/// Case id → the version its shared poll last saw.
+pub type Watched = std::sync::Arc<
+    std::sync::Mutex<std::collections::HashMap<i32, tokio::sync::watch::Receiver<i32>>>,
+>;
 
 /// The state inside a server function or a rendered page.
 pub fn expect_state() -> Result<AppState, crate::error::AppError> {

@@ -136,6 +136,7 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
         secure_cookies: false,
         // As behind one proxy: a test stands for another client with `X-Forwarded-For`.
         trusted_proxies: 1,
+        watched: Default::default(),
     };
     let router = onewindow::router::build(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -672,6 +672,32 @@ async fn live_streams_are_capped_per_client_and_end_with_the_session() {
         }
         let refused = open(&client(30)).await;
         assert_eq!(refused.status(), 429);
+        // The streams of one case share one poll: a step reaches every one of them.
+        let window = staff_member(app, "w08", StaffRole::Window, "SWJ").await;
+        let (_, view) = review_case(app, &window, &case).await;
+        let (status, _) = act(
+            app,
+            &window,
+            &case,
+            "accept",
+            json!({"version": view["version"]}),
+        )
+        .await;
+        assert_eq!(status, 201);
+        for stream in held.iter_mut().take(3) {
+            let told = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+                let mut seen = String::new();
+                while let Some(chunk) = stream.chunk().await.unwrap() {
+                    seen.push_str(&String::from_utf8_lossy(&chunk));
+                    if seen.contains("event: changed") {
+                        return true;
+                    }
+                }
+                false
+            })
+            .await;
+            assert_eq!(told, Ok(true));
+        }
         assert_eq!(
             open(&client(31)).await.status(),
             200,

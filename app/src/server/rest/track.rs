@@ -177,9 +177,52 @@ impl Drop for StreamSlot {
     }
 }
 
-/// The stream of a case's changes: its version, polled in the database (so a change made by
-/// any server instance is seen). It holds `slot` while open, and ends after [`WATCH_FOR`], or
-/// as soon as the applicant session `session` (a cookie token) has ended.
+/// The version of case `id`, as one shared poll of the database sees it (so a change made by
+/// any instance is seen). The poll runs while some stream follows the case, then stops.
+fn follow_case(state: &AppState, id: i32, version: i32) -> tokio::sync::watch::Receiver<i32> {
+    let watched = state.watched.clone();
+    let mut cases = watched.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(rx) = cases.get(&id)
+        && rx.has_changed().is_ok()
+    {
+        return rx.clone();
+    }
+    let (tx, rx) = tokio::sync::watch::channel(version);
+    cases.insert(id, rx.clone());
+    drop(cases);
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(WATCH_EVERY).await;
+            {
+                // The map's own receiver does not count as a follower.
+                let mut cases = watched.lock().unwrap_or_else(|e| e.into_inner());
+                if tx.receiver_count() <= 1 {
+                    if cases
+                        .get(&id)
+                        .is_some_and(|rx| rx.same_channel(&tx.subscribe()))
+                    {
+                        cases.remove(&id);
+                    }
+                    return;
+                }
+            }
+            match tracking::version_of(&db, id).await {
+                Ok(Some(v)) => {
+                    tx.send_if_modified(|seen| std::mem::replace(seen, v) != v);
+                }
+                // The case is gone; its entry is replaced when it is followed again.
+                Ok(None) => return,
+                Err(e) => tracing::warn!(error = ?e, "tracking stream could not read"),
+            }
+        }
+    });
+    rx
+}
+
+/// The stream of a case's changes: an event `changed` with its new version, from the case's
+/// shared poll. It holds `slot` while open, and ends after [`WATCH_FOR`], or as soon as the
+/// applicant session `session` (a cookie token) has ended (checked every few seconds).
 pub fn watch(
     state: AppState,
     id: i32,
@@ -188,34 +231,44 @@ pub fn watch(
     session: Option<String>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let until = tokio::time::Instant::now() + WATCH_FOR;
-    let s = stream::unfold((version, slot), move |(seen, slot)| {
+    let mut rx = follow_case(&state, id, version);
+    if *rx.borrow() != version {
+        // The shared poll has already seen a newer version than this page: say so at once.
+        rx.mark_changed();
+    }
+    let s = stream::unfold((version, rx, slot), move |(seen, mut rx, slot)| {
         let db = state.db.clone();
         let session = session.clone();
         async move {
             loop {
-                if tokio::time::Instant::now() >= until {
+                let left = until.saturating_duration_since(tokio::time::Instant::now());
+                if left.is_zero() {
                     return None;
                 }
-                tokio::time::sleep(WATCH_EVERY).await;
-                if let Some(token) = &session
-                    && !crate::server::services::accounts::session_alive(
-                        &db,
-                        token,
-                        chrono::Utc::now(),
-                    )
-                    .await
-                    .unwrap_or(true)
-                {
-                    return None;
-                }
-                match tracking::version_of(&db, id).await {
-                    Ok(Some(v)) if v != seen => {
-                        let event = Event::default().event("changed").data(v.to_string());
-                        return Some((Ok(event), (v, slot)));
+                tokio::select! {
+                    changed = rx.changed() => {
+                        if changed.is_err() {
+                            return None;
+                        }
+                        let v = *rx.borrow_and_update();
+                        if v != seen {
+                            let event = Event::default().event("changed").data(v.to_string());
+                            return Some((Ok(event), (v, rx, slot)));
+                        }
                     }
-                    Ok(Some(_)) => {}
-                    Ok(None) => return None,
-                    Err(e) => tracing::warn!(error = ?e, "tracking stream could not read"),
+                    _ = tokio::time::sleep(WATCH_EVERY.min(left)) => {
+                        if let Some(token) = &session
+                            && !crate::server::services::accounts::session_alive(
+                                &db,
+                                token,
+                                chrono::Utc::now(),
+                            )
+                            .await
+                            .unwrap_or(true)
+                        {
+                            return None;
+                        }
+                    }
                 }
             }
         }
