@@ -36,6 +36,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub client: reqwest::Client,
     pub dir: tempfile::TempDir,
+    /// The cases the server polls for open live streams (its AppState's map).
+    pub watched: app::server::state::Watched,
     pg_database: Option<(String, String)>,
 }
 
@@ -138,6 +140,7 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
         trusted_proxies: 1,
         watched: Default::default(),
     };
+    let watched = state.watched.clone();
     let router = onewindow::router::build(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -157,6 +160,7 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
         db: conn,
         client: reqwest::Client::new(),
         dir,
+        watched,
         pg_database,
     }
 }

@@ -100,7 +100,7 @@ const STREAM_TOKEN_SECONDS: i64 = 12 * 60 * 60;
 /// A token that opens the live stream of `row` until `until` (Unix seconds): `until.mac`,
 /// the MAC keyed by the case's 查询码, which only the server and the receipt know. Stateless,
 /// so any instance checks it; it says nothing about the applicant.
-fn stream_token(row: &application::Model, until: i64) -> String {
+pub fn stream_token(row: &application::Model, until: i64) -> String {
     use sha2::{Digest, Sha256};
     let mut mac = Sha256::new();
     for part in [
