@@ -77,6 +77,9 @@ error_codes! {
     EmptyFile = "empty_file", 422;
     FileTypeNotAccepted = "file_type_not_accepted", 422;
     FileTooLarge = "file_too_large", 413;
+    /// The applicant's drafts and fix-ups would hold more uploaded bytes than allowed.
+    StorageQuotaExceeded = "storage_quota_exceeded", 413;
+    TooManyDrafts = "too_many_drafts", 409;
     UploadIncomplete = "upload_incomplete", 400;
     NotNamedInNotice = "not_named_in_notice", 409;
     FixUpReplaceOnly = "fix_up_replace_only", 409;

@@ -9,6 +9,37 @@ use super::catalog::{FileType, Material};
 /// Bytes of a file's beginning that are enough to recognise every accepted type.
 pub const SNIFF_BYTES: usize = 512;
 
+/// Drafts one applicant may hold at once: enough for every item they could be preparing,
+/// few enough that nobody fills the store through abandoned drafts.
+pub const MAX_OPEN_DRAFTS: u64 = 20;
+
+/// Bytes of uploaded material one applicant may keep in applications not yet with the
+/// department (drafts, and cases waiting for their fix-up), in MB.
+pub const DRAFT_STORAGE_MB: u32 = 1024;
+
+/// The most an upload may be, in bytes, and the refusal past it: the material's limit, or
+/// less where the applicant's storage (see [`DRAFT_STORAGE_MB`]) runs out first. `used` is
+/// what the applicant's open applications already hold, not counting the file the upload
+/// replaces; `None` for staff taking in a case at the window, who have no storage limit.
+pub fn upload_allowance(material: &Material, used: Option<u64>) -> (u64, UploadError) {
+    let own = u64::from(material.max_size_mb) * 1024 * 1024;
+    let left = used.map(|used| (u64::from(DRAFT_STORAGE_MB) * 1024 * 1024).saturating_sub(used));
+    match left {
+        Some(left) if left < own => (
+            left,
+            UploadError::StorageQuotaExceeded {
+                quota_mb: DRAFT_STORAGE_MB,
+            },
+        ),
+        _ => (
+            own,
+            UploadError::FileTooLarge {
+                max_mb: material.max_size_mb,
+            },
+        ),
+    }
+}
+
 /// Why a file was refused for a material. Serialised as a stable code.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -17,6 +48,8 @@ pub enum UploadError {
     EmptyFile,
     /// Larger than the material's limit.
     FileTooLarge { max_mb: u32 },
+    /// The applicant's open applications would hold more than [`DRAFT_STORAGE_MB`].
+    StorageQuotaExceeded { quota_mb: u32 },
     /// Not one of the types the guide accepts for this material (`detected` is what the
     /// content is, if recognised).
     FileTypeNotAccepted {
@@ -33,6 +66,9 @@ impl UploadError {
             UploadError::FileTooLarge { max_mb } => {
                 format!("“{material_name}”的文件不能超过 {max_mb} MB")
             }
+            UploadError::StorageQuotaExceeded { quota_mb } => format!(
+                "“{material_name}”上传后，未提交的申请中的材料将超过 {quota_mb} MB 上限；请先提交或删除不再需要的草稿"
+            ),
             UploadError::FileTypeNotAccepted { detected, accepted } => {
                 let accepted = accepted
                     .iter()
@@ -194,6 +230,26 @@ mod tests {
             ),
             Ok(FileType::Jpeg)
         );
+    }
+
+    #[test]
+    fn an_applicants_storage_caps_an_upload_below_the_materials_limit() {
+        let m = material(vec![FileType::Pdf]);
+        let mb = 1024 * 1024;
+        let too_large = UploadError::FileTooLarge { max_mb: 2 };
+        assert_eq!(upload_allowance(&m, None), (2 * mb, too_large.clone()));
+        assert_eq!(upload_allowance(&m, Some(0)), (2 * mb, too_large.clone()));
+        let full = u64::from(DRAFT_STORAGE_MB) * mb;
+        assert_eq!(
+            upload_allowance(&m, Some(full - 2 * mb)),
+            (2 * mb, too_large)
+        );
+        let quota = UploadError::StorageQuotaExceeded {
+            quota_mb: DRAFT_STORAGE_MB,
+        };
+        assert_eq!(upload_allowance(&m, Some(full - mb)), (mb, quota.clone()));
+        assert_eq!(upload_allowance(&m, Some(full + 5)), (0, quota.clone()));
+        assert!(quota.message("施工合同").contains("1024 MB"));
     }
 
     #[test]

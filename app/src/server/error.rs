@@ -135,9 +135,11 @@ impl From<ApplicationError> for AppError {
             A::Upload { error, .. } => match error {
                 UploadError::EmptyFile => ErrorCode::EmptyFile,
                 UploadError::FileTooLarge { .. } => ErrorCode::FileTooLarge,
+                UploadError::StorageQuotaExceeded { .. } => ErrorCode::StorageQuotaExceeded,
                 UploadError::FileTypeNotAccepted { .. } => ErrorCode::FileTypeNotAccepted,
             },
             A::NotADraft => ErrorCode::NotADraft,
+            A::TooManyDrafts => ErrorCode::TooManyDrafts,
             A::NotNamedInNotice(_) => ErrorCode::NotNamedInNotice,
             A::FixUpReplaceOnly => ErrorCode::FixUpReplaceOnly,
             A::NotInCorrection => ErrorCode::NotInCorrection,

@@ -6,6 +6,10 @@
 //! renamed into place), and an S3-compatible store later without touching callers. The
 //! upload service writes the file *before* the row that points at it, and deletes the file
 //! again if that row's transaction fails and no other row uses the same content.
+//!
+//! Neither direction holds a whole file in memory: an upload is written to `staging/` as it
+//! arrives and hashed chunk by chunk on the way ([`Incoming`]), then renamed under its hash;
+//! a download is read as a stream ([`MaterialStore::open`]).
 
 use std::sync::Arc;
 
@@ -14,7 +18,7 @@ use bytes::Bytes;
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
 use sha2::{Digest, Sha256};
 
 /// A stored file: its SHA-256 (hex, the key) and size in bytes.
@@ -28,6 +32,9 @@ pub struct StoredFile {
 #[derive(Clone, Debug)]
 pub struct MaterialStore {
     inner: Arc<dyn ObjectStore>,
+    /// The directory of a local store: where the sweeper finds the partial files of uploads
+    /// a crash cut short (`object_store` does not list them).
+    dir: Option<std::path::PathBuf>,
 }
 
 impl MaterialStore {
@@ -39,6 +46,7 @@ impl MaterialStore {
             .with_context(|| format!("failed to open {}", dir.display()))?;
         Ok(MaterialStore {
             inner: Arc::new(fs),
+            dir: Some(dir.to_path_buf()),
         })
     }
 
@@ -46,6 +54,7 @@ impl MaterialStore {
     pub fn in_memory() -> Self {
         MaterialStore {
             inner: Arc::new(InMemory::new()),
+            dir: None,
         }
     }
 
@@ -61,6 +70,81 @@ impl MaterialStore {
             .await
             .context("failed to store material")?;
         Ok(StoredFile { sha256, size })
+    }
+
+    /// Starts receiving a file: what is written goes to a staging file of its own, which
+    /// [`MaterialStore::keep`] moves under the content's hash, and which is removed if the
+    /// [`Incoming`] is dropped instead (a refused or broken upload leaves nothing behind).
+    pub async fn receive(&self) -> anyhow::Result<Incoming> {
+        let mut id = [0u8; 16];
+        getrandom::fill(&mut id).map_err(|e| anyhow!("no randomness for a staging name: {e}"))?;
+        let staging = Path::from(format!("{STAGING}/{}", hex::encode(id)));
+        let upload = self
+            .inner
+            .put_multipart(&staging)
+            .await
+            .context("failed to start storing a material")?;
+        Ok(Incoming {
+            writer: WriteMultipart::new_with_chunk_size(upload, PART_BYTES),
+            staging,
+            hasher: Sha256::new(),
+            size: 0,
+            head: Vec::new(),
+        })
+    }
+
+    /// Moves a received file under its hash. Content already there is replaced by the same
+    /// bytes, so its modification time says when it was last uploaded (see [`Self::put`]).
+    pub async fn keep(&self, incoming: Incoming) -> anyhow::Result<StoredFile> {
+        let Incoming {
+            writer,
+            staging,
+            hasher,
+            size,
+            ..
+        } = incoming;
+        writer
+            .finish()
+            .await
+            .context("failed to store a material")?;
+        let sha256 = hex::encode(hasher.finalize());
+        let path = path_of(&sha256)?;
+        if let Err(e) = self.inner.rename(&staging, &path).await {
+            self.inner.delete(&staging).await.ok();
+            return Err(anyhow::Error::new(e).context("failed to store a material"));
+        }
+        Ok(StoredFile { sha256, size })
+    }
+
+    /// Removes staging files last written before `before`: what a crash in the middle of an
+    /// upload leaves (a store in memory has none). Returns how many.
+    pub async fn sweep_staging(
+        &self,
+        before: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<usize> {
+        let Some(dir) = &self.dir else {
+            return Ok(0);
+        };
+        let staging = dir.join(STAGING);
+        let before = std::time::SystemTime::from(before);
+        tokio::task::spawn_blocking(move || {
+            let Ok(entries) = std::fs::read_dir(&staging) else {
+                return Ok(0);
+            };
+            let mut removed = 0;
+            for entry in entries.flatten() {
+                let stale = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|written| written < before);
+                if stale && std::fs::remove_file(entry.path()).is_ok() {
+                    removed += 1;
+                }
+            }
+            Ok(removed)
+        })
+        .await
+        .context("the staging sweep stopped")?
     }
 
     /// Every stored file: its hash and when it was last written.
@@ -100,6 +184,23 @@ impl MaterialStore {
         }
     }
 
+    /// The content with this hash as a stream, with its size, if stored; `None` for an
+    /// unknown or ill-formed hash. What a download sends, chunk by chunk.
+    pub async fn open(&self, sha256: &str) -> anyhow::Result<Option<(u64, ByteStream)>> {
+        let Ok(path) = path_of(sha256) else {
+            return Ok(None);
+        };
+        match self.inner.get(&path).await {
+            Ok(result) => {
+                use futures_util::StreamExt;
+                let size = result.meta.size;
+                Ok(Some((size, result.into_stream().boxed())))
+            }
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(anyhow::Error::new(e).context("failed to open a stored material")),
+        }
+    }
+
     /// Removes the content with this hash (nothing happens if it is not stored).
     pub async fn delete(&self, sha256: &str) -> anyhow::Result<()> {
         let path = path_of(sha256)?;
@@ -107,6 +208,53 @@ impl MaterialStore {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(anyhow::Error::new(e).context("failed to delete a stored material")),
         }
+    }
+}
+
+/// A stored file's content, chunk by chunk.
+pub type ByteStream = futures_util::stream::BoxStream<'static, object_store::Result<Bytes>>;
+
+/// Where files being received are written.
+const STAGING: &str = "staging";
+
+/// The size of the pieces a received file is written in: at most two of them are in memory
+/// per upload (one filling, one being written).
+const PART_BYTES: usize = 1024 * 1024;
+
+/// A file being received (see [`MaterialStore::receive`]).
+pub struct Incoming {
+    writer: WriteMultipart,
+    staging: Path,
+    hasher: Sha256,
+    size: u64,
+    head: Vec<u8>,
+}
+
+impl Incoming {
+    /// Appends a chunk as it arrives: hashed (a network chunk at a time, so no task holds a
+    /// worker long) and handed to the store, waiting while a piece is still being written.
+    pub async fn write(&mut self, chunk: Bytes) -> anyhow::Result<()> {
+        let wanted = crate::domain::upload::SNIFF_BYTES.saturating_sub(self.head.len());
+        self.head
+            .extend_from_slice(&chunk[..wanted.min(chunk.len())]);
+        self.hasher.update(&chunk);
+        self.size += chunk.len() as u64;
+        self.writer
+            .wait_for_capacity(1)
+            .await
+            .context("failed to store a material")?;
+        self.writer.put(chunk);
+        Ok(())
+    }
+
+    /// Bytes received so far.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The file's first [`crate::domain::upload::SNIFF_BYTES`] bytes (fewer if it is shorter).
+    pub fn head(&self) -> &[u8] {
+        &self.head
     }
 }
 

@@ -65,6 +65,51 @@ fn stored_files(app: &TestApp) -> usize {
         .sum()
 }
 
+/// Files in the store's staging area, waited for (up to two seconds) to become `expected`:
+/// an upload's partial file is removed just after its request ends.
+async fn staging_files_soon(app: &TestApp, expected: usize) -> usize {
+    let count =
+        || std::fs::read_dir(app.dir.path().join("staging")).map_or(0, |d| d.flatten().count());
+    for _ in 0..40 {
+        if count() == expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    count()
+}
+
+/// Sends `bytes` for a material in chunked encoding (no length declared up front), in
+/// pieces of 64 KiB: the status line of the answer.
+async fn put_chunked(app: &TestApp, me: &str, number: &str, code: &str, bytes: &[u8]) -> String {
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let head = format!(
+        "PUT /api/v1/applications/{number}/materials/{code} HTTP/1.1\r\nhost: {host}\r\ncookie: {me}\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for piece in bytes.chunks(64 * 1024) {
+        let sent = async {
+            stream
+                .write_all(format!("{:x}\r\n", piece.len()).as_bytes())
+                .await?;
+            stream.write_all(piece).await?;
+            stream.write_all(b"\r\n").await
+        };
+        if sent.await.is_err() {
+            break; // refused before the end
+        }
+    }
+    stream.write_all(b"0\r\n\r\n").await.ok();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.ok();
+    String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
 pub fn company(code: &str) -> Value {
     json!({"kind": "company", "values": {
         "company_name": "某某水务建设有限公司",
@@ -338,6 +383,7 @@ async fn bad_uploads_are_refused_with_their_own_codes_and_leave_nothing() {
             0
         );
         assert_eq!(stored_files(app), 0, "no orphan files");
+        assert_eq!(staging_files_soon(app, 0).await, 0, "nor partial ones");
         let (status, body) = get_as(app, &me, &format!("/api/v1/applications/{number}/materials/drainage_drawings")).await;
         assert_eq!(
             (status, body["code"].as_str()),
@@ -592,6 +638,9 @@ async fn the_sweeper_deletes_only_old_files_nothing_refers_to() {
             .await
             .unwrap();
         assert_eq!(stored_files(app), 2);
+        // And an upload a crash cut short: its partial file in the staging area.
+        std::mem::forget(store.receive().await.unwrap());
+        assert_eq!(staging_files_soon(app, 1).await, 1);
         // Young files are left alone: their upload may still be recording them.
         let an_hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
         assert_eq!(
@@ -601,14 +650,160 @@ async fn the_sweeper_deletes_only_old_files_nothing_refers_to() {
             0
         );
         let later = chrono::Utc::now() + chrono::Duration::seconds(5);
-        assert_eq!(sweep_unreferenced(&app.db, &store, later).await.unwrap(), 1);
+        assert_eq!(sweep_unreferenced(&app.db, &store, later).await.unwrap(), 2);
         assert_eq!(stored_files(app), 1);
+        assert_eq!(staging_files_soon(app, 0).await, 0);
         assert!(store.get(&orphan.sha256).await.unwrap().is_none());
         // The recorded upload is still there.
         let (status, view) = get_as(app, &me, &format!("/api/v1/applications/{number}")).await;
         assert_eq!(status, 200);
         let sha = view["materials"][0]["sha256"].as_str().unwrap();
         assert!(store.get(sha).await.unwrap().is_some());
+    })
+    .await;
+}
+
+async fn draft_id(app: &TestApp, number: &str) -> i32 {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    application::Entity::find()
+        .filter(application::Column::Number.eq(number))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("a draft")
+        .id
+}
+
+#[tokio::test]
+async fn an_applicant_keeps_a_bounded_number_of_drafts_and_bytes() {
+    use app::domain::upload::{DRAFT_STORAGE_MB, MAX_OPEN_DRAFTS};
+    use sea_orm::{ActiveModelTrait, Set};
+    on_every_backend(async |app| {
+        let me = applicant(app, "13800138033", "11010519491231002X").await;
+        let mut drafts = Vec::new();
+        for _ in 0..MAX_OPEN_DRAFTS {
+            drafts.push(new_draft(app, &me, company(CREDIT_CODE)).await);
+        }
+        let new = json!({"item": "SWJ-XK-001", "applicant": company(CREDIT_CODE)});
+        let (status, refused) = call(
+            app,
+            Method::POST,
+            "/api/v1/applications",
+            Some(&me),
+            Some(new.clone()),
+        )
+        .await;
+        assert_eq!(
+            (status, refused["code"].as_str()),
+            (409, Some("too_many_drafts")),
+            "{refused}"
+        );
+        // Deleting one makes room for another.
+        let last = drafts.pop().unwrap();
+        let path = format!("/api/v1/applications/{last}");
+        assert_eq!(
+            call(app, Method::DELETE, &path, Some(&me), None).await.0,
+            204
+        );
+        drafts.push(new_draft(app, &me, company(CREDIT_CODE)).await);
+
+        // One draft holds all but 64 KiB of the applicant's storage.
+        let full = i64::from(DRAFT_STORAGE_MB) * 1024 * 1024;
+        application_material::ActiveModel {
+            application_id: Set(draft_id(app, &drafts[0]).await),
+            material_code: Set("drainage_application".into()),
+            sha256: Set("0".repeat(64)),
+            size: Set(full - 64 * 1024),
+            file_type: Set("pdf".into()),
+            file_name: Set("大文件.pdf".into()),
+            uploaded_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        // A small file still fits; a larger one is refused, whether its length is declared
+        // or only found out as it arrives.
+        let (status, _) = put_file(app, &me, &drafts[1], "drainage_drawings", "图.pdf", PDF).await;
+        assert_eq!(status, 200);
+        let larger = big_pdf(100 * 1024);
+        let (status, refused) = put_file(
+            app,
+            &me,
+            &drafts[1],
+            "drainage_application",
+            "表.pdf",
+            &larger,
+        )
+        .await;
+        assert_eq!(
+            (status, refused["code"].as_str()),
+            (413, Some("storage_quota_exceeded")),
+            "{refused}"
+        );
+        assert!(
+            refused["detail"].as_str().unwrap().contains("草稿"),
+            "{refused}"
+        );
+        let answer = put_chunked(app, &me, &drafts[1], "drainage_application", &larger).await;
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+        // The file the big row stands for is replaced, so it does not count against itself.
+        let (status, _) = put_file(
+            app,
+            &me,
+            &drafts[0],
+            "drainage_application",
+            "表.pdf",
+            &larger,
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            staging_files_soon(app, 0).await,
+            0,
+            "refused uploads leave nothing"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_upload_arriving_in_pieces_is_stored_whole_and_downloads_the_same() {
+    on_every_backend(async |app| {
+        let me = applicant(app, "13800138034", "11010519491231002X").await;
+        let number = new_draft(app, &me, company(CREDIT_CODE)).await;
+        // Three and a half MiB: several of the store's 1 MiB pieces, and a partial one.
+        let file = big_pdf(3 * 1024 * 1024 + 512 * 1024);
+        let answer = put_chunked(app, &me, &number, "drainage_application", &file).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        let path = format!("/api/v1/applications/{number}/materials/drainage_application");
+        let response = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .header("cookie", &me)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.content_length(), Some(file.len() as u64));
+        assert_eq!(response.bytes().await.unwrap().as_ref(), file.as_slice());
+        assert_eq!(stored_files(app), 1);
+        assert_eq!(staging_files_soon(app, 0).await, 0);
+        // Over the 申请表's 20 MB limit in pieces: refused part-way, the earlier file kept.
+        let answer = put_chunked(
+            app,
+            &me,
+            &number,
+            "drainage_application",
+            &big_pdf(21 * 1024 * 1024),
+        )
+        .await;
+        assert!(
+            answer.starts_with("HTTP/1.1 413") || answer.is_empty(),
+            "{answer}"
+        );
+        assert_eq!(stored_files(app), 1);
+        assert_eq!(staging_files_soon(app, 0).await, 0);
     })
     .await;
 }

@@ -5,13 +5,11 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use bytes::BytesMut;
 use futures_util::StreamExt;
 
 use crate::domain::apply::DraftContent;
-use crate::domain::upload::UploadError;
 use crate::server::auth::{Applicant, Someone};
 use crate::server::error::{AppError, ErrorCode};
 use crate::server::rest::accounts::json_object;
@@ -139,29 +137,25 @@ pub async fn upload(
 ) -> Result<Json<UploadedMaterial>, AppError> {
     let Someone(who) = Someone::from_headers(&state, &headers).await?;
     let slot = applications::upload_slot(&state.db, who, &number, &code).await?;
-    let max_mb = slot.material.max_size_mb;
-    let limit = u64::from(max_mb) * 1024 * 1024;
-    let too_large = || ApplicationError::Upload {
-        message: UploadError::FileTooLarge { max_mb }.message(&slot.material.name),
-        error: UploadError::FileTooLarge { max_mb },
-    };
+    let (limit, over) = slot.allowance();
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return Err(too_large().into());
+        return Err(slot.refusal(over).into());
     }
-    let mut bytes = BytesMut::new();
+    // Written to the store's staging area as it arrives: no upload is held in memory.
+    let mut incoming = state.materials.receive().await?;
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|_| incomplete())?;
-        if (bytes.len() + chunk.len()) as u64 > limit {
-            return Err(too_large().into());
+        if incoming.size() + chunk.len() as u64 > limit {
+            return Err(slot.refusal(over).into());
         }
-        bytes.extend_from_slice(&chunk);
+        incoming.write(chunk).await?;
     }
-    if declared.is_some_and(|n| n != bytes.len() as u64) {
+    if declared.is_some_and(|n| n != incoming.size()) {
         return Err(incomplete());
     }
     let file_name = headers
@@ -178,7 +172,7 @@ pub async fn upload(
         &state.materials,
         &slot,
         &file_name,
-        bytes.freeze(),
+        incoming,
         chrono::Utc::now(),
     )
     .await
@@ -206,7 +200,7 @@ pub async fn download(
     Path((number, code)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let Someone(who) = Someone::from_headers(&state, &headers).await?;
-    let (file, bytes) =
+    let (file, size, bytes) =
         applications::download(&state.db, &state.materials, who, &number, &code).await?;
     let encoded =
         percent_encoding::utf8_percent_encode(&file.file_name, percent_encoding::NON_ALPHANUMERIC);
@@ -215,24 +209,12 @@ pub async fn download(
         file.code,
         file.file_type.extension()
     );
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(file.file_type.media_type()),
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    Ok(response)
+    Ok(crate::server::rest::file_response(
+        file.file_type.media_type(),
+        &disposition,
+        size,
+        bytes,
+    ))
 }
 
 /// Remove an uploaded material from a draft.

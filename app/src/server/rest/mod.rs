@@ -323,6 +323,37 @@ async fn api_not_found() -> AppError {
     )
 }
 
+/// A stored material as a response, streamed from the store: `disposition` says whether the
+/// browser saves it (`attachment`) or shows it (`inline`); never cached, never sniffed, and
+/// a document shown alone may load nothing else and be framed only by this site. (No
+/// `sandbox`: Chromium refuses to show a PDF in a sandboxed document.)
+pub(crate) fn file_response(
+    media: &'static str,
+    disposition: &str,
+    size: u64,
+    bytes: crate::server::storage::ByteStream,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let mut response = axum::body::Body::from_stream(bytes).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    if let Ok(v) = HeaderValue::from_str(disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    for (name, value) in [
+        (header::CACHE_CONTROL, "private, no-store"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+        ),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
 fn item_not_found(code: &str) -> AppError {
     AppError::new(
         ErrorCode::ItemNotFound,

@@ -9,7 +9,7 @@
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -238,35 +238,19 @@ pub async fn material(
     Path((number, code)): Path<(String, String)>,
     Query(q): Query<MaterialQuery>,
 ) -> Result<Response, AppError> {
-    let (file_name, file_type, bytes) =
+    let (file_name, file_type, size, bytes) =
         review::material(&state.db, &state.materials, &me, &number, &code, q.replaced).await?;
     let media = crate::domain::catalog::FileType::parse(&file_type)
         .map_or("application/octet-stream", |t| t.media_type());
     let encoded =
         percent_encoding::utf8_percent_encode(&file_name, percent_encoding::NON_ALPHANUMERIC);
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    // A preview in a frame of this site only, loading nothing else. (No `sandbox`: Chromium
-    // refuses to show a PDF in a sandboxed document.)
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
-        ),
-    );
-    Ok(response)
+    let disposition = format!("inline; filename*=UTF-8''{encoded}");
+    Ok(crate::server::rest::file_response(
+        media,
+        &disposition,
+        size,
+        bytes,
+    ))
 }
 
 /// Start an application at the window (in-hall intake); then fill it in with the same

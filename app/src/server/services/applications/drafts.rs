@@ -28,6 +28,15 @@ pub async fn create_draft(
         bring_original: draft.bring_original.clone(),
     };
     invalid_unless_empty(check_draft(&keys, &content))?;
+    let drafts = application::Entity::find()
+        .filter(application::Column::AccountId.eq(account_id))
+        .filter(application::Column::Status.eq(CaseStatus::Draft.as_str()))
+        .count(db)
+        .await
+        .context("failed to count drafts")?;
+    if drafts >= crate::domain::upload::MAX_OPEN_DRAFTS {
+        return Err(ApplicationError::TooManyDrafts);
+    }
     // 50 random bits: a clash is practically impossible, but the unique index has the last word.
     for _ in 0..3 {
         let number = new_number(now)?;

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, anyhow};
-use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -25,13 +24,13 @@ use crate::domain::catalog::{FileType, Material};
 use crate::domain::form::check_form;
 use crate::domain::notice::NoticeKind;
 use crate::domain::review::{changed_targets, check_fix_up, check_fix_up_edit, editable_in_fix_up};
-use crate::domain::upload::{SNIFF_BYTES, UploadError, check_upload};
+use crate::domain::upload::{UploadError, check_upload};
 use crate::server::cases::{self, Actor, CaseError, Transition};
 use crate::server::entities::{
     account, application, application_material, material_history, staff,
 };
 use crate::server::services::catalog;
-use crate::server::storage::MaterialStore;
+use crate::server::storage::{ByteStream, Incoming, MaterialStore};
 pub use crate::views::applications::{ApplicationView, NewDraft, UploadedMaterial};
 
 /// The login of the system account that owns cases taken at the window (it cannot log in).
@@ -75,6 +74,11 @@ pub enum ApplicationError {
     Upload { error: UploadError, message: String },
     #[error("办件已提交，不能再修改")]
     NotADraft,
+    #[error(
+        "您已有 {} 份未提交的草稿，请先提交或删除不再需要的草稿",
+        crate::domain::upload::MAX_OPEN_DRAFTS
+    )]
+    TooManyDrafts,
     #[error("补正通知没有要求补正“{0}”，不能修改")]
     NotNamedInNotice(String),
     #[error("补正期间只能重新上传材料，不能删除")]

@@ -1,6 +1,8 @@
 //! Uploaded materials: checked by content and size, stored content-addressed before their
 //! row, never left orphaned; downloaded by their owner.
 
+use sea_orm::QuerySelect;
+
 use super::*;
 
 /// Where an upload goes: the draft and the guide's material. Looked up before the body is
@@ -11,6 +13,25 @@ pub struct UploadSlot {
     pub material: Material,
     /// A fix-up: the file replaced is kept in the material history.
     fix_up: bool,
+    /// Bytes the applicant's open applications hold besides this slot's file (`None` for
+    /// staff taking in a case at the window).
+    pub used: Option<u64>,
+}
+
+impl UploadSlot {
+    /// The most the file may be, in bytes, and the refusal past it (the material's limit, or
+    /// the applicant's storage left).
+    pub fn allowance(&self) -> (u64, UploadError) {
+        crate::domain::upload::upload_allowance(&self.material, self.used)
+    }
+
+    /// A refusal of a file for this slot, with the material's name in the message.
+    pub fn refusal(&self, error: UploadError) -> ApplicationError {
+        ApplicationError::Upload {
+            message: error.message(&self.material.name),
+            error,
+        }
+    }
 }
 
 /// The slot of material `code` of one of the applicant's drafts.
@@ -20,7 +41,8 @@ pub async fn upload_slot(
     number: &str,
     code: &str,
 ) -> Result<UploadSlot, ApplicationError> {
-    let row = own_draft(db, who.into(), number).await?;
+    let who = who.into();
+    let row = own_draft(db, who, number).await?;
     let editable = editable_targets(db, &row).await?;
     if let Some(editable) = &editable
         && !editable.contains(&format!("materials.{code}"))
@@ -36,33 +58,70 @@ pub async fn upload_slot(
         .find(|m| m.material.code == code)
         .ok_or_else(|| ApplicationError::UnknownMaterial(code.into()))?
         .material;
+    let used = match who {
+        Who::Applicant(account_id) => Some(stored_bytes(db, account_id, (row.id, code)).await?),
+        Who::Staff(_) => None,
+    };
     Ok(UploadSlot {
         application_id: row.id,
         material,
         fix_up: editable.is_some(),
+        used,
     })
 }
 
-/// Stores an upload for its slot, replacing an earlier one. The file is checked by content,
-/// written to the store, and only then recorded; if recording fails, the file is removed
-/// again (unless another upload has the same content), so no request leaves an orphan.
+/// Bytes of the uploads in an applicant's drafts and fix-ups, except the one in `slot`
+/// (application id, material code), which an upload to it replaces.
+async fn stored_bytes(
+    db: &DatabaseConnection,
+    account_id: i32,
+    slot: (i32, &str),
+) -> anyhow::Result<u64> {
+    let open = [CaseStatus::Draft, CaseStatus::CorrectionRequested].map(CaseStatus::as_str);
+    let ids: Vec<i32> = application::Entity::find()
+        .select_only()
+        .column(application::Column::Id)
+        .filter(application::Column::AccountId.eq(account_id))
+        .filter(application::Column::Status.is_in(open))
+        .into_tuple()
+        .all(db)
+        .await
+        .context("failed to list open applications")?;
+    let files: Vec<(i32, String, i64)> = application_material::Entity::find()
+        .select_only()
+        .columns([
+            application_material::Column::ApplicationId,
+            application_material::Column::MaterialCode,
+            application_material::Column::Size,
+        ])
+        .filter(application_material::Column::ApplicationId.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await
+        .context("failed to add up stored uploads")?;
+    Ok(files
+        .into_iter()
+        .filter(|(id, code, _)| (*id, code.as_str()) != slot)
+        .map(|(_, _, size)| u64::try_from(size).unwrap_or(0))
+        .sum())
+}
+
+/// Stores a received upload for its slot, replacing an earlier one. The file is checked by
+/// content, moved under its hash in the store, and only then recorded; if recording fails,
+/// the file is removed again (unless another upload has the same content), so no request
+/// leaves an orphan. A refused file's staging copy goes with the dropped [`Incoming`].
 pub async fn store_upload(
     db: &DatabaseConnection,
     store: &MaterialStore,
     slot: &UploadSlot,
     file_name: &str,
-    bytes: Bytes,
+    incoming: Incoming,
     now: DateTime<Utc>,
 ) -> Result<UploadedMaterial, ApplicationError> {
-    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    let file_type = check_upload(&slot.material, bytes.len() as u64, head).map_err(|error| {
-        ApplicationError::Upload {
-            message: error.message(&slot.material.name),
-            error,
-        }
-    })?;
+    let file_type = check_upload(&slot.material, incoming.size(), incoming.head())
+        .map_err(|error| slot.refusal(error))?;
     let file_name = clean_file_name(file_name, &slot.material.name, file_type);
-    let stored = store.put(bytes).await?;
+    let stored = store.keep(incoming).await?;
     let recorded = record_upload(db, slot, &file_name, file_type, &stored, now).await;
     match recorded {
         Ok((model, replaced)) => {
@@ -181,37 +240,38 @@ pub async fn delete_upload(
     Ok(())
 }
 
-/// The content of an uploaded material, for its owner.
+/// The content of an uploaded material, for its owner: its size and a stream of it.
 pub async fn download(
     db: &DatabaseConnection,
     store: &MaterialStore,
     who: impl Into<Who>,
     number: &str,
     code: &str,
-) -> Result<(UploadedMaterial, Bytes), ApplicationError> {
+) -> Result<(UploadedMaterial, u64, ByteStream), ApplicationError> {
     let row = own(db, who.into(), number)
         .await?
         .ok_or(ApplicationError::NotFound)?;
     let upload = upload_of(db, row.id, code)
         .await?
         .ok_or(ApplicationError::NoUpload)?;
-    let bytes = store
-        .get(&upload.sha256)
+    let (size, bytes) = store
+        .open(&upload.sha256)
         .await?
         .ok_or_else(|| anyhow!("stored material {} is missing", upload.sha256))?;
-    Ok((uploaded(upload)?, bytes))
+    Ok((uploaded(upload)?, size, bytes))
 }
 
 /// Deletes the stored files no application or replaced-material row refers to and that were
 /// last written before `written_before` (a file younger than that may belong to an upload
 /// whose row is not committed yet). What a crash between storing a file and recording it
-/// leaves behind goes this way. Returns how many were deleted.
+/// leaves behind goes this way, and so do staging files of uploads a crash cut short.
+/// Returns how many files were deleted.
 pub async fn sweep_unreferenced(
     db: &DatabaseConnection,
     store: &MaterialStore,
     written_before: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
-    let mut deleted = 0;
+    let mut deleted = store.sweep_staging(written_before).await?;
     for (sha256, written) in store.list().await? {
         if written >= written_before {
             continue;

@@ -39,7 +39,7 @@ pub async fn material(
     number: &str,
     code: &str,
     replaced: Option<i32>,
-) -> Result<(String, String, bytes::Bytes), ReviewError> {
+) -> Result<(String, String, u64, crate::server::storage::ByteStream), ReviewError> {
     let row = cases::department_case(db, me, number).await?;
     let (sha256, file_name, file_type) = match replaced {
         None => {
@@ -63,9 +63,9 @@ pub async fn material(
             (m.sha256, m.file_name, m.file_type)
         }
     };
-    let bytes = store
-        .get(&sha256)
+    let (size, bytes) = store
+        .open(&sha256)
         .await?
         .ok_or_else(|| anyhow!("stored material {sha256} is missing"))?;
-    Ok((file_name, file_type, bytes))
+    Ok((file_name, file_type, size, bytes))
 }
