@@ -203,19 +203,28 @@ fn deficiency(defective: &[&str], commitment: &str) -> DeficiencyRequest {
 #[test]
 fn rule_7_only_deferrable_materials_may_follow_and_not_for_the_blacklisted() {
     let f = form();
-    let today = date(3, 2);
-    let due = date(3, 16);
+    // (uploaded, marked defective, blacklisted) on 3/2, promised by 3/16, committed for 3/10.
+    let run = |uploaded: &[&str], defective: &[&str], blacklisted: bool| {
+        let request = deficiency(defective, "2026-03-10");
+        check_deficiency(
+            &f,
+            &set(uploaded),
+            &set(&[]),
+            &request,
+            blacklisted,
+            date(3, 2),
+            date(3, 16),
+        )
+    };
+    let refused = |uploaded, defective, blacklisted| {
+        let problems = run(uploaded, defective, blacklisted).unwrap_err();
+        codes(&problems)
+            .into_iter()
+            .map(|(field, code)| format!("{field}: {code}"))
+            .collect::<Vec<_>>()
+    };
     // b (deferrable) missing: fine.
-    let (pending, on) = check_deficiency(
-        &f,
-        &set(&["a"]),
-        &set(&[]),
-        &deficiency(&[], "2026-03-10"),
-        false,
-        today,
-        due,
-    )
-    .unwrap();
+    let (pending, on) = run(&["a"], &[], false).unwrap();
     assert_eq!(on, date(3, 10));
     assert_eq!(
         pending
@@ -225,76 +234,26 @@ fn rule_7_only_deferrable_materials_may_follow_and_not_for_the_blacklisted() {
         ["materials.b"]
     );
     // a (critical) missing, or marked defective: refused.
-    let err = check_deficiency(
-        &f,
-        &set(&["b"]),
-        &set(&[]),
-        &deficiency(&[], "2026-03-10"),
-        false,
-        today,
-        due,
-    )
-    .unwrap_err();
-    assert_eq!(codes(&err), [("materials.a", "not_deferrable")]);
-    let err = check_deficiency(
-        &f,
-        &set(&["a", "b"]),
-        &set(&[]),
-        &deficiency(&["a"], "2026-03-10"),
-        false,
-        today,
-        due,
-    )
-    .unwrap_err();
-    assert_eq!(codes(&err), [("materials.a", "not_deferrable")]);
+    assert_eq!(refused(&["b"], &[], false), ["materials.a: not_deferrable"]);
+    assert_eq!(
+        refused(&["a", "b"], &["a"], false),
+        ["materials.a: not_deferrable"]
+    );
     // An uploaded deferrable material marked defective is to follow.
-    let (pending, _) = check_deficiency(
-        &f,
-        &set(&["a", "b"]),
-        &set(&[]),
-        &deficiency(&["b"], "2026-03-16"),
-        false,
-        today,
-        due,
-    )
-    .unwrap();
+    let (pending, _) = run(&["a", "b"], &["b"], false).unwrap();
     assert_eq!(pending.len(), 1);
     // Blacklisted applicants cannot use it at all.
-    let err = check_deficiency(
-        &f,
-        &set(&["a"]),
-        &set(&[]),
-        &deficiency(&[], "2026-03-10"),
-        true,
-        today,
-        due,
-    )
-    .unwrap_err();
-    assert_eq!(codes(&err), [("applicant", "blacklisted")]);
+    assert_eq!(refused(&["a"], &[], true), ["applicant: blacklisted"]);
     // Nothing missing: use plain acceptance.
-    let err = check_deficiency(
-        &f,
-        &set(&["a", "b"]),
-        &set(&[]),
-        &deficiency(&[], "2026-03-10"),
-        false,
-        today,
-        due,
-    )
-    .unwrap_err();
-    assert_eq!(codes(&err), [("defective", "nothing_pending")]);
+    assert_eq!(
+        refused(&["a", "b"], &[], false),
+        ["defective: nothing_pending"]
+    );
     // Unknown codes are not in the guide.
-    let err = check_deficiency(
-        &f,
-        &set(&["a"]),
-        &set(&[]),
-        &deficiency(&["zz"], "2026-03-10"),
-        false,
-        today,
-        due,
-    )
-    .unwrap_err();
-    assert_eq!(codes(&err), [("materials.zz", "not_in_guide")]);
+    assert_eq!(
+        refused(&["a"], &["zz"], false),
+        ["materials.zz: not_in_guide"]
+    );
 }
 
 #[test]

@@ -167,8 +167,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
             &window,
             &case,
             "correction-notice",
-            json!({
-            "version": version,
+            json!({"version": version,
             "items": [
                 {"target": "materials.drainage_drawings", "reason": "未加盖公章"},
                 {"target": "materials.extra_certificate", "reason": "另需提供"},
@@ -184,8 +183,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
                 pair("items.2", "reason_required")
             ]
         );
-        let (status, issued) = act(app, &window, &case, "correction-notice", json!({
-            "version": version,
+        let (status, issued) = act(app, &window, &case, "correction-notice", json!({"version": version,
             "items": [{"target": "materials.drainage_drawings", "reason": "未加盖公章，比例尺不清"}]
         })).await;
         assert_eq!(status, 201, "{issued}");
@@ -276,8 +274,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
             &window,
             &case,
             "correction-notice",
-            json!({
-                "version": version,
+            json!({"version": version,
                 "items": [{"target": "materials.water_quality_report", "reason": "新发现的问题"}]
             }),
         )
@@ -339,8 +336,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
             &window,
             &case,
             "reject",
-            json!({
-            "version": case_view["version"], "reason": "x", "legal_basis": "y"}),
+            json!({"version": case_view["version"], "reason": "x", "legal_basis": "y"}),
         )
         .await;
         assert_eq!(
@@ -502,6 +498,9 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
             .to_string();
         let today = view["today"].as_str().unwrap().to_string();
 
+        let with_deficiency = async |body| {
+            act(app, &window, &case, "accept-with-deficiency", body).await
+        };
         // The 容缺 material is missing: plain acceptance is refused.
         let (status, refused) = act(app, &window, &case, "accept", json!({"version": v})).await;
         assert_eq!(status, 422);
@@ -510,15 +509,7 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
             [pair("materials.water_quality_report", "material_missing")]
         );
         // A critical material cannot be deferred, and the date is bounded.
-        let (status, refused) = act(
-            app,
-            &window,
-            &case,
-            "accept-with-deficiency",
-            json!({
-            "version": v, "defective": ["drainage_drawings"], "commitment_date": "2099-01-01"}),
-        )
-        .await;
+        let (status, refused) = with_deficiency(json!({"version": v, "defective": ["drainage_drawings"], "commitment_date": "2099-01-01"})).await;
         assert_eq!(status, 422);
         assert_eq!(
             problems(&refused),
@@ -538,15 +529,7 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
         .insert(&app.db)
         .await
         .unwrap();
-        let (status, refused) = act(
-            app,
-            &window,
-            &case,
-            "accept-with-deficiency",
-            json!({
-            "version": v, "commitment_date": due}),
-        )
-        .await;
+        let (status, refused) = with_deficiency(json!({"version": v, "commitment_date": due})).await;
         assert_eq!(status, 422);
         assert_eq!(problems(&refused), [pair("applicant", "blacklisted")]);
         credit_blacklist::Entity::delete_by_id(listed.id)
@@ -554,15 +537,7 @@ async fn rule_7_deficiency_acceptance_only_for_deferrable_materials_and_not_for_
             .await
             .unwrap();
 
-        let (status, issued) = act(
-            app,
-            &window,
-            &case,
-            "accept-with-deficiency",
-            json!({
-            "version": v, "commitment_date": due}),
-        )
-        .await;
+        let (status, issued) = with_deficiency(json!({"version": v, "commitment_date": due})).await;
         assert_eq!(status, 201, "{issued}");
         let n = &issued["notice"];
         assert_eq!(n["kind"], "deficiency_acceptance");
@@ -583,27 +558,16 @@ async fn a_rejection_carries_its_reason_and_legal_basis() {
         let case = submitted_case(app, &me, true).await;
         let v = version_of(app, &case).await;
         let window = staff_member(app, "w", StaffRole::Window, "SWJ").await;
-        let (status, refused) = act(
-            app,
-            &window,
-            &case,
-            "reject",
-            json!({
-            "version": v, "reason": " ", "legal_basis": ""}),
-        )
-        .await;
+        let reject = async |body| act(app, &window, &case, "reject", body).await;
+        let (status, refused) =
+            reject(json!({"version": v, "reason": " ", "legal_basis": ""})).await;
         assert_eq!(status, 422);
         assert_eq!(
             problems(&refused),
             [pair("reason", "required"), pair("legal_basis", "required")]
         );
-        let (status, issued) = act(
-            app,
-            &window,
-            &case,
-            "reject",
-            json!({
-            "version": v, "reason": "申请事项不属于本机关职权范围",
+        let (status, issued) = reject(
+            json!({"version": v, "reason": "申请事项不属于本机关职权范围",
             "legal_basis": "《中华人民共和国行政许可法》第三十二条第一款第（二）项"}),
         )
         .await;

@@ -823,83 +823,39 @@ async fn administrators_enter_a_years_holidays_and_the_calendar_counts_with_them
         let window = staff_member(app, "w2027", StaffRole::Window, "SWJ").await;
         let body = json!({"year": 2027, "source": "国务院办公厅关于2027年部分节假日安排的通知",
             "days_off": "2027-01-01\n2027-02-06~2027-02-12", "extra_working_days": "2027-02-14"});
-        let (status, problem) = call(
-            app,
-            Method::GET,
-            "/api/v1/calendar/add?from=2027-02-05&days=1",
-            None,
-            None,
-        )
-        .await;
+        let enter = async |who: &str, year: u16, body: Value| {
+            let path = format!("/api/v1/admin/calendar/{year}");
+            call(app, Method::PUT, &path, Some(who), Some(body)).await
+        };
+        let day_after = async || {
+            let path = "/api/v1/calendar/add?from=2027-02-05&days=1";
+            call(app, Method::GET, path, None, None).await
+        };
+        let (status, problem) = day_after().await;
         assert_eq!(
             (status, problem["code"].as_str()),
             (422, Some("calendar_year_missing"))
         );
-        let (status, problem) = call(
-            app,
-            Method::PUT,
-            "/api/v1/admin/calendar/2027",
-            Some(&window),
-            Some(body.clone()),
-        )
-        .await;
-        assert_eq!(
-            (status, problem["code"].as_str()),
-            (403, Some("admin_only"))
-        );
-        let (status, problem) = call(
-            app,
-            Method::PUT,
-            "/api/v1/admin/calendar/2027",
-            Some(&admin),
-            Some(json!({"year": 2027, "source": "", "days_off": "2027-02-30", "extra_working_days": "2027-02-15"})),
-        )
-        .await;
+        let (status, problem) = enter(&window, 2027, body.clone()).await;
+        assert_eq!((status, problem["code"].as_str()), (403, Some("admin_only")));
+        let wrong = json!({"year": 2027, "source": "", "days_off": "2027-02-30", "extra_working_days": "2027-02-15"});
+        let (status, problem) = enter(&admin, 2027, wrong).await;
         assert_eq!(status, 422, "{problem}");
         assert_eq!(problem_codes(&problem), ["required", "invalid_date", "not_a_weekend"]);
-        let (status, problem) = call(
-            app,
-            Method::PUT,
-            "/api/v1/admin/calendar/2028",
-            Some(&admin),
-            Some(body.clone()),
-        )
-        .await;
+        let (status, problem) = enter(&admin, 2028, body.clone()).await;
         assert_eq!(
             (status, problem["errors"][0]["code"].as_str()),
             (422, Some("year_mismatch"))
         );
-        let (status, year) = call(
-            app,
-            Method::PUT,
-            "/api/v1/admin/calendar/2027",
-            Some(&admin),
-            Some(body),
-        )
-        .await;
+        let (status, year) = enter(&admin, 2027, body).await;
         assert_eq!(status, 200, "{year}");
         assert_eq!(year["days_off"].as_array().unwrap().len(), 8);
         // Friday 2027-02-05 + 1 working day: the swapped Sunday 2/14 (2/6–2/12 off, 2/13 a
         // Saturday).
-        let (_, due) = call(
-            app,
-            Method::GET,
-            "/api/v1/calendar/add?from=2027-02-05&days=1",
-            None,
-            None,
-        )
-        .await;
-        assert_eq!(due["due"], "2027-02-14");
+        assert_eq!(day_after().await.1["due"], "2027-02-14");
         // Replaced as a whole, never merged.
-        let (status, _) = call(
-            app,
-            Method::PUT,
-            "/api/v1/admin/calendar/2027",
-            Some(&admin),
-            Some(json!({"year": 2027, "source": "更正", "days_off": "2027-01-01", "extra_working_days": ""})),
-        )
-        .await;
-        assert_eq!(status, 200);
+        let correction = json!({"year": 2027, "source": "更正", "days_off": "2027-01-01", "extra_working_days": ""});
+        assert_eq!(enter(&admin, 2027, correction).await.0, 200);
         let (_, years) = call(app, Method::GET, "/api/v1/calendar/years", None, None).await;
         let years = years.as_array().unwrap();
         assert_eq!(years.len(), 2);

@@ -10,11 +10,7 @@ pub async fn create_draft(
     draft: &NewDraft,
     now: DateTime<Utc>,
 ) -> Result<ApplicationView, ApplicationError> {
-    let (item, bundle) = match (draft.item.as_deref(), draft.bundle.as_deref()) {
-        (Some(i), None) if !i.is_empty() => (Some(i.to_string()), None),
-        (None, Some(b)) if !b.is_empty() => (None, Some(b.to_string())),
-        _ => return Err(ApplicationError::ItemOrBundle),
-    };
+    let (item, bundle) = item_or_bundle(draft.item.as_deref(), draft.bundle.as_deref())?;
     let (title, keys) = form_of(db, item.as_deref(), bundle.as_deref()).await?;
     if let Some(code) = &item
         && let Some(row) = catalog::find_item_row(db, code).await?
@@ -37,11 +33,9 @@ pub async fn create_draft(
     if drafts >= crate::domain::upload::MAX_OPEN_DRAFTS {
         return Err(ApplicationError::TooManyDrafts);
     }
-    // 50 random bits: a clash is practically impossible, but the unique index has the last word.
-    for _ in 0..3 {
-        let number = new_number(now)?;
-        let row = application::ActiveModel {
-            number: Set(number.as_str().into()),
+    let row = insert_draft(
+        db,
+        application::ActiveModel {
             account_id: Set(account_id),
             item_code: Set(item.clone()),
             bundle_code: Set(bundle.clone()),
@@ -52,14 +46,11 @@ pub async fn create_draft(
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(db)
-        .await;
-        if let Ok(row) = row {
-            return view(row, title, Vec::new(), Vec::new());
-        }
-    }
-    Err(anyhow!("could not allocate an application number").into())
+        },
+        now,
+    )
+    .await?;
+    view(row, title, Vec::new(), Vec::new())
 }
 
 /// Replaces what a draft holds (applicant, values, originals to bring).

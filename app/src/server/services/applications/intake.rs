@@ -14,11 +14,7 @@ pub async fn start_intake(
     if !me.role.acts() {
         return Err(ApplicationError::NotPermitted);
     }
-    let (item, bundle) = match (item.as_deref(), bundle.as_deref()) {
-        (Some(i), None) if !i.is_empty() => (Some(i.to_string()), None),
-        (None, Some(b)) if !b.is_empty() => (None, Some(b.to_string())),
-        _ => return Err(ApplicationError::ItemOrBundle),
-    };
+    let (item, bundle) = item_or_bundle(item.as_deref(), bundle.as_deref())?;
     let (department, _) = catalog::handling(db, item.as_deref(), bundle.as_deref())
         .await?
         .ok_or_else(|| {
@@ -34,10 +30,9 @@ pub async fn start_intake(
         .await
         .context("failed to read the window account")?
         .ok_or_else(|| anyhow!("the window account is missing (migration 5)"))?;
-    for _ in 0..3 {
-        let number = new_number(now)?;
-        let row = application::ActiveModel {
-            number: Set(number.as_str().into()),
+    let row = insert_draft(
+        db,
+        application::ActiveModel {
             account_id: Set(window_account.id),
             staff_id: Set(Some(me.id)),
             channel: Set(Some(Channel::Window.as_str().into())),
@@ -54,12 +49,9 @@ pub async fn start_intake(
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(db)
-        .await;
-        if let Ok(row) = row {
-            return view(row, title, Vec::new(), Vec::new());
-        }
-    }
-    Err(anyhow!("could not allocate an application number").into())
+        },
+        now,
+    )
+    .await?;
+    view(row, title, Vec::new(), Vec::new())
 }

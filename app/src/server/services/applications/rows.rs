@@ -322,3 +322,32 @@ pub(super) fn view(
         updated_at: row.updated_at.to_rfc3339(),
     })
 }
+
+/// Exactly one of an item and a bundle, by code.
+pub(super) fn item_or_bundle(
+    item: Option<&str>,
+    bundle: Option<&str>,
+) -> Result<(Option<String>, Option<String>), ApplicationError> {
+    match (item, bundle) {
+        (Some(i), None) if !i.is_empty() => Ok((Some(i.to_string()), None)),
+        (None, Some(b)) if !b.is_empty() => Ok((None, Some(b.to_string()))),
+        _ => Err(ApplicationError::ItemOrBundle),
+    }
+}
+
+/// Inserts a new draft under a fresh application number. 50 random bits make a clash
+/// practically impossible, but the unique index has the last word: a clash is retried.
+pub(super) async fn insert_draft(
+    db: &DatabaseConnection,
+    draft: application::ActiveModel,
+    now: DateTime<Utc>,
+) -> Result<application::Model, ApplicationError> {
+    for _ in 0..3 {
+        let mut row = draft.clone();
+        row.number = Set(new_number(now)?.as_str().into());
+        if let Ok(row) = row.insert(db).await {
+            return Ok(row);
+        }
+    }
+    Err(anyhow!("could not allocate an application number").into())
+}
