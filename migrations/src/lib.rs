@@ -10,6 +10,7 @@ mod m20261122_000004_submission;
 mod m20261122_000005_review;
 mod m20261122_000006_tracking;
 mod m20261201_000007_hardening;
+mod m20261201_000008_security_alert;
 mod steps;
 
 /// Every migration, oldest first.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_review::Migration),
             Box::new(m20261122_000006_tracking::Migration),
             Box::new(m20261201_000007_hardening::Migration),
+            Box::new(m20261201_000008_security_alert::Migration),
         ]
     }
 }

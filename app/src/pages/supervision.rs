@@ -117,6 +117,20 @@ fn BoardView(board: Board, reload: Callback<()>) -> impl IntoView {
             {board.cases.is_empty().then(|| view! { <p class="muted">"没有在办件。"</p> })}
             <ul class="board-cases">{cases}</ul>
         </section>
+        {(!board.security_alerts.is_empty()).then(|| view! {
+            <section>
+                <h2>"账号安全提醒"</h2>
+                <p class="muted">"以下工号在某一地址连续输错密码被锁定（仅锁定该地址，本人在其他地址仍可登录）。如非本人所为，请提醒其修改密码并报告信息安全负责人。"</p>
+                <ul class="warnings security-alerts">
+                    {board.security_alerts.iter().map(|a| view! {
+                        <li class="warning" data-level="security">
+                            <p><strong>{format!("{}（{}）", a.name, a.login)}</strong> " " <time class="muted">{china_time(&a.at)}</time></p>
+                            <p>{format!("来自 {} 的多次错误密码，已在该地址锁定 30 分钟", a.client)}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <section>
             <h2>"预警与督办通知"</h2>
             {board.warnings.is_empty().then(|| view! { <p class="muted">"暂无预警。"</p> })}

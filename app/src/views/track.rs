@@ -189,6 +189,23 @@ pub struct Board {
     pub by_item: Vec<BandCounts>,
     pub cases: Vec<BoardCase>,
     pub warnings: Vec<BoardWarning>,
+    /// Attacks on the department's staff accounts in the last 30 days, newest first.
+    #[serde(default)]
+    pub security_alerts: Vec<SecurityAlert>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_problem: Option<String>,
+}
+
+/// A department's staff account attacked: a 工号 locked from one client after repeated wrong
+/// passwords (it still opens from everywhere else).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SecurityAlert {
+    /// The 工号 and its holder's name.
+    pub login: String,
+    pub name: String,
+    /// Where the attempts came from (an address; IPv6 by /64).
+    pub client: String,
+    /// RFC 3339.
+    pub at: String,
 }

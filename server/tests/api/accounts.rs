@@ -8,7 +8,7 @@ use app::server::services::{accounts, staff};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, backends, on_every_empty_backend, spawn_empty};
+use crate::helpers::{TestApp, backends, get_as, on_every_empty_backend, spawn_empty};
 use crate::review::staff_member;
 
 /// Registers 张三 over the API.
@@ -370,6 +370,30 @@ async fn a_staff_login_locked_from_one_client_still_opens_from_another() {
         assert_eq!(login_from("203.0.113.5, 198.51.100.7").await, 429);
         // The clerk at the window logs in.
         assert_eq!(login_from("203.0.113.5").await, 200);
+        // The department's chief sees the attack on the board; another department does not.
+        let chief = staff_member(app, "c01", StaffRole::Chief, "SWJ").await;
+        let (status, board) = get_as(app, &chief, "/api/v1/supervision/board").await;
+        assert_eq!(status, 200, "{board}");
+        let alerts = board["security_alerts"].as_array().unwrap();
+        assert_eq!(alerts.len(), 1, "{board}");
+        assert_eq!(alerts[0]["login"], "w01");
+        assert_eq!(alerts[0]["client"], "198.51.100.7");
+        let other = staff_member(app, "c02", StaffRole::Chief, "ZJJ").await;
+        let (_, board) = get_as(app, &other, "/api/v1/supervision/board").await;
+        assert_eq!(board["security_alerts"], json!([]));
+        // An unknown 工号 locked from a client has no department to tell.
+        for _ in 1..=LOCK_AFTER_FAILURES {
+            staff::login(&app.db, "nobody", "wrong-pass1", &attacker, start)
+                .await
+                .ok();
+        }
+        assert_eq!(
+            app::server::entities::security_alert::Entity::find()
+                .count(&app.db)
+                .await
+                .unwrap(),
+            1
+        );
     })
     .await;
 }

@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::domain::account::{FieldProblem, SESSION_IDLE_SECONDS, check_password};
 use crate::domain::review::StaffRole;
 use crate::server::client::ClientKey;
-use crate::server::entities::{department, staff, staff_session};
+use crate::server::entities::{department, security_alert, staff, staff_session};
 use crate::server::services::accounts::{
     AccountError, LoginGuard, dummy_hash, hash_password, new_token, token_hash, verify_password,
 };
@@ -130,7 +130,7 @@ pub async fn login(
         .map(|s| s.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_owned());
     let matches = verify_password(password.to_owned(), hash).await?;
-    let Some(member) = found.filter(|_| matches) else {
+    let Some(member) = found.clone().filter(|_| matches) else {
         if guard.locked_now {
             tracing::warn!(
                 target: "security",
@@ -138,6 +138,21 @@ pub async fn login(
                 client = %client.0,
                 "staff login locked after repeated wrong passwords from one client"
             );
+            // The department hears of it on its board: someone is guessing a colleague's
+            // password, though the 工号 still opens everywhere else.
+            if let Some(attacked) = &found {
+                security_alert::ActiveModel {
+                    department: Set(attacked.department.clone()),
+                    kind: Set("staff_login_locked".into()),
+                    login: Set(attacked.login.clone()),
+                    client: Set(client.0.clone()),
+                    at: Set(now),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await
+                .context("failed to record a security alert")?;
+            }
         }
         guard.failed(db, now).await?;
         return Err(AccountError::InvalidCredentials);

@@ -14,12 +14,12 @@ use crate::clock::china_date;
 use crate::domain::deadline::WarningLevel;
 use crate::domain::review::CaseStatus;
 use crate::server::cases;
-use crate::server::entities::{application, deadline_warning, staff, warning_seen};
+use crate::server::entities::{application, deadline_warning, security_alert, staff, warning_seen};
 use crate::server::services::calendar;
 use crate::server::services::catalog;
 use crate::server::services::review::ReviewError;
 use crate::views::review::StaffInfo;
-use crate::views::track::{BandCounts, Board, BoardCase, BoardWarning};
+use crate::views::track::{BandCounts, Board, BoardCase, BoardWarning, SecurityAlert};
 
 /// The supervision board of the staff member's department (chief representatives and
 /// supervisors).
@@ -99,8 +99,45 @@ pub async fn board(
         by_item: by_item.into_values().collect(),
         cases,
         warnings: warnings_of(db, me).await?,
+        security_alerts: security_alerts_of(db, me, now).await?,
         calendar_problem,
     })
+}
+
+/// Most security alerts a board lists, and how far back (newest first).
+const BOARD_ALERTS: u64 = 50;
+const ALERT_DAYS: i64 = 30;
+
+async fn security_alerts_of(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<SecurityAlert>> {
+    let rows = security_alert::Entity::find()
+        .filter(security_alert::Column::Department.eq(me.department.as_str()))
+        .filter(security_alert::Column::At.gte(now - chrono::Duration::days(ALERT_DAYS)))
+        .order_by_desc(security_alert::Column::At)
+        .limit(BOARD_ALERTS)
+        .all(db)
+        .await
+        .context("failed to read security alerts")?;
+    let names: BTreeMap<String, String> = staff::Entity::find()
+        .filter(staff::Column::Department.eq(me.department.as_str()))
+        .all(db)
+        .await
+        .context("failed to read staff")?
+        .into_iter()
+        .map(|s| (s.login, s.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|a| SecurityAlert {
+            name: names.get(&a.login).cloned().unwrap_or_default(),
+            login: a.login,
+            client: a.client,
+            at: a.at.to_rfc3339(),
+        })
+        .collect())
 }
 
 /// Most warnings a board lists (newest first).
