@@ -27,6 +27,8 @@ use crate::pages::{
 
 /// The document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::csp::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cases;
 pub mod catalog_schema;
 pub mod client;
+pub mod csp;
 pub mod db;
 pub mod entities;
 pub mod error;

@@ -81,3 +81,47 @@ async fn every_answer_carries_the_security_headers() {
     }
     app.cleanup().await;
 }
+
+/// A page runs only this site's scripts and the inline ones carrying this response's nonce:
+/// the hydration script has it, a script injected into the markup would not.
+#[tokio::test]
+async fn a_page_allows_only_its_own_scripts_and_its_nonce() {
+    let app = spawn_app(&backends()[0]).await;
+    let mut nonces = Vec::new();
+    for path in ["/", "/items", "/track", "/no-such-page"] {
+        let response = app.get(path).await;
+        let policy = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let html = response.text().await.unwrap();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("no nonce in {path}: {policy}"))
+            .to_string();
+        assert!(policy.contains("script-src 'self' 'nonce-"), "{policy}");
+        assert!(policy.contains("object-src 'none'"), "{policy}");
+        assert!(policy.contains("frame-ancestors 'self'"), "{policy}");
+        assert!(!policy.contains("'unsafe-inline' 'wasm"), "{policy}");
+        // Every inline script of the page carries the nonce.
+        let tags: Vec<&str> = html
+            .split("<script")
+            .skip(1)
+            .map(|rest| rest.split('>').next().unwrap_or_default())
+            .collect();
+        assert!(!tags.is_empty(), "{path}");
+        for tag in tags {
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: <script{tag}>"
+            );
+        }
+        nonces.push(nonce);
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 4, "a fresh nonce for every page");
+    app.cleanup().await;
+}
