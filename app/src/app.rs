@@ -19,6 +19,7 @@ use crate::pages::{
     login::LoginPage,
     my::MyApplicationsPage,
     not_found::NotFound,
+    recover::RecoverPage,
     register::RegisterPage,
     staff::{IntakePage, StaffCasePage, StaffLoginPage, WorkbenchPage},
     supervision::SupervisionPage,
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bundles/:code") view=BundlePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/recover") view=RecoverPage/>
                     <Route path=path!("/my") view=MyApplicationsPage/>
                     <Route path=path!("/applications/:number") view=ApplicationPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:number/notices/:id") view=NoticePage ssr=SsrMode::Async/>

@@ -65,3 +65,29 @@ test('an invalid mobile number is shown next to its field', async ({ page }) => 
   await page.getByLabel('手机号码').blur();
   await expect(page.getByText('手机号码应为 11 位，以 13–19 开头')).toBeVisible();
 });
+
+test('a number is taken back by an SMS code; a wrong code is refused on its field', async ({ page }, testInfo) => {
+  const mobile = testInfo.project.name === 'phone' ? '13800000091' : '13800000092';
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByRole('link', { name: /找回账号/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '找回账号' })).toBeVisible();
+  await page.getByLabel('手机号码').fill(mobile);
+  await page.getByRole('button', { name: '获取短信验证码' }).click();
+  // The same answer whether or not the number is registered.
+  await expect(page.getByRole('status').filter({ hasText: '验证码已通过短信发送' })).toBeVisible();
+
+  // The code's form is checked in the browser by the server's rule.
+  await page.getByLabel('短信验证码').fill('12345');
+  await page.getByLabel('短信验证码').blur();
+  await expect(page.getByText('请输入短信中的 6 位验证码')).toBeVisible();
+  await page.getByLabel('短信验证码').fill('000000');
+  await expect(page.getByText('请输入短信中的 6 位验证码')).toBeHidden();
+  await page.getByLabel('姓名').fill('王芳');
+  await page.getByLabel('居民身份证号码').fill('44052419850101001X');
+  await page.getByLabel('新密码').fill('ziji2026ok');
+  await page.getByRole('button', { name: '找回并登录' }).click();
+  // No code was ever sent to this number: refused beside the code field.
+  await expect(page.getByText('验证码不正确或已失效，请重新获取')).toBeVisible();
+  await expect(page.getByLabel('短信验证码')).toHaveAttribute('aria-invalid', 'true');
+});

@@ -11,6 +11,7 @@ mod m20261122_000005_review;
 mod m20261122_000006_tracking;
 mod m20261201_000007_hardening;
 mod m20261201_000008_security_alert;
+mod m20261201_000009_account_recovery;
 mod steps;
 
 /// Every migration, oldest first.
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_tracking::Migration),
             Box::new(m20261201_000007_hardening::Migration),
             Box::new(m20261201_000008_security_alert::Migration),
+            Box::new(m20261201_000009_account_recovery::Migration),
         ]
     }
 }

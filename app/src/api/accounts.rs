@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::account::{AccountInfo, RegistrationForm};
+use crate::domain::account::{AccountInfo, RecoveryForm, RegistrationForm};
 use crate::error::AppError;
 
 /// Registers and logs in at once; a refusal lists every field problem, as the browser shows
@@ -29,6 +29,34 @@ pub async fn register(form: RegistrationForm) -> Result<AccountInfo, AppError> {
         }
         Err(other) => return Err(refused(other)),
     }
+    let (token, account) = accounts::login(&state.db, &form.mobile, &form.password, &client, now)
+        .await
+        .map_err(refused)?;
+    set_cookie(&accounts::session_cookie(&token, state.secure_cookies));
+    Ok(account)
+}
+
+/// Sends a recovery code to the number by SMS (the same answer when no account has it).
+#[server(prefix = "/sf", endpoint = "auth/recovery-code")]
+pub async fn send_recovery_code(mobile: String) -> Result<(), AppError> {
+    let state = crate::server::state::expect_state()?;
+    let client: crate::server::client::ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    crate::server::services::recovery::send_code(&state.db, &mobile, &client, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)
+}
+
+/// Takes back a number with its code, then logs in under it.
+#[server(prefix = "/sf", endpoint = "auth/recover")]
+pub async fn recover(form: RecoveryForm) -> Result<AccountInfo, AppError> {
+    use crate::server::error::refused;
+    use crate::server::services::{accounts, recovery};
+    let state = crate::server::state::expect_state()?;
+    let client: crate::server::client::ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    let now = chrono::Utc::now();
+    recovery::recover(&state.db, &form, &client, now)
+        .await
+        .map_err(refused)?;
     let (token, account) = accounts::login(&state.db, &form.mobile, &form.password, &client, now)
         .await
         .map_err(refused)?;

@@ -78,6 +78,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </form>
             <p>"还没有账号？" <a href="/register">"注册"</a></p>
+            <p><a href="/recover">"忘记密码，或手机号码被他人注册？找回账号"</a></p>
         </section>
     }
 }

@@ -10,6 +10,7 @@ pub mod item;
 pub mod login;
 pub mod my;
 pub mod not_found;
+pub mod recover;
 pub mod register;
 pub mod staff;
 pub mod supervision;

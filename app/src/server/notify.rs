@@ -47,6 +47,24 @@ pub async fn enqueue(
     messages: Vec<Message>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
+    enqueue_about(txn, Some(application_id), messages, now).await
+}
+
+/// Writes messages about an account rather than a case (a recovery code).
+pub async fn enqueue_for_account(
+    txn: &impl ConnectionTrait,
+    messages: Vec<Message>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    enqueue_about(txn, None, messages, now).await
+}
+
+async fn enqueue_about(
+    txn: &impl ConnectionTrait,
+    application_id: Option<i32>,
+    messages: Vec<Message>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     for m in messages {
         // In-site messages are delivered by being stored.
         let delivered = m.channel == "site";

@@ -442,3 +442,133 @@ async fn one_client_registers_a_few_accounts_then_must_wait() {
     })
     .await;
 }
+
+/// The code in the latest recovery SMS to `mobile`, if any.
+pub async fn recovery_sms(app: &TestApp, mobile: &str) -> Option<String> {
+    use app::server::entities::notification;
+    use sea_orm::QueryOrder;
+    let sms = notification::Entity::find()
+        .filter(notification::Column::Recipient.eq(mobile))
+        .filter(notification::Column::ApplicationId.is_null())
+        .order_by_desc(notification::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()?;
+    assert_eq!(
+        (sms.channel.as_str(), sms.status.as_str()),
+        ("sms", "pending")
+    );
+    let digits: String = sms.body.chars().filter(char::is_ascii_digit).collect();
+    Some(digits[..6].to_string())
+}
+
+async fn post_json(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
+    crate::helpers::call(app, reqwest::Method::POST, path, None, Some(body)).await
+}
+
+#[tokio::test]
+async fn the_holder_of_a_phone_takes_back_a_number_someone_else_registered() {
+    use crate::applications::applicant;
+    crate::helpers::on_every_backend(async |app| {
+        let mobile = "13812340001";
+        // Someone who knows the number registers it first, with their own name and ID.
+        let squatter = applicant(app, mobile, "11010519491231002X").await;
+        // A number nobody registered: the same answer, and no SMS.
+        let code_for = json!({"mobile": "13812340002"});
+        assert_eq!(
+            post_json(app, "/api/v1/auth/recovery/code", code_for)
+                .await
+                .0,
+            202
+        );
+        assert_eq!(recovery_sms(app, "13812340002").await, None);
+        let (status, problem) =
+            post_json(app, "/api/v1/auth/recovery/code", json!({"mobile": "123"})).await;
+        assert_eq!(
+            (status, problem["errors"][0]["field"].as_str()),
+            (422, Some("mobile"))
+        );
+
+        assert_eq!(
+            post_json(app, "/api/v1/auth/recovery/code", json!({"mobile": mobile}))
+                .await
+                .0,
+            202
+        );
+        let code = recovery_sms(app, mobile).await.expect("a code by SMS");
+        let owner = |code: &str| {
+            json!({"mobile": mobile, "code": code, "password": "ziji2026ok",
+                "name": "王芳", "id_number": "44052419850101001X"})
+        };
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        // Five tries at most, each refused the same way; then even the right code is spent.
+        for _ in 0..app::domain::account::RECOVERY_CODE_TRIES {
+            let (status, problem) = post_json(app, "/api/v1/auth/recovery", owner(wrong)).await;
+            assert_eq!(status, 422, "{problem}");
+            assert_eq!(problem["errors"][0]["code"], "code_invalid");
+        }
+        let (status, problem) = post_json(app, "/api/v1/auth/recovery", owner(&code)).await;
+        assert_eq!(
+            (status, problem["errors"][0]["code"].as_str()),
+            (422, Some("code_invalid"))
+        );
+
+        // A new code, and the number changes hands.
+        assert_eq!(
+            post_json(app, "/api/v1/auth/recovery/code", json!({"mobile": mobile}))
+                .await
+                .0,
+            202
+        );
+        let code = recovery_sms(app, mobile).await.unwrap();
+        let (status, account) = post_json(app, "/api/v1/auth/recovery", owner(&code)).await;
+        assert_eq!(status, 200, "{account}");
+        assert_eq!(account["name"], "王芳");
+        // Used once.
+        let (status, _) = post_json(app, "/api/v1/auth/recovery", owner(&code)).await;
+        assert_eq!(status, 422);
+        // The squatter's session has ended and the number no longer opens their account.
+        assert_eq!(
+            crate::helpers::get_as(app, &squatter, "/api/v1/auth/me")
+                .await
+                .0,
+            401
+        );
+        let login = |password: &str| json!({"mobile": mobile, "password": password});
+        assert_eq!(
+            post_json(app, "/api/v1/auth/login", login("shigong2026"))
+                .await
+                .0,
+            401
+        );
+        let (status, me) = post_json(app, "/api/v1/auth/login", login("ziji2026ok")).await;
+        assert_eq!((status, me["name"].as_str()), (200, Some("王芳")));
+        let kept = account::Entity::find()
+            .filter(account::Column::Name.eq("李四"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("the squatter's account is kept");
+        assert_eq!(kept.mobile, format!("released:{}", kept.id));
+
+        // The owner forgets the password later: the same name and ID reset it in place.
+        assert_eq!(
+            post_json(app, "/api/v1/auth/recovery/code", json!({"mobile": mobile}))
+                .await
+                .0,
+            202
+        );
+        let code = recovery_sms(app, mobile).await.unwrap();
+        let mut again = owner(&code);
+        again["password"] = json!("xinde2027mima");
+        let (status, same) = post_json(app, "/api/v1/auth/recovery", again).await;
+        assert_eq!((status, &same["id"]), (200, &me["id"]), "{same}");
+        assert_eq!(
+            post_json(app, "/api/v1/auth/login", login("xinde2027mima"))
+                .await
+                .0,
+            200
+        );
+    })
+    .await;
+}

@@ -191,3 +191,39 @@ async fn a_write_sent_from_another_sites_page_is_refused_on_the_api_and_server_f
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_recovery_page_takes_back_a_number_through_its_server_functions() {
+    on_every_backend(async |app| {
+        let mobile = "13812340009";
+        applicant(app, mobile, "11010519491231002X").await;
+        let (status, _) = server_fn(app, "auth/recovery-code", None, &[("mobile", mobile)]).await;
+        assert_eq!(status, 200);
+        let code = crate::accounts::recovery_sms(app, mobile).await.unwrap();
+        let recover = async |code: &str| {
+            let form = [
+                ("form[mobile]", mobile),
+                ("form[code]", code),
+                ("form[password]", "ziji2026ok"),
+                ("form[name]", "王芳"),
+                ("form[id_number]", "44052419850101001X"),
+            ];
+            server_fn(app, "auth/recover", None, &form).await
+        };
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let (status, e) = recover(wrong).await;
+        assert_eq!(
+            (status, e["code"].as_str()),
+            (422, Some("validation_failed")),
+            "{e}"
+        );
+        assert_eq!(e["problems"][0]["code"], "code_invalid", "{e}");
+        let (status, account) = recover(&code).await;
+        assert_eq!(
+            (status, account["name"].as_str()),
+            (200, Some("王芳")),
+            "{account}"
+        );
+    })
+    .await;
+}

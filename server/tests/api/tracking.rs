@@ -771,7 +771,7 @@ async fn an_unverified_contact_number_gets_at_most_its_daily_share_of_messages()
         let already = sms_to().await;
         for _ in already..MAX_PER_RECIPIENT_PER_DAY {
             notification::ActiveModel {
-                application_id: Set(id),
+                application_id: Set(Some(id)),
                 audience: Set("applicant".into()),
                 channel: Set("sms".into()),
                 recipient: Set(MOBILE.into()),

@@ -20,6 +20,7 @@ pub mod material;
 pub mod material_history;
 pub mod notice;
 pub mod notification;
+pub mod recovery_code;
 pub mod security_alert;
 pub mod service_item;
 pub mod session;

@@ -8,7 +8,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub application_id: i32,
+    /// The case a message is about; none for a message about an account (a recovery code).
+    pub application_id: Option<i32>,
     /// `applicant` or `staff`.
     pub audience: String,
     /// `sms`, `email` or `site` (in-site message).

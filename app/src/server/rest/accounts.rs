@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::account::RegistrationForm;
+use crate::domain::account::{RecoveryForm, RegistrationForm};
 use crate::server::auth::{Applicant, header_cookie};
 use crate::server::client::ClientKey;
 use crate::server::error::{AppError, ErrorCode};
@@ -75,6 +75,58 @@ pub async fn register(
     let form: RegistrationForm = json_object(form)?;
     let account = accounts::register(&state.db, &form, &client, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(account)).into_response())
+}
+
+/// Where a recovery code is sent.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryCodeRequest {
+    pub mobile: String,
+}
+
+/// Send a recovery code by SMS to a registered number (the answer is the same for a number
+/// without an account).
+#[utoipa::path(post, path = "/api/v1/auth/recovery/code", tag = "auth", request_body = RecoveryCodeRequest,
+    responses(
+        (status = 202, description = "If the number is registered, a code is on its way"),
+        (status = 422, description = "validation_failed (the mobile number)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "too_many_attempts; see Retry-After", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn recovery_code(
+    State(state): State<AppState>,
+    client: ClientKey,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<StatusCode, AppError> {
+    let request: RecoveryCodeRequest = json_object(body)?;
+    crate::server::services::recovery::send_code(
+        &state.db,
+        &request.mobile,
+        &client,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Take back a number with the code sent to it: the password is reset if the name and ID
+/// number are the account's; otherwise the number leaves the account that registered it and
+/// a new account is made for the person holding the phone.
+#[utoipa::path(post, path = "/api/v1/auth/recovery", tag = "auth", request_body = RecoveryForm,
+    responses(
+        (status = 200, body = AccountInfo),
+        (status = 422, description = "validation_failed; a wrong, used or expired code is `code_invalid` on field `code`", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "too_many_attempts; see Retry-After", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn recover(
+    State(state): State<AppState>,
+    client: ClientKey,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Json<AccountInfo>, AppError> {
+    let form: RecoveryForm = json_object(body)?;
+    let account =
+        crate::server::services::recovery::recover(&state.db, &form, &client, chrono::Utc::now())
+            .await?;
+    Ok(Json(account))
 }
 
 /// Log in; sets the HttpOnly session cookie.

@@ -45,6 +45,14 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(crate::server::rest::accounts::login),
         )
         .route(
+            "/api/v1/auth/recovery/code",
+            axum::routing::post(crate::server::rest::accounts::recovery_code),
+        )
+        .route(
+            "/api/v1/auth/recovery",
+            axum::routing::post(crate::server::rest::accounts::recover),
+        )
+        .route(
             "/api/v1/auth/logout",
             axum::routing::post(crate::server::rest::accounts::logout),
         )
@@ -372,6 +380,7 @@ async fn openapi_json() -> impl IntoResponse {
     paths(
         list_items, get_item, get_item_version, list_bundles, get_bundle, list_departments,
         crate::server::rest::accounts::register, crate::server::rest::accounts::login, crate::server::rest::accounts::logout,
+        crate::server::rest::accounts::recovery_code, crate::server::rest::accounts::recover,
         crate::server::rest::accounts::me, crate::server::rest::applications::create, crate::server::rest::applications::update,
         crate::server::rest::applications::get_one, crate::server::rest::applications::list, crate::server::rest::applications::delete,
         crate::server::rest::applications::upload, crate::server::rest::applications::download, crate::server::rest::applications::delete_upload,
@@ -404,6 +413,7 @@ const PUBLIC_PATHS: &[&str] = &[
     "/api/v1/departments",
     "/api/v1/auth/register",
     "/api/v1/auth/login",
+    "/api/v1/auth/recovery",
     "/api/v1/staff/login",
     "/api/v1/track/",
     "/api/v1/calendar/",

@@ -281,7 +281,7 @@ pub fn clear_session_cookie(secure: bool) -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
-fn info(a: &account::Model) -> AccountInfo {
+pub(crate) fn info(a: &account::Model) -> AccountInfo {
     let mobile = MobileNumber::parse(&a.mobile)
         .map(|m| m.masked())
         .unwrap_or_else(|_| "***".into());
