@@ -36,3 +36,80 @@ pub fn Field(
         </div>
     }
 }
+
+/// The errors a checked form shows beside its fields: the browser's verdict (the same rules
+/// the server runs) on the fields the person has left, or the server's refusal of a field
+/// until that field changes again.
+#[derive(Clone, Copy)]
+pub struct FieldErrors {
+    touched: RwSignal<std::collections::BTreeSet<&'static str>>,
+    server: RwSignal<Vec<crate::domain::account::FieldProblem>>,
+    local: Memo<Vec<crate::domain::account::FieldProblem>>,
+}
+
+impl FieldErrors {
+    /// Errors for `fields` (each with its value), judged in the browser by `local`.
+    pub fn new(
+        fields: impl IntoIterator<Item = (&'static str, RwSignal<String>)>,
+        local: Memo<Vec<crate::domain::account::FieldProblem>>,
+    ) -> Self {
+        let errors = FieldErrors {
+            touched: RwSignal::new(Default::default()),
+            server: RwSignal::new(Vec::new()),
+            local,
+        };
+        // Once a field changes, the server's verdict on it (e.g. "already registered") is stale.
+        for (field, value) in fields {
+            Effect::new(move |_| {
+                value.track();
+                errors
+                    .server
+                    .update(|problems| problems.retain(|p| p.field != field));
+            });
+        }
+        errors
+    }
+
+    /// The message to show under `field`, if any.
+    pub fn error_for(self, field: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            if !self.touched.read().contains(field) {
+                return None;
+            }
+            let first = |list: &[crate::domain::account::FieldProblem]| {
+                list.iter()
+                    .find(|p| p.field == field)
+                    .map(|p| p.message.clone())
+            };
+            first(&self.server.read()).or_else(|| first(&self.local.read()))
+        })
+    }
+
+    /// What to call when the person leaves `field`.
+    pub fn touch(self, field: &'static str) -> Callback<()> {
+        Callback::new(move |()| {
+            self.touched.update(|t| {
+                t.insert(field);
+            });
+        })
+    }
+
+    /// On submit: every field shows its errors, and the server's old verdicts go. Whether the
+    /// browser finds the form fit to send.
+    pub fn submit(self, fields: &[&'static str]) -> bool {
+        self.touched.set(fields.iter().copied().collect());
+        self.server.set(Vec::new());
+        self.local.read_untracked().is_empty()
+    }
+
+    /// Whether the browser finds a problem with `field` (shown once the field is touched).
+    pub fn check(self, field: &'static str) -> bool {
+        self.touch(field).run(());
+        !self.local.read_untracked().iter().any(|p| p.field == field)
+    }
+
+    /// The server refused these fields.
+    pub fn refused(self, problems: Vec<crate::domain::account::FieldProblem>) {
+        self.server.set(problems);
+    }
+}

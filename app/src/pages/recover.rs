@@ -3,8 +3,6 @@
 //! someone else registered with it and a new account is made. The fields are checked as the
 //! person leaves them, by the same Rust code the server runs.
 
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -13,10 +11,8 @@ use leptos_router::hooks::use_navigate;
 use crate::api::accounts::{recover, send_recovery_code};
 use crate::clock::today_in_china;
 use crate::components::auth::Auth;
-use crate::components::field::Field;
-use crate::domain::account::{
-    FieldProblem, MIN_PASSWORD_CHARS, RECOVERY_CODE_DIGITS, RecoveryForm,
-};
+use crate::components::field::{Field, FieldErrors};
+use crate::domain::account::{MIN_PASSWORD_CHARS, RECOVERY_CODE_DIGITS, RecoveryForm};
 
 const FIELDS: [&str; 5] = ["mobile", "code", "name", "id_number", "password"];
 
@@ -27,8 +23,6 @@ pub fn RecoverPage() -> impl IntoView {
     let navigate = use_navigate();
     let values: [RwSignal<String>; 5] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let [mobile, code, name, id_number, password] = values;
-    let touched = RwSignal::new(BTreeSet::<&'static str>::new());
-    let server_problems = RwSignal::new(Vec::<FieldProblem>::new());
     let failure = RwSignal::new(None::<String>);
     let sent = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -41,44 +35,11 @@ pub fn RecoverPage() -> impl IntoView {
         id_number: id_number.get(),
     };
     let problems = Memo::new(move |_| form().parse(today_in_china()).err().unwrap_or_default());
-    let error_for = move |field: &'static str| {
-        Signal::derive(move || {
-            if !touched.read().contains(field) {
-                return None;
-            }
-            let first = |list: &[FieldProblem]| {
-                list.iter()
-                    .find(|p| p.field == field)
-                    .map(|p| p.message.clone())
-            };
-            first(&server_problems.read()).or_else(|| first(&problems.read()))
-        })
-    };
-    let touch = move |field: &'static str| {
-        Callback::new(move |()| {
-            touched.update(|t| {
-                t.insert(field);
-            });
-        })
-    };
-    for (field, value) in FIELDS.into_iter().zip(values) {
-        Effect::new(move |_| {
-            value.track();
-            server_problems.update(|problems| problems.retain(|p| p.field != field));
-        });
-    }
+    let errors = FieldErrors::new(FIELDS.into_iter().zip(values), problems);
 
     let send_code = move |_| {
-        touched.update(|t| {
-            t.insert("mobile");
-        });
         failure.set(None);
-        if problems
-            .read_untracked()
-            .iter()
-            .any(|p| p.field == "mobile")
-            || busy.get_untracked()
-        {
+        if !errors.check("mobile") || busy.get_untracked() {
             return;
         }
         busy.set(true);
@@ -88,7 +49,7 @@ pub fn RecoverPage() -> impl IntoView {
                 Ok(()) => sent.set(Some(format!(
                     "如 {number} 已注册，验证码已通过短信发送，10 分钟内有效。"
                 ))),
-                Err(e) if !e.problems.is_empty() => server_problems.set(e.into_problems()),
+                Err(e) if !e.problems.is_empty() => errors.refused(e.into_problems()),
                 Err(e) => failure.set(Some(e.into_message())),
             }
             busy.set(false);
@@ -97,10 +58,8 @@ pub fn RecoverPage() -> impl IntoView {
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        touched.set(FIELDS.into_iter().collect());
-        server_problems.set(Vec::new());
         failure.set(None);
-        if !problems.read_untracked().is_empty() || busy.get_untracked() {
+        if !errors.submit(&FIELDS) || busy.get_untracked() {
             return;
         }
         busy.set(true);
@@ -112,7 +71,7 @@ pub fn RecoverPage() -> impl IntoView {
                     auth.changed();
                     navigate("/my", Default::default());
                 }
-                Err(e) if !e.problems.is_empty() => server_problems.set(e.into_problems()),
+                Err(e) if !e.problems.is_empty() => errors.refused(e.into_problems()),
                 Err(e) => failure.set(Some(e.into_message())),
             }
             busy.set(false);
@@ -126,15 +85,15 @@ pub fn RecoverPage() -> impl IntoView {
             <p class="lead">"忘记密码，或手机号码已被他人注册？用发到这个号码的短信验证码证明号码是您的。"
                 "姓名和身份证号码与原账号一致时重设密码；不一致时，号码从原账号解除，为您建立新账号。"</p>
             <form on:submit=on_submit novalidate>
-                <Field label="手机号码" name="mobile" value=mobile error=error_for("mobile") on_blur=touch("mobile")
+                <Field label="手机号码" name="mobile" value=mobile error=errors.error_for("mobile") on_blur=errors.touch("mobile")
                     input_type="tel" inputmode="numeric" autocomplete="tel"/>
                 <button type="button" class="button" on:click=send_code disabled=move || busy.get()>"获取短信验证码"</button>
                 {move || sent.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
-                <Field label="短信验证码" name="code" value=code error=error_for("code") on_blur=touch("code")
+                <Field label="短信验证码" name="code" value=code error=errors.error_for("code") on_blur=errors.touch("code")
                     inputmode="numeric" autocomplete="one-time-code" hint=format!("{RECOVERY_CODE_DIGITS} 位数字")/>
-                <Field label="姓名" name="name" value=name error=error_for("name") on_blur=touch("name") autocomplete="name"/>
-                <Field label="居民身份证号码" name="id_number" value=id_number error=error_for("id_number") on_blur=touch("id_number")/>
-                <Field label="新密码" name="password" value=password error=error_for("password") on_blur=touch("password")
+                <Field label="姓名" name="name" value=name error=errors.error_for("name") on_blur=errors.touch("name") autocomplete="name"/>
+                <Field label="居民身份证号码" name="id_number" value=id_number error=errors.error_for("id_number") on_blur=errors.touch("id_number")/>
+                <Field label="新密码" name="password" value=password error=errors.error_for("password") on_blur=errors.touch("password")
                     input_type="password" autocomplete="new-password"
                     hint=format!("至少 {MIN_PASSWORD_CHARS} 位，同时包含字母和数字")/>
                 {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
