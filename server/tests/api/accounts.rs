@@ -462,6 +462,13 @@ pub async fn recovery_sms(app: &TestApp, mobile: &str) -> Option<String> {
     Some(digits[..6].to_string())
 }
 
+/// Asks for a recovery code for `mobile` (202) and reads it from the SMS.
+async fn send_code(app: &TestApp, mobile: &str) -> String {
+    let (status, _) = post_json(app, "/api/v1/auth/recovery/code", json!({"mobile": mobile})).await;
+    assert_eq!(status, 202);
+    recovery_sms(app, mobile).await.expect("a code by SMS")
+}
+
 async fn post_json(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
     crate::helpers::call(app, reqwest::Method::POST, path, None, Some(body)).await
 }
@@ -489,13 +496,7 @@ async fn the_holder_of_a_phone_takes_back_a_number_someone_else_registered() {
             (422, Some("mobile"))
         );
 
-        assert_eq!(
-            post_json(app, "/api/v1/auth/recovery/code", json!({"mobile": mobile}))
-                .await
-                .0,
-            202
-        );
-        let code = recovery_sms(app, mobile).await.expect("a code by SMS");
+        let code = send_code(app, mobile).await;
         let owner = |code: &str| {
             json!({"mobile": mobile, "code": code, "password": "ziji2026ok",
                 "name": "王芳", "id_number": "44052419850101001X"})
@@ -514,13 +515,7 @@ async fn the_holder_of_a_phone_takes_back_a_number_someone_else_registered() {
         );
 
         // A new code, and the number changes hands.
-        assert_eq!(
-            post_json(app, "/api/v1/auth/recovery/code", json!({"mobile": mobile}))
-                .await
-                .0,
-            202
-        );
-        let code = recovery_sms(app, mobile).await.unwrap();
+        let code = send_code(app, mobile).await;
         let (status, account) = post_json(app, "/api/v1/auth/recovery", owner(&code)).await;
         assert_eq!(status, 200, "{account}");
         assert_eq!(account["name"], "王芳");
@@ -552,13 +547,7 @@ async fn the_holder_of_a_phone_takes_back_a_number_someone_else_registered() {
         assert_eq!(kept.mobile, format!("released:{}", kept.id));
 
         // The owner forgets the password later: the same name and ID reset it in place.
-        assert_eq!(
-            post_json(app, "/api/v1/auth/recovery/code", json!({"mobile": mobile}))
-                .await
-                .0,
-            202
-        );
-        let code = recovery_sms(app, mobile).await.unwrap();
+        let code = send_code(app, mobile).await;
         let mut again = owner(&code);
         again["password"] = json!("xinde2027mima");
         let (status, same) = post_json(app, "/api/v1/auth/recovery", again).await;
