@@ -104,7 +104,9 @@ impl FieldErrors {
 
     /// Whether the browser finds a problem with `field` (shown once the field is touched).
     pub fn check(self, field: &'static str) -> bool {
-        self.touch(field).run(());
+        self.touched.update(|t| {
+            t.insert(field);
+        });
         !self.local.read_untracked().iter().any(|p| p.field == field)
     }
 

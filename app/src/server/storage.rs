@@ -18,7 +18,7 @@ use bytes::Bytes;
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
+use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 use sha2::{Digest, Sha256};
 
 /// A stored file: its SHA-256 (hex, the key) and size in bytes.
@@ -58,18 +58,11 @@ impl MaterialStore {
         }
     }
 
-    /// Stores `bytes` under their hash. Content already there is written again (atomically),
-    /// so its modification time says when it was last uploaded: the sweeper never takes a
-    /// file an upload has just handed to a new row.
+    /// Stores `bytes` held whole under their hash, the same way an upload is stored.
     pub async fn put(&self, bytes: Bytes) -> anyhow::Result<StoredFile> {
-        let sha256 = hex_sha256(&bytes);
-        let size = bytes.len() as u64;
-        let path = path_of(&sha256)?;
-        self.inner
-            .put(&path, PutPayload::from(bytes))
-            .await
-            .context("failed to store material")?;
-        Ok(StoredFile { sha256, size })
+        let mut incoming = self.receive().await?;
+        incoming.write(bytes).await?;
+        self.keep(incoming).await
     }
 
     /// Starts receiving a file: what is written goes to a staging file of its own, which
@@ -94,7 +87,8 @@ impl MaterialStore {
     }
 
     /// Moves a received file under its hash. Content already there is replaced by the same
-    /// bytes, so its modification time says when it was last uploaded (see [`Self::put`]).
+    /// bytes, so its modification time says when it was last uploaded: the sweeper never
+    /// takes a file an upload has just handed to a new row.
     pub async fn keep(&self, incoming: Incoming) -> anyhow::Result<StoredFile> {
         let Incoming {
             writer,
@@ -256,10 +250,6 @@ impl Incoming {
     pub fn head(&self) -> &[u8] {
         &self.head
     }
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// `materials/ab/abcdef…`: a fan-out directory keeps directories small. Only a 64-character
