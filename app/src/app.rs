@@ -21,7 +21,7 @@ use crate::pages::{
     not_found::NotFound,
     recover::RecoverPage,
     register::RegisterPage,
-    staff::{IntakePage, StaffCasePage, StaffLoginPage, WorkbenchPage},
+    staff::{IntakePage, StaffCasePage, StaffLoginPage, TasksPage, WorkbenchPage},
     supervision::SupervisionPage,
     track::TrackPage,
 };
@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/login") view=StaffLoginPage/>
                     <Route path=path!("/staff") view=WorkbenchPage/>
                     <Route path=path!("/staff/intake") view=IntakePage/>
+                    <Route path=path!("/staff/tasks") view=TasksPage/>
                     <Route path=path!("/staff/supervision") view=SupervisionPage/>
                     <Route path=path!("/staff/calendar") view=CalendarPage/>
                     <Route path=path!("/track") view=TrackPage/>

@@ -94,6 +94,16 @@ error_codes! {
     InvalidTransition = "invalid_transition", 409;
     CalendarYearMissing = "calendar_year_missing", 422;
     NoticeNotFound = "notice_not_found", 404;
+    // The back office.
+    TaskNotFound = "task_not_found", 404;
+    /// Another reviewer signed for the task first.
+    TaskTaken = "task_taken", 409;
+    TaskDone = "task_done", 409;
+    /// The application was withdrawn: its tasks ended.
+    TaskClosed = "task_closed", 409;
+    TaskNotClaimed = "task_not_claimed", 409;
+    CaseSuspended = "case_suspended", 409;
+    CaseNotInReview = "case_not_in_review", 409;
     YearMismatch = "year_mismatch", 422;
     // Tracking.
     TrackNotFound = "track_not_found", 404;

@@ -22,6 +22,11 @@ labelled_enum! {
         Rejected = "rejected", "不予受理";
         /// Accepted, with the decision clock stopped for a special procedure (第四十五条).
         Suspended = "suspended", "特别程序中（暂停计时）";
+        /// Every item decided (准予 or 不予行政许可): the decision clock stopped, the delivery
+        /// clock running (第四十四条).
+        Decided = "decided", "已作出审查决定";
+        /// The applicant withdrew the application before a decision (撤回申请).
+        Withdrawn = "withdrawn", "已撤回申请";
     }
 }
 
@@ -48,6 +53,17 @@ labelled_enum! {
         Resume = "resume", "特别程序结束（恢复计时）";
         /// The one extension of the decision limit, with its approval.
         Extend = "extend", "延长办理期限";
+        /// One item of a bundle decided while others are still open (并联审批).
+        DecideItem = "decide_item", "作出单项审查决定";
+        /// The last item decided: the case is decided and its one decision notice issued
+        /// (统一出件).
+        Decide = "decide", "作出审查决定";
+        /// 即办件: accepted and decided on the spot (当场办结).
+        DecideOnTheSpot = "decide_on_the_spot", "当场办结";
+        /// 撤回申请: before a decision, with a reason; open review tasks close.
+        Withdraw = "withdraw", "撤回申请";
+        /// The window confirms (核验) a 容缺 material supplied after acceptance.
+        ConfirmDeferred = "confirm_deferred", "容缺材料核验通过";
     }
 }
 
@@ -115,6 +131,14 @@ impl CaseStatus {
             (S::Accepted, A::Suspend) => Ok(S::Suspended),
             (S::Suspended, A::Resume) => Ok(S::Accepted),
             (S::Accepted, A::Extend) => Ok(S::Accepted),
+            (S::Accepted, A::DecideItem) => Ok(S::Accepted),
+            (S::Accepted, A::ConfirmDeferred) => Ok(S::Accepted),
+            (S::Suspended, A::ConfirmDeferred) => Ok(S::Suspended),
+            (S::Accepted, A::Decide) => Ok(S::Decided),
+            (S::Submitted, A::DecideOnTheSpot) => Ok(S::Decided),
+            (S::Submitted | S::CorrectionRequested | S::Accepted | S::Suspended, A::Withdraw) => {
+                Ok(S::Withdrawn)
+            }
             _ => Err(TransitionError { from: self, action }),
         }
     }
@@ -139,6 +163,8 @@ impl CaseStatus {
             CaseStatus::Suspended => {
                 "办件正在进行特别程序（如检测、专家评审），所需时间不计入办理期限。"
             }
+            CaseStatus::Decided => "已作出审查决定，决定书见下方；办理结果将在 10 个工作日内送达。",
+            CaseStatus::Withdrawn => "申请已撤回，办理终止；如需办理可重新申请。",
         }
     }
 }
@@ -183,6 +209,18 @@ pub enum EventDetail {
     Resumption { end: Date },
     /// The one extension: working days added, and who approved it.
     Extension { days: u32, approver: String },
+    /// A decision: each item decided by this row, with its outcome.
+    Decision { items: Vec<ItemOutcome> },
+    /// A 容缺 material confirmed by the window (its code).
+    DeferredConfirmed { material: String },
+}
+
+/// One item's decision as the history keeps it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemOutcome {
+    pub item_code: String,
+    pub outcome: crate::decision::Outcome,
 }
 
 /// A history row's detail that does not read as its action's.
@@ -203,7 +241,12 @@ impl EventDetail {
             CaseAction::Suspend => Some("suspension"),
             CaseAction::Resume => Some("resumption"),
             CaseAction::Extend => Some("extension"),
-            CaseAction::Submit
+            CaseAction::DecideItem | CaseAction::Decide | CaseAction::DecideOnTheSpot => {
+                Some("decision")
+            }
+            CaseAction::ConfirmDeferred => Some("deferred_confirmed"),
+            CaseAction::Withdraw
+            | CaseAction::Submit
             | CaseAction::Accept
             | CaseAction::Reject
             | CaseAction::DeemAccept => None,
@@ -244,6 +287,8 @@ impl EventDetail {
             EventDetail::Suspension { .. } => "suspension",
             EventDetail::Resumption { .. } => "resumption",
             EventDetail::Extension { .. } => "extension",
+            EventDetail::Decision { .. } => "decision",
+            EventDetail::DeferredConfirmed { .. } => "deferred_confirmed",
         }
     }
 
@@ -273,6 +318,15 @@ mod tests {
             (S::Accepted, A::Suspend, S::Suspended),
             (S::Suspended, A::Resume, S::Accepted),
             (S::Accepted, A::Extend, S::Accepted),
+            (S::Accepted, A::DecideItem, S::Accepted),
+            (S::Accepted, A::ConfirmDeferred, S::Accepted),
+            (S::Suspended, A::ConfirmDeferred, S::Suspended),
+            (S::Accepted, A::Decide, S::Decided),
+            (S::Submitted, A::DecideOnTheSpot, S::Decided),
+            (S::Submitted, A::Withdraw, S::Withdrawn),
+            (S::CorrectionRequested, A::Withdraw, S::Withdrawn),
+            (S::Accepted, A::Withdraw, S::Withdrawn),
+            (S::Suspended, A::Withdraw, S::Withdrawn),
         ];
         for from in S::ALL {
             for action in A::ALL {

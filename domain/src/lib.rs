@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod catalog_check;
 pub mod date;
 pub mod deadline;
+pub mod decision;
 #[cfg(test)]
 mod fixtures;
 pub mod form;

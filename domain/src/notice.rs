@@ -18,6 +18,14 @@ labelled_enum! {
         Resumption = "resumption", "恢复计时告知书";
         /// 延长办理期限告知书.
         Extension = "extension", "延长办理期限告知书";
+        /// 准予行政许可决定书 (one item granted).
+        Grant = "grant", "准予行政许可决定书";
+        /// 不予行政许可决定书 (one item refused): reason, basis and remedies.
+        Refusal = "refusal", "不予行政许可决定书";
+        /// 一件事: one decision listing every item's result (统一出件).
+        BundleDecision = "bundle_decision", "行政许可决定书（一件事一次办）";
+        /// 撤回申请确认书.
+        Withdrawal = "withdrawal", "撤回申请确认书";
     }
 }
 
@@ -37,6 +45,10 @@ impl NoticeKind {
             NoticeKind::Suspension => "特",
             NoticeKind::Resumption => "复",
             NoticeKind::Extension => "延",
+            NoticeKind::Grant => "准许",
+            NoticeKind::Refusal => "不许",
+            NoticeKind::BundleDecision => "许决",
+            NoticeKind::Withdrawal => "撤",
         }
     }
 }
@@ -106,6 +118,31 @@ pub struct Notice {
     pub extension_days: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver: Option<String>,
+    /// A decision: each item's result, as printed (one line for a single item).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<DecisionLine>,
+    /// A decision refusing any item: the remedies and their last days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remedies: Option<crate::decision::Remedies>,
+}
+
+/// One item's result on a decision notice.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionLine {
+    pub item_code: String,
+    pub item_name: String,
+    pub department_name: String,
+    pub outcome: crate::decision::Outcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<String>,
+    /// The item's result document (e.g. 建筑工程施工许可证), for a grant.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub result_name: String,
 }
 
 #[cfg(test)]

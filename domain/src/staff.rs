@@ -30,6 +30,16 @@ impl StaffRole {
         matches!(self, StaffRole::Window | StaffRole::Chief)
     }
 
+    /// Whether this role signs for and completes its department's review tasks (审查任务).
+    pub fn reviews(self) -> bool {
+        matches!(self, StaffRole::Reviewer | StaffRole::Chief)
+    }
+
+    /// Whether this role decides its department's items (审查决定).
+    pub fn decides(self) -> bool {
+        matches!(self, StaffRole::Chief)
+    }
+
     /// Whether this role sees the supervision board.
     pub fn supervises(self) -> bool {
         matches!(self, StaffRole::Chief | StaffRole::Supervisor)
@@ -46,6 +56,10 @@ mod tests {
         assert_eq!(acting, [StaffRole::Window, StaffRole::Chief]);
         assert!(!StaffRole::Admin.sees_cases());
         assert!(StaffRole::Supervisor.sees_cases());
+        let reviewing: Vec<_> = StaffRole::ALL.into_iter().filter(|r| r.reviews()).collect();
+        assert_eq!(reviewing, [StaffRole::Reviewer, StaffRole::Chief]);
+        let deciding: Vec<_> = StaffRole::ALL.into_iter().filter(|r| r.decides()).collect();
+        assert_eq!(deciding, [StaffRole::Chief]);
         for r in StaffRole::ALL {
             assert_eq!(StaffRole::parse(r.as_str()), Some(r));
         }

@@ -12,6 +12,7 @@ mod m20261122_000006_tracking;
 mod m20261201_000007_hardening;
 mod m20261201_000008_security_alert;
 mod m20261201_000009_account_recovery;
+mod m20261201_000010_back_office;
 mod steps;
 
 /// Every migration, oldest first.
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_hardening::Migration),
             Box::new(m20261201_000008_security_alert::Migration),
             Box::new(m20261201_000009_account_recovery::Migration),
+            Box::new(m20261201_000010_back_office::Migration),
         ]
     }
 }

@@ -243,6 +243,11 @@ async fn five_day_rule(db: DatabaseConnection) {
             Ok(n) => tracing::info!("five-day rule: {n} case(s) deemed accepted"),
             Err(e) => tracing::warn!(error = ?e, "five-day rule failed"),
         }
+        match app::server::services::review::open_missing_tasks(&db, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("review tasks opened for {n} case(s) accepted before them"),
+            Err(e) => tracing::warn!(error = ?e, "opening missing review tasks failed"),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod backoffice;
 pub mod calendar;
 pub mod catalog;
 pub mod review;

@@ -92,6 +92,7 @@ pub fn NoticeDocument(view: NoticeView) -> AnyView {
             <p class="notice-to"><strong>{n.applicant_name.clone()}</strong> "："</p>
             <p class="notice-body">{body}</p>
             {lines}
+            {decision_lines(&n)}
             <dl class="facts">
                 <dt>"办件编号"</dt><dd class="code">{n.case_number.clone()}</dd>
                 <dt>"办理事项"</dt><dd>{n.title.clone()}</dd>
@@ -100,6 +101,8 @@ pub fn NoticeDocument(view: NoticeView) -> AnyView {
                 {n.promised_due.map(|d| view! { <dt>{if n.kind == NoticeKind::Acceptance || n.kind == NoticeKind::DeficiencyAcceptance { "承诺办结日期" } else { "办结期限" }}</dt><dd data-promised-due=d.to_string()>{d.to_string()}</dd> })}
                 {n.commitment_date.map(|d| view! { <dt>"承诺补交日期"</dt><dd>{d.to_string()}</dd> })}
                 {n.reason.clone().filter(|_| n.kind == NoticeKind::Rejection).map(|r| view! { <dt>"不予受理理由"</dt><dd>{r}</dd> })}
+                {n.reason.clone().filter(|_| n.kind == NoticeKind::Refusal).map(|r| view! { <dt>"不予许可理由"</dt><dd data-refusal-reason="">{r}</dd> })}
+                {n.outcomes.first().filter(|_| n.kind == NoticeKind::Grant && !n.outcomes[0].result_name.is_empty()).map(|l| view! { <dt>"许可结果"</dt><dd>{format!("核发{}", l.result_name)}</dd> })}
                 {n.legal_basis.clone().map(|r| view! { <dt>"法律依据"</dt><dd>{r}</dd> })}
                 {n.procedure.clone().map(|r| view! { <dt>"特别程序"</dt><dd>{r}</dd> })}
                 {n.period_start.map(|d| view! { <dt>"开始日期"</dt><dd>{d.to_string()}</dd> })}
@@ -159,6 +162,25 @@ fn notice_body(n: &Notice) -> String {
             n.procedure.clone().unwrap_or_default(),
             n.period_end.map(|d| d.to_string()).unwrap_or_default()
         ),
+        NoticeKind::Grant => format!(
+            "你（单位）提出的“{}”申请，经审查，符合法定条件、标准。依据《中华人民共和国行政许可法》第三十八条第一款，本机关决定准予行政许可。{}",
+            n.title,
+            conditions_sentence(n)
+        ),
+        NoticeKind::Refusal => format!(
+            "你（单位）提出的“{}”申请，经审查，不符合法定条件、标准。依据《中华人民共和国行政许可法》第三十八条第二款，本机关决定不予行政许可。理由和依据如下。",
+            n.title
+        ),
+        NoticeKind::BundleDecision => format!(
+            "你（单位）提出的“{}”申请，经各相关部门并联审查，现将各事项的审查决定一并告知如下（统一出件）。",
+            n.title
+        ),
+        NoticeKind::Withdrawal => format!(
+            "你（单位）提出的“{}”申请，已于 {} 撤回，本机关终止办理。撤回理由：{}。如需办理，可重新提出申请。",
+            n.title,
+            n.issued_on,
+            n.reason.clone().unwrap_or_default()
+        ),
         NoticeKind::Extension => format!(
             "你（单位）提出的“{}”申请，因{}，不能在规定期限内作出决定。经本机关负责人批准，依据《中华人民共和国行政许可法》第四十二条，办理期限延长 {} 个工作日。",
             n.title,
@@ -166,6 +188,70 @@ fn notice_body(n: &Notice) -> String {
             n.extension_days.unwrap_or_default()
         ),
     }
+}
+
+/// A grant's conditions (附条件), as one sentence.
+fn conditions_sentence(n: &Notice) -> String {
+    n.outcomes
+        .iter()
+        .filter_map(|l| l.conditions.as_deref())
+        .map(|c| format!("本许可附下列条件：{c}。"))
+        .collect()
+}
+
+/// Each item's result on a decision notice, and a refusal's remedies.
+fn decision_lines(n: &Notice) -> impl IntoView + use<> {
+    let bundle = n.kind == NoticeKind::BundleDecision;
+    let rows = (bundle && !n.outcomes.is_empty()).then(|| {
+        let rows = n
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let detail = match l.outcome {
+                    crate::domain::decision::Outcome::Grant => [
+                        (!l.result_name.is_empty()).then(|| format!("核发{}", l.result_name)),
+                        l.conditions.clone().map(|c| format!("附条件：{c}")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                    crate::domain::decision::Outcome::Refuse => format!(
+                        "理由：{}；依据：{}",
+                        l.reason.clone().unwrap_or_default(),
+                        l.legal_basis.clone().unwrap_or_default()
+                    ),
+                };
+                view! {
+                    <tr data-item=l.item_code.clone() data-outcome=l.outcome.as_str()>
+                        <td>{i + 1}</td>
+                        <td>{l.item_name.clone()}</td>
+                        <td>{l.department_name.clone()}</td>
+                        <td>{l.outcome.label()}</td>
+                        <td>{detail}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="table-scroll">
+                <table class="notice-lines">
+                    <thead><tr><th>"序号"</th><th>"事项"</th><th>"审批部门"</th><th>"决定"</th><th>"说明"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+    });
+    let remedies = n.remedies.clone().map(|r| {
+        view! {
+            <section class="remedies" data-reconsideration-by=r.reconsideration_by.to_string() data-lawsuit-by=r.lawsuit_by.to_string()>
+                <h2>"救济途径"</h2>
+                <p>{r.sentence()}</p>
+            </section>
+        }
+    });
+    (rows, remedies)
 }
 
 /// The notices of a case, newest first, as links to their printable pages.

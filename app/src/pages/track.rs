@@ -255,6 +255,21 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
             }
         })
         .collect_view();
+    let progress = (!v.progress.is_empty()).then(|| {
+        view! {
+            <section data-progress="">
+                <h2>"部门审查进度"</h2>
+                <ul class="plain-list">
+                    {v.progress.iter().map(|p| view! {
+                        <li data-finished=p.finished.to_string()>{format!("{}（{}）：{}", p.department_name, p.item_name, if p.finished { "已审查完毕" } else { "审查中" })}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    });
+    let withdrawal = (v.owner
+        && crate::domain::decision::check_withdrawal(v.status, "理由").is_ok())
+    .then(|| view! { <WithdrawForm number=v.case_number.clone() version=v.case_version/> });
     let messages = (!v.messages.is_empty()).then(|| {
         view! {
             <section>
@@ -277,6 +292,7 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
             {v.calendar_problem.clone().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
             {todo}
             <DeadlineFacts deadlines=v.deadlines.clone()/>
+            {progress}
             {pauses}
             {extension}
             <dl class="facts">
@@ -292,7 +308,53 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
                 <ol class="timeline" aria-label="办理过程">{timeline}</ol>
             </section>
             {messages}
+            {withdrawal}
             {v.owner.then(|| view! { <NoticeList case_number=v.case_number.clone() notices=v.notices.clone()/> })}
         </article>
+    }
+}
+
+/// The applicant withdraws the application before a decision (撤回申请), with a reason; the
+/// same rule as the server's runs before sending.
+#[component]
+fn WithdrawForm(number: String, version: i32) -> impl IntoView {
+    use crate::domain::decision::{WithdrawalRequest, check_withdrawal};
+    let reason = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let number = StoredValue::new(number);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = WithdrawalRequest {
+            version,
+            reason: reason.get_untracked(),
+        };
+        if let Err(p) = check_withdrawal(crate::domain::case::CaseStatus::Accepted, &request.reason)
+        {
+            message.set(p.first().map(|p| p.message.clone()));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match crate::api::backoffice::withdraw(number.get_value(), request).await {
+                Ok(n) => {
+                    message.set(None);
+                    done.set(Some(format!("已撤回，确认书编号 {}", n.notice.number)));
+                }
+                Err(e) => message.set(Some(e.message.clone())),
+            }
+        });
+    };
+    view! {
+        <details class="withdraw no-print">
+            <summary>"撤回申请"</summary>
+            <form on:submit=submit>
+                <p class="muted">"作出审查决定前可以撤回申请；撤回后办理终止，如需办理须重新申请。"</p>
+                <label for="withdraw-reason">"撤回理由"</label>
+                <input id="withdraw-reason" name="reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/>
+                {move || message.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                {move || done.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
+                <button type="submit" class="button">"确认撤回"</button>
+            </form>
+        </details>
     }
 }

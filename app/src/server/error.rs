@@ -116,6 +116,19 @@ impl From<ReviewError> for AppError {
             ReviewError::Transition(_) => with_message(ErrorCode::InvalidTransition, &e),
             ReviewError::Invalid(problems) => AppError::invalid(problems),
             ReviewError::Calendar(_) => with_message(ErrorCode::CalendarYearMissing, &e),
+            ReviewError::TaskNotFound => with_message(ErrorCode::TaskNotFound, &e),
+            ReviewError::Task(t) => {
+                use crate::domain::decision::TaskRefusal as T;
+                let code = match t {
+                    T::TakenByAnother => ErrorCode::TaskTaken,
+                    T::AlreadyDone => ErrorCode::TaskDone,
+                    T::Closed => ErrorCode::TaskClosed,
+                    T::NotClaimed => ErrorCode::TaskNotClaimed,
+                    T::CaseSuspended => ErrorCode::CaseSuspended,
+                    T::NotInReview => ErrorCode::CaseNotInReview,
+                };
+                with_message(code, &t)
+            }
             ReviewError::Internal(e) => e.into(),
         }
     }

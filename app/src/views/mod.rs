@@ -2,6 +2,7 @@
 //! what the API answers are the same values. Typed enums, never status strings.
 
 pub mod applications;
+pub mod backoffice;
 pub mod calendar;
 pub mod catalog;
 pub mod notice;

@@ -105,6 +105,12 @@ pub struct TrackView {
     pub calendar_problem: Option<String>,
     /// Changes with every step: the live page reloads when it does.
     pub version: i32,
+    /// The case's own version, which an action on it (withdrawal) names.
+    #[serde(default)]
+    pub case_version: i32,
+    /// Each participating department's review: finished or not (no staff names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub progress: Vec<super::backoffice::DepartmentProgress>,
     /// Opens the live stream of this case (`/api/v1/track/{number}/events?stream=…`) for a
     /// few hours, without the second factor in the address (addresses end up in logs).
     #[serde(default, skip_serializing_if = "String::is_empty")]

@@ -61,6 +61,8 @@ pub enum Step {
     Extend(u32),
     Decide,
     Deliver,
+    /// The application is withdrawn: every clock ends.
+    Withdraw,
 }
 
 /// One row of a case's history as the clocks read it.
@@ -71,7 +73,7 @@ pub struct HistoryStep {
 }
 
 impl HistoryStep {
-    /// What a history row means to the clocks (docs/rules.md, rule 5): the row of `action`,
+    /// What a history row means to the clocks (docs/rules.md, rule 5), if anything: the row of `action`,
     /// entered on `entered_on` (its day in China), with its stored `detail`. A special
     /// procedure starts and ends on the days recorded for it, which may be earlier than the
     /// day they were entered.
@@ -79,7 +81,7 @@ impl HistoryStep {
         action: CaseAction,
         entered_on: Date,
         detail: Option<&EventDetail>,
-    ) -> Result<Self, CorruptDetail> {
+    ) -> Result<Option<Self>, CorruptDetail> {
         let missing = |what: &str| CorruptDetail {
             action: action.as_str(),
             cause: format!("no {what}"),
@@ -106,8 +108,12 @@ impl HistoryStep {
                 (entered_on, Step::Extend(*days))
             }
             (CaseAction::Extend, _) => return Err(missing("days")),
+            // A bundle's item decided while others are open moves no clock.
+            (CaseAction::DecideItem | CaseAction::ConfirmDeferred, _) => return Ok(None),
+            (CaseAction::Decide | CaseAction::DecideOnTheSpot, _) => (entered_on, Step::Decide),
+            (CaseAction::Withdraw, _) => (entered_on, Step::Withdraw),
         };
-        Ok(HistoryStep { on, step })
+        Ok(Some(HistoryStep { on, step }))
     }
 }
 
@@ -511,6 +517,10 @@ pub fn deadlines(
                 }
             }
             Step::Decide => {
+                // 即办件 are decided at acceptance: the acceptance clock stops with it.
+                if let Some(a) = acceptance.as_mut() {
+                    a.stop(on);
+                }
                 if let Some(d) = decision.as_mut() {
                     d.pause(on);
                     d.stop(on);
@@ -524,6 +534,14 @@ pub fn deadlines(
             Step::Deliver => {
                 if let Some(d) = delivery.as_mut() {
                     d.stop(on);
+                }
+            }
+            Step::Withdraw => {
+                for s in [&mut acceptance, &mut decision, &mut delivery]
+                    .into_iter()
+                    .flatten()
+                {
+                    s.stop(on);
                 }
             }
         }

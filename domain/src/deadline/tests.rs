@@ -14,28 +14,39 @@ fn history_rows_become_clock_steps_dated_as_recorded() {
     };
     assert_eq!(
         HistoryStep::of_event(CaseAction::Suspend, entered, Some(&suspension)),
-        Ok(HistoryStep {
+        Ok(Some(HistoryStep {
             on: started,
             step: Step::Suspend(SpecialProcedure::SiteSurvey)
-        })
+        }))
     );
     assert!(HistoryStep::of_event(CaseAction::Suspend, entered, None).is_err());
     assert!(HistoryStep::of_event(CaseAction::Extend, entered, None).is_err());
     assert_eq!(
-        HistoryStep::of_event(CaseAction::Resume, entered, None).map(|s| s.on),
-        Ok(entered)
+        HistoryStep::of_event(CaseAction::Resume, entered, None).map(|s| s.map(|s| s.on)),
+        Ok(Some(entered))
     );
     let extension = EventDetail::Extension {
         days: 15,
         approver: "局长".into(),
     };
     assert_eq!(
-        HistoryStep::of_event(CaseAction::Extend, entered, Some(&extension)).map(|s| s.step),
-        Ok(Step::Extend(15))
+        HistoryStep::of_event(CaseAction::Extend, entered, Some(&extension))
+            .map(|s| s.map(|s| s.step)),
+        Ok(Some(Step::Extend(15)))
     );
     assert_eq!(
-        HistoryStep::of_event(CaseAction::AcceptWithDeficiency, entered, None).map(|s| s.step),
-        Ok(Step::Accept)
+        HistoryStep::of_event(CaseAction::AcceptWithDeficiency, entered, None)
+            .map(|s| s.map(|s| s.step)),
+        Ok(Some(Step::Accept))
+    );
+    assert_eq!(
+        HistoryStep::of_event(CaseAction::DecideItem, entered, None),
+        Ok(None)
+    );
+    assert_eq!(
+        HistoryStep::of_event(CaseAction::DecideOnTheSpot, entered, None)
+            .map(|s| s.map(|s| s.step)),
+        Ok(Some(Step::Decide))
     );
 }
 use crate::calendar::arrangement_2026;
@@ -245,6 +256,38 @@ fn the_delivery_deadline_is_ten_working_days_after_the_decision() {
     let mut delivered = history.to_vec();
     delivered.push(at(10, 9, Step::Deliver));
     assert!(run(&delivered, date(10, 20)).current().is_none());
+}
+
+#[test]
+fn a_decision_on_the_spot_closes_the_acceptance_clock_and_starts_delivery() {
+    // 即办件: received and decided on the same day, with no decision clock at all.
+    let history = [at(9, 14, Step::Submit), at(9, 14, Step::Decide)];
+    let d = run(&history, date(9, 15));
+    let acceptance = d.acceptance.as_ref().unwrap();
+    assert_eq!(acceptance.stopped_on, Some(date(9, 14)));
+    assert_eq!(acceptance.met(), Some(true));
+    assert!(d.decision.is_none());
+    assert_eq!(d.current().unwrap().kind, DeadlineKind::Delivery);
+}
+
+#[test]
+fn a_withdrawal_ends_every_clock_even_a_paused_one() {
+    let history = [
+        at(3, 2, Step::Submit),
+        at(3, 2, Step::Accept),
+        at(3, 9, Step::Suspend(SpecialProcedure::Hearing)),
+        at(3, 16, Step::Withdraw),
+    ];
+    let d = run(&history, date(5, 20));
+    assert!(d.current().is_none());
+    let decision = d.decision.unwrap();
+    assert_eq!(decision.stopped_on, Some(date(3, 16)));
+    assert_eq!(decision.days_left, None);
+    // Stopped while submitted: the acceptance clock ends too.
+    let early = [at(3, 2, Step::Submit), at(3, 3, Step::Withdraw)];
+    let d = run(&early, date(5, 20));
+    assert_eq!(d.acceptance.unwrap().stopped_on, Some(date(3, 3)));
+    assert!(d.decision.is_none());
 }
 
 #[test]

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod applications;
+mod backoffice;
 mod catalog_api;
 mod catalog_import;
 mod cli;

@@ -37,11 +37,13 @@ mod clocks;
 mod intake;
 mod login;
 mod queue;
+mod tasks;
 
 pub use case::StaffCasePage;
 pub use intake::IntakePage;
 pub use login::StaffLoginPage;
 pub use queue::WorkbenchPage;
+pub use tasks::TasksPage;
 
 /// The bar above every workbench page: who is signed in, and the way out.
 #[component]
@@ -68,7 +70,8 @@ fn StaffBar() -> impl IntoView {
                 })}
             </Suspense>
             <nav>
-                <a href="/staff">"待办队列"</a>
+                <a href="/staff">"预审队列"</a>
+                <a href="/staff/tasks">"审查任务"</a>
                 <a href="/staff/intake">"窗口收件"</a>
                 <a href="/staff/supervision">"督办看板"</a>
                 <a href="/staff/calendar">"节假日安排"</a>

@@ -25,7 +25,7 @@ pub fn history_steps(history: &[case_event::Model]) -> anyhow::Result<Vec<Histor
             continue;
         };
         let detail = EventDetail::read(action, e.detail.as_deref())?;
-        steps.push(HistoryStep::of_event(
+        steps.extend(HistoryStep::of_event(
             action,
             china_date(e.at),
             detail.as_ref(),

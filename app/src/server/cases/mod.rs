@@ -23,7 +23,7 @@ pub use clocks::{deadlines_of_rows, history_steps, limits_of};
 pub use history::{FixUp, history_of, last_fix_up, snapshot_at_notice};
 pub use notices::{notice_view, notices_of};
 pub use scope::{acting_case, department_case, visible_cases};
-pub use transition::{CaseError, Transition, transition};
+pub use transition::{CaseError, Effect, Transition, transition};
 
 use crate::domain::apply::ApplicantForm;
 use crate::server::entities::application;

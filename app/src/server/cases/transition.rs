@@ -3,14 +3,18 @@
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait, Value};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait, Value,
+};
 
 use super::Actor;
 use super::history::{self, EventRecord};
 use super::notices;
 use crate::domain::case::{CaseAction, CaseStatus, EventDetail, TransitionError};
+use crate::domain::decision::{TaskSeed, TaskStatus};
 use crate::domain::notice::Notice;
-use crate::server::entities::{application, notice};
+use crate::server::entities::{application, item_decision, notice, review_task};
 
 /// How many times a transition is tried when its notice number was taken meanwhile.
 const NOTICE_NUMBER_TRIES: usize = 5;
@@ -35,14 +39,27 @@ pub enum CaseError {
     Internal(#[from] anyhow::Error),
 }
 
-/// A status change to record: the action, why, the typed detail, the notice it issues, and
-/// any columns the move sets besides the status (a submission's case number, …).
+/// A status change to record: the action, why, the typed detail, the notices it issues, the
+/// back-office rows it writes, and any columns the move sets besides the status (a
+/// submission's case number, …).
 pub struct Transition {
     pub action: CaseAction,
     pub reason: Option<String>,
     pub detail: Option<EventDetail>,
-    pub notice: Option<Notice>,
+    pub notices: Vec<Notice>,
+    pub effects: Vec<Effect>,
     pub columns: Vec<(application::Column, Value)>,
+}
+
+/// What a transition writes besides the case, its history and its notices, in the same
+/// transaction: nothing of it exists unless the move commits.
+pub enum Effect {
+    /// Acceptance: the review tasks of every participating department (rule 11).
+    OpenTasks(Vec<TaskSeed>),
+    /// An item's decision (rule 12).
+    RecordDecision(item_decision::ActiveModel),
+    /// Withdrawal: every task not yet done ends.
+    CloseTasks,
 }
 
 impl Transition {
@@ -52,7 +69,8 @@ impl Transition {
             action,
             reason: None,
             detail: None,
-            notice: None,
+            notices: Vec::new(),
+            effects: Vec::new(),
             columns: Vec::new(),
         }
     }
@@ -69,16 +87,22 @@ impl Transition {
         self
     }
 
-    /// Issuing a notice (numbered in the same transaction).
+    /// Issuing a notice (numbered in the same transaction); several are issued in order.
     pub fn issuing(mut self, notice: Notice) -> Self {
-        self.notice = Some(notice);
+        self.notices.push(notice);
+        self
+    }
+
+    /// Writing back-office rows with the move.
+    pub fn with_effect(mut self, effect: Effect) -> Self {
+        self.effects.push(effect);
         self
     }
 }
 
 /// Moves `case` by `t`, as `actor`, if it is still at `version`: the conditional update, the
-/// history row with the applicant's messages, and the numbered notice, in one transaction.
-/// Answers with the notice issued, if any.
+/// history row with the applicant's messages, the effects, and the numbered notices, in one
+/// transaction. Answers with the notices issued, in order.
 pub async fn transition(
     db: &DatabaseConnection,
     case: &application::Model,
@@ -86,7 +110,7 @@ pub async fn transition(
     actor: &Actor,
     t: Transition,
     now: DateTime<Utc>,
-) -> Result<Option<notice::Model>, CaseError> {
+) -> Result<Vec<notice::Model>, CaseError> {
     // A stale view first: whatever the case became, the caller has not seen it.
     if version != case.version {
         return Err(CaseError::Changed);
@@ -127,20 +151,79 @@ pub async fn transition(
             now,
         )
         .await?;
-        let issued = match &t.notice {
-            None => None,
-            Some(n) => match notices::insert(&txn, case.id, n.clone(), now).await {
-                Ok(model) => Some(model),
+        for effect in &t.effects {
+            apply(&txn, case.id, effect, now).await?;
+        }
+        let mut issued = Vec::with_capacity(t.notices.len());
+        for n in &t.notices {
+            match notices::insert(&txn, case.id, n.clone(), now).await {
+                Ok(model) => issued.push(model),
                 Err(e) => {
                     tracing::debug!(error = ?e, "notice number taken, retrying");
-                    continue;
+                    break;
                 }
-            },
-        };
+            }
+        }
+        if issued.len() < t.notices.len() {
+            continue;
+        }
         txn.commit()
             .await
             .with_context(|| format!("failed to commit {}", t.action.as_str()))?;
         return Ok(issued);
     }
     Err(anyhow!("could not number a notice").into())
+}
+
+/// Writes one effect inside the transition's transaction.
+async fn apply(
+    txn: &impl ConnectionTrait,
+    application_id: i32,
+    effect: &Effect,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    match effect {
+        Effect::OpenTasks(seeds) => {
+            for seed in seeds {
+                review_task::ActiveModel {
+                    application_id: Set(application_id),
+                    item_code: Set(seed.item_code.clone()),
+                    item_name: Set(seed.item_name.clone()),
+                    department: Set(seed.department.clone()),
+                    lead: Set(seed.lead),
+                    status: Set(TaskStatus::Open.as_str().into()),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await
+                .context("failed to open a review task")?;
+            }
+        }
+        Effect::RecordDecision(row) => {
+            let mut row = row.clone();
+            row.application_id = Set(application_id);
+            row.decided_at = Set(now);
+            row.insert(txn)
+                .await
+                .context("failed to record a decision")?;
+        }
+        Effect::CloseTasks => {
+            review_task::Entity::update_many()
+                .col_expr(
+                    review_task::Column::Status,
+                    Expr::value(TaskStatus::Closed.as_str()),
+                )
+                .col_expr(review_task::Column::CompletedAt, Expr::value(now))
+                .filter(review_task::Column::ApplicationId.eq(application_id))
+                .filter(
+                    review_task::Column::Status
+                        .is_in([TaskStatus::Open.as_str(), TaskStatus::Claimed.as_str()]),
+                )
+                .exec(txn)
+                .await
+                .context("failed to close review tasks")?;
+        }
+    }
+    Ok(())
 }

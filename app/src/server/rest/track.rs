@@ -111,8 +111,11 @@ pub async fn events(
         }
         (None, None) => return Err(TrackError::NotFound.into()),
     };
+    let seen = tracking::version_of(&state.db, row.id)
+        .await?
+        .unwrap_or(row.version);
     let slot = StreamSlot::take(&client)?;
-    Ok(watch(state, row.id, row.version, slot, None))
+    Ok(watch(state, row.id, seen, slot, None))
 }
 
 /// Live streams one client may hold open at once (a few tabs; a household behind one address).
@@ -339,6 +342,9 @@ pub async fn own_events(
         .filter_map(|v| v.to_str().ok())
         .find_map(|c| cookie_value(c, SESSION_COOKIE))
         .map(str::to_owned);
+    let seen = tracking::version_of(&state.db, row.id)
+        .await?
+        .unwrap_or(row.version);
     let slot = StreamSlot::take(&client)?;
-    Ok(watch(state, row.id, row.version, slot, session))
+    Ok(watch(state, row.id, seen, slot, session))
 }

@@ -10,7 +10,8 @@ use sea_orm::{
 
 use crate::domain::apply::{ApplicationForm, GuideRef};
 use crate::domain::bundle::merge_items;
-use crate::domain::catalog::ServiceItem;
+use crate::domain::catalog::{CaseKind, ServiceItem};
+use crate::domain::decision::HandledItem;
 use crate::server::entities::{bundle, bundle_item, form_field, item_version, service_item};
 
 use super::read::department_names;
@@ -182,6 +183,40 @@ pub async fn application_form(
         }
         (None, None) => Ok(None),
     }
+}
+
+/// The items of an application with who handles each (the item's department and its
+/// co-handling departments), from the guides in force: what a case fans out into at
+/// acceptance and who decides each item. Empty if the code names nothing.
+pub async fn handled_items(
+    db: &DatabaseConnection,
+    item: Option<&str>,
+    bundle: Option<&str>,
+) -> anyhow::Result<Vec<HandledItem>> {
+    let codes: Vec<String> = match (item, bundle) {
+        (Some(code), _) => vec![code.to_owned()],
+        (None, Some(code)) => match find_bundle_row(db, code).await? {
+            Some(row) => super::read::load_bundle(db, &row).await?.items,
+            None => vec![],
+        },
+        (None, None) => vec![],
+    };
+    let mut out = Vec::with_capacity(codes.len());
+    for code in codes {
+        let Some(row) = find_item_row(db, &code).await? else {
+            return Err(anyhow!("an application names an unknown item {code}"));
+        };
+        let item = load_version(db, row.current_version_id).await?;
+        out.push(HandledItem {
+            immediate: item.case_kind == CaseKind::Immediate,
+            item_code: item.code,
+            item_name: item.name,
+            department: item.department,
+            co_departments: item.co_departments,
+            result_name: item.result.name,
+        });
+    }
+    Ok(out)
 }
 
 /// Who handles an application for an item or a bundle, and whether it may be accepted on

@@ -364,7 +364,10 @@ pub async fn load_version(
     })
 }
 
-async fn load_bundle(db: &impl ConnectionTrait, row: &bundle::Model) -> anyhow::Result<Bundle> {
+pub(super) async fn load_bundle(
+    db: &impl ConnectionTrait,
+    row: &bundle::Model,
+) -> anyhow::Result<Bundle> {
     let items = bundle_item::Entity::find()
         .filter(bundle_item::Column::BundleId.eq(row.id))
         .order_by_asc(bundle_item::Column::Position)
@@ -389,9 +392,7 @@ async fn load_bundle(db: &impl ConnectionTrait, row: &bundle::Model) -> anyhow::
     })
 }
 
-pub(super) async fn department_names(
-    db: &DatabaseConnection,
-) -> anyhow::Result<BTreeMap<String, String>> {
+pub async fn department_names(db: &DatabaseConnection) -> anyhow::Result<BTreeMap<String, String>> {
     Ok(department::Entity::find()
         .all(db)
         .await

@@ -21,7 +21,9 @@ pub async fn accept(
         promised_due: Some(due),
         ..ctx.notice(NoticeKind::Acceptance, me)
     };
-    let t = Transition::new(CaseAction::Accept).issuing(notice);
+    let t = Transition::new(CaseAction::Accept)
+        .issuing(notice)
+        .with_effect(backoffice::tasks_to_open(db, &row).await?);
     issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
@@ -63,7 +65,8 @@ pub async fn accept_with_deficiency(
             pending: pending.clone(),
             commitment_date: commitment,
         })
-        .issuing(notice);
+        .issuing(notice)
+        .with_effect(backoffice::tasks_to_open(db, &row).await?);
     issue(db, &row, version, &Actor::staff(me), t, now).await
 }
 
@@ -160,6 +163,7 @@ pub(super) async fn issue(
 ) -> Result<NoticeView, ReviewError> {
     let issued = cases::transition(db, row, version, actor, t, now)
         .await?
+        .pop()
         .ok_or_else(|| anyhow!("an action without a notice"))?;
     Ok(cases::notice_view(issued)?)
 }

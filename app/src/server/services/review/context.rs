@@ -43,6 +43,8 @@ impl CaseContext {
             period_end: None,
             extension_days: None,
             approver: None,
+            outcomes: vec![],
+            remedies: None,
         }
     }
 }

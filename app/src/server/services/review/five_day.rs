@@ -49,6 +49,13 @@ pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow
                 "收到申请之日起 5 个工作日内（至 {}）未作出受理、不予受理或补正告知，依《行政许可法》第三十二条自收到申请之日（{received}）起即为受理",
                 acceptance_due.map(|d| d.to_string()).unwrap_or_default()
             )).issuing(notice);
+        let t = match backoffice::tasks_to_open(db, &row).await {
+            Ok(effect) => t.with_effect(effect),
+            Err(e) => {
+                tracing::warn!(case = ?row.case_number, error = ?e, "five-day rule not applied");
+                continue;
+            }
+        };
         match issue(db, &row, row.version, &system, t, now).await {
             Ok(_) => moved += 1,
             // Another instance, or a staff member, got there first.

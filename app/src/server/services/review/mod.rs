@@ -66,6 +66,10 @@ pub enum ReviewError {
     Invalid(Vec<FieldProblem>),
     #[error(transparent)]
     Calendar(#[from] YearNotLoaded),
+    #[error("没有这项审查任务，或不属于本部门")]
+    TaskNotFound,
+    #[error(transparent)]
+    Task(crate::domain::decision::TaskRefusal),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -90,6 +94,7 @@ pub enum Viewer {
 }
 
 mod actions;
+mod backoffice;
 mod context;
 mod documents;
 mod five_day;
@@ -98,6 +103,10 @@ mod workbench;
 use actions::issue;
 pub use actions::{
     accept, accept_with_deficiency, act, extend, reject, request_correction, resume, suspend,
+};
+pub use backoffice::{
+    Withdrawer, back_office_of, claim_task, complete_task, confirm_deferred, decide,
+    decide_on_the_spot, done_tasks, open_missing_tasks, progress_of, task_queue, withdraw,
 };
 use context::*;
 pub use documents::{material, notice};

@@ -167,15 +167,21 @@ pub async fn track_own(
     }
 }
 
-/// The version of a case, which every step raises (for live pages).
+/// How far a case has come, for live pages: its version, which every step raises, plus the
+/// review tasks done (a department finishing does not move the case itself). Only grows.
 pub async fn version_of(db: &DatabaseConnection, id: i32) -> anyhow::Result<Option<i32>> {
-    application::Entity::find_by_id(id)
+    let Some(version) = application::Entity::find_by_id(id)
         .select_only()
         .column(application::Column::Version)
         .into_tuple::<i32>()
         .one(db)
         .await
-        .context("failed to read a case's version")
+        .context("failed to read a case's version")?
+    else {
+        return Ok(None);
+    };
+    let done = crate::server::services::review::done_tasks(db, id).await?;
+    Ok(Some(version + done as i32))
 }
 
 /// What a step says to the public, beyond its name.
@@ -191,7 +197,12 @@ fn public_detail(action: CaseAction, e: &case_event::Model) -> Option<String> {
         | CaseAction::Suspend
         | CaseAction::Resume
         | CaseAction::Extend
-        | CaseAction::AcceptWithDeficiency => e.reason.clone(),
+        | CaseAction::AcceptWithDeficiency
+        | CaseAction::DecideItem
+        | CaseAction::Decide
+        | CaseAction::DecideOnTheSpot
+        | CaseAction::Withdraw
+        | CaseAction::ConfirmDeferred => e.reason.clone(),
         CaseAction::Accept | CaseAction::Resubmit => None,
     }
 }
@@ -316,7 +327,9 @@ async fn view(
         pauses,
         extension,
         calendar_problem,
-        version: row.version,
+        version: version_of(db, row.id).await?.unwrap_or(row.version),
+        progress: crate::server::services::review::progress_of(db, row.id).await?,
+        case_version: row.version,
         stream: if owner {
             String::new()
         } else {

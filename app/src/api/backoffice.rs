@@ -1,0 +1,152 @@
+//! The back office as the pages call it: the 待办 queue, signing for and completing a task,
+//! a case's back office, decisions, 即办件, 容缺 confirmation and withdrawal. The JSON API
+//! (`/api/v1/review/tasks`, `/api/v1/review/cases/{number}/…`) calls the same services.
+
+use leptos::prelude::*;
+
+use crate::domain::decision::{OpinionRequest, WithdrawalRequest};
+use crate::error::AppError;
+pub use crate::views::backoffice::*;
+use crate::views::review::NoticeView;
+
+/// The department's review tasks.
+#[server(prefix = "/sf", endpoint = "backoffice/tasks")]
+pub async fn load_task_queue(status: Option<String>) -> Result<TaskQueue, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
+    let state = crate::server::state::expect_state()?;
+    crate::server::services::review::task_queue(
+        &state.db,
+        &me,
+        &TaskFilter { status },
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::server::error::refused)
+}
+
+/// A case's back office (tasks, decisions, 容缺 materials).
+#[server(prefix = "/sf", endpoint = "backoffice/case")]
+pub async fn load_back_office(number: String) -> Result<BackOffice, AppError> {
+    use crate::server::auth::{Staff, extract};
+    use crate::server::cases;
+    let Staff(me) = extract().await?;
+    let state = crate::server::state::expect_state()?;
+    let row = cases::department_case(&state.db, &me, &number)
+        .await
+        .map_err(crate::server::error::refused)?;
+    let history = cases::history_of(&state.db, row.id).await?;
+    crate::server::services::review::back_office_of(&state.db, &row, &history)
+        .await
+        .map_err(crate::server::error::refused)
+}
+
+/// 签收 a task.
+#[server(prefix = "/sf", endpoint = "backoffice/claim")]
+pub async fn claim_task(task: i32) -> Result<TaskView, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
+    let state = crate::server::state::expect_state()?;
+    crate::server::services::review::claim_task(&state.db, &me, task, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)
+}
+
+/// Completes a task with the department's opinion.
+#[server(prefix = "/sf", endpoint = "backoffice/complete")]
+pub async fn complete_task(task: i32, opinion: OpinionRequest) -> Result<TaskView, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
+    let state = crate::server::state::expect_state()?;
+    crate::server::services::review::complete_task(
+        &state.db,
+        &me,
+        task,
+        &opinion,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::server::error::refused)
+}
+
+/// Decides one item (the chief representative of its department).
+#[server(prefix = "/sf", endpoint = "backoffice/decide")]
+pub async fn decide(number: String, action: DecisionAction) -> Result<DecisionResult, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
+    let state = crate::server::state::expect_state()?;
+    crate::server::services::review::decide(
+        &state.db,
+        &me,
+        &number,
+        action.version,
+        &action.request(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::server::error::refused)
+}
+
+/// 即办件: accepted and decided at the window.
+#[server(prefix = "/sf", endpoint = "backoffice/on-the-spot")]
+pub async fn decide_on_the_spot(
+    number: String,
+    action: OnTheSpotAction,
+) -> Result<DecisionResult, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
+    let state = crate::server::state::expect_state()?;
+    crate::server::services::review::decide_on_the_spot(
+        &state.db,
+        &me,
+        &number,
+        &action,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::server::error::refused)
+}
+
+/// The window confirms a 容缺 material.
+#[server(prefix = "/sf", endpoint = "backoffice/confirm-deferred")]
+pub async fn confirm_deferred_material(
+    number: String,
+    action: ConfirmDeferredAction,
+) -> Result<BackOffice, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
+    let state = crate::server::state::expect_state()?;
+    crate::server::services::review::confirm_deferred(
+        &state.db,
+        &me,
+        &number,
+        &action,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::server::error::refused)
+}
+
+/// Withdraws an application: the applicant online, or the window for one made in the hall
+/// (whoever is signed in; staff first).
+#[server(prefix = "/sf", endpoint = "backoffice/withdraw")]
+pub async fn withdraw(number: String, request: WithdrawalRequest) -> Result<NoticeView, AppError> {
+    use crate::server::auth::{Applicant, MaybeStaff, extract};
+    use crate::server::services::review::{self, Withdrawer};
+    let state = crate::server::state::expect_state()?;
+    let now = chrono::Utc::now();
+    let result = if let MaybeStaff(Some(me)) = extract().await? {
+        review::withdraw(&state.db, Withdrawer::Staff(&me), &number, &request, now).await
+    } else {
+        let Applicant(account) = extract().await?;
+        review::withdraw(
+            &state.db,
+            Withdrawer::Applicant(account.id),
+            &number,
+            &request,
+            now,
+        )
+        .await
+    };
+    result.map_err(crate::server::error::refused)
+}

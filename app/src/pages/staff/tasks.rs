@@ -1,0 +1,335 @@
+//! The back office in the workbench: `/staff/tasks` (the department's 待办 review tasks, a
+//! dense table on a desktop) and the back-office panel of a case (tasks, opinions, each item's
+//! decision, 容缺 confirmation, withdrawal recorded at the window). The decision form runs
+//! `domain::decision::check_decision` before sending, so a refusal reads as the server's.
+
+use super::*;
+use crate::api::backoffice::{
+    BackOffice, ConfirmDeferredAction, DecisionAction, TaskView, claim_task, complete_task,
+    confirm_deferred_material, decide, load_back_office, load_task_queue, withdraw,
+};
+use crate::domain::decision::{
+    DecisionRequest, Opinion, OpinionRequest, Outcome, TaskStatus, WithdrawalRequest,
+    check_decision, check_withdrawal,
+};
+use crate::error::AppError;
+
+/// `/staff/tasks`: the department's review tasks, due soonest first.
+#[component]
+pub fn TasksPage() -> impl IntoView {
+    let query = use_query_map();
+    let status = move || query.read().get("status").filter(|s| !s.is_empty());
+    let data = Resource::new(status, load_task_queue);
+    view! {
+        <Title text="审查任务"/>
+        <StaffBar/>
+        <h1>"审查任务（待办）"</h1>
+        <form class="filters" method="get" action="/staff/tasks">
+            <label>"状态 "
+                <select name="status">
+                    {[("", "待办（待签收、办理中）"), ("open", "待签收"), ("claimed", "办理中"), ("done", "已办"), ("closed", "已终止"), ("all", "全部")]
+                        .into_iter()
+                        .map(|(v, l)| view! { <option value=v selected=move || query.read().get("status").unwrap_or_default() == v>{l}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="button">"筛选"</button>
+        </form>
+        <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(q) => {
+                        let counts = q.counts.iter().map(|c| view! {
+                            <span class="count" data-status=c.status.as_str()>{format!("{} {} 件", c.status.label(), c.count)}</span>
+                        }).collect_view();
+                        let rows = q.entries.iter().map(|e| {
+                            let href = format!("/staff/cases/{}", e.task.case_number);
+                            let left = match (e.paused, e.days_left) {
+                                (true, _) => "计时暂停".to_string(),
+                                (false, Some(d)) if d < 0 => format!("超期 {} 个工作日", -d),
+                                (false, Some(d)) => format!("剩余 {d} 个工作日"),
+                                (false, None) => "—".into(),
+                            };
+                            view! {
+                                <tr data-task=e.task.id class:overdue=e.days_left.is_some_and(|d| d < 0)>
+                                    <td><a class="code" href=href>{e.task.case_number.clone()}</a></td>
+                                    <td>{e.task.item_name.clone()}{(!e.task.lead).then(|| view! { <span class="muted">"（共同审查）"</span> })}</td>
+                                    <td>{e.applicant_name.clone()}</td>
+                                    <td>{e.channel.label()}</td>
+                                    <td>{e.accepted_on.map(|d| d.to_string()).unwrap_or_default()}</td>
+                                    <td>{e.due.map(|d| d.to_string()).unwrap_or_default()}</td>
+                                    <td>{left}</td>
+                                    <td>{e.task.status.label()}{e.task.claimed_by_name.clone().map(|n| format!("（{n}）"))}</td>
+                                </tr>
+                            }
+                        }).collect_view();
+                        let empty = q.entries.is_empty();
+                        view! {
+                            <p class="queue-figures">{counts}</p>
+                            {q.calendar_problem.map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+                            {empty.then(|| view! { <p class="empty">"没有审查任务。"</p> })}
+                            <div class="table-scroll">
+                                <table class="dense tasks">
+                                    <thead><tr><th>"办件编号"</th><th>"事项"</th><th>"申请人"</th><th>"渠道"</th><th>"受理日期"</th><th>"办结期限"</th><th>"剩余时间"</th><th>"状态"</th></tr></thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            </div>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What an action panel shows after sending: a refusal, or nothing.
+fn refusal(e: &AppError) -> String {
+    if e.problems.is_empty() {
+        return e.message.clone();
+    }
+    e.problems
+        .iter()
+        .map(|p| p.message.clone())
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// The back office of a case on its workbench page.
+#[component]
+pub(super) fn BackOfficePanel(case: StaffCase, reload: Callback<()>) -> impl IntoView {
+    let number = case.application.case_number.clone().unwrap_or_default();
+    let status = case.application.status;
+    let version = case.version;
+    let data = Resource::new(move || number.clone(), load_back_office);
+    let me = Resource::new(|| (), |_| current_staff());
+    let message = RwSignal::new(None::<String>);
+    let number = StoredValue::new(case.application.case_number.clone().unwrap_or_default());
+    view! {
+        <section class="back-office" data-back-office="">
+            <h2>"并联审查"</h2>
+            {move || message.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+            <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
+                {move || Suspend::new(async move {
+                    let (office, me) = (data.await, me.await);
+                    match (office, me) {
+                        (Ok(office), Ok(Some(me))) => {
+                            view! { <OfficeView office me status version number=number.get_value() message reload/> }.into_any()
+                        }
+                        (Err(e), _) | (_, Err(e)) => view! { <LoadFailed error=e/> }.into_any(),
+                        _ => ().into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn OfficeView(
+    office: BackOffice,
+    me: crate::api::review::StaffInfo,
+    status: CaseStatus,
+    version: i32,
+    number: String,
+    message: RwSignal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let number = StoredValue::new(number);
+    let facts = StoredValue::new(office.facts(status));
+    let run =
+        move |f: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>| {
+            spawn_local(async move {
+                match f.await {
+                    Ok(()) => {
+                        message.set(None);
+                        reload.run(());
+                    }
+                    Err(e) => message.set(Some(refusal(&e))),
+                }
+            });
+        };
+    let tasks = office
+        .tasks
+        .iter()
+        .map(|t| task_row(t, &me, run))
+        .collect_view();
+    let decided = office
+        .decisions
+        .iter()
+        .map(|d| view! {
+            <li data-decided=d.item_code.clone()>{format!("{}：{}（{}）", d.item_name, d.outcome.label(), d.department_name)}
+                {d.reason.clone().map(|r| format!("；理由：{r}"))}{d.conditions.clone().map(|c| format!("；附条件：{c}"))}</li>
+        })
+        .collect_view();
+    let deferred = office
+        .deferred
+        .iter()
+        .map(|d| {
+            let code = d.code.clone();
+            let may = me.role.acts() && !d.confirmed;
+            view! {
+                <li>{format!("{}（承诺 {} 前补交）：{}", d.name, d.commitment_date, if d.confirmed { "已核验" } else { "未补齐" })}
+                    {may.then(|| view! {
+                        <button type="button" class="button" on:click=move |_| {
+                            let action = ConfirmDeferredAction { version, material: code.clone() };
+                            run(Box::pin(async move { confirm_deferred_material(number.get_value(), action).await.map(|_| ()) }));
+                        }>"核验通过"</button>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    // Items this chief representative decides, not yet decided.
+    let decidable: Vec<_> = office
+        .items
+        .iter()
+        .filter(|i| me.role.decides() && i.department == me.department)
+        .filter(|i| !office.decisions.iter().any(|d| d.item_code == i.item_code))
+        .cloned()
+        .collect();
+    let forms = decidable
+        .into_iter()
+        .map(|item| {
+            let outcome = RwSignal::new(String::from("grant"));
+            let reason = RwSignal::new(String::new());
+            let basis = RwSignal::new(String::new());
+            let conditions = RwSignal::new(String::new());
+            let code = item.item_code.clone();
+            let submit = move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let request = DecisionRequest {
+                    item: code.clone(),
+                    outcome: if outcome.get_untracked() == "refuse" { Outcome::Refuse } else { Outcome::Grant },
+                    reason: reason.get_untracked(),
+                    legal_basis: basis.get_untracked(),
+                    conditions: conditions.get_untracked(),
+                };
+                if let Err(p) = facts.with_value(|f| check_decision(f, &request)) {
+                    message.set(Some(p.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("；")));
+                    return;
+                }
+                let action = DecisionAction {
+                    version,
+                    item: request.item,
+                    outcome: request.outcome,
+                    reason: request.reason,
+                    legal_basis: request.legal_basis,
+                    conditions: request.conditions,
+                };
+                run(Box::pin(async move { decide(number.get_value(), action).await.map(|_| ()) }));
+            };
+            view! {
+                <form class="decision" data-decide=item.item_code.clone() on:submit=submit>
+                    <h3>{format!("审查决定：{}", item.item_name)}</h3>
+                    <label><input type="radio" name=format!("outcome-{}", item.item_code) value="grant" checked on:change=move |_| outcome.set("grant".into())/>"准予行政许可"</label>
+                    <label><input type="radio" name=format!("outcome-{}", item.item_code) value="refuse" on:change=move |_| outcome.set("refuse".into())/>"不予行政许可"</label>
+                    <label>"理由（不予许可时必填）"<textarea name="reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea></label>
+                    <label>"法律依据（不予许可时必填）"<input name="legal_basis" prop:value=basis on:input=move |ev| basis.set(event_target_value(&ev))/></label>
+                    <label>"附条件（准予时可填）"<input name="conditions" prop:value=conditions on:input=move |ev| conditions.set(event_target_value(&ev))/></label>
+                    <button type="submit" class="button primary">"作出决定"</button>
+                </form>
+            }
+        })
+        .collect_view();
+    let withdrawal = (me.role.acts() && check_withdrawal(status, "理由").is_ok()).then(|| {
+        let reason = RwSignal::new(String::new());
+        let submit = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let request = WithdrawalRequest { version, reason: reason.get_untracked() };
+            if let Err(p) = check_withdrawal(status, &request.reason) {
+                message.set(Some(p.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("；")));
+                return;
+            }
+            run(Box::pin(async move { withdraw(number.get_value(), request).await.map(|_| ()) }));
+        };
+        view! {
+            <form class="withdrawal" on:submit=submit>
+                <h3>"登记窗口撤回申请"</h3>
+                <label>"撤回理由"<input name="withdraw_reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/></label>
+                <button type="submit" class="button">"登记撤回"</button>
+            </form>
+        }
+    });
+    view! {
+        <div class="table-scroll">
+            <table class="dense">
+                <thead><tr><th>"事项"</th><th>"审查部门"</th><th>"状态"</th><th>"处理人"</th><th>"处理意见"</th><th>""</th></tr></thead>
+                <tbody>{tasks}</tbody>
+            </table>
+        </div>
+        {(!office.deferred.is_empty()).then(|| view! { <h3>"容缺材料"</h3><ul>{deferred}</ul> })}
+        {(!office.decisions.is_empty()).then(|| view! { <h3>"已作出的决定"</h3><ul>{decided}</ul> })}
+        {forms}
+        {withdrawal}
+    }
+}
+
+/// A task's row, with 签收 or the opinion form for its department's reviewers.
+fn task_row<R>(t: &TaskView, me: &crate::api::review::StaffInfo, run: R) -> impl IntoView + use<R>
+where
+    R: Fn(std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>)
+        + Copy
+        + 'static,
+{
+    let mine = me.role.reviews() && t.department == me.department;
+    let id = t.id;
+    let action = match t.status {
+        TaskStatus::Open if mine => Some(
+            view! {
+                <button type="button" class="button" data-claim=id on:click=move |_| {
+                    run(Box::pin(async move { claim_task(id).await.map(|_| ()) }));
+                }>"签收"</button>
+            }
+            .into_any(),
+        ),
+        TaskStatus::Claimed if mine && t.claimed_by == Some(me.id) => {
+            let opinion = RwSignal::new(String::from("agree"));
+            let reason = RwSignal::new(String::new());
+            let basis = RwSignal::new(String::new());
+            let conditions = RwSignal::new(String::new());
+            let submit = move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let o = OpinionRequest {
+                    opinion: if opinion.get_untracked() == "disagree" {
+                        Opinion::Disagree
+                    } else {
+                        Opinion::Agree
+                    },
+                    reason: reason.get_untracked(),
+                    legal_basis: basis.get_untracked(),
+                    conditions: conditions.get_untracked(),
+                };
+                run(Box::pin(
+                    async move { complete_task(id, o).await.map(|_| ()) },
+                ));
+            };
+            Some(view! {
+                <form class="opinion" data-opinion=id on:submit=submit>
+                    <select name="opinion" on:change=move |ev| opinion.set(event_target_value(&ev))>
+                        <option value="agree">"同意"</option>
+                        <option value="disagree">"不同意"</option>
+                    </select>
+                    <input name="reason" placeholder="理由" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/>
+                    <input name="legal_basis" placeholder="法律依据（不同意时必填）" prop:value=basis on:input=move |ev| basis.set(event_target_value(&ev))/>
+                    <input name="conditions" placeholder="附条件（同意时可填）" prop:value=conditions on:input=move |ev| conditions.set(event_target_value(&ev))/>
+                    <button type="submit" class="button primary">"提交审查意见"</button>
+                </form>
+            }.into_any())
+        }
+        _ => None,
+    };
+    view! {
+        <tr data-task=id data-task-status=t.status.as_str()>
+            <td>{t.item_name.clone()}</td>
+            <td>{t.department_name.clone()}{(!t.lead).then_some("（共同实施）")}</td>
+            <td>{t.status.label()}</td>
+            <td>{t.claimed_by_name.clone().unwrap_or_default()}</td>
+            <td>{t.opinion.map(|o| o.label()).unwrap_or_default()}
+                {t.reason.clone().map(|r| format!("：{r}"))}
+                {t.legal_basis.clone().map(|r| format!("（依据：{r}）"))}
+                {t.conditions.clone().map(|r| format!("；附条件：{r}"))}</td>
+            <td>{action}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,876 @@
+//! The back office (docs/rules.md, rules 11–13): the review tasks a case fans out into at
+//! acceptance, the department's 待办 queue, signing for a task and completing it with an
+//! opinion, each item's decision and the case's one decision notice (统一出件), 即办件 decided
+//! at the window, 容缺 materials confirmed, and withdrawal.
+//!
+//! Tasks change without moving the case (two departments finish at once without either
+//! being told the case changed): signing for a task is one conditional update on the task
+//! (`… WHERE status = 'open'`), so of two reviewers exactly one wins. Decisions, withdrawal
+//! and confirmations move the case through the lifecycle core like every other action.
+
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+
+use super::*;
+use crate::domain::case::ItemOutcome;
+use crate::domain::decision::{
+    self as rules, CheckedDecision, DecisionRequest, HandledItem, OpinionProblem, OpinionRequest,
+    Outcome, TaskRefusal, TaskStatus, WithdrawalRequest,
+};
+use crate::domain::notice::DecisionLine;
+use crate::server::cases::Effect;
+use crate::server::entities::{item_decision, review_task};
+use crate::views::backoffice::{
+    BackOffice, ConfirmDeferredAction, DecisionResult, DeferredMaterial, DepartmentProgress,
+    ItemDecisionView, OnTheSpotAction, StatusCount, TaskFilter, TaskQueue, TaskQueueEntry,
+    TaskView,
+};
+
+/// Most tasks a queue page lists.
+const TASK_QUEUE_LIMIT: u64 = 500;
+
+/// The review tasks of a case, for the effect that opens them at acceptance.
+pub(super) async fn tasks_to_open(
+    db: &DatabaseConnection,
+    row: &application::Model,
+) -> Result<Effect, ReviewError> {
+    let items =
+        catalog::handled_items(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
+    Ok(Effect::OpenTasks(rules::fan_out(&items)))
+}
+
+/// Cases accepted before review tasks existed get theirs (run with the five-day job; safe in
+/// several instances: the unique index refuses a second set).
+pub async fn open_missing_tasks(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u32> {
+    let with_tasks = Query::select()
+        .column(review_task::Column::ApplicationId)
+        .from(review_task::Entity)
+        .to_owned();
+    let rows = application::Entity::find()
+        .filter(application::Column::Status.is_in([
+            CaseStatus::Accepted.as_str(),
+            CaseStatus::Suspended.as_str(),
+        ]))
+        .filter(application::Column::Id.not_in_subquery(with_tasks))
+        .all(db)
+        .await
+        .context("failed to read cases without tasks")?;
+    let mut opened = 0;
+    for row in rows {
+        let items =
+            catalog::handled_items(db, row.item_code.as_deref(), row.bundle_code.as_deref())
+                .await?;
+        for seed in rules::fan_out(&items) {
+            let inserted = review_task::ActiveModel {
+                application_id: Set(row.id),
+                item_code: Set(seed.item_code),
+                item_name: Set(seed.item_name),
+                department: Set(seed.department),
+                lead: Set(seed.lead),
+                status: Set(TaskStatus::Open.as_str().into()),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await;
+            if let Err(e) = inserted {
+                tracing::debug!(case = ?row.case_number, error = ?e, "task already opened");
+            }
+        }
+        opened += 1;
+    }
+    Ok(opened)
+}
+
+/// Every task of a case, in the order they were opened.
+async fn tasks_of(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> anyhow::Result<Vec<review_task::Model>> {
+    review_task::Entity::find()
+        .filter(review_task::Column::ApplicationId.eq(application_id))
+        .order_by_asc(review_task::Column::Id)
+        .all(db)
+        .await
+        .context("failed to read review tasks")
+}
+
+fn task_view(
+    t: review_task::Model,
+    case_number: &str,
+    accepted_at: &str,
+    names: &BTreeMap<String, String>,
+) -> TaskView {
+    TaskView {
+        id: t.id,
+        case_number: case_number.into(),
+        department_name: names.get(&t.department).cloned().unwrap_or_default(),
+        item_code: t.item_code,
+        item_name: t.item_name,
+        department: t.department,
+        lead: t.lead,
+        status: TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Open),
+        claimed_by: t.claimed_by,
+        claimed_by_name: t.claimed_by_name,
+        started_at: accepted_at.into(),
+        completed_at: t.completed_at.map(|c| c.to_rfc3339()),
+        opinion: t.opinion.as_deref().and_then(rules::Opinion::parse),
+        reason: t.reason,
+        legal_basis: t.legal_basis,
+        conditions: t.conditions,
+    }
+}
+
+/// The day a case was accepted, from its history (RFC 3339 of the row).
+fn accepted_at(history: &[case_event::Model]) -> String {
+    history
+        .iter()
+        .find(|e| {
+            matches!(
+                CaseAction::parse(&e.action),
+                Some(
+                    CaseAction::Accept | CaseAction::AcceptWithDeficiency | CaseAction::DeemAccept
+                )
+            )
+        })
+        .map(|e| e.at.to_rfc3339())
+        .unwrap_or_default()
+}
+
+/// The 容缺 materials promised at acceptance, and which the window has confirmed.
+fn deferred_of(history: &[case_event::Model]) -> anyhow::Result<Vec<DeferredMaterial>> {
+    let mut out: Vec<DeferredMaterial> = Vec::new();
+    for e in history {
+        let Some(action) = CaseAction::parse(&e.action) else {
+            continue;
+        };
+        match EventDetail::read(action, e.detail.as_deref())? {
+            Some(EventDetail::Deficiency {
+                pending,
+                commitment_date,
+            }) => {
+                for line in pending {
+                    let code = line.target.trim_start_matches("materials.").to_owned();
+                    out.push(DeferredMaterial {
+                        code,
+                        name: line.name,
+                        commitment_date,
+                        confirmed: false,
+                    });
+                }
+            }
+            Some(EventDetail::DeferredConfirmed { material }) => {
+                for d in out.iter_mut().filter(|d| d.code == material) {
+                    d.confirmed = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The back office of a case: items, tasks, decisions and 容缺 materials.
+pub async fn back_office_of(
+    db: &DatabaseConnection,
+    row: &application::Model,
+    history: &[case_event::Model],
+) -> Result<BackOffice, ReviewError> {
+    let names = catalog::department_names(db).await?;
+    let number = row.case_number.clone().unwrap_or_default();
+    let started = accepted_at(history);
+    let tasks = tasks_of(db, row.id)
+        .await?
+        .into_iter()
+        .map(|t| task_view(t, &number, &started, &names))
+        .collect();
+    let decisions = item_decision::Entity::find()
+        .filter(item_decision::Column::ApplicationId.eq(row.id))
+        .order_by_asc(item_decision::Column::Id)
+        .all(db)
+        .await
+        .context("failed to read decisions")?
+        .into_iter()
+        .map(|d| ItemDecisionView {
+            department_name: names.get(&d.department).cloned().unwrap_or_default(),
+            outcome: Outcome::parse(&d.outcome).unwrap_or(Outcome::Refuse),
+            item_code: d.item_code,
+            item_name: d.item_name,
+            reason: d.reason,
+            legal_basis: d.legal_basis,
+            conditions: d.conditions,
+            decided_by: d.decided_by,
+            decided_at: d.decided_at.to_rfc3339(),
+        })
+        .collect();
+    let items =
+        catalog::handled_items(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
+    Ok(BackOffice {
+        items,
+        tasks,
+        decisions,
+        deferred: deferred_of(history)?,
+    })
+}
+
+/// What the applicant sees of the back office: each department's progress, no names.
+pub async fn progress_of(
+    db: &DatabaseConnection,
+    application_id: i32,
+) -> anyhow::Result<Vec<DepartmentProgress>> {
+    let names = catalog::department_names(db).await?;
+    Ok(tasks_of(db, application_id)
+        .await?
+        .into_iter()
+        .filter(|t| t.status != TaskStatus::Closed.as_str())
+        .map(|t| DepartmentProgress {
+            department_name: names.get(&t.department).cloned().unwrap_or_default(),
+            finished: t.status == TaskStatus::Done.as_str(),
+            item_name: t.item_name,
+        })
+        .collect())
+}
+
+/// How many tasks of a case are done: with the case's version, what the live tracking page
+/// follows (a department finishing does not move the case itself).
+pub async fn done_tasks(db: &impl ConnectionTrait, application_id: i32) -> anyhow::Result<u64> {
+    use sea_orm::PaginatorTrait;
+    review_task::Entity::find()
+        .filter(review_task::Column::ApplicationId.eq(application_id))
+        .filter(review_task::Column::Status.eq(TaskStatus::Done.as_str()))
+        .count(db)
+        .await
+        .context("failed to count done tasks")
+}
+
+/// The department's tasks, due soonest first, with the counts per status.
+pub async fn task_queue(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    filter: &TaskFilter,
+    now: DateTime<Utc>,
+) -> Result<TaskQueue, ReviewError> {
+    if !me.role.sees_cases() {
+        return Err(ReviewError::NotAReviewer);
+    }
+    let statuses: Vec<&str> = match filter.status.as_deref().unwrap_or("todo") {
+        "todo" => vec![TaskStatus::Open.as_str(), TaskStatus::Claimed.as_str()],
+        "all" => TaskStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        other => match TaskStatus::parse(other) {
+            Some(s) => vec![s.as_str()],
+            None => {
+                return Err(ReviewError::Invalid(vec![FieldProblem {
+                    field: "status".into(),
+                    code: "unknown_status".into(),
+                    message: format!("没有“{other}”这种任务状态"),
+                }]));
+            }
+        },
+    };
+    let mine = review_task::Column::Department.eq(me.department.as_str());
+    let mut counts = Vec::new();
+    for status in TaskStatus::ALL {
+        use sea_orm::PaginatorTrait;
+        let n = review_task::Entity::find()
+            .filter(mine.clone())
+            .filter(review_task::Column::Status.eq(status.as_str()))
+            .count(db)
+            .await
+            .context("failed to count tasks")?;
+        counts.push(StatusCount {
+            status,
+            count: n as u32,
+        });
+    }
+    let tasks = review_task::Entity::find()
+        .filter(mine)
+        .filter(review_task::Column::Status.is_in(statuses))
+        .order_by_asc(review_task::Column::Id)
+        .limit(TASK_QUEUE_LIMIT)
+        .all(db)
+        .await
+        .context("failed to read tasks")?;
+    let ids: BTreeSet<i32> = tasks.iter().map(|t| t.application_id).collect();
+    let rows = application::Entity::find()
+        .filter(application::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .context("failed to read cases")?;
+    let cal = calendar::load(db).await?;
+    let today = china_date(now);
+    let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
+    let (items, bundles) = catalog::names(db).await?;
+    let names = catalog::department_names(db).await?;
+    let rows: BTreeMap<i32, application::Model> = rows.into_iter().map(|r| (r.id, r)).collect();
+    let mut calendar_problem = None;
+    let mut entries = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        let Some(row) = rows.get(&t.application_id) else {
+            continue;
+        };
+        let decision = match clocks.get(&row.id) {
+            Some(Ok(d)) => d.decision.clone(),
+            Some(Err(e)) => {
+                calendar_problem = Some(e.to_string());
+                None
+            }
+            None => None,
+        };
+        let number = row.case_number.clone().unwrap_or_default();
+        let started = decision
+            .as_ref()
+            .map(|c| c.started_on.to_string())
+            .unwrap_or_default();
+        entries.push(TaskQueueEntry {
+            title: title_of(row, &items, &bundles),
+            applicant_name: cases::applicant_name(row),
+            channel: row.case_channel().unwrap_or(Channel::Online),
+            case_status: row.case_status()?,
+            accepted_on: decision.as_ref().map(|c| c.started_on),
+            due: decision.as_ref().and_then(|c| c.due),
+            days_left: decision.as_ref().and_then(|c| c.days_left),
+            paused: decision.as_ref().is_some_and(|c| c.paused),
+            task: task_view(t, &number, &started, &names),
+        });
+    }
+    // Oldest due first; paused and unknown clocks after those that run.
+    entries.sort_by_key(|e| (e.due.is_none(), e.paused, e.due, e.task.id));
+    Ok(TaskQueue {
+        entries,
+        counts,
+        calendar_problem,
+    })
+}
+
+/// A task of `me`'s department, with its case.
+async fn department_task(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    task_id: i32,
+) -> Result<(review_task::Model, application::Model), ReviewError> {
+    if !me.role.sees_cases() {
+        return Err(ReviewError::NotAReviewer);
+    }
+    let task = review_task::Entity::find_by_id(task_id)
+        .filter(review_task::Column::Department.eq(me.department.as_str()))
+        .one(db)
+        .await
+        .context("failed to read a task")?
+        .ok_or(ReviewError::TaskNotFound)?;
+    if !me.role.reviews() {
+        return Err(ReviewError::Forbidden(
+            "只有审批人员和首席代表可以签收、办理审查任务",
+        ));
+    }
+    let row = application::Entity::find_by_id(task.application_id)
+        .one(db)
+        .await
+        .context("failed to read a case")?
+        .ok_or(ReviewError::TaskNotFound)?;
+    Ok((task, row))
+}
+
+fn state_of(t: &review_task::Model) -> rules::TaskState {
+    rules::TaskState {
+        id: t.id,
+        item_code: t.item_code.clone(),
+        department: t.department.clone(),
+        status: TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Open),
+        claimed_by: t.claimed_by,
+        opinion: t.opinion.as_deref().and_then(rules::Opinion::parse),
+    }
+}
+
+async fn view_of_task(
+    db: &DatabaseConnection,
+    task_id: i32,
+    row: &application::Model,
+) -> Result<TaskView, ReviewError> {
+    let t = review_task::Entity::find_by_id(task_id)
+        .one(db)
+        .await
+        .context("failed to read a task")?
+        .ok_or(ReviewError::TaskNotFound)?;
+    let names = catalog::department_names(db).await?;
+    let history = cases::history_of(db, row.id).await?;
+    Ok(task_view(
+        t,
+        row.case_number.as_deref().unwrap_or_default(),
+        &accepted_at(&history),
+        &names,
+    ))
+}
+
+/// 签收: `me` takes the task; of two reviewers at once, one wins and the other is told who
+/// has it.
+pub async fn claim_task(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    task_id: i32,
+    now: DateTime<Utc>,
+) -> Result<TaskView, ReviewError> {
+    let (task, row) = department_task(db, me, task_id).await?;
+    rules::check_claim(&state_of(&task), row.case_status()?, me.id)?;
+    if task.status == TaskStatus::Open.as_str() {
+        let taken = review_task::Entity::update_many()
+            .col_expr(
+                review_task::Column::Status,
+                Expr::value(TaskStatus::Claimed.as_str()),
+            )
+            .col_expr(review_task::Column::ClaimedBy, Expr::value(me.id))
+            .col_expr(
+                review_task::Column::ClaimedByName,
+                Expr::value(format!("{}（{}）", me.name, me.role_label)),
+            )
+            .col_expr(review_task::Column::ClaimedAt, Expr::value(now))
+            .filter(review_task::Column::Id.eq(task.id))
+            .filter(review_task::Column::Status.eq(TaskStatus::Open.as_str()))
+            .exec(db)
+            .await
+            .context("failed to claim a task")?
+            .rows_affected;
+        if taken == 0 {
+            // Someone else got there first, or the case was withdrawn meanwhile.
+            let (now_task, now_row) = department_task(db, me, task_id).await?;
+            rules::check_claim(&state_of(&now_task), now_row.case_status()?, me.id)?;
+        }
+    }
+    view_of_task(db, task.id, &row).await
+}
+
+/// Completes `me`'s task with an opinion (同意, or 不同意 with reason and basis).
+pub async fn complete_task(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    task_id: i32,
+    request: &OpinionRequest,
+    now: DateTime<Utc>,
+) -> Result<TaskView, ReviewError> {
+    let (task, row) = department_task(db, me, task_id).await?;
+    let checked = rules::check_opinion(&state_of(&task), row.case_status()?, me.id, request)
+        .map_err(|e| match e {
+            OpinionProblem::Task(t) => ReviewError::Task(t),
+            OpinionProblem::Invalid(p) => ReviewError::Invalid(p),
+        })?;
+    let done = review_task::Entity::update_many()
+        .col_expr(
+            review_task::Column::Status,
+            Expr::value(TaskStatus::Done.as_str()),
+        )
+        .col_expr(
+            review_task::Column::Opinion,
+            Expr::value(checked.opinion.as_str()),
+        )
+        .col_expr(review_task::Column::Reason, Expr::value(checked.reason))
+        .col_expr(
+            review_task::Column::LegalBasis,
+            Expr::value(checked.legal_basis),
+        )
+        .col_expr(
+            review_task::Column::Conditions,
+            Expr::value(checked.conditions),
+        )
+        .col_expr(review_task::Column::CompletedAt, Expr::value(now))
+        .filter(review_task::Column::Id.eq(task.id))
+        .filter(review_task::Column::Status.eq(TaskStatus::Claimed.as_str()))
+        .filter(review_task::Column::ClaimedBy.eq(me.id))
+        .exec(db)
+        .await
+        .context("failed to complete a task")?
+        .rows_affected;
+    if done == 0 {
+        // Withdrawn (closed) or completed meanwhile.
+        let (now_task, now_row) = department_task(db, me, task_id).await?;
+        rules::check_opinion(&state_of(&now_task), now_row.case_status()?, me.id, request)
+            .map_err(|e| match e {
+                OpinionProblem::Task(t) => ReviewError::Task(t),
+                OpinionProblem::Invalid(p) => ReviewError::Invalid(p),
+            })?;
+        return Err(ReviewError::Changed);
+    }
+    view_of_task(db, task.id, &row).await
+}
+
+/// 审查决定 on one item, by the chief representative of the item's department. The last item
+/// decided decides the case and issues its one notice.
+pub async fn decide(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+    version: i32,
+    request: &DecisionRequest,
+    now: DateTime<Utc>,
+) -> Result<DecisionResult, ReviewError> {
+    let row = cases::department_case(db, me, number).await?;
+    if !me.role.decides() {
+        return Err(ReviewError::Forbidden("只有首席代表可以作出审查决定"));
+    }
+    let history = cases::history_of(db, row.id).await?;
+    let office = back_office_of(db, &row, &history).await?;
+    let item = office
+        .items
+        .iter()
+        .find(|i| i.item_code == request.item)
+        .cloned();
+    if let Some(item) = &item
+        && item.department != me.department
+    {
+        return Err(ReviewError::Forbidden(
+            "只有该事项实施部门的首席代表可以作出审查决定",
+        ));
+    }
+    let checked = rules::check_decision(&office.facts(row.case_status()?), request)
+        .map_err(ReviewError::Invalid)?;
+    let item = item.ok_or_else(|| anyhow!("a checked decision names an unknown item"))?;
+    let ctx = context(db, &row, now).await?;
+    let undecided = rules::undecided_after(
+        office.items.iter().map(|i| i.item_code.as_str()),
+        &office.facts(CaseStatus::Accepted).decided,
+        &item.item_code,
+    );
+    let decided_row = item_decision::ActiveModel {
+        item_code: Set(item.item_code.clone()),
+        item_name: Set(item.item_name.clone()),
+        department: Set(item.department.clone()),
+        outcome: Set(checked.outcome.as_str().into()),
+        reason: Set(checked.reason.clone()),
+        legal_basis: Set(checked.legal_basis.clone()),
+        conditions: Set(checked.conditions.clone()),
+        staff_id: Set(me.id),
+        decided_by: Set(format!("{}（{}）", me.name, me.role_label)),
+        ..Default::default()
+    };
+    let reason = format!(
+        "{}：{}{}",
+        item.item_name,
+        checked.outcome.label(),
+        checked
+            .reason
+            .as_deref()
+            .map(|r| format!("（{r}）"))
+            .unwrap_or_default()
+    );
+    let actor = Actor::staff(me);
+    if !undecided.is_empty() {
+        let t = Transition::new(CaseAction::DecideItem)
+            .because(reason)
+            .with_detail(EventDetail::Decision {
+                items: vec![ItemOutcome {
+                    item_code: item.item_code.clone(),
+                    outcome: checked.outcome,
+                }],
+            })
+            .with_effect(Effect::RecordDecision(decided_row));
+        cases::transition(db, &row, version, &actor, t, now).await?;
+        return Ok(DecisionResult {
+            case_decided: false,
+            notice: None,
+            undecided,
+        });
+    }
+    // The last item: one notice listing every item's result.
+    let names = catalog::department_names(db).await?;
+    let mut lines: Vec<DecisionLine> = office
+        .decisions
+        .iter()
+        .map(|d| {
+            let result_name = office
+                .items
+                .iter()
+                .find(|i| i.item_code == d.item_code)
+                .map(|i| i.result_name.clone())
+                .unwrap_or_default();
+            DecisionLine {
+                item_code: d.item_code.clone(),
+                item_name: d.item_name.clone(),
+                department_name: d.department_name.clone(),
+                outcome: d.outcome,
+                reason: d.reason.clone(),
+                legal_basis: d.legal_basis.clone(),
+                conditions: d.conditions.clone(),
+                result_name,
+            }
+        })
+        .collect();
+    lines.push(decision_line(&item, &checked, &names));
+    let notice = decision_notice(&ctx, me, row.bundle_code.is_some(), lines);
+    let outcomes = office
+        .decisions
+        .iter()
+        .map(|d| ItemOutcome {
+            item_code: d.item_code.clone(),
+            outcome: d.outcome,
+        })
+        .chain([ItemOutcome {
+            item_code: item.item_code.clone(),
+            outcome: checked.outcome,
+        }])
+        .collect();
+    let t = Transition::new(CaseAction::Decide)
+        .because(reason)
+        .with_detail(EventDetail::Decision { items: outcomes })
+        .with_effect(Effect::RecordDecision(decided_row))
+        .issuing(notice);
+    let issued = cases::transition(db, &row, version, &actor, t, now)
+        .await?
+        .pop()
+        .ok_or_else(|| anyhow!("a decision without its notice"))?;
+    Ok(DecisionResult {
+        case_decided: true,
+        notice: Some(cases::notice_view(issued)?),
+        undecided: vec![],
+    })
+}
+
+fn decision_line(
+    item: &HandledItem,
+    checked: &CheckedDecision,
+    names: &BTreeMap<String, String>,
+) -> DecisionLine {
+    DecisionLine {
+        item_code: item.item_code.clone(),
+        item_name: item.item_name.clone(),
+        department_name: names.get(&item.department).cloned().unwrap_or_default(),
+        outcome: checked.outcome,
+        reason: checked.reason.clone(),
+        legal_basis: checked.legal_basis.clone(),
+        conditions: checked.conditions.clone(),
+        result_name: item.result_name.clone(),
+    }
+}
+
+/// The decision notice: 准予 / 不予行政许可决定书 for one item, one 决定书 listing every item
+/// for a bundle; a refusal anywhere prints the remedies and their last days.
+fn decision_notice(
+    ctx: &CaseContext,
+    me: &StaffInfo,
+    bundle: bool,
+    lines: Vec<DecisionLine>,
+) -> Notice {
+    let refused = lines.iter().any(|l| l.outcome == Outcome::Refuse);
+    let kind = match (bundle, refused) {
+        (true, _) => NoticeKind::BundleDecision,
+        (false, true) => NoticeKind::Refusal,
+        (false, false) => NoticeKind::Grant,
+    };
+    let (reason, legal_basis) = match (bundle, lines.first()) {
+        (false, Some(l)) => (l.reason.clone(), l.legal_basis.clone()),
+        _ => (None, None),
+    };
+    Notice {
+        remedies: refused.then(|| rules::remedies(ctx.today)),
+        reason,
+        legal_basis,
+        outcomes: lines,
+        ..ctx.notice(kind, me)
+    }
+}
+
+/// 即办件 (rule 12): the window accepts and decides in one step; the acceptance notice and the
+/// decision notice are both issued. Every item must be a 即办件 and every required material
+/// there.
+pub async fn decide_on_the_spot(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+    action: &OnTheSpotAction,
+    now: DateTime<Utc>,
+) -> Result<DecisionResult, ReviewError> {
+    let row = cases::acting_case(db, me, number).await?;
+    let ctx = context(db, &row, now).await?;
+    let items =
+        catalog::handled_items(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
+    let mut problems = Vec::new();
+    if items.is_empty() || items.iter().any(|i| !i.immediate) {
+        problems.push(FieldProblem {
+            field: "item".into(),
+            code: "not_immediate".into(),
+            message: "办事指南未将本事项列为即办件，不能当场办结，请受理后交审批部门审查".into(),
+        });
+    }
+    if let Err(p) = check_accept(&ctx.form, &ctx.uploaded, &ctx.view.bring_original) {
+        problems.extend(p);
+    }
+    // The decision's own text rules, as if every department had agreed at the window.
+    let checked = items
+        .first()
+        .map(|first| {
+            let facts = rules::DecisionFacts {
+                status: CaseStatus::Accepted,
+                tasks: vec![rules::TaskState {
+                    id: 0,
+                    item_code: first.item_code.clone(),
+                    department: first.department.clone(),
+                    status: TaskStatus::Done,
+                    claimed_by: Some(me.id),
+                    opinion: Some(rules::Opinion::Agree),
+                }],
+                decided: vec![],
+                outstanding: vec![],
+            };
+            rules::check_decision(
+                &facts,
+                &DecisionRequest {
+                    item: first.item_code.clone(),
+                    outcome: action.outcome,
+                    reason: action.reason.clone(),
+                    legal_basis: action.legal_basis.clone(),
+                    conditions: action.conditions.clone(),
+                },
+            )
+        })
+        .transpose();
+    let checked = match checked {
+        Ok(c) => c,
+        Err(p) => {
+            problems.extend(p);
+            None
+        }
+    };
+    if !problems.is_empty() {
+        return Err(ReviewError::Invalid(problems));
+    }
+    let checked = checked.ok_or_else(|| anyhow!("an immediate case without items"))?;
+    let names = catalog::department_names(db).await?;
+    let acceptance = Notice {
+        accepted_on: Some(ctx.today),
+        promised_due: Some(ctx.today),
+        ..ctx.notice(NoticeKind::Acceptance, me)
+    };
+    let lines: Vec<DecisionLine> = items
+        .iter()
+        .map(|i| decision_line(i, &checked, &names))
+        .collect();
+    let decision = decision_notice(&ctx, me, row.bundle_code.is_some(), lines);
+    let mut t = Transition::new(CaseAction::DecideOnTheSpot)
+        .because(format!("即办件当场办结：{}", checked.outcome.label()))
+        .with_detail(EventDetail::Decision {
+            items: items
+                .iter()
+                .map(|i| ItemOutcome {
+                    item_code: i.item_code.clone(),
+                    outcome: checked.outcome,
+                })
+                .collect(),
+        })
+        .issuing(acceptance)
+        .issuing(decision);
+    for i in &items {
+        t = t.with_effect(Effect::RecordDecision(item_decision::ActiveModel {
+            item_code: Set(i.item_code.clone()),
+            item_name: Set(i.item_name.clone()),
+            department: Set(i.department.clone()),
+            outcome: Set(checked.outcome.as_str().into()),
+            reason: Set(checked.reason.clone()),
+            legal_basis: Set(checked.legal_basis.clone()),
+            conditions: Set(checked.conditions.clone()),
+            staff_id: Set(me.id),
+            decided_by: Set(format!("{}（{}）", me.name, me.role_label)),
+            ..Default::default()
+        }));
+    }
+    let issued = cases::transition(db, &row, action.version, &Actor::staff(me), t, now)
+        .await?
+        .pop()
+        .ok_or_else(|| anyhow!("a decision without its notice"))?;
+    Ok(DecisionResult {
+        case_decided: true,
+        notice: Some(cases::notice_view(issued)?),
+        undecided: vec![],
+    })
+}
+
+/// The window confirms (核验) a 容缺 material; once every one is confirmed the case may be
+/// decided (rule 7).
+pub async fn confirm_deferred(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    number: &str,
+    action: &ConfirmDeferredAction,
+    now: DateTime<Utc>,
+) -> Result<BackOffice, ReviewError> {
+    let row = cases::acting_case(db, me, number).await?;
+    let history = cases::history_of(db, row.id).await?;
+    let deferred = deferred_of(&history)?;
+    let Some(material) = deferred.iter().find(|d| d.code == action.material) else {
+        return Err(ReviewError::Invalid(vec![FieldProblem {
+            field: "material".into(),
+            code: "not_deferred".into(),
+            message: "这份材料不是本办件容缺受理时待补交的材料".into(),
+        }]));
+    };
+    if material.confirmed {
+        return Err(ReviewError::Invalid(vec![FieldProblem {
+            field: "material".into(),
+            code: "already_confirmed".into(),
+            message: format!("“{}”已核验", material.name),
+        }]));
+    }
+    let t = Transition::new(CaseAction::ConfirmDeferred)
+        .because(format!("容缺材料“{}”已补交，经窗口核验通过", material.name))
+        .with_detail(EventDetail::DeferredConfirmed {
+            material: material.code.clone(),
+        });
+    cases::transition(db, &row, action.version, &Actor::staff(me), t, now).await?;
+    let history = cases::history_of(db, row.id).await?;
+    back_office_of(db, &row, &history).await
+}
+
+/// 撤回申请 (rule 13): before a decision, with a reason; open tasks close, every clock ends, and
+/// a numbered confirmation is issued. By the applicant online, or recorded by the window for
+/// one made in the hall.
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    by: Withdrawer<'_>,
+    number: &str,
+    request: &WithdrawalRequest,
+    now: DateTime<Utc>,
+) -> Result<NoticeView, ReviewError> {
+    let (row, actor) = match by {
+        Withdrawer::Applicant(account_id) => {
+            let row = applications::own_row(db, account_id, number)
+                .await?
+                .filter(|r| r.case_number.is_some())
+                .ok_or(ReviewError::NotFound)?;
+            let actor = Actor::applicant(cases::applicant_name(&row));
+            (row, actor)
+        }
+        Withdrawer::Staff(me) => (cases::acting_case(db, me, number).await?, Actor::staff(me)),
+    };
+    let reason = rules::check_withdrawal(row.case_status()?, &request.reason)
+        .map_err(ReviewError::Invalid)?;
+    let ctx = context(db, &row, now).await?;
+    let notice = Notice {
+        reason: Some(reason.clone()),
+        ..ctx.notice_by(NoticeKind::Withdrawal, &actor.name)
+    };
+    let t = Transition::new(CaseAction::Withdraw)
+        .because(format!(
+            "{}：{reason}",
+            match by {
+                Withdrawer::Applicant(_) => "申请人网上撤回",
+                Withdrawer::Staff(_) => "申请人到窗口撤回",
+            }
+        ))
+        .with_effect(Effect::CloseTasks)
+        .issuing(notice);
+    issue(db, &row, request.version, &actor, t, now).await
+}
+
+/// Who withdraws an application.
+#[derive(Clone, Copy)]
+pub enum Withdrawer<'a> {
+    /// The applicant online (their account).
+    Applicant(i32),
+    /// Window staff, recording a withdrawal made in the hall.
+    Staff(&'a StaffInfo),
+}
+
+impl From<TaskRefusal> for ReviewError {
+    fn from(t: TaskRefusal) -> Self {
+        ReviewError::Task(t)
+    }
+}

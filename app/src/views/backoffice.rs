@@ -1,0 +1,249 @@
+//! The back office as the pages and the JSON API see it: review tasks and their queue, each
+//! item's decision, the 容缺 materials still to come, and the bodies of the back-office
+//! actions. Wire types only: the services are in `server`.
+
+use serde::{Deserialize, Serialize};
+
+use super::notice::NoticeView;
+use crate::domain::case::{CaseStatus, Channel};
+use crate::domain::date::Date;
+use crate::domain::decision::{
+    DecisionFacts, DecisionRequest, HandledItem, Opinion, OpinionRequest, Outcome, TaskState,
+    TaskStatus,
+};
+
+/// A review task (审查任务), as GB/T 39046 表 7 names its fields.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TaskView {
+    pub id: i32,
+    pub case_number: String,
+    pub item_code: String,
+    /// 环节名称: the item reviewed.
+    pub item_name: String,
+    pub department: String,
+    pub department_name: String,
+    /// The item's own department (实施主体).
+    pub lead: bool,
+    /// 环节办理状态.
+    pub status: TaskStatus,
+    /// 环节处理人 (staff only; the public sees departments, never names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_by: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_by_name: Option<String>,
+    /// 环节开始时间 (the case's acceptance, RFC 3339).
+    pub started_at: String,
+    /// 环节结束时间.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+    /// 处理意见.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opinion: Option<Opinion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<String>,
+}
+
+impl TaskView {
+    /// The task as the rules read it.
+    pub fn state(&self) -> TaskState {
+        TaskState {
+            id: self.id,
+            item_code: self.item_code.clone(),
+            department: self.department.clone(),
+            status: self.status,
+            claimed_by: self.claimed_by,
+            opinion: self.opinion,
+        }
+    }
+}
+
+/// Which tasks the 待办 queue lists.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct TaskFilter {
+    /// `todo` (the default: 待签收 and 办理中), `open`, `claimed`, `done`, `closed` or `all`.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// A line of the 待办 queue.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TaskQueueEntry {
+    pub task: TaskView,
+    /// The case's item or bundle.
+    pub title: String,
+    pub applicant_name: String,
+    pub channel: Channel,
+    pub case_status: CaseStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_on: Option<Date>,
+    /// The task's due day: the case's decision due day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    /// Working days left (negative: overdue); `None` when paused or unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_left: Option<i64>,
+    pub paused: bool,
+}
+
+/// How many of the department's tasks stand at a status.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StatusCount {
+    pub status: TaskStatus,
+    pub count: u32,
+}
+
+/// The department's 待办 queue: oldest due first.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TaskQueue {
+    pub entries: Vec<TaskQueueEntry>,
+    pub counts: Vec<StatusCount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_problem: Option<String>,
+}
+
+/// An item's decision.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ItemDecisionView {
+    pub item_code: String,
+    pub item_name: String,
+    pub department_name: String,
+    pub outcome: Outcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<String>,
+    pub decided_by: String,
+    pub decided_at: String,
+}
+
+/// A 容缺 material promised at acceptance.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeferredMaterial {
+    pub code: String,
+    pub name: String,
+    pub commitment_date: Date,
+    /// Confirmed (核验) by the window.
+    pub confirmed: bool,
+}
+
+/// The back office of a case: its items and who handles them, the tasks, the decisions, and
+/// what the decision rules read.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BackOffice {
+    pub items: Vec<HandledItem>,
+    pub tasks: Vec<TaskView>,
+    pub decisions: Vec<ItemDecisionView>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deferred: Vec<DeferredMaterial>,
+}
+
+impl BackOffice {
+    /// What `domain::decision::check_decision` reads, for a case at `status`.
+    pub fn facts(&self, status: CaseStatus) -> DecisionFacts {
+        DecisionFacts {
+            status,
+            tasks: self.tasks.iter().map(TaskView::state).collect(),
+            decided: self.decisions.iter().map(|d| d.item_code.clone()).collect(),
+            outstanding: self
+                .deferred
+                .iter()
+                .filter(|d| !d.confirmed)
+                .map(|d| d.name.clone())
+                .collect(),
+        }
+    }
+}
+
+/// An opinion on a task (body of `POST /api/v1/review/tasks/{id}/complete`).
+pub type OpinionAction = OpinionRequest;
+
+/// A decision on one item, with the case version seen.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DecisionAction {
+    pub version: i32,
+    /// The item decided (实施编码).
+    pub item: String,
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub legal_basis: String,
+    #[serde(default)]
+    pub conditions: String,
+}
+
+impl DecisionAction {
+    pub fn request(&self) -> DecisionRequest {
+        DecisionRequest {
+            item: self.item.clone(),
+            outcome: self.outcome,
+            reason: self.reason.clone(),
+            legal_basis: self.legal_basis.clone(),
+            conditions: self.conditions.clone(),
+        }
+    }
+}
+
+/// 即办件: accepted and decided at the window in one step.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OnTheSpotAction {
+    pub version: i32,
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub legal_basis: String,
+    #[serde(default)]
+    pub conditions: String,
+}
+
+/// The window confirms (核验) a 容缺 material the applicant supplied.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmDeferredAction {
+    pub version: i32,
+    /// The material's code.
+    pub material: String,
+}
+
+/// What a decision did: an item decided, and when it was the last, the case with its one
+/// notice (统一出件).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DecisionResult {
+    pub case_decided: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<NoticeView>,
+    /// The items still to decide.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undecided: Vec<String>,
+}
+
+/// A department's progress as the applicant sees it: no staff names.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DepartmentProgress {
+    pub item_name: String,
+    pub department_name: String,
+    pub finished: bool,
+}

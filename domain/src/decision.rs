@@ -1,0 +1,545 @@
+//! The back office as pure rules (docs/rules.md, rules 11–13): the review tasks a case fans
+//! out into, what a department's opinion must say, when an item may be decided and how, the
+//! remedies a refusal prints, and withdrawal.
+//!
+//! The server applies these inside the transaction that records an action; the workbench
+//! runs the same checks in the browser before it sends anything, so a reviewer sees the same
+//! refusal, worded the same, before and after the round trip.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::account::FieldProblem;
+use crate::case::CaseStatus;
+use crate::date::Date;
+use crate::labels::labelled_enum;
+use crate::review::MAX_REASON_CHARS;
+
+/// Longest set of conditions (附条件) an opinion or a grant takes (characters).
+pub const MAX_CONDITIONS_CHARS: usize = 1000;
+
+/// 《行政复议法》第二十条: an application for reconsideration within 60 days.
+pub const RECONSIDERATION_DAYS: i64 = 60;
+/// 《行政诉讼法》第四十六条: a lawsuit within 6 months.
+pub const LAWSUIT_MONTHS: u32 = 6;
+
+labelled_enum! {
+    /// Where a review task stands (GB/T 39046 表 7, 环节办理状态).
+    TaskStatus {
+        /// 待办: nobody has signed for it yet.
+        Open = "open", "待签收";
+        /// 签收: one reviewer holds it.
+        Claimed = "claimed", "办理中";
+        /// 已办: the opinion is recorded.
+        Done = "done", "已办";
+        /// The application was withdrawn before the task was done.
+        Closed = "closed", "已终止";
+    }
+}
+
+labelled_enum! {
+    /// A department's opinion on its task (处理意见).
+    Opinion {
+        Agree = "agree", "同意";
+        Disagree = "disagree", "不同意";
+    }
+}
+
+labelled_enum! {
+    /// What an item's decision is (审查决定).
+    Outcome {
+        Grant = "grant", "准予行政许可";
+        Refuse = "refuse", "不予行政许可";
+    }
+}
+
+/// An item of a case as the back office needs it: who handles it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandledItem {
+    pub item_code: String,
+    pub item_name: String,
+    /// 实施主体: decides the item.
+    pub department: String,
+    /// 共同实施部门: each reviews it too.
+    #[serde(default)]
+    pub co_departments: Vec<String>,
+    /// 办理结果: what a grant produces (e.g. 建筑工程施工许可证).
+    #[serde(default)]
+    pub result_name: String,
+    /// 办件类型: 即办件 are decided on the spot, at acceptance.
+    #[serde(default)]
+    pub immediate: bool,
+}
+
+/// A review task to create at acceptance.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskSeed {
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    /// The item's own department (实施主体) rather than a co-handling one.
+    pub lead: bool,
+}
+
+/// Rule 11: one task for each item's department and one for each of its co-handling
+/// departments; a department named twice for one item gets one task.
+pub fn fan_out(items: &[HandledItem]) -> Vec<TaskSeed> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for item in items {
+        let departments = std::iter::once((&item.department, true))
+            .chain(item.co_departments.iter().map(|d| (d, false)));
+        for (department, lead) in departments {
+            if seen.insert((item.item_code.clone(), department.clone())) {
+                out.push(TaskSeed {
+                    item_code: item.item_code.clone(),
+                    item_name: item.item_name.clone(),
+                    department: department.clone(),
+                    lead,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A review task as the rules read it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskState {
+    pub id: i32,
+    pub item_code: String,
+    pub department: String,
+    pub status: TaskStatus,
+    /// The staff member who signed for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_by: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opinion: Option<Opinion>,
+}
+
+/// Why a task cannot be claimed or completed.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TaskRefusal {
+    #[error("这项审查任务已由其他审批人员签收")]
+    TakenByAnother,
+    #[error("这项审查任务已办结")]
+    AlreadyDone,
+    #[error("申请已撤回，审查任务已终止")]
+    Closed,
+    #[error("请先签收这项审查任务")]
+    NotClaimed,
+    #[error("办件处于特别程序中，特别程序结束后再提出审查意见")]
+    CaseSuspended,
+    #[error("办件当前不在审查阶段")]
+    NotInReview,
+}
+
+impl TaskRefusal {
+    /// The stable code the API answers with.
+    pub fn code(self) -> &'static str {
+        match self {
+            TaskRefusal::TakenByAnother => "task_taken",
+            TaskRefusal::AlreadyDone => "task_done",
+            TaskRefusal::Closed => "task_closed",
+            TaskRefusal::NotClaimed => "task_not_claimed",
+            TaskRefusal::CaseSuspended => "case_suspended",
+            TaskRefusal::NotInReview => "case_not_in_review",
+        }
+    }
+}
+
+/// Whether `me` may sign for the task (签收). Claiming one's own task again is allowed (a
+/// second click changes nothing); the case must be under review (accepted or paused).
+pub fn check_claim(task: &TaskState, case: CaseStatus, me: i32) -> Result<(), TaskRefusal> {
+    if !matches!(case, CaseStatus::Accepted | CaseStatus::Suspended) {
+        return Err(match task.status {
+            TaskStatus::Closed => TaskRefusal::Closed,
+            _ => TaskRefusal::NotInReview,
+        });
+    }
+    match task.status {
+        TaskStatus::Open => Ok(()),
+        TaskStatus::Claimed if task.claimed_by == Some(me) => Ok(()),
+        TaskStatus::Claimed => Err(TaskRefusal::TakenByAnother),
+        TaskStatus::Done => Err(TaskRefusal::AlreadyDone),
+        TaskStatus::Closed => Err(TaskRefusal::Closed),
+    }
+}
+
+/// An opinion as the reviewer writes it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OpinionRequest {
+    pub opinion: Opinion,
+    /// 不同意: why (required); 同意: an optional remark.
+    #[serde(default)]
+    pub reason: String,
+    /// 不同意: the provision relied on (required).
+    #[serde(default)]
+    pub legal_basis: String,
+    /// 附条件: conditions the grant should carry (optional).
+    #[serde(default)]
+    pub conditions: String,
+}
+
+/// An opinion ready to record: trimmed, empty parts left out.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CheckedOpinion {
+    pub opinion: Opinion,
+    pub reason: Option<String>,
+    pub legal_basis: Option<String>,
+    pub conditions: Option<String>,
+}
+
+/// Rule 11: the task is held by `me` and the case is under review (not paused); 不同意 needs
+/// its reason and legal basis; nothing longer than the limits.
+pub fn check_opinion(
+    task: &TaskState,
+    case: CaseStatus,
+    me: i32,
+    request: &OpinionRequest,
+) -> Result<CheckedOpinion, OpinionProblem> {
+    match (case, task.status) {
+        (_, TaskStatus::Done) => return Err(TaskRefusal::AlreadyDone.into()),
+        (_, TaskStatus::Closed) => return Err(TaskRefusal::Closed.into()),
+        (CaseStatus::Suspended, _) => return Err(TaskRefusal::CaseSuspended.into()),
+        (CaseStatus::Accepted, _) => {}
+        _ => return Err(TaskRefusal::NotInReview.into()),
+    }
+    match task.claimed_by {
+        Some(holder) if holder == me && task.status == TaskStatus::Claimed => {}
+        Some(_) => return Err(TaskRefusal::TakenByAnother.into()),
+        None => return Err(TaskRefusal::NotClaimed.into()),
+    }
+    let mut problems = Vec::new();
+    let reason = text(&request.reason, "reason", MAX_REASON_CHARS, &mut problems);
+    let legal_basis = text(
+        &request.legal_basis,
+        "legal_basis",
+        MAX_REASON_CHARS,
+        &mut problems,
+    );
+    let conditions = text(
+        &request.conditions,
+        "conditions",
+        MAX_CONDITIONS_CHARS,
+        &mut problems,
+    );
+    if request.opinion == Opinion::Disagree {
+        if reason.is_none() {
+            problems.push(problem("reason", "reason_required", "不同意时请写明理由"));
+        }
+        if legal_basis.is_none() {
+            problems.push(problem(
+                "legal_basis",
+                "legal_basis_required",
+                "不同意时请写明法律依据",
+            ));
+        }
+        if conditions.is_some() {
+            problems.push(problem(
+                "conditions",
+                "conditions_need_agreement",
+                "附条件只能随“同意”提出",
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(OpinionProblem::Invalid(problems));
+    }
+    Ok(CheckedOpinion {
+        opinion: request.opinion,
+        reason,
+        legal_basis,
+        conditions,
+    })
+}
+
+/// Why an opinion or a decision was not accepted: the task's or case's state, or what was
+/// written.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OpinionProblem {
+    #[error(transparent)]
+    Task(#[from] TaskRefusal),
+    #[error("填写的内容有误")]
+    Invalid(Vec<FieldProblem>),
+}
+
+/// A decision as the chief representative writes it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// The item decided (its 实施编码).
+    pub item: String,
+    pub outcome: Outcome,
+    /// 不予: why (required).
+    #[serde(default)]
+    pub reason: String,
+    /// 不予: the provision relied on (required).
+    #[serde(default)]
+    pub legal_basis: String,
+    /// 准予: the conditions the licence carries, if any.
+    #[serde(default)]
+    pub conditions: String,
+}
+
+/// What the decision rules read about a case.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionFacts {
+    pub status: CaseStatus,
+    /// Every review task of the case.
+    pub tasks: Vec<TaskState>,
+    /// Items already decided.
+    pub decided: Vec<String>,
+    /// 容缺 materials promised at acceptance and not yet confirmed by the window.
+    pub outstanding: Vec<String>,
+}
+
+/// A decision ready to record.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CheckedDecision {
+    pub outcome: Outcome,
+    pub reason: Option<String>,
+    pub legal_basis: Option<String>,
+    pub conditions: Option<String>,
+}
+
+/// Rule 12: no decision while the case is not under review or is paused, while a task of
+/// the item is open, or while a 容缺 material is outstanding; an item is decided once;
+/// 准予 needs every task of the item to say 同意; 不予 needs its reason and legal basis.
+pub fn check_decision(
+    facts: &DecisionFacts,
+    request: &DecisionRequest,
+) -> Result<CheckedDecision, Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    match facts.status {
+        CaseStatus::Accepted => {}
+        CaseStatus::Suspended => problems.push(problem(
+            "status",
+            "case_suspended",
+            "办件处于特别程序中，不能作出决定",
+        )),
+        other => problems.push(problem(
+            "status",
+            "case_not_in_review",
+            format!("办件当前状态为“{}”，不能作出决定", other.label()),
+        )),
+    }
+    let tasks: Vec<&TaskState> = facts
+        .tasks
+        .iter()
+        .filter(|t| t.item_code == request.item)
+        .collect();
+    if tasks.is_empty() {
+        problems.push(problem(
+            "item",
+            "unknown_item",
+            format!("本办件没有事项“{}”", request.item),
+        ));
+    }
+    if facts.decided.contains(&request.item) {
+        problems.push(problem("item", "already_decided", "这个事项已经作出决定"));
+    }
+    let open = tasks
+        .iter()
+        .filter(|t| matches!(t.status, TaskStatus::Open | TaskStatus::Claimed))
+        .count();
+    if open > 0 {
+        problems.push(problem(
+            "tasks",
+            "task_open",
+            format!("还有 {open} 个部门的审查任务未办结，不能作出决定"),
+        ));
+    }
+    if !facts.outstanding.is_empty() {
+        problems.push(problem(
+            "materials",
+            "deferred_material_outstanding",
+            format!(
+                "容缺材料“{}”尚未补齐并经窗口核验，不能作出决定",
+                facts.outstanding.join("、")
+            ),
+        ));
+    }
+    if request.outcome == Outcome::Grant
+        && open == 0
+        && tasks.iter().any(|t| t.opinion != Some(Opinion::Agree))
+    {
+        problems.push(problem(
+            "outcome",
+            "not_all_agree",
+            "有部门审查意见为“不同意”，不能准予行政许可",
+        ));
+    }
+    let reason = text(&request.reason, "reason", MAX_REASON_CHARS, &mut problems);
+    let legal_basis = text(
+        &request.legal_basis,
+        "legal_basis",
+        MAX_REASON_CHARS,
+        &mut problems,
+    );
+    let conditions = text(
+        &request.conditions,
+        "conditions",
+        MAX_CONDITIONS_CHARS,
+        &mut problems,
+    );
+    if request.outcome == Outcome::Refuse {
+        if reason.is_none() {
+            problems.push(problem(
+                "reason",
+                "reason_required",
+                "不予行政许可须说明理由",
+            ));
+        }
+        if legal_basis.is_none() {
+            problems.push(problem(
+                "legal_basis",
+                "legal_basis_required",
+                "不予行政许可须写明法律依据",
+            ));
+        }
+        if conditions.is_some() {
+            problems.push(problem(
+                "conditions",
+                "conditions_need_grant",
+                "附条件只能随“准予”作出",
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(CheckedDecision {
+        outcome: request.outcome,
+        reason,
+        legal_basis,
+        conditions,
+    })
+}
+
+/// The items still to decide once `deciding` is decided (empty: this decision decides the
+/// case, and its one notice goes out).
+pub fn undecided_after<'a>(
+    items: impl IntoIterator<Item = &'a str>,
+    decided: &[String],
+    deciding: &str,
+) -> Vec<String> {
+    items
+        .into_iter()
+        .filter(|i| *i != deciding && !decided.iter().any(|d| d == i))
+        .map(str::to_owned)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// The remedies a refusal must state (《行政许可法》第三十八条), counted in calendar days
+/// from the day the applicant receives the decision (《民法典》第二百零一、二百零二条: the
+/// day itself is not counted; a period of months ends on the same day of the last month, or
+/// that month's last day).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Remedies {
+    /// The day the periods are counted from (the notice's day, when delivered that day).
+    pub received_on: Date,
+    /// Last day to apply for administrative reconsideration (《行政复议法》第二十条).
+    pub reconsideration_by: Date,
+    /// Last day to bring an administrative lawsuit (《行政诉讼法》第四十六条).
+    pub lawsuit_by: Date,
+}
+
+/// The remedy dates for a decision received on `received_on`.
+pub fn remedies(received_on: Date) -> Remedies {
+    Remedies {
+        received_on,
+        reconsideration_by: received_on.add_days(RECONSIDERATION_DAYS),
+        lawsuit_by: add_months(received_on, LAWSUIT_MONTHS),
+    }
+}
+
+impl Remedies {
+    /// The sentence a refusal prints.
+    pub fn sentence(&self) -> String {
+        format!(
+            "如不服本决定，可自收到本决定书之日起 60 日内依法申请行政复议（《中华人民共和国行政复议法》第二十条），\
+             或者自收到本决定书之日起 6 个月内依法提起行政诉讼（《中华人民共和国行政诉讼法》第四十六条）。\
+             于 {} 收到本决定书的，申请行政复议至 {} 止，提起行政诉讼至 {} 止；期间最后一日为法定节假日的，顺延至节假日后的第一日。",
+            self.received_on, self.reconsideration_by, self.lawsuit_by
+        )
+    }
+}
+
+/// The same day `months` later, or that month's last day (《民法典》第二百零二条).
+pub fn add_months(day: Date, months: u32) -> Date {
+    let index = i64::from(day.month()) - 1 + i64::from(months);
+    let year = day.year() + (index / 12) as i32;
+    let month = (index % 12) as u8 + 1;
+    (1..=day.day())
+        .rev()
+        .find_map(|d| Date::new(year, month, d))
+        .unwrap_or(day)
+}
+
+/// A withdrawal as the applicant (or the window, for one made in the hall) writes it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawalRequest {
+    /// The version of the case the applicant saw.
+    pub version: i32,
+    pub reason: String,
+}
+
+/// Rule 13: before a decision, with a reason.
+pub fn check_withdrawal(status: CaseStatus, reason: &str) -> Result<String, Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    if !matches!(
+        status,
+        CaseStatus::Submitted
+            | CaseStatus::CorrectionRequested
+            | CaseStatus::Accepted
+            | CaseStatus::Suspended
+    ) {
+        problems.push(problem(
+            "status",
+            "not_withdrawable",
+            format!("办件当前状态为“{}”，不能撤回", status.label()),
+        ));
+    }
+    let reason = text(reason, "reason", MAX_REASON_CHARS, &mut problems);
+    if reason.is_none() {
+        problems.push(problem("reason", "reason_required", "请写明撤回申请的理由"));
+    }
+    match reason {
+        Some(r) if problems.is_empty() => Ok(r),
+        _ => Err(problems),
+    }
+}
+
+/// A trimmed text, `None` when empty; a problem when longer than `max` characters.
+fn text(raw: &str, field: &str, max: usize, problems: &mut Vec<FieldProblem>) -> Option<String> {
+    let t = raw.trim();
+    if t.chars().count() > max {
+        problems.push(problem(field, "too_long", format!("不能超过 {max} 个字")));
+    }
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
+    FieldProblem {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

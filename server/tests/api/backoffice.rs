@@ -1,0 +1,502 @@
+//! The back office over the JSON API, on every backend: a bundle fanned out to its
+//! departments and decided once every item is (统一出件), who may do what, two reviewers
+//! signing for one task, 容缺 materials holding the decision, withdrawal, and a 即办件
+//! decided at the window (rules 7 and 11–13).
+
+use app::domain::review::StaffRole;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::applications::applicant;
+use crate::helpers::{TestApp, call, get_as, on_every_backend, problem_codes};
+use crate::review::{act, count_through_next_year, review_case, staff_member, submitted_case};
+use crate::submission::{CREDIT_CODE, PDF, company, put_file};
+
+/// The applicant block's contact mobile: the tracking factor.
+const MOBILE: &str = "13800138000";
+
+async fn post(app: &TestApp, cookie: &str, path: &str, body: Value) -> (u16, Value) {
+    call(app, Method::POST, path, Some(cookie), Some(body)).await
+}
+
+/// A submitted 一件事 YJS-SZJR case (排水许可 by SWJ + 占道挖掘 by CGJ with SWJ co-handling).
+async fn submitted_bundle(app: &TestApp, me: &str) -> String {
+    let (status, draft) = post(
+        app,
+        me,
+        "/api/v1/applications",
+        json!({"bundle": "YJS-SZJR", "applicant": company(CREDIT_CODE), "values": {
+            "project_name": "滨江污水处理厂配套管网",
+            "project_address": "示范市滨江区江南大道 1 号",
+            "drainage_volume": "1200",
+            "occupied_area": "300",
+            "works_start_date": "2027-03-01",
+            "works_days": "30",
+            "contact_name": "赵六",
+            "contact_mobile": "13900139000",
+        }, "bring_original": []}),
+    )
+    .await;
+    assert_eq!(status, 201, "{draft}");
+    let number = draft["number"].as_str().unwrap().to_string();
+    for code in [
+        "drainage_application",
+        "drainage_drawings",
+        "water_quality_report",
+        "road_works_plan",
+        "location_map",
+    ] {
+        let (status, body) = put_file(app, me, &number, code, "材料.pdf", PDF).await;
+        assert_eq!(status, 200, "{code}: {body}");
+    }
+    let (status, case) = call(
+        app,
+        Method::POST,
+        &format!("/api/v1/applications/{number}/submit"),
+        Some(me),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{case}");
+    case["case_number"].as_str().unwrap().to_string()
+}
+
+async fn version(app: &TestApp, staff: &str, case: &str) -> Value {
+    let (status, view) = review_case(app, staff, case).await;
+    assert_eq!(status, 200, "{view}");
+    view["version"].clone()
+}
+
+/// The department's 待办 tasks.
+async fn todo(app: &TestApp, staff: &str) -> Vec<Value> {
+    let (status, queue) = get_as(app, staff, "/api/v1/review/tasks").await;
+    assert_eq!(status, 200, "{queue}");
+    queue["entries"].as_array().unwrap().clone()
+}
+
+fn task_of(tasks: &[Value], case: &str, item: &str) -> i64 {
+    tasks
+        .iter()
+        .find(|e| e["task"]["case_number"] == case && e["task"]["item_code"] == item)
+        .unwrap_or_else(|| panic!("no task for {item} of {case} in {tasks:?}"))["task"]["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn claim(app: &TestApp, staff: &str, task: i64) -> (u16, Value) {
+    post(
+        app,
+        staff,
+        &format!("/api/v1/review/tasks/{task}/claim"),
+        json!({}),
+    )
+    .await
+}
+
+async fn complete(app: &TestApp, staff: &str, task: i64, opinion: Value) -> (u16, Value) {
+    post(
+        app,
+        staff,
+        &format!("/api/v1/review/tasks/{task}/complete"),
+        opinion,
+    )
+    .await
+}
+
+/// Signs for a task and agrees.
+async fn agree(app: &TestApp, staff: &str, task: i64) {
+    let (status, body) = claim(app, staff, task).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = complete(app, staff, task, json!({"opinion": "agree"})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "done");
+}
+
+async fn decide(app: &TestApp, chief: &str, case: &str, body: Value) -> (u16, Value) {
+    let mut body = body;
+    body["version"] = version(app, chief, case).await;
+    post(
+        app,
+        chief,
+        &format!("/api/v1/review/cases/{case}/decision"),
+        body,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13855550001", "11010519491231002X").await;
+        let case = submitted_bundle(app, &me).await;
+        let window = staff_member(app, "swj-w", StaffRole::Window, "SWJ").await;
+        let swj_a = staff_member(app, "swj-r1", StaffRole::Reviewer, "SWJ").await;
+        let swj_b = staff_member(app, "swj-r2", StaffRole::Reviewer, "SWJ").await;
+        let swj_chief = staff_member(app, "swj-c", StaffRole::Chief, "SWJ").await;
+        let swj_super = staff_member(app, "swj-s", StaffRole::Supervisor, "SWJ").await;
+        let cgj = staff_member(app, "cgj-r", StaffRole::Reviewer, "CGJ").await;
+        let cgj_chief = staff_member(app, "cgj-c", StaffRole::Chief, "CGJ").await;
+        let cgj_window = staff_member(app, "cgj-w", StaffRole::Window, "CGJ").await;
+        let zjj = staff_member(app, "zjj-r", StaffRole::Reviewer, "ZJJ").await;
+        let admin = staff_member(app, "admin", StaffRole::Admin, "SWJ").await;
+
+        // Before acceptance the co-handling department sees nothing.
+        assert_eq!(review_case(app, &cgj, &case).await.0, 404);
+        let v = version(app, &window, &case).await;
+        let (status, notice) = act(app, &window, &case, "accept", json!({"version": v})).await;
+        assert_eq!(status, 201, "{notice}");
+
+        // One task per department of each item: SWJ for 排水, CGJ and SWJ for 占道.
+        let swj_tasks = todo(app, &swj_a).await;
+        let cgj_tasks = todo(app, &cgj).await;
+        assert_eq!(swj_tasks.len(), 2, "{swj_tasks:?}");
+        assert_eq!(cgj_tasks.len(), 1, "{cgj_tasks:?}");
+        assert_eq!(cgj_tasks[0]["task"]["lead"], true);
+        assert!(cgj_tasks[0]["due"].is_string(), "{:?}", cgj_tasks[0]);
+        assert!(cgj_tasks[0]["days_left"].is_i64());
+        let drainage = task_of(&swj_tasks, &case, "SWJ-XK-001");
+        let road_swj = task_of(&swj_tasks, &case, "CGJ-XK-002");
+        let road_cgj = task_of(&cgj_tasks, &case, "CGJ-XK-002");
+
+        // A department taking part sees the case; one taking no part sees nothing of it.
+        assert_eq!(review_case(app, &cgj, &case).await.0, 200);
+        assert_eq!(review_case(app, &zjj, &case).await.0, 404);
+        assert!(todo(app, &zjj).await.is_empty());
+        assert_eq!(claim(app, &zjj, road_cgj).await.0, 404);
+        let (status, body) = get_as(app, &zjj, &format!("/api/v1/review/cases/{case}/back-office")).await;
+        assert_eq!(status, 404, "{body}");
+        let (status, office) = get_as(app, &cgj, &format!("/api/v1/review/cases/{case}/back-office")).await;
+        assert_eq!(status, 200, "{office}");
+        assert_eq!(office["tasks"].as_array().unwrap().len(), 3);
+        // The co-handling department's window does not act on another department's intake.
+        let v = version(app, &cgj_window, &case).await;
+        let (status, body) = act(app, &cgj_window, &case, "extend", json!({"version": v, "approver": "局长", "reason": "复杂"})).await;
+        assert_eq!(status, 403, "{body}");
+
+        // Who may sign for a task: reviewers and the chief, not the window, the supervisor
+        // or the administrator.
+        assert_eq!(claim(app, &window, drainage).await.0, 403);
+        assert_eq!(claim(app, &swj_super, drainage).await.0, 403);
+        let (status, body) = claim(app, &admin, drainage).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("not_a_reviewer")));
+        let (status, body) = get_as(app, &admin, "/api/v1/review/tasks").await;
+        assert_eq!(status, 403, "{body}");
+
+        // Two reviewers sign for one task at once: one wins.
+        let (a, b) = tokio::join!(claim(app, &swj_a, drainage), claim(app, &swj_b, drainage));
+        let mut statuses = [a.0, b.0];
+        statuses.sort();
+        assert_eq!(statuses, [201, 409], "{a:?} {b:?}");
+        let (winner, loser, lost) = if a.0 == 201 { (&swj_a, &swj_b, b.1) } else { (&swj_b, &swj_a, a.1) };
+        assert_eq!(lost["code"], "task_taken");
+        // The loser cannot complete it; nor can anyone write an opinion before signing.
+        let (status, body) = complete(app, loser, drainage, json!({"opinion": "agree"})).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("task_taken")));
+        let (status, body) = complete(app, &cgj, road_cgj, json!({"opinion": "agree"})).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("task_not_claimed")));
+
+        // No decision while a task of the item is open.
+        let (status, body) = decide(app, &cgj_chief, &case, json!({"item": "CGJ-XK-002", "outcome": "grant"})).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(problem_codes(&body), ["task_open"]);
+
+        // A disagreement needs its reason and basis.
+        let (status, body) = complete(app, winner, drainage, json!({"opinion": "disagree"})).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(problem_codes(&body), ["reason_required", "legal_basis_required"]);
+        let (status, done) = complete(app, winner, drainage, json!({"opinion": "disagree",
+            "reason": "排水接管点与市政管网标高不符", "legal_basis": "《城镇排水与污水处理条例》第二十一条"})).await;
+        assert_eq!(status, 200, "{done}");
+        assert_eq!(done["opinion"], "disagree");
+        agree(app, &swj_a, road_swj).await;
+        agree(app, &cgj, road_cgj).await;
+
+        // The applicant's tracking page shows which departments have finished.
+        let (status, track) = get_as(app, &me, &format!("/api/v1/track/{case}")).await;
+        let track = if status == 200 { track } else {
+            let r = app.client.get(format!("{}/api/v1/track/{case}", app.address))
+                .header("x-track-factor", MOBILE).send().await.unwrap();
+            r.json::<Value>().await.unwrap()
+        };
+        let progress = track["progress"].as_array().unwrap();
+        assert_eq!(progress.len(), 3, "{track}");
+        assert!(progress.iter().all(|p| p["finished"] == true), "{track}");
+        assert!(!track.to_string().contains("审批人员swj"), "staff names leak: {track}");
+
+        // Each item is decided by its own department's chief representative.
+        let (status, _) = decide(app, &swj_chief, &case, json!({"item": "CGJ-XK-002", "outcome": "grant"})).await;
+        assert_eq!(status, 403);
+        let (status, _) = decide(app, &cgj, &case, json!({"item": "CGJ-XK-002", "outcome": "grant"})).await;
+        assert_eq!(status, 403);
+        let (status, first) = decide(app, &cgj_chief, &case, json!({"item": "CGJ-XK-002", "outcome": "grant",
+            "conditions": "夜间施工须另行报批"})).await;
+        assert_eq!(status, 201, "{first}");
+        assert_eq!(first["case_decided"], false);
+        assert_eq!(first["undecided"], json!(["SWJ-XK-001"]));
+        let (status, body) = decide(app, &cgj_chief, &case, json!({"item": "SWJ-XK-001", "outcome": "refuse",
+            "reason": "x", "legal_basis": "y"})).await;
+        assert_eq!(status, 403, "{body}");
+        // 准予 needs every task to agree.
+        let (status, body) = decide(app, &swj_chief, &case, json!({"item": "SWJ-XK-001", "outcome": "grant"})).await;
+        assert_eq!(status, 422);
+        assert_eq!(problem_codes(&body), ["not_all_agree"]);
+        let (status, last) = decide(app, &swj_chief, &case, json!({"item": "SWJ-XK-001", "outcome": "refuse",
+            "reason": "排水接管点与市政管网标高不符", "legal_basis": "《城镇排水与污水处理条例》第二十一条"})).await;
+        assert_eq!(status, 201, "{last}");
+        assert_eq!(last["case_decided"], true);
+        let notice = &last["notice"]["notice"];
+        assert_eq!(notice["kind"], "bundle_decision");
+        let outcomes: Vec<(&str, &str)> = notice["outcomes"].as_array().unwrap().iter()
+            .map(|o| (o["item_code"].as_str().unwrap(), o["outcome"].as_str().unwrap())).collect();
+        assert_eq!(outcomes, [("CGJ-XK-002", "grant"), ("SWJ-XK-001", "refuse")]);
+        let issued = notice["issued_on"].as_str().unwrap();
+        assert_eq!(notice["remedies"]["received_on"], issued);
+        assert!(notice["remedies"]["reconsideration_by"].is_string());
+        assert!(notice["remedies"]["lawsuit_by"].is_string());
+
+        // The decision stopped the decision clock and started the delivery clock.
+        let (_, view) = review_case(app, &swj_chief, &case).await;
+        assert_eq!(view["application"]["status"], "decided");
+        assert_eq!(view["deadlines"]["decision"]["stopped_on"], issued);
+        assert!(view["deadlines"]["delivery"]["due"].is_string(), "{}", view["deadlines"]);
+        assert!(view["deadlines"]["delivery"]["stopped_on"].is_null());
+        // Nothing more: no second decision, no withdrawal, no task to sign.
+        let (status, body) = decide(app, &swj_chief, &case, json!({"item": "SWJ-XK-001", "outcome": "grant"})).await;
+        assert_eq!(status, 422, "{body}");
+        let (status, body) = post(app, &me, &format!("/api/v1/applications/{case}/withdrawal"),
+            json!({"version": view["version"], "reason": "不办了"})).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(problem_codes(&body), ["not_withdrawable"]);
+    })
+    .await;
+}
+
+/// A submitted SWJ-XK-001 case, accepted; returns the case, the window clerk and a reviewer.
+async fn accepted(app: &TestApp, mobile: &str, deficiency: bool) -> (String, String, String) {
+    let me = applicant(app, mobile, "11010519491231002X").await;
+    let case = submitted_case(app, &me, !deficiency).await;
+    let window = staff_member(app, &format!("w{mobile}"), StaffRole::Window, "SWJ").await;
+    let reviewer = staff_member(app, &format!("r{mobile}"), StaffRole::Reviewer, "SWJ").await;
+    let v = version(app, &window, &case).await;
+    let (status, body) = if deficiency {
+        act(
+            app,
+            &window,
+            &case,
+            "accept-with-deficiency",
+            json!({"version": v, "commitment_date": "2026-12-31"}),
+        )
+        .await
+    } else {
+        act(app, &window, &case, "accept", json!({"version": v})).await
+    };
+    assert_eq!(status, 201, "{body}");
+    (case, window, reviewer)
+}
+
+#[tokio::test]
+async fn a_deferred_material_holds_the_decision_until_the_window_confirms_it() {
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let (case, window, reviewer) = accepted(app, "13855550002", true).await;
+        let chief = staff_member(app, "c2", StaffRole::Chief, "SWJ").await;
+        let task = task_of(&todo(app, &reviewer).await, &case, "SWJ-XK-001");
+        agree(app, &reviewer, task).await;
+        let (status, body) = decide(
+            app,
+            &chief,
+            &case,
+            json!({"item": "SWJ-XK-001", "outcome": "grant"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(problem_codes(&body), ["deferred_material_outstanding"]);
+
+        // Only the 容缺 material can be confirmed, and only by the window of the case.
+        let v = version(app, &window, &case).await;
+        let (status, body) = post(
+            app,
+            &reviewer,
+            &format!("/api/v1/review/cases/{case}/deferred-confirmation"),
+            json!({"version": v, "material": "water_quality_report"}),
+        )
+        .await;
+        assert_eq!(status, 403, "{body}");
+        let (status, body) = post(
+            app,
+            &window,
+            &format!("/api/v1/review/cases/{case}/deferred-confirmation"),
+            json!({"version": v, "material": "drainage_drawings"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(problem_codes(&body), ["not_deferred"]);
+        let (status, office) = post(
+            app,
+            &window,
+            &format!("/api/v1/review/cases/{case}/deferred-confirmation"),
+            json!({"version": v, "material": "water_quality_report"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{office}");
+        assert_eq!(office["deferred"][0]["confirmed"], true);
+
+        let (status, result) = decide(
+            app,
+            &chief,
+            &case,
+            json!({"item": "SWJ-XK-001", "outcome": "grant"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{result}");
+        assert_eq!(result["notice"]["notice"]["kind"], "grant");
+        assert!(result["notice"]["notice"]["remedies"].is_null());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_withdrawal_closes_the_open_tasks_and_ends_the_clocks() {
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13855550003", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
+        let window = staff_member(app, "w3", StaffRole::Window, "SWJ").await;
+        let reviewer = staff_member(app, "r3", StaffRole::Reviewer, "SWJ").await;
+        let v = version(app, &window, &case).await;
+        assert_eq!(
+            act(app, &window, &case, "accept", json!({"version": v}))
+                .await
+                .0,
+            201
+        );
+        let task = task_of(&todo(app, &reviewer).await, &case, "SWJ-XK-001");
+        assert_eq!(claim(app, &reviewer, task).await.0, 201);
+
+        let v = version(app, &window, &case).await;
+        let path = format!("/api/v1/applications/{case}/withdrawal");
+        let (status, body) = post(app, &me, &path, json!({"version": v, "reason": " "})).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(problem_codes(&body), ["reason_required"]);
+        // Another applicant's case is not found.
+        let other = applicant(app, "13855550004", "44052419850101001X").await;
+        let (status, _) = post(
+            app,
+            &other,
+            &path,
+            json!({"version": v, "reason": "项目取消"}),
+        )
+        .await;
+        assert_eq!(status, 404);
+        let (status, notice) =
+            post(app, &me, &path, json!({"version": v, "reason": "项目取消"})).await;
+        assert_eq!(status, 201, "{notice}");
+        assert_eq!(notice["notice"]["kind"], "withdrawal");
+        assert!(
+            notice["notice"]["number"]
+                .as_str()
+                .unwrap()
+                .contains("撤字")
+        );
+
+        let (_, view) = review_case(app, &window, &case).await;
+        assert_eq!(view["application"]["status"], "withdrawn");
+        assert!(
+            view["deadlines"]["decision"]["stopped_on"].is_string(),
+            "{}",
+            view["deadlines"]
+        );
+        assert!(view["deadlines"]["decision"]["days_left"].is_null());
+        let (status, body) = complete(app, &reviewer, task, json!({"opinion": "agree"})).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("task_closed")));
+        assert!(todo(app, &reviewer).await.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_window_records_a_withdrawal_made_in_the_hall() {
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let (case, window, reviewer) = accepted(app, "13855550005", false).await;
+        let v = version(app, &window, &case).await;
+        let path = format!("/api/v1/review/cases/{case}/withdrawal");
+        let (status, _) = post(
+            app,
+            &reviewer,
+            &path,
+            json!({"version": v, "reason": "到窗口撤回"}),
+        )
+        .await;
+        assert_eq!(status, 403);
+        let (status, body) = post(
+            app,
+            &window,
+            &path,
+            json!({"version": v - 1, "reason": "到窗口撤回"}),
+        )
+        .await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("case_changed")));
+        let (status, notice) = post(
+            app,
+            &window,
+            &path,
+            json!({"version": v, "reason": "到窗口撤回"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{notice}");
+        assert_eq!(notice["notice"]["reason"], "到窗口撤回");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_immediate_item_is_accepted_and_decided_at_the_window_in_one_step() {
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13855550006", "11010519491231002X").await;
+        let (status, draft) = post(app, &me, "/api/v1/applications", json!({"item": "FGW-BA-001",
+            "applicant": company(CREDIT_CODE), "values": {
+                "project_name": "滨江污水处理厂", "project_address": "示范市滨江区江南大道 1 号",
+                "total_investment": "5000", "land_area": "20000", "building_area": "8000",
+                "construction_content": "新建日处理 5 万吨污水处理厂一座", "industry": "infrastructure",
+                "contact_name": "赵六", "contact_mobile": "13900139000"},
+            "bring_original": []})).await;
+        assert_eq!(status, 201, "{draft}");
+        let number = draft["number"].as_str().unwrap().to_string();
+        for code in ["project_info_form", "credit_commitment"] {
+            assert_eq!(put_file(app, &me, &number, code, "表.pdf", PDF).await.0, 200);
+        }
+        let (status, case) = call(app, Method::POST, &format!("/api/v1/applications/{number}/submit"), Some(&me), None).await;
+        assert_eq!(status, 200, "{case}");
+        let case = case["case_number"].as_str().unwrap().to_string();
+        let window = staff_member(app, "fgw-w", StaffRole::Window, "FGW").await;
+        let path = format!("/api/v1/review/cases/{case}/decision-on-the-spot");
+        let v = version(app, &window, &case).await;
+        let (status, body) = post(app, &window, &path, json!({"version": v, "outcome": "refuse"})).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(problem_codes(&body), ["reason_required", "legal_basis_required"]);
+        let (status, result) = post(app, &window, &path, json!({"version": v, "outcome": "grant"})).await;
+        assert_eq!(status, 201, "{result}");
+        assert_eq!(result["notice"]["notice"]["kind"], "grant");
+        let (_, view) = review_case(app, &window, &case).await;
+        assert_eq!(view["application"]["status"], "decided");
+        let kinds: Vec<&str> = view["application"]["notices"].as_array().unwrap().iter()
+            .map(|n| n["notice"]["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["acceptance", "grant"]);
+        assert!(view["deadlines"]["delivery"]["due"].is_string(), "{}", view["deadlines"]);
+
+        // A 承诺件 is not decided on the spot.
+        let (other, window2, _) = accepted(app, "13855550007", false).await;
+        let _ = other;
+        let me2 = applicant(app, "13855550008", "44052419850101001X").await;
+        let promised = submitted_case(app, &me2, true).await;
+        let v = version(app, &window2, &promised).await;
+        let (status, body) = post(app, &window2, &format!("/api/v1/review/cases/{promised}/decision-on-the-spot"),
+            json!({"version": v, "outcome": "grant"})).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(problem_codes(&body), ["not_immediate"]);
+    })
+    .await;
+}
