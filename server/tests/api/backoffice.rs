@@ -272,6 +272,13 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
     .await;
 }
 
+/// Today in China, as a committed date the rule accepts.
+fn today() -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 /// A submitted SWJ-XK-001 case, accepted; returns the case, the window clerk and a reviewer.
 async fn accepted(app: &TestApp, mobile: &str, deficiency: bool) -> (String, String, String) {
     let me = applicant(app, mobile, "11010519491231002X").await;
@@ -285,7 +292,7 @@ async fn accepted(app: &TestApp, mobile: &str, deficiency: bool) -> (String, Str
             &window,
             &case,
             "accept-with-deficiency",
-            json!({"version": v, "commitment_date": "2026-12-31"}),
+            json!({"version": v, "commitment_date": today()}),
         )
         .await
     } else {
@@ -434,7 +441,7 @@ async fn the_window_records_a_withdrawal_made_in_the_hall() {
             app,
             &window,
             &path,
-            json!({"version": v - 1, "reason": "到窗口撤回"}),
+            json!({"version": v.as_i64().unwrap() - 1, "reason": "到窗口撤回"}),
         )
         .await;
         assert_eq!((status, body["code"].as_str()), (409, Some("case_changed")));
