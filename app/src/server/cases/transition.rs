@@ -57,7 +57,7 @@ pub enum Effect {
     /// Acceptance: the review tasks of every participating department (rule 11).
     OpenTasks(Vec<TaskSeed>),
     /// An item's decision (rule 12).
-    RecordDecision(item_decision::ActiveModel),
+    RecordDecision(Box<item_decision::ActiveModel>),
     /// Withdrawal: every task not yet done ends.
     CloseTasks,
 }
@@ -201,7 +201,7 @@ async fn apply(
             }
         }
         Effect::RecordDecision(row) => {
-            let mut row = row.clone();
+            let mut row = (**row).clone();
             row.application_id = Set(application_id);
             row.decided_at = Set(now);
             row.insert(txn)

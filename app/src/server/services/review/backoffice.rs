@@ -563,7 +563,7 @@ pub async fn decide(
                     outcome: checked.outcome,
                 }],
             })
-            .with_effect(Effect::RecordDecision(decided_row));
+            .with_effect(Effect::RecordDecision(Box::new(decided_row.clone())));
         cases::transition(db, &row, version, &actor, t, now).await?;
         return Ok(DecisionResult {
             case_decided: false,
@@ -612,7 +612,7 @@ pub async fn decide(
     let t = Transition::new(CaseAction::Decide)
         .because(reason)
         .with_detail(EventDetail::Decision { items: outcomes })
-        .with_effect(Effect::RecordDecision(decided_row))
+        .with_effect(Effect::RecordDecision(Box::new(decided_row.clone())))
         .issuing(notice);
     let issued = cases::transition(db, &row, version, &actor, t, now)
         .await?
@@ -759,18 +759,20 @@ pub async fn decide_on_the_spot(
         .issuing(acceptance)
         .issuing(decision);
     for i in &items {
-        t = t.with_effect(Effect::RecordDecision(item_decision::ActiveModel {
-            item_code: Set(i.item_code.clone()),
-            item_name: Set(i.item_name.clone()),
-            department: Set(i.department.clone()),
-            outcome: Set(checked.outcome.as_str().into()),
-            reason: Set(checked.reason.clone()),
-            legal_basis: Set(checked.legal_basis.clone()),
-            conditions: Set(checked.conditions.clone()),
-            staff_id: Set(me.id),
-            decided_by: Set(format!("{}（{}）", me.name, me.role_label)),
-            ..Default::default()
-        }));
+        t = t.with_effect(Effect::RecordDecision(Box::new(
+            item_decision::ActiveModel {
+                item_code: Set(i.item_code.clone()),
+                item_name: Set(i.item_name.clone()),
+                department: Set(i.department.clone()),
+                outcome: Set(checked.outcome.as_str().into()),
+                reason: Set(checked.reason.clone()),
+                legal_basis: Set(checked.legal_basis.clone()),
+                conditions: Set(checked.conditions.clone()),
+                staff_id: Set(me.id),
+                decided_by: Set(format!("{}（{}）", me.name, me.role_label)),
+                ..Default::default()
+            },
+        )));
     }
     let issued = cases::transition(db, &row, action.version, &Actor::staff(me), t, now)
         .await?
