@@ -136,6 +136,15 @@ impl FieldProblem {
     fn id(field: &str, e: IdError) -> Self {
         Self::new(field, e.code(), e.message())
     }
+
+    /// Every problem's message in one line, for a form that shows them together.
+    pub fn sentence(problems: &[FieldProblem]) -> String {
+        problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join("；")
+    }
 }
 
 impl RegistrationForm {

@@ -216,42 +216,17 @@ pub fn check_opinion(
         Some(_) => return Err(TaskRefusal::TakenByAnother.into()),
         None => return Err(TaskRefusal::NotClaimed.into()),
     }
-    let mut problems = Vec::new();
-    let reason = text(&request.reason, "reason", MAX_REASON_CHARS, &mut problems);
-    let legal_basis = text(
+    let Statement {
+        reason,
+        legal_basis,
+        conditions,
+    } = check_statement(
+        &request.reason,
         &request.legal_basis,
-        "legal_basis",
-        MAX_REASON_CHARS,
-        &mut problems,
-    );
-    let conditions = text(
         &request.conditions,
-        "conditions",
-        MAX_CONDITIONS_CHARS,
-        &mut problems,
-    );
-    if request.opinion == Opinion::Disagree {
-        if reason.is_none() {
-            problems.push(problem("reason", "reason_required", "不同意时请写明理由"));
-        }
-        if legal_basis.is_none() {
-            problems.push(problem(
-                "legal_basis",
-                "legal_basis_required",
-                "不同意时请写明法律依据",
-            ));
-        }
-        if conditions.is_some() {
-            problems.push(problem(
-                "conditions",
-                "conditions_need_agreement",
-                "附条件只能随“同意”提出",
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(OpinionProblem::Invalid(problems));
-    }
+        (request.opinion == Opinion::Disagree).then_some(&AGAINST_OPINION),
+    )
+    .map_err(OpinionProblem::Invalid)?;
     Ok(CheckedOpinion {
         opinion: request.opinion,
         reason,
@@ -378,47 +353,145 @@ pub fn check_decision(
             "有部门审查意见为“不同意”，不能准予行政许可",
         ));
     }
-    let reason = text(&request.reason, "reason", MAX_REASON_CHARS, &mut problems);
-    let legal_basis = text(
+    let statement = check_decision_statement(
+        request.outcome,
+        &request.reason,
         &request.legal_basis,
-        "legal_basis",
-        MAX_REASON_CHARS,
-        &mut problems,
-    );
-    let conditions = text(
         &request.conditions,
+    );
+    match statement {
+        Ok(checked) if problems.is_empty() => Ok(checked),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems)
+        }
+    }
+}
+
+/// What a decision must say, whatever the state of the case: 不予 needs its reason and legal
+/// basis and carries no conditions. Also the rule for a 即办件 decided at the window, where no
+/// review task precedes the decision.
+pub fn check_decision_statement(
+    outcome: Outcome,
+    reason: &str,
+    legal_basis: &str,
+    conditions: &str,
+) -> Result<CheckedDecision, Vec<FieldProblem>> {
+    let Statement {
+        reason,
+        legal_basis,
+        conditions,
+    } = check_statement(
+        reason,
+        legal_basis,
+        conditions,
+        (outcome == Outcome::Refuse).then_some(&AGAINST_DECISION),
+    )?;
+    Ok(CheckedDecision {
+        outcome,
+        reason,
+        legal_basis,
+        conditions,
+    })
+}
+
+/// 即办件 (rule 12): decided at the window only when the guide of every item says 即办件; the
+/// decision says what any decision must. (The materials are checked as for acceptance.)
+pub fn check_on_the_spot(
+    items: &[HandledItem],
+    outcome: Outcome,
+    reason: &str,
+    legal_basis: &str,
+    conditions: &str,
+) -> Result<CheckedDecision, Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    if items.is_empty() || items.iter().any(|i| !i.immediate) {
+        problems.push(problem(
+            "item",
+            "not_immediate",
+            "办事指南未将本事项列为即办件，不能当场办结，请受理后交审批部门审查",
+        ));
+    }
+    match check_decision_statement(outcome, reason, legal_basis, conditions) {
+        Ok(checked) if problems.is_empty() => Ok(checked),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems)
+        }
+    }
+}
+
+/// A reason, a legal basis and conditions as written: trimmed, empty ones left out.
+struct Statement {
+    reason: Option<String>,
+    legal_basis: Option<String>,
+    conditions: Option<String>,
+}
+
+/// How a statement against the application (不同意, 不予) is worded when incomplete.
+struct Against {
+    reason: &'static str,
+    legal_basis: &'static str,
+    conditions_code: &'static str,
+    conditions: &'static str,
+}
+
+const AGAINST_OPINION: Against = Against {
+    reason: "不同意时请写明理由",
+    legal_basis: "不同意时请写明法律依据",
+    conditions_code: "conditions_need_agreement",
+    conditions: "附条件只能随“同意”提出",
+};
+
+const AGAINST_DECISION: Against = Against {
+    reason: "不予行政许可须说明理由",
+    legal_basis: "不予行政许可须写明法律依据",
+    conditions_code: "conditions_need_grant",
+    conditions: "附条件只能随“准予”作出",
+};
+
+/// Nothing longer than the limits; a statement `against` the application gives its reason
+/// and legal basis and attaches no conditions.
+fn check_statement(
+    reason: &str,
+    legal_basis: &str,
+    conditions: &str,
+    against: Option<&Against>,
+) -> Result<Statement, Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let reason = text(reason, "reason", MAX_REASON_CHARS, &mut problems);
+    let legal_basis = text(legal_basis, "legal_basis", MAX_REASON_CHARS, &mut problems);
+    let conditions = text(
+        conditions,
         "conditions",
         MAX_CONDITIONS_CHARS,
         &mut problems,
     );
-    if request.outcome == Outcome::Refuse {
+    if let Some(words) = against {
         if reason.is_none() {
-            problems.push(problem(
-                "reason",
-                "reason_required",
-                "不予行政许可须说明理由",
-            ));
+            problems.push(problem("reason", "reason_required", words.reason));
         }
         if legal_basis.is_none() {
             problems.push(problem(
                 "legal_basis",
                 "legal_basis_required",
-                "不予行政许可须写明法律依据",
+                words.legal_basis,
             ));
         }
         if conditions.is_some() {
             problems.push(problem(
                 "conditions",
-                "conditions_need_grant",
-                "附条件只能随“准予”作出",
+                words.conditions_code,
+                words.conditions,
             ));
         }
     }
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(CheckedDecision {
-        outcome: request.outcome,
+    Ok(Statement {
         reason,
         legal_basis,
         conditions,
@@ -498,16 +571,15 @@ pub struct WithdrawalRequest {
     pub reason: String,
 }
 
+/// Rule 13: an application may be withdrawn while it is open and not yet decided.
+pub fn withdrawable(status: CaseStatus) -> bool {
+    status.apply(crate::case::CaseAction::Withdraw).is_ok()
+}
+
 /// Rule 13: before a decision, with a reason.
 pub fn check_withdrawal(status: CaseStatus, reason: &str) -> Result<String, Vec<FieldProblem>> {
     let mut problems = Vec::new();
-    if !matches!(
-        status,
-        CaseStatus::Submitted
-            | CaseStatus::CorrectionRequested
-            | CaseStatus::Accepted
-            | CaseStatus::Suspended
-    ) {
+    if !withdrawable(status) {
         problems.push(problem(
             "status",
             "not_withdrawable",

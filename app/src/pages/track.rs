@@ -267,9 +267,9 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
             </section>
         }
     });
-    let withdrawal = (v.owner
-        && crate::domain::decision::check_withdrawal(v.status, "理由").is_ok())
-    .then(|| view! { <WithdrawForm number=v.case_number.clone() version=v.case_version/> });
+    let withdrawal = (v.owner && crate::domain::decision::withdrawable(v.status)).then(
+        || view! { <WithdrawForm number=v.case_number.clone() version=v.case_version status=v.status/> },
+    );
     let messages = (!v.messages.is_empty()).then(|| {
         view! {
             <section>
@@ -317,7 +317,11 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
 /// The applicant withdraws the application before a decision (撤回申请), with a reason; the
 /// same rule as the server's runs before sending.
 #[component]
-fn WithdrawForm(number: String, version: i32) -> impl IntoView {
+fn WithdrawForm(
+    number: String,
+    version: i32,
+    status: crate::domain::case::CaseStatus,
+) -> impl IntoView {
     use crate::domain::decision::{WithdrawalRequest, check_withdrawal};
     let reason = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
@@ -329,9 +333,8 @@ fn WithdrawForm(number: String, version: i32) -> impl IntoView {
             version,
             reason: reason.get_untracked(),
         };
-        if let Err(p) = check_withdrawal(crate::domain::case::CaseStatus::Accepted, &request.reason)
-        {
-            message.set(p.first().map(|p| p.message.clone()));
+        if let Err(p) = check_withdrawal(status, &request.reason) {
+            message.set(Some(crate::domain::account::FieldProblem::sentence(&p)));
             return;
         }
         leptos::task::spawn_local(async move {

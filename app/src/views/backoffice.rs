@@ -8,8 +8,7 @@ use super::notice::NoticeView;
 use crate::domain::case::{CaseStatus, Channel};
 use crate::domain::date::Date;
 use crate::domain::decision::{
-    DecisionFacts, DecisionRequest, HandledItem, Opinion, OpinionRequest, Outcome, TaskState,
-    TaskStatus,
+    DecisionFacts, DecisionRequest, HandledItem, Opinion, Outcome, TaskState, TaskStatus,
 };
 
 /// A review task (审查任务), as GB/T 39046 表 7 names its fields.
@@ -32,7 +31,7 @@ pub struct TaskView {
     pub claimed_by: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_by_name: Option<String>,
-    /// 环节开始时间 (the case's acceptance, RFC 3339).
+    /// 环节开始时间 (when the task was opened: the case's acceptance, RFC 3339).
     pub started_at: String,
     /// 环节结束时间.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,9 +167,6 @@ impl BackOffice {
         }
     }
 }
-
-/// An opinion on a task (body of `POST /api/v1/review/tasks/{id}/complete`).
-pub type OpinionAction = OpinionRequest;
 
 /// A decision on one item, with the case version seen.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

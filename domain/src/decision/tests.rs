@@ -262,6 +262,32 @@ fn a_refusal_states_its_reason_and_basis_and_carries_no_conditions() {
             "conditions_need_grant"
         ]
     );
+    // The same words when no task precedes the decision (即办件 at the window).
+    assert_eq!(
+        codes(&check_decision_statement(Outcome::Refuse, "", " ", "限期整改").unwrap_err()),
+        [
+            "reason_required",
+            "legal_basis_required",
+            "conditions_need_grant"
+        ]
+    );
+    let mut immediate = item("FGW-BA-001", "FGW", &[]);
+    assert_eq!(
+        codes(&check_on_the_spot(&[immediate.clone()], Outcome::Grant, "", "", "").unwrap_err()),
+        ["not_immediate"]
+    );
+    immediate.immediate = true;
+    assert!(check_on_the_spot(&[immediate.clone()], Outcome::Grant, "", "", "").is_ok());
+    assert_eq!(
+        codes(&check_on_the_spot(&[immediate], Outcome::Refuse, "", "", "").unwrap_err()),
+        ["reason_required", "legal_basis_required"]
+    );
+    assert_eq!(
+        codes(&check_on_the_spot(&[], Outcome::Grant, "", "", "").unwrap_err()),
+        ["not_immediate"]
+    );
+    let grant = check_decision_statement(Outcome::Grant, "", "", " 限期整改 ").unwrap();
+    assert_eq!(grant.conditions.as_deref(), Some("限期整改"));
 }
 
 #[test]

@@ -10,7 +10,7 @@ use crate::api::backoffice::{
 };
 use crate::domain::decision::{
     DecisionRequest, Opinion, OpinionRequest, Outcome, TaskStatus, WithdrawalRequest,
-    check_decision, check_withdrawal,
+    check_decision, check_withdrawal, withdrawable,
 };
 use crate::error::AppError;
 
@@ -86,13 +86,10 @@ pub fn TasksPage() -> impl IntoView {
 /// What an action panel shows after sending: a refusal, or nothing.
 fn refusal(e: &AppError) -> String {
     if e.problems.is_empty() {
-        return e.message.clone();
+        e.message.clone()
+    } else {
+        FieldProblem::sentence(&e.problems)
     }
-    e.problems
-        .iter()
-        .map(|p| p.message.clone())
-        .collect::<Vec<_>>()
-        .join("；")
 }
 
 /// The back office of a case on its workbench page.
@@ -206,7 +203,7 @@ fn OfficeView(
                     conditions: conditions.get_untracked(),
                 };
                 if let Err(p) = facts.with_value(|f| check_decision(f, &request)) {
-                    message.set(Some(p.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("；")));
+                    message.set(Some(FieldProblem::sentence(&p)));
                     return;
                 }
                 let action = DecisionAction {
@@ -232,13 +229,13 @@ fn OfficeView(
             }
         })
         .collect_view();
-    let withdrawal = (me.role.acts() && check_withdrawal(status, "理由").is_ok()).then(|| {
+    let withdrawal = (me.role.acts() && withdrawable(status)).then(|| {
         let reason = RwSignal::new(String::new());
         let submit = move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let request = WithdrawalRequest { version, reason: reason.get_untracked() };
             if let Err(p) = check_withdrawal(status, &request.reason) {
-                message.set(Some(p.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("；")));
+                message.set(Some(FieldProblem::sentence(&p)));
                 return;
             }
             run(Box::pin(async move { withdraw(number.get_value(), request).await.map(|_| ()) }));

@@ -98,10 +98,11 @@ async fn tasks_of(
         .context("failed to read review tasks")
 }
 
+/// A task as the pages show it; it started when the case was accepted, in the transaction
+/// that created it.
 fn task_view(
     t: review_task::Model,
     case_number: &str,
-    accepted_at: &str,
     names: &BTreeMap<String, String>,
 ) -> TaskView {
     TaskView {
@@ -115,29 +116,13 @@ fn task_view(
         status: TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Open),
         claimed_by: t.claimed_by,
         claimed_by_name: t.claimed_by_name,
-        started_at: accepted_at.into(),
+        started_at: t.created_at.to_rfc3339(),
         completed_at: t.completed_at.map(|c| c.to_rfc3339()),
         opinion: t.opinion.as_deref().and_then(rules::Opinion::parse),
         reason: t.reason,
         legal_basis: t.legal_basis,
         conditions: t.conditions,
     }
-}
-
-/// The day a case was accepted, from its history (RFC 3339 of the row).
-fn accepted_at(history: &[case_event::Model]) -> String {
-    history
-        .iter()
-        .find(|e| {
-            matches!(
-                CaseAction::parse(&e.action),
-                Some(
-                    CaseAction::Accept | CaseAction::AcceptWithDeficiency | CaseAction::DeemAccept
-                )
-            )
-        })
-        .map(|e| e.at.to_rfc3339())
-        .unwrap_or_default()
 }
 
 /// The 容缺 materials promised at acceptance, and which the window has confirmed.
@@ -181,11 +166,10 @@ pub async fn back_office_of(
 ) -> Result<BackOffice, ReviewError> {
     let names = catalog::department_names(db).await?;
     let number = row.case_number.clone().unwrap_or_default();
-    let started = accepted_at(history);
     let tasks = tasks_of(db, row.id)
         .await?
         .into_iter()
-        .map(|t| task_view(t, &number, &started, &names))
+        .map(|t| task_view(t, &number, &names))
         .collect();
     let decisions = item_decision::Entity::find()
         .filter(item_decision::Column::ApplicationId.eq(row.id))
@@ -271,20 +255,26 @@ pub async fn task_queue(
         },
     };
     let mine = review_task::Column::Department.eq(me.department.as_str());
-    let mut counts = Vec::new();
-    for status in TaskStatus::ALL {
-        use sea_orm::PaginatorTrait;
-        let n = review_task::Entity::find()
-            .filter(mine.clone())
-            .filter(review_task::Column::Status.eq(status.as_str()))
-            .count(db)
-            .await
-            .context("failed to count tasks")?;
-        counts.push(StatusCount {
+    // Every status's count in one query.
+    let counted: BTreeMap<String, i64> = review_task::Entity::find()
+        .select_only()
+        .column(review_task::Column::Status)
+        .column_as(review_task::Column::Id.count(), "n")
+        .filter(mine.clone())
+        .group_by(review_task::Column::Status)
+        .into_tuple::<(String, i64)>()
+        .all(db)
+        .await
+        .context("failed to count tasks")?
+        .into_iter()
+        .collect();
+    let counts = TaskStatus::ALL
+        .into_iter()
+        .map(|status| StatusCount {
             status,
-            count: n as u32,
-        });
-    }
+            count: counted.get(status.as_str()).copied().unwrap_or(0) as u32,
+        })
+        .collect();
     let tasks = review_task::Entity::find()
         .filter(mine)
         .filter(review_task::Column::Status.is_in(statuses))
@@ -320,10 +310,6 @@ pub async fn task_queue(
             None => None,
         };
         let number = row.case_number.clone().unwrap_or_default();
-        let started = decision
-            .as_ref()
-            .map(|c| c.started_on.to_string())
-            .unwrap_or_default();
         entries.push(TaskQueueEntry {
             title: title_of(row, &items, &bundles),
             applicant_name: cases::applicant_name(row),
@@ -333,7 +319,7 @@ pub async fn task_queue(
             due: decision.as_ref().and_then(|c| c.due),
             days_left: decision.as_ref().and_then(|c| c.days_left),
             paused: decision.as_ref().is_some_and(|c| c.paused),
-            task: task_view(t, &number, &started, &names),
+            task: task_view(t, &number, &names),
         });
     }
     // Oldest due first; paused and unknown clocks after those that run.
@@ -395,11 +381,9 @@ async fn view_of_task(
         .context("failed to read a task")?
         .ok_or(ReviewError::TaskNotFound)?;
     let names = catalog::department_names(db).await?;
-    let history = cases::history_of(db, row.id).await?;
     Ok(task_view(
         t,
         row.case_number.as_deref().unwrap_or_default(),
-        &accepted_at(&history),
         &names,
     ))
 }
@@ -450,11 +434,7 @@ pub async fn complete_task(
     now: DateTime<Utc>,
 ) -> Result<TaskView, ReviewError> {
     let (task, row) = department_task(db, me, task_id).await?;
-    let checked = rules::check_opinion(&state_of(&task), row.case_status()?, me.id, request)
-        .map_err(|e| match e {
-            OpinionProblem::Task(t) => ReviewError::Task(t),
-            OpinionProblem::Invalid(p) => ReviewError::Invalid(p),
-        })?;
+    let checked = rules::check_opinion(&state_of(&task), row.case_status()?, me.id, request)?;
     let done = review_task::Entity::update_many()
         .col_expr(
             review_task::Column::Status,
@@ -484,11 +464,7 @@ pub async fn complete_task(
     if done == 0 {
         // Withdrawn (closed) or completed meanwhile.
         let (now_task, now_row) = department_task(db, me, task_id).await?;
-        rules::check_opinion(&state_of(&now_task), now_row.case_status()?, me.id, request)
-            .map_err(|e| match e {
-                OpinionProblem::Task(t) => ReviewError::Task(t),
-                OpinionProblem::Invalid(p) => ReviewError::Invalid(p),
-            })?;
+        rules::check_opinion(&state_of(&now_task), now_row.case_status()?, me.id, request)?;
         return Err(ReviewError::Changed);
     }
     view_of_task(db, task.id, &row).await
@@ -528,7 +504,11 @@ pub async fn decide(
     let ctx = context(db, &row, now).await?;
     let undecided = rules::undecided_after(
         office.items.iter().map(|i| i.item_code.as_str()),
-        &office.facts(CaseStatus::Accepted).decided,
+        &office
+            .decisions
+            .iter()
+            .map(|d| d.item_code.clone())
+            .collect::<Vec<_>>(),
         &item.item_code,
     );
     let decided_row = item_decision::ActiveModel {
@@ -683,57 +663,28 @@ pub async fn decide_on_the_spot(
     let ctx = context(db, &row, now).await?;
     let items =
         catalog::handled_items(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
+    // The guide's 即办件 and the decision's words first, then the materials, all listed at once.
     let mut problems = Vec::new();
-    if items.is_empty() || items.iter().any(|i| !i.immediate) {
-        problems.push(FieldProblem {
-            field: "item".into(),
-            code: "not_immediate".into(),
-            message: "办事指南未将本事项列为即办件，不能当场办结，请受理后交审批部门审查".into(),
-        });
-    }
-    if let Err(p) = check_accept(&ctx.form, &ctx.uploaded, &ctx.view.bring_original) {
-        problems.extend(p);
-    }
-    // The decision's own text rules, as if every department had agreed at the window.
-    let checked = items
-        .first()
-        .map(|first| {
-            let facts = rules::DecisionFacts {
-                status: CaseStatus::Accepted,
-                tasks: vec![rules::TaskState {
-                    id: 0,
-                    item_code: first.item_code.clone(),
-                    department: first.department.clone(),
-                    status: TaskStatus::Done,
-                    claimed_by: Some(me.id),
-                    opinion: Some(rules::Opinion::Agree),
-                }],
-                decided: vec![],
-                outstanding: vec![],
-            };
-            rules::check_decision(
-                &facts,
-                &DecisionRequest {
-                    item: first.item_code.clone(),
-                    outcome: action.outcome,
-                    reason: action.reason.clone(),
-                    legal_basis: action.legal_basis.clone(),
-                    conditions: action.conditions.clone(),
-                },
-            )
-        })
-        .transpose();
-    let checked = match checked {
-        Ok(c) => c,
+    let checked = match rules::check_on_the_spot(
+        &items,
+        action.outcome,
+        &action.reason,
+        &action.legal_basis,
+        &action.conditions,
+    ) {
+        Ok(c) => Some(c),
         Err(p) => {
             problems.extend(p);
             None
         }
     };
-    if !problems.is_empty() {
-        return Err(ReviewError::Invalid(problems));
+    if let Err(p) = check_accept(&ctx.form, &ctx.uploaded, &ctx.view.bring_original) {
+        problems.extend(p);
     }
-    let checked = checked.ok_or_else(|| anyhow!("an immediate case without items"))?;
+    let checked = match checked {
+        Some(c) if problems.is_empty() => c,
+        _ => return Err(ReviewError::Invalid(problems)),
+    };
     let names = catalog::department_names(db).await?;
     let acceptance = Notice {
         accepted_on: Some(ctx.today),
@@ -874,5 +825,14 @@ pub enum Withdrawer<'a> {
 impl From<TaskRefusal> for ReviewError {
     fn from(t: TaskRefusal) -> Self {
         ReviewError::Task(t)
+    }
+}
+
+impl From<OpinionProblem> for ReviewError {
+    fn from(e: OpinionProblem) -> Self {
+        match e {
+            OpinionProblem::Task(t) => ReviewError::Task(t),
+            OpinionProblem::Invalid(p) => ReviewError::Invalid(p),
+        }
     }
 }
