@@ -10,6 +10,10 @@ export const STAFF = [
   { login: 'e2e-swj-window', name: '窗口小王', role: 'window', department: 'SWJ' },
   { login: 'e2e-swj-chief', name: '首席老陈', role: 'chief', department: 'SWJ' },
   { login: 'e2e-admin', name: '管理员小李', role: 'admin', department: 'ZJJ' },
+  { login: 'e2e-swj-reviewer', name: '审批小赵', role: 'reviewer', department: 'SWJ' },
+  { login: 'e2e-cgj-reviewer', name: '审批小钱', role: 'reviewer', department: 'CGJ' },
+  { login: 'e2e-cgj-chief', name: '首席老孙', role: 'chief', department: 'CGJ' },
+  { login: 'e2e-fgw-window', name: '窗口小周', role: 'window', department: 'FGW' },
 ];
 export const STAFF_PASSWORD = 'chuangkou2026';
 

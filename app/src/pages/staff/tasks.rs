@@ -5,12 +5,13 @@
 
 use super::*;
 use crate::api::backoffice::{
-    BackOffice, ConfirmDeferredAction, DecisionAction, TaskView, claim_task, complete_task,
-    confirm_deferred_material, decide, load_back_office, load_task_queue, withdraw,
+    BackOffice, ConfirmDeferredAction, DecisionAction, OnTheSpotAction, TaskView, claim_task,
+    complete_task, confirm_deferred_material, decide, decide_on_the_spot, load_back_office,
+    load_task_queue, withdraw,
 };
 use crate::domain::decision::{
     DecisionRequest, Opinion, OpinionRequest, Outcome, TaskStatus, WithdrawalRequest,
-    check_decision, check_withdrawal, withdrawable,
+    check_decision, check_on_the_spot, check_withdrawal, withdrawable,
 };
 use crate::error::AppError;
 
@@ -188,20 +189,11 @@ fn OfficeView(
     let forms = decidable
         .into_iter()
         .map(|item| {
-            let outcome = RwSignal::new(String::from("grant"));
-            let reason = RwSignal::new(String::new());
-            let basis = RwSignal::new(String::new());
-            let conditions = RwSignal::new(String::new());
+            let inputs = DecisionInputs::new();
             let code = item.item_code.clone();
             let submit = move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
-                let request = DecisionRequest {
-                    item: code.clone(),
-                    outcome: if outcome.get_untracked() == "refuse" { Outcome::Refuse } else { Outcome::Grant },
-                    reason: reason.get_untracked(),
-                    legal_basis: basis.get_untracked(),
-                    conditions: conditions.get_untracked(),
-                };
+                let request = inputs.request(code.clone());
                 if let Err(p) = facts.with_value(|f| check_decision(f, &request)) {
                     message.set(Some(FieldProblem::sentence(&p)));
                     return;
@@ -214,16 +206,14 @@ fn OfficeView(
                     legal_basis: request.legal_basis,
                     conditions: request.conditions,
                 };
-                run(Box::pin(async move { decide(number.get_value(), action).await.map(|_| ()) }));
+                run(Box::pin(async move {
+                    decide(number.get_value(), action).await.map(|_| ())
+                }));
             };
             view! {
                 <form class="decision" data-decide=item.item_code.clone() on:submit=submit>
                     <h3>{format!("审查决定：{}", item.item_name)}</h3>
-                    <label><input type="radio" name=format!("outcome-{}", item.item_code) value="grant" checked on:change=move |_| outcome.set("grant".into())/>"准予行政许可"</label>
-                    <label><input type="radio" name=format!("outcome-{}", item.item_code) value="refuse" on:change=move |_| outcome.set("refuse".into())/>"不予行政许可"</label>
-                    <label>"理由（不予许可时必填）"<textarea name="reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea></label>
-                    <label>"法律依据（不予许可时必填）"<input name="legal_basis" prop:value=basis on:input=move |ev| basis.set(event_target_value(&ev))/></label>
-                    <label>"附条件（准予时可填）"<input name="conditions" prop:value=conditions on:input=move |ev| conditions.set(event_target_value(&ev))/></label>
+                    {inputs.fields(item.item_code.clone())}
                     <button type="submit" class="button primary">"作出决定"</button>
                 </form>
             }
@@ -328,5 +318,114 @@ where
                 {t.conditions.clone().map(|r| format!("；附条件：{r}"))}</td>
             <td>{action}</td>
         </tr>
+    }
+}
+
+/// What a decision form holds: the outcome and its words.
+#[derive(Clone, Copy)]
+struct DecisionInputs {
+    refuse: RwSignal<bool>,
+    reason: RwSignal<String>,
+    basis: RwSignal<String>,
+    conditions: RwSignal<String>,
+}
+
+impl DecisionInputs {
+    fn new() -> Self {
+        DecisionInputs {
+            refuse: RwSignal::new(false),
+            reason: RwSignal::new(String::new()),
+            basis: RwSignal::new(String::new()),
+            conditions: RwSignal::new(String::new()),
+        }
+    }
+
+    fn request(self, item: String) -> DecisionRequest {
+        DecisionRequest {
+            item,
+            outcome: if self.refuse.get_untracked() {
+                Outcome::Refuse
+            } else {
+                Outcome::Grant
+            },
+            reason: self.reason.get_untracked(),
+            legal_basis: self.basis.get_untracked(),
+            conditions: self.conditions.get_untracked(),
+        }
+    }
+
+    /// The outcome's radio buttons (named per form) and the three texts.
+    fn fields(self, name: String) -> impl IntoView {
+        let DecisionInputs {
+            refuse,
+            reason,
+            basis,
+            conditions,
+        } = self;
+        let name = format!("outcome-{name}");
+        view! {
+            <label><input type="radio" name=name.clone() value="grant" checked on:change=move |_| refuse.set(false)/>"准予行政许可"</label>
+            <label><input type="radio" name=name value="refuse" on:change=move |_| refuse.set(true)/>"不予行政许可"</label>
+            <label>"理由（不予许可时必填）"<textarea name="reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea></label>
+            <label>"法律依据（不予许可时必填）"<input name="legal_basis" prop:value=basis on:input=move |ev| basis.set(event_target_value(&ev))/></label>
+            <label>"附条件（准予时可填）"<input name="conditions" prop:value=conditions on:input=move |ev| conditions.set(event_target_value(&ev))/></label>
+        }
+    }
+}
+
+/// 即办件 at the window: accepted and decided in one step, when the guide of every item says
+/// so; checked by the server's own rule before sending.
+#[component]
+pub(super) fn OnTheSpotPanel(case: StaffCase, reload: Callback<()>) -> impl IntoView {
+    let number = StoredValue::new(case.application.case_number.clone().unwrap_or_default());
+    let version = case.version;
+    let data = Resource::new(move || number.get_value(), load_back_office);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let items = data.await.map(|o| o.items).unwrap_or_default();
+                let immediate = !items.is_empty() && items.iter().all(|i| i.immediate);
+                immediate.then(|| {
+                    let inputs = DecisionInputs::new();
+                    let message = RwSignal::new(None::<String>);
+                    let items = StoredValue::new(items);
+                    let submit = move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        let r = inputs.request(String::new());
+                        let checked = items.with_value(|i| {
+                            check_on_the_spot(i, r.outcome, &r.reason, &r.legal_basis, &r.conditions)
+                        });
+                        if let Err(p) = checked {
+                            message.set(Some(FieldProblem::sentence(&p)));
+                            return;
+                        }
+                        let action = OnTheSpotAction {
+                            version,
+                            outcome: r.outcome,
+                            reason: r.reason,
+                            legal_basis: r.legal_basis,
+                            conditions: r.conditions,
+                        };
+                        spawn_local(async move {
+                            match decide_on_the_spot(number.get_value(), action).await {
+                                Ok(_) => reload.run(()),
+                                Err(e) => message.set(Some(refusal(&e))),
+                            }
+                        });
+                    };
+                    view! {
+                        <section class="on-the-spot" data-on-the-spot="">
+                            <h2>"即办件：当场办结"</h2>
+                            <p class="muted">"办事指南列为即办件：材料齐全的，受理并当场作出决定，同时出具受理通知书和决定书。"</p>
+                            {move || message.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+                            <form class="decision" on:submit=submit>
+                                {inputs.fields("on-the-spot".into())}
+                                <button type="submit" class="button primary">"受理并当场办结"</button>
+                            </form>
+                        </section>
+                    }
+                })
+            })}
+        </Suspense>
     }
 }
