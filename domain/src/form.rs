@@ -304,6 +304,22 @@ pub fn run_corpus(corpus_json: &str) -> Result<CorpusRun, String> {
     Ok(run)
 }
 
+/// A stored value as people read it: a choice by its label, a number with the field's unit
+/// (the workbench and the applicant's review show the same).
+pub fn shown(field: &FormField, value: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        return String::new();
+    }
+    if let Some(o) = field.options.iter().find(|o| o.value == value) {
+        return o.label.clone();
+    }
+    match &field.unit {
+        Some(unit) => format!("{value} {unit}"),
+        None => value.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,6 +349,26 @@ mod tests {
             FieldType::ALL.len(),
             "every field type is in the corpus"
         );
+    }
+
+    #[test]
+    fn a_value_is_shown_with_its_choice_label_or_its_unit() {
+        let select = FormField {
+            options: vec![FieldOption {
+                value: "infrastructure".into(),
+                label: "城市基础设施".into(),
+            }],
+            ..fixtures::field("industry", "行业", FieldType::Select, true)
+        };
+        assert_eq!(shown(&select, "infrastructure"), "城市基础设施");
+        let volume = FormField {
+            unit: Some("立方米/日".into()),
+            ..fixtures::field("volume", "排水量", FieldType::Number, true)
+        };
+        assert_eq!(shown(&volume, " 1200 "), "1200 立方米/日");
+        assert_eq!(shown(&volume, ""), "");
+        let plain = fixtures::field("name", "名称", FieldType::Text, true);
+        assert_eq!(shown(&plain, "滨江"), "滨江");
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub fn Footer() -> impl IntoView {
 fn AccountLinks() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let navigate = use_navigate();
+    // Staff pages carry the staff header (name, department, role, their pages, 退出): an
+    // applicant's 登录 / 注册 has no place there.
+    let location = leptos_router::hooks::use_location();
+    let staff_page = move || location.pathname.read().starts_with("/staff");
     let on_logout = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
@@ -62,8 +66,10 @@ fn AccountLinks() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || {
                 let on_logout = on_logout.clone();
+                let staff_page = staff_page();
                 Suspend::new(async move {
                     match auth.account.await {
+                        _ if staff_page => ().into_any(),
                         Ok(Some(account)) => view! {
                             <A href="/my">"我的办件"</A>
                             <span class="account-name" aria-label="当前登录">{account.name}</span>

@@ -40,8 +40,8 @@ pub(super) fn Review(
                 view! {
                     <dt>{field.label.clone()}</dt>
                     <dd>{move || {
-                        let v = as_received(&field, content.read().values.get(&key));
-                        if v.trim().is_empty() { "（未填写）".to_string() } else { format!("{v}{}", field.unit.clone().unwrap_or_default()) }
+                        let v = crate::domain::form::shown(&field, &as_received(&field, content.read().values.get(&key)));
+                        if v.is_empty() { "（未填写）".to_string() } else { v }
                     }}</dd>
                 }
             }).collect_view()}

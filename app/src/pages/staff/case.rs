@@ -5,6 +5,8 @@ use super::actions::Actions;
 use super::clocks::ClockActions;
 use super::tasks::{BackOfficePanel, OnTheSpotPanel};
 use super::*;
+use crate::domain::apply::{ApplicantKind, applicant_fields};
+use crate::domain::form::shown;
 
 /// `/staff/cases/:number`: the case beside the guide, and the actions.
 #[component]
@@ -39,16 +41,13 @@ fn CaseView(case: StaffCase, reload: Callback<()>) -> AnyView {
         .values
         .iter()
         .map(|(k, v)| {
-            let label = case
-                .form
-                .fields
-                .iter()
-                .find(|f| &f.key == k)
-                .map_or(k.clone(), |f| f.label.clone());
-            let before = case.values_before_fix_up.get(k).cloned();
+            let field = case.form.fields.iter().find(|f| &f.key == k);
+            let label = field.map_or(k.clone(), |f| f.label.clone());
+            let show = |v: &str| field.map_or(v.to_owned(), |f| shown(f, v));
+            let before = case.values_before_fix_up.get(k).map(|b| show(b));
             view! {
                 <dt>{label}</dt>
-                <dd>{v.clone()}{before.map(|b| view! { <del class="before" title="补正前">{b}</del> })}</dd>
+                <dd>{show(v)}{before.map(|b| view! { <del class="before" title="补正前">{b}</del> })}</dd>
             }
         })
         .collect_view();
@@ -173,15 +172,10 @@ fn CaseView(case: StaffCase, reload: Callback<()>) -> AnyView {
 }
 
 fn applicant_label(key: &str) -> String {
-    match key {
-        "kind" => "类型",
-        "name" => "姓名",
-        "id_number" => "居民身份证号码",
-        "company_name" => "单位名称",
-        "credit_code" => "统一社会信用代码",
-        "legal_representative" => "法定代表人",
-        "contact_mobile" => "联系电话",
-        other => other,
-    }
-    .to_string()
+    // The labels the applicant filled the block in with, whatever its kind.
+    ApplicantKind::ALL
+        .into_iter()
+        .flat_map(applicant_fields)
+        .find(|f| f.key == key)
+        .map_or_else(|| key.to_owned(), |f| f.label)
 }

@@ -60,23 +60,33 @@ fn StaffBar() -> impl IntoView {
     view! {
         <div class="staff-bar no-print">
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || {
+                let logout = logout.clone();
+                Suspend::new(async move {
                     match me.await {
-                        Ok(Some(m)) => view! {
-                            <span>{format!("{} · {} · {}", m.department_name, m.role_label, m.name)}</span>
-                        }.into_any(),
+                        Ok(Some(m)) => {
+                            use crate::domain::review::StaffRole;
+                            // The pages this role uses.
+                            let pages: &[(&str, &str)] = match m.role {
+                                StaffRole::Window => &[("/staff", "预审队列"), ("/staff/intake", "窗口收件")],
+                                StaffRole::Reviewer => &[("/staff/tasks", "审查任务")],
+                                StaffRole::Chief => &[("/staff", "预审队列"), ("/staff/tasks", "审查任务"), ("/staff/intake", "窗口收件"), ("/staff/supervision", "督办看板")],
+                                StaffRole::Supervisor => &[("/staff", "预审队列"), ("/staff/tasks", "审查任务"), ("/staff/supervision", "督办看板")],
+                                StaffRole::Admin => &[("/staff/calendar", "节假日安排")],
+                            };
+                            view! {
+                                <span data-staff=m.login.clone()>{format!("{} · {} · {}", m.department_name, m.role_label, m.name)}</span>
+                                <nav aria-label="工作台导航">
+                                    {pages.iter().map(|(href, label)| view! { <a href=*href>{*label}</a> }).collect_view()}
+                                    <button type="button" class="link-button" on:click=logout>"退出"</button>
+                                </nav>
+                            }.into_any()
+                        }
                         _ => view! { <a href="/staff/login">"请先登录"</a> }.into_any(),
                     }
-                })}
+                })
+                }}
             </Suspense>
-            <nav>
-                <a href="/staff">"预审队列"</a>
-                <a href="/staff/tasks">"审查任务"</a>
-                <a href="/staff/intake">"窗口收件"</a>
-                <a href="/staff/supervision">"督办看板"</a>
-                <a href="/staff/calendar">"节假日安排"</a>
-                <button type="button" class="link-button" on:click=logout>"退出"</button>
-            </nav>
         </div>
     }
 }
