@@ -84,6 +84,8 @@ error_codes! {
     NotNamedInNotice = "not_named_in_notice", 409;
     FixUpReplaceOnly = "fix_up_replace_only", 409;
     NotInCorrection = "not_in_correction", 409;
+    /// After acceptance only the 容缺 materials still outstanding take uploads.
+    NotDeferred = "not_deferred", 409;
     // Cases at the window.
     /// Another action won, or the version sent is stale: reload.
     CaseChanged = "case_changed", 409;

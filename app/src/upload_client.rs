@@ -55,3 +55,36 @@ pub async fn put_file(
     let body = xhr.response_text().ok().flatten().unwrap_or_default();
     (status, body)
 }
+
+/// The file chosen in the `<input type=file>` of `ev`; the input is cleared, so choosing the
+/// same file again fires again.
+pub fn chosen_file(ev: &web_sys::Event) -> Option<File> {
+    let input = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+    let file = input.files().and_then(|list| list.get(0))?;
+    input.set_value("");
+    Some(file)
+}
+
+/// Uploads `file` as `material` to `url`: the server's own content and size check first,
+/// then the file with its progress; answers with the recorded upload or a message in Chinese.
+pub async fn upload(
+    url: &str,
+    file: &File,
+    material: &crate::domain::catalog::Material,
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<crate::views::applications::UploadedMaterial, String> {
+    let head = read_head(file).await?;
+    crate::domain::upload::check_upload(material, file.size() as u64, &head)
+        .map_err(|e| e.message(&material.name))?;
+    let (status, body) = put_file(url, file, on_progress).await;
+    match status {
+        200 => serde_json::from_str(&body).map_err(|_| "上传结果无法识别，请刷新页面查看".into()),
+        0 => Err("网络中断，文件没有上传完整，请重新上传".into()),
+        _ => Err(serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v["detail"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| format!("上传失败（{status}），请重试"))),
+    }
+}

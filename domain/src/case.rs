@@ -64,6 +64,8 @@ labelled_enum! {
         Withdraw = "withdraw", "撤回申请";
         /// The window confirms (核验) a 容缺 material supplied after acceptance.
         ConfirmDeferred = "confirm_deferred", "容缺材料核验通过";
+        /// The window returns a supplied 容缺 material with a reason: supply it again.
+        ReturnDeferred = "return_deferred", "容缺材料退回";
     }
 }
 
@@ -134,6 +136,8 @@ impl CaseStatus {
             (S::Accepted, A::DecideItem) => Ok(S::Accepted),
             (S::Accepted, A::ConfirmDeferred) => Ok(S::Accepted),
             (S::Suspended, A::ConfirmDeferred) => Ok(S::Suspended),
+            (S::Accepted, A::ReturnDeferred) => Ok(S::Accepted),
+            (S::Suspended, A::ReturnDeferred) => Ok(S::Suspended),
             (S::Accepted, A::Decide) => Ok(S::Decided),
             (S::Submitted, A::DecideOnTheSpot) => Ok(S::Decided),
             (S::Submitted | S::CorrectionRequested | S::Accepted | S::Suspended, A::Withdraw) => {
@@ -213,6 +217,8 @@ pub enum EventDetail {
     Decision { items: Vec<ItemOutcome> },
     /// A 容缺 material confirmed by the window (its code).
     DeferredConfirmed { material: String },
+    /// A supplied 容缺 material returned by the window, and why.
+    DeferredReturned { material: String, reason: String },
 }
 
 /// One item's decision as the history keeps it.
@@ -245,6 +251,7 @@ impl EventDetail {
                 Some("decision")
             }
             CaseAction::ConfirmDeferred => Some("deferred_confirmed"),
+            CaseAction::ReturnDeferred => Some("deferred_returned"),
             CaseAction::Withdraw
             | CaseAction::Submit
             | CaseAction::Accept
@@ -289,6 +296,7 @@ impl EventDetail {
             EventDetail::Extension { .. } => "extension",
             EventDetail::Decision { .. } => "decision",
             EventDetail::DeferredConfirmed { .. } => "deferred_confirmed",
+            EventDetail::DeferredReturned { .. } => "deferred_returned",
         }
     }
 
@@ -321,6 +329,8 @@ mod tests {
             (S::Accepted, A::DecideItem, S::Accepted),
             (S::Accepted, A::ConfirmDeferred, S::Accepted),
             (S::Suspended, A::ConfirmDeferred, S::Suspended),
+            (S::Accepted, A::ReturnDeferred, S::Accepted),
+            (S::Suspended, A::ReturnDeferred, S::Suspended),
             (S::Accepted, A::Decide, S::Decided),
             (S::Submitted, A::DecideOnTheSpot, S::Decided),
             (S::Submitted, A::Withdraw, S::Withdrawn),

@@ -596,6 +596,39 @@ pub fn check_withdrawal(status: CaseStatus, reason: &str) -> Result<String, Vec<
     }
 }
 
+/// The window confirms (核验) a 容缺 material, or returns it with a reason (`Some`) for the
+/// applicant to supply again (rules 7 and 13). `material` is the deferred material named, as
+/// (name, confirmed already), `None` when the case promised no such material. Returns the
+/// reason of a return, trimmed.
+pub fn check_deferred_action(
+    material: Option<(&str, bool)>,
+    returning: Option<&str>,
+) -> Result<Option<String>, Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    match material {
+        None => problems.push(problem(
+            "material",
+            "not_deferred",
+            "这份材料不是本办件容缺受理时待补交的材料",
+        )),
+        Some((name, true)) => problems.push(problem(
+            "material",
+            "already_confirmed",
+            format!("“{name}”已核验"),
+        )),
+        Some(_) => {}
+    }
+    let reason = returning.and_then(|r| text(r, "reason", MAX_REASON_CHARS, &mut problems));
+    if returning.is_some() && reason.is_none() && problems.iter().all(|p| p.field != "reason") {
+        problems.push(problem("reason", "reason_required", "请写明退回的原因"));
+    }
+    if problems.is_empty() {
+        Ok(reason)
+    } else {
+        Err(problems)
+    }
+}
+
 /// A trimmed text, `None` when empty; a problem when longer than `max` characters.
 fn text(raw: &str, field: &str, max: usize, problems: &mut Vec<FieldProblem>) -> Option<String> {
     let t = raw.trim();

@@ -307,6 +307,7 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
                 <h2>"办理过程"</h2>
                 <ol class="timeline" aria-label="办理过程">{timeline}</ol>
             </section>
+            {(!v.deferred.is_empty()).then(|| view! { <DeferredUploads number=v.case_number.clone() slots=v.deferred.clone()/> })}
             {messages}
             {withdrawal}
             {v.owner.then(|| view! { <NoticeList case_number=v.case_number.clone() notices=v.notices.clone()/> })}
@@ -359,5 +360,73 @@ fn WithdrawForm(
                 <button type="submit" class="button">"确认撤回"</button>
             </form>
         </details>
+    }
+}
+
+/// 容缺 materials promised at acceptance (rule 7): the applicant uploads each here, checked
+/// as any upload, before the committed date; the window confirms it or returns it with a
+/// reason.
+#[component]
+fn DeferredUploads(
+    number: String,
+    slots: Vec<crate::views::backoffice::DeferredSlot>,
+) -> impl IntoView {
+    let rows = slots
+        .into_iter()
+        .map(|slot| {
+            let d = slot.state.clone();
+            let progress = RwSignal::new(None::<f64>);
+            let error = RwSignal::new(None::<String>);
+            let uploaded = RwSignal::new(d.supplied);
+            let url = format!("/api/v1/applications/{number}/materials/{}", d.code);
+            let material = slot.material.clone();
+            let accept = material
+                .file_types
+                .iter()
+                .map(|t| t.accept())
+                .collect::<Vec<_>>()
+                .join(",");
+            let on_file = move |ev: leptos::ev::Event| {
+                #[cfg(feature = "hydrate")]
+                {
+                    let Some(file) = crate::upload_client::chosen_file(&ev) else {
+                        return;
+                    };
+                    let (url, material) = (url.clone(), material.clone());
+                    error.set(None);
+                    leptos::task::spawn_local(async move {
+                        let result = crate::upload_client::upload(&url, &file, &material, move |p| {
+                            progress.set(Some(p))
+                        })
+                        .await;
+                        progress.set(None);
+                        match result {
+                            Ok(_) => uploaded.set(true),
+                            Err(message) => error.set(Some(message)),
+                        }
+                    });
+                }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = (ev, &url, &material);
+            };
+            let input_id = format!("deferred-{}", d.code);
+            view! {
+                <li data-deferred=d.code.clone()>
+                    <label for=input_id.clone()>{format!("{}（请于 {} 前补交）", d.name, d.commitment_date)}</label>
+                    {d.returned.clone().map(|r| view! { <p class="field-error">{format!("窗口退回：{r}")}</p> })}
+                    <p class="muted">{move || if uploaded.get() { "已补交，等待窗口核验；如需更换可重新上传。" } else { "尚未补交。" }}</p>
+                    <input id=input_id type="file" accept=accept on:change=on_file/>
+                    {move || progress.get().map(|p| view! { <progress max="1" value=p></progress> })}
+                    {move || error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section data-deferred-uploads="">
+            <h2>"补交容缺材料"</h2>
+            <p class="muted">"容缺受理时承诺补交的材料，补齐并经窗口核验后才能作出审查决定。"</p>
+            <ul class="plain-list">{rows}</ul>
+        </section>
     }
 }

@@ -154,6 +154,7 @@ impl From<ApplicationError> for AppError {
             A::NotADraft => ErrorCode::NotADraft,
             A::TooManyDrafts => ErrorCode::TooManyDrafts,
             A::NotNamedInNotice(_) => ErrorCode::NotNamedInNotice,
+            A::NotDeferred(_) => ErrorCode::NotDeferred,
             A::FixUpReplaceOnly => ErrorCode::FixUpReplaceOnly,
             A::NotInCorrection => ErrorCode::NotInCorrection,
             A::Changed => ErrorCode::CaseChanged,

@@ -137,6 +137,11 @@ pub struct DeferredMaterial {
     pub commitment_date: Date,
     /// Confirmed (核验) by the window.
     pub confirmed: bool,
+    /// Uploaded by the applicant since it was last asked for.
+    pub supplied: bool,
+    /// Why the window returned what was supplied, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned: Option<String>,
 }
 
 /// The back office of a case: its items and who handles them, the tasks, the decisions, and
@@ -212,7 +217,8 @@ pub struct OnTheSpotAction {
     pub conditions: String,
 }
 
-/// The window confirms (核验) a 容缺 material the applicant supplied.
+/// The window confirms (核验) a 容缺 material the applicant supplied, or returns it with a
+/// reason for the applicant to supply again.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -220,6 +226,9 @@ pub struct ConfirmDeferredAction {
     pub version: i32,
     /// The material's code.
     pub material: String,
+    /// Set to return the material instead of confirming it: why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_reason: Option<String>,
 }
 
 /// What a decision did: an item decided, and when it was the last, the case with its one
@@ -233,6 +242,14 @@ pub struct DecisionResult {
     /// The items still to decide.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub undecided: Vec<String>,
+}
+
+/// A 容缺 material the applicant is to supply online, with the guide's requirement.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeferredSlot {
+    pub material: crate::domain::catalog::Material,
+    pub state: DeferredMaterial,
 }
 
 /// A department's progress as the applicant sees it: no staff names.

@@ -108,6 +108,9 @@ pub struct TrackView {
     /// The case's own version, which an action on it (withdrawal) names.
     #[serde(default)]
     pub case_version: i32,
+    /// The applicant's own 容缺 materials still to supply or confirm (signed in only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deferred: Vec<super::backoffice::DeferredSlot>,
     /// Each participating department's review: finished or not (no staff names).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub progress: Vec<super::backoffice::DepartmentProgress>,

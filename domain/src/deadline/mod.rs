@@ -109,7 +109,10 @@ impl HistoryStep {
             }
             (CaseAction::Extend, _) => return Err(missing("days")),
             // A bundle's item decided while others are open moves no clock.
-            (CaseAction::DecideItem | CaseAction::ConfirmDeferred, _) => return Ok(None),
+            (
+                CaseAction::DecideItem | CaseAction::ConfirmDeferred | CaseAction::ReturnDeferred,
+                _,
+            ) => return Ok(None),
             (CaseAction::Decide | CaseAction::DecideOnTheSpot, _) => (entered_on, Step::Decide),
             (CaseAction::Withdraw, _) => (entered_on, Step::Withdraw),
         };

@@ -291,6 +291,29 @@ fn a_refusal_states_its_reason_and_basis_and_carries_no_conditions() {
 }
 
 #[test]
+fn a_deferred_material_is_confirmed_once_or_returned_with_a_reason() {
+    assert_eq!(
+        check_deferred_action(Some(("水质检测报告", false)), None),
+        Ok(None)
+    );
+    assert_eq!(
+        check_deferred_action(Some(("水质检测报告", false)), Some(" 未盖章 ")),
+        Ok(Some("未盖章".into()))
+    );
+    assert_eq!(
+        codes(&check_deferred_action(Some(("水质检测报告", false)), Some(" ")).unwrap_err()),
+        ["reason_required"]
+    );
+    let p = check_deferred_action(Some(("水质检测报告", true)), None).unwrap_err();
+    assert_eq!(codes(&p), ["already_confirmed"]);
+    assert_eq!(p[0].message, "“水质检测报告”已核验");
+    assert_eq!(
+        codes(&check_deferred_action(None, Some("x")).unwrap_err()),
+        ["not_deferred"]
+    );
+}
+
+#[test]
 fn the_last_item_decided_decides_the_case() {
     let items = ["A", "B", "C"];
     assert_eq!(

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::applications::applicant;
 use crate::helpers::{TestApp, call, get_as, on_every_backend, problem_codes};
 use crate::review::{act, count_through_next_year, review_case, staff_member, submitted_case};
+use crate::server_functions::server_fn;
 use crate::submission::{CREDIT_CODE, PDF, company, put_file};
 
 /// The applicant block's contact mobile: the tracking factor.
@@ -502,6 +503,65 @@ async fn an_immediate_item_is_accepted_and_decided_at_the_window_in_one_step() {
             json!({"version": v, "outcome": "grant"})).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(problem_codes(&body), ["not_immediate"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_applicant_supplies_a_deferred_material_online_and_the_window_returns_or_confirms_it() {
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13855550009", "11010519491231002X").await;
+        let case = submitted_case(app, &me, false).await;
+        let window = staff_member(app, "w9", StaffRole::Window, "SWJ").await;
+        let v = version(app, &window, &case).await;
+        let (status, body) = act(app, &window, &case, "accept-with-deficiency",
+            json!({"version": v, "commitment_date": today()})).await;
+        assert_eq!(status, 201, "{body}");
+        let office = async |who: &str| {
+            let (status, office) = get_as(app, who, &format!("/api/v1/review/cases/{case}/back-office")).await;
+            assert_eq!(status, 200, "{office}");
+            office["deferred"][0].clone()
+        };
+        assert_eq!(office(&window).await["supplied"], false);
+
+        // After acceptance only the outstanding 容缺 material takes an upload.
+        let (status, body) = put_file(app, &me, &case, "drainage_drawings", "图.pdf", PDF).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("not_deferred")), "{body}");
+        let (status, body) = put_file(app, &me, &case, "water_quality_report", "水质.pdf", PDF).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(office(&window).await["supplied"], true);
+        // The applicant's own page offers it until it is confirmed.
+        let (status, track) = server_fn(app, "track/own", Some(&me), &[("number", &case)]).await;
+        assert_eq!(status, 200, "{track}");
+        assert_eq!(track["deferred"][0]["material"]["code"], "water_quality_report", "{track}");
+        assert_eq!(track["deferred"][0]["state"]["supplied"], true, "{track}");
+
+        // Returned with a reason: the applicant must supply it again.
+        let path = format!("/api/v1/review/cases/{case}/deferred-confirmation");
+        let v = version(app, &window, &case).await;
+        let (status, body) = post(app, &window, &path,
+            json!({"version": v, "material": "water_quality_report", "return_reason": " "})).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(problem_codes(&body), ["reason_required"]);
+        let (status, _) = post(app, &window, &path,
+            json!({"version": v, "material": "water_quality_report", "return_reason": "报告未加盖检测机构公章"})).await;
+        assert_eq!(status, 200);
+        let d = office(&window).await;
+        assert_eq!((d["supplied"].as_bool(), d["returned"].as_str()), (Some(false), Some("报告未加盖检测机构公章")));
+        let (status, body) = put_file(app, &me, &case, "water_quality_report", "水质（盖章）.pdf", PDF).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(office(&window).await["supplied"], true);
+
+        // Confirmed: nothing more to upload.
+        let v = version(app, &window, &case).await;
+        let (status, _) = post(app, &window, &path, json!({"version": v, "material": "water_quality_report"})).await;
+        assert_eq!(status, 200);
+        assert_eq!(office(&window).await["confirmed"], true);
+        let (status, body) = put_file(app, &me, &case, "water_quality_report", "水质.pdf", PDF).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("not_deferred")), "{body}");
+        let (_, track) = server_fn(app, "track/own", Some(&me), &[("number", &case)]).await;
+        assert!(track["deferred"].is_null(), "{track}");
     })
     .await;
 }

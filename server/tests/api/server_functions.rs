@@ -9,7 +9,7 @@ use crate::helpers::{TestApp, on_every_backend};
 use crate::review::{review_case, staff_member, submitted_case};
 
 /// Calls a server function with form-encoded arguments, as the browser does.
-async fn server_fn(
+pub async fn server_fn(
     app: &TestApp,
     endpoint: &str,
     cookie: Option<&str>,

@@ -41,57 +41,24 @@ pub(crate) fn MaterialSlot(
         move |ev: leptos::ev::Event| {
             #[cfg(feature = "hydrate")]
             {
-                use wasm_bindgen::JsCast;
-                let Some(input) = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                else {
+                let Some(file) = crate::upload_client::chosen_file(&ev) else {
                     return;
                 };
-                let Some(file) = input.files().and_then(|list| list.get(0)) else {
-                    return;
-                };
-                input.set_value("");
                 let material = material.clone();
                 let url = url.clone();
                 slot_error.set(None);
                 spawn_local(async move {
-                    let head = match crate::upload_client::read_head(&file).await {
-                        Ok(head) => head,
-                        Err(message) => {
-                            slot_error.set(Some(message));
-                            return;
-                        }
-                    };
-                    // The server's own check, before a byte is sent.
-                    if let Err(e) =
-                        crate::domain::upload::check_upload(&material, file.size() as u64, &head)
-                    {
-                        slot_error.set(Some(e.message(&material.name)));
-                        return;
-                    }
                     progress.set(Some(0.0));
-                    let (status, body) =
-                        crate::upload_client::put_file(&url, &file, move |p| progress.set(Some(p)))
-                            .await;
+                    let result = crate::upload_client::upload(&url, &file, &material, move |p| {
+                        progress.set(Some(p))
+                    })
+                    .await;
                     progress.set(None);
-                    match status {
-                        200 => match serde_json::from_str::<UploadedMaterial>(&body) {
-                            Ok(done) => uploads.update(|u| {
-                                u.insert(done.code.clone(), done);
-                            }),
-                            Err(_) => {
-                                slot_error.set(Some("上传结果无法识别，请刷新页面查看".into()))
-                            }
-                        },
-                        0 => slot_error.set(Some("网络中断，文件没有上传完整，请重新上传".into())),
-                        _ => {
-                            let detail = serde_json::from_str::<serde_json::Value>(&body)
-                                .ok()
-                                .and_then(|v| v["detail"].as_str().map(str::to_owned))
-                                .unwrap_or_else(|| format!("上传失败（{status}），请重试"));
-                            slot_error.set(Some(detail));
-                        }
+                    match result {
+                        Ok(done) => uploads.update(|u| {
+                            u.insert(done.code.clone(), done);
+                        }),
+                        Err(message) => slot_error.set(Some(message)),
                     }
                 });
             }

@@ -11,7 +11,7 @@ use crate::api::backoffice::{
 };
 use crate::domain::decision::{
     DecisionRequest, Opinion, OpinionRequest, Outcome, TaskStatus, WithdrawalRequest,
-    check_decision, check_on_the_spot, check_withdrawal, withdrawable,
+    check_decision, check_deferred_action, check_on_the_spot, check_withdrawal, withdrawable,
 };
 use crate::error::AppError;
 
@@ -164,15 +164,32 @@ fn OfficeView(
         .deferred
         .iter()
         .map(|d| {
-            let code = d.code.clone();
+            let code = StoredValue::new(d.code.clone());
             let may = me.role.acts() && !d.confirmed;
+            let state = match (d.confirmed, d.supplied, &d.returned) {
+                (true, _, _) => "已核验".to_string(),
+                (false, true, _) => "申请人已网上补交，待核验".to_string(),
+                (false, false, Some(r)) => format!("已退回（{r}），待重新补交"),
+                (false, false, None) => "未补交".to_string(),
+            };
+            let reason = RwSignal::new(String::new());
+            let send = move |return_reason: Option<String>| {
+                let action = ConfirmDeferredAction { version, material: code.get_value(), return_reason };
+                if let Err(p) = check_deferred_action(Some(("", false)), action.return_reason.as_deref()) {
+                    message.set(Some(FieldProblem::sentence(&p)));
+                    return;
+                }
+                run(Box::pin(async move { confirm_deferred_material(number.get_value(), action).await.map(|_| ()) }));
+            };
             view! {
-                <li>{format!("{}（承诺 {} 前补交）：{}", d.name, d.commitment_date, if d.confirmed { "已核验" } else { "未补齐" })}
+                <li data-deferred=d.code.clone()>{format!("{}（承诺 {} 前补交）：{state}", d.name, d.commitment_date)}
+                    {d.supplied.then(|| view! {
+                        <a href=format!("/api/v1/review/cases/{}/materials/{}", number.get_value(), d.code) target="_blank">"查看补交的材料"</a>
+                    })}
                     {may.then(|| view! {
-                        <button type="button" class="button" on:click=move |_| {
-                            let action = ConfirmDeferredAction { version, material: code.clone() };
-                            run(Box::pin(async move { confirm_deferred_material(number.get_value(), action).await.map(|_| ()) }));
-                        }>"核验通过"</button>
+                        <button type="button" class="button" on:click=move |_| send(None)>"核验通过"</button>
+                        <input name="return_reason" placeholder="退回原因" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/>
+                        <button type="button" class="button" on:click=move |_| send(Some(reason.get_untracked()))>"退回重新补交"</button>
                     })}
                 </li>
             }

@@ -119,3 +119,59 @@ pub fn snapshot_at_notice(history: &[case_event::Model]) -> anyhow::Result<CaseS
         _ => Err(anyhow!("a correction notice event without its snapshot")),
     }
 }
+
+/// A 容缺 material promised at acceptance (rule 7), as the history tells it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deferred {
+    pub code: String,
+    pub name: String,
+    pub commitment_date: crate::domain::date::Date,
+    /// Confirmed (核验) by the window.
+    pub confirmed: bool,
+    /// When it was last asked for: at acceptance, or when the window returned it. An upload
+    /// after this supplies it.
+    pub asked_at: DateTime<Utc>,
+    /// Why the window returned what was supplied, if it did and nothing came since.
+    pub returned: Option<String>,
+}
+
+impl Deferred {
+    /// Still to come or to confirm.
+    pub fn outstanding(&self) -> bool {
+        !self.confirmed
+    }
+}
+
+/// The 容缺 materials of a case, from its history: promised at acceptance, returned with a
+/// reason, confirmed by the window.
+pub fn deferred_materials(history: &[case_event::Model]) -> anyhow::Result<Vec<Deferred>> {
+    let mut out: Vec<Deferred> = Vec::new();
+    for e in history {
+        match detail_of(e)? {
+            Some(EventDetail::Deficiency {
+                pending,
+                commitment_date,
+            }) => out.extend(pending.into_iter().map(|line| Deferred {
+                code: line.target.trim_start_matches("materials.").to_owned(),
+                name: line.name,
+                commitment_date,
+                confirmed: false,
+                asked_at: e.at,
+                returned: None,
+            })),
+            Some(EventDetail::DeferredConfirmed { material }) => {
+                for d in out.iter_mut().filter(|d| d.code == material) {
+                    d.confirmed = true;
+                }
+            }
+            Some(EventDetail::DeferredReturned { material, reason }) => {
+                for d in out.iter_mut().filter(|d| d.code == material) {
+                    d.asked_at = e.at;
+                    d.returned = Some(reason.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}

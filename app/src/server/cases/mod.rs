@@ -20,7 +20,9 @@ mod transition;
 
 pub use actor::Actor;
 pub use clocks::{deadlines_of_rows, history_steps, limits_of};
-pub use history::{FixUp, history_of, last_fix_up, snapshot_at_notice};
+pub use history::{
+    Deferred, FixUp, deferred_materials, history_of, last_fix_up, snapshot_at_notice,
+};
 pub use notices::{notice_view, notices_of};
 pub use scope::{acting_case, department_case, visible_cases};
 pub use transition::{CaseError, Effect, Transition, transition};

@@ -81,6 +81,8 @@ pub enum ApplicationError {
     TooManyDrafts,
     #[error("补正通知没有要求补正“{0}”，不能修改")]
     NotNamedInNotice(String),
+    #[error("“{0}”不是本办件容缺受理后待补交的材料，受理后只能补交容缺材料")]
+    NotDeferred(String),
     #[error("补正期间只能重新上传材料，不能删除")]
     FixUpReplaceOnly,
     #[error("办件当前没有待补正的通知")]

@@ -11,11 +11,32 @@ use super::*;
 pub struct UploadSlot {
     application_id: i32,
     pub material: Material,
-    /// A fix-up: the file replaced is kept in the material history.
-    fix_up: bool,
+    /// What the upload is for: a draft, a fix-up (the file replaced is kept in the material
+    /// history), or a 容缺 material supplied after acceptance (likewise).
+    purpose: Purpose,
     /// Bytes the applicant's open applications hold besides this slot's file (`None` for
     /// staff taking in a case at the window).
     pub used: Option<u64>,
+}
+
+/// What an upload is for, and so which statuses of its case take it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Purpose {
+    Draft,
+    FixUp,
+    /// 容缺 (rule 7): a material promised at acceptance, supplied online.
+    Deferred,
+}
+
+impl Purpose {
+    /// The statuses the case must still have when the file is recorded.
+    fn statuses(self) -> &'static [CaseStatus] {
+        match self {
+            Purpose::Draft => &[CaseStatus::Draft],
+            Purpose::FixUp => &[CaseStatus::CorrectionRequested],
+            Purpose::Deferred => &[CaseStatus::Accepted, CaseStatus::Suspended],
+        }
+    }
 }
 
 impl UploadSlot {
@@ -42,13 +63,31 @@ pub async fn upload_slot(
     code: &str,
 ) -> Result<UploadSlot, ApplicationError> {
     let who = who.into();
-    let row = own_draft(db, who, number).await?;
-    let editable = editable_targets(db, &row).await?;
-    if let Some(editable) = &editable
-        && !editable.contains(&format!("materials.{code}"))
-    {
-        return Err(ApplicationError::NotNamedInNotice(code.into()));
-    }
+    let row = own(db, who, number)
+        .await?
+        .ok_or(ApplicationError::NotFound)?;
+    let purpose = match row.case_status()? {
+        CaseStatus::Draft => Purpose::Draft,
+        CaseStatus::CorrectionRequested => {
+            let editable = editable_targets(db, &row).await?.unwrap_or_default();
+            if !editable.contains(&format!("materials.{code}")) {
+                return Err(ApplicationError::NotNamedInNotice(code.into()));
+            }
+            Purpose::FixUp
+        }
+        // After acceptance the applicant supplies only the 容缺 materials still outstanding.
+        CaseStatus::Accepted | CaseStatus::Suspended if matches!(who, Who::Applicant(_)) => {
+            let history = cases::history_of(db, row.id).await?;
+            let outstanding = cases::deferred_materials(&history)?
+                .iter()
+                .any(|d| d.code == code && d.outstanding());
+            if !outstanding {
+                return Err(ApplicationError::NotDeferred(code.into()));
+            }
+            Purpose::Deferred
+        }
+        _ => return Err(ApplicationError::NotADraft),
+    };
     let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
         .await?
         .ok_or_else(|| ApplicationError::UnknownItem(row.number.clone()))?;
@@ -65,7 +104,7 @@ pub async fn upload_slot(
     Ok(UploadSlot {
         application_id: row.id,
         material,
-        fix_up: editable.is_some(),
+        purpose,
         used,
     })
 }
@@ -150,11 +189,7 @@ pub(super) async fn record_upload(
     let txn = db.begin().await.context("failed to begin")?;
     // Only a draft takes uploads; the check is repeated inside the transaction, as the
     // draft may have been submitted while the file was arriving.
-    let status = if slot.fix_up {
-        CaseStatus::CorrectionRequested.as_str()
-    } else {
-        CaseStatus::Draft.as_str()
-    };
+    let statuses = slot.purpose.statuses().iter().map(|s| s.as_str());
     // The version moves on, so a submission that read the draft before this file arrived
     // fails its conditional update rather than number a case without it.
     let touched = application::Entity::update_many()
@@ -164,7 +199,7 @@ pub(super) async fn record_upload(
             sea_orm::sea_query::ExprTrait::add(Expr::col(application::Column::Version), 1),
         )
         .filter(application::Column::Id.eq(slot.application_id))
-        .filter(application::Column::Status.eq(status))
+        .filter(application::Column::Status.is_in(statuses))
         .exec(&txn)
         .await
         .context("failed to touch a draft")?;
@@ -173,8 +208,9 @@ pub(super) async fn record_upload(
     }
     let existing = upload_of(&txn, slot.application_id, &slot.material.code).await?;
     let replaced = existing.as_ref().map(|m| m.sha256.clone());
-    // In a fix-up, the file the notice objected to is kept, so staff can compare.
-    if slot.fix_up
+    // In a fix-up (or a 容缺 material supplied again), the file objected to is kept, so staff
+    // can compare.
+    if slot.purpose != Purpose::Draft
         && let Some(old) = &existing
     {
         material_history::ActiveModel {

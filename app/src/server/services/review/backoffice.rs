@@ -21,9 +21,9 @@ use crate::domain::notice::DecisionLine;
 use crate::server::cases::Effect;
 use crate::server::entities::{item_decision, review_task};
 use crate::views::backoffice::{
-    BackOffice, ConfirmDeferredAction, DecisionResult, DeferredMaterial, DepartmentProgress,
-    ItemDecisionView, OnTheSpotAction, StatusCount, TaskFilter, TaskQueue, TaskQueueEntry,
-    TaskView,
+    BackOffice, ConfirmDeferredAction, DecisionResult, DeferredMaterial, DeferredSlot,
+    DepartmentProgress, ItemDecisionView, OnTheSpotAction, StatusCount, TaskFilter, TaskQueue,
+    TaskQueueEntry, TaskView,
 };
 
 /// Most tasks a queue page lists.
@@ -125,37 +125,68 @@ fn task_view(
     }
 }
 
-/// The 容缺 materials promised at acceptance, and which the window has confirmed.
-fn deferred_of(history: &[case_event::Model]) -> anyhow::Result<Vec<DeferredMaterial>> {
-    let mut out: Vec<DeferredMaterial> = Vec::new();
-    for e in history {
-        let Some(action) = CaseAction::parse(&e.action) else {
-            continue;
-        };
-        match EventDetail::read(action, e.detail.as_deref())? {
-            Some(EventDetail::Deficiency {
-                pending,
-                commitment_date,
-            }) => {
-                for line in pending {
-                    let code = line.target.trim_start_matches("materials.").to_owned();
-                    out.push(DeferredMaterial {
-                        code,
-                        name: line.name,
-                        commitment_date,
-                        confirmed: false,
-                    });
-                }
-            }
-            Some(EventDetail::DeferredConfirmed { material }) => {
-                for d in out.iter_mut().filter(|d| d.code == material) {
-                    d.confirmed = true;
-                }
-            }
-            _ => {}
-        }
+/// The 容缺 materials of a case, with whether the applicant has supplied each since it was
+/// last asked for.
+async fn deferred_of(
+    db: &DatabaseConnection,
+    row: &application::Model,
+    history: &[case_event::Model],
+) -> anyhow::Result<Vec<DeferredMaterial>> {
+    let deferred = cases::deferred_materials(history)?;
+    if deferred.is_empty() {
+        return Ok(vec![]);
     }
-    Ok(out)
+    let uploads: BTreeMap<String, DateTime<Utc>> = application_material::Entity::find()
+        .filter(application_material::Column::ApplicationId.eq(row.id))
+        .all(db)
+        .await
+        .context("failed to read materials")?
+        .into_iter()
+        .map(|m| (m.material_code, m.uploaded_at))
+        .collect();
+    Ok(deferred
+        .into_iter()
+        .map(|d| DeferredMaterial {
+            supplied: uploads.get(&d.code).is_some_and(|at| *at > d.asked_at),
+            code: d.code,
+            name: d.name,
+            commitment_date: d.commitment_date,
+            confirmed: d.confirmed,
+            returned: d.returned,
+        })
+        .collect())
+}
+
+/// The 容缺 materials of a case not yet confirmed, with the guide's requirement of each: what
+/// the applicant's page offers to upload.
+pub async fn deferred_slots(
+    db: &DatabaseConnection,
+    row: &application::Model,
+) -> anyhow::Result<Vec<DeferredSlot>> {
+    let history = cases::history_of(db, row.id).await?;
+    let open: Vec<DeferredMaterial> = deferred_of(db, row, &history)
+        .await?
+        .into_iter()
+        .filter(|d| !d.confirmed)
+        .collect();
+    if open.is_empty() {
+        return Ok(vec![]);
+    }
+    let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
+        .await?
+        .ok_or_else(|| anyhow!("case {:?} names an item no longer listed", row.case_number))?;
+    Ok(open
+        .into_iter()
+        .filter_map(|state| {
+            let material = form
+                .materials
+                .iter()
+                .find(|m| m.material.code == state.code)?
+                .material
+                .clone();
+            Some(DeferredSlot { material, state })
+        })
+        .collect())
 }
 
 /// The back office of a case: items, tasks, decisions and 容缺 materials.
@@ -196,7 +227,7 @@ pub async fn back_office_of(
         items,
         tasks,
         decisions,
-        deferred: deferred_of(history)?,
+        deferred: deferred_of(db, row, history).await?,
     })
 }
 
@@ -747,26 +778,29 @@ pub async fn confirm_deferred(
 ) -> Result<BackOffice, ReviewError> {
     let row = cases::acting_case(db, me, number).await?;
     let history = cases::history_of(db, row.id).await?;
-    let deferred = deferred_of(&history)?;
-    let Some(material) = deferred.iter().find(|d| d.code == action.material) else {
-        return Err(ReviewError::Invalid(vec![FieldProblem {
-            field: "material".into(),
-            code: "not_deferred".into(),
-            message: "这份材料不是本办件容缺受理时待补交的材料".into(),
-        }]));
+    let deferred = cases::deferred_materials(&history)?;
+    let found = deferred.iter().find(|d| d.code == action.material);
+    let returning = action.return_reason.as_deref();
+    let reason =
+        rules::check_deferred_action(found.map(|d| (d.name.as_str(), d.confirmed)), returning)
+            .map_err(ReviewError::Invalid)?;
+    let material = found.ok_or_else(|| anyhow!("a checked 容缺 action without its material"))?;
+    let t = match reason {
+        None => Transition::new(CaseAction::ConfirmDeferred)
+            .because(format!("容缺材料“{}”已补交，经窗口核验通过", material.name))
+            .with_detail(EventDetail::DeferredConfirmed {
+                material: material.code.clone(),
+            }),
+        Some(reason) => Transition::new(CaseAction::ReturnDeferred)
+            .because(format!(
+                "容缺材料“{}”退回，请重新补交：{reason}",
+                material.name
+            ))
+            .with_detail(EventDetail::DeferredReturned {
+                material: material.code.clone(),
+                reason,
+            }),
     };
-    if material.confirmed {
-        return Err(ReviewError::Invalid(vec![FieldProblem {
-            field: "material".into(),
-            code: "already_confirmed".into(),
-            message: format!("“{}”已核验", material.name),
-        }]));
-    }
-    let t = Transition::new(CaseAction::ConfirmDeferred)
-        .because(format!("容缺材料“{}”已补交，经窗口核验通过", material.name))
-        .with_detail(EventDetail::DeferredConfirmed {
-            material: material.code.clone(),
-        });
     cases::transition(db, &row, action.version, &Actor::staff(me), t, now).await?;
     let history = cases::history_of(db, row.id).await?;
     back_office_of(db, &row, &history).await

@@ -106,7 +106,8 @@ pub use actions::{
 };
 pub use backoffice::{
     Withdrawer, back_office_of, claim_task, complete_task, confirm_deferred, decide,
-    decide_on_the_spot, done_tasks, open_missing_tasks, progress_of, task_queue, withdraw,
+    decide_on_the_spot, deferred_slots, done_tasks, open_missing_tasks, progress_of, task_queue,
+    withdraw,
 };
 use context::*;
 pub use documents::{material, notice};

@@ -202,7 +202,8 @@ fn public_detail(action: CaseAction, e: &case_event::Model) -> Option<String> {
         | CaseAction::Decide
         | CaseAction::DecideOnTheSpot
         | CaseAction::Withdraw
-        | CaseAction::ConfirmDeferred => e.reason.clone(),
+        | CaseAction::ConfirmDeferred
+        | CaseAction::ReturnDeferred => e.reason.clone(),
         CaseAction::Accept | CaseAction::Resubmit => None,
     }
 }
@@ -342,5 +343,10 @@ async fn view(
             vec![]
         },
         notices: if owner { notices } else { vec![] },
+        deferred: if owner {
+            crate::server::services::review::deferred_slots(db, &row).await?
+        } else {
+            vec![]
+        },
     })
 }
