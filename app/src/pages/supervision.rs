@@ -117,6 +117,20 @@ fn BoardView(board: Board, reload: Callback<()>) -> impl IntoView {
             {board.cases.is_empty().then(|| view! { <p class="muted">"没有在办件。"</p> })}
             <ul class="board-cases">{cases}</ul>
         </section>
+        {(!board.late_deferred.is_empty()).then(|| view! {
+            <section data-late-deferred="">
+                <h2>"容缺材料逾期未补齐"</h2>
+                <p class="muted">"容缺受理时申请人承诺补交的材料，承诺日期已过仍未经窗口核验；补齐前不能作出审查决定。"</p>
+                <ul class="warnings">
+                    {board.late_deferred.iter().map(|l| view! {
+                        <li class="warning" data-level="deferred">
+                            <a class="code" href=format!("/staff/cases/{}", l.case_number)>{l.case_number.clone()}</a>
+                            {format!(" {}：承诺 {} 前补交，{}", l.material, l.commitment_date, if l.supplied { "申请人已补交，待窗口核验" } else { "申请人尚未补交" })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {(!board.security_alerts.is_empty()).then(|| view! {
             <section>
                 <h2>"账号安全提醒"</h2>

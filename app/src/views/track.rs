@@ -198,11 +198,26 @@ pub struct Board {
     pub by_item: Vec<BandCounts>,
     pub cases: Vec<BoardCase>,
     pub warnings: Vec<BoardWarning>,
+    /// 容缺 materials whose committed date has passed without the window confirming them
+    /// (rule 7), oldest date first.
+    #[serde(default)]
+    pub late_deferred: Vec<LateDeferred>,
     /// Attacks on the department's staff accounts in the last 30 days, newest first.
     #[serde(default)]
     pub security_alerts: Vec<SecurityAlert>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_problem: Option<String>,
+}
+
+/// A 容缺 material not supplied and confirmed by its committed date.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LateDeferred {
+    pub case_number: String,
+    pub material: String,
+    pub commitment_date: Date,
+    /// The applicant has uploaded it since it was asked for: the window has to check it.
+    pub supplied: bool,
 }
 
 /// A department's staff account attacked: a 工号 locked from one client after repeated wrong

@@ -8,7 +8,11 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::applications::applicant;
-use crate::helpers::{TestApp, call, get_as, on_every_backend, problem_codes};
+use app::server::entities::case_event;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::helpers::{TestApp, call, case_row, get_as, on_every_backend, problem_codes};
 use crate::review::{act, count_through_next_year, review_case, staff_member, submitted_case};
 use crate::server_functions::server_fn;
 use crate::submission::{CREDIT_CODE, PDF, company, put_file};
@@ -553,7 +557,36 @@ async fn the_applicant_supplies_a_deferred_material_online_and_the_window_return
         assert_eq!(status, 200, "{body}");
         assert_eq!(office(&window).await["supplied"], true);
 
-        // Confirmed: nothing more to upload.
+        // A committed date that passed unconfirmed is flagged on the department's board.
+        let chief = staff_member(app, "c9", StaffRole::Chief, "SWJ").await;
+        let board = async || {
+            let (status, board) = get_as(app, &chief, "/api/v1/supervision/board").await;
+            assert_eq!(status, 200, "{board}");
+            board["late_deferred"].as_array().unwrap().clone()
+        };
+        assert!(board().await.is_empty(), "not late yet");
+        let row = case_row(app, &case).await;
+        let accepted = case_event::Entity::find()
+            .filter(case_event::Column::ApplicationId.eq(row.id))
+            .filter(case_event::Column::Action.eq("accept_with_deficiency"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let detail = accepted.detail.clone().unwrap().replace(&today(), "2026-01-05");
+        case_event::Entity::update_many()
+            .col_expr(case_event::Column::Detail, Expr::value(detail))
+            .filter(case_event::Column::Id.eq(accepted.id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let late = board().await;
+        assert_eq!(late.len(), 1, "{late:?}");
+        assert_eq!(late[0]["case_number"], case.as_str());
+        assert_eq!(late[0]["commitment_date"], "2026-01-05");
+        assert_eq!(late[0]["supplied"], true);
+
+        // Confirmed: nothing more to upload, nothing late.
         let v = version(app, &window, &case).await;
         let (status, _) = post(app, &window, &path, json!({"version": v, "material": "water_quality_report"})).await;
         assert_eq!(status, 200);
@@ -562,6 +595,7 @@ async fn the_applicant_supplies_a_deferred_material_online_and_the_window_return
         assert_eq!((status, body["code"].as_str()), (409, Some("not_deferred")), "{body}");
         let (_, track) = server_fn(app, "track/own", Some(&me), &[("number", &case)]).await;
         assert!(track["deferred"].is_null(), "{track}");
+        assert!(board().await.is_empty());
     })
     .await;
 }

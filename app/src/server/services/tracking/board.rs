@@ -12,14 +12,19 @@ use sea_orm::{
 
 use crate::clock::china_date;
 use crate::domain::deadline::WarningLevel;
-use crate::domain::review::CaseStatus;
+use crate::domain::review::{CaseAction, CaseStatus};
 use crate::server::cases;
-use crate::server::entities::{application, deadline_warning, security_alert, staff, warning_seen};
+use crate::server::entities::{
+    application, application_material, case_event, deadline_warning, security_alert, staff,
+    warning_seen,
+};
 use crate::server::services::calendar;
 use crate::server::services::catalog;
 use crate::server::services::review::ReviewError;
 use crate::views::review::StaffInfo;
-use crate::views::track::{BandCounts, Board, BoardCase, BoardWarning, SecurityAlert};
+use crate::views::track::{
+    BandCounts, Board, BoardCase, BoardWarning, LateDeferred, SecurityAlert,
+};
 
 /// The supervision board of the staff member's department (chief representatives and
 /// supervisors).
@@ -98,10 +103,72 @@ pub async fn board(
         total,
         by_item: by_item.into_values().collect(),
         cases,
+        late_deferred: late_deferred_of(db, me, &rows, today).await?,
         warnings: warnings_of(db, me).await?,
         security_alerts: security_alerts_of(db, me, now).await?,
         calendar_problem,
     })
+}
+
+/// The 容缺 materials of the department's own accepted cases whose committed date has passed
+/// unconfirmed: the rows that say so read in one query for all of them.
+async fn late_deferred_of(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    rows: &[application::Model],
+    today: crate::domain::date::Date,
+) -> anyhow::Result<Vec<LateDeferred>> {
+    let mine: BTreeMap<i32, &application::Model> = rows
+        .iter()
+        .filter(|r| r.department.as_deref() == Some(me.department.as_str()))
+        .map(|r| (r.id, r))
+        .collect();
+    let kinds = [
+        CaseAction::AcceptWithDeficiency,
+        CaseAction::ConfirmDeferred,
+        CaseAction::ReturnDeferred,
+    ]
+    .map(CaseAction::as_str);
+    let mut history: BTreeMap<i32, Vec<case_event::Model>> = BTreeMap::new();
+    for e in case_event::Entity::find()
+        .filter(case_event::Column::ApplicationId.is_in(mine.keys().copied()))
+        .filter(case_event::Column::Action.is_in(kinds))
+        .order_by_asc(case_event::Column::Id)
+        .all(db)
+        .await
+        .context("failed to read 容缺 history")?
+    {
+        history.entry(e.application_id).or_default().push(e);
+    }
+    let uploads: BTreeMap<(i32, String), DateTime<Utc>> = application_material::Entity::find()
+        .filter(application_material::Column::ApplicationId.is_in(history.keys().copied()))
+        .all(db)
+        .await
+        .context("failed to read materials")?
+        .into_iter()
+        .map(|m| ((m.application_id, m.material_code), m.uploaded_at))
+        .collect();
+    let mut out = Vec::new();
+    for (id, events) in &history {
+        for d in cases::deferred_materials(events)? {
+            if !d.outstanding() || d.commitment_date >= today {
+                continue;
+            }
+            out.push(LateDeferred {
+                case_number: mine
+                    .get(id)
+                    .and_then(|r| r.case_number.clone())
+                    .unwrap_or_default(),
+                supplied: uploads
+                    .get(&(*id, d.code.clone()))
+                    .is_some_and(|at| *at > d.asked_at),
+                material: d.name,
+                commitment_date: d.commitment_date,
+            });
+        }
+    }
+    out.sort_by_key(|l| l.commitment_date);
+    Ok(out)
 }
 
 /// Most security alerts a board lists, and how far back (newest first).
