@@ -55,11 +55,19 @@ pub async fn review_queue(
     status: Option<String>,
     channel: Option<String>,
     q: Option<String>,
+    sort: Option<String>,
+    page: Option<u32>,
 ) -> Result<Queue, AppError> {
     use crate::server::auth::{Staff, extract};
     let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    let filter = QueueFilter { status, channel, q };
+    let filter = QueueFilter {
+        status,
+        channel,
+        q,
+        sort,
+        page,
+    };
     crate::server::services::review::queue(&state.db, &me, &filter, chrono::Utc::now())
         .await
         .map_err(crate::server::error::refused)

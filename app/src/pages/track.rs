@@ -51,16 +51,7 @@ pub fn TrackPage() -> impl IntoView {
             }
         }
     });
-    let encode = |s: &str| -> String {
-        #[cfg(feature = "hydrate")]
-        {
-            String::from(js_sys::encode_uri_component(s))
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            s.to_string()
-        }
-    };
+    let encode = crate::components::encode_query;
     follow(
         Memo::new(move |_| {
             watched

@@ -57,6 +57,24 @@ pub struct QueueFilter {
     /// Part of the case number, the item's name or the applicant's name.
     #[serde(default)]
     pub q: Option<String>,
+    /// `received` (the default: oldest first), `-received` (newest first), `title` or
+    /// `applicant`.
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// The page, from 1 ([`QUEUE_PAGE`] cases each).
+    #[serde(default)]
+    pub page: Option<u32>,
+}
+
+/// Cases per queue page.
+pub const QUEUE_PAGE: usize = 50;
+
+/// How many of the department's cases stand at a status.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CaseCount {
+    pub status: CaseStatus,
+    pub count: u32,
 }
 
 /// A line of the queue.
@@ -82,7 +100,14 @@ pub struct QueueEntry {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Queue {
+    /// This page of the cases that match, in the order asked for.
     pub entries: Vec<QueueEntry>,
+    /// How many match, on every page.
+    pub matching: u32,
+    pub page: u32,
+    pub pages: u32,
+    /// The department's cases by status, whatever the filter.
+    pub counts: Vec<CaseCount>,
     /// Cases waiting for pre-review in the department, whatever the filter.
     pub waiting: u32,
     /// Age of the oldest of them, in working days.

@@ -599,3 +599,74 @@ async fn the_applicant_supplies_a_deferred_material_online_and_the_window_return
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_queue_counts_every_status_pages_and_sorts_and_refuses_an_unknown_order() {
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13855550010", "11010519491231002X").await;
+        let first = submitted_case(app, &me, true).await;
+        let second = submitted_case(app, &me, true).await;
+        let window = staff_member(app, "w10", StaffRole::Window, "SWJ").await;
+        let v = version(app, &window, &first).await;
+        assert_eq!(
+            act(app, &window, &first, "accept", json!({"version": v}))
+                .await
+                .0,
+            201
+        );
+
+        let (status, q) = get_as(
+            app,
+            &window,
+            "/api/v1/review/queue?status=all&sort=-received",
+        )
+        .await;
+        assert_eq!(status, 200, "{q}");
+        let count = |s: &str| {
+            q["counts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["status"] == s)
+                .unwrap()["count"]
+                .clone()
+        };
+        assert_eq!(
+            (count("submitted"), count("accepted")),
+            (json!(1), json!(1))
+        );
+        let order: Vec<&str> = q["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["case_number"].as_str().unwrap())
+            .collect();
+        assert_eq!(order, [second.as_str(), first.as_str()], "newest first");
+        assert_eq!(
+            (
+                q["matching"].as_u64(),
+                q["page"].as_u64(),
+                q["pages"].as_u64()
+            ),
+            (Some(2), Some(1), Some(1))
+        );
+        let (_, q) = get_as(app, &window, "/api/v1/review/queue?status=all").await;
+        let order: Vec<&str> = q["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["case_number"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            order,
+            [first.as_str(), second.as_str()],
+            "oldest first by default"
+        );
+
+        let (status, body) = get_as(app, &window, "/api/v1/review/queue?sort=fastest").await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(problem_codes(&body), ["invalid_sort"]);
+    })
+    .await;
+}

@@ -12,11 +12,28 @@ pub fn WorkbenchPage() -> impl IntoView {
             status: q.get("status").filter(|s| !s.is_empty()),
             channel: q.get("channel").filter(|s| !s.is_empty()),
             q: q.get("q").filter(|s| !s.is_empty()),
+            sort: q.get("sort").filter(|s| !s.is_empty()),
+            page: q.get("page").and_then(|p| p.parse().ok()),
         }
     };
     let data = Resource::new(filter, |f: QueueFilter| {
-        review_queue(f.status, f.channel, f.q)
+        review_queue(f.status, f.channel, f.q, f.sort, f.page)
     });
+    // The address of this queue with one parameter changed (sorting, paging).
+    let with = move |key: &'static str, value: String| {
+        let q = query.read();
+        let mut parts: Vec<String> = ["status", "channel", "q", "sort", "page"]
+            .into_iter()
+            .filter(|k| *k != key && (key != "sort" || *k != "page"))
+            .filter_map(|k| {
+                q.get(k)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{k}={}", crate::components::encode_query(&v)))
+            })
+            .collect();
+        parts.push(format!("{key}={}", crate::components::encode_query(&value)));
+        format!("/staff?{}", parts.join("&"))
+    };
     view! {
         <Title text="预审工作台"/>
         <StaffBar/>
@@ -46,36 +63,66 @@ pub fn WorkbenchPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(q) => {
+                        let counts = q.counts.iter().map(|c| view! {
+                            <span class="count" data-status=c.status.as_str()>{format!("{} {} 件", c.status.label(), c.count)}</span>
+                        }).collect_view();
                         let rows = q.entries.iter().map(|e| {
                             let href = format!("/staff/cases/{}", e.case_number);
                             let overdue = e.acceptance_due.is_some() && e.age_working_days.unwrap_or(0) >= 5;
                             view! {
-                                <li class="queue-entry" class:overdue=overdue data-case=e.case_number.clone()>
-                                    <a href=href>
-                                        <strong>{e.title.clone()}</strong>
-                                        <span>{e.applicant_name.clone()}</span>
-                                        <span class="code">{e.case_number.clone()}</span>
-                                        <span class="muted">{format!("{} · {} · 收件 {}",
-                                            if e.channel == Channel::Window { "窗口收件" } else { "网上申报" },
-                                            e.status_label, china_time(&e.received_at))}</span>
-                                        <span class="age">{match e.age_working_days {
-                                            Some(n) => format!("已 {n} 个工作日"),
-                                            None => "工作日历缺年份".into(),
-                                        }}
-                                        {e.acceptance_due.map(|d| format!("，须于 {d} 前受理或告知"))}</span>
-                                    </a>
-                                </li>
+                                <tr class="queue-entry" class:overdue=overdue data-case=e.case_number.clone()>
+                                    <td data-label="办件编号"><a class="code" href=href>{e.case_number.clone()}</a></td>
+                                    <td data-label="事项"><strong>{e.title.clone()}</strong></td>
+                                    <td data-label="申请人">{e.applicant_name.clone()}</td>
+                                    <td data-label="渠道">{e.channel.label()}</td>
+                                    <td data-label="收件时间">{china_time(&e.received_at)}</td>
+                                    <td data-label="已用时间" class="age">{match e.age_working_days {
+                                        Some(n) => format!("{n} 个工作日"),
+                                        None => "工作日历缺年份".into(),
+                                    }}</td>
+                                    <td data-label="受理期限">{e.acceptance_due.map(|d| format!("{d} 前")).unwrap_or_else(|| "—".into())}</td>
+                                    <td data-label="状态">{e.status_label.clone()}</td>
+                                </tr>
                             }
                         }).collect_view();
                         let empty = q.entries.is_empty();
+                        let sort_link = move |key: &'static str, label: &'static str| {
+                            view! { <a href=move || with("sort", key.to_string())>{label}</a> }
+                        };
+                        let pager = (q.pages > 1).then(|| {
+                            let (page, pages) = (q.page, q.pages);
+                            view! {
+                                <nav class="pager" aria-label="分页">
+                                    {(page > 1).then(|| view! { <a href=move || with("page", (page - 1).to_string())>"上一页"</a> })}
+                                    <span>{format!("第 {page} / {pages} 页，共 {} 件", q.matching)}</span>
+                                    {(page < pages).then(|| view! { <a href=move || with("page", (page + 1).to_string())>"下一页"</a> })}
+                                </nav>
+                            }
+                        });
                         view! {
                             <p class="queue-figures" data-waiting=q.waiting>
                                 <strong>{format!("待预审 {} 件", q.waiting)}</strong>
                                 {q.oldest_age_working_days.map(|n| format!("，最久已 {n} 个工作日"))}
                             </p>
+                            <p class="queue-counts">{counts}</p>
                             {q.calendar_problem.map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
                             {empty.then(|| view! { <p class="empty">"没有符合条件的办件。"</p> })}
-                            <ul class="queue">{rows}</ul>
+                            <div class="table-scroll">
+                                <table class="dense queue">
+                                    <thead><tr>
+                                        <th>"办件编号"</th>
+                                        <th>{sort_link("title", "事项")}</th>
+                                        <th>{sort_link("applicant", "申请人")}</th>
+                                        <th>"渠道"</th>
+                                        <th>{sort_link("received", "收件时间↑")} " " {sort_link("-received", "↓")}</th>
+                                        <th>"已用时间"</th>
+                                        <th>"受理期限"</th>
+                                        <th>"状态"</th>
+                                    </tr></thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            </div>
+                            {pager}
                         }.into_any()
                     }
                     Err(e) if !e.is_failure() => view! {

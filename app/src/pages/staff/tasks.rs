@@ -53,14 +53,14 @@ pub fn TasksPage() -> impl IntoView {
                             };
                             view! {
                                 <tr data-task=e.task.id class:overdue=e.days_left.is_some_and(|d| d < 0)>
-                                    <td><a class="code" href=href>{e.task.case_number.clone()}</a></td>
-                                    <td>{e.task.item_name.clone()}{(!e.task.lead).then(|| view! { <span class="muted">"（共同审查）"</span> })}</td>
-                                    <td>{e.applicant_name.clone()}</td>
-                                    <td>{e.channel.label()}</td>
-                                    <td>{e.accepted_on.map(|d| d.to_string()).unwrap_or_default()}</td>
-                                    <td>{e.due.map(|d| d.to_string()).unwrap_or_default()}</td>
-                                    <td>{left}</td>
-                                    <td>{e.task.status.label()}{e.task.claimed_by_name.clone().map(|n| format!("（{n}）"))}</td>
+                                    <td data-label="办件编号"><a class="code" href=href>{e.task.case_number.clone()}</a></td>
+                                    <td data-label="事项">{e.task.item_name.clone()}{(!e.task.lead).then(|| view! { <span class="muted">"（共同审查）"</span> })}</td>
+                                    <td data-label="申请人">{e.applicant_name.clone()}</td>
+                                    <td data-label="渠道">{e.channel.label()}</td>
+                                    <td data-label="受理日期">{e.accepted_on.map(|d| d.to_string()).unwrap_or_default()}</td>
+                                    <td data-label="办结期限">{e.due.map(|d| d.to_string()).unwrap_or_default()}</td>
+                                    <td data-label="剩余时间">{left}</td>
+                                    <td data-label="状态">{e.task.status.label()}{e.task.claimed_by_name.clone().map(|n| format!("（{n}）"))}</td>
                                 </tr>
                             }
                         }).collect_view();

@@ -1,6 +1,7 @@
 //! What the workbench reads: the department's queue and a case beside its guide.
 
 use super::*;
+use crate::views::review::{CaseCount, QUEUE_PAGE};
 
 /// The department's queue: cases oldest first, with their age in working days.
 pub async fn queue(
@@ -83,6 +84,48 @@ pub async fn queue(
             },
         });
     }
+    match filter.sort.as_deref().unwrap_or("received") {
+        "received" => {}
+        "-received" => entries.reverse(),
+        "title" => entries.sort_by(|a, b| a.title.cmp(&b.title)),
+        "applicant" => entries.sort_by(|a, b| a.applicant_name.cmp(&b.applicant_name)),
+        other => {
+            return Err(ReviewError::Invalid(vec![FieldProblem {
+                field: "sort".into(),
+                code: "invalid_sort".into(),
+                message: format!("不能按“{other}”排序：可选 received、-received、title、applicant"),
+            }]));
+        }
+    }
+    let matching = entries.len();
+    let pages = matching.div_ceil(QUEUE_PAGE).max(1);
+    let page = filter.page.unwrap_or(1).clamp(1, pages as u32);
+    let entries: Vec<QueueEntry> = entries
+        .into_iter()
+        .skip((page as usize - 1) * QUEUE_PAGE)
+        .take(QUEUE_PAGE)
+        .collect();
+    // Every status's count in one query.
+    let counted: BTreeMap<String, i64> = application::Entity::find()
+        .select_only()
+        .column(application::Column::Status)
+        .column_as(application::Column::Id.count(), "n")
+        .filter(scope.clone())
+        .group_by(application::Column::Status)
+        .into_tuple::<(String, i64)>()
+        .all(db)
+        .await
+        .context("failed to count the cases")?
+        .into_iter()
+        .collect();
+    let counts = CaseStatus::ALL
+        .into_iter()
+        .filter(|s| *s != CaseStatus::Draft)
+        .map(|status| CaseCount {
+            status,
+            count: counted.get(status.as_str()).copied().unwrap_or(0) as u32,
+        })
+        .collect();
     // The hall's figures: every case waiting, whatever the filter.
     let waiting: Vec<DateTime<Utc>> = application::Entity::find()
         .filter(scope)
@@ -105,6 +148,10 @@ pub async fn queue(
     };
     Ok(Queue {
         entries,
+        matching: matching as u32,
+        page,
+        pages: pages as u32,
+        counts,
         waiting: waiting.len() as u32,
         oldest_age_working_days: oldest,
         calendar_problem,
