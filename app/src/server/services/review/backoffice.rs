@@ -542,18 +542,7 @@ pub async fn decide(
             .collect::<Vec<_>>(),
         &item.item_code,
     );
-    let decided_row = item_decision::ActiveModel {
-        item_code: Set(item.item_code.clone()),
-        item_name: Set(item.item_name.clone()),
-        department: Set(item.department.clone()),
-        outcome: Set(checked.outcome.as_str().into()),
-        reason: Set(checked.reason.clone()),
-        legal_basis: Set(checked.legal_basis.clone()),
-        conditions: Set(checked.conditions.clone()),
-        staff_id: Set(me.id),
-        decided_by: Set(format!("{}（{}）", me.name, me.role_label)),
-        ..Default::default()
-    };
+    let decided_row = decision_row(&item, &checked, me);
     let reason = format!(
         "{}：{}{}",
         item.item_name,
@@ -634,6 +623,26 @@ pub async fn decide(
         notice: Some(cases::notice_view(issued)?),
         undecided: vec![],
     })
+}
+
+/// An item's decision as recorded, by `me`.
+fn decision_row(
+    item: &HandledItem,
+    checked: &CheckedDecision,
+    me: &StaffInfo,
+) -> item_decision::ActiveModel {
+    item_decision::ActiveModel {
+        item_code: Set(item.item_code.clone()),
+        item_name: Set(item.item_name.clone()),
+        department: Set(item.department.clone()),
+        outcome: Set(checked.outcome.as_str().into()),
+        reason: Set(checked.reason.clone()),
+        legal_basis: Set(checked.legal_basis.clone()),
+        conditions: Set(checked.conditions.clone()),
+        staff_id: Set(me.id),
+        decided_by: Set(format!("{}（{}）", me.name, me.role_label)),
+        ..Default::default()
+    }
 }
 
 fn decision_line(
@@ -741,20 +750,9 @@ pub async fn decide_on_the_spot(
         .issuing(acceptance)
         .issuing(decision);
     for i in &items {
-        t = t.with_effect(Effect::RecordDecision(Box::new(
-            item_decision::ActiveModel {
-                item_code: Set(i.item_code.clone()),
-                item_name: Set(i.item_name.clone()),
-                department: Set(i.department.clone()),
-                outcome: Set(checked.outcome.as_str().into()),
-                reason: Set(checked.reason.clone()),
-                legal_basis: Set(checked.legal_basis.clone()),
-                conditions: Set(checked.conditions.clone()),
-                staff_id: Set(me.id),
-                decided_by: Set(format!("{}（{}）", me.name, me.role_label)),
-                ..Default::default()
-            },
-        )));
+        t = t.with_effect(Effect::RecordDecision(Box::new(decision_row(
+            i, &checked, me,
+        ))));
     }
     let issued = cases::transition(db, &row, action.version, &Actor::staff(me), t, now)
         .await?
