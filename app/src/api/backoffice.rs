@@ -25,22 +25,6 @@ pub async fn load_task_queue(status: Option<String>) -> Result<TaskQueue, AppErr
     .map_err(crate::server::error::refused)
 }
 
-/// A case's back office (tasks, decisions, 容缺 materials).
-#[server(prefix = "/sf", endpoint = "backoffice/case")]
-pub async fn load_back_office(number: String) -> Result<BackOffice, AppError> {
-    use crate::server::auth::{Staff, extract};
-    use crate::server::cases;
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    let row = cases::department_case(&state.db, &me, &number)
-        .await
-        .map_err(crate::server::error::refused)?;
-    let history = cases::history_of(&state.db, row.id).await?;
-    crate::server::services::review::back_office_of(&state.db, &row, &history)
-        .await
-        .map_err(crate::server::error::refused)
-}
-
 /// 签收 a task.
 #[server(prefix = "/sf", endpoint = "backoffice/claim")]
 pub async fn claim_task(task: i32) -> Result<TaskView, AppError> {

@@ -180,6 +180,11 @@ pub struct StaffCase {
     /// Every clock of the case, from the one engine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadlines: Option<crate::domain::deadline::Deadlines>,
+    /// Who is looking (what the back-office panel offers depends on it).
+    pub viewer: StaffInfo,
+    /// The back office once accepted (tasks, decisions, 容缺), and the items with who handles
+    /// them (a 即办件 before acceptance).
+    pub back_office: super::backoffice::BackOffice,
     /// Working days the one extension would add (10, or 15 for joint handling).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_days_allowed: Option<u32>,

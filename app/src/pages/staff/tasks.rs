@@ -6,8 +6,8 @@
 use super::*;
 use crate::api::backoffice::{
     BackOffice, ConfirmDeferredAction, DecisionAction, OnTheSpotAction, TaskView, claim_task,
-    complete_task, confirm_deferred_material, decide, decide_on_the_spot, load_back_office,
-    load_task_queue, withdraw,
+    complete_task, confirm_deferred_material, decide, decide_on_the_spot, load_task_queue,
+    withdraw,
 };
 use crate::domain::decision::{
     DecisionRequest, Opinion, OpinionRequest, Outcome, TaskStatus, WithdrawalRequest,
@@ -96,29 +96,13 @@ fn refusal(e: &AppError) -> String {
 /// The back office of a case on its workbench page.
 #[component]
 pub(super) fn BackOfficePanel(case: StaffCase, reload: Callback<()>) -> impl IntoView {
-    let number = case.application.case_number.clone().unwrap_or_default();
-    let status = case.application.status;
-    let version = case.version;
-    let data = Resource::new(move || number.clone(), load_back_office);
-    let me = Resource::new(|| (), |_| current_staff());
     let message = RwSignal::new(None::<String>);
-    let number = StoredValue::new(case.application.case_number.clone().unwrap_or_default());
+    let number = case.application.case_number.clone().unwrap_or_default();
     view! {
         <section class="back-office" data-back-office="">
             <h2>"并联审查"</h2>
             {move || message.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
-            <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
-                {move || Suspend::new(async move {
-                    let (office, me) = (data.await, me.await);
-                    match (office, me) {
-                        (Ok(office), Ok(Some(me))) => {
-                            view! { <OfficeView office me status version number=number.get_value() message reload/> }.into_any()
-                        }
-                        (Err(e), _) | (_, Err(e)) => view! { <LoadFailed error=e/> }.into_any(),
-                        _ => ().into_any(),
-                    }
-                })}
-            </Suspense>
+            <OfficeView office=case.back_office me=case.viewer status=case.application.status version=case.version number message reload/>
         </section>
     }
 }
@@ -396,13 +380,9 @@ impl DecisionInputs {
 pub(super) fn OnTheSpotPanel(case: StaffCase, reload: Callback<()>) -> impl IntoView {
     let number = StoredValue::new(case.application.case_number.clone().unwrap_or_default());
     let version = case.version;
-    let data = Resource::new(move || number.get_value(), load_back_office);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let items = data.await.map(|o| o.items).unwrap_or_default();
-                let immediate = !items.is_empty() && items.iter().all(|i| i.immediate);
-                immediate.then(|| {
+    let items = case.back_office.items;
+    let immediate = !items.is_empty() && items.iter().all(|i| i.immediate);
+    immediate.then(|| {
                     let inputs = DecisionInputs::new();
                     let message = RwSignal::new(None::<String>);
                     let items = StoredValue::new(items);
@@ -441,8 +421,5 @@ pub(super) fn OnTheSpotPanel(case: StaffCase, reload: Callback<()>) -> impl Into
                             </form>
                         </section>
                     }
-                })
-            })}
-        </Suspense>
-    }
+    })
 }

@@ -228,6 +228,7 @@ pub async fn case(
         ctx.today,
         ctx.form.promised_limit_days,
     ));
+    let back_office = back_office_of(db, &row, &history).await?;
     Ok(StaffCase {
         applicant_name: cases::applicant_name(&row),
         version: row.version,
@@ -244,6 +245,8 @@ pub async fn case(
         deadlines: clocks,
         calendar_problem,
         may_act: me.role.acts(),
+        viewer: me.clone(),
+        back_office,
         application: ctx.view,
         form: ctx.form,
     })
