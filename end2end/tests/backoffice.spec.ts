@@ -70,6 +70,8 @@ async function reviewAll(page: Page, caseNumber: string, tasks: number) {
 }
 
 test('a bundle goes through both departments to one decision notice while the phone follows', async ({ page, request, browser }, testInfo) => {
+  // Six people in six browsers and three live updates: a long story on a shared machine.
+  test.slow();
   const mobile = await applicant(request, testInfo.project.name, 1);
   const caseNumber = await submit(request, {
     bundle: 'YJS-SZJR',
