@@ -56,7 +56,7 @@ pub async fn review_queue(
     channel: Option<String>,
     q: Option<String>,
     sort: Option<String>,
-    page: Option<u32>,
+    page: Option<i32>,
 ) -> Result<Queue, AppError> {
     use crate::server::auth::{Staff, extract};
     let Staff(me) = extract().await?;

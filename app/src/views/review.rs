@@ -63,7 +63,7 @@ pub struct QueueFilter {
     pub sort: Option<String>,
     /// The page, from 1 ([`QUEUE_PAGE`] cases each).
     #[serde(default)]
-    pub page: Option<u32>,
+    pub page: Option<i32>,
 }
 
 /// Cases per queue page.

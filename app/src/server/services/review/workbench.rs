@@ -99,7 +99,7 @@ pub async fn queue(
     }
     let matching = entries.len();
     let pages = matching.div_ceil(QUEUE_PAGE).max(1);
-    let page = filter.page.unwrap_or(1).clamp(1, pages as u32);
+    let page = filter.page.unwrap_or(1).clamp(1, pages as i32) as u32;
     let entries: Vec<QueueEntry> = entries
         .into_iter()
         .skip((page as usize - 1) * QUEUE_PAGE)
