@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { STAFF_PASSWORD } from '../global-setup';
+import { openPane } from './workbench';
 
 // The back office, end to end: a 一件事 (排水许可 by 水务局, 占道挖掘 by 城管局 with 水务局
 // co-handling) is accepted at the window, both departments sign for and complete their
@@ -95,7 +96,7 @@ test('a bundle goes through both departments to one decision notice while the ph
   const window = await staff(browser, 'e2e-swj-window');
   await window.goto(`/staff/cases/${caseNumber}`);
   await hydrated(window);
-  await window.getByRole('button', { name: '受理', exact: true }).click();
+  await openPane(window, '受理');
   await window.getByRole('button', { name: '确认并出具通知书' }).click();
   await expect(window.locator('[data-notice-kind="acceptance"]')).toContainText('受理通知书');
   await expect(track).toHaveAttribute('data-status', 'accepted', { timeout: 20_000 });

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { STAFF, STAFF_PASSWORD } from '../global-setup';
+import { openPane } from './workbench';
 
 // The window workbench, end to end: an applicant's case has a wrong material; the window
 // issues a one-time notice naming it; the applicant sees the notice, fixes only that
@@ -68,7 +69,7 @@ test('a notice names the wrong material, the applicant fixes only that online, a
   await expect(staff.locator('[data-material="drainage_drawings"]')).toContainText('drainage_drawings.pdf');
 
   // One-time notice: a reason is required for the ticked material (checked in the browser).
-  await staff.getByRole('button', { name: '一次性告知补正' }).click();
+  await openPane(staff, '一次性告知补正');
   await staff.locator('input[value="materials.drainage_drawings"]').check();
   await staff.getByRole('button', { name: '确认并出具通知书' }).click();
   await expect(staff.locator('.problems')).toContainText('请写明“排水管网平面图”需要补正的原因');
@@ -101,7 +102,7 @@ test('a notice names the wrong material, the applicant fixes only that online, a
   await hydrated(staff);
   await expect(staff.getByText('申请人已按补正通知修改：materials.drainage_drawings')).toBeVisible();
   await expect(staff.locator('[data-material="drainage_drawings"] .replaced')).toContainText('补正前：drainage_drawings.pdf');
-  await staff.getByRole('button', { name: '受理', exact: true }).click();
+  await openPane(staff, '受理');
   await staff.getByRole('button', { name: '确认并出具通知书' }).click();
   const acceptance = staff.locator('[data-notice-kind="acceptance"]');
   await expect(acceptance).toContainText('受理通知书');
@@ -156,7 +157,7 @@ test('window staff take the same item for a person at the window, with the same 
   await staff.getByRole('link', { name: '到预审工作台受理' }).click();
   await hydrated(staff);
   await expect(staff.locator('.history')).toContainText('窗口');
-  await staff.getByRole('button', { name: '受理', exact: true }).click();
+  await openPane(staff, '受理');
   await staff.getByRole('button', { name: '确认并出具通知书' }).click();
   await expect(staff.locator('[data-notice-kind="acceptance"]')).toContainText('张三');
   await staff.context().close();

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { STAFF, STAFF_PASSWORD } from '../global-setup';
+import { openPane } from './workbench';
 
 // 办理进度查询 on a phone: someone with the case number and the applicant's mobile number
 // follows the case; a window clerk acts in another browser, and the open tracking page
@@ -77,7 +78,7 @@ test('a case is tracked by number and phone and the page follows the window live
   const staff = await windowStaff(browser);
   await staff.goto(`/staff/cases/${caseNumber}`);
   await hydrated(staff);
-  await staff.getByRole('button', { name: '受理', exact: true }).click();
+  await openPane(staff, '受理');
   await staff.getByRole('button', { name: '确认并出具通知书' }).click();
   await expect(staff.locator('[data-notice-kind="acceptance"]')).toContainText('受理通知书');
   await expect(track).toHaveAttribute('data-status', 'accepted', { timeout: 20_000 });
