@@ -18,7 +18,10 @@ labelled_enum! {
         Draft = "draft", "草稿";
         Submitted = "submitted", "已提交，待受理";
         CorrectionRequested = "correction_requested", "待补齐补正";
-        Accepted = "accepted", "已受理，正在审查";
+        /// Accepted, its review tasks waiting for the departments to sign for them.
+        Accepted = "accepted", "已受理，待审查";
+        /// A department has signed for its review task (签收): the review is under way.
+        InReview = "in_review", "审查中";
         Rejected = "rejected", "不予受理";
         /// Accepted, with the decision clock stopped for a special procedure (第四十五条).
         Suspended = "suspended", "特别程序中（暂停计时）";
@@ -53,6 +56,8 @@ labelled_enum! {
         Resume = "resume", "特别程序结束（恢复计时）";
         /// The one extension of the decision limit, with its approval.
         Extend = "extend", "延长办理期限";
+        /// The first department signs for its review task (签收): the review starts.
+        StartReview = "start_review", "开始审查";
         /// One item of a bundle decided while others are still open (并联审批).
         DecideItem = "decide_item", "作出单项审查决定";
         /// The last item decided: the case is decided and its one decision notice issued
@@ -112,10 +117,19 @@ pub struct TransitionError {
 impl CaseStatus {
     /// The statuses whose clocks run (or are paused) and are watched by the board and the
     /// warning ladder: neither a draft nor finished.
-    pub const OPEN: [CaseStatus; 4] = [
+    pub const OPEN: [CaseStatus; 5] = [
         CaseStatus::Submitted,
         CaseStatus::CorrectionRequested,
         CaseStatus::Accepted,
+        CaseStatus::InReview,
+        CaseStatus::Suspended,
+    ];
+
+    /// Accepted and not yet decided: the decision clock runs (or is paused), the review
+    /// tasks are live, 容缺 materials may follow.
+    pub const UNDER_REVIEW: [CaseStatus; 3] = [
+        CaseStatus::Accepted,
+        CaseStatus::InReview,
         CaseStatus::Suspended,
     ];
 
@@ -130,21 +144,28 @@ impl CaseStatus {
             (S::Submitted, A::Reject) => Ok(S::Rejected),
             (S::Submitted, A::RequestCorrection) => Ok(S::CorrectionRequested),
             (S::CorrectionRequested, A::Resubmit) => Ok(S::Submitted),
-            (S::Accepted, A::Suspend) => Ok(S::Suspended),
-            (S::Suspended, A::Resume) => Ok(S::Accepted),
-            (S::Accepted, A::Extend) => Ok(S::Accepted),
-            (S::Accepted, A::DecideItem) => Ok(S::Accepted),
-            (S::Accepted, A::ConfirmDeferred) => Ok(S::Accepted),
-            (S::Suspended, A::ConfirmDeferred) => Ok(S::Suspended),
-            (S::Accepted, A::ReturnDeferred) => Ok(S::Accepted),
-            (S::Suspended, A::ReturnDeferred) => Ok(S::Suspended),
-            (S::Accepted, A::Decide) => Ok(S::Decided),
-            (S::Submitted, A::DecideOnTheSpot) => Ok(S::Decided),
-            (S::Submitted | S::CorrectionRequested | S::Accepted | S::Suspended, A::Withdraw) => {
-                Ok(S::Withdrawn)
+            (S::Accepted, A::StartReview) => Ok(S::InReview),
+            (S::Accepted | S::InReview, A::Suspend) => Ok(S::Suspended),
+            // A special procedure is part of the review: the case comes back under review.
+            (S::Suspended, A::Resume) => Ok(S::InReview),
+            (S::Accepted | S::InReview, A::Extend) => Ok(self),
+            (S::InReview, A::DecideItem) => Ok(S::InReview),
+            (S::Accepted | S::InReview | S::Suspended, A::ConfirmDeferred | A::ReturnDeferred) => {
+                Ok(self)
             }
+            (S::InReview, A::Decide) => Ok(S::Decided),
+            (S::Submitted, A::DecideOnTheSpot) => Ok(S::Decided),
+            (
+                S::Submitted | S::CorrectionRequested | S::Accepted | S::InReview | S::Suspended,
+                A::Withdraw,
+            ) => Ok(S::Withdrawn),
             _ => Err(TransitionError { from: self, action }),
         }
+    }
+
+    /// Whether the case is accepted and not yet decided (see [`CaseStatus::UNDER_REVIEW`]).
+    pub fn under_review(self) -> bool {
+        Self::UNDER_REVIEW.contains(&self)
     }
 
     /// Whether the case is still being handled (see [`CaseStatus::OPEN`]).
@@ -162,7 +183,8 @@ impl CaseStatus {
             CaseStatus::CorrectionRequested => {
                 "申请材料需要补齐补正：请按一次性告知书的要求补正后重新提交，补正期间不计入受理期限。"
             }
-            CaseStatus::Accepted => "申请已受理，正在审查，将在办结期限内作出决定。",
+            CaseStatus::Accepted => "申请已受理，已推送各审批部门，将在办结期限内作出决定。",
+            CaseStatus::InReview => "审批部门正在审查，将在办结期限内作出决定。",
             CaseStatus::Rejected => "申请不予受理，理由和依据见不予受理通知书。",
             CaseStatus::Suspended => {
                 "办件正在进行特别程序（如检测、专家评审），所需时间不计入办理期限。"
@@ -253,6 +275,7 @@ impl EventDetail {
             CaseAction::ConfirmDeferred => Some("deferred_confirmed"),
             CaseAction::ReturnDeferred => Some("deferred_returned"),
             CaseAction::Withdraw
+            | CaseAction::StartReview
             | CaseAction::Submit
             | CaseAction::Accept
             | CaseAction::Reject
@@ -323,19 +346,25 @@ mod tests {
             (S::Submitted, A::Reject, S::Rejected),
             (S::Submitted, A::RequestCorrection, S::CorrectionRequested),
             (S::CorrectionRequested, A::Resubmit, S::Submitted),
+            (S::Accepted, A::StartReview, S::InReview),
             (S::Accepted, A::Suspend, S::Suspended),
-            (S::Suspended, A::Resume, S::Accepted),
+            (S::InReview, A::Suspend, S::Suspended),
+            (S::Suspended, A::Resume, S::InReview),
             (S::Accepted, A::Extend, S::Accepted),
-            (S::Accepted, A::DecideItem, S::Accepted),
+            (S::InReview, A::Extend, S::InReview),
+            (S::InReview, A::DecideItem, S::InReview),
             (S::Accepted, A::ConfirmDeferred, S::Accepted),
+            (S::InReview, A::ConfirmDeferred, S::InReview),
             (S::Suspended, A::ConfirmDeferred, S::Suspended),
             (S::Accepted, A::ReturnDeferred, S::Accepted),
+            (S::InReview, A::ReturnDeferred, S::InReview),
             (S::Suspended, A::ReturnDeferred, S::Suspended),
-            (S::Accepted, A::Decide, S::Decided),
+            (S::InReview, A::Decide, S::Decided),
             (S::Submitted, A::DecideOnTheSpot, S::Decided),
             (S::Submitted, A::Withdraw, S::Withdrawn),
             (S::CorrectionRequested, A::Withdraw, S::Withdrawn),
             (S::Accepted, A::Withdraw, S::Withdrawn),
+            (S::InReview, A::Withdraw, S::Withdrawn),
             (S::Suspended, A::Withdraw, S::Withdrawn),
         ];
         for from in S::ALL {
@@ -350,7 +379,7 @@ mod tests {
         let err = S::Accepted.apply(A::Reject).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "办件当前状态为“已受理，正在审查”，不能不予受理"
+            "办件当前状态为“已受理，待审查”，不能不予受理"
         );
         for a in A::ALL {
             assert_eq!(A::parse(a.as_str()), Some(a));

@@ -153,9 +153,10 @@ impl TaskRefusal {
 }
 
 /// Whether `me` may sign for the task (签收). Claiming one's own task again is allowed (a
-/// second click changes nothing); the case must be under review (accepted or paused).
+/// second click changes nothing); the case must be under review (accepted, in review or
+/// paused). The first claim of a case starts its review (`CaseAction::StartReview`).
 pub fn check_claim(task: &TaskState, case: CaseStatus, me: i32) -> Result<(), TaskRefusal> {
-    if !matches!(case, CaseStatus::Accepted | CaseStatus::Suspended) {
+    if !case.under_review() {
         return Err(match task.status {
             TaskStatus::Closed => TaskRefusal::Closed,
             _ => TaskRefusal::NotInReview,
@@ -208,7 +209,7 @@ pub fn check_opinion(
         (_, TaskStatus::Done) => return Err(TaskRefusal::AlreadyDone.into()),
         (_, TaskStatus::Closed) => return Err(TaskRefusal::Closed.into()),
         (CaseStatus::Suspended, _) => return Err(TaskRefusal::CaseSuspended.into()),
-        (CaseStatus::Accepted, _) => {}
+        (CaseStatus::Accepted | CaseStatus::InReview, _) => {}
         _ => return Err(TaskRefusal::NotInReview.into()),
     }
     match task.claimed_by {
@@ -295,7 +296,9 @@ pub fn check_decision(
 ) -> Result<CheckedDecision, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     match facts.status {
-        CaseStatus::Accepted => {}
+        // Accepted with every task done cannot happen (a task is done only after a claim,
+        // which starts the review); the task checks below answer it if it does.
+        CaseStatus::Accepted | CaseStatus::InReview => {}
         CaseStatus::Suspended => problems.push(problem(
             "status",
             "case_suspended",

@@ -106,6 +106,8 @@ test('a bundle goes through both departments to one decision notice while the ph
 
   // Each department reviews; the phone shows each finish without a reload.
   await reviewAll(await staff(browser, 'e2e-swj-reviewer'), caseNumber, 2);
+  await expect(track).toHaveAttribute('data-status', 'in_review', { timeout: 20_000 });
+  await expect(track.locator('.track-status')).toHaveText('审查中');
   await expect(track.locator('[data-progress] [data-finished="true"]')).toHaveCount(2, { timeout: 20_000 });
   await reviewAll(await staff(browser, 'e2e-cgj-reviewer'), caseNumber, 1);
   await expect(track.locator('[data-progress] [data-finished="true"]')).toHaveCount(3, { timeout: 20_000 });

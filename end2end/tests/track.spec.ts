@@ -82,7 +82,7 @@ test('a case is tracked by number and phone and the page follows the window live
   await staff.getByRole('button', { name: '确认并出具通知书' }).click();
   await expect(staff.locator('[data-notice-kind="acceptance"]')).toContainText('受理通知书');
   await expect(track).toHaveAttribute('data-status', 'accepted', { timeout: 20_000 });
-  await expect(track.locator('.track-status')).toHaveText('已受理，正在审查');
+  await expect(track.locator('.track-status')).toHaveText('已受理，待审查');
   await expect(track.locator('[data-deadline="decision"]')).toContainText('剩余 7 个工作日');
 
   // A special procedure, recorded at the workbench and checked there first.

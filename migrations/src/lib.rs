@@ -13,6 +13,7 @@ mod m20261201_000007_hardening;
 mod m20261201_000008_security_alert;
 mod m20261201_000009_account_recovery;
 mod m20261201_000010_back_office;
+mod m20261202_000011_review_watch;
 mod steps;
 
 /// Every migration, oldest first.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_security_alert::Migration),
             Box::new(m20261201_000009_account_recovery::Migration),
             Box::new(m20261201_000010_back_office::Migration),
+            Box::new(m20261202_000011_review_watch::Migration),
         ]
     }
 }

@@ -251,8 +251,8 @@ async fn five_day_rule(db: DatabaseConnection) {
     }
 }
 
-/// The warning ladder (rule 6), at start and then every ten minutes; several instances may
-/// run it: each rung is raised once.
+/// The warning ladder (rule 6) and the applicants' 容缺 reminders (rule 7), at start and then
+/// every ten minutes; several instances may run it: each rung and reminder goes out once.
 async fn warning_ladder(db: DatabaseConnection) {
     let mut every = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -261,6 +261,11 @@ async fn warning_ladder(db: DatabaseConnection) {
             Ok(0) => {}
             Ok(n) => tracing::info!("warning ladder: {n} warning(s) raised"),
             Err(e) => tracing::warn!(error = ?e, "warning ladder failed"),
+        }
+        match app::server::services::tracking::remind_deferred(&db, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("容缺 reminders: {n} applicant(s) reminded"),
+            Err(e) => tracing::warn!(error = ?e, "容缺 reminders failed"),
         }
     }
 }

@@ -117,6 +117,22 @@ fn BoardView(board: Board, reload: Callback<()>) -> impl IntoView {
             {board.cases.is_empty().then(|| view! { <p class="muted">"没有在办件。"</p> })}
             <ul class="board-cases">{cases}</ul>
         </section>
+        {(!board.tasks.is_empty()).then(|| view! {
+            <section data-board-tasks="">
+                <h2>"本部门审查任务"</h2>
+                <p class="muted">"并联审批中本部门尚未办结的审查任务，与办件的办结期限同时到期。"</p>
+                <ul class="board-cases">
+                    {board.tasks.iter().map(|t| view! {
+                        <li class=format!("board-case band-{}", t.band.as_str()) data-band=t.band.as_str()>
+                            <a class="code" href=format!("/staff/cases/{}", t.case_number)>{t.case_number.clone()}</a>
+                            " " <span>{t.item_name.clone()}</span> " " <span class="badge">{t.status_label.clone()}</span>
+                            {t.claimed_by.clone().map(|n| view! { " " <span class="muted">{n}</span> })}
+                            <ClockLine clock=t.clock.clone()/>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {(!board.late_deferred.is_empty()).then(|| view! {
             <section data-late-deferred="">
                 <h2>"容缺材料逾期未补齐"</h2>

@@ -145,6 +145,22 @@ pub struct BoardCase {
     pub band: Band,
 }
 
+/// A review task of the department not yet done, with the time its case has left.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BoardTask {
+    pub case_number: String,
+    pub item_name: String,
+    /// 待签收 or 办理中 (the task's status label).
+    pub status_label: String,
+    /// Who signed for it (name and role), once someone has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_by: Option<String>,
+    /// The case's decision clock, which the task is due with.
+    pub clock: Clock,
+    pub band: Band,
+}
+
 /// A warning raised on a case, with who has seen it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -198,6 +214,10 @@ pub struct Board {
     pub by_item: Vec<BandCounts>,
     pub cases: Vec<BoardCase>,
     pub warnings: Vec<BoardWarning>,
+    /// The department's review tasks not yet done, least time left first: each is due with
+    /// its case's decision.
+    #[serde(default)]
+    pub tasks: Vec<BoardTask>,
     /// 容缺 materials whose committed date has passed without the window confirming them
     /// (rule 7), oldest date first.
     #[serde(default)]

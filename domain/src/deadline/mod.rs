@@ -108,9 +108,13 @@ impl HistoryStep {
                 (entered_on, Step::Extend(*days))
             }
             (CaseAction::Extend, _) => return Err(missing("days")),
-            // A bundle's item decided while others are open moves no clock.
+            // The review starting, a bundle's item decided while others are open, and a 容缺
+            // material checked move no clock.
             (
-                CaseAction::DecideItem | CaseAction::ConfirmDeferred | CaseAction::ReturnDeferred,
+                CaseAction::StartReview
+                | CaseAction::DecideItem
+                | CaseAction::ConfirmDeferred
+                | CaseAction::ReturnDeferred,
                 _,
             ) => return Ok(None),
             (CaseAction::Decide | CaseAction::DecideOnTheSpot, _) => (entered_on, Step::Decide),

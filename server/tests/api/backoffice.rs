@@ -3,7 +3,11 @@
 //! signing for one task, 容缺 materials holding the decision, withdrawal, and a 即办件
 //! decided at the window (rules 7 and 11–13).
 
+use app::domain::date::Date;
 use app::domain::review::StaffRole;
+use app::server::services::calendar;
+use app::server::services::tracking::{raise_warnings, remind_deferred};
+use chrono::{TimeZone, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -188,17 +192,35 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
         let (status, body) = get_as(app, &admin, "/api/v1/review/tasks").await;
         assert_eq!(status, 403, "{body}");
 
-        // Two reviewers sign for one task at once: one wins.
-        let (a, b) = tokio::join!(claim(app, &swj_a, drainage), claim(app, &swj_b, drainage));
+        // Accepted, the tasks wait for the departments to sign for them.
+        let (_, view) = review_case(app, &window, &case).await;
+        assert_eq!(view["application"]["status"], "accepted");
+
+        // Two reviewers sign for one task at once: one wins. Meanwhile the co-handling
+        // department signs for its own task: both departments' first claims race to start
+        // the review, and both get their task.
+        let (a, b, c) = tokio::join!(
+            claim(app, &swj_a, drainage),
+            claim(app, &swj_b, drainage),
+            claim(app, &cgj, road_cgj)
+        );
         let mut statuses = [a.0, b.0];
         statuses.sort();
         assert_eq!(statuses, [201, 409], "{a:?} {b:?}");
+        assert_eq!(c.0, 201, "{c:?}");
         let (winner, loser, lost) = if a.0 == 201 { (&swj_a, &swj_b, b.1) } else { (&swj_b, &swj_a, a.1) };
         assert_eq!(lost["code"], "task_taken");
+        // The first claim started the review, once, in the history everyone reads.
+        let (_, view) = review_case(app, &window, &case).await;
+        assert_eq!(view["application"]["status"], "in_review");
+        let starts: Vec<&Value> = view["history"].as_array().unwrap().iter()
+            .filter(|h| h["action"] == "start_review").collect();
+        assert_eq!(starts.len(), 1, "{}", view["history"]);
+        assert_eq!(starts[0]["to_status"], "in_review", "{}", starts[0]);
         // The loser cannot complete it; nor can anyone write an opinion before signing.
         let (status, body) = complete(app, loser, drainage, json!({"opinion": "agree"})).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("task_taken")));
-        let (status, body) = complete(app, &cgj, road_cgj, json!({"opinion": "agree"})).await;
+        let (status, body) = complete(app, &swj_a, road_swj, json!({"opinion": "agree"})).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("task_not_claimed")));
 
         // No decision while a task of the item is open.
@@ -667,6 +689,125 @@ async fn the_queue_counts_every_status_pages_and_sorts_and_refuses_an_unknown_or
         let (status, body) = get_as(app, &window, "/api/v1/review/queue?sort=fastest").await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(problem_codes(&body), ["invalid_sort"]);
+    })
+    .await;
+}
+
+/// 02:00 in China on `d`.
+fn at(d: Date) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(d.year(), d.month().into(), d.day().into(), 2, 0, 0)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_ladder_warns_each_department_holding_a_late_task_and_the_board_lists_its_tasks() {
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13855550011", "11010519491231002X").await;
+        let case = submitted_bundle(app, &me).await;
+        let window = staff_member(app, "swj-w", StaffRole::Window, "SWJ").await;
+        let cgj = staff_member(app, "cgj-r", StaffRole::Reviewer, "CGJ").await;
+        let cgj_chief = staff_member(app, "cgj-c", StaffRole::Chief, "CGJ").await;
+        let v = version(app, &window, &case).await;
+        let (status, body) = act(app, &window, &case, "accept", json!({"version": v})).await;
+        assert_eq!(status, 201, "{body}");
+        let (_, view) = review_case(app, &window, &case).await;
+        let due = Date::parse_iso(view["deadlines"]["decision"]["due"].as_str().unwrap()).unwrap();
+        let cal = calendar::load(&app.db).await.unwrap();
+        let mut after = due.add_days(1);
+        while !cal.is_working_day(after).unwrap() {
+            after = after.add_days(1);
+        }
+
+        // On the due day: the receiving department's rung, and one for 城管局, which holds a
+        // task of the case (水务局's own tasks are covered by its rung); from two instances.
+        let (a, b) = tokio::join!(
+            raise_warnings(&app.db, at(due)),
+            raise_warnings(&app.db, at(due))
+        );
+        assert_eq!(a.unwrap() + b.unwrap(), 2);
+        let (status, board) = get_as(app, &cgj_chief, "/api/v1/supervision/board").await;
+        assert_eq!(status, 200, "{board}");
+        let warnings = board["warnings"].as_array().unwrap();
+        assert_eq!(warnings.len(), 1, "{board}");
+        assert_eq!(warnings[0]["level"], "supervision");
+        let message = warnings[0]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("办件 {case} 的审查任务（")),
+            "{message}"
+        );
+        assert!(message.contains("今天"), "{message}");
+        let tasks = board["tasks"].as_array().unwrap();
+        assert_eq!(tasks.len(), 1, "{board}");
+        assert_eq!(tasks[0]["case_number"], case.as_str());
+        assert_eq!(tasks[0]["status_label"], "待签收");
+        // Due with the case.
+        assert_eq!(
+            tasks[0]["clock"]["due"],
+            view["deadlines"]["decision"]["due"]
+        );
+        let staff_messages = app::server::entities::notification::Entity::find()
+            .filter(app::server::entities::notification::Column::Recipient.eq("department:CGJ"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        // To 城管局 and its supervisors.
+        assert_eq!(staff_messages.len(), 1);
+
+        // Once 城管局 has finished, only the receiving department is warned the next day.
+        let road = task_of(&todo(app, &cgj).await, &case, "CGJ-XK-002");
+        agree(app, &cgj, road).await;
+        assert_eq!(raise_warnings(&app.db, at(after)).await.unwrap(), 1);
+        let (_, board) = get_as(app, &cgj_chief, "/api/v1/supervision/board").await;
+        assert_eq!(board["warnings"].as_array().unwrap().len(), 1, "{board}");
+        assert!(board["tasks"].as_array().unwrap().is_empty(), "{board}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_applicant_is_reminded_once_when_a_deferred_material_is_late() {
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        // Committed for today: nothing is late yet.
+        let (case, _, _) = accepted(app, "13855550012", true).await;
+        let id = case_row(app, &case).await.id;
+        let now = chrono::Utc::now();
+        assert_eq!(remind_deferred(&app.db, now).await.unwrap(), 0);
+        // Two days on, from two instances at once: one reminder.
+        let later = now + chrono::Duration::days(2);
+        let (a, b) = tokio::join!(
+            remind_deferred(&app.db, later),
+            remind_deferred(&app.db, later)
+        );
+        assert_eq!(a.unwrap() + b.unwrap(), 1);
+        assert_eq!(
+            remind_deferred(&app.db, later + chrono::Duration::days(1))
+                .await
+                .unwrap(),
+            0
+        );
+        let reminders = app::server::entities::notification::Entity::find()
+            .filter(app::server::entities::notification::Column::ApplicationId.eq(id))
+            .filter(app::server::entities::notification::Column::Subject.eq("容缺材料逾期提醒"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        // In the applicant's messages and by SMS to the contact mobile.
+        assert!(
+            reminders
+                .iter()
+                .any(|m| m.channel == "sms" && m.recipient == MOBILE),
+            "{reminders:?}"
+        );
+        assert!(
+            reminders.iter().any(|m| m.channel == "site"),
+            "{reminders:?}"
+        );
+        assert!(
+            reminders.iter().all(|m| m.body.contains("尚未补交")),
+            "{reminders:?}"
+        );
     })
     .await;
 }

@@ -335,8 +335,9 @@ async fn a_special_procedure_and_the_one_extension_are_recorded_and_the_applican
         assert_eq!(status, 201, "{notice}");
         assert_eq!(notice["notice"]["kind"], "resumption");
 
+        // A special procedure is part of the review: the case comes back in review.
         let (_, view) = review_case(app, &window, &case).await;
-        assert_eq!(view["application"]["status"], "accepted");
+        assert_eq!(view["application"]["status"], "in_review");
         let (status, notice) = act(
             app,
             &window,

@@ -41,7 +41,7 @@ pub fn WorkbenchPage() -> impl IntoView {
         <form class="filters" method="get" action="/staff">
             <label>"状态 "
                 <select name="status">
-                    {[("", "待受理"), ("correction_requested", "待补正"), ("accepted", "已受理"), ("suspended", "特别程序中"), ("rejected", "不予受理"), ("all", "全部")]
+                    {[("", "待受理"), ("correction_requested", "待补正"), ("accepted", "待审查"), ("in_review", "审查中"), ("suspended", "特别程序中"), ("rejected", "不予受理"), ("all", "全部")]
                         .into_iter()
                         .map(|(v, l)| view! { <option value=v selected=move || query.read().get("status").unwrap_or_default() == v>{l}</option> })
                         .collect_view()}

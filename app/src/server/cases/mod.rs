@@ -25,7 +25,7 @@ pub use history::{
 };
 pub use notices::{notice_view, notices_of};
 pub use scope::{acting_case, department_case, visible_cases};
-pub use transition::{CaseError, Effect, Transition, transition};
+pub use transition::{CaseError, ClaimedBy, Effect, Transition, claim_task, transition};
 
 use crate::domain::apply::ApplicantForm;
 use crate::server::entities::application;

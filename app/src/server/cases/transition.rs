@@ -60,6 +60,44 @@ pub enum Effect {
     RecordDecision(Box<item_decision::ActiveModel>),
     /// Withdrawal: every task not yet done ends.
     CloseTasks,
+    /// The first claim of a case's task starts its review: the task is taken with the move,
+    /// or the move does not happen ([`CaseError::Changed`] when another claim won).
+    Claim(ClaimedBy),
+}
+
+/// A reviewer signing for a task (签收).
+pub struct ClaimedBy {
+    pub task_id: i32,
+    pub staff_id: i32,
+    /// As printed on the task: name and role.
+    pub name: String,
+}
+
+/// Takes an open task for a reviewer: one conditional update, so of two claims exactly one
+/// takes it. `false` when the task was no longer open.
+pub async fn claim_task(
+    db: &impl ConnectionTrait,
+    claim: &ClaimedBy,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let taken = review_task::Entity::update_many()
+        .col_expr(
+            review_task::Column::Status,
+            Expr::value(TaskStatus::Claimed.as_str()),
+        )
+        .col_expr(review_task::Column::ClaimedBy, Expr::value(claim.staff_id))
+        .col_expr(
+            review_task::Column::ClaimedByName,
+            Expr::value(claim.name.clone()),
+        )
+        .col_expr(review_task::Column::ClaimedAt, Expr::value(now))
+        .filter(review_task::Column::Id.eq(claim.task_id))
+        .filter(review_task::Column::Status.eq(TaskStatus::Open.as_str()))
+        .exec(db)
+        .await
+        .context("failed to claim a task")?
+        .rows_affected;
+    Ok(taken == 1)
 }
 
 impl Transition {
@@ -181,7 +219,7 @@ async fn apply(
     application_id: i32,
     effect: &Effect,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+) -> Result<(), CaseError> {
     match effect {
         Effect::OpenTasks(seeds) => {
             for seed in seeds {
@@ -223,6 +261,12 @@ async fn apply(
                 .exec(txn)
                 .await
                 .context("failed to close review tasks")?;
+        }
+        Effect::Claim(claim) => {
+            // Dropping the transaction on the way out rolls the move back.
+            if !claim_task(txn, claim, now).await? {
+                return Err(CaseError::Changed);
+            }
         }
     }
     Ok(())

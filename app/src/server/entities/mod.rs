@@ -12,6 +12,7 @@ pub mod case_event;
 pub mod catalog_import;
 pub mod credit_blacklist;
 pub mod deadline_warning;
+pub mod deferred_reminder;
 pub mod department;
 pub mod form_field;
 pub mod item_decision;

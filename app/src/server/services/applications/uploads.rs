@@ -34,7 +34,7 @@ impl Purpose {
         match self {
             Purpose::Draft => &[CaseStatus::Draft],
             Purpose::FixUp => &[CaseStatus::CorrectionRequested],
-            Purpose::Deferred => &[CaseStatus::Accepted, CaseStatus::Suspended],
+            Purpose::Deferred => &CaseStatus::UNDER_REVIEW,
         }
     }
 }
@@ -76,7 +76,7 @@ pub async fn upload_slot(
             Purpose::FixUp
         }
         // After acceptance the applicant supplies only the 容缺 materials still outstanding.
-        CaseStatus::Accepted | CaseStatus::Suspended if matches!(who, Who::Applicant(_)) => {
+        status if status.under_review() && matches!(who, Who::Applicant(_)) => {
             let history = cases::history_of(db, row.id).await?;
             let outstanding = cases::deferred_materials(&history)?
                 .iter()

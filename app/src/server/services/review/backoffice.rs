@@ -5,7 +5,8 @@
 //!
 //! Tasks change without moving the case (two departments finish at once without either
 //! being told the case changed): signing for a task is one conditional update on the task
-//! (`… WHERE status = 'open'`), so of two reviewers exactly one wins. Decisions, withdrawal
+//! (`… WHERE status = 'open'`), so of two reviewers exactly one wins. Only the first claim
+//! of a case moves it (accepted → in review), in the transaction that takes the task. Decisions, withdrawal
 //! and confirmations move the case through the lifecycle core like every other action.
 
 use sea_orm::sea_query::{Expr, Query};
@@ -18,7 +19,7 @@ use crate::domain::decision::{
     Outcome, TaskRefusal, TaskStatus, WithdrawalRequest,
 };
 use crate::domain::notice::DecisionLine;
-use crate::server::cases::Effect;
+use crate::server::cases::{ClaimedBy, Effect};
 use crate::server::entities::{item_decision, review_task};
 use crate::views::backoffice::{
     BackOffice, ConfirmDeferredAction, DecisionResult, DeferredMaterial, DeferredSlot,
@@ -28,6 +29,9 @@ use crate::views::backoffice::{
 
 /// Most tasks a queue page lists.
 const TASK_QUEUE_LIMIT: u64 = 500;
+
+/// How many times a claim is tried when the case moved meanwhile.
+const CLAIM_TRIES: usize = 3;
 
 /// The review tasks of a case, for the effect that opens them at acceptance.
 pub(super) async fn tasks_to_open(
@@ -50,10 +54,7 @@ pub async fn open_missing_tasks(
         .from(review_task::Entity)
         .to_owned();
     let rows = application::Entity::find()
-        .filter(application::Column::Status.is_in([
-            CaseStatus::Accepted.as_str(),
-            CaseStatus::Suspended.as_str(),
-        ]))
+        .filter(application::Column::Status.is_in(CaseStatus::UNDER_REVIEW.map(|s| s.as_str())))
         .filter(application::Column::Id.not_in_subquery(with_tasks))
         .all(db)
         .await
@@ -427,33 +428,47 @@ pub async fn claim_task(
     task_id: i32,
     now: DateTime<Utc>,
 ) -> Result<TaskView, ReviewError> {
-    let (task, row) = department_task(db, me, task_id).await?;
-    rules::check_claim(&state_of(&task), row.case_status()?, me.id)?;
-    if task.status == TaskStatus::Open.as_str() {
-        let taken = review_task::Entity::update_many()
-            .col_expr(
-                review_task::Column::Status,
-                Expr::value(TaskStatus::Claimed.as_str()),
-            )
-            .col_expr(review_task::Column::ClaimedBy, Expr::value(me.id))
-            .col_expr(
-                review_task::Column::ClaimedByName,
-                Expr::value(format!("{}（{}）", me.name, me.role_label)),
-            )
-            .col_expr(review_task::Column::ClaimedAt, Expr::value(now))
-            .filter(review_task::Column::Id.eq(task.id))
-            .filter(review_task::Column::Status.eq(TaskStatus::Open.as_str()))
-            .exec(db)
-            .await
-            .context("failed to claim a task")?
-            .rows_affected;
-        if taken == 0 {
-            // Someone else got there first, or the case was withdrawn meanwhile.
-            let (now_task, now_row) = department_task(db, me, task_id).await?;
-            rules::check_claim(&state_of(&now_task), now_row.case_status()?, me.id)?;
+    // A claim races other claims of the task (one wins) and, on a case not yet in review,
+    // the first claim of another department (whose move of the case wins): the loser of the
+    // second race reads the case again and claims the task as a plain claim.
+    for _ in 0..CLAIM_TRIES {
+        let (task, row) = department_task(db, me, task_id).await?;
+        let status = row.case_status()?;
+        rules::check_claim(&state_of(&task), status, me.id)?;
+        if task.status != TaskStatus::Open.as_str() {
+            // Claimed by `me` already: a second click changes nothing.
+            return view_of_task(db, task.id, &row).await;
+        }
+        let claim = ClaimedBy {
+            task_id: task.id,
+            staff_id: me.id,
+            name: format!("{}（{}）", me.name, me.role_label),
+        };
+        let taken = if status == CaseStatus::Accepted {
+            // The first claim starts the review: the case moves, with its history row, in
+            // the transaction that takes the task.
+            let department = catalog::department_names(db)
+                .await?
+                .get(&me.department)
+                .cloned()
+                .unwrap_or_else(|| me.department.clone());
+            let t = Transition::new(CaseAction::StartReview)
+                .because(format!("{department}签收审查任务（{}）", task.item_name))
+                .with_effect(Effect::Claim(claim));
+            match cases::transition(db, &row, row.version, &Actor::staff(me), t, now).await {
+                Ok(_) => true,
+                Err(CaseError::Changed) => false,
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            cases::claim_task(db, &claim, now).await?
+        };
+        if taken {
+            return view_of_task(db, task.id, &row).await;
         }
     }
-    view_of_task(db, task.id, &row).await
+    // Still losing after every try: the case keeps changing under us.
+    Err(ReviewError::Changed)
 }
 
 /// Completes `me`'s task with an opinion (同意, or 不同意 with reason and basis).

@@ -12,18 +12,19 @@ use sea_orm::{
 
 use crate::clock::china_date;
 use crate::domain::deadline::WarningLevel;
+use crate::domain::decision::TaskStatus;
 use crate::domain::review::{CaseAction, CaseStatus};
 use crate::server::cases;
 use crate::server::entities::{
-    application, application_material, case_event, deadline_warning, security_alert, staff,
-    warning_seen,
+    application, application_material, case_event, deadline_warning, review_task, security_alert,
+    staff, warning_seen,
 };
 use crate::server::services::calendar;
 use crate::server::services::catalog;
 use crate::server::services::review::ReviewError;
 use crate::views::review::StaffInfo;
 use crate::views::track::{
-    BandCounts, Board, BoardCase, BoardWarning, LateDeferred, SecurityAlert,
+    BandCounts, Board, BoardCase, BoardTask, BoardWarning, LateDeferred, SecurityAlert,
 };
 
 /// The supervision board of the staff member's department (chief representatives and
@@ -97,12 +98,46 @@ pub async fn board(
         });
     }
     cases.sort_by_key(|c| (c.band, c.clock.days_left.unwrap_or(i64::MAX)));
+    let mut tasks = Vec::new();
+    for task in review_task::Entity::find()
+        .filter(review_task::Column::Department.eq(me.department.as_str()))
+        .filter(review_task::Column::ApplicationId.is_in(rows.iter().map(|r| r.id)))
+        .filter(
+            review_task::Column::Status
+                .is_in([TaskStatus::Open.as_str(), TaskStatus::Claimed.as_str()]),
+        )
+        .all(db)
+        .await
+        .context("failed to read the department's review tasks")?
+    {
+        let Some(Ok(d)) = clocks.get(&task.application_id) else {
+            continue;
+        };
+        let Some(clock) = d.decision.clone().filter(|c| c.open()) else {
+            continue;
+        };
+        let Some(row) = rows.iter().find(|r| r.id == task.application_id) else {
+            continue;
+        };
+        tasks.push(BoardTask {
+            case_number: row.case_number.clone().unwrap_or_default(),
+            item_name: task.item_name,
+            status_label: TaskStatus::parse(&task.status)
+                .map_or("", |s| s.label())
+                .into(),
+            claimed_by: task.claimed_by_name,
+            band: clock.band(),
+            clock,
+        });
+    }
+    tasks.sort_by_key(|t| (t.band, t.clock.days_left.unwrap_or(i64::MAX)));
     Ok(Board {
         department_name: me.department_name.clone(),
         today,
         total,
         by_item: by_item.into_values().collect(),
         cases,
+        tasks,
         late_deferred: late_deferred_of(db, me, &rows, today).await?,
         warnings: warnings_of(db, me).await?,
         security_alerts: security_alerts_of(db, me, now).await?,
@@ -111,7 +146,7 @@ pub async fn board(
 }
 
 /// The 容缺 materials of the department's own accepted cases whose committed date has passed
-/// unconfirmed: the rows that say so read in one query for all of them.
+/// unconfirmed.
 async fn late_deferred_of(
     db: &DatabaseConnection,
     me: &StaffInfo,
@@ -123,6 +158,40 @@ async fn late_deferred_of(
         .filter(|r| r.department.as_deref() == Some(me.department.as_str()))
         .map(|r| (r.id, r))
         .collect();
+    let mut out: Vec<LateDeferred> = overdue_deferred(db, mine.keys().copied(), today)
+        .await?
+        .into_iter()
+        .map(|o| LateDeferred {
+            case_number: mine
+                .get(&o.application_id)
+                .and_then(|r| r.case_number.clone())
+                .unwrap_or_default(),
+            material: o.name,
+            commitment_date: o.commitment_date,
+            supplied: o.supplied,
+        })
+        .collect();
+    out.sort_by_key(|l| l.commitment_date);
+    Ok(out)
+}
+
+/// A 容缺 material whose committed date has passed without the window confirming it.
+pub(super) struct Overdue {
+    pub application_id: i32,
+    pub code: String,
+    pub name: String,
+    pub commitment_date: crate::domain::date::Date,
+    /// The applicant has uploaded it since it was asked for: the window has to check it.
+    pub supplied: bool,
+}
+
+/// The overdue 容缺 materials of these cases (rule 7), from the rows that say so, read in
+/// one query for all of them.
+pub(super) async fn overdue_deferred(
+    db: &DatabaseConnection,
+    cases: impl IntoIterator<Item = i32>,
+    today: crate::domain::date::Date,
+) -> anyhow::Result<Vec<Overdue>> {
     let kinds = [
         CaseAction::AcceptWithDeficiency,
         CaseAction::ConfirmDeferred,
@@ -131,7 +200,7 @@ async fn late_deferred_of(
     .map(CaseAction::as_str);
     let mut history: BTreeMap<i32, Vec<case_event::Model>> = BTreeMap::new();
     for e in case_event::Entity::find()
-        .filter(case_event::Column::ApplicationId.is_in(mine.keys().copied()))
+        .filter(case_event::Column::ApplicationId.is_in(cases))
         .filter(case_event::Column::Action.is_in(kinds))
         .order_by_asc(case_event::Column::Id)
         .all(db)
@@ -154,20 +223,17 @@ async fn late_deferred_of(
             if !d.outstanding() || d.commitment_date >= today {
                 continue;
             }
-            out.push(LateDeferred {
-                case_number: mine
-                    .get(id)
-                    .and_then(|r| r.case_number.clone())
-                    .unwrap_or_default(),
+            out.push(Overdue {
+                application_id: *id,
                 supplied: uploads
                     .get(&(*id, d.code.clone()))
                     .is_some_and(|at| *at > d.asked_at),
-                material: d.name,
+                code: d.code,
+                name: d.name,
                 commitment_date: d.commitment_date,
             });
         }
     }
-    out.sort_by_key(|l| l.commitment_date);
     Ok(out)
 }
 

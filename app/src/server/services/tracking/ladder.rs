@@ -1,5 +1,8 @@
-//! The warning ladder: raises each rung once per case, deadline and due day, and tells the
-//! handler and the department.
+//! The warning ladder: raises each rung once per case, department, deadline and due day, and
+//! tells the handler and the department (the receiving one, and each holding a late review
+//! task).
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -12,25 +15,47 @@ use sea_orm::{
 use crate::clock::china_date;
 use crate::domain::date::Date;
 use crate::domain::deadline::{WarningLevel, warning_level};
+use crate::domain::decision::TaskStatus;
 use crate::domain::review::{CaseAction, CaseStatus};
 use crate::server::cases;
-use crate::server::entities::{application, case_event, deadline_warning};
+use crate::server::entities::{
+    application, case_event, deadline_warning, deferred_reminder, review_task,
+};
 use crate::server::notify;
 use crate::server::services::calendar;
 
-/// The warning ladder (rule 6), run by a background job: for every accepted case whose
-/// decision (or delivery) clock runs, raises the rung its days left stand on, once per case,
-/// clock, due day and rung (the supervision rung once a day), with its messages. Safe with
-/// several instances: the unique index lets one insert win. Returns how many were raised.
+/// The warning ladder (rule 6), run by a background job: for every case under review whose
+/// decision clock runs, raises the rung its days left stand on, once per case, department,
+/// clock, due day and rung (the supervision rung once a day), with its messages: to the
+/// receiving department, and to each department still holding a review task of the case
+/// (each task is due with the case). Safe with several instances: the unique index lets one
+/// insert win. Returns how many were raised.
 pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<u32> {
     let rows = application::Entity::find()
-        .filter(application::Column::Status.eq(CaseStatus::Accepted.as_str()))
+        .filter(
+            application::Column::Status
+                .is_in([CaseStatus::Accepted.as_str(), CaseStatus::InReview.as_str()]),
+        )
         .all(db)
         .await
-        .context("failed to read accepted cases")?;
+        .context("failed to read cases under review")?;
     let cal = calendar::load(db).await?;
     let today = china_date(now);
     let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
+    let mut holding: BTreeMap<i32, Vec<review_task::Model>> = BTreeMap::new();
+    for task in review_task::Entity::find()
+        .filter(review_task::Column::ApplicationId.is_in(rows.iter().map(|r| r.id)))
+        .filter(
+            review_task::Column::Status
+                .is_in([TaskStatus::Open.as_str(), TaskStatus::Claimed.as_str()]),
+        )
+        .order_by_asc(review_task::Column::Id)
+        .all(db)
+        .await
+        .context("failed to read open review tasks")?
+    {
+        holding.entry(task.application_id).or_default().push(task);
+    }
     let mut raised = 0;
     for row in &rows {
         let d = match clocks.get(&row.id) {
@@ -41,17 +66,35 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
             }
             None => continue,
         };
-        for clock in [&d.decision, &d.delivery].into_iter().flatten() {
-            if !clock.open() || clock.paused {
-                continue;
-            }
-            let (Some(left), Some(due)) = (clock.days_left, clock.due) else {
-                continue;
-            };
-            let Some(level) = warning_level(left) else {
-                continue;
-            };
-            if raise(db, row, clock.kind.as_str(), level, left, due, today, now).await? {
+        let Some(clock) = d.decision.as_ref() else {
+            continue;
+        };
+        if !clock.open() || clock.paused {
+            continue;
+        }
+        let (Some(left), Some(due)) = (clock.days_left, clock.due) else {
+            continue;
+        };
+        let Some(level) = warning_level(left) else {
+            continue;
+        };
+        let rung = Rung {
+            kind: clock.kind.as_str(),
+            level,
+            left,
+            due,
+            today,
+        };
+        if raise(db, row, None, &rung, now).await? {
+            raised += 1;
+        }
+        // The departments holding a task, once each (the receiving one has its rung).
+        let receiving = row.department.as_deref().unwrap_or_default();
+        let mut warned = BTreeSet::from([receiving]);
+        for task in holding.get(&row.id).into_iter().flatten() {
+            if warned.insert(task.department.as_str())
+                && raise(db, row, Some(task), &rung, now).await?
+            {
                 raised += 1;
             }
         }
@@ -59,34 +102,51 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
     Ok(raised)
 }
 
-/// Inserts one rung and its messages in one transaction; `false` if it was raised already.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one rung: the case, its clock and level, who and when"
-)]
-async fn raise(
-    db: &DatabaseConnection,
-    row: &application::Model,
-    kind: &str,
+/// A rung to raise: the clock, the level, and where it stands.
+struct Rung {
+    kind: &'static str,
     level: WarningLevel,
     left: i64,
     due: Date,
     today: Date,
+}
+
+/// Inserts one rung and its messages in one transaction, for the receiving department or
+/// for the department holding `task`; `false` if it was raised already.
+async fn raise(
+    db: &DatabaseConnection,
+    row: &application::Model,
+    task: Option<&review_task::Model>,
+    rung: &Rung,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
+    let Rung {
+        kind,
+        level,
+        left,
+        due,
+        today,
+    } = *rung;
     let number = row.case_number.clone().unwrap_or_default();
     let what = crate::domain::deadline::DeadlineKind::parse(kind).map_or("", |k| k.label());
+    let subject = match task {
+        Some(t) => format!("办件 {number} 的审查任务（{}）", t.item_name),
+        None => format!("办件 {number} "),
+    };
     let message = if left < 0 {
         format!(
-            "办件 {number} 已超过{what}（{due}）{} 个工作日，请立即办结并说明原因。",
+            "{subject}已超过{what}（{due}）{} 个工作日，请立即办结并说明原因。",
             -left
         )
     } else if left == 0 {
-        format!("办件 {number} 的{what}今天（{due}）到期，请今天办结。")
+        format!("{subject}的{what}今天（{due}）到期，请今天办结。")
     } else {
-        format!("办件 {number} 距{what}（{due}）还剩 {left} 个工作日，请抓紧办理。")
+        format!("{subject}距{what}（{due}）还剩 {left} 个工作日，请抓紧办理。")
     };
-    let department = row.department.clone().unwrap_or_default();
+    let department = task
+        .map(|t| t.department.clone())
+        .or(row.department.clone())
+        .unwrap_or_default();
     let txn = db.begin().await.context("failed to begin a warning")?;
     let inserted = deadline_warning::Entity::insert(deadline_warning::ActiveModel {
         application_id: Set(row.id),
@@ -107,6 +167,7 @@ async fn raise(
     .on_conflict(
         OnConflict::columns([
             deadline_warning::Column::ApplicationId,
+            deadline_warning::Column::Department,
             deadline_warning::Column::Kind,
             deadline_warning::Column::Due,
             deadline_warning::Column::Level,
@@ -122,10 +183,17 @@ async fn raise(
         return Ok(false);
     }
     let mut recipients = match level {
-        WarningLevel::Handler => vec![handler_of(&txn, row.id).await?.map_or_else(
-            || format!("department:{department}"),
-            |id| format!("staff:{id}"),
-        )],
+        WarningLevel::Handler => {
+            let handler = match task {
+                // The reviewer who signed for the task, if one has.
+                Some(t) => t.claimed_by,
+                None => handler_of(&txn, row.id).await?,
+            };
+            vec![handler.map_or_else(
+                || format!("department:{department}"),
+                |id| format!("staff:{id}"),
+            )]
+        }
         WarningLevel::Department => vec![format!("department:{department}")],
         WarningLevel::Supervision => vec![
             format!("department:{department}"),
@@ -164,4 +232,57 @@ async fn handler_of(
         .await
         .context("failed to read the handler")?
         .and_then(|e| e.staff_id))
+}
+
+/// Reminds each applicant, once per material and committed date, of a 容缺 material whose
+/// committed date has passed and that has not been uploaded since it was asked for (rule 7;
+/// the board lists it for the window too). Run with the warning ladder; safe with several
+/// instances: the unique index lets one insert win. Returns how many reminders were sent.
+pub async fn remind_deferred(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<u32> {
+    let under_review: Vec<i32> = application::Entity::find()
+        .filter(application::Column::Status.is_in(CaseStatus::UNDER_REVIEW.map(|s| s.as_str())))
+        .all(db)
+        .await
+        .context("failed to read cases under review")?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let mut sent = 0;
+    for late in super::board::overdue_deferred(db, under_review, china_date(now)).await? {
+        if late.supplied {
+            // Uploaded and waiting for the window: nothing for the applicant to do.
+            continue;
+        }
+        let txn = db.begin().await.context("failed to begin a reminder")?;
+        let inserted = deferred_reminder::Entity::insert(deferred_reminder::ActiveModel {
+            application_id: Set(late.application_id),
+            material_code: Set(late.code.clone()),
+            commitment_date: Set(late.commitment_date.to_string()),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .on_conflict(
+            OnConflict::columns([
+                deferred_reminder::Column::ApplicationId,
+                deferred_reminder::Column::MaterialCode,
+                deferred_reminder::Column::CommitmentDate,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await
+        .context("failed to record a reminder")?;
+        if inserted == 0 {
+            continue;
+        }
+        let text = format!(
+            "您承诺于 {} 前补交的容缺材料“{}”尚未补交，请尽快在办件进度页上传；补齐并经窗口核验前，不能作出审查决定。",
+            late.commitment_date, late.name
+        );
+        notify::to_applicant(&txn, late.application_id, "容缺材料逾期提醒", &text, now).await?;
+        txn.commit().await.context("failed to commit a reminder")?;
+        sent += 1;
+    }
+    Ok(sent)
 }

@@ -203,7 +203,8 @@ fn public_detail(action: CaseAction, e: &case_event::Model) -> Option<String> {
         | CaseAction::DecideOnTheSpot
         | CaseAction::Withdraw
         | CaseAction::ConfirmDeferred
-        | CaseAction::ReturnDeferred => e.reason.clone(),
+        | CaseAction::ReturnDeferred
+        | CaseAction::StartReview => e.reason.clone(),
         CaseAction::Accept | CaseAction::Resubmit => None,
     }
 }
