@@ -175,8 +175,13 @@ pub struct StaffCase {
     pub promised_due_if_accepted_today: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_problem: Option<String>,
-    /// Whether this staff member may act on it.
+    /// Whether this staff member may act on it at the window (the receiving department's
+    /// window staff and chief).
     pub may_act: bool,
+    /// Whether this staff member may start or end a special procedure: those who may act,
+    /// and a reviewer holding a review task of the case.
+    #[serde(default)]
+    pub may_pause: bool,
     /// Every clock of the case, from the one engine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadlines: Option<crate::domain::deadline::Deadlines>,

@@ -811,3 +811,82 @@ async fn an_applicant_is_reminded_once_when_a_deferred_material_is_late() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_reviewer_holding_a_task_starts_and_ends_a_special_procedure_from_it() {
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13855550013", "11010519491231002X").await;
+        let case = submitted_bundle(app, &me).await;
+        let window = staff_member(app, "swj-w", StaffRole::Window, "SWJ").await;
+        let cgj = staff_member(app, "cgj-r", StaffRole::Reviewer, "CGJ").await;
+        let cgj_other = staff_member(app, "cgj-r2", StaffRole::Reviewer, "CGJ").await;
+        let v = version(app, &window, &case).await;
+        let (status, body) = act(app, &window, &case, "accept", json!({"version": v})).await;
+        assert_eq!(status, 201, "{body}");
+        let survey = |v: &Value| {
+            json!({"version": v, "procedure": "site_survey",
+            "reason": "占道位置需现场勘验", "start": today()})
+        };
+
+        // Not before signing for the task.
+        let v = version(app, &cgj, &case).await;
+        let (status, body) = act(app, &cgj, &case, "suspend", survey(&v)).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (403, Some("not_permitted")),
+            "{body}"
+        );
+        let (_, view) = review_case(app, &cgj, &case).await;
+        assert_eq!(
+            (view["may_act"].as_bool(), view["may_pause"].as_bool()),
+            (Some(false), Some(false))
+        );
+
+        let road = task_of(&todo(app, &cgj).await, &case, "CGJ-XK-002");
+        let (status, body) = claim(app, &cgj, road).await;
+        assert_eq!(status, 201, "{body}");
+        let (_, view) = review_case(app, &cgj, &case).await;
+        assert_eq!(view["may_pause"], true);
+        // Another reviewer of the department, holding nothing, still may not.
+        let v = version(app, &cgj_other, &case).await;
+        let (status, _) = act(app, &cgj_other, &case, "suspend", survey(&v)).await;
+        assert_eq!(status, 403);
+        let (status, notice) = act(app, &cgj, &case, "suspend", survey(&v)).await;
+        assert_eq!(status, 201, "{notice}");
+        assert_eq!(notice["notice"]["kind"], "suspension");
+        let (_, view) = review_case(app, &window, &case).await;
+        assert_eq!(view["application"]["status"], "suspended");
+        assert_eq!(view["deadlines"]["decision"]["paused"], true);
+        // No opinion while the clock is stopped; the extension stays the window's.
+        let (status, body) = complete(app, &cgj, road, json!({"opinion": "agree"})).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (409, Some("case_suspended"))
+        );
+        let v = version(app, &cgj, &case).await;
+        let (status, notice) = act(
+            app,
+            &cgj,
+            &case,
+            "resume",
+            json!({"version": v, "end": today()}),
+        )
+        .await;
+        assert_eq!(status, 201, "{notice}");
+        let (_, view) = review_case(app, &window, &case).await;
+        assert_eq!(view["application"]["status"], "in_review");
+        let v = version(app, &cgj, &case).await;
+        let (status, _) = act(
+            app,
+            &cgj,
+            &case,
+            "extend",
+            json!({"version": v, "approver": "局长", "reason": "复杂"}),
+        )
+        .await;
+        assert_eq!(status, 403);
+        agree(app, &cgj, road).await;
+    })
+    .await;
+}

@@ -160,7 +160,7 @@ fn CaseView(case: StaffCase, reload: Callback<()>) -> AnyView {
         </div>
         {(status == CaseStatus::Submitted && case.may_act).then(|| view! { <Actions case=case.clone() reload/> })}
         {(status == CaseStatus::Submitted && case.may_act).then(|| view! { <OnTheSpotPanel case=case.clone() reload/> })}
-        {(status.under_review() && case.may_act).then(|| view! { <ClockActions case=case.clone() reload/> })}
+        {(status.under_review() && case.may_pause).then(|| view! { <ClockActions case=case.clone() reload/> })}
         {(!matches!(status, CaseStatus::Draft | CaseStatus::Submitted | CaseStatus::CorrectionRequested | CaseStatus::Rejected)).then(|| view! { <BackOfficePanel case=case.clone() reload/> })}
         <NoticeList case_number=case_number.clone() notices=app.notices.clone()/>
         <section>

@@ -27,6 +27,8 @@ pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
     let deadlines = StoredValue::new(case.deadlines.clone().unwrap_or_default());
     let paused = case.application.status == CaseStatus::Suspended;
     let extended = deadlines.with_value(|d| d.extension_days.is_some());
+    // The extension is the receiving department's; a reviewer holding a task only pauses.
+    let may_extend = case.may_act;
     let pane = RwSignal::new(None::<ClockPane>);
     let act = ActionState::new();
     let ActionState {
@@ -110,7 +112,7 @@ pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
                 <div class="tabs" role="group" aria-label="期限处理">
                     {(!paused).then(|| tab(ClockPane::Suspend, "启动特别程序"))}
                     {paused.then(|| tab(ClockPane::Resume, "特别程序结束"))}
-                    {(!paused && !extended).then(|| tab(ClockPane::Extend, "延长办理期限"))}
+                    {(!paused && !extended && may_extend).then(|| tab(ClockPane::Extend, "延长办理期限"))}
                 </div>
                 <form on:submit=submit novalidate>
                     <div hidden=move || pane.get() != Some(ClockPane::Suspend)>

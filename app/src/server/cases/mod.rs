@@ -24,7 +24,7 @@ pub use history::{
     Deferred, FixUp, deferred_materials, history_of, last_fix_up, snapshot_at_notice,
 };
 pub use notices::{notice_view, notices_of};
-pub use scope::{acting_case, department_case, visible_cases};
+pub use scope::{acting_case, department_case, holds_task, procedure_case, visible_cases};
 pub use transition::{CaseError, ClaimedBy, Effect, Transition, claim_task, transition};
 
 use crate::domain::apply::ApplicantForm;

@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter}
 use super::CaseError;
 use crate::domain::application::ApplicationNumber;
 use crate::domain::case::CaseStatus;
+use crate::domain::decision::TaskStatus;
 use crate::server::entities::{application, review_task};
 use crate::views::review::StaffInfo;
 
@@ -72,4 +73,41 @@ pub async fn acting_case(
         ));
     }
     Ok(row)
+}
+
+/// A case whose clock `me` may stop and restart for a special procedure (听证, 检验, 现场勘验 …):
+/// the receiving department's window and chief, or a reviewer who holds a review task of it
+/// (a procedure started from the task).
+pub async fn procedure_case(
+    db: &impl ConnectionTrait,
+    me: &StaffInfo,
+    number: &str,
+) -> Result<application::Model, CaseError> {
+    let row = department_case(db, me, number).await?;
+    if me.role.acts() && row.department.as_deref() == Some(me.department.as_str()) {
+        return Ok(row);
+    }
+    if me.role.reviews() && holds_task(db, me, row.id).await? {
+        return Ok(row);
+    }
+    Err(CaseError::NotPermitted(
+        "特别程序由受理部门的窗口人员、首席代表，或已签收本办件审查任务的审批人员启动",
+    ))
+}
+
+/// Whether `me` has signed for a review task of the case that is not yet done.
+pub async fn holds_task(
+    db: &impl ConnectionTrait,
+    me: &StaffInfo,
+    application_id: i32,
+) -> Result<bool, CaseError> {
+    Ok(review_task::Entity::find()
+        .filter(review_task::Column::ApplicationId.eq(application_id))
+        .filter(review_task::Column::Department.eq(me.department.as_str()))
+        .filter(review_task::Column::Status.eq(TaskStatus::Claimed.as_str()))
+        .filter(review_task::Column::ClaimedBy.eq(me.id))
+        .one(db)
+        .await
+        .context("failed to read a review task")?
+        .is_some())
 }

@@ -207,7 +207,7 @@ pub async fn suspend(
     request: &SuspendRequest,
     now: DateTime<Utc>,
 ) -> Result<NoticeView, ReviewError> {
-    let row = cases::acting_case(db, me, number).await?;
+    let row = cases::procedure_case(db, me, number).await?;
     let ctx = context(db, &row, now).await?;
     let (d, _, _) = clocks(db, &ctx, &row).await?;
     let CheckedSuspension {
@@ -251,7 +251,7 @@ pub async fn resume(
     request: &ResumeRequest,
     now: DateTime<Utc>,
 ) -> Result<NoticeView, ReviewError> {
-    let row = cases::acting_case(db, me, number).await?;
+    let row = cases::procedure_case(db, me, number).await?;
     let ctx = context(db, &row, now).await?;
     let (d, limits, steps) = clocks(db, &ctx, &row).await?;
     let (end, note) = check_resume(&d, request, ctx.today).map_err(ReviewError::Invalid)?;

@@ -229,6 +229,7 @@ pub async fn case(
         ctx.form.promised_limit_days,
     ));
     let back_office = back_office_of(db, &row, &history).await?;
+    let may_act = me.role.acts() && row.department.as_deref() == Some(me.department.as_str());
     Ok(StaffCase {
         applicant_name: cases::applicant_name(&row),
         version: row.version,
@@ -244,7 +245,8 @@ pub async fn case(
         extension_days_allowed: Some(limits.extension_days()),
         deadlines: clocks,
         calendar_problem,
-        may_act: me.role.acts(),
+        may_act,
+        may_pause: may_act || (me.role.reviews() && cases::holds_task(db, me, row.id).await?),
         viewer: me.clone(),
         back_office,
         application: ctx.view,
