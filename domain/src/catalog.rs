@@ -83,6 +83,11 @@ pub struct ServiceItem {
     /// 共同实施部门: department codes.
     #[serde(default)]
     pub co_departments: Vec<String>,
+    /// 审查时限 of a participating department (实施主体 or 共同实施部门), in working days from
+    /// acceptance, counted like the decision limit (special procedures not counted); a
+    /// department not listed has the whole decision limit for its review task.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub review_days: std::collections::BTreeMap<String, u32>,
     /// 设定依据.
     #[validate(length(min = 1, message = "设定依据不能为空"))]
     pub legal_basis: String,

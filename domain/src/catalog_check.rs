@@ -151,6 +151,26 @@ fn check_item(item: &ServiceItem, at: &str, departments: &BTreeSet<String>, out:
         }
     }
 
+    for (code, days) in &item.review_days {
+        let path = format!("{at}.review_days.{code}");
+        if *code != item.department && !item.co_departments.contains(code) {
+            out.push(
+                path,
+                "not_participating",
+                format!("部门 {code} 不是本事项的实施主体或共同实施部门，不能设审查时限"),
+            );
+        } else if *days == 0 || *days > item.promised_limit_days {
+            out.push(
+                path,
+                "out_of_range",
+                format!(
+                    "审查时限须为 1 至承诺办结时限（{} 个工作日）之间的工作日数",
+                    item.promised_limit_days
+                ),
+            );
+        }
+    }
+
     if item.promised_limit_days > item.statutory_limit_days {
         out.push(
             format!("{at}.promised_limit_days"),
@@ -485,6 +505,7 @@ mod tests {
             item_type: ItemType::AdministrativeLicense,
             department: "ZJJ".into(),
             co_departments: vec![],
+            review_days: Default::default(),
             legal_basis: "《中华人民共和国建筑法》第七条".into(),
             conditions: "已经办理该建筑工程用地批准手续".into(),
             case_kind: CaseKind::Promised,
@@ -638,6 +659,20 @@ mod tests {
         let mut f = valid_catalog();
         f.items[0].promised_limit_days = 8;
         assert!(has(&f, "items[0].promised_limit_days", "exceeds_statutory"));
+    }
+
+    #[test]
+    fn a_review_limit_is_for_a_participating_department_within_the_promised_limit() {
+        let mut f = valid_catalog();
+        f.items[0].review_days.insert("ZJJ".into(), 2);
+        assert_eq!(problems(&f), vec![]);
+        f.items[0].review_days.insert("ZJJ".into(), 4);
+        assert!(has(&f, "items[0].review_days.ZJJ", "out_of_range"));
+        f.items[0].review_days.insert("ZJJ".into(), 0);
+        assert!(has(&f, "items[0].review_days.ZJJ", "out_of_range"));
+        f.items[0].review_days.clear();
+        f.items[0].review_days.insert("FGW".into(), 1);
+        assert!(has(&f, "items[0].review_days.FGW", "not_participating"));
     }
 
     #[test]

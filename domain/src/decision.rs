@@ -6,7 +6,7 @@
 //! runs the same checks in the browser before it sends anything, so a reviewer sees the same
 //! refusal, worded the same, before and after the round trip.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -71,6 +71,9 @@ pub struct HandledItem {
     /// 办件类型: 即办件 are decided on the spot, at acceptance.
     #[serde(default)]
     pub immediate: bool,
+    /// 审查时限 by department, where the guide sets one (working days from acceptance).
+    #[serde(default)]
+    pub review_days: BTreeMap<String, u32>,
 }
 
 /// A review task to create at acceptance.
@@ -82,6 +85,10 @@ pub struct TaskSeed {
     pub department: String,
     /// The item's own department (实施主体) rather than a co-handling one.
     pub lead: bool,
+    /// The department's 审查时限 from the guide, if it sets one; otherwise the task is due
+    /// with the case.
+    #[serde(default)]
+    pub limit_days: Option<u32>,
 }
 
 /// Rule 11: one task for each item's department and one for each of its co-handling
@@ -99,6 +106,7 @@ pub fn fan_out(items: &[HandledItem]) -> Vec<TaskSeed> {
                     item_name: item.item_name.clone(),
                     department: department.clone(),
                     lead,
+                    limit_days: item.review_days.get(department).copied(),
                 });
             }
         }

@@ -1,11 +1,12 @@
 //! Watching the review: the case status `in_review` (a department has signed for its task),
+//! 审查时限 by department (`item_version.review_days`, `review_task.limit_days`),
 //! the warning ladder's rungs raised per department (each department holding a late task is
 //! warned, not only the receiving one), and `deferred_reminder`, the applicant reminded once
 //! when a 容缺 material's committed date has passed.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::steps::{drop_tables, owned_by, table, unique_index};
+use crate::steps::{add_columns, drop_columns, drop_tables, owned_by, table, unique_index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -43,6 +44,20 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
+        // 审查时限 by department in the guide, and on each task as it was at acceptance.
+        add_columns(
+            m,
+            ItemVersion::Table,
+            [text(ItemVersion::ReviewDays).default("{}").to_owned()],
+        )
+        .await?;
+        add_columns(
+            m,
+            ReviewTask::Table,
+            [integer_null(ReviewTask::LimitDays).to_owned()],
+        )
+        .await?;
+
         use DeferredReminder as R;
         let columns = [
             pk_auto(R::Id),
@@ -67,6 +82,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         drop_tables(m, [DeferredReminder::Table.into_iden()]).await?;
+        drop_columns(m, ReviewTask::Table, [ReviewTask::LimitDays]).await?;
+        drop_columns(m, ItemVersion::Table, [ItemVersion::ReviewDays]).await?;
         use DeadlineWarning as W;
         m.get_connection()
             .execute_unprepared("DROP INDEX idx_deadline_warning_once_per_department")
@@ -104,6 +121,18 @@ enum DeadlineWarning {
     Due,
     Level,
     OnDay,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum ItemVersion {
+    Table,
+    ReviewDays,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum ReviewTask {
+    Table,
+    LimitDays,
 }
 
 #[derive(DeriveIden, Clone, Copy)]

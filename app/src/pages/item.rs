@@ -46,6 +46,20 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
             .collect::<Vec<_>>()
             .join("、")
     };
+    // 审查时限 of the departments the guide gives one (并联审批), by name.
+    let review_days = (!item.review_days.is_empty()).then(|| {
+        item.review_days
+            .iter()
+            .map(|(code, days)| {
+                let name = std::iter::once(&guide.department)
+                    .chain(&guide.co_departments)
+                    .find(|d| &d.code == code)
+                    .map_or(code.as_str(), |d| d.name.as_str());
+                format!("{name} {days} 个工作日")
+            })
+            .collect::<Vec<_>>()
+            .join("；")
+    });
     let fee = if item.fee.charged {
         format!("收费。{}", item.fee.basis.clone().unwrap_or_default())
     } else {
@@ -104,6 +118,7 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
                     <dt>"办件类型"</dt><dd>{item.case_kind.label()}</dd>
                     <dt>"法定办结时限"</dt><dd>{format!("{} 个工作日", item.statutory_limit_days)}</dd>
                     <dt>"承诺办结时限"</dt><dd>{limit}</dd>
+                    {review_days.map(|r| view! { <dt>"部门审查时限"</dt><dd data-review-days="">{r}</dd> })}
                     <dt>"网办深度"</dt><dd>{item.online_depth.label()}</dd>
                     <dt>"到现场次数"</dt><dd>{format!("{} 次", item.visits)}</dd>
                 </dl>

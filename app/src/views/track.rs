@@ -156,7 +156,8 @@ pub struct BoardTask {
     /// Who signed for it (name and role), once someone has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_by: Option<String>,
-    /// The case's decision clock, which the task is due with.
+    /// The task's clock: its department's 审查时限 where the guide sets one, else the case's
+    /// decision clock.
     pub clock: Clock,
     pub band: Band,
 }
@@ -214,8 +215,8 @@ pub struct Board {
     pub by_item: Vec<BandCounts>,
     pub cases: Vec<BoardCase>,
     pub warnings: Vec<BoardWarning>,
-    /// The department's review tasks not yet done, least time left first: each is due with
-    /// its case's decision.
+    /// The department's review tasks not yet done, least time left first: each due by its
+    /// department's 审查时限, or with its case's decision.
     #[serde(default)]
     pub tasks: Vec<BoardTask>,
     /// 容缺 materials whose committed date has passed without the window confirming them

@@ -318,6 +318,19 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// The limits a review task counts with: its department's 审查时限 where the guide sets
+    /// one (never longer than the case's), else the case's own. The task's clock is then the
+    /// decision clock of [`deadlines`] with these limits: it starts at acceptance, stops for
+    /// special procedures and gains the extension like the case's.
+    pub fn for_task(self, review_days: Option<u32>) -> Limits {
+        Limits {
+            decision_days: review_days.map_or(self.decision_days, |d| d.min(self.decision_days)),
+            ..self
+        }
+    }
+}
+
 /// Every clock of a case as of `today`.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

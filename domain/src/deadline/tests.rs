@@ -143,6 +143,38 @@ fn the_decision_limit_runs_from_acceptance_across_national_day() {
 }
 
 #[test]
+fn a_review_task_counts_its_own_limit_from_acceptance_with_the_case_pauses() {
+    // Accepted Wed 9/23 (limit 20 → 10/28). A department with 5 working days has used four
+    // by 9/30 (9/24, 9/28, 9/29, 9/30): one left.
+    let history = [at(9, 21, Step::Submit), at(9, 23, Step::Accept)];
+    let task = PLAIN.for_task(Some(5));
+    let c = deadlines(&cal(), &history, task, date(9, 30))
+        .unwrap()
+        .decision
+        .unwrap();
+    assert_eq!(c.limit_days, 5);
+    assert_eq!(c.days_left, Some(1));
+    let case_due = run(&history, date(9, 30)).decision.unwrap().due;
+    assert!(c.due < case_due, "{c:?}");
+    // Never longer than the case's; none set: the case's own.
+    assert_eq!(PLAIN.for_task(Some(30)), PLAIN);
+    assert_eq!(PLAIN.for_task(None), PLAIN);
+    // A special procedure stops the task's clock as it stops the case's.
+    let paused = [
+        at(9, 21, Step::Submit),
+        at(9, 23, Step::Accept),
+        at(9, 28, Step::Suspend(SpecialProcedure::SiteSurvey)),
+    ];
+    let c = deadlines(&cal(), &paused, task, date(10, 20))
+        .unwrap()
+        .decision
+        .unwrap();
+    // Two used before it (9/24, 9/28), three left however long the survey takes.
+    assert!(c.paused);
+    assert_eq!(c.days_left, Some(3));
+}
+
+#[test]
 fn joint_handling_has_45_days_and_a_15_day_extension() {
     let joint = Limits {
         decision_days: JOINT_DECISION_LIMIT_DAYS,

@@ -10,6 +10,7 @@ fn item(code: &str, department: &str, co: &[&str]) -> HandledItem {
         co_departments: co.iter().map(|d| d.to_string()).collect(),
         result_name: String::new(),
         immediate: false,
+        review_days: BTreeMap::new(),
     }
 }
 
@@ -57,6 +58,15 @@ fn a_case_fans_out_into_one_task_per_department_of_each_item() {
         ]
     );
     assert_eq!(seeds[0].item_name, "事项A");
+    assert!(seeds.iter().all(|s| s.limit_days.is_none()));
+    // A department's 审查时限 from the guide goes with its task.
+    let mut a = item("A", "ZJJ", &["XFJ"]);
+    a.review_days.insert("XFJ".into(), 5);
+    let seeds = fan_out(&[a]);
+    assert_eq!(
+        seeds.iter().map(|s| s.limit_days).collect::<Vec<_>>(),
+        [None, Some(5)]
+    );
 }
 
 #[test]

@@ -700,7 +700,8 @@ fn at(d: Date) -> chrono::DateTime<Utc> {
 }
 
 #[tokio::test]
-async fn the_ladder_warns_each_department_holding_a_late_task_and_the_board_lists_its_tasks() {
+async fn the_ladder_warns_each_department_holding_a_late_task_by_its_review_limit_and_the_board_lists_its_tasks()
+ {
     on_every_backend(async |app| {
         count_through_next_year(app).await;
         let me = applicant(app, "13855550011", "11010519491231002X").await;
@@ -719,13 +720,14 @@ async fn the_ladder_warns_each_department_holding_a_late_task_and_the_board_list
             after = after.add_days(1);
         }
 
-        // On the due day: the receiving department's rung, and one for 城管局, which holds a
-        // task of the case (水务局's own tasks are covered by its rung); from two instances.
+        // On the due day, from two instances: the receiving department's rung; one for
+        // 城管局, which holds a task of the case due with it; and one for 水务局's opinion on
+        // 占道, which the guide gives 3 working days (审查时限), overdue by now.
         let (a, b) = tokio::join!(
             raise_warnings(&app.db, at(due)),
             raise_warnings(&app.db, at(due))
         );
-        assert_eq!(a.unwrap() + b.unwrap(), 2);
+        assert_eq!(a.unwrap() + b.unwrap(), 3);
         let (status, board) = get_as(app, &cgj_chief, "/api/v1/supervision/board").await;
         assert_eq!(status, 200, "{board}");
         let warnings = board["warnings"].as_array().unwrap();
@@ -754,10 +756,44 @@ async fn the_ladder_warns_each_department_holding_a_late_task_and_the_board_list
         // To 城管局 and its supervisors.
         assert_eq!(staff_messages.len(), 1);
 
-        // Once 城管局 has finished, only the receiving department is warned the next day.
+        // The guide publishes the 审查时限 the tasks count with.
+        let (status, guide) = app.get_json("/api/v1/items/CGJ-XK-002").await;
+        assert_eq!(status, 200);
+        assert_eq!(guide["item"]["review_days"], json!({"SWJ": 3}));
+        // 水务局's board: its two tasks, the 占道 opinion due three working days after
+        // acceptance, before the case; its warnings name the 审查时限.
+        let swj_chief = staff_member(app, "swj-c", StaffRole::Chief, "SWJ").await;
+        let (_, board) = get_as(app, &swj_chief, "/api/v1/supervision/board").await;
+        let tasks = board["tasks"].as_array().unwrap();
+        assert_eq!(tasks.len(), 2, "{board}");
+        let road_task = tasks
+            .iter()
+            .find(|t| t["item_name"] == "占用、挖掘城市道路审批")
+            .unwrap();
+        assert_eq!(road_task["clock"]["limit_days"], 3, "{road_task}");
+        assert!(road_task["clock"]["due"].as_str() < view["deadlines"]["decision"]["due"].as_str());
+        let warnings = board["warnings"].as_array().unwrap();
+        assert_eq!(warnings.len(), 2, "{board}");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w["message"].as_str().unwrap().contains("已超过审查时限")),
+            "{board}"
+        );
+        // The reviewers' queue shows the task's own due day.
+        let swj_r = staff_member(app, "swj-r", StaffRole::Reviewer, "SWJ").await;
+        let entries = todo(app, &swj_r).await;
+        let road_entry = entries
+            .iter()
+            .find(|e| e["task"]["item_code"] == "CGJ-XK-002")
+            .unwrap();
+        assert_eq!(road_entry["due"], road_task["clock"]["due"], "{road_entry}");
+
+        // Once 城管局 has finished, it is not warned again; 水务局 is, the next day, on the
+        // case and on its late opinion.
         let road = task_of(&todo(app, &cgj).await, &case, "CGJ-XK-002");
         agree(app, &cgj, road).await;
-        assert_eq!(raise_warnings(&app.db, at(after)).await.unwrap(), 1);
+        assert_eq!(raise_warnings(&app.db, at(after)).await.unwrap(), 2);
         let (_, board) = get_as(app, &cgj_chief, "/api/v1/supervision/board").await;
         assert_eq!(board["warnings"].as_array().unwrap().len(), 1, "{board}");
         assert!(board["tasks"].as_array().unwrap().is_empty(), "{board}");

@@ -10,8 +10,8 @@ use crate::clock::china_date;
 use crate::domain::calendar::{WorkingCalendar, YearNotLoaded};
 use crate::domain::case::{CaseAction, EventDetail};
 use crate::domain::date::Date;
-use crate::domain::deadline::{Deadlines, HistoryStep, Limits, deadlines};
-use crate::server::entities::{application, case_event};
+use crate::domain::deadline::{Clock, Deadlines, HistoryStep, Limits, deadlines};
+use crate::server::entities::{application, case_event, review_task};
 use crate::server::services::catalog;
 
 /// Most history rows read per query when many cases are computed at once.
@@ -53,6 +53,46 @@ pub async fn deadlines_of_rows(
     rows: &[application::Model],
     today: Date,
 ) -> anyhow::Result<BTreeMap<i32, Result<Deadlines, YearNotLoaded>>> {
+    Ok(inputs_of_rows(db, rows)
+        .await?
+        .into_iter()
+        .map(|(id, (steps, limits))| (id, deadlines(cal, &steps, limits, today)))
+        .collect())
+}
+
+/// The clocks of review tasks, by task id: each is its case's decision clock counted with
+/// the department's 审查时限 where the guide set one (`Limits::for_task`). Tasks whose case is
+/// not in `rows`, or whose year the calendar lacks, are left out.
+pub async fn task_clocks(
+    db: &DatabaseConnection,
+    cal: &WorkingCalendar,
+    rows: &[application::Model],
+    tasks: &[review_task::Model],
+    today: Date,
+) -> anyhow::Result<BTreeMap<i32, Clock>> {
+    let inputs = inputs_of_rows(db, rows).await?;
+    let mut out = BTreeMap::new();
+    for task in tasks {
+        let Some((steps, limits)) = inputs.get(&task.application_id) else {
+            continue;
+        };
+        let limits = limits.for_task(task.limit_days.and_then(|d| u32::try_from(d).ok()));
+        if let Ok(Deadlines {
+            decision: Some(clock),
+            ..
+        }) = deadlines(cal, steps, limits, today)
+        {
+            out.insert(task.id, clock);
+        }
+    }
+    Ok(out)
+}
+
+/// What the engine needs for each case: its history as clock steps, and its limits.
+async fn inputs_of_rows(
+    db: &DatabaseConnection,
+    rows: &[application::Model],
+) -> anyhow::Result<BTreeMap<i32, (Vec<HistoryStep>, Limits)>> {
     let mut history: BTreeMap<i32, Vec<case_event::Model>> = BTreeMap::new();
     for chunk in rows.chunks(CHUNK) {
         for e in case_event::Entity::find()
@@ -87,7 +127,7 @@ pub async fn deadlines_of_rows(
                 continue;
             }
         };
-        out.insert(row.id, deadlines(cal, &steps, l, today));
+        out.insert(row.id, (steps, l));
     }
     Ok(out)
 }

@@ -229,6 +229,7 @@ async fn apply(
                     item_name: Set(seed.item_name.clone()),
                     department: Set(seed.department.clone()),
                     lead: Set(seed.lead),
+                    limit_days: Set(seed.limit_days.map(|d| d.min(i32::MAX as u32) as i32)),
                     status: Set(TaskStatus::Open.as_str().into()),
                     created_at: Set(now),
                     ..Default::default()

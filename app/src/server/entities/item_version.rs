@@ -18,6 +18,9 @@ pub struct Model {
     /// JSON array of department codes.
     #[sea_orm(column_type = "Text")]
     pub co_departments: String,
+    /// JSON object: 审查时限 in working days by department code (`{}` when none is set).
+    #[sea_orm(column_type = "Text")]
+    pub review_days: String,
     #[sea_orm(column_type = "Text")]
     pub legal_basis: String,
     #[sea_orm(column_type = "Text")]

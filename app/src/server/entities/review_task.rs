@@ -15,6 +15,9 @@ pub struct Model {
     pub department: String,
     /// The item's own department (实施主体), rather than a co-handling one.
     pub lead: bool,
+    /// The department's 审查时限 from the guide at acceptance (working days); none: the task
+    /// is due with the case.
+    pub limit_days: Option<i32>,
     /// `domain::decision::TaskStatus`.
     pub status: String,
     /// 环节处理人: the reviewer who signed for it.

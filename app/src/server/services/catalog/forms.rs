@@ -214,6 +214,7 @@ pub async fn handled_items(
             department: item.department,
             co_departments: item.co_departments,
             result_name: item.result.name,
+            review_days: item.review_days,
         });
     }
     Ok(out)

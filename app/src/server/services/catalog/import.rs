@@ -333,6 +333,7 @@ async fn insert_version(
         item_type: Set(item.item_type.as_str().into()),
         department: Set(item.department.clone()),
         co_departments: Set(json(&item.co_departments)?),
+        review_days: Set(json(&item.review_days)?),
         legal_basis: Set(item.legal_basis.clone()),
         conditions: Set(item.conditions.clone()),
         case_kind: Set(item.case_kind.as_str().into()),

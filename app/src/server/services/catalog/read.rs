@@ -335,6 +335,7 @@ pub async fn load_version(
         code: item_code,
         item_type: parse(ItemType::parse, &v.item_type)?,
         co_departments: from_json(&v.co_departments)?,
+        review_days: from_json(&v.review_days)?,
         case_kind: parse(CaseKind::parse, &v.case_kind)?,
         statutory_limit_days: to_u32(v.statutory_limit_days),
         promised_limit_days: to_u32(v.promised_limit_days),

@@ -71,6 +71,7 @@ pub async fn open_missing_tasks(
                 item_name: Set(seed.item_name),
                 department: Set(seed.department),
                 lead: Set(seed.lead),
+                limit_days: Set(seed.limit_days.map(|d| d.min(i32::MAX as u32) as i32)),
                 status: Set(TaskStatus::Open.as_str().into()),
                 created_at: Set(now),
                 ..Default::default()
@@ -324,6 +325,8 @@ pub async fn task_queue(
     let cal = calendar::load(db).await?;
     let today = china_date(now);
     let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
+    // Each task's own clock: its department's 审查时限, or the case's decision limit.
+    let own = cases::task_clocks(db, &cal, &rows, &tasks, today).await?;
     let (items, bundles) = catalog::names(db).await?;
     let names = catalog::department_names(db).await?;
     let rows: BTreeMap<i32, application::Model> = rows.into_iter().map(|r| (r.id, r)).collect();
@@ -333,7 +336,7 @@ pub async fn task_queue(
         let Some(row) = rows.get(&t.application_id) else {
             continue;
         };
-        let decision = match clocks.get(&row.id) {
+        let case_decision = match clocks.get(&row.id) {
             Some(Ok(d)) => d.decision.clone(),
             Some(Err(e)) => {
                 calendar_problem = Some(e.to_string());
@@ -341,6 +344,7 @@ pub async fn task_queue(
             }
             None => None,
         };
+        let decision = own.get(&t.id).cloned().or(case_decision);
         let number = row.case_number.clone().unwrap_or_default();
         entries.push(TaskQueueEntry {
             title: title_of(row, &items, &bundles),

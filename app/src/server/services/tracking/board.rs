@@ -98,8 +98,7 @@ pub async fn board(
         });
     }
     cases.sort_by_key(|c| (c.band, c.clock.days_left.unwrap_or(i64::MAX)));
-    let mut tasks = Vec::new();
-    for task in review_task::Entity::find()
+    let held = review_task::Entity::find()
         .filter(review_task::Column::Department.eq(me.department.as_str()))
         .filter(review_task::Column::ApplicationId.is_in(rows.iter().map(|r| r.id)))
         .filter(
@@ -108,12 +107,12 @@ pub async fn board(
         )
         .all(db)
         .await
-        .context("failed to read the department's review tasks")?
-    {
-        let Some(Ok(d)) = clocks.get(&task.application_id) else {
-            continue;
-        };
-        let Some(clock) = d.decision.clone().filter(|c| c.open()) else {
+        .context("failed to read the department's review tasks")?;
+    // Each task by its department's 审查时限, or the case's decision limit.
+    let own = cases::task_clocks(db, &cal, &rows, &held, today).await?;
+    let mut tasks = Vec::new();
+    for task in held {
+        let Some(clock) = own.get(&task.id).filter(|c| c.open()).cloned() else {
             continue;
         };
         let Some(row) = rows.iter().find(|r| r.id == task.application_id) else {

@@ -14,7 +14,7 @@ use sea_orm::{
 
 use crate::clock::china_date;
 use crate::domain::date::Date;
-use crate::domain::deadline::{WarningLevel, warning_level};
+use crate::domain::deadline::{Clock, DeadlineKind, WarningLevel, warning_level};
 use crate::domain::decision::TaskStatus;
 use crate::domain::review::{CaseAction, CaseStatus};
 use crate::server::cases;
@@ -28,7 +28,7 @@ use crate::server::services::calendar;
 /// decision clock runs, raises the rung its days left stand on, once per case, department,
 /// clock, due day and rung (the supervision rung once a day), with its messages: to the
 /// receiving department, and to each department still holding a review task of the case
-/// (each task is due with the case). Safe with several instances: the unique index lets one
+/// (by the task's own 审查时限 where the guide sets one, else the case's). Safe with several instances: the unique index lets one
 /// insert win. Returns how many were raised.
 pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<u32> {
     let rows = application::Entity::find()
@@ -42,8 +42,7 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
     let cal = calendar::load(db).await?;
     let today = china_date(now);
     let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
-    let mut holding: BTreeMap<i32, Vec<review_task::Model>> = BTreeMap::new();
-    for task in review_task::Entity::find()
+    let open_tasks = review_task::Entity::find()
         .filter(review_task::Column::ApplicationId.is_in(rows.iter().map(|r| r.id)))
         .filter(
             review_task::Column::Status
@@ -52,8 +51,10 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
         .order_by_asc(review_task::Column::Id)
         .all(db)
         .await
-        .context("failed to read open review tasks")?
-    {
+        .context("failed to read open review tasks")?;
+    let task_clocks = cases::task_clocks(db, &cal, &rows, &open_tasks, today).await?;
+    let mut holding: BTreeMap<i32, Vec<&review_task::Model>> = BTreeMap::new();
+    for task in &open_tasks {
         holding.entry(task.application_id).or_default().push(task);
     }
     let mut raised = 0;
@@ -66,33 +67,30 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
             }
             None => continue,
         };
-        let Some(clock) = d.decision.as_ref() else {
-            continue;
-        };
-        if !clock.open() || clock.paused {
-            continue;
-        }
-        let (Some(left), Some(due)) = (clock.days_left, clock.due) else {
-            continue;
-        };
-        let Some(level) = warning_level(left) else {
-            continue;
-        };
-        let rung = Rung {
-            kind: clock.kind.as_str(),
-            level,
-            left,
-            due,
-            today,
-        };
-        if raise(db, row, None, &rung, now).await? {
+        let case_rung = d
+            .decision
+            .as_ref()
+            .and_then(|c| Rung::of(c, DeadlineKind::Decision.as_str(), today));
+        if let Some(rung) = &case_rung
+            && raise(db, row, None, rung, now).await?
+        {
             raised += 1;
         }
-        // The departments holding a task, once each (the receiving one has its rung).
+        // The departments holding a task: by the task's own 审查时限 where the guide set one,
+        // else by the case's clock, once per department (the receiving one has its rung).
         let receiving = row.department.as_deref().unwrap_or_default();
         let mut warned = BTreeSet::from([receiving]);
         for task in holding.get(&row.id).into_iter().flatten() {
-            if warned.insert(task.department.as_str())
+            let rung = if task.limit_days.is_some() {
+                task_clocks
+                    .get(&task.id)
+                    .and_then(|c| Rung::of(c, REVIEW_LIMIT_KIND, today))
+            } else if warned.insert(task.department.as_str()) {
+                case_rung.clone()
+            } else {
+                None
+            };
+            if let Some(rung) = rung
                 && raise(db, row, Some(task), &rung, now).await?
             {
                 raised += 1;
@@ -102,13 +100,40 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
     Ok(raised)
 }
 
+/// The kind of a rung raised on a task's own 审查时限 (the others are a `DeadlineKind`).
+const REVIEW_LIMIT_KIND: &str = "review_limit";
+
 /// A rung to raise: the clock, the level, and where it stands.
+#[derive(Clone)]
 struct Rung {
     kind: &'static str,
+    what: &'static str,
     level: WarningLevel,
     left: i64,
     due: Date,
     today: Date,
+}
+
+impl Rung {
+    /// The rung a running clock stands on today, if any.
+    fn of(clock: &Clock, kind: &'static str, today: Date) -> Option<Rung> {
+        if !clock.open() || clock.paused {
+            return None;
+        }
+        let (left, due) = (clock.days_left?, clock.due?);
+        Some(Rung {
+            kind,
+            what: if kind == REVIEW_LIMIT_KIND {
+                "审查时限"
+            } else {
+                clock.kind.label()
+            },
+            level: warning_level(left)?,
+            left,
+            due,
+            today,
+        })
+    }
 }
 
 /// Inserts one rung and its messages in one transaction, for the receiving department or
@@ -122,13 +147,13 @@ async fn raise(
 ) -> anyhow::Result<bool> {
     let Rung {
         kind,
+        what,
         level,
         left,
         due,
         today,
-    } = *rung;
+    } = rung.clone();
     let number = row.case_number.clone().unwrap_or_default();
-    let what = crate::domain::deadline::DeadlineKind::parse(kind).map_or("", |k| k.label());
     let subject = match task {
         Some(t) => format!("办件 {number} 的审查任务（{}）", t.item_name),
         None => format!("办件 {number} "),
