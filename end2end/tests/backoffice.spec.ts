@@ -114,9 +114,15 @@ test('a bundle goes through both departments to one decision notice while the ph
   await expect(track).not.toContainText('审批小赵');
 
   // 城管局's chief grants its item.
+  // The item waits in the chief's 待决定 list, every task done.
   const cgjChief = await staff(browser, 'e2e-cgj-chief');
-  await cgjChief.goto(`/staff/cases/${caseNumber}`);
+  await cgjChief.goto('/staff/tasks');
   await hydrated(cgjChief);
+  const due = cgjChief.locator('[data-decisions-due] tr[data-decision-due="CGJ-XK-002"]').filter({ hasText: caseNumber });
+  await expect(due).toContainText('均同意');
+  await due.getByRole('link', { name: caseNumber }).click();
+  await expect(cgjChief).toHaveURL(new RegExp(`/staff/cases/${caseNumber}$`));
+  await expect(cgjChief.locator('form[data-decide="CGJ-XK-002"]')).toBeVisible();
   const road = cgjChief.locator('form[data-decide="CGJ-XK-002"]');
   await road.getByLabel('附条件（准予时可填）').fill('夜间施工须另行报批');
   await road.getByRole('button', { name: '作出决定' }).click();

@@ -83,7 +83,31 @@ pub struct TaskQueueEntry {
     pub case_status: CaseStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_on: Option<Date>,
-    /// The task's due day: the case's decision due day.
+    /// The task's due day: its department's 审查时限, or the case's decision due day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    /// Working days left (negative: overdue); `None` when paused or unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_left: Option<i64>,
+    pub paused: bool,
+}
+
+/// An item of the department whose review tasks are all done and which waits for its chief
+/// representative's decision.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DecisionDue {
+    pub case_number: String,
+    pub item_code: String,
+    pub item_name: String,
+    pub applicant_name: String,
+    pub channel: Channel,
+    pub case_status: CaseStatus,
+    /// Every task of the item said 同意 (a grant is open); otherwise only a refusal is.
+    pub all_agree: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_on: Option<Date>,
+    /// The case's decision due day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<Date>,
     /// Working days left (negative: overdue); `None` when paused or unknown.
@@ -106,6 +130,10 @@ pub struct StatusCount {
 pub struct TaskQueue {
     pub entries: Vec<TaskQueueEntry>,
     pub counts: Vec<StatusCount>,
+    /// For a chief representative: the department's items waiting for a decision (every
+    /// task done, not yet decided), soonest due first.
+    #[serde(default)]
+    pub decisions_due: Vec<DecisionDue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_problem: Option<String>,
 }

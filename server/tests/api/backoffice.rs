@@ -249,6 +249,20 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
         assert!(progress.iter().all(|p| p["finished"] == true), "{track}");
         assert!(!track.to_string().contains("审批人员swj"), "staff names leak: {track}");
 
+        // Each chief representative's 待决定 list: the department's own item, every task of
+        // it done; a reviewer has none.
+        let due_of = |v: &Value| -> Vec<(String, bool)> {
+            v["decisions_due"].as_array().unwrap().iter()
+                .map(|d| (d["item_code"].as_str().unwrap().to_string(), d["all_agree"].as_bool().unwrap()))
+                .collect()
+        };
+        let (_, q) = get_as(app, &cgj_chief, "/api/v1/review/tasks").await;
+        assert_eq!(due_of(&q), [("CGJ-XK-002".to_string(), true)], "{q}");
+        let (_, q) = get_as(app, &swj_chief, "/api/v1/review/tasks").await;
+        assert_eq!(due_of(&q), [("SWJ-XK-001".to_string(), false)], "{q}");
+        let (_, q) = get_as(app, &cgj, "/api/v1/review/tasks").await;
+        assert!(due_of(&q).is_empty(), "{q}");
+
         // Each item is decided by its own department's chief representative.
         let (status, _) = decide(app, &swj_chief, &case, json!({"item": "CGJ-XK-002", "outcome": "grant"})).await;
         assert_eq!(status, 403);
@@ -258,6 +272,8 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
             "conditions": "夜间施工须另行报批"})).await;
         assert_eq!(status, 201, "{first}");
         assert_eq!(first["case_decided"], false);
+        let (_, q) = get_as(app, &cgj_chief, "/api/v1/review/tasks").await;
+        assert!(due_of(&q).is_empty(), "{q}");
         assert_eq!(first["undecided"], json!(["SWJ-XK-001"]));
         let (status, body) = decide(app, &cgj_chief, &case, json!({"item": "SWJ-XK-001", "outcome": "refuse",
             "reason": "x", "legal_basis": "y"})).await;

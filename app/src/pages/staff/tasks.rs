@@ -45,12 +45,7 @@ pub fn TasksPage() -> impl IntoView {
                         }).collect_view();
                         let rows = q.entries.iter().map(|e| {
                             let href = format!("/staff/cases/{}", e.task.case_number);
-                            let left = match (e.paused, e.days_left) {
-                                (true, _) => "计时暂停".to_string(),
-                                (false, Some(d)) if d < 0 => format!("超期 {} 个工作日", -d),
-                                (false, Some(d)) => format!("剩余 {d} 个工作日"),
-                                (false, None) => "—".into(),
-                            };
+                            let left = time_left(e.paused, e.days_left);
                             view! {
                                 <tr data-task=e.task.id class:overdue=e.days_left.is_some_and(|d| d < 0)>
                                     <td data-label="办件编号"><a class="code" href=href>{e.task.case_number.clone()}</a></td>
@@ -65,7 +60,37 @@ pub fn TasksPage() -> impl IntoView {
                             }
                         }).collect_view();
                         let empty = q.entries.is_empty();
+                        let due = (!q.decisions_due.is_empty()).then(|| {
+                            let rows = q.decisions_due.iter().map(|d| {
+                                let href = format!("/staff/cases/{}", d.case_number);
+                                view! {
+                                    <tr data-decision-due=d.item_code.clone() class:overdue=d.days_left.is_some_and(|l| l < 0)>
+                                        <td data-label="办件编号"><a class="code" href=href>{d.case_number.clone()}</a></td>
+                                        <td data-label="事项">{d.item_name.clone()}</td>
+                                        <td data-label="申请人">{d.applicant_name.clone()}</td>
+                                        <td data-label="渠道">{d.channel.label()}</td>
+                                        <td data-label="受理日期">{d.accepted_on.map(|x| x.to_string()).unwrap_or_default()}</td>
+                                        <td data-label="办结期限">{d.due.map(|x| x.to_string()).unwrap_or_default()}</td>
+                                        <td data-label="剩余时间">{time_left(d.paused, d.days_left)}</td>
+                                        <td data-label="审查意见">{if d.all_agree { "均同意" } else { "有不同意见" }}</td>
+                                    </tr>
+                                }
+                            }).collect_view();
+                            view! {
+                                <section data-decisions-due="">
+                                    <h2>"待决定"</h2>
+                                    <p class="muted">"本部门事项的审查任务均已办结，等待首席代表作出审查决定。"</p>
+                                    <div class="table-scroll">
+                                        <table class="dense tasks">
+                                            <thead><tr><th>"办件编号"</th><th>"事项"</th><th>"申请人"</th><th>"渠道"</th><th>"受理日期"</th><th>"办结期限"</th><th>"剩余时间"</th><th>"审查意见"</th></tr></thead>
+                                            <tbody>{rows}</tbody>
+                                        </table>
+                                    </div>
+                                </section>
+                            }
+                        });
                         view! {
+                            {due}
                             <p class="queue-figures">{counts}</p>
                             {q.calendar_problem.map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
                             {empty.then(|| view! { <p class="empty">"没有审查任务。"</p> })}
@@ -81,6 +106,16 @@ pub fn TasksPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Working days left as a queue shows them.
+fn time_left(paused: bool, days_left: Option<i64>) -> String {
+    match (paused, days_left) {
+        (true, _) => "计时暂停".to_string(),
+        (false, Some(d)) if d < 0 => format!("超期 {} 个工作日", -d),
+        (false, Some(d)) => format!("剩余 {d} 个工作日"),
+        (false, None) => "—".into(),
     }
 }
 

@@ -22,7 +22,7 @@ use crate::domain::notice::DecisionLine;
 use crate::server::cases::{ClaimedBy, Effect};
 use crate::server::entities::{item_decision, review_task};
 use crate::views::backoffice::{
-    BackOffice, ConfirmDeferredAction, DecisionResult, DeferredMaterial, DeferredSlot,
+    BackOffice, ConfirmDeferredAction, DecisionDue, DecisionResult, DeferredMaterial, DeferredSlot,
     DepartmentProgress, ItemDecisionView, OnTheSpotAction, StatusCount, TaskFilter, TaskQueue,
     TaskQueueEntry, TaskView,
 };
@@ -360,11 +360,104 @@ pub async fn task_queue(
     }
     // Oldest due first; paused and unknown clocks after those that run.
     entries.sort_by_key(|e| (e.due.is_none(), e.paused, e.due, e.task.id));
+    let decisions_due = if me.role.decides() {
+        decisions_due(db, me, &cal, today).await?
+    } else {
+        Vec::new()
+    };
     Ok(TaskQueue {
         entries,
         counts,
+        decisions_due,
         calendar_problem,
     })
+}
+
+/// The department's items waiting for its chief representative (rule 12): the item's own
+/// department's task done, every other task of the item done too, no decision yet, the case
+/// under review. Soonest due first.
+async fn decisions_due(
+    db: &DatabaseConnection,
+    me: &StaffInfo,
+    cal: &crate::domain::calendar::WorkingCalendar,
+    today: crate::domain::date::Date,
+) -> Result<Vec<DecisionDue>, ReviewError> {
+    let under_review = Query::select()
+        .column(application::Column::Id)
+        .from(application::Entity)
+        .and_where(application::Column::Status.is_in(CaseStatus::UNDER_REVIEW.map(|s| s.as_str())))
+        .to_owned();
+    let leads = review_task::Entity::find()
+        .filter(review_task::Column::Department.eq(me.department.as_str()))
+        .filter(review_task::Column::Lead.eq(true))
+        .filter(review_task::Column::Status.eq(TaskStatus::Done.as_str()))
+        .filter(review_task::Column::ApplicationId.in_subquery(under_review))
+        .order_by_asc(review_task::Column::Id)
+        .limit(TASK_QUEUE_LIMIT)
+        .all(db)
+        .await
+        .context("failed to read finished tasks")?;
+    let ids: BTreeSet<i32> = leads.iter().map(|t| t.application_id).collect();
+    let mut of_item: BTreeMap<(i32, String), Vec<review_task::Model>> = BTreeMap::new();
+    for t in review_task::Entity::find()
+        .filter(review_task::Column::ApplicationId.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+        .context("failed to read tasks")?
+    {
+        of_item
+            .entry((t.application_id, t.item_code.clone()))
+            .or_default()
+            .push(t);
+    }
+    let decided: BTreeSet<(i32, String)> = item_decision::Entity::find()
+        .filter(item_decision::Column::ApplicationId.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+        .context("failed to read decisions")?
+        .into_iter()
+        .map(|d| (d.application_id, d.item_code))
+        .collect();
+    let rows = application::Entity::find()
+        .filter(application::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+        .context("failed to read cases")?;
+    let clocks = cases::deadlines_of_rows(db, cal, &rows, today).await?;
+    let rows: BTreeMap<i32, application::Model> = rows.into_iter().map(|r| (r.id, r)).collect();
+    let mut out = Vec::new();
+    for lead in leads {
+        let key = (lead.application_id, lead.item_code.clone());
+        let Some(row) = rows.get(&lead.application_id) else {
+            continue;
+        };
+        let tasks = of_item.get(&key).map_or(&[][..], Vec::as_slice);
+        let all_done = tasks.iter().all(|t| t.status == TaskStatus::Done.as_str());
+        if !all_done || decided.contains(&key) {
+            continue;
+        }
+        let decision = match clocks.get(&row.id) {
+            Some(Ok(d)) => d.decision.clone(),
+            _ => None,
+        };
+        out.push(DecisionDue {
+            case_number: row.case_number.clone().unwrap_or_default(),
+            item_code: lead.item_code,
+            item_name: lead.item_name,
+            applicant_name: cases::applicant_name(row),
+            channel: row.case_channel().unwrap_or(Channel::Online),
+            case_status: row.case_status()?,
+            all_agree: tasks
+                .iter()
+                .all(|t| t.opinion.as_deref() == Some(rules::Opinion::Agree.as_str())),
+            accepted_on: decision.as_ref().map(|c| c.started_on),
+            due: decision.as_ref().and_then(|c| c.due),
+            days_left: decision.as_ref().and_then(|c| c.days_left),
+            paused: decision.as_ref().is_some_and(|c| c.paused),
+        });
+    }
+    out.sort_by_key(|d| (d.due.is_none(), d.paused, d.due));
+    Ok(out)
 }
 
 /// A task of `me`'s department, with its case.
