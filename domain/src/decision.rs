@@ -38,6 +38,11 @@ labelled_enum! {
     }
 }
 
+impl TaskStatus {
+    /// 待办: the statuses of a task a department still holds.
+    pub const UNFINISHED: [TaskStatus; 2] = [TaskStatus::Open, TaskStatus::Claimed];
+}
+
 labelled_enum! {
     /// A department's opinion on its task (处理意见).
     Opinion {

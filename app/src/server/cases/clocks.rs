@@ -60,18 +60,22 @@ pub async fn deadlines_of_rows(
         .collect())
 }
 
-/// The clocks of review tasks, by task id: each is its case's decision clock counted with
-/// the department's 审查时限 where the guide set one (`Limits::for_task`). Tasks whose case is
-/// not in `rows`, or whose year the calendar lacks, are left out.
-pub async fn task_clocks(
+/// The clocks of many cases and of their review tasks, from one read of the history: the
+/// cases' as [`deadlines_of_rows`], and each task's by task id, its case's decision clock
+/// counted with the department's 审查时限 where the guide set one (`Limits::for_task`).
+/// Tasks whose case is not in `rows`, or whose year the calendar lacks, are left out.
+pub async fn deadlines_with_tasks(
     db: &DatabaseConnection,
     cal: &WorkingCalendar,
     rows: &[application::Model],
     tasks: &[review_task::Model],
     today: Date,
-) -> anyhow::Result<BTreeMap<i32, Clock>> {
+) -> anyhow::Result<(
+    BTreeMap<i32, Result<Deadlines, YearNotLoaded>>,
+    BTreeMap<i32, Clock>,
+)> {
     let inputs = inputs_of_rows(db, rows).await?;
-    let mut out = BTreeMap::new();
+    let mut own = BTreeMap::new();
     for task in tasks {
         let Some((steps, limits)) = inputs.get(&task.application_id) else {
             continue;
@@ -82,10 +86,14 @@ pub async fn task_clocks(
             ..
         }) = deadlines(cal, steps, limits, today)
         {
-            out.insert(task.id, clock);
+            own.insert(task.id, clock);
         }
     }
-    Ok(out)
+    let cases = inputs
+        .into_iter()
+        .map(|(id, (steps, limits))| (id, deadlines(cal, &steps, limits, today)))
+        .collect();
+    Ok((cases, own))
 }
 
 /// What the engine needs for each case: its history as clock steps, and its limits.

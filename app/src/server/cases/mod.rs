@@ -19,7 +19,7 @@ mod scope;
 mod transition;
 
 pub use actor::Actor;
-pub use clocks::{deadlines_of_rows, history_steps, limits_of, task_clocks};
+pub use clocks::{deadlines_of_rows, deadlines_with_tasks, history_steps, limits_of};
 pub use history::{
     Deferred, FixUp, deferred_materials, history_of, last_fix_up, snapshot_at_notice,
 };

@@ -257,7 +257,7 @@ async fn apply(
                 .filter(review_task::Column::ApplicationId.eq(application_id))
                 .filter(
                     review_task::Column::Status
-                        .is_in([TaskStatus::Open.as_str(), TaskStatus::Claimed.as_str()]),
+                        .is_in(TaskStatus::UNFINISHED.map(TaskStatus::as_str)),
                 )
                 .exec(txn)
                 .await

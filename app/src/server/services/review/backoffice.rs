@@ -274,7 +274,7 @@ pub async fn task_queue(
         return Err(ReviewError::NotAReviewer);
     }
     let statuses: Vec<&str> = match filter.status.as_deref().unwrap_or("todo") {
-        "todo" => vec![TaskStatus::Open.as_str(), TaskStatus::Claimed.as_str()],
+        "todo" => TaskStatus::UNFINISHED.map(TaskStatus::as_str).to_vec(),
         "all" => TaskStatus::ALL.iter().map(|s| s.as_str()).collect(),
         other => match TaskStatus::parse(other) {
             Some(s) => vec![s.as_str()],
@@ -324,9 +324,8 @@ pub async fn task_queue(
         .context("failed to read cases")?;
     let cal = calendar::load(db).await?;
     let today = china_date(now);
-    let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
-    // Each task's own clock: its department's 审查时限, or the case's decision limit.
-    let own = cases::task_clocks(db, &cal, &rows, &tasks, today).await?;
+    // The cases' clocks, and each task's by its department's 审查时限 or the case's limit.
+    let (clocks, own) = cases::deadlines_with_tasks(db, &cal, &rows, &tasks, today).await?;
     let (items, bundles) = catalog::names(db).await?;
     let names = catalog::department_names(db).await?;
     let rows: BTreeMap<i32, application::Model> = rows.into_iter().map(|r| (r.id, r)).collect();

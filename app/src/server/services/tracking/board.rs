@@ -47,7 +47,15 @@ pub async fn board(
         .context("failed to read the department's cases")?;
     let cal = calendar::load(db).await?;
     let today = china_date(now);
-    let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
+    let held = review_task::Entity::find()
+        .filter(review_task::Column::Department.eq(me.department.as_str()))
+        .filter(review_task::Column::ApplicationId.is_in(rows.iter().map(|r| r.id)))
+        .filter(review_task::Column::Status.is_in(TaskStatus::UNFINISHED.map(TaskStatus::as_str)))
+        .all(db)
+        .await
+        .context("failed to read the department's review tasks")?;
+    // The cases' clocks, and each task's by its department's 审查时限 or the case's limit.
+    let (clocks, own) = cases::deadlines_with_tasks(db, &cal, &rows, &held, today).await?;
     let (items, bundles) = catalog::names(db).await?;
     let mut calendar_problem = None;
     let mut cases = Vec::new();
@@ -98,18 +106,6 @@ pub async fn board(
         });
     }
     cases.sort_by_key(|c| (c.band, c.clock.days_left.unwrap_or(i64::MAX)));
-    let held = review_task::Entity::find()
-        .filter(review_task::Column::Department.eq(me.department.as_str()))
-        .filter(review_task::Column::ApplicationId.is_in(rows.iter().map(|r| r.id)))
-        .filter(
-            review_task::Column::Status
-                .is_in([TaskStatus::Open.as_str(), TaskStatus::Claimed.as_str()]),
-        )
-        .all(db)
-        .await
-        .context("failed to read the department's review tasks")?;
-    // Each task by its department's 审查时限, or the case's decision limit.
-    let own = cases::task_clocks(db, &cal, &rows, &held, today).await?;
     let mut tasks = Vec::new();
     for task in held {
         let Some(clock) = own.get(&task.id).filter(|c| c.open()).cloned() else {

@@ -41,18 +41,15 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
         .context("failed to read cases under review")?;
     let cal = calendar::load(db).await?;
     let today = china_date(now);
-    let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
     let open_tasks = review_task::Entity::find()
         .filter(review_task::Column::ApplicationId.is_in(rows.iter().map(|r| r.id)))
-        .filter(
-            review_task::Column::Status
-                .is_in([TaskStatus::Open.as_str(), TaskStatus::Claimed.as_str()]),
-        )
+        .filter(review_task::Column::Status.is_in(TaskStatus::UNFINISHED.map(TaskStatus::as_str)))
         .order_by_asc(review_task::Column::Id)
         .all(db)
         .await
         .context("failed to read open review tasks")?;
-    let task_clocks = cases::task_clocks(db, &cal, &rows, &open_tasks, today).await?;
+    let (clocks, task_clocks) =
+        cases::deadlines_with_tasks(db, &cal, &rows, &open_tasks, today).await?;
     let mut holding: BTreeMap<i32, Vec<&review_task::Model>> = BTreeMap::new();
     for task in &open_tasks {
         holding.entry(task.application_id).or_default().push(task);
