@@ -1,8 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-
-async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
+import { type Page } from '@playwright/test';
+import { expect, hydrated, test } from './support';
 
 // One number per browser project, so both projects can register in the same database.
 function mobileFor(project: string) {

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, hydrated, test, watch } from './support';
 
 // A company applies online for 城镇污水排入排水管网许可 (SWJ-XK-001): the wasm checks the
 // 统一社会信用代码 before anything is sent, the materials upload with a progress bar, the
@@ -14,10 +15,6 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000
 
 function mobileFor(project: string, n: number) {
   return `1390000${project === 'phone' ? '1' : '2'}${String(n).padStart(3, '0')}`;
-}
-
-async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }
 
 /** Registers (and so logs in) an applicant in this browser context. */
@@ -165,6 +162,7 @@ test('a draft is saved as it is typed and resumes on another device', async ({ p
 
   // Another browser (a phone, a colleague's computer): log in, find the draft, go on.
   const other = await browser.newContext();
+  watch(other, 'second browser');
   const second = await other.newPage();
   const login = await second.request.post('/api/v1/auth/login', { data: { mobile, password: 'shigong2026' } });
   expect(login.status()).toBe(200);

@@ -1,6 +1,5 @@
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { STAFF_PASSWORD } from '../global-setup';
-import { openPane } from './workbench';
+import { type APIRequestContext, type Page } from '@playwright/test';
+import { expect, hydrated, openPane, staffPage, test } from './support';
 
 // The back office, end to end: a 一件事 (排水许可 by 水务局, 占道挖掘 by 城管局 with 水务局
 // co-handling) is accepted at the window, both departments sign for and complete their
@@ -9,23 +8,6 @@ import { openPane } from './workbench';
 // live. Then a 即办件 is accepted and decided at the window in one step.
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-
-async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
-
-/** A staff member, logged in through the staff login page, in a browser of their own. */
-async function staff(browser: Browser, login: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto('/staff/login');
-  await hydrated(page);
-  await page.getByLabel('工号').fill(login);
-  await page.getByLabel('密码').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/staff$/);
-  return page;
-}
 
 /** An applicant signed in on `request`; returns the mobile number. */
 async function applicant(request: APIRequestContext, project: string, n: number): Promise<string> {
@@ -93,7 +75,7 @@ test('a bundle goes through both departments to one decision notice while the ph
   await expect(track).toHaveAttribute('data-status', 'submitted');
 
   // The 水务局 window accepts: three review tasks open.
-  const window = await staff(browser, 'e2e-swj-window');
+  const window = await staffPage(browser, 'e2e-swj-window');
   await window.goto(`/staff/cases/${caseNumber}`);
   await hydrated(window);
   await openPane(window, '受理');
@@ -105,17 +87,17 @@ test('a bundle goes through both departments to one decision notice while the ph
   await expect(track.locator('[data-progress] [data-finished="true"]')).toHaveCount(0);
 
   // Each department reviews; the phone shows each finish without a reload.
-  await reviewAll(await staff(browser, 'e2e-swj-reviewer'), caseNumber, 2);
+  await reviewAll(await staffPage(browser, 'e2e-swj-reviewer'), caseNumber, 2);
   await expect(track).toHaveAttribute('data-status', 'in_review', { timeout: 20_000 });
   await expect(track.locator('.track-status')).toHaveText('审查中');
   await expect(track.locator('[data-progress] [data-finished="true"]')).toHaveCount(2, { timeout: 20_000 });
-  await reviewAll(await staff(browser, 'e2e-cgj-reviewer'), caseNumber, 1);
+  await reviewAll(await staffPage(browser, 'e2e-cgj-reviewer'), caseNumber, 1);
   await expect(track.locator('[data-progress] [data-finished="true"]')).toHaveCount(3, { timeout: 20_000 });
   await expect(track).not.toContainText('审批小赵');
 
   // 城管局's chief grants its item.
   // The item waits in the chief's 待决定 list, every task done.
-  const cgjChief = await staff(browser, 'e2e-cgj-chief');
+  const cgjChief = await staffPage(browser, 'e2e-cgj-chief');
   await cgjChief.goto('/staff/tasks');
   await hydrated(cgjChief);
   const due = cgjChief.locator('[data-decisions-due] tr[data-decision-due="CGJ-XK-002"]').filter({ hasText: caseNumber });
@@ -130,7 +112,7 @@ test('a bundle goes through both departments to one decision notice while the ph
   await expect(cgjChief.locator('form[data-decide="SWJ-XK-001"]')).toHaveCount(0);
 
   // 水务局's chief refuses the other: reason and basis are asked for before sending.
-  const swjChief = await staff(browser, 'e2e-swj-chief');
+  const swjChief = await staffPage(browser, 'e2e-swj-chief');
   await swjChief.goto(`/staff/cases/${caseNumber}`);
   await hydrated(swjChief);
   const drainage = swjChief.locator('form[data-decide="SWJ-XK-001"]');
@@ -169,7 +151,7 @@ test('a 即办件 is accepted and decided at the window in one step', async ({ r
     },
     bring_original: [],
   }, ['project_info_form', 'credit_commitment']);
-  const window = await staff(browser, 'e2e-fgw-window');
+  const window = await staffPage(browser, 'e2e-fgw-window');
   await window.goto(`/staff/cases/${caseNumber}`);
   await hydrated(window);
   const panel = window.locator('[data-on-the-spot]');

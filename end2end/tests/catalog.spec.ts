@@ -1,9 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-
-/** Waits until the wasm has hydrated the server-rendered page. */
-async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
+import { type Page } from '@playwright/test';
+import { expect, hydrated, test } from './support';
 
 /** Fails the test on any error the page logs (a failed hydration logs one). */
 function failOnConsoleErrors(page: Page) {

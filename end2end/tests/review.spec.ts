@@ -1,6 +1,6 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { STAFF, STAFF_PASSWORD } from '../global-setup';
-import { openPane } from './workbench';
+import { type Browser, type Page } from '@playwright/test';
+import { STAFF } from '../global-setup';
+import { expect, hydrated, openPane, staffPage, test } from './support';
 
 // The window workbench, end to end: an applicant's case has a wrong material; the window
 // issues a one-time notice naming it; the applicant sees the notice, fixes only that
@@ -10,24 +10,13 @@ import { openPane } from './workbench';
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const PDF_SEALED = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog /Sealed true >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
-async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
-
 function mobileFor(project: string, n: number) {
   return `1370000${project === 'phone' ? '1' : '2'}${String(n).padStart(3, '0')}`;
 }
 
-/** A window staff member, logged in through the staff login page, in a browser of their own. */
+/** The window clerk, on the pre-review queue. */
 async function windowStaff(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto('/staff/login');
-  await hydrated(page);
-  await page.getByLabel('工号').fill(STAFF[0].login);
-  await page.getByLabel('密码').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/staff$/);
+  const page = await staffPage(browser, STAFF[0].login);
   await expect(page.getByRole('heading', { level: 1, name: '预审工作台' })).toBeVisible();
   return page;
 }

@@ -1,27 +1,11 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { STAFF, STAFF_PASSWORD } from '../global-setup';
+import { STAFF } from '../global-setup';
+import { expect, hydrated, staffPage, test } from './support';
 
 // The chief representative's supervision board, and the administrator's holiday calendar,
 // each checked in the browser by the server's own rules.
 
-async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
-
-async function signIn(browser: Browser, login: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto('/staff/login');
-  await hydrated(page);
-  await page.getByLabel('工号').fill(login);
-  await page.getByLabel('密码').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/staff$/);
-  return page;
-}
-
 test('the chief representative sees the department’s open cases by time left', async ({ browser }) => {
-  const chief = await signIn(browser, STAFF.find((s) => s.role === 'chief')!.login);
+  const chief = await staffPage(browser, STAFF.find((s) => s.role === 'chief')!.login);
   await chief.getByRole('link', { name: '督办看板' }).click();
   await expect(chief.getByRole('heading', { level: 1, name: '督办看板' })).toBeVisible();
   await expect(chief.getByRole('heading', { name: '按剩余时间' })).toBeVisible();
@@ -30,14 +14,14 @@ test('the chief representative sees the department’s open cases by time left',
   await chief.context().close();
 
   // Window staff are told the board is not theirs.
-  const window = await signIn(browser, STAFF.find((s) => s.role === 'window')!.login);
+  const window = await staffPage(browser, STAFF.find((s) => s.role === 'window')!.login);
   await window.goto('/staff/supervision');
   await expect(window.getByText('督办看板只对首席代表和分管领导（督查）开放')).toBeVisible();
   await window.context().close();
 });
 
 test('an administrator enters next year’s holidays, with mistakes caught before saving', async ({ browser }) => {
-  const admin = await signIn(browser, STAFF.find((s) => s.role === 'admin')!.login);
+  const admin = await staffPage(browser, STAFF.find((s) => s.role === 'admin')!.login);
   await admin.goto('/staff/calendar');
   await hydrated(admin);
   await expect(admin.locator('[data-year="2026"]')).toContainText('放假 33 天，调休上班 6 天');

@@ -1,6 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { STAFF, STAFF_PASSWORD } from '../global-setup';
-import { openPane } from './workbench';
+import { STAFF } from '../global-setup';
+import { expect, hydrated, openPane, staffPage, test } from './support';
 
 // 办理进度查询 on a phone: someone with the case number and the applicant's mobile number
 // follows the case; a window clerk acts in another browser, and the open tracking page
@@ -8,22 +7,6 @@ import { openPane } from './workbench';
 // without the second factor, with their messages.
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-
-async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
-
-async function windowStaff(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto('/staff/login');
-  await hydrated(page);
-  await page.getByLabel('工号').fill(STAFF[0].login);
-  await page.getByLabel('密码').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/staff$/);
-  return page;
-}
 
 test('a case is tracked by number and phone and the page follows the window live', async ({ page, request, browser }, testInfo) => {
   // The applicant files online (through the API; the form is covered by apply.spec.ts).
@@ -75,7 +58,7 @@ test('a case is tracked by number and phone and the page follows the window live
   expect(overflow).toBeLessThanOrEqual(0);
 
   // The window accepts, in another browser; the open page follows without a reload.
-  const staff = await windowStaff(browser);
+  const staff = await staffPage(browser, STAFF[0].login);
   await staff.goto(`/staff/cases/${caseNumber}`);
   await hydrated(staff);
   await openPane(staff, '受理');

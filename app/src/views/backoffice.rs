@@ -69,6 +69,64 @@ pub struct TaskFilter {
     /// `todo` (the default: 待签收 and 办理中), `open`, `claimed`, `done`, `closed` or `all`.
     #[serde(default)]
     pub status: Option<String>,
+    /// `due` (the default: soonest due first), `-due`, `accepted` (longest in review first),
+    /// `-accepted`, `title` or `applicant`.
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// The page, from 1 ([`TASK_PAGE`] tasks each).
+    #[serde(default)]
+    pub page: Option<i32>,
+}
+
+/// Tasks per 待办 page.
+pub const TASK_PAGE: usize = 50;
+
+/// A task's or an item's clock as a queue line shows it: the decision clock of the case, or
+/// the department's own 审查时限 when the catalog sets one.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct QueueClock {
+    /// The day of acceptance (the clock's start, not counted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_on: Option<Date>,
+    /// The due day; `None` while paused with days still left, or when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    /// Working days used so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_days: Option<u32>,
+    /// Working days allowed, extensions included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_days: Option<u32>,
+    /// Working days left (negative: overdue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_left: Option<i64>,
+    /// Stopped for a special procedure.
+    pub paused: bool,
+}
+
+impl QueueClock {
+    /// The line's figures from a clock of the deadline engine (none: unknown).
+    pub fn of(clock: Option<&crate::domain::deadline::Clock>) -> Self {
+        clock.map_or_else(QueueClock::default, |c| QueueClock {
+            accepted_on: Some(c.started_on),
+            due: c.due,
+            used_days: Some(c.used_days),
+            limit_days: Some(c.limit_days),
+            days_left: c.days_left,
+            paused: c.paused,
+        })
+    }
+
+    /// Whether the line is past its due day.
+    pub fn overdue(&self) -> bool {
+        self.days_left.is_some_and(|d| d < 0)
+    }
+
+    /// The order of "soonest due first": running clocks by due day, then paused and unknown.
+    pub fn due_order(&self) -> (bool, bool, Option<Date>) {
+        (self.due.is_none(), self.paused, self.due)
+    }
 }
 
 /// A line of the 待办 queue.
@@ -81,15 +139,9 @@ pub struct TaskQueueEntry {
     pub applicant_name: String,
     pub channel: Channel,
     pub case_status: CaseStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accepted_on: Option<Date>,
-    /// The task's due day: its department's 审查时限, or the case's decision due day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub due: Option<Date>,
-    /// Working days left (negative: overdue); `None` when paused or unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub days_left: Option<i64>,
-    pub paused: bool,
+    /// The task's clock: its department's 审查时限, or the case's decision clock.
+    #[serde(flatten)]
+    pub clock: QueueClock,
 }
 
 /// An item of the department whose review tasks are all done and which waits for its chief
@@ -105,15 +157,9 @@ pub struct DecisionDue {
     pub case_status: CaseStatus,
     /// Every task of the item said 同意 (a grant is open); otherwise only a refusal is.
     pub all_agree: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accepted_on: Option<Date>,
-    /// The case's decision due day.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub due: Option<Date>,
-    /// Working days left (negative: overdue); `None` when paused or unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub days_left: Option<i64>,
-    pub paused: bool,
+    /// The case's decision clock.
+    #[serde(flatten)]
+    pub clock: QueueClock,
 }
 
 /// How many of the department's tasks stand at a status.
@@ -124,11 +170,16 @@ pub struct StatusCount {
     pub count: u32,
 }
 
-/// The department's 待办 queue: oldest due first.
+/// The department's 待办 queue: soonest due first unless another order is asked for.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TaskQueue {
+    /// This page of the tasks that match, in the order asked for.
     pub entries: Vec<TaskQueueEntry>,
+    /// How many match, on every page.
+    pub matching: u32,
+    pub page: u32,
+    pub pages: u32,
     pub counts: Vec<StatusCount>,
     /// For a chief representative: the department's items waiting for a decision (every
     /// task done, not yet decided), soonest due first.

@@ -164,6 +164,15 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
         assert_eq!(cgj_tasks[0]["task"]["lead"], true);
         assert!(cgj_tasks[0]["due"].is_string(), "{:?}", cgj_tasks[0]);
         assert!(cgj_tasks[0]["days_left"].is_i64());
+        assert_eq!(cgj_tasks[0]["used_days"], 0, "{:?}", cgj_tasks[0]);
+        assert!(cgj_tasks[0]["limit_days"].as_u64().unwrap() > 0);
+        // The queue pages and sorts like the pre-review queue, and says which orders exist.
+        let (status, queue) = get_as(app, &swj_a, "/api/v1/review/tasks?sort=-due&page=9").await;
+        assert_eq!(status, 200, "{queue}");
+        assert_eq!((queue["matching"].as_u64(), queue["page"].as_u64(), queue["pages"].as_u64()), (Some(2), Some(1), Some(1)));
+        let (status, body) = get_as(app, &swj_a, "/api/v1/review/tasks?sort=reviewer").await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(problem_codes(&body), ["invalid_sort"]);
         let drainage = task_of(&swj_tasks, &case, "SWJ-XK-001");
         let road_swj = task_of(&swj_tasks, &case, "CGJ-XK-002");
         let road_cgj = task_of(&cgj_tasks, &case, "CGJ-XK-002");

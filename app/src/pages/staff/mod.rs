@@ -45,6 +45,46 @@ pub use login::StaffLoginPage;
 pub use queue::WorkbenchPage;
 pub use tasks::TasksPage;
 
+/// The address of a queue page with one parameter changed (a new order starts at page 1).
+fn changed_query(
+    path: &str,
+    query: &leptos_router::params::ParamsMap,
+    keys: &[&str],
+    key: &str,
+    value: &str,
+) -> String {
+    let mut parts: Vec<String> = keys
+        .iter()
+        .filter(|k| **k != key && (key != "sort" || **k != "page"))
+        .filter_map(|k| {
+            query
+                .get(k)
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", crate::components::encode_query(&v)))
+        })
+        .collect();
+    parts.push(format!("{key}={}", crate::components::encode_query(value)));
+    format!("{path}?{}", parts.join("&"))
+}
+
+/// A queue's pager: previous, where we are, next (nothing for a single page).
+fn pager(
+    page: u32,
+    pages: u32,
+    matching: u32,
+    with: impl Fn(&'static str, String) -> String + Copy + Send + Sync + 'static,
+) -> Option<impl IntoView> {
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="分页">
+                {(page > 1).then(|| view! { <a href=move || with("page", (page - 1).to_string())>"上一页"</a> })}
+                <span>{format!("第 {page} / {pages} 页，共 {matching} 件")}</span>
+                {(page < pages).then(|| view! { <a href=move || with("page", (page + 1).to_string())>"下一页"</a> })}
+            </nav>
+        }
+    })
+}
+
 /// The bar above every workbench page: who is signed in, and the way out.
 #[component]
 fn StaffBar() -> impl IntoView {

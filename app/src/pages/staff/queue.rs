@@ -19,20 +19,14 @@ pub fn WorkbenchPage() -> impl IntoView {
     let data = Resource::new(filter, |f: QueueFilter| {
         review_queue(f.status, f.channel, f.q, f.sort, f.page)
     });
-    // The address of this queue with one parameter changed (sorting, paging).
     let with = move |key: &'static str, value: String| {
-        let q = query.read();
-        let mut parts: Vec<String> = ["status", "channel", "q", "sort", "page"]
-            .into_iter()
-            .filter(|k| *k != key && (key != "sort" || *k != "page"))
-            .filter_map(|k| {
-                q.get(k)
-                    .filter(|v| !v.is_empty())
-                    .map(|v| format!("{k}={}", crate::components::encode_query(&v)))
-            })
-            .collect();
-        parts.push(format!("{key}={}", crate::components::encode_query(&value)));
-        format!("/staff?{}", parts.join("&"))
+        changed_query(
+            "/staff",
+            &query.read(),
+            &["status", "channel", "q", "sort", "page"],
+            key,
+            &value,
+        )
     };
     view! {
         <Title text="预审工作台"/>
@@ -89,16 +83,7 @@ pub fn WorkbenchPage() -> impl IntoView {
                         let sort_link = move |key: &'static str, label: &'static str| {
                             view! { <a href=move || with("sort", key.to_string())>{label}</a> }
                         };
-                        let pager = (q.pages > 1).then(|| {
-                            let (page, pages) = (q.page, q.pages);
-                            view! {
-                                <nav class="pager" aria-label="分页">
-                                    {(page > 1).then(|| view! { <a href=move || with("page", (page - 1).to_string())>"上一页"</a> })}
-                                    <span>{format!("第 {page} / {pages} 页，共 {} 件", q.matching)}</span>
-                                    {(page < pages).then(|| view! { <a href=move || with("page", (page + 1).to_string())>"下一页"</a> })}
-                                </nav>
-                            }
-                        });
+                        let pager = pager(q.page, q.pages, q.matching, with);
                         view! {
                             <p class="queue-figures" data-waiting=q.waiting>
                                 <strong>{format!("待预审 {} 件", q.waiting)}</strong>

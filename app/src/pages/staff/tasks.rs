@@ -5,9 +5,9 @@
 
 use super::*;
 use crate::api::backoffice::{
-    BackOffice, ConfirmDeferredAction, DecisionAction, OnTheSpotAction, TaskView, claim_task,
-    complete_task, confirm_deferred_material, decide, decide_on_the_spot, load_task_queue,
-    withdraw,
+    BackOffice, ConfirmDeferredAction, DecisionAction, OnTheSpotAction, QueueClock, TaskFilter,
+    TaskView, claim_task, complete_task, confirm_deferred_material, decide, decide_on_the_spot,
+    load_task_queue, withdraw,
 };
 use crate::domain::decision::{
     DecisionRequest, Opinion, OpinionRequest, Outcome, TaskStatus, WithdrawalRequest,
@@ -19,8 +19,27 @@ use crate::error::AppError;
 #[component]
 pub fn TasksPage() -> impl IntoView {
     let query = use_query_map();
-    let status = move || query.read().get("status").filter(|s| !s.is_empty());
-    let data = Resource::new(status, load_task_queue);
+    let filter = move || {
+        let q = query.read();
+        TaskFilter {
+            status: q.get("status").filter(|s| !s.is_empty()),
+            sort: q.get("sort").filter(|s| !s.is_empty()),
+            page: q.get("page").and_then(|p| p.parse().ok()),
+        }
+    };
+    let data = Resource::new(filter, load_task_queue);
+    let with = move |key: &'static str, value: String| {
+        changed_query(
+            "/staff/tasks",
+            &query.read(),
+            &["status", "sort", "page"],
+            key,
+            &value,
+        )
+    };
+    let sort_link = move |key: &'static str, label: &'static str| {
+        view! { <a href=move || with("sort", key.to_string())>{label}</a> }
+    };
     view! {
         <Title text="审查任务"/>
         <StaffBar/>
@@ -45,16 +64,13 @@ pub fn TasksPage() -> impl IntoView {
                         }).collect_view();
                         let rows = q.entries.iter().map(|e| {
                             let href = format!("/staff/cases/{}", e.task.case_number);
-                            let left = time_left(e.paused, e.days_left);
                             view! {
-                                <tr data-task=e.task.id class:overdue=e.days_left.is_some_and(|d| d < 0)>
+                                <tr data-task=e.task.id class:overdue=e.clock.overdue()>
                                     <td data-label="办件编号"><a class="code" href=href>{e.task.case_number.clone()}</a></td>
                                     <td data-label="事项">{e.task.item_name.clone()}{(!e.task.lead).then(|| view! { <span class="muted">"（共同审查）"</span> })}</td>
                                     <td data-label="申请人">{e.applicant_name.clone()}</td>
                                     <td data-label="渠道">{e.channel.label()}</td>
-                                    <td data-label="受理日期">{e.accepted_on.map(|d| d.to_string()).unwrap_or_default()}</td>
-                                    <td data-label="办结期限">{e.due.map(|d| d.to_string()).unwrap_or_default()}</td>
-                                    <td data-label="剩余时间">{left}</td>
+                                    <ClockCells clock=e.clock.clone()/>
                                     <td data-label="状态">{e.task.status.label()}{e.task.claimed_by_name.clone().map(|n| format!("（{n}）"))}</td>
                                 </tr>
                             }
@@ -64,14 +80,12 @@ pub fn TasksPage() -> impl IntoView {
                             let rows = q.decisions_due.iter().map(|d| {
                                 let href = format!("/staff/cases/{}", d.case_number);
                                 view! {
-                                    <tr data-decision-due=d.item_code.clone() class:overdue=d.days_left.is_some_and(|l| l < 0)>
+                                    <tr data-decision-due=d.item_code.clone() class:overdue=d.clock.overdue()>
                                         <td data-label="办件编号"><a class="code" href=href>{d.case_number.clone()}</a></td>
                                         <td data-label="事项">{d.item_name.clone()}</td>
                                         <td data-label="申请人">{d.applicant_name.clone()}</td>
                                         <td data-label="渠道">{d.channel.label()}</td>
-                                        <td data-label="受理日期">{d.accepted_on.map(|x| x.to_string()).unwrap_or_default()}</td>
-                                        <td data-label="办结期限">{d.due.map(|x| x.to_string()).unwrap_or_default()}</td>
-                                        <td data-label="剩余时间">{time_left(d.paused, d.days_left)}</td>
+                                        <ClockCells clock=d.clock.clone()/>
                                         <td data-label="审查意见">{if d.all_agree { "均同意" } else { "有不同意见" }}</td>
                                     </tr>
                                 }
@@ -82,13 +96,14 @@ pub fn TasksPage() -> impl IntoView {
                                     <p class="muted">"本部门事项的审查任务均已办结，等待首席代表作出审查决定。"</p>
                                     <div class="table-scroll">
                                         <table class="dense tasks">
-                                            <thead><tr><th>"办件编号"</th><th>"事项"</th><th>"申请人"</th><th>"渠道"</th><th>"受理日期"</th><th>"办结期限"</th><th>"剩余时间"</th><th>"审查意见"</th></tr></thead>
+                                            <thead><tr><th>"办件编号"</th><th>"事项"</th><th>"申请人"</th><th>"渠道"</th><th>"受理日期"</th><th>"已用时间"</th><th>"办结期限"</th><th>"剩余时间"</th><th>"审查意见"</th></tr></thead>
                                             <tbody>{rows}</tbody>
                                         </table>
                                     </div>
                                 </section>
                             }
                         });
+                        let pager = pager(q.page, q.pages, q.matching, with);
                         view! {
                             {due}
                             <p class="queue-figures">{counts}</p>
@@ -96,10 +111,21 @@ pub fn TasksPage() -> impl IntoView {
                             {empty.then(|| view! { <p class="empty">"没有审查任务。"</p> })}
                             <div class="table-scroll">
                                 <table class="dense tasks">
-                                    <thead><tr><th>"办件编号"</th><th>"事项"</th><th>"申请人"</th><th>"渠道"</th><th>"受理日期"</th><th>"办结期限"</th><th>"剩余时间"</th><th>"状态"</th></tr></thead>
+                                    <thead><tr>
+                                        <th>"办件编号"</th>
+                                        <th>{sort_link("title", "事项")}</th>
+                                        <th>{sort_link("applicant", "申请人")}</th>
+                                        <th>"渠道"</th>
+                                        <th>{sort_link("accepted", "受理日期↑")} " " {sort_link("-accepted", "↓")}</th>
+                                        <th>"已用时间"</th>
+                                        <th>{sort_link("due", "办结期限↑")} " " {sort_link("-due", "↓")}</th>
+                                        <th>"剩余时间"</th>
+                                        <th>"状态"</th>
+                                    </tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table>
                             </div>
+                            {pager}
                         }.into_any()
                     }
                     Err(e) => view! { <LoadFailed error=e/> }.into_any(),
@@ -109,13 +135,26 @@ pub fn TasksPage() -> impl IntoView {
     }
 }
 
-/// Working days left as a queue shows them.
-fn time_left(paused: bool, days_left: Option<i64>) -> String {
-    match (paused, days_left) {
+/// A queue line's clock: accepted on, working days used of the limit, due day, time left.
+#[component]
+fn ClockCells(clock: QueueClock) -> impl IntoView {
+    let used = match (clock.used_days, clock.limit_days) {
+        (Some(u), Some(l)) => format!("{u} / {l} 个工作日"),
+        _ => "—".into(),
+    };
+    let left = match (clock.paused, clock.days_left) {
         (true, _) => "计时暂停".to_string(),
         (false, Some(d)) if d < 0 => format!("超期 {} 个工作日", -d),
         (false, Some(d)) => format!("剩余 {d} 个工作日"),
         (false, None) => "—".into(),
+    };
+    let day =
+        |d: Option<crate::domain::date::Date>| d.map_or_else(|| "—".to_string(), |d| d.to_string());
+    view! {
+        <td data-label="受理日期">{day(clock.accepted_on)}</td>
+        <td data-label="已用时间" class="age">{used}</td>
+        <td data-label="办结期限">{day(clock.due)}</td>
+        <td data-label="剩余时间">{left}</td>
     }
 }
 

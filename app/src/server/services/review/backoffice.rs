@@ -23,12 +23,13 @@ use crate::server::cases::{ClaimedBy, Effect};
 use crate::server::entities::{item_decision, review_task};
 use crate::views::backoffice::{
     BackOffice, ConfirmDeferredAction, DecisionDue, DecisionResult, DeferredMaterial, DeferredSlot,
-    DepartmentProgress, ItemDecisionView, OnTheSpotAction, StatusCount, TaskFilter, TaskQueue,
-    TaskQueueEntry, TaskView,
+    DepartmentProgress, ItemDecisionView, OnTheSpotAction, QueueClock, StatusCount, TASK_PAGE,
+    TaskFilter, TaskQueue, TaskQueueEntry, TaskView,
 };
 
-/// Most tasks a queue page lists.
-const TASK_QUEUE_LIMIT: u64 = 500;
+/// Most tasks a queue reads before sorting and paging: the oldest of the unfinished ones
+/// (the most urgent), the newest of the finished ones.
+const TASK_QUEUE_LIMIT: u64 = 2000;
 
 /// How many times a claim is tried when the case moved meanwhile.
 const CLAIM_TRIES: usize = 3;
@@ -308,10 +309,20 @@ pub async fn task_queue(
             count: counted.get(status.as_str()).copied().unwrap_or(0) as u32,
         })
         .collect();
+    let unfinished = statuses
+        .iter()
+        .all(|s| TaskStatus::UNFINISHED.iter().any(|u| u.as_str() == *s));
     let tasks = review_task::Entity::find()
         .filter(mine)
         .filter(review_task::Column::Status.is_in(statuses))
-        .order_by_asc(review_task::Column::Id)
+        .order_by(
+            review_task::Column::Id,
+            if unfinished {
+                sea_orm::Order::Asc
+            } else {
+                sea_orm::Order::Desc
+            },
+        )
         .limit(TASK_QUEUE_LIMIT)
         .all(db)
         .await
@@ -336,29 +347,52 @@ pub async fn task_queue(
             continue;
         };
         let case_decision = match clocks.get(&row.id) {
-            Some(Ok(d)) => d.decision.clone(),
+            Some(Ok(d)) => d.decision.as_ref(),
             Some(Err(e)) => {
                 calendar_problem = Some(e.to_string());
                 None
             }
             None => None,
         };
-        let decision = own.get(&t.id).cloned().or(case_decision);
+        let clock = QueueClock::of(own.get(&t.id).or(case_decision));
         let number = row.case_number.clone().unwrap_or_default();
         entries.push(TaskQueueEntry {
             title: title_of(row, &items, &bundles),
             applicant_name: cases::applicant_name(row),
             channel: row.case_channel().unwrap_or(Channel::Online),
             case_status: row.case_status()?,
-            accepted_on: decision.as_ref().map(|c| c.started_on),
-            due: decision.as_ref().and_then(|c| c.due),
-            days_left: decision.as_ref().and_then(|c| c.days_left),
-            paused: decision.as_ref().is_some_and(|c| c.paused),
+            clock,
             task: task_view(t, &number, &names),
         });
     }
-    // Oldest due first; paused and unknown clocks after those that run.
-    entries.sort_by_key(|e| (e.due.is_none(), e.paused, e.due, e.task.id));
+    // Soonest due first (paused and unknown clocks after those that run), then as asked;
+    // the sorts are stable, so lines that tie stay soonest due first.
+    entries.sort_by_key(|e| (e.clock.due_order(), e.task.id));
+    match filter.sort.as_deref().unwrap_or("due") {
+        "due" => {}
+        "-due" => entries.reverse(),
+        "accepted" => entries.sort_by_key(|e| (e.clock.accepted_on.is_none(), e.clock.accepted_on)),
+        "-accepted" => entries.sort_by_key(|e| std::cmp::Reverse(e.clock.accepted_on)),
+        "title" => entries.sort_by(|a, b| a.title.cmp(&b.title)),
+        "applicant" => entries.sort_by(|a, b| a.applicant_name.cmp(&b.applicant_name)),
+        other => {
+            return Err(ReviewError::Invalid(vec![FieldProblem {
+                field: "sort".into(),
+                code: "invalid_sort".into(),
+                message: format!(
+                    "不能按“{other}”排序：可选 due、-due、accepted、-accepted、title、applicant"
+                ),
+            }]));
+        }
+    }
+    let matching = entries.len();
+    let pages = matching.div_ceil(TASK_PAGE).max(1);
+    let page = filter.page.unwrap_or(1).clamp(1, pages as i32) as u32;
+    let entries: Vec<TaskQueueEntry> = entries
+        .into_iter()
+        .skip((page as usize - 1) * TASK_PAGE)
+        .take(TASK_PAGE)
+        .collect();
     let decisions_due = if me.role.decides() {
         decisions_due(db, me, &cal, today).await?
     } else {
@@ -366,6 +400,9 @@ pub async fn task_queue(
     };
     Ok(TaskQueue {
         entries,
+        matching: matching as u32,
+        page,
+        pages: pages as u32,
         counts,
         decisions_due,
         calendar_problem,
@@ -435,10 +472,10 @@ async fn decisions_due(
         if !all_done || decided.contains(&key) {
             continue;
         }
-        let decision = match clocks.get(&row.id) {
-            Some(Ok(d)) => d.decision.clone(),
+        let clock = QueueClock::of(match clocks.get(&row.id) {
+            Some(Ok(d)) => d.decision.as_ref(),
             _ => None,
-        };
+        });
         out.push(DecisionDue {
             case_number: row.case_number.clone().unwrap_or_default(),
             item_code: lead.item_code,
@@ -449,13 +486,10 @@ async fn decisions_due(
             all_agree: tasks
                 .iter()
                 .all(|t| t.opinion.as_deref() == Some(rules::Opinion::Agree.as_str())),
-            accepted_on: decision.as_ref().map(|c| c.started_on),
-            due: decision.as_ref().and_then(|c| c.due),
-            days_left: decision.as_ref().and_then(|c| c.days_left),
-            paused: decision.as_ref().is_some_and(|c| c.paused),
+            clock,
         });
     }
-    out.sort_by_key(|d| (d.due.is_none(), d.paused, d.due));
+    out.sort_by_key(|d| d.clock.due_order());
     Ok(out)
 }
 

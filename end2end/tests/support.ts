@@ -1,0 +1,69 @@
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { STAFF_PASSWORD } from '../global-setup';
+
+// What every browser test shares: the hydration wait, staff sign-in in a browser of their
+// own, the workbench's panes, and a watch on every browser a test opens. A wasm panic or any
+// other uncaught error in a page fails the test that caused it, and the browser's console
+// errors go to the test output, so a failure on a CI machine can be read from its log.
+
+const uncaught: string[] = [];
+
+/** Prints a context's console errors and records its uncaught errors under `label`. */
+export function watch(context: BrowserContext, label: string) {
+  context.on('console', (message) => {
+    if (message.type() === 'error') console.log(`[browser ${label}] console error: ${message.text()}`);
+  });
+  context.on('weberror', (error) => {
+    const line = `[browser ${label}] uncaught: ${error.error().stack ?? error.error().message}`;
+    console.log(line);
+    uncaught.push(line);
+  });
+}
+
+/** Playwright's `test`, with every browser the test opens watched. */
+export const test = base.extend<{ watched: void }>({
+  watched: [
+    async ({ context }, use) => {
+      uncaught.length = 0;
+      watch(context, 'page');
+      await use();
+      expect(uncaught, 'uncaught errors in the browser').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Waits until the wasm has taken over the server-rendered page. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** A staff member, logged in through the staff login page, in a browser of their own. */
+export async function staffPage(browser: Browser, login: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  watch(context, login);
+  const page = await context.newPage();
+  await page.goto('/staff/login');
+  await hydrated(page);
+  await page.getByLabel('工号').fill(login);
+  await page.getByLabel('密码').fill(STAFF_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  return page;
+}
+
+/**
+ * Opens one of the pre-review panes (受理, 容缺受理, 一次性告知补正, 不予受理) and waits for its
+ * submit button. The tab is clicked again if the first click came before the page's wasm had
+ * attached its handler (the button is then plain server-rendered HTML and does nothing), so a
+ * slow hydration on a loaded machine does not fail the test; a pane that never opens still does.
+ */
+export async function openPane(page: Page, name: string) {
+  const submit = page.getByRole('button', { name: '确认并出具通知书' });
+  await expect(async () => {
+    await page.getByRole('button', { name, exact: true }).click();
+    await expect(submit).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+}
