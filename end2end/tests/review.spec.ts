@@ -55,7 +55,14 @@ test('a notice names the wrong material, the applicant fixes only that online, a
   await staff.locator(`[data-case="${caseNumber}"] a`).click();
   await expect(staff.getByRole('heading', { level: 1, name: '城镇污水排入排水管网许可' })).toBeVisible();
   await hydrated(staff);
-  await expect(staff.locator('[data-material="drainage_drawings"]')).toContainText('drainage_drawings.pdf');
+  const drawings = staff.locator('[data-material="drainage_drawings"]');
+  await expect(drawings).toContainText('drainage_drawings.pdf');
+  // A PDF is shown in the page only when asked for (no viewer loads behind the clerk's back).
+  await expect(staff.locator('iframe.preview')).toHaveCount(0);
+  await drawings.getByRole('button', { name: '在此预览' }).click();
+  await expect(drawings.locator('iframe.preview')).toHaveAttribute('src', new RegExp(`/materials/drainage_drawings$`));
+  await drawings.getByRole('button', { name: '收起预览' }).click();
+  await expect(staff.locator('iframe.preview')).toHaveCount(0);
 
   // One-time notice: a reason is required for the ticked material (checked in the browser).
   await openPane(staff, '一次性告知补正');

@@ -5,6 +5,8 @@ import { STAFF_PASSWORD } from '../global-setup';
 // own, the workbench's panes, and a watch on every browser a test opens. A wasm panic or any
 // other uncaught error in a page fails the test that caused it, and the browser's console
 // errors go to the test output, so a failure on a CI machine can be read from its log.
+// `E2E_NET=1` also prints every request each browser makes, with its time since the browser
+// opened (how a click that sent nothing was told apart from a request that failed).
 
 const uncaught: string[] = [];
 
@@ -13,6 +15,12 @@ export function watch(context: BrowserContext, label: string) {
   context.on('console', (message) => {
     if (message.type() === 'error') console.log(`[browser ${label}] console error: ${message.text()}`);
   });
+  if (process.env.E2E_NET) {
+    const t0 = Date.now();
+    context.on('request', (r) => console.log(`[net ${label}] +${Date.now() - t0} ${r.method()} ${r.url()}`));
+    context.on('requestfinished', (r) => console.log(`[net ${label}] +${Date.now() - t0} done ${r.url()}`));
+    context.on('requestfailed', (r) => console.log(`[net ${label}] +${Date.now() - t0} FAILED ${r.url()} ${r.failure()?.errorText}`));
+  }
   context.on('weberror', (error) => {
     const line = `[browser ${label}] uncaught: ${error.error().stack ?? error.error().message}`;
     console.log(line);

@@ -70,7 +70,7 @@ fn CaseView(case: StaffCase, reload: Callback<()>) -> AnyView {
                 let url = url.clone();
                 match u.file_type.as_str() {
                     "jpeg" | "png" => view! { <img class="preview" src=url.clone() alt=u.file_name.clone() loading="lazy"/> }.into_any(),
-                    "pdf" => view! { <iframe class="preview" src=url.clone() title=u.file_name.clone()></iframe> }.into_any(),
+                    "pdf" => view! { <PdfPreview url title=u.file_name.clone()/> }.into_any(),
                     _ => ().into_any(),
                 }
             });
@@ -169,6 +169,21 @@ fn CaseView(case: StaffCase, reload: Callback<()>) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// A PDF shown in the page only when asked for. Each embedded PDF starts a viewer of its own
+/// that loads after the page and may take the focus and scroll the page under the pointer;
+/// a case with five of them would load five viewers on every refresh of the case.
+#[component]
+fn PdfPreview(url: String, title: String) -> impl IntoView {
+    let open = RwSignal::new(false);
+    view! {
+        <button type="button" class="link-button" aria-expanded=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)>
+            {move || if open.get() { "收起预览" } else { "在此预览" }}
+        </button>
+        {move || open.get().then(|| view! { <iframe class="preview" src=url.clone() title=title.clone()></iframe> })}
+    }
 }
 
 fn applicant_label(key: &str) -> String {

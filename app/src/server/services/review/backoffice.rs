@@ -385,14 +385,7 @@ pub async fn task_queue(
             }]));
         }
     }
-    let matching = entries.len();
-    let pages = matching.div_ceil(TASK_PAGE).max(1);
-    let page = filter.page.unwrap_or(1).clamp(1, pages as i32) as u32;
-    let entries: Vec<TaskQueueEntry> = entries
-        .into_iter()
-        .skip((page as usize - 1) * TASK_PAGE)
-        .take(TASK_PAGE)
-        .collect();
+    let (entries, paged) = one_page(entries, filter.page, TASK_PAGE);
     let decisions_due = if me.role.decides() {
         decisions_due(db, me, &cal, today).await?
     } else {
@@ -400,9 +393,9 @@ pub async fn task_queue(
     };
     Ok(TaskQueue {
         entries,
-        matching: matching as u32,
-        page,
-        pages: pages as u32,
+        matching: paged.matching,
+        page: paged.page,
+        pages: paged.pages,
         counts,
         decisions_due,
         calendar_problem,

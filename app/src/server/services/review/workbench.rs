@@ -97,14 +97,7 @@ pub async fn queue(
             }]));
         }
     }
-    let matching = entries.len();
-    let pages = matching.div_ceil(QUEUE_PAGE).max(1);
-    let page = filter.page.unwrap_or(1).clamp(1, pages as i32) as u32;
-    let entries: Vec<QueueEntry> = entries
-        .into_iter()
-        .skip((page as usize - 1) * QUEUE_PAGE)
-        .take(QUEUE_PAGE)
-        .collect();
+    let (entries, paged) = one_page(entries, filter.page, QUEUE_PAGE);
     // Every status's count in one query.
     let counted: BTreeMap<String, i64> = application::Entity::find()
         .select_only()
@@ -148,9 +141,9 @@ pub async fn queue(
     };
     Ok(Queue {
         entries,
-        matching: matching as u32,
-        page,
-        pages: pages as u32,
+        matching: paged.matching,
+        page: paged.page,
+        pages: paged.pages,
         counts,
         waiting: waiting.len() as u32,
         oldest_age_working_days: oldest,
