@@ -76,6 +76,19 @@ pub struct TaskFilter {
     /// The page, from 1 ([`TASK_PAGE`] tasks each).
     #[serde(default)]
     pub page: Option<i32>,
+    /// The page of the 待决定 list (a chief representative's), from 1, in the same order.
+    #[serde(default)]
+    pub decisions_page: Option<i32>,
+}
+
+/// Where a page of a list stands among the lines that match.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Paging {
+    /// How many match, on every page.
+    pub matching: u32,
+    pub page: u32,
+    pub pages: u32,
 }
 
 /// Tasks per 待办 page.
@@ -181,10 +194,12 @@ pub struct TaskQueue {
     pub page: u32,
     pub pages: u32,
     pub counts: Vec<StatusCount>,
-    /// For a chief representative: the department's items waiting for a decision (every
-    /// task done, not yet decided), soonest due first.
+    /// For a chief representative: this page of the department's items waiting for a
+    /// decision (every task done, not yet decided), in the order asked for.
     #[serde(default)]
     pub decisions_due: Vec<DecisionDue>,
+    #[serde(default)]
+    pub decisions_paging: Paging,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_problem: Option<String>,
 }

@@ -269,6 +269,10 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
         assert_eq!(due_of(&q), [("CGJ-XK-002".to_string(), true)], "{q}");
         let (_, q) = get_as(app, &swj_chief, "/api/v1/review/tasks").await;
         assert_eq!(due_of(&q), [("SWJ-XK-001".to_string(), false)], "{q}");
+        assert_eq!(q["decisions_paging"], json!({"matching": 1, "page": 1, "pages": 1}), "{q}");
+        assert!(q["decisions_due"][0]["used_days"].is_u64(), "{q}");
+        let (_, q) = get_as(app, &swj_chief, "/api/v1/review/tasks?sort=applicant&decisions_page=3").await;
+        assert_eq!(due_of(&q), [("SWJ-XK-001".to_string(), false)], "{q}");
         let (_, q) = get_as(app, &cgj, "/api/v1/review/tasks").await;
         assert!(due_of(&q).is_empty(), "{q}");
 

@@ -45,7 +45,8 @@ pub use login::StaffLoginPage;
 pub use queue::WorkbenchPage;
 pub use tasks::TasksPage;
 
-/// The address of a queue page with one parameter changed (a new order starts at page 1).
+/// The address of a queue page with one parameter changed (a new order starts at page 1
+/// of every list).
 fn changed_query(
     path: &str,
     query: &leptos_router::params::ParamsMap,
@@ -55,7 +56,7 @@ fn changed_query(
 ) -> String {
     let mut parts: Vec<String> = keys
         .iter()
-        .filter(|k| **k != key && (key != "sort" || **k != "page"))
+        .filter(|k| **k != key && (key != "sort" || !k.ends_with("page")))
         .filter_map(|k| {
             query
                 .get(k)
@@ -69,6 +70,7 @@ fn changed_query(
 
 /// A queue's pager: previous, where we are, next (nothing for a single page).
 fn pager(
+    key: &'static str,
     page: u32,
     pages: u32,
     matching: u32,
@@ -77,9 +79,9 @@ fn pager(
     (pages > 1).then(|| {
         view! {
             <nav class="pager" aria-label="分页">
-                {(page > 1).then(|| view! { <a href=move || with("page", (page - 1).to_string())>"上一页"</a> })}
+                {(page > 1).then(|| view! { <a href=move || with(key, (page - 1).to_string())>"上一页"</a> })}
                 <span>{format!("第 {page} / {pages} 页，共 {matching} 件")}</span>
-                {(page < pages).then(|| view! { <a href=move || with("page", (page + 1).to_string())>"下一页"</a> })}
+                {(page < pages).then(|| view! { <a href=move || with(key, (page + 1).to_string())>"下一页"</a> })}
             </nav>
         }
     })

@@ -83,7 +83,7 @@ pub fn WorkbenchPage() -> impl IntoView {
                         let sort_link = move |key: &'static str, label: &'static str| {
                             view! { <a href=move || with("sort", key.to_string())>{label}</a> }
                         };
-                        let pager = pager(q.page, q.pages, q.matching, with);
+                        let pager = pager("page", q.page, q.pages, q.matching, with);
                         view! {
                             <p class="queue-figures" data-waiting=q.waiting>
                                 <strong>{format!("待预审 {} 件", q.waiting)}</strong>

@@ -25,6 +25,7 @@ pub fn TasksPage() -> impl IntoView {
             status: q.get("status").filter(|s| !s.is_empty()),
             sort: q.get("sort").filter(|s| !s.is_empty()),
             page: q.get("page").and_then(|p| p.parse().ok()),
+            decisions_page: q.get("decisions_page").and_then(|p| p.parse().ok()),
         }
     };
     let data = Resource::new(filter, load_task_queue);
@@ -76,6 +77,7 @@ pub fn TasksPage() -> impl IntoView {
                             }
                         }).collect_view();
                         let empty = q.entries.is_empty();
+                        let paging = q.decisions_paging;
                         let due = (!q.decisions_due.is_empty()).then(|| {
                             let rows = q.decisions_due.iter().map(|d| {
                                 let href = format!("/staff/cases/{}", d.case_number);
@@ -96,14 +98,25 @@ pub fn TasksPage() -> impl IntoView {
                                     <p class="muted">"本部门事项的审查任务均已办结，等待首席代表作出审查决定。"</p>
                                     <div class="table-scroll">
                                         <table class="dense tasks">
-                                            <thead><tr><th>"办件编号"</th><th>"事项"</th><th>"申请人"</th><th>"渠道"</th><th>"受理日期"</th><th>"已用时间"</th><th>"办结期限"</th><th>"剩余时间"</th><th>"审查意见"</th></tr></thead>
+                                            <thead><tr>
+                                                <th>"办件编号"</th>
+                                                <th>{sort_link("title", "事项")}</th>
+                                                <th>{sort_link("applicant", "申请人")}</th>
+                                                <th>"渠道"</th>
+                                                <th>{sort_link("accepted", "受理日期↑")} " " {sort_link("-accepted", "↓")}</th>
+                                                <th>"已用时间"</th>
+                                                <th>{sort_link("due", "办结期限↑")} " " {sort_link("-due", "↓")}</th>
+                                                <th>"剩余时间"</th>
+                                                <th>"审查意见"</th>
+                                            </tr></thead>
                                             <tbody>{rows}</tbody>
                                         </table>
                                     </div>
+                                    {pager("decisions_page", paging.page, paging.pages, paging.matching, with)}
                                 </section>
                             }
                         });
-                        let pager = pager(q.page, q.pages, q.matching, with);
+                        let pager = pager("page", q.page, q.pages, q.matching, with);
                         view! {
                             {due}
                             <p class="queue-figures">{counts}</p>

@@ -365,32 +365,16 @@ pub async fn task_queue(
             task: task_view(t, &number, &names),
         });
     }
-    // Soonest due first (paused and unknown clocks after those that run), then as asked;
-    // the sorts are stable, so lines that tie stay soonest due first.
-    entries.sort_by_key(|e| (e.clock.due_order(), e.task.id));
-    match filter.sort.as_deref().unwrap_or("due") {
-        "due" => {}
-        "-due" => entries.reverse(),
-        "accepted" => entries.sort_by_key(|e| (e.clock.accepted_on.is_none(), e.clock.accepted_on)),
-        "-accepted" => entries.sort_by_key(|e| std::cmp::Reverse(e.clock.accepted_on)),
-        "title" => entries.sort_by(|a, b| a.title.cmp(&b.title)),
-        "applicant" => entries.sort_by(|a, b| a.applicant_name.cmp(&b.applicant_name)),
-        other => {
-            return Err(ReviewError::Invalid(vec![FieldProblem {
-                field: "sort".into(),
-                code: "invalid_sort".into(),
-                message: format!(
-                    "不能按“{other}”排序：可选 due、-due、accepted、-accepted、title、applicant"
-                ),
-            }]));
-        }
-    }
+    sort_lines(&mut entries, filter.sort.as_deref())?;
     let (entries, paged) = one_page(entries, filter.page, TASK_PAGE);
-    let decisions_due = if me.role.decides() {
+    let mut decisions_due = if me.role.decides() {
         decisions_due(db, me, &cal, today).await?
     } else {
         Vec::new()
     };
+    sort_lines(&mut decisions_due, filter.sort.as_deref())?;
+    let (decisions_due, decisions_paging) =
+        one_page(decisions_due, filter.decisions_page, TASK_PAGE);
     Ok(TaskQueue {
         entries,
         matching: paged.matching,
@@ -398,6 +382,7 @@ pub async fn task_queue(
         pages: paged.pages,
         counts,
         decisions_due,
+        decisions_paging,
         calendar_problem,
     })
 }
@@ -482,8 +467,65 @@ async fn decisions_due(
             clock,
         });
     }
-    out.sort_by_key(|d| d.clock.due_order());
     Ok(out)
+}
+
+/// A line of the 待办 or the 待决定 list, as the lists sort it.
+trait QueueLine {
+    fn clock(&self) -> &QueueClock;
+    fn item(&self) -> &str;
+    fn applicant(&self) -> &str;
+}
+
+impl QueueLine for TaskQueueEntry {
+    fn clock(&self) -> &QueueClock {
+        &self.clock
+    }
+    fn item(&self) -> &str {
+        &self.task.item_name
+    }
+    fn applicant(&self) -> &str {
+        &self.applicant_name
+    }
+}
+
+impl QueueLine for DecisionDue {
+    fn clock(&self) -> &QueueClock {
+        &self.clock
+    }
+    fn item(&self) -> &str {
+        &self.item_name
+    }
+    fn applicant(&self) -> &str {
+        &self.applicant_name
+    }
+}
+
+/// Sorts a list as asked: soonest due first (paused and unknown clocks after those that
+/// run), then by the key asked for; the sorts are stable, so lines that tie stay soonest due
+/// first.
+fn sort_lines<T: QueueLine>(lines: &mut [T], sort: Option<&str>) -> Result<(), ReviewError> {
+    lines.sort_by_key(|l| l.clock().due_order());
+    match sort.unwrap_or("due") {
+        "due" => {}
+        "-due" => lines.reverse(),
+        "accepted" => {
+            lines.sort_by_key(|l| (l.clock().accepted_on.is_none(), l.clock().accepted_on))
+        }
+        "-accepted" => lines.sort_by_key(|l| std::cmp::Reverse(l.clock().accepted_on)),
+        "title" => lines.sort_by(|a, b| a.item().cmp(b.item())),
+        "applicant" => lines.sort_by(|a, b| a.applicant().cmp(b.applicant())),
+        other => {
+            return Err(ReviewError::Invalid(vec![FieldProblem {
+                field: "sort".into(),
+                code: "invalid_sort".into(),
+                message: format!(
+                    "不能按“{other}”排序：可选 due、-due、accepted、-accepted、title、applicant"
+                ),
+            }]));
+        }
+    }
+    Ok(())
 }
 
 /// A task of `me`'s department, with its case.

@@ -41,6 +41,7 @@ use crate::server::entities::{
 use crate::server::services::applications;
 use crate::server::services::calendar;
 use crate::server::services::catalog;
+use crate::views::backoffice::Paging;
 pub use crate::views::review::{
     CaseEventView, NoticeView, Queue, QueueEntry, QueueFilter, ReplacedMaterial, ReviewCommand,
     StaffCase, StaffInfo,
@@ -87,20 +88,13 @@ impl From<CaseError> for ReviewError {
     }
 }
 
-/// Where a page of a queue stands among the lines that match.
-struct Paged {
-    matching: u32,
-    page: u32,
-    pages: u32,
-}
-
 /// The lines of page `page` (from 1, clamped to the pages there are), `per` a page.
-fn one_page<T>(lines: Vec<T>, page: Option<i32>, per: usize) -> (Vec<T>, Paged) {
+fn one_page<T>(lines: Vec<T>, page: Option<i32>, per: usize) -> (Vec<T>, Paging) {
     let matching = lines.len();
     let pages = matching.div_ceil(per).max(1);
     let page = page.unwrap_or(1).clamp(1, pages as i32) as usize;
     let lines = lines.into_iter().skip((page - 1) * per).take(per).collect();
-    let paged = Paged {
+    let paged = Paging {
         matching: matching as u32,
         page: page as u32,
         pages: pages as u32,
