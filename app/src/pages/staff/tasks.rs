@@ -41,6 +41,22 @@ pub fn TasksPage() -> impl IntoView {
     let sort_link = move |key: &'static str, label: &'static str| {
         view! { <a href=move || with("sort", key.to_string())>{label}</a> }
     };
+    // Both lists' heads: the same columns and orders, and a last column of their own.
+    let head = move |last: &'static str| {
+        view! {
+            <thead><tr>
+                <th>"办件编号"</th>
+                <th>{sort_link("title", "事项")}</th>
+                <th>{sort_link("applicant", "申请人")}</th>
+                <th>"渠道"</th>
+                <th>{sort_link("accepted", "受理日期↑")} " " {sort_link("-accepted", "↓")}</th>
+                <th>"已用时间"</th>
+                <th>{sort_link("due", "办结期限↑")} " " {sort_link("-due", "↓")}</th>
+                <th>"剩余时间"</th>
+                <th>{last}</th>
+            </tr></thead>
+        }
+    };
     view! {
         <Title text="审查任务"/>
         <StaffBar/>
@@ -98,17 +114,7 @@ pub fn TasksPage() -> impl IntoView {
                                     <p class="muted">"本部门事项的审查任务均已办结，等待首席代表作出审查决定。"</p>
                                     <div class="table-scroll">
                                         <table class="dense tasks">
-                                            <thead><tr>
-                                                <th>"办件编号"</th>
-                                                <th>{sort_link("title", "事项")}</th>
-                                                <th>{sort_link("applicant", "申请人")}</th>
-                                                <th>"渠道"</th>
-                                                <th>{sort_link("accepted", "受理日期↑")} " " {sort_link("-accepted", "↓")}</th>
-                                                <th>"已用时间"</th>
-                                                <th>{sort_link("due", "办结期限↑")} " " {sort_link("-due", "↓")}</th>
-                                                <th>"剩余时间"</th>
-                                                <th>"审查意见"</th>
-                                            </tr></thead>
+                                            {head("审查意见")}
                                             <tbody>{rows}</tbody>
                                         </table>
                                     </div>
@@ -124,17 +130,7 @@ pub fn TasksPage() -> impl IntoView {
                             {empty.then(|| view! { <p class="empty">"没有审查任务。"</p> })}
                             <div class="table-scroll">
                                 <table class="dense tasks">
-                                    <thead><tr>
-                                        <th>"办件编号"</th>
-                                        <th>{sort_link("title", "事项")}</th>
-                                        <th>{sort_link("applicant", "申请人")}</th>
-                                        <th>"渠道"</th>
-                                        <th>{sort_link("accepted", "受理日期↑")} " " {sort_link("-accepted", "↓")}</th>
-                                        <th>"已用时间"</th>
-                                        <th>{sort_link("due", "办结期限↑")} " " {sort_link("-due", "↓")}</th>
-                                        <th>"剩余时间"</th>
-                                        <th>"状态"</th>
-                                    </tr></thead>
+                                    {head("状态")}
                                     <tbody>{rows}</tbody>
                                 </table>
                             </div>
