@@ -125,7 +125,8 @@ pub struct FieldProblem {
 }
 
 impl FieldProblem {
-    fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+    /// A problem with `field`, its stable `code` and Chinese message.
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
         FieldProblem {
             field: field.into(),
             code: code.into(),

@@ -118,6 +118,7 @@ pub fn check_draft(keys: &[String], content: &DraftContent) -> Vec<FieldProblem>
     for (prefix, values) in [
         ("values", &content.values),
         ("applicant", &content.applicant.values),
+        ("delivery", &content.delivery.address),
     ] {
         match check_draft_size(values) {
             Ok(()) => {}

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::account::FieldProblem;
 use super::bundle::BundleMaterial;
-use super::catalog::{FieldType, FormField, MaterialForm};
+use super::catalog::{DeliveryMethod, FieldType, FormField, MaterialForm};
 use super::date::Date;
+use super::delivery::{DeliveryForm, check_choice};
 use super::form::FieldError;
 use crate::labels::labelled_enum;
 
@@ -50,6 +51,9 @@ pub struct DraftContent {
     pub values: BTreeMap<String, String>,
     #[serde(default)]
     pub bring_original: BTreeSet<String>,
+    /// How the applicant will receive the result (送达方式).
+    #[serde(default)]
+    pub delivery: DeliveryForm,
 }
 
 /// A guide version an application is made under.
@@ -77,6 +81,9 @@ pub struct ApplicationForm {
     /// allows the longer extension (《行政许可法》第四十二条).
     #[serde(default)]
     pub joint_handling: bool,
+    /// The 送达方式 the applicant may choose from: those every item offers (统一出件).
+    #[serde(default)]
+    pub delivery_methods: Vec<DeliveryMethod>,
 }
 
 impl ApplicationForm {
@@ -261,7 +268,8 @@ pub fn check_applicant(form: &ApplicantForm, today: Date) -> Result<Applicant, V
 }
 
 /// Everything that stands between a draft and its submission, in the order of the form's
-/// steps: applicant, form values, materials. Empty means it may be submitted.
+/// steps: applicant, form values, materials, then the delivery choice. Empty means it may be
+/// submitted.
 pub fn check_submission(
     form: &ApplicationForm,
     content: &DraftContent,
@@ -290,6 +298,9 @@ pub fn check_submission(
                 message: MaterialProblem::Unknown.message(code),
             });
         }
+    }
+    if let Err(p) = check_choice(&form.delivery_methods, &content.delivery, today) {
+        out.extend(p);
     }
     out
 }
@@ -372,6 +383,7 @@ mod tests {
             ],
             promised_limit_days: 5,
             joint_handling: false,
+            delivery_methods: vec![DeliveryMethod::Download],
         }
     }
 
@@ -427,6 +439,7 @@ mod tests {
             applicant: company("91350100M000100Y43"),
             values: [("project_name".to_string(), "新建厂房".to_string())].into(),
             bring_original: BTreeSet::new(),
+            delivery: DeliveryForm::default(),
         };
         let uploaded: BTreeSet<String> = BTreeSet::new();
         assert_eq!(
@@ -466,11 +479,35 @@ mod tests {
             )]
             .into(),
             bring_original: ["b".to_string()].into(),
+            delivery: DeliveryForm::default(),
         };
         let uploaded: BTreeSet<String> = ["a".to_string()].into();
         let p = check_submission(&form(), &content, &uploaded, today());
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].field, "values.project_name");
         assert_eq!(p[0].message, "项目名称不能超过 10 个字");
+    }
+
+    #[test]
+    fn the_delivery_choice_is_checked_last_when_the_guide_offers_several() {
+        let mut content = DraftContent {
+            applicant: company("91350100M000100Y43"),
+            values: [("project_name".to_string(), "新建厂房".to_string())].into(),
+            bring_original: ["b".to_string()].into(),
+            delivery: DeliveryForm::default(),
+        };
+        let uploaded: BTreeSet<String> = ["a".to_string()].into();
+        let mut f = form();
+        f.delivery_methods = vec![DeliveryMethod::Download, DeliveryMethod::Post];
+        assert_eq!(
+            codes(&check_submission(&f, &content, &uploaded, today())),
+            [("delivery.method", "required")]
+        );
+        content.delivery.method = Some(DeliveryMethod::Post);
+        let p = check_submission(&f, &content, &uploaded, today());
+        assert_eq!(p.len(), 6, "{p:?}");
+        assert!(p.iter().all(|p| p.field.starts_with("delivery.")), "{p:?}");
+        content.delivery.method = Some(DeliveryMethod::Download);
+        assert!(check_submission(&f, &content, &uploaded, today()).is_empty());
     }
 }

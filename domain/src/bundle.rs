@@ -21,16 +21,22 @@ pub struct MergedApplication {
     pub fields: Vec<FormField>,
     /// Every material once; a material shared by items (same code) is uploaded once.
     pub materials: Vec<BundleMaterial>,
+    /// The 送达方式 every item offers: the results go out together (统一出件).
+    #[serde(default)]
+    pub delivery_methods: Vec<crate::catalog::DeliveryMethod>,
 }
 
 /// Merges the forms and material lists of a bundle's items.
 ///
 /// Where two items name the same material or field, the stricter wins: a material required
 /// by any item is required, and it may be deferred (容缺) only if every item allows it; the
-/// largest quantity is asked for; a field required by any item is required.
+/// largest quantity is asked for; a field required by any item is required. The results are
+/// delivered by a method every item offers.
 pub fn merge_items<'a>(items: impl IntoIterator<Item = &'a ServiceItem>) -> MergedApplication {
     let mut out = MergedApplication::default();
+    let mut methods = Vec::new();
     for item in items {
+        methods.push(item.delivery_methods.as_slice());
         for field in &item.fields {
             match out.fields.iter_mut().find(|f| f.key == field.key) {
                 Some(existing) => existing.required |= field.required,
@@ -59,6 +65,7 @@ pub fn merge_items<'a>(items: impl IntoIterator<Item = &'a ServiceItem>) -> Merg
             }
         }
     }
+    out.delivery_methods = crate::delivery::offered_by_all(methods);
     out
 }
 

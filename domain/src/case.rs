@@ -30,6 +30,8 @@ labelled_enum! {
         Decided = "decided", "已作出审查决定";
         /// The applicant withdrew the application before a decision (撤回申请).
         Withdrawn = "withdrawn", "已撤回申请";
+        /// The result delivered (送达): the case has ended (办结).
+        Completed = "completed", "已办结";
     }
 }
 
@@ -71,6 +73,11 @@ labelled_enum! {
         ConfirmDeferred = "confirm_deferred", "容缺材料核验通过";
         /// The window returns a supplied 容缺 material with a reason: supply it again.
         ReturnDeferred = "return_deferred", "容缺材料退回";
+        /// The window posts the result (邮寄寄出): carrier and waybill recorded.
+        Mail = "mail", "邮寄寄出";
+        /// The result delivered (送达): online at the decision, by post on receipt, or
+        /// collected at the hall; the case ends (办结).
+        Deliver = "deliver", "送达办结";
     }
 }
 
@@ -117,12 +124,14 @@ pub struct TransitionError {
 impl CaseStatus {
     /// The statuses whose clocks run (or are paused) and are watched by the board and the
     /// warning ladder: neither a draft nor finished.
-    pub const OPEN: [CaseStatus; 5] = [
+    pub const OPEN: [CaseStatus; 6] = [
         CaseStatus::Submitted,
         CaseStatus::CorrectionRequested,
         CaseStatus::Accepted,
         CaseStatus::InReview,
         CaseStatus::Suspended,
+        // Decided, the delivery clock runs until the result is delivered.
+        CaseStatus::Decided,
     ];
 
     /// Accepted and not yet decided: the decision clock runs (or is paused), the review
@@ -155,6 +164,8 @@ impl CaseStatus {
             }
             (S::InReview, A::Decide) => Ok(S::Decided),
             (S::Submitted, A::DecideOnTheSpot) => Ok(S::Decided),
+            (S::Decided, A::Mail) => Ok(S::Decided),
+            (S::Decided, A::Deliver) => Ok(S::Completed),
             (
                 S::Submitted | S::CorrectionRequested | S::Accepted | S::InReview | S::Suspended,
                 A::Withdraw,
@@ -191,6 +202,7 @@ impl CaseStatus {
             }
             CaseStatus::Decided => "已作出审查决定，决定书见下方；办理结果将在 10 个工作日内送达。",
             CaseStatus::Withdrawn => "申请已撤回，办理终止；如需办理可重新申请。",
+            CaseStatus::Completed => "办理结果已送达，办件已办结。",
         }
     }
 }
@@ -241,6 +253,15 @@ pub enum EventDetail {
     DeferredConfirmed { material: String },
     /// A supplied 容缺 material returned by the window, and why.
     DeferredReturned { material: String, reason: String },
+    /// The result posted: the carrier and the waybill number.
+    Mailed { carrier: String, waybill: String },
+    /// The result delivered, by which method; for 窗口领取, who collected it (name and masked
+    /// ID number).
+    Delivered {
+        method: crate::catalog::DeliveryMethod,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        collector: Option<String>,
+    },
 }
 
 /// One item's decision as the history keeps it.
@@ -274,6 +295,8 @@ impl EventDetail {
             }
             CaseAction::ConfirmDeferred => Some("deferred_confirmed"),
             CaseAction::ReturnDeferred => Some("deferred_returned"),
+            CaseAction::Mail => Some("mailed"),
+            CaseAction::Deliver => Some("delivered"),
             CaseAction::Withdraw
             | CaseAction::StartReview
             | CaseAction::Submit
@@ -320,6 +343,8 @@ impl EventDetail {
             EventDetail::Decision { .. } => "decision",
             EventDetail::DeferredConfirmed { .. } => "deferred_confirmed",
             EventDetail::DeferredReturned { .. } => "deferred_returned",
+            EventDetail::Mailed { .. } => "mailed",
+            EventDetail::Delivered { .. } => "delivered",
         }
     }
 
@@ -366,6 +391,8 @@ mod tests {
             (S::Accepted, A::Withdraw, S::Withdrawn),
             (S::InReview, A::Withdraw, S::Withdrawn),
             (S::Suspended, A::Withdraw, S::Withdrawn),
+            (S::Decided, A::Mail, S::Decided),
+            (S::Decided, A::Deliver, S::Completed),
         ];
         for from in S::ALL {
             for action in A::ALL {

@@ -17,6 +17,7 @@ pub mod catalog_check;
 pub mod date;
 pub mod deadline;
 pub mod decision;
+pub mod delivery;
 #[cfg(test)]
 mod fixtures;
 pub mod form;

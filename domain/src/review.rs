@@ -198,6 +198,13 @@ pub fn check_fix_up_edit(
             "补正通知没有要求修改申请人信息",
         ));
     }
+    if before.delivery != after.delivery {
+        problems.push(problem(
+            "delivery",
+            "not_named_in_notice",
+            "补正期间不能更改送达方式",
+        ));
+    }
     if before.bring_original != after.bring_original {
         problems.push(problem(
             "bring_original",

@@ -14,6 +14,7 @@ mod m20261201_000008_security_alert;
 mod m20261201_000009_account_recovery;
 mod m20261201_000010_back_office;
 mod m20261202_000011_review_watch;
+mod m20261202_000012_delivery;
 mod steps;
 
 /// Every migration, oldest first.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_account_recovery::Migration),
             Box::new(m20261201_000010_back_office::Migration),
             Box::new(m20261202_000011_review_watch::Migration),
+            Box::new(m20261202_000012_delivery::Migration),
         ]
     }
 }

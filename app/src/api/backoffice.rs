@@ -86,6 +86,20 @@ pub async fn decide_on_the_spot(
     .map_err(crate::server::error::refused)
 }
 
+/// The window records a delivery step (寄出, 妥投, 领取).
+#[server(prefix = "/sf", endpoint = "backoffice/deliver")]
+pub async fn deliver_result(
+    number: String,
+    action: DeliveryAction,
+) -> Result<DeliveryView, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
+    let state = crate::server::state::expect_state()?;
+    crate::server::services::review::deliver(&state.db, &me, &number, &action, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)
+}
+
 /// The window confirms a 容缺 material.
 #[server(prefix = "/sf", endpoint = "backoffice/confirm-deferred")]
 pub async fn confirm_deferred_material(

@@ -258,6 +258,28 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
             </section>
         }
     });
+    let delivery = v.delivery.clone().map(|d| {
+        let day = |d: Option<crate::domain::date::Date>| d.map(|d| d.to_string());
+        let state = match (d.delivered_on, d.mailed_on) {
+            (Some(_), _) => "已送达",
+            (None, Some(_)) => "已寄出，待妥投",
+            (None, None) => "待送达",
+        };
+        view! {
+            <section data-delivery="">
+                <h2>"办理结果送达"</h2>
+                <dl class="facts">
+                    <dt>"送达方式"</dt><dd>{d.method.map_or("窗口通知", |m| m.label())}</dd>
+                    <dt>"送达情况"</dt><dd>{state}</dd>
+                    {d.address.clone().map(|a| view! { <dt>"邮寄地址"</dt><dd>{a}</dd> })}
+                    {d.carrier.clone().map(|c| view! { <dt>"快递公司"</dt><dd>{c}</dd> })}
+                    {d.waybill.clone().map(|w| view! { <dt>"运单号"</dt><dd class="code" data-waybill="">{w}</dd> })}
+                    {day(d.mailed_on).map(|x| view! { <dt>"寄出日期"</dt><dd>{x}</dd> })}
+                    {day(d.delivered_on).map(|x| view! { <dt>"送达日期"</dt><dd>{x}</dd> })}
+                </dl>
+            </section>
+        }
+    });
     let withdrawal = (v.owner && crate::domain::decision::withdrawable(v.status)).then(
         || view! { <WithdrawForm number=v.case_number.clone() version=v.case_version status=v.status/> },
     );
@@ -284,6 +306,7 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
             {todo}
             <DeadlineFacts deadlines=v.deadlines.clone()/>
             {progress}
+            {delivery}
             {pauses}
             {extension}
             <dl class="facts">

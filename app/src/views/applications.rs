@@ -25,6 +25,8 @@ pub struct NewDraft {
     pub values: BTreeMap<String, String>,
     #[serde(default)]
     pub bring_original: BTreeSet<String>,
+    #[serde(default)]
+    pub delivery: crate::domain::delivery::DeliveryForm,
 }
 
 /// An uploaded material.
@@ -62,6 +64,9 @@ pub struct ApplicationView {
     pub applicant: ApplicantForm,
     pub values: BTreeMap<String, String>,
     pub bring_original: BTreeSet<String>,
+    /// How the applicant will receive the result (送达方式).
+    #[serde(default)]
+    pub delivery: crate::domain::delivery::DeliveryForm,
     pub materials: Vec<UploadedMaterial>,
     /// 办件编号, once submitted.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -122,6 +127,7 @@ impl ApplicationView {
             applicant: self.applicant.clone(),
             values: self.values.clone(),
             bring_original: self.bring_original.clone(),
+            delivery: self.delivery.clone(),
         }
     }
 }

@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use super::notice::NoticeView;
 use crate::domain::case::{CaseStatus, Channel};
+use crate::domain::catalog::DeliveryMethod;
 use crate::domain::date::Date;
 use crate::domain::decision::{
     DecisionFacts, DecisionRequest, HandledItem, Opinion, Outcome, TaskState, TaskStatus,
 };
+use crate::domain::delivery::{DeliveryRequest, DeliveryStep};
 
 /// A review task (审查任务), as GB/T 39046 表 7 names its fields.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -353,4 +355,49 @@ pub struct DepartmentProgress {
     pub item_name: String,
     pub department_name: String,
     pub finished: bool,
+}
+
+/// A delivery action (送达) with the case version seen.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryAction {
+    pub version: i32,
+    pub step: DeliveryStep,
+    /// 寄出: `carrier`, `waybill`; 领取: `collector_name`, `collector_id_number`.
+    #[serde(default)]
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+impl DeliveryAction {
+    pub fn request(&self) -> DeliveryRequest {
+        DeliveryRequest {
+            step: self.step,
+            values: self.values.clone(),
+        }
+    }
+}
+
+/// How a case's result is delivered (送达), and how far it has got.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeliveryView {
+    /// The applicant's choice; `None` on a case submitted before the choice was asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<DeliveryMethod>,
+    /// For 邮寄: where it goes. The applicant and staff see the whole address and the
+    /// recipient; public tracking shows the province, city and district only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waybill: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailed_on: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_on: Option<Date>,
+    /// Who collected it at the hall (name and masked ID number); staff only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collector: Option<String>,
 }

@@ -193,6 +193,9 @@ pub struct StaffCase {
     /// Working days the one extension would add (10, or 15 for joint handling).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_days_allowed: Option<u32>,
+    /// Once decided: how the result is delivered, and how far (送达).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<super::backoffice::DeliveryView>,
 }
 
 /// An action's body: the version it was decided on, and what it says.

@@ -124,6 +124,9 @@ pub struct TrackView {
     pub messages: Vec<MessageView>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<super::review::NoticeView>,
+    /// Once decided: how the result is delivered, and how far (送达).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<super::backoffice::DeliveryView>,
 }
 
 impl TrackView {

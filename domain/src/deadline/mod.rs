@@ -114,11 +114,13 @@ impl HistoryStep {
                 CaseAction::StartReview
                 | CaseAction::DecideItem
                 | CaseAction::ConfirmDeferred
-                | CaseAction::ReturnDeferred,
+                | CaseAction::ReturnDeferred
+                | CaseAction::Mail,
                 _,
             ) => return Ok(None),
             (CaseAction::Decide | CaseAction::DecideOnTheSpot, _) => (entered_on, Step::Decide),
             (CaseAction::Withdraw, _) => (entered_on, Step::Withdraw),
+            (CaseAction::Deliver, _) => (entered_on, Step::Deliver),
         };
         Ok(Some(HistoryStep { on, step }))
     }

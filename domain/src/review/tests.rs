@@ -27,6 +27,7 @@ fn form() -> ApplicationForm {
         ],
         promised_limit_days: 10,
         joint_handling: false,
+        delivery_methods: vec![crate::catalog::DeliveryMethod::Download],
     }
 }
 

@@ -45,6 +45,7 @@ pub(super) fn ApplyForm(
     let applicant_values = RwSignal::new(app.applicant.values.clone());
     let values = RwSignal::new(app.values.clone());
     let bring_original = RwSignal::new(app.bring_original.clone());
+    let delivery = RwSignal::new(app.delivery.clone());
     let uploads = RwSignal::new(
         app.materials
             .iter()
@@ -67,6 +68,7 @@ pub(super) fn ApplyForm(
         },
         values: values.get(),
         bring_original: bring_original.get(),
+        delivery: delivery.get(),
     });
     let uploaded = Memo::new(move |_| uploads.read().keys().cloned().collect::<BTreeSet<_>>());
     // The browser's verdict on everything, by the server's own rules.
@@ -191,6 +193,7 @@ pub(super) fn ApplyForm(
                     applicant_values.set(local.content.applicant.values);
                     values.set(local.content.values);
                     bring_original.set(local.content.bring_original);
+                    delivery.set(local.content.delivery);
                     restored.set(true);
                 }
                 return;
@@ -397,6 +400,9 @@ pub(super) fn ApplyForm(
             <div class="step-panel" hidden=move || step.get() != 3>
                 <h2>"核对提交"</h2>
                 <Review form content uploads/>
+                <DeliveryChoiceField methods=form.with_value(|f| f.delivery_methods.clone()) delivery
+                    error_for=Callback::new(move |p: String| error_for(p))
+                    touch=Callback::new(move |p: String| touched.update(|t| { t.insert(p); }))/>
                 {move || {
                     let list: Vec<FieldProblem> = {
                         let touched = touched.read();

@@ -1,5 +1,5 @@
 //! `/applications/:number`: the application form of a draft, in four steps (applicant → the
-//! item's form → materials → review and submit), or the receipt once it is submitted.
+//! item's form → materials → review, delivery choice and submit), or the receipt once it is submitted.
 //!
 //! The form is generated from the catalog, and every verdict in it comes from
 //! `domain::apply::check_submission`, the function the server runs on submit (wasm here,
@@ -67,11 +67,13 @@ fn NotYours() -> impl IntoView {
     }
 }
 
+mod delivery;
 mod fix_up;
 mod form;
 mod material;
 mod review;
 
+use delivery::DeliveryChoiceField;
 use fix_up::FixUp;
 use form::ApplyForm;
 pub(crate) use material::MaterialSlot;

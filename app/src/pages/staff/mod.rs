@@ -34,6 +34,7 @@ use crate::error::ErrorCode;
 mod actions;
 mod case;
 mod clocks;
+mod delivery;
 mod intake;
 mod login;
 mod queue;

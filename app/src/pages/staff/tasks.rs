@@ -168,7 +168,7 @@ fn ClockCells(clock: QueueClock) -> impl IntoView {
 }
 
 /// What an action panel shows after sending: a refusal, or nothing.
-fn refusal(e: &AppError) -> String {
+pub(super) fn refusal(e: &AppError) -> String {
     if e.problems.is_empty() {
         e.message.clone()
     } else {

@@ -11,6 +11,7 @@ use sea_orm::{
 
 use super::Actor;
 use crate::domain::case::{CaseAction, CaseSnapshot, CaseStatus, EventDetail};
+use crate::domain::catalog::DeliveryMethod;
 use crate::server::entities::case_event;
 use crate::server::notify;
 
@@ -169,6 +170,32 @@ pub fn deferred_materials(history: &[case_event::Model]) -> anyhow::Result<Vec<D
                     d.asked_at = e.at;
                     d.returned = Some(reason.clone());
                 }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The delivery steps of a case, from its history (rule 14).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeliverySteps {
+    /// Posted: the carrier, the waybill number, when.
+    pub mailed: Option<(String, String, DateTime<Utc>)>,
+    /// Delivered: how, who collected it (for 窗口领取), when.
+    pub delivered: Option<(DeliveryMethod, Option<String>, DateTime<Utc>)>,
+}
+
+/// What the history says of a case's delivery.
+pub fn delivery_steps(history: &[case_event::Model]) -> anyhow::Result<DeliverySteps> {
+    let mut out = DeliverySteps::default();
+    for e in history {
+        match detail_of(e)? {
+            Some(EventDetail::Mailed { carrier, waybill }) => {
+                out.mailed = Some((carrier, waybill, e.at));
+            }
+            Some(EventDetail::Delivered { method, collector }) => {
+                out.delivered = Some((method, collector, e.at));
             }
             _ => {}
         }

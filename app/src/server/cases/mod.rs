@@ -21,11 +21,12 @@ mod transition;
 pub use actor::Actor;
 pub use clocks::{deadlines_of_rows, deadlines_with_tasks, history_steps, limits_of};
 pub use history::{
-    Deferred, FixUp, deferred_materials, history_of, last_fix_up, snapshot_at_notice,
+    Deferred, DeliverySteps, FixUp, deferred_materials, delivery_steps, history_of, last_fix_up,
+    snapshot_at_notice,
 };
 pub use notices::{notice_view, notices_of};
 pub use scope::{acting_case, department_case, holds_task, procedure_case, visible_cases};
-pub use transition::{CaseError, ClaimedBy, Effect, Transition, claim_task, transition};
+pub use transition::{CaseError, ClaimedBy, Effect, FollowUp, Transition, claim_task, transition};
 
 use crate::domain::apply::ApplicantForm;
 use crate::server::entities::application;

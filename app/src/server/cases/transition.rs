@@ -49,6 +49,16 @@ pub struct Transition {
     pub notices: Vec<Notice>,
     pub effects: Vec<Effect>,
     pub columns: Vec<(application::Column, Value)>,
+    /// Steps the system takes at once after this one, in the same transaction (a decision
+    /// delivered online: 送达 with it), each a history row of its own.
+    pub then: Vec<FollowUp>,
+}
+
+/// A step the system takes right after a transition, in its transaction.
+pub struct FollowUp {
+    pub action: CaseAction,
+    pub reason: String,
+    pub detail: Option<EventDetail>,
 }
 
 /// What a transition writes besides the case, its history and its notices, in the same
@@ -110,7 +120,14 @@ impl Transition {
             notices: Vec::new(),
             effects: Vec::new(),
             columns: Vec::new(),
+            then: Vec::new(),
         }
+    }
+
+    /// Followed at once, in the same transaction, by `step` taken by the system.
+    pub fn followed_by(mut self, step: FollowUp) -> Self {
+        self.then.push(step);
+        self
     }
 
     /// With the reason written into the history.
@@ -156,10 +173,18 @@ pub async fn transition(
     let from = CaseStatus::parse(&case.status)
         .ok_or_else(|| anyhow!("case {} has an unknown status {:?}", case.id, case.status))?;
     let to = from.apply(t.action)?;
+    // The follow-up steps' arrows, from where the action leads.
+    let mut steps = Vec::with_capacity(t.then.len());
+    let mut last = to;
+    for f in &t.then {
+        let next = last.apply(f.action)?;
+        steps.push((last, next));
+        last = next;
+    }
     for _ in 0..NOTICE_NUMBER_TRIES {
         let txn = db.begin().await.context("failed to begin")?;
         let mut update = application::Entity::update_many()
-            .col_expr(application::Column::Status, Expr::value(to.as_str()))
+            .col_expr(application::Column::Status, Expr::value(last.as_str()))
             .col_expr(application::Column::Version, Expr::value(version + 1))
             .col_expr(application::Column::UpdatedAt, Expr::value(now));
         for (column, value) in &t.columns {
@@ -189,6 +214,23 @@ pub async fn transition(
             now,
         )
         .await?;
+        let system = Actor::system();
+        for (f, (from, to)) in t.then.iter().zip(&steps) {
+            history::append(
+                &txn,
+                EventRecord {
+                    application_id: case.id,
+                    actor: &system,
+                    action: f.action,
+                    from: *from,
+                    to: *to,
+                    reason: Some(f.reason.clone()),
+                    detail: f.detail.as_ref(),
+                },
+                now,
+            )
+            .await?;
+        }
         for effect in &t.effects {
             apply(&txn, case.id, effect, now).await?;
         }

@@ -54,6 +54,10 @@ pub struct Model {
     pub tracking_code: Option<String>,
     /// A window case: the account that presented its 查询码 and follows it online.
     pub holder_account_id: Option<i32>,
+    /// JSON of the delivery choice (`DeliveryForm`): as typed in a draft, as checked once
+    /// submitted.
+    #[sea_orm(column_type = "Text")]
+    pub delivery: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,8 +19,8 @@ use crate::server::rest::accounts::json_object;
 use crate::server::services::review::{self, Withdrawer};
 use crate::server::state::AppState;
 use crate::views::backoffice::{
-    BackOffice, ConfirmDeferredAction, DecisionAction, DecisionResult, OnTheSpotAction, TaskFilter,
-    TaskQueue, TaskView,
+    BackOffice, ConfirmDeferredAction, DecisionAction, DecisionResult, DeliveryAction,
+    DeliveryView, OnTheSpotAction, TaskFilter, TaskQueue, TaskView,
 };
 use crate::views::review::NoticeView;
 
@@ -133,6 +133,30 @@ pub async fn decide(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(result)).into_response())
+}
+
+/// 送达 (rule 14): the window records a step of the result's delivery by the method the
+/// applicant chose: `mail` (carrier and waybill), then `received`; or `pick_up` (the
+/// collector's name and ID card, checked). The last step ends the case (办结). A result
+/// delivered online needs nothing: it is delivered with the decision. 201 with the delivery.
+#[utoipa::path(post, path = "/api/v1/review/cases/{number}/delivery", tag = "backoffice",
+    params(("number" = String, Path, description = "办件编号")), request_body = DeliveryAction,
+    responses(
+        (status = 201, body = DeliveryView),
+        (status = 403, description = "not_permitted: only the receiving department's window staff and chief", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "case_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "case_changed, invalid_transition", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed: not_decided, already_delivered, delivered_online, wrong_method, delivery_not_offered, already_mailed, not_mailed, and field problems (carrier, waybill, collector_name, collector_id_number)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn deliver(
+    State(state): State<AppState>,
+    Staff(me): Staff,
+    Path(number): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let a: DeliveryAction = json_object(body)?;
+    let view = review::deliver(&state.db, &me, &number, &a, chrono::Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
 /// 即办件: the window accepts and decides in one step (当场办结); the acceptance notice and the

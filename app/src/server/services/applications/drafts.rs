@@ -22,6 +22,7 @@ pub async fn create_draft(
         applicant: draft.applicant.clone(),
         values: draft.values.clone(),
         bring_original: draft.bring_original.clone(),
+        delivery: draft.delivery.clone(),
     };
     invalid_unless_empty(check_draft(&keys, &content))?;
     let drafts = application::Entity::find()
@@ -42,6 +43,7 @@ pub async fn create_draft(
             form_values: Set(to_json(&content.values)?),
             applicant: Set(to_json(&content.applicant)?),
             bring_original: Set(to_json(&content.bring_original)?),
+            delivery: Set(to_json(&content.delivery)?),
             status: Set(CaseStatus::Draft.as_str().into()),
             created_at: Set(now),
             updated_at: Set(now),
@@ -53,7 +55,7 @@ pub async fn create_draft(
     view(row, title, Vec::new(), Vec::new())
 }
 
-/// Replaces what a draft holds (applicant, values, originals to bring).
+/// Replaces what a draft holds (applicant, values, originals to bring, delivery choice).
 pub async fn update_draft(
     db: &DatabaseConnection,
     who: impl Into<Who>,
@@ -82,6 +84,10 @@ pub async fn update_draft(
             (
                 application::Column::BringOriginal,
                 to_json(&content.bring_original)?.into(),
+            ),
+            (
+                application::Column::Delivery,
+                to_json(&content.delivery)?.into(),
             ),
         ],
         now,

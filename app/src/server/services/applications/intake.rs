@@ -44,6 +44,7 @@ pub async fn start_intake(
                 values: BTreeMap::new(),
             })?),
             bring_original: Set("[]".into()),
+            delivery: Set("{}".into()),
             status: Set(CaseStatus::Draft.as_str().into()),
             version: Set(0),
             created_at: Set(now),

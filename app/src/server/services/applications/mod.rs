@@ -21,6 +21,7 @@ use crate::domain::apply::{
 };
 use crate::domain::case::{CaseAction, CaseSnapshot, CaseStatus, Channel, EventDetail};
 use crate::domain::catalog::{FileType, Material};
+use crate::domain::delivery::check_choice;
 use crate::domain::form::check_form;
 use crate::domain::notice::NoticeKind;
 use crate::domain::review::{changed_targets, check_fix_up, check_fix_up_edit, editable_in_fix_up};

@@ -268,6 +268,7 @@ pub(super) fn content_of(row: &application::Model) -> anyhow::Result<DraftConten
         values: serde_json::from_str(&row.form_values).context("corrupt draft values")?,
         bring_original: serde_json::from_str(&row.bring_original)
             .context("corrupt originals list")?,
+        delivery: serde_json::from_str(&row.delivery).context("corrupt delivery choice")?,
     })
 }
 
@@ -303,6 +304,7 @@ pub(super) fn view(
         applicant: content.applicant,
         values: content.values,
         bring_original: content.bring_original,
+        delivery: content.delivery,
         materials,
         guides: match &row.guides {
             Some(g) => serde_json::from_str(g).context("corrupt guide versions")?,

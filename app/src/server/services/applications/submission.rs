@@ -93,6 +93,8 @@ pub async fn submit(
             errors,
         ))
     })?;
+    let delivery = check_choice(&form.delivery_methods, &content.delivery, today)
+        .map_err(ApplicationError::Invalid)?;
     let bring_original: BTreeSet<String> = content
         .bring_original
         .into_iter()
@@ -138,6 +140,10 @@ pub async fn submit(
                 (
                     application::Column::TrackingCode,
                     Some(tracking_code.clone()).into(),
+                ),
+                (
+                    application::Column::Delivery,
+                    to_json(&delivery.to_form())?.into(),
                 ),
             ],
             ..Transition::new(CaseAction::Submit)

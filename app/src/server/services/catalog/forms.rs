@@ -157,6 +157,7 @@ pub async fn application_form(
                 materials: merged.materials,
                 promised_limit_days: item.promised_limit_days,
                 joint_handling: !item.co_departments.is_empty(),
+                delivery_methods: merged.delivery_methods,
             }))
         }
         (None, Some(code)) => {
@@ -179,6 +180,7 @@ pub async fn application_form(
                 materials: view.application.materials,
                 promised_limit_days: view.bundle.promised_limit_days,
                 joint_handling: true,
+                delivery_methods: view.application.delivery_methods,
             }))
         }
         (None, None) => Ok(None),

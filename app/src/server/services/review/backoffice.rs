@@ -789,11 +789,14 @@ pub async fn decide(
             outcome: checked.outcome,
         }])
         .collect();
-    let t = Transition::new(CaseAction::Decide)
+    let mut t = Transition::new(CaseAction::Decide)
         .because(reason)
         .with_detail(EventDetail::Decision { items: outcomes })
         .with_effect(Effect::RecordDecision(Box::new(decided_row.clone())))
         .issuing(notice);
+    if let Some(online) = super::delivery::online_delivery(&row)? {
+        t = t.followed_by(online);
+    }
     let issued = cases::transition(db, &row, version, &actor, t, now)
         .await?
         .pop()
@@ -929,6 +932,9 @@ pub async fn decide_on_the_spot(
         })
         .issuing(acceptance)
         .issuing(decision);
+    if let Some(online) = super::delivery::online_delivery(&row)? {
+        t = t.followed_by(online);
+    }
     for i in &items {
         t = t.with_effect(Effect::RecordDecision(Box::new(decision_row(
             i, &checked, me,

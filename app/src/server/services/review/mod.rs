@@ -111,6 +111,7 @@ pub enum Viewer {
 mod actions;
 mod backoffice;
 mod context;
+mod delivery;
 mod documents;
 mod five_day;
 mod workbench;
@@ -125,6 +126,7 @@ pub use backoffice::{
     withdraw,
 };
 use context::*;
+pub use delivery::{Reader, deliver, delivery_view};
 pub use documents::{material, notice};
 pub use five_day::deem_overdue;
 pub use workbench::{case, queue};

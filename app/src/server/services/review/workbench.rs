@@ -223,7 +223,9 @@ pub async fn case(
     ));
     let back_office = back_office_of(db, &row, &history).await?;
     let may_act = me.role.acts() && row.department.as_deref() == Some(me.department.as_str());
+    let delivery = super::delivery::delivery_view(&row, &history, super::Reader::Staff)?;
     Ok(StaffCase {
+        delivery,
         applicant_name: cases::applicant_name(&row),
         version: row.version,
         history: history.into_iter().map(event_view).collect(),

@@ -25,17 +25,18 @@ use crate::server::notify;
 use crate::server::services::calendar;
 
 /// The warning ladder (rule 6), run by a background job: for every case under review whose
-/// decision clock runs, raises the rung its days left stand on, once per case, department,
+/// decision clock runs, and every decided case whose delivery clock runs (rule 14), raises the rung its days left stand on, once per case, department,
 /// clock, due day and rung (the supervision rung once a day), with its messages: to the
 /// receiving department, and to each department still holding a review task of the case
 /// (by the task's own 审查时限 where the guide sets one, else the case's). Safe with several instances: the unique index lets one
 /// insert win. Returns how many were raised.
 pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<u32> {
     let rows = application::Entity::find()
-        .filter(
-            application::Column::Status
-                .is_in([CaseStatus::Accepted.as_str(), CaseStatus::InReview.as_str()]),
-        )
+        .filter(application::Column::Status.is_in([
+            CaseStatus::Accepted.as_str(),
+            CaseStatus::InReview.as_str(),
+            CaseStatus::Decided.as_str(),
+        ]))
         .all(db)
         .await
         .context("failed to read cases under review")?;
@@ -64,10 +65,16 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
             }
             None => continue,
         };
-        let case_rung = d
-            .decision
-            .as_ref()
-            .and_then(|c| Rung::of(c, DeadlineKind::Decision.as_str(), today));
+        // Decided, the result is still to be delivered: its clock is the one to watch.
+        let case_rung = if row.status == CaseStatus::Decided.as_str() {
+            d.delivery
+                .as_ref()
+                .and_then(|c| Rung::of(c, DeadlineKind::Delivery.as_str(), today))
+        } else {
+            d.decision
+                .as_ref()
+                .and_then(|c| Rung::of(c, DeadlineKind::Decision.as_str(), today))
+        };
         if let Some(rung) = &case_rung
             && raise(db, row, None, rung, now).await?
         {

@@ -204,6 +204,8 @@ fn public_detail(action: CaseAction, e: &case_event::Model) -> Option<String> {
         | CaseAction::Withdraw
         | CaseAction::ConfirmDeferred
         | CaseAction::ReturnDeferred
+        | CaseAction::Mail
+        | CaseAction::Deliver
         | CaseAction::StartReview => e.reason.clone(),
         CaseAction::Accept | CaseAction::Resubmit => None,
     }
@@ -344,6 +346,15 @@ async fn view(
             vec![]
         },
         notices: if owner { notices } else { vec![] },
+        delivery: crate::server::services::review::delivery_view(
+            &row,
+            &history,
+            if owner {
+                crate::server::services::review::Reader::Applicant
+            } else {
+                crate::server::services::review::Reader::Public
+            },
+        )?,
         deferred: if owner {
             crate::server::services::review::deferred_slots(db, &row).await?
         } else {

@@ -1,0 +1,133 @@
+//! 送达 on the workbench: how the applicant chose to receive the result, and the window's
+//! steps (寄出 with the carrier and waybill, then 妥投; or 领取 with the collector's ID card
+//! checked). Each step is checked with `domain::delivery::check_delivery` before sending, so
+//! a refusal reads as the server's.
+
+use super::tasks::refusal;
+use super::*;
+use crate::api::backoffice::{DeliveryAction, DeliveryView, deliver_result};
+use crate::domain::catalog::DeliveryMethod;
+use crate::domain::delivery::{
+    CARRIERS, DeliveryChoice, DeliveryFacts, DeliveryStep, check_delivery,
+};
+
+/// The delivery of a decided (or delivered) case.
+#[component]
+pub(super) fn DeliveryPanel(case: StaffCase, reload: Callback<()>) -> impl IntoView {
+    let delivery: DeliveryView = case.delivery.clone().unwrap_or(DeliveryView {
+        method: None,
+        address: None,
+        carrier: None,
+        waybill: None,
+        mailed_on: None,
+        delivered_on: None,
+        collector: None,
+    });
+    let status = case.application.status;
+    let facts = StoredValue::new(DeliveryFacts {
+        status,
+        choice: DeliveryChoice::stored(&case.application.delivery),
+        offered: case.form.delivery_methods.clone(),
+        mailed: delivery.carrier.clone().zip(delivery.waybill.clone()),
+    });
+    let number = StoredValue::new(case.application.case_number.clone().unwrap_or_default());
+    let version = case.version;
+    let message = RwSignal::new(None::<String>);
+    let send = move |step: DeliveryStep, values: BTreeMap<String, String>| {
+        message.set(None);
+        let action = DeliveryAction {
+            version,
+            step,
+            values,
+        };
+        let checked = facts
+            .with_value(|f| check_delivery(f, &action.request(), crate::clock::today_in_china()));
+        if let Err(p) = checked {
+            message.set(Some(FieldProblem::sentence(&p)));
+            return;
+        }
+        spawn_local(async move {
+            match deliver_result(number.get_value(), action).await {
+                Ok(_) => reload.run(()),
+                Err(e) => message.set(Some(refusal(&e))),
+            }
+        });
+    };
+    // What the window may still do: by the applicant's choice, or by what the guide offers
+    // on a case submitted before the choice was asked.
+    let methods: Vec<DeliveryMethod> = match delivery.method {
+        Some(m) => vec![m],
+        None => case.form.delivery_methods.clone(),
+    };
+    let open = status == CaseStatus::Decided && case.may_act;
+    let mailed = delivery.waybill.is_some();
+    let method_label = delivery.method.map_or("（申请时未选择）", |m| m.label());
+    let day = |d: Option<crate::domain::date::Date>| d.map(|d| d.to_string());
+    view! {
+        <section class="delivery" data-delivery=delivery.method.map(|m| m.as_str())>
+            <h2>"送达"</h2>
+            <dl class="facts">
+                <dt>"送达方式"</dt><dd>{method_label}</dd>
+                {delivery.address.clone().map(|a| view! { <dt>"邮寄地址"</dt><dd>{a}</dd> })}
+                {delivery.carrier.clone().map(|c| view! { <dt>"快递公司"</dt><dd>{c}</dd> })}
+                {delivery.waybill.clone().map(|w| view! { <dt>"运单号"</dt><dd class="code" data-waybill="">{w}</dd> })}
+                {day(delivery.mailed_on).map(|d| view! { <dt>"寄出日期"</dt><dd>{d}</dd> })}
+                {delivery.collector.clone().map(|c| view! { <dt>"领取人"</dt><dd>{c}</dd> })}
+                {day(delivery.delivered_on).map(|d| view! { <dt>"送达日期"</dt><dd data-delivered="">{d}</dd> })}
+            </dl>
+            {move || message.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+            {open.then(|| methods.into_iter().map(|m| match m {
+                DeliveryMethod::Post if mailed => view! {
+                    <form class="decision" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        send(DeliveryStep::Received, BTreeMap::new());
+                    }>
+                        <p class="muted">"邮件妥投（申请人签收）后确认送达，办件即办结。"</p>
+                        <button type="submit" class="button primary">"确认已妥投"</button>
+                    </form>
+                }.into_any(),
+                DeliveryMethod::Post => {
+                    let carrier = RwSignal::new(String::new());
+                    let waybill = RwSignal::new(String::new());
+                    view! {
+                        <form class="decision" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            send(DeliveryStep::Mail, BTreeMap::from([
+                                ("carrier".to_string(), carrier.get_untracked()),
+                                ("waybill".to_string(), waybill.get_untracked()),
+                            ]));
+                        }>
+                            <label>"快递公司"
+                                <select name="carrier" on:change=move |ev| carrier.set(event_target_value(&ev))>
+                                    <option value="">"请选择"</option>
+                                    {CARRIERS.iter().map(|c| view! { <option value=*c>{*c}</option> }).collect_view()}
+                                </select>
+                            </label>
+                            <label>"运单号"<input name="waybill" autocomplete="off" prop:value=waybill on:input=move |ev| waybill.set(event_target_value(&ev))/></label>
+                            <button type="submit" class="button primary">"登记寄出"</button>
+                        </form>
+                    }.into_any()
+                }
+                DeliveryMethod::Pickup => {
+                    let name = RwSignal::new(String::new());
+                    let id = RwSignal::new(String::new());
+                    view! {
+                        <form class="decision" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            send(DeliveryStep::PickUp, BTreeMap::from([
+                                ("collector_name".to_string(), name.get_untracked()),
+                                ("collector_id_number".to_string(), id.get_untracked()),
+                            ]));
+                        }>
+                            <p class="muted">"核验领取人居民身份证原件后登记；代领的，另收授权委托书。"</p>
+                            <label>"领取人姓名"<input name="collector_name" autocomplete="off" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/></label>
+                            <label>"领取人居民身份证号码"<input name="collector_id_number" autocomplete="off" prop:value=id on:input=move |ev| id.set(event_target_value(&ev))/></label>
+                            <button type="submit" class="button primary">"确认领取"</button>
+                        </form>
+                    }.into_any()
+                }
+                DeliveryMethod::Download => ().into_any(),
+            }).collect_view())}
+        </section>
+    }
+}
