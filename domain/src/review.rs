@@ -198,7 +198,8 @@ pub fn check_fix_up_edit(
             "补正通知没有要求修改申请人信息",
         ));
     }
-    if before.delivery != after.delivery {
+    // A fix-up that leaves the choice out keeps it.
+    if after.delivery != Default::default() && before.delivery != after.delivery {
         problems.push(problem(
             "delivery",
             "not_named_in_notice",

@@ -133,9 +133,11 @@ test('a bundle goes through both departments to one decision notice while the ph
   await expect(remedies).toContainText('60 日内');
   await expect(remedies).toContainText('6 个月内');
 
-  // The phone shows the decision.
-  await expect(track).toHaveAttribute('data-status', 'decided', { timeout: 20_000 });
-  await expect(track.locator('.track-status')).toHaveText('已作出审查决定');
+  // The phone shows the decision, delivered online with it (the one method both items
+  // offer): the case has ended.
+  await expect(track).toHaveAttribute('data-status', 'completed', { timeout: 20_000 });
+  await expect(track.locator('.track-status')).toHaveText('已办结');
+  await expect(track.locator('[data-delivery]')).toContainText('已送达');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });

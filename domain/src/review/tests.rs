@@ -185,6 +185,16 @@ fn a_fix_up_may_change_only_the_values_its_notice_names() {
             ("values.project_name", "not_named_in_notice"),
         ]
     );
+    // The delivery choice stays as submitted; a fix-up that leaves it out keeps it.
+    let mut after = before.clone();
+    after.delivery.method = Some(crate::catalog::DeliveryMethod::Pickup);
+    let mut chosen = before.clone();
+    chosen.delivery.method = Some(crate::catalog::DeliveryMethod::Post);
+    assert_eq!(
+        codes(&check_fix_up_edit(&chosen, &after, &editable)),
+        [("delivery", "not_named_in_notice")]
+    );
+    assert!(check_fix_up_edit(&chosen, &before, &editable).is_empty());
 }
 
 #[test]

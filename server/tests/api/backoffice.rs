@@ -309,12 +309,15 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
         assert!(notice["remedies"]["reconsideration_by"].is_string());
         assert!(notice["remedies"]["lawsuit_by"].is_string());
 
-        // The decision stopped the decision clock and started the delivery clock.
+        // The decision stopped the decision clock and started the delivery clock; the results
+        // go out online (the one method both items offer), so they were delivered with it and
+        // the case ended (办结) that day.
         let (_, view) = review_case(app, &swj_chief, &case).await;
-        assert_eq!(view["application"]["status"], "decided");
+        assert_eq!(view["application"]["status"], "completed");
         assert_eq!(view["deadlines"]["decision"]["stopped_on"], issued);
         assert!(view["deadlines"]["delivery"]["due"].is_string(), "{}", view["deadlines"]);
-        assert!(view["deadlines"]["delivery"]["stopped_on"].is_null());
+        assert_eq!(view["deadlines"]["delivery"]["stopped_on"], issued);
+        assert_eq!(view["delivery"]["method"], "download");
         // Nothing more: no second decision, no withdrawal, no task to sign.
         let (status, body) = decide(app, &swj_chief, &case, json!({"item": "SWJ-XK-001", "outcome": "grant"})).await;
         assert_eq!(status, 422, "{body}");
@@ -542,11 +545,13 @@ async fn an_immediate_item_is_accepted_and_decided_at_the_window_in_one_step() {
         assert_eq!(status, 201, "{result}");
         assert_eq!(result["notice"]["notice"]["kind"], "grant");
         let (_, view) = review_case(app, &window, &case).await;
-        assert_eq!(view["application"]["status"], "decided");
+        // Delivered online with the decision (the guide's one method): 办结 at once.
+        assert_eq!(view["application"]["status"], "completed");
         let kinds: Vec<&str> = view["application"]["notices"].as_array().unwrap().iter()
             .map(|n| n["notice"]["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["acceptance", "grant"]);
         assert!(view["deadlines"]["delivery"]["due"].is_string(), "{}", view["deadlines"]);
+        assert!(view["deadlines"]["delivery"]["stopped_on"].is_string(), "{}", view["deadlines"]);
 
         // A 承诺件 is not decided on the spot.
         let (other, window2, _) = accepted(app, "13855550007", false).await;

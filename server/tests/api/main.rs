@@ -12,6 +12,7 @@ mod backoffice;
 mod catalog_api;
 mod catalog_import;
 mod cli;
+mod delivery;
 mod helpers;
 mod pages;
 mod review;

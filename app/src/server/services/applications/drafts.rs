@@ -66,9 +66,14 @@ pub async fn update_draft(
     let row = own_draft(db, who.into(), number).await?;
     let (_, keys) = form_of(db, row.item_code.as_deref(), row.bundle_code.as_deref()).await?;
     invalid_unless_empty(check_draft(&keys, content))?;
+    let mut content = content.clone();
     if let Some(editable) = editable_targets(db, &row).await? {
-        invalid_unless_empty(check_fix_up_edit(&content_of(&row)?, content, &editable))?;
+        let before = content_of(&row)?;
+        invalid_unless_empty(check_fix_up_edit(&before, &content, &editable))?;
+        // The delivery choice was checked at submission and stays as it was.
+        content.delivery = before.delivery;
     }
+    let content = &content;
     write_draft(
         db,
         &row,

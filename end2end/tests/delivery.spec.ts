@@ -1,0 +1,110 @@
+import { type APIRequestContext, type Page } from '@playwright/test';
+import { expect, hydrated, staffPage, test } from './support';
+
+// 送达 by post, end to end: an applicant who chose 邮寄 for a 占道挖掘 permit follows the case
+// on a phone; after the decision the 城管局 window records the carrier and waybill, the phone
+// shows the waybill, and once the post is received the case ends (办结).
+
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+async function ok(response: Promise<import('@playwright/test').APIResponse>, status: number) {
+  const r = await response;
+  expect(r.status(), await r.text()).toBe(status);
+  return r.json();
+}
+
+/** Signs for and agrees to the case's task of the signed-in reviewer's department. */
+async function agree(staff: Page, caseNumber: string) {
+  const queue = await ok(staff.request.get('/api/v1/review/tasks'), 200);
+  const entry = queue.entries.find((e: { task: { case_number: string } }) => e.task.case_number === caseNumber);
+  expect(entry, `a task of ${caseNumber}`).toBeTruthy();
+  await ok(staff.request.post(`/api/v1/review/tasks/${entry.task.id}/claim`, { data: {} }), 201);
+  await ok(staff.request.post(`/api/v1/review/tasks/${entry.task.id}/complete`, { data: { opinion: 'agree' } }), 200);
+}
+
+async function version(staff: Page, caseNumber: string): Promise<number> {
+  return (await ok(staff.request.get(`/api/v1/review/cases/${caseNumber}`), 200)).version;
+}
+
+async function applicant(request: APIRequestContext, project: string): Promise<string> {
+  const mobile = `1360000${project === 'phone' ? '1' : '2'}${String(Date.now() % 1000).padStart(3, '0')}`;
+  const registered = await request.post('/api/v1/auth/register', {
+    data: { mobile, password: 'shigong2026', name: '王五', id_number: '11010519491231002X' },
+  });
+  expect([201, 409]).toContain(registered.status());
+  await ok(request.post('/api/v1/auth/login', { data: { mobile, password: 'shigong2026' } }), 200);
+  return mobile;
+}
+
+test('a result sent by post shows its waybill on the phone, and the case ends on receipt', async ({ page, request, browser }, testInfo) => {
+  test.slow();
+  const mobile = await applicant(request, testInfo.project.name);
+  const draft = await ok(request.post('/api/v1/applications', {
+    data: {
+      item: 'CGJ-XK-002',
+      applicant: { kind: 'company', values: { company_name: '示范市滨江市政工程有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
+      values: {
+        project_name: '江南大道雨水管改造', project_address: '示范市滨江区江南大道 1 号', occupied_area: '120',
+        works_start_date: '2027-03-01', works_days: '20', contact_name: '赵六', contact_mobile: mobile,
+      },
+      delivery: {
+        method: 'post',
+        address: { province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 100 号', recipient: '赵六', mobile },
+      },
+    },
+  }), 201);
+  for (const code of ['road_works_plan', 'location_map']) {
+    await ok(request.put(`/api/v1/applications/${draft.number}/materials/${code}`, {
+      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(`${code}.pdf`) },
+    }), 200);
+  }
+  const caseNumber: string = (await ok(request.post(`/api/v1/applications/${draft.number}/submit`), 200)).case_number;
+
+  // Accepted by 城管局, reviewed by both departments, granted by its chief.
+  const chief = await staffPage(browser, 'e2e-cgj-chief');
+  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/accept`, { data: { version: await version(chief, caseNumber) } }), 201);
+  await agree(await staffPage(browser, 'e2e-cgj-reviewer'), caseNumber);
+  await agree(await staffPage(browser, 'e2e-swj-reviewer'), caseNumber);
+  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/decision`, {
+    data: { version: await version(chief, caseNumber), item: 'CGJ-XK-002', outcome: 'grant' },
+  }), 201);
+
+  // The applicant follows it on a phone: decided, to be posted.
+  await page.goto(`/track?case=${caseNumber}`);
+  await hydrated(page);
+  await page.getByLabel('手机号码或查询码').fill(mobile);
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  const track = page.locator('article.track');
+  await expect(track).toHaveAttribute('data-status', 'decided');
+  const delivery = track.locator('[data-delivery]');
+  await expect(delivery).toContainText('邮寄送达');
+  await expect(delivery).toContainText('待送达');
+  await expect(delivery).toContainText('浙江省杭州市西湖区');
+  await expect(delivery).not.toContainText('文三路');
+
+  // The window posts it: the browser refuses a malformed waybill with the server's words.
+  await chief.goto(`/staff/cases/${caseNumber}`);
+  await hydrated(chief);
+  const panel = chief.locator('section.delivery');
+  await expect(panel).toContainText('文三路 100 号');
+  await panel.getByLabel('快递公司').selectOption('顺丰速运');
+  await panel.getByLabel('运单号').fill('SF-1');
+  await panel.getByRole('button', { name: '登记寄出' }).click();
+  await expect(panel.getByRole('alert')).toContainText('运单号为 8–30 位字母或数字');
+  await panel.getByLabel('运单号').fill('sf1234567890');
+  await panel.getByRole('button', { name: '登记寄出' }).click();
+  await expect(panel.locator('[data-waybill]')).toHaveText('SF1234567890');
+
+  // The phone shows the waybill without a reload.
+  await expect(delivery.locator('[data-waybill]')).toHaveText('SF1234567890', { timeout: 20_000 });
+  await expect(delivery).toContainText('顺丰速运');
+
+  // Received: the case ends.
+  await panel.getByRole('button', { name: '确认已妥投' }).click();
+  await expect(panel.locator('[data-delivered]')).toBeVisible();
+  await expect(track).toHaveAttribute('data-status', 'completed', { timeout: 20_000 });
+  await expect(track.locator('.track-status')).toHaveText('已办结');
+  await expect(delivery).toContainText('已送达');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
