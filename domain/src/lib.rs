@@ -23,6 +23,7 @@ mod fixtures;
 pub mod form;
 pub mod ids;
 mod labels;
+pub mod licence;
 pub mod notice;
 pub mod review;
 pub mod staff;

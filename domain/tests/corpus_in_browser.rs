@@ -34,3 +34,26 @@ fn the_browser_gives_every_corpus_case_its_expected_verdict() {
     // Really in a browser, not in Node: there is a window.
     assert!(web_sys::window().is_some());
 }
+
+/// The licence test vectors, verified by the wasm build: a genuine licence is valid, a changed
+/// character, another department's key and a file that is not a licence each get their own
+/// verdict, exactly as natively (`domain::licence::tests`).
+#[wasm_bindgen_test]
+fn the_browser_verifies_the_licence_vectors_as_the_server_does() {
+    use domain::licence::{PublishedKey, verify_text};
+    let v: serde_json::Value = serde_json::from_str(include_str!("../corpus/licence_vectors.json"))
+        .expect("vectors parse");
+    let keys: Vec<PublishedKey> = serde_json::from_value(v["keys"].clone()).expect("keys parse");
+    let today = domain::date::Date::new(2026, 12, 2).expect("a date");
+    let cases = v["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 4);
+    for case in cases {
+        let verdict = verify_text(case["file"].as_str().expect("a file"), &keys, &[], today);
+        assert_eq!(
+            Some(verdict.code()),
+            case["verdict"].as_str(),
+            "{}",
+            case["name"]
+        );
+    }
+}
