@@ -16,6 +16,7 @@ use crate::pages::{
     catalog::CatalogPage,
     home::HomePage,
     item::ItemPage,
+    licences::LicencesPage,
     login::LoginPage,
     my::MyApplicationsPage,
     not_found::NotFound,
@@ -24,6 +25,7 @@ use crate::pages::{
     staff::{IntakePage, StaffCasePage, StaffLoginPage, TasksPage, WorkbenchPage},
     supervision::SupervisionPage,
     track::TrackPage,
+    verify::VerifyPage,
 };
 
 /// The document around the app, rendered on the server.
@@ -88,6 +90,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/supervision") view=SupervisionPage/>
                     <Route path=path!("/staff/calendar") view=CalendarPage/>
                     <Route path=path!("/track") view=TrackPage/>
+                    <Route path=path!("/verify") view=VerifyPage/>
+                    <Route path=path!("/licences") view=LicencesPage/>
                     <Route path=path!("/staff/cases/:number") view=StaffCasePage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -109,6 +109,9 @@ error_codes! {
     YearMismatch = "year_mismatch", 422;
     // Tracking.
     TrackNotFound = "track_not_found", 404;
+    // Licences.
+    LicenceNotFound = "licence_not_found", 404;
+    LicenceRevoked = "licence_revoked", 409;
     /// Too many password checks at once: try again in a few seconds (with `retry_after`).
     Busy = "busy", 503;
     // Everything else: the cause is in the log under the incident id in the message.

@@ -167,6 +167,12 @@ pub struct ResultInfo {
     pub name: String,
     /// Whether the result is an electronic licence (电子证照).
     pub electronic: bool,
+    /// 有效期: months from the day of issue; absent, the licence is open-ended (长期有效).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validity_months: Option<u32>,
+    /// The form values printed on the licence, by field key, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licence_fields: Vec<String>,
 }
 
 /// One entry of the 材料清单.

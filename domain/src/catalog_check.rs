@@ -225,6 +225,24 @@ fn check_item(item: &ServiceItem, at: &str, departments: &BTreeSet<String>, out:
             out.push(format!("{at}.steps[{j}]"), "required", "办理环节不能为空");
         }
     }
+    if let Some(months) = item.result.validity_months
+        && !(1..=600).contains(&months)
+    {
+        out.push(
+            format!("{at}.result.validity_months"),
+            "range",
+            "证照有效期须为 1–600 个月（长期有效的不填）",
+        );
+    }
+    for (j, key) in item.result.licence_fields.iter().enumerate() {
+        if !item.fields.iter().any(|f| &f.key == key) {
+            out.push(
+                format!("{at}.result.licence_fields[{j}]"),
+                "unknown_field",
+                format!("证照内容引用的表单字段“{key}”不存在"),
+            );
+        }
+    }
     let mut methods = HashSet::new();
     for (j, m) in item.delivery_methods.iter().enumerate() {
         if !methods.insert(m) {
@@ -524,6 +542,8 @@ mod tests {
             result: ResultInfo {
                 name: "建筑工程施工许可证".into(),
                 electronic: true,
+                validity_months: None,
+                licence_fields: vec![],
             },
             delivery_methods: vec![DeliveryMethod::Download, DeliveryMethod::Pickup],
             online_depth: OnlineDepth::FullyOnline,
@@ -693,6 +713,28 @@ mod tests {
         let mut f = valid_catalog();
         f.items[0].fee.charged = true;
         assert!(has(&f, "items[0].fee.basis", "required"));
+    }
+
+    #[test]
+    fn a_licence_names_its_form_fields_and_a_sane_validity() {
+        let mut f = valid_catalog();
+        let key = f.items[0].fields[0].key.clone();
+        f.items[0].result.licence_fields = vec![key, "colour".into()];
+        f.items[0].result.validity_months = Some(0);
+        assert!(has(
+            &f,
+            "items[0].result.licence_fields[1]",
+            "unknown_field"
+        ));
+        assert!(has(&f, "items[0].result.validity_months", "range"));
+        assert!(!has(
+            &f,
+            "items[0].result.licence_fields[0]",
+            "unknown_field"
+        ));
+        f.items[0].result.validity_months = Some(60);
+        f.items[0].result.licence_fields.pop();
+        assert_eq!(problems(&f), vec![]);
     }
 
     #[test]

@@ -242,12 +242,38 @@ pub fn normalize_check_code(typed: &str) -> String {
         .collect()
 }
 
-/// A licence number: `{department}-{year}-{sequence, 6 digits}`, e.g. `ZJJ-2026-000123`, per
-/// department and year. (GB/T 36904 电子证照标识规范 defines a national identifier; its
-/// structure was not available to us, so this scheme is our own and documented in
-/// docs/rules.md.)
-pub fn licence_number(department: &str, year: i32, sequence: u32) -> String {
-    format!("{department}-{year}-{sequence:06}")
+/// A licence number: `{department}-{year}-{the case number's random part}-{the item's place
+/// in the case}`, e.g. `ZJJ-2026-K7Q2M9X4TD-1`: unique without a counter (the case number
+/// is), and it says who issued it and when. (GB/T 36904 电子证照标识规范 defines a national
+/// identifier; its structure was not available to us, so this scheme is our own and
+/// documented in docs/rules.md.)
+pub fn licence_number(department: &str, year: i32, case_number: &str, place: usize) -> String {
+    let tail: String = case_number
+        .chars()
+        .rev()
+        .take(10)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("{department}-{year}-{tail}-{place}")
+}
+
+/// The last valid day of a licence issued on `issued_on` for `months` (`None`: open-ended):
+/// the day before the same day `months` later (the month's last day where it is shorter).
+pub fn valid_until(issued_on: Date, months: Option<u32>) -> Option<Date> {
+    let months = i64::from(months?);
+    let index = i64::from(issued_on.year()) * 12 + i64::from(issued_on.month()) - 1 + months;
+    let (year, month) = ((index / 12) as i32, (index % 12 + 1) as u8);
+    let same_day = (1..=issued_on.day())
+        .rev()
+        .find_map(|d| Date::new(year, month, d))?;
+    // The same day exists: the day before it; a shorter month: its last day.
+    Some(if same_day.day() == issued_on.day() {
+        same_day.add_days(-1)
+    } else {
+        same_day
+    })
 }
 
 /// What verifying a licence found. Each has its own message and code.

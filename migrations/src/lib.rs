@@ -15,6 +15,7 @@ mod m20261201_000009_account_recovery;
 mod m20261201_000010_back_office;
 mod m20261202_000011_review_watch;
 mod m20261202_000012_delivery;
+mod m20261202_000013_licences;
 mod steps;
 
 /// Every migration, oldest first.
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_back_office::Migration),
             Box::new(m20261202_000011_review_watch::Migration),
             Box::new(m20261202_000012_delivery::Migration),
+            Box::new(m20261202_000013_licences::Migration),
         ]
     }
 }

@@ -5,5 +5,6 @@ pub mod applications;
 pub mod backoffice;
 pub mod calendar;
 pub mod catalog;
+pub mod licence;
 pub mod review;
 pub mod track;

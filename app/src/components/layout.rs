@@ -38,6 +38,7 @@ pub fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <div class="container">
                 <p>"线上线下无差别受理、同标准办理 · 一次告知 · 限时办结"</p>
+                <p><a href="/track">"办件查询"</a> " · " <a href="/verify">"电子证照验真"</a> " · " <a href="/licences">"证照公示"</a></p>
                 <p>"政务服务便民热线 12345" " · " <a href="/staff/login">"工作人员入口"</a></p>
             </div>
         </footer>

@@ -280,6 +280,24 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
             </section>
         }
     });
+    let licences = (!v.licences.is_empty()).then(|| {
+        view! {
+            <section data-licences="">
+                <h2>"电子证照"</h2>
+                {v.licences.iter().map(|l| {
+                    let verify = format!("/verify?number={}&code={}", l.number, l.check_code.clone().unwrap_or_default());
+                    view! {
+                        <crate::pages::verify::LicenceCard licence=l.clone()/>
+                        <p class="actions">
+                            <a class="button" href=format!("/api/v1/licences/{}/file", l.number) download="">"下载证照文件"</a>
+                            " "
+                            <a class="button" href=verify>"验真"</a>
+                        </p>
+                    }
+                }).collect_view()}
+            </section>
+        }
+    });
     let withdrawal = (v.owner && crate::domain::decision::withdrawable(v.status)).then(
         || view! { <WithdrawForm number=v.case_number.clone() version=v.case_version status=v.status/> },
     );
@@ -306,6 +324,7 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
             {todo}
             <DeadlineFacts deadlines=v.deadlines.clone()/>
             {progress}
+            {licences}
             {delivery}
             {pauses}
             {extension}

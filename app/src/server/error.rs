@@ -12,6 +12,7 @@ use super::cases::CaseError;
 use super::services::accounts::AccountError;
 use super::services::applications::ApplicationError;
 use super::services::calendar::CalendarError;
+use super::services::licences::LicenceError;
 use super::services::review::ReviewError;
 use super::services::tracking::TrackError;
 use super::state::incident_id;
@@ -204,6 +205,21 @@ impl From<TrackError> for AppError {
                 with_message(ErrorCode::TooManyAttempts, &e).with_retry_after(after.max(1) as u64)
             }
             TrackError::Internal(e) => e.into(),
+        }
+    }
+}
+
+impl From<LicenceError> for AppError {
+    fn from(e: LicenceError) -> Self {
+        match e {
+            LicenceError::NotFound => with_message(ErrorCode::LicenceNotFound, &e),
+            LicenceError::TooMany(after) => {
+                with_message(ErrorCode::TooManyAttempts, &e).with_retry_after(after.max(1) as u64)
+            }
+            LicenceError::Forbidden(_) => with_message(ErrorCode::NotPermitted, &e),
+            LicenceError::AlreadyRevoked => with_message(ErrorCode::LicenceRevoked, &e),
+            LicenceError::Invalid(problems) => AppError::invalid(problems),
+            LicenceError::Internal(e) => e.into(),
         }
     }
 }

@@ -196,6 +196,9 @@ pub struct StaffCase {
     /// Once decided: how the result is delivered, and how far (送达).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<super::backoffice::DeliveryView>,
+    /// The electronic licences granted on it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licences: Vec<super::licence::LicenceView>,
 }
 
 /// An action's body: the version it was decided on, and what it says.

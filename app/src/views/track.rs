@@ -127,6 +127,9 @@ pub struct TrackView {
     /// Once decided: how the result is delivered, and how far (送达).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<super::backoffice::DeliveryView>,
+    /// The electronic licences granted on it (signed in only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licences: Vec<super::licence::LicenceView>,
 }
 
 impl TrackView {

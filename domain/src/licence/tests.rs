@@ -14,7 +14,7 @@ fn secret(n: u8) -> Vec<u8> {
 
 fn licence() -> Licence {
     Licence {
-        number: licence_number("ZJJ", 2026, 42),
+        number: licence_number("ZJJ", 2026, "OW20261202K7Q2M9X4TD", 1),
         name: "建筑工程施工许可证".into(),
         holder: Holder {
             kind: HolderKind::Company,
@@ -61,6 +61,7 @@ fn a_signed_licence_verifies_and_its_file_reads_back() {
     assert_eq!(sign(licence(), "ZJJ-1", &secret(7)).unwrap(), file);
     assert_eq!(check_code(&file).len(), 8);
     assert_eq!(normalize_check_code(" ab-cd oil "), "ABCD011");
+    assert_eq!(file.licence.number, "ZJJ-2026-K7Q2M9X4TD-1");
 }
 
 #[test]
@@ -152,6 +153,27 @@ fn validity_and_revocation_are_judged_as_of_today() {
 }
 
 #[test]
+fn validity_runs_to_the_day_before_the_same_day_months_later() {
+    assert_eq!(
+        valid_until(day(2026, 12, 2), Some(12)),
+        Some(day(2027, 12, 1))
+    );
+    assert_eq!(
+        valid_until(day(2026, 12, 2), Some(60)),
+        Some(day(2031, 12, 1))
+    );
+    assert_eq!(
+        valid_until(day(2026, 11, 30), Some(3)),
+        Some(day(2027, 2, 28))
+    );
+    assert_eq!(
+        valid_until(day(2027, 3, 1), Some(1)),
+        Some(day(2027, 3, 31))
+    );
+    assert_eq!(valid_until(day(2026, 12, 2), None), None);
+}
+
+#[test]
 fn a_person_holder_is_masked_in_public() {
     let h = Holder {
         kind: HolderKind::Person,
@@ -185,4 +207,28 @@ fn the_published_test_vectors_verify() {
     let file = sign(licence(), "ZJJ-1", &secret(7)).unwrap();
     assert_eq!(v["cases"][0]["file"].as_str().unwrap(), file.to_json());
     assert_eq!(keys[0].public_key, public_key_of(&secret(7)).unwrap());
+}
+
+#[test]
+#[ignore = "regenerates corpus/licence_vectors.json: cargo test -p domain -- --ignored regenerate"]
+fn regenerate_the_vectors() {
+    let file = sign(licence(), "ZJJ-1", &secret(7)).unwrap();
+    let text = file.to_json();
+    let tampered = text.replace("示范小学", "示范中学");
+    let other = sign(licence(), "SWJ-1", &secret(9)).unwrap().to_json();
+    let out = serde_json::json!({
+        "about": "电子证照 test vectors: secret keys are 32 bytes of 0x07 (ZJJ-1) and 0x09 (SWJ-1); judged as of 2026-12-02",
+        "keys": [key("ZJJ-1", "ZJJ", 7), key("SWJ-1", "SWJ", 9)],
+        "cases": [
+            {"name": "genuine", "file": text, "verdict": "valid"},
+            {"name": "one character of the content changed", "file": tampered, "verdict": "tampered"},
+            {"name": "signed with another department's key", "file": other, "verdict": "wrong_key"},
+            {"name": "not a licence", "file": "{\"format\": \"pdf\"}", "verdict": "malformed"},
+        ]
+    });
+    std::fs::write(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/licence_vectors.json"),
+        serde_json::to_string_pretty(&out).unwrap() + "\n",
+    )
+    .unwrap();
 }

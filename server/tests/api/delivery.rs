@@ -19,7 +19,7 @@ async fn post(app: &TestApp, cookie: &str, path: &str, body: Value) -> (u16, Val
 }
 
 /// The demo catalog, with 排水许可 (SWJ-XK-001) offering every delivery method.
-async fn every_method(app: &TestApp) {
+pub async fn every_method(app: &TestApp) {
     let mut file = demo();
     for item in file.items.iter_mut().filter(|i| i.code == "SWJ-XK-001") {
         item.delivery_methods = vec![
@@ -78,13 +78,13 @@ async fn version(app: &TestApp, staff: &str, case: &str) -> Value {
 }
 
 /// The department's staff the tests need.
-struct Swj {
-    window: String,
-    reviewer: String,
-    chief: String,
+pub struct Swj {
+    pub window: String,
+    pub reviewer: String,
+    pub chief: String,
 }
 
-async fn swj(app: &TestApp) -> Swj {
+pub async fn swj(app: &TestApp) -> Swj {
     Swj {
         window: staff_member(app, "swj-w", StaffRole::Window, "SWJ").await,
         reviewer: staff_member(app, "swj-r", StaffRole::Reviewer, "SWJ").await,
@@ -94,6 +94,16 @@ async fn swj(app: &TestApp) -> Swj {
 
 /// A SWJ-XK-001 case with this delivery choice, accepted, reviewed and granted.
 async fn granted(app: &TestApp, staff: &Swj, mobile: &str, delivery: Value) -> String {
+    granted_to(app, staff, mobile, delivery).await.0
+}
+
+/// The same, with the applicant's session: (case number, cookie).
+pub async fn granted_to(
+    app: &TestApp,
+    staff: &Swj,
+    mobile: &str,
+    delivery: Value,
+) -> (String, String) {
     let me = applicant(app, mobile, "11010519491231002X").await;
     let number = draft(app, &me, delivery).await;
     let (status, case) = submit(app, &me, &number).await;
@@ -137,7 +147,7 @@ async fn granted(app: &TestApp, staff: &Swj, mobile: &str, delivery: Value) -> S
     .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["case_decided"], true, "{body}");
-    case
+    (case, me)
 }
 
 /// Records a delivery step with the case's current version.

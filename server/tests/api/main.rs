@@ -14,6 +14,7 @@ mod catalog_import;
 mod cli;
 mod delivery;
 mod helpers;
+mod licences;
 mod pages;
 mod review;
 mod server_functions;

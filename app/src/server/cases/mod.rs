@@ -24,7 +24,7 @@ pub use history::{
     Deferred, DeliverySteps, FixUp, deferred_materials, delivery_steps, history_of, last_fix_up,
     snapshot_at_notice,
 };
-pub use notices::{notice_view, notices_of};
+pub use notices::{notice_view, notices_of, qr_svg};
 pub use scope::{acting_case, department_case, holds_task, procedure_case, visible_cases};
 pub use transition::{CaseError, ClaimedBy, Effect, FollowUp, Transition, claim_task, transition};
 

@@ -89,7 +89,7 @@ pub async fn notices_of(
 /// The tracking address as a QR code (SVG). The address is relative to the site; the page
 /// that prints it makes it absolute with the site's own origin. Here it is encoded with the
 /// configured public address (`ONEWINDOW_PUBLIC_URL`), so a phone can open it.
-fn qr_svg(track_path: &str) -> String {
+pub fn qr_svg(track_path: &str) -> String {
     let base = crate::server::state::public_url();
     let url = format!("{}{track_path}", base.trim_end_matches('/'));
     match qrcode::QrCode::new(url.as_bytes()) {

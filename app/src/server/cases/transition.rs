@@ -14,7 +14,7 @@ use super::notices;
 use crate::domain::case::{CaseAction, CaseStatus, EventDetail, TransitionError};
 use crate::domain::decision::{TaskSeed, TaskStatus};
 use crate::domain::notice::Notice;
-use crate::server::entities::{application, item_decision, notice, review_task};
+use crate::server::entities::{application, item_decision, licence, notice, review_task};
 
 /// How many times a transition is tried when its notice number was taken meanwhile.
 const NOTICE_NUMBER_TRIES: usize = 5;
@@ -73,6 +73,8 @@ pub enum Effect {
     /// The first claim of a case's task starts its review: the task is taken with the move,
     /// or the move does not happen ([`CaseError::Changed`] when another claim won).
     Claim(ClaimedBy),
+    /// A granting decision: its signed electronic licences (rule 15).
+    IssueLicences(Vec<licence::ActiveModel>),
 }
 
 /// A reviewer signing for a task (签收).
@@ -304,6 +306,13 @@ async fn apply(
                 .exec(txn)
                 .await
                 .context("failed to close review tasks")?;
+        }
+        Effect::IssueLicences(rows) => {
+            for row in rows {
+                let mut row = row.clone();
+                row.application_id = Set(application_id);
+                row.insert(txn).await.context("failed to issue a licence")?;
+            }
         }
         Effect::Claim(claim) => {
             // Dropping the transaction on the way out rolls the move back.

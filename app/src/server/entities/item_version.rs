@@ -43,6 +43,11 @@ pub struct Model {
     pub fee_basis: Option<String>,
     pub result_name: String,
     pub result_electronic: bool,
+    /// 证照有效期 in months; `None`: open-ended.
+    pub result_validity_months: Option<i32>,
+    /// JSON array of the form keys printed on the licence.
+    #[sea_orm(column_type = "Text")]
+    pub result_licence_fields: String,
     /// JSON array of delivery method names.
     #[sea_orm(column_type = "Text")]
     pub delivery_methods: String,

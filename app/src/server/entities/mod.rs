@@ -17,6 +17,8 @@ pub mod department;
 pub mod form_field;
 pub mod item_decision;
 pub mod item_version;
+pub mod licence;
+pub mod licence_key;
 pub mod login_throttle;
 pub mod material;
 pub mod material_history;

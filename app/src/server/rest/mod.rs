@@ -20,6 +20,7 @@ pub mod accounts;
 pub mod applications;
 pub mod backoffice;
 pub mod calendar;
+pub mod licences;
 pub mod review;
 pub mod track;
 
@@ -147,6 +148,34 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/review/cases/{number}/decision-on-the-spot",
             axum::routing::post(crate::server::rest::backoffice::decide_on_the_spot),
+        )
+        .route(
+            "/api/v1/licences",
+            get(crate::server::rest::licences::register),
+        )
+        .route(
+            "/api/v1/licences/keys",
+            get(crate::server::rest::licences::keys),
+        )
+        .route(
+            "/api/v1/licences/revocations",
+            get(crate::server::rest::licences::revocations),
+        )
+        .route(
+            "/api/v1/licences/verification",
+            axum::routing::post(crate::server::rest::licences::verify),
+        )
+        .route(
+            "/api/v1/licences/{number}",
+            get(crate::server::rest::licences::check),
+        )
+        .route(
+            "/api/v1/licences/{number}/file",
+            get(crate::server::rest::licences::file),
+        )
+        .route(
+            "/api/v1/review/licences/{number}/revocation",
+            axum::routing::post(crate::server::rest::licences::revoke),
         )
         .route(
             "/api/v1/review/cases/{number}/delivery",
@@ -435,6 +464,10 @@ async fn openapi_json() -> impl IntoResponse {
         crate::server::rest::backoffice::back_office, crate::server::rest::backoffice::decide,
         crate::server::rest::backoffice::decide_on_the_spot, crate::server::rest::backoffice::confirm_deferred,
         crate::server::rest::backoffice::deliver,
+        crate::server::rest::licences::keys, crate::server::rest::licences::revocations,
+        crate::server::rest::licences::register, crate::server::rest::licences::check,
+        crate::server::rest::licences::verify, crate::server::rest::licences::file,
+        crate::server::rest::licences::revoke,
         crate::server::rest::backoffice::staff_withdrawal, crate::server::rest::backoffice::applicant_withdrawal,
         crate::server::rest::calendar::add, crate::server::rest::calendar::count,
         crate::server::rest::track::track, crate::server::rest::track::events, crate::server::rest::track::board,
@@ -442,7 +475,7 @@ async fn openapi_json() -> impl IntoResponse {
     ),
     components(schemas(ProblemDetails)),
     modifiers(&CommonAnswers),
-    tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"), (name = "applications", description = "申请人的办件：草稿、材料上传、提交、补正后重新提交"), (name = "calendar", description = "工作日计算（节假日与调休按管理员维护的日历）"), (name = "review", description = "窗口预审：工作人员登录、待受理队列、受理、容缺受理、不予受理、一次性告知、窗口收件；特别程序与延期"), (name = "backoffice", description = "并联审批：部门审查任务（签收、审查意见）、审查决定（准予 / 不予行政许可，统一出件）、即办件当场办结、容缺材料核验、撤回申请、送达（邮寄、窗口领取；电子送达随决定完成）"), (name = "track", description = "办理进度查询：办件编号加第二验证因素（手机号码或查询码）"), (name = "supervision", description = "电子监察：督办看板与预警"))
+    tags((name = "catalog", description = "事项清单与办事指南"), (name = "auth", description = "申请人账号"), (name = "applications", description = "申请人的办件：草稿、材料上传、提交、补正后重新提交"), (name = "calendar", description = "工作日计算（节假日与调休按管理员维护的日历）"), (name = "review", description = "窗口预审：工作人员登录、待受理队列、受理、容缺受理、不予受理、一次性告知、窗口收件；特别程序与延期"), (name = "backoffice", description = "并联审批：部门审查任务（签收、审查意见）、审查决定（准予 / 不予行政许可，统一出件）、即办件当场办结、容缺材料核验、撤回申请、送达（邮寄、窗口领取；电子送达随决定完成）"), (name = "track", description = "办理进度查询：办件编号加第二验证因素（手机号码或查询码）"), (name = "supervision", description = "电子监察：督办看板与预警"), (name = "licences", description = "电子证照：按编号和校验码或证照文件验真（SM2/SM3 签名）、发证部门公钥、注销撤销清单、公示名录"))
 )]
 pub struct ApiDoc;
 
@@ -463,6 +496,7 @@ const PUBLIC_PATHS: &[&str] = &[
     "/api/v1/auth/recovery",
     "/api/v1/staff/login",
     "/api/v1/track/",
+    "/api/v1/licences",
     "/api/v1/calendar/",
 ];
 

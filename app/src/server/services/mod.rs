@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod applications;
 pub mod calendar;
 pub mod catalog;
+pub mod licences;
 pub mod recovery;
 pub mod review;
 pub mod staff;

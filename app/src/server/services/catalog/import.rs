@@ -349,6 +349,8 @@ async fn insert_version(
         fee_basis: Set(item.fee.basis.clone()),
         result_name: Set(item.result.name.clone()),
         result_electronic: Set(item.result.electronic),
+        result_validity_months: Set(item.result.validity_months.map(to_i32)),
+        result_licence_fields: Set(json(&item.result.licence_fields)?),
         delivery_methods: Set(json(&item.delivery_methods)?),
         online_depth: Set(item.online_depth.as_str().into()),
         visits: Set(to_i32(item.visits)),

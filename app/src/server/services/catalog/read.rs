@@ -347,6 +347,8 @@ pub async fn load_version(
         result: ResultInfo {
             name: v.result_name,
             electronic: v.result_electronic,
+            validity_months: v.result_validity_months.map(to_u32),
+            licence_fields: from_json(&v.result_licence_fields)?,
         },
         delivery_methods: from_json::<Vec<DeliveryMethod>>(&v.delivery_methods)?,
         online_depth: parse(OnlineDepth::parse, &v.online_depth)?,

@@ -21,6 +21,7 @@ use crate::domain::decision::{
 use crate::domain::notice::DecisionLine;
 use crate::server::cases::{ClaimedBy, Effect};
 use crate::server::entities::{item_decision, review_task};
+use crate::server::services::licences;
 use crate::views::backoffice::{
     BackOffice, ConfirmDeferredAction, DecisionDue, DecisionResult, DeferredMaterial, DeferredSlot,
     DepartmentProgress, ItemDecisionView, OnTheSpotAction, QueueClock, StatusCount, TASK_PAGE,
@@ -794,6 +795,25 @@ pub async fn decide(
         .with_detail(EventDetail::Decision { items: outcomes })
         .with_effect(Effect::RecordDecision(Box::new(decided_row.clone())))
         .issuing(notice);
+    let granted: Vec<licences::Granted> = office
+        .decisions
+        .iter()
+        .map(|d| (d.item_code.clone(), d.outcome, d.conditions.clone()))
+        .chain([(
+            item.item_code.clone(),
+            checked.outcome,
+            checked.conditions.clone(),
+        )])
+        .filter(|(_, outcome, _)| *outcome == Outcome::Grant)
+        .map(|(item_code, _, conditions)| licences::Granted {
+            item_code,
+            conditions,
+        })
+        .collect();
+    let issued_licences = licences::issue(db, &row, &granted, now).await?;
+    if !issued_licences.is_empty() {
+        t = t.with_effect(Effect::IssueLicences(issued_licences));
+    }
     if let Some(online) = super::delivery::online_delivery(&row)? {
         t = t.followed_by(online);
     }
@@ -932,6 +952,19 @@ pub async fn decide_on_the_spot(
         })
         .issuing(acceptance)
         .issuing(decision);
+    if checked.outcome == Outcome::Grant {
+        let granted: Vec<licences::Granted> = items
+            .iter()
+            .map(|i| licences::Granted {
+                item_code: i.item_code.clone(),
+                conditions: checked.conditions.clone(),
+            })
+            .collect();
+        let issued_licences = licences::issue(db, &row, &granted, now).await?;
+        if !issued_licences.is_empty() {
+            t = t.with_effect(Effect::IssueLicences(issued_licences));
+        }
+    }
     if let Some(online) = super::delivery::online_delivery(&row)? {
         t = t.followed_by(online);
     }

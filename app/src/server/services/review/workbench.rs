@@ -226,6 +226,7 @@ pub async fn case(
     let delivery = super::delivery::delivery_view(&row, &history, super::Reader::Staff)?;
     Ok(StaffCase {
         delivery,
+        licences: crate::server::services::licences::of_case(db, row.id).await?,
         applicant_name: cases::applicant_name(&row),
         version: row.version,
         history: history.into_iter().map(event_view).collect(),

@@ -346,6 +346,11 @@ async fn view(
             vec![]
         },
         notices: if owner { notices } else { vec![] },
+        licences: if owner {
+            crate::server::services::licences::of_case(db, row.id).await?
+        } else {
+            vec![]
+        },
         delivery: crate::server::services::review::delivery_view(
             &row,
             &history,

@@ -1,0 +1,49 @@
+//! 电子证照 as the pages call them: checking a licence by number and check code, the keys and
+//! revocation list the browser verifies a file with, the public register, and 注销 / 撤销. The
+//! JSON API (`/api/v1/licences/…`) calls the same service.
+
+use leptos::prelude::*;
+
+use crate::domain::licence::{PublishedKey, Revocation};
+use crate::error::AppError;
+pub use crate::views::licence::*;
+
+/// A licence by number and check code, with the verdict.
+#[server(prefix = "/sf", endpoint = "licences/check")]
+pub async fn check_licence(number: String, code: String) -> Result<LicenceCheck, AppError> {
+    use crate::server::client::ClientKey;
+    let state = crate::server::state::expect_state()?;
+    let client: ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    crate::server::services::licences::check(&state.db, &number, &code, &client, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)
+}
+
+/// Every department's public key and the revocation list: what the browser verifies an
+/// uploaded licence file with.
+#[server(prefix = "/sf", endpoint = "licences/trust")]
+pub async fn licence_trust() -> Result<(Vec<PublishedKey>, Vec<Revocation>), AppError> {
+    let state = crate::server::state::expect_state()?;
+    Ok((
+        crate::server::services::licences::keys::published(&state.db).await?,
+        crate::server::services::licences::revocations(&state.db).await?,
+    ))
+}
+
+/// A page of the public register.
+#[server(prefix = "/sf", endpoint = "licences/register")]
+pub async fn licence_register(filter: RegisterFilter) -> Result<Register, AppError> {
+    let state = crate::server::state::expect_state()?;
+    Ok(crate::server::services::licences::register(&state.db, &filter).await?)
+}
+
+/// 注销 / 撤销 by the issuing department's chief representative.
+#[server(prefix = "/sf", endpoint = "licences/revoke")]
+pub async fn revoke_licence(number: String, action: RevokeAction) -> Result<LicenceView, AppError> {
+    use crate::server::auth::{Staff, extract};
+    let Staff(me) = extract().await?;
+    let state = crate::server::state::expect_state()?;
+    crate::server::services::licences::revoke(&state.db, &me, &number, &action, chrono::Utc::now())
+        .await
+        .map_err(crate::server::error::refused)
+}

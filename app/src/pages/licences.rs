@@ -1,0 +1,109 @@
+//! `/licences`: the public register of granted licences (第四十条: 准予行政许可的决定应当公开).
+//! Company holders by name, persons masked; searchable by holder, item and department; each
+//! with its 注销 / 撤销 marked. A plain GET form, so it works without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::catalog::list_departments;
+use crate::api::licence::{RegisterFilter, licence_register};
+use crate::components::status::{LoadFailed, Loading};
+
+/// The register page.
+#[component]
+pub fn LicencesPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        let get = |k: &str| q.get(k).filter(|v| !v.is_empty());
+        RegisterFilter {
+            q: get("q"),
+            department: get("department"),
+            item: get("item"),
+            page: get("page").and_then(|p| p.parse().ok()),
+        }
+    });
+    let register = Resource::new(move || filter.get(), licence_register);
+    let departments = Resource::new(|| (), |_| list_departments());
+    let page_link = move |page: u32| {
+        let f = filter.get_untracked();
+        let mut parts = vec![format!("page={page}")];
+        for (k, v) in [("q", f.q), ("department", f.department), ("item", f.item)] {
+            if let Some(v) = v {
+                parts.push(format!("{k}={}", js_escape(&v)));
+            }
+        }
+        format!("/licences?{}", parts.join("&"))
+    };
+    view! {
+        <Title text="电子证照公示"/>
+        <h1>"电子证照公示"</h1>
+        <p class="muted">"依《行政许可法》第四十条公开准予行政许可的决定。个人持证者信息已作脱敏处理；核验证照真伪请到"<a href="/verify">"电子证照验真"</a>"。"</p>
+        <Form method="GET" action="/licences" attr:class="filters" attr:role="search">
+            <div class="filter-row">
+                <label for="q">"搜索"</label>
+                <input id="q" type="search" name="q" placeholder="单位名称或证照编号" autocomplete="off"
+                    prop:value=move || query.read().get("q").unwrap_or_default()/>
+            </div>
+            <div class="filter-row">
+                <label for="department">"发证部门"</label>
+                <select id="department" name="department">
+                    <option value="">"全部部门"</option>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            departments.await.unwrap_or_default().into_iter().map(|d| {
+                                let code = d.code.clone();
+                                let is_selected = move || query.read().get("department").as_deref() == Some(code.as_str());
+                                view! { <option value=d.code.clone() selected=is_selected>{d.name.clone()}</option> }
+                            }).collect_view()
+                        })}
+                    </Suspense>
+                </select>
+            </div>
+            <button type="submit" class="button">"查询"</button>
+        </Form>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match register.await {
+                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
+                    Ok(r) if r.entries.is_empty() => view! { <p class="empty">"没有符合条件的证照。"</p> }.into_any(),
+                    Ok(r) => {
+                        let paging = r.paging;
+                        view! {
+                            <p class="muted">{format!("共 {} 张", paging.matching)}</p>
+                            <ul class="register" aria-label="证照名录">
+                                {r.entries.into_iter().map(|l| { let revoked = l.revocation.is_some(); view! {
+                                    <li data-licence=l.number.clone() class:revoked=revoked>
+                                        <p><strong>{l.name.clone()}</strong> " " <span class="code">{l.number.clone()}</span></p>
+                                        <p>{format!("{} · {}", l.holder_name, l.department_name)}</p>
+                                        <p class="muted">{format!("发证 {} · 有效期至 {}", l.issued_on, l.valid_until.map_or_else(|| "长期有效".to_string(), |d| d.to_string()))}</p>
+                                        {l.revocation.map(|r| view! { <p class="revoked-note">{format!("已{}（{}）：{}", r.kind.label(), r.on, r.reason)}</p> })}
+                                    </li>
+                                }}).collect_view()}
+                            </ul>
+                            {(paging.pages > 1).then(|| view! {
+                                <nav class="pager" aria-label="分页">
+                                    {(paging.page > 1).then(|| view! { <a href=page_link(paging.page - 1)>"上一页"</a> })}
+                                    <span>{format!("第 {} / {} 页", paging.page, paging.pages)}</span>
+                                    {(paging.page < paging.pages).then(|| view! { <a href=page_link(paging.page + 1)>"下一页"</a> })}
+                                </nav>
+                            })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A query value in a link.
+fn js_escape(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,106 @@
+import { type Page } from '@playwright/test';
+import { expect, hydrated, staffPage, test } from './support';
+
+// 电子证照, end to end: a granted 占道挖掘 permit shows its licence to the applicant on a
+// phone; the licence's verify link (what its QR code holds) opens /verify and says it is
+// valid; the downloaded file verifies in the browser, and the same file with one character
+// changed is refused there, without the server.
+
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+async function ok(response: Promise<import('@playwright/test').APIResponse>, status: number) {
+  const r = await response;
+  expect(r.status(), await r.text()).toBe(status);
+  return r.json();
+}
+
+async function agree(staff: Page, caseNumber: string) {
+  const queue = await ok(staff.request.get('/api/v1/review/tasks'), 200);
+  const entry = queue.entries.find((e: { task: { case_number: string } }) => e.task.case_number === caseNumber);
+  expect(entry, `a task of ${caseNumber}`).toBeTruthy();
+  await ok(staff.request.post(`/api/v1/review/tasks/${entry.task.id}/claim`, { data: {} }), 201);
+  await ok(staff.request.post(`/api/v1/review/tasks/${entry.task.id}/complete`, { data: { opinion: 'agree' } }), 200);
+}
+
+async function version(staff: Page, caseNumber: string): Promise<number> {
+  return (await ok(staff.request.get(`/api/v1/review/cases/${caseNumber}`), 200)).version;
+}
+
+test('a granted licence shows on the phone, verifies by its link and from its file, and a changed file is refused', async ({ page, browser }, testInfo) => {
+  test.slow();
+  // The applicant, signed in on the phone.
+  const mobile = `1370000${testInfo.project.name === 'phone' ? '1' : '2'}${String(Date.now() % 1000).padStart(3, '0')}`;
+  const registered = await page.request.post('/api/v1/auth/register', {
+    data: { mobile, password: 'shigong2026', name: '王五', id_number: '11010519491231002X' },
+  });
+  expect([201, 409]).toContain(registered.status());
+  await ok(page.request.post('/api/v1/auth/login', { data: { mobile, password: 'shigong2026' } }), 200);
+  const draft = await ok(page.request.post('/api/v1/applications', {
+    data: {
+      item: 'CGJ-XK-002',
+      applicant: { kind: 'company', values: { company_name: '示范市滨江市政工程有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
+      values: {
+        project_name: '江南大道雨水管改造', project_address: '示范市滨江区江南大道 1 号', occupied_area: '120',
+        works_start_date: '2027-03-01', works_days: '20', contact_name: '赵六', contact_mobile: mobile,
+      },
+      delivery: { method: 'download' },
+    },
+  }), 201);
+  for (const code of ['road_works_plan', 'location_map']) {
+    await ok(page.request.put(`/api/v1/applications/${draft.number}/materials/${code}`, {
+      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(`${code}.pdf`) },
+    }), 200);
+  }
+  const caseNumber: string = (await ok(page.request.post(`/api/v1/applications/${draft.number}/submit`), 200)).case_number;
+
+  const chief = await staffPage(browser, 'e2e-cgj-chief');
+  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/accept`, { data: { version: await version(chief, caseNumber) } }), 201);
+  await agree(await staffPage(browser, 'e2e-cgj-reviewer'), caseNumber);
+  await agree(await staffPage(browser, 'e2e-swj-reviewer'), caseNumber);
+  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/decision`, {
+    data: { version: await version(chief, caseNumber), item: 'CGJ-XK-002', outcome: 'grant', conditions: '夜间施工须另行报批' },
+  }), 201);
+
+  // The phone shows the licence with its number, check code and QR code.
+  await page.goto(`/track?case=${caseNumber}`);
+  await hydrated(page);
+  const track = page.locator('article.track');
+  await expect(track).toHaveAttribute('data-status', 'completed');
+  const card = track.locator('[data-licences] .licence');
+  await expect(card).toContainText('占用挖掘城市道路许可决定书');
+  await expect(card).toContainText('夜间施工须另行报批');
+  await expect(card.locator('.licence-qr svg')).toBeVisible();
+  const number = (await card.getAttribute('data-licence'))!;
+  const code = (await card.locator('[data-check-code]').textContent())!.trim();
+  expect(number).toMatch(/^CGJ-\d{4}-[0-9A-Z]{10}-1$/);
+
+  // Its verify link, as the QR code holds it: valid, on a phone, without signing in.
+  const stranger = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+  const verifier = await stranger.newPage();
+  await verifier.goto(`/verify?number=${number}&code=${code}`);
+  await hydrated(verifier);
+  await expect(verifier.locator('[data-verdict="valid"]')).toContainText('验证通过');
+  await expect(verifier.locator('.licence')).toContainText('示范市滨江市政工程有限公司');
+  // A wrong check code says nothing about the licence.
+  await verifier.goto(`/verify?number=${number}&code=XXXXXXXX`);
+  await expect(verifier.locator('[data-verdict="licence_not_found"]')).toBeVisible();
+  await expect(verifier.locator('.licence')).toHaveCount(0);
+
+  // The downloaded file verifies in the browser; one changed character does not.
+  const file = await (await page.request.get(`/api/v1/licences/${number}/file`)).text();
+  expect(file).toContain('"algorithm": "SM2-SM3"');
+  await verifier.goto('/verify');
+  await hydrated(verifier);
+  const verifyCalls: string[] = [];
+  verifier.on('request', (r) => { if (r.url().includes('/api/v1/licences/verification')) verifyCalls.push(r.url()); });
+  await verifier.locator('#licence-file').setInputFiles({ name: 'licence.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+  await expect(verifier.locator('[data-file-verdict="valid"]')).toContainText('验证通过');
+  const tampered = file.replace('江南大道雨水管改造', '江南大道雨水管改建');
+  expect(tampered).not.toEqual(file);
+  await verifier.locator('#licence-file').setInputFiles({ name: 'licence.json', mimeType: 'application/json', buffer: Buffer.from(tampered) });
+  await expect(verifier.locator('[data-file-verdict="tampered"]')).toContainText('可能已被篡改');
+  expect(verifyCalls, 'the file is checked in the browser, not sent').toEqual([]);
+  const overflow = await verifier.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await stranger.close();
+});
