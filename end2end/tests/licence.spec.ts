@@ -102,5 +102,16 @@ test('a granted licence shows on the phone, verifies by its link and from its fi
   expect(verifyCalls, 'the file is checked in the browser, not sent').toEqual([]);
   const overflow = await verifier.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+
+  // The issuing chief withdraws it (撤销) with a reason: the verify page then says so.
+  await chief.goto(`/staff/cases/${caseNumber}`);
+  await hydrated(chief);
+  const revoke = chief.locator('form[data-revoke]');
+  await revoke.getByLabel('撤销').check();
+  await revoke.getByLabel('理由').fill('申请人以欺骗手段取得许可');
+  await revoke.getByRole('button', { name: '确认' }).click();
+  await expect(chief.locator('[data-licences] .revoked')).toContainText('申请人以欺骗手段取得许可');
+  await verifier.goto(`/verify?number=${number}&code=${code}`);
+  await expect(verifier.locator('[data-verdict="revoked"]')).toContainText('撤销');
   await stranger.close();
 });

@@ -4,6 +4,7 @@
 use super::actions::Actions;
 use super::clocks::ClockActions;
 use super::delivery::DeliveryPanel;
+use super::licences::LicencePanel;
 use super::tasks::{BackOfficePanel, OnTheSpotPanel};
 use super::*;
 use crate::domain::apply::{ApplicantKind, applicant_fields};
@@ -163,6 +164,7 @@ fn CaseView(case: StaffCase, reload: Callback<()>) -> AnyView {
         {(status == CaseStatus::Submitted && case.may_act).then(|| view! { <OnTheSpotPanel case=case.clone() reload/> })}
         {(status.under_review() && case.may_pause).then(|| view! { <ClockActions case=case.clone() reload/> })}
         {(!matches!(status, CaseStatus::Draft | CaseStatus::Submitted | CaseStatus::CorrectionRequested | CaseStatus::Rejected)).then(|| view! { <BackOfficePanel case=case.clone() reload/> })}
+        {(!case.licences.is_empty()).then(|| view! { <LicencePanel case=case.clone() reload/> })}
         {matches!(status, CaseStatus::Decided | CaseStatus::Completed).then(|| view! { <DeliveryPanel case=case.clone() reload/> })}
         <NoticeList case_number=case_number.clone() notices=app.notices.clone()/>
         <section>

@@ -35,6 +35,7 @@ mod actions;
 mod case;
 mod clocks;
 mod delivery;
+mod licences;
 mod intake;
 mod login;
 mod queue;
