@@ -155,7 +155,14 @@ pub const EMAIL_PATTERN: &str = r"[^@\s]+@[^@\s]+\.[^@\s]+";
 /// Longest e-mail address (RFC 5321's path limit).
 pub const MAX_EMAIL_CHARS: u32 = 254;
 
-fn field(key: &str, label: &str, field_type: FieldType, max_length: Option<u32>) -> FormField {
+/// A required field of the forms the rules define themselves (the applicant block, the postal
+/// address, the delivery steps), checked by the same interpreter as a catalog form.
+pub(crate) fn field(
+    key: &str,
+    label: &str,
+    field_type: FieldType,
+    max_length: Option<u32>,
+) -> FormField {
     FormField {
         key: key.into(),
         label: label.into(),

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::account::FieldProblem;
-use crate::apply::problems;
+use crate::apply::{field, problems};
 use crate::case::CaseStatus;
 use crate::catalog::{DeliveryMethod, FieldOption, FieldType, FormField};
 use crate::date::Date;
@@ -260,24 +260,6 @@ pub fn collector_fields() -> Vec<FormField> {
             None,
         ),
     ]
-}
-
-fn field(key: &str, label: &str, field_type: FieldType, max_length: Option<u32>) -> FormField {
-    FormField {
-        key: key.into(),
-        label: label.into(),
-        field_type,
-        required: true,
-        help: None,
-        unit: None,
-        min_length: None,
-        max_length,
-        min: None,
-        max: None,
-        pattern: None,
-        pattern_message: None,
-        options: vec![],
-    }
 }
 
 /// Checks the applicant's choice against the methods `offered`; problems carry the paths

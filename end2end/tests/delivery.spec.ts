@@ -1,30 +1,9 @@
-import { type APIRequestContext, type Page } from '@playwright/test';
-import { expect, hydrated, staffPage, test } from './support';
+import { type APIRequestContext } from '@playwright/test';
+import { PDF, agree, caseVersion, expect, hydrated, ok, staffPage, test } from './support';
 
 // 送达 by post, end to end: an applicant who chose 邮寄 for a 占道挖掘 permit follows the case
 // on a phone; after the decision the 城管局 window records the carrier and waybill, the phone
 // shows the waybill, and once the post is received the case ends (办结).
-
-const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-
-async function ok(response: Promise<import('@playwright/test').APIResponse>, status: number) {
-  const r = await response;
-  expect(r.status(), await r.text()).toBe(status);
-  return r.json();
-}
-
-/** Signs for and agrees to the case's task of the signed-in reviewer's department. */
-async function agree(staff: Page, caseNumber: string) {
-  const queue = await ok(staff.request.get('/api/v1/review/tasks'), 200);
-  const entry = queue.entries.find((e: { task: { case_number: string } }) => e.task.case_number === caseNumber);
-  expect(entry, `a task of ${caseNumber}`).toBeTruthy();
-  await ok(staff.request.post(`/api/v1/review/tasks/${entry.task.id}/claim`, { data: {} }), 201);
-  await ok(staff.request.post(`/api/v1/review/tasks/${entry.task.id}/complete`, { data: { opinion: 'agree' } }), 200);
-}
-
-async function version(staff: Page, caseNumber: string): Promise<number> {
-  return (await ok(staff.request.get(`/api/v1/review/cases/${caseNumber}`), 200)).version;
-}
 
 async function applicant(request: APIRequestContext, project: string): Promise<string> {
   const mobile = `1360000${project === 'phone' ? '1' : '2'}${String(Date.now() % 1000).padStart(3, '0')}`;
@@ -62,11 +41,11 @@ test('a result sent by post shows its waybill on the phone, and the case ends on
 
   // Accepted by 城管局, reviewed by both departments, granted by its chief.
   const chief = await staffPage(browser, 'e2e-cgj-chief');
-  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/accept`, { data: { version: await version(chief, caseNumber) } }), 201);
+  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/accept`, { data: { version: await caseVersion(chief, caseNumber) } }), 201);
   await agree(await staffPage(browser, 'e2e-cgj-reviewer'), caseNumber);
   await agree(await staffPage(browser, 'e2e-swj-reviewer'), caseNumber);
   await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/decision`, {
-    data: { version: await version(chief, caseNumber), item: 'CGJ-XK-002', outcome: 'grant' },
+    data: { version: await caseVersion(chief, caseNumber), item: 'CGJ-XK-002', outcome: 'grant' },
   }), 201);
 
   // The applicant follows it on a phone: decided, to be posted.

@@ -1,30 +1,9 @@
-import { type Page } from '@playwright/test';
-import { expect, hydrated, staffPage, test } from './support';
+import { PDF, agree, caseVersion, expect, hydrated, ok, staffPage, test } from './support';
 
 // 电子证照, end to end: a granted 占道挖掘 permit shows its licence to the applicant on a
 // phone; the licence's verify link (what its QR code holds) opens /verify and says it is
 // valid; the downloaded file verifies in the browser, and the same file with one character
 // changed is refused there, without the server.
-
-const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-
-async function ok(response: Promise<import('@playwright/test').APIResponse>, status: number) {
-  const r = await response;
-  expect(r.status(), await r.text()).toBe(status);
-  return r.json();
-}
-
-async function agree(staff: Page, caseNumber: string) {
-  const queue = await ok(staff.request.get('/api/v1/review/tasks'), 200);
-  const entry = queue.entries.find((e: { task: { case_number: string } }) => e.task.case_number === caseNumber);
-  expect(entry, `a task of ${caseNumber}`).toBeTruthy();
-  await ok(staff.request.post(`/api/v1/review/tasks/${entry.task.id}/claim`, { data: {} }), 201);
-  await ok(staff.request.post(`/api/v1/review/tasks/${entry.task.id}/complete`, { data: { opinion: 'agree' } }), 200);
-}
-
-async function version(staff: Page, caseNumber: string): Promise<number> {
-  return (await ok(staff.request.get(`/api/v1/review/cases/${caseNumber}`), 200)).version;
-}
 
 test('a granted licence shows on the phone, verifies by its link and from its file, and a changed file is refused', async ({ page, browser }, testInfo) => {
   test.slow();
@@ -54,11 +33,11 @@ test('a granted licence shows on the phone, verifies by its link and from its fi
   const caseNumber: string = (await ok(page.request.post(`/api/v1/applications/${draft.number}/submit`), 200)).case_number;
 
   const chief = await staffPage(browser, 'e2e-cgj-chief');
-  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/accept`, { data: { version: await version(chief, caseNumber) } }), 201);
+  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/accept`, { data: { version: await caseVersion(chief, caseNumber) } }), 201);
   await agree(await staffPage(browser, 'e2e-cgj-reviewer'), caseNumber);
   await agree(await staffPage(browser, 'e2e-swj-reviewer'), caseNumber);
   await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/decision`, {
-    data: { version: await version(chief, caseNumber), item: 'CGJ-XK-002', outcome: 'grant', conditions: '夜间施工须另行报批' },
+    data: { version: await caseVersion(chief, caseNumber), item: 'CGJ-XK-002', outcome: 'grant', conditions: '夜间施工须另行报批' },
   }), 201);
 
   // The phone shows the licence with its number, check code and QR code.

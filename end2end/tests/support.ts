@@ -1,4 +1,4 @@
-import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type APIResponse, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { STAFF_PASSWORD } from '../global-setup';
 
 // What every browser test shares: the hydration wait, staff sign-in in a browser of their
@@ -74,4 +74,28 @@ export async function openPane(page: Page, name: string) {
     await page.getByRole('button', { name, exact: true }).click();
     await expect(submit).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 20_000 });
+}
+
+/** A one-page PDF, as the uploads take it. */
+export const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+/** Awaits an API call, expects its status, and answers its JSON. */
+export async function ok(response: Promise<APIResponse>, status: number) {
+  const r = await response;
+  expect(r.status(), await r.text()).toBe(status);
+  return r.json();
+}
+
+/** Signs for and agrees to the case's task of the signed-in reviewer's department (API). */
+export async function agree(staff: Page, caseNumber: string) {
+  const queue = await ok(staff.request.get('/api/v1/review/tasks'), 200);
+  const entry = queue.entries.find((e: { task: { case_number: string } }) => e.task.case_number === caseNumber);
+  expect(entry, `a task of ${caseNumber}`).toBeTruthy();
+  await ok(staff.request.post(`/api/v1/review/tasks/${entry.task.id}/claim`, { data: {} }), 201);
+  await ok(staff.request.post(`/api/v1/review/tasks/${entry.task.id}/complete`, { data: { opinion: 'agree' } }), 200);
+}
+
+/** The version a staff member sees a case at (what an action names). */
+export async function caseVersion(staff: Page, caseNumber: string): Promise<number> {
+  return (await ok(staff.request.get(`/api/v1/review/cases/${caseNumber}`), 200)).version;
 }

@@ -3,6 +3,7 @@
 pub mod apply_button;
 pub mod auth;
 pub mod deadline;
+pub mod department_select;
 pub mod field;
 pub mod form_field;
 pub mod item_card;

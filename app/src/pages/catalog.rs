@@ -6,7 +6,8 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::catalog::{ItemFilter, list_departments, list_items};
+use crate::api::catalog::{ItemFilter, list_items};
+use crate::components::department_select::DepartmentSelect;
 use crate::components::item_card::ItemCard;
 use crate::components::status::{LoadFailed, Loading};
 use crate::domain::catalog::{ItemType, OnlineDepth};
@@ -26,7 +27,6 @@ pub fn CatalogPage() -> impl IntoView {
         }
     });
     let items = Resource::new(move || filter.get(), list_items);
-    let departments = Resource::new(|| (), |_| list_departments());
 
     let on_search_input = live_search(query);
 
@@ -47,18 +47,7 @@ pub fn CatalogPage() -> impl IntoView {
             <div class="filter-grid">
                 <div class="filter-row">
                     <label for="department">"实施部门"</label>
-                    <select id="department" name="department">
-                        <option value="">"全部部门"</option>
-                        <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                departments.await.unwrap_or_default().into_iter().map(|d| {
-                                    let code = d.code.clone();
-                                    let is_selected = move || query.read().get("department").as_deref() == Some(code.as_str());
-                                    view! { <option value=d.code.clone() selected=is_selected>{d.name.clone()}</option> }
-                                }).collect_view()
-                            })}
-                        </Suspense>
-                    </select>
+                    <DepartmentSelect all="全部部门"/>
                 </div>
                 <div class="filter-row">
                     <label for="type">"事项类型"</label>

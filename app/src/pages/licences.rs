@@ -7,8 +7,8 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::catalog::list_departments;
 use crate::api::licence::{RegisterFilter, licence_register};
+use crate::components::department_select::DepartmentSelect;
 use crate::components::status::{LoadFailed, Loading};
 
 /// The register page.
@@ -26,13 +26,12 @@ pub fn LicencesPage() -> impl IntoView {
         }
     });
     let register = Resource::new(move || filter.get(), licence_register);
-    let departments = Resource::new(|| (), |_| list_departments());
     let page_link = move |page: u32| {
         let f = filter.get_untracked();
         let mut parts = vec![format!("page={page}")];
         for (k, v) in [("q", f.q), ("department", f.department), ("item", f.item)] {
             if let Some(v) = v {
-                parts.push(format!("{k}={}", js_escape(&v)));
+                parts.push(format!("{k}={}", crate::components::encode_query(&v)));
             }
         }
         format!("/licences?{}", parts.join("&"))
@@ -49,18 +48,7 @@ pub fn LicencesPage() -> impl IntoView {
             </div>
             <div class="filter-row">
                 <label for="department">"发证部门"</label>
-                <select id="department" name="department">
-                    <option value="">"全部部门"</option>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            departments.await.unwrap_or_default().into_iter().map(|d| {
-                                let code = d.code.clone();
-                                let is_selected = move || query.read().get("department").as_deref() == Some(code.as_str());
-                                view! { <option value=d.code.clone() selected=is_selected>{d.name.clone()}</option> }
-                            }).collect_view()
-                        })}
-                    </Suspense>
-                </select>
+                <DepartmentSelect all="全部部门"/>
             </div>
             <button type="submit" class="button">"查询"</button>
         </Form>
@@ -96,14 +84,4 @@ pub fn LicencesPage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// A query value in a link.
-fn js_escape(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
