@@ -428,3 +428,66 @@ async fn only_the_receiving_departments_window_and_chief_record_a_delivery() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_late_delivery_is_warned_once_and_shown_on_the_board() {
+    use app::domain::date::Date;
+    use chrono::TimeZone;
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        every_method(app).await;
+        let staff = swj(app).await;
+        let case = granted(app, &staff, "13855551007", json!({"method": "pickup"})).await;
+        let (_, view) = review_case(app, &staff.chief, &case).await;
+        let due = Date::parse_iso(view["deadlines"]["delivery"]["due"].as_str().unwrap()).unwrap();
+        // The day after the delivery due day, at 10:00 in China.
+        let late = due.add_days(1);
+        let at = chrono::Utc
+            .with_ymd_and_hms(late.year(), late.month().into(), late.day().into(), 2, 0, 0)
+            .unwrap();
+        let (a, b) = tokio::join!(
+            app::server::services::tracking::raise_warnings(&app.db, at),
+            app::server::services::tracking::raise_warnings(&app.db, at)
+        );
+        assert_eq!(
+            a.unwrap() + b.unwrap(),
+            1,
+            "one rung, however many instances run the ladder"
+        );
+        let (status, board) = get_as(app, &staff.chief, "/api/v1/supervision/board").await;
+        assert_eq!(status, 200, "{board}");
+        let warning = &board["warnings"][0];
+        assert!(
+            warning["message"].as_str().unwrap().contains("送达期限"),
+            "{board}"
+        );
+        let line = board["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["case_number"] == case.as_str())
+            .unwrap_or_else(|| panic!("the decided case is on the board: {board}"));
+        assert_eq!(line["status_label"], "已作出审查决定", "{line}");
+        assert_eq!(line["clock"]["kind"], "delivery", "{line}");
+        // Delivered, it leaves the board and the ladder.
+        let (status, _) = deliver(
+            app,
+            &staff.window,
+            &case,
+            "pick_up",
+            json!({"collector_name": "王五", "collector_id_number": "11010519491231002X"}),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let (_, board) = get_as(app, &staff.chief, "/api/v1/supervision/board").await;
+        assert!(
+            !board["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["case_number"] == case.as_str()),
+            "{board}"
+        );
+    })
+    .await;
+}
