@@ -12,7 +12,8 @@ use super::bundle::BundleMaterial;
 use super::catalog::{DeliveryMethod, FieldType, FormField, MaterialForm};
 use super::date::Date;
 use super::delivery::{DeliveryForm, check_choice};
-use super::form::FieldError;
+use super::form::field;
+pub use super::form::problems;
 use crate::labels::labelled_enum;
 
 labelled_enum! {
@@ -155,36 +156,6 @@ pub const EMAIL_PATTERN: &str = r"[^@\s]+@[^@\s]+\.[^@\s]+";
 /// Longest e-mail address (RFC 5321's path limit).
 pub const MAX_EMAIL_CHARS: u32 = 254;
 
-/// A required field of the forms the rules define themselves (the applicant block, the postal
-/// address, the delivery steps), checked by the same interpreter as a catalog form.
-pub(crate) fn field(
-    key: &str,
-    label: &str,
-    field_type: FieldType,
-    max_length: Option<u32>,
-) -> FormField {
-    FormField {
-        key: key.into(),
-        label: label.into(),
-        field_type,
-        required: true,
-        help: match field_type {
-            FieldType::UnifiedCreditCode => {
-                Some("18 位，见营业执照或登记证书，最后一位是校验码".into())
-            }
-            _ => None,
-        },
-        unit: None,
-        min_length: None,
-        max_length,
-        min: None,
-        max: None,
-        pattern: None,
-        pattern_message: None,
-        options: vec![],
-    }
-}
-
 /// Why a material cannot be submitted as it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MaterialProblem {
@@ -318,29 +289,6 @@ fn material_problem(m: &BundleMaterial, problem: MaterialProblem) -> FieldProble
         code: problem.code().into(),
         message: problem.message(&m.material.name),
     }
-}
-
-/// Field errors as problems under `prefix`, with the field's label in the message.
-pub fn problems(
-    prefix: &str,
-    fields: &[FormField],
-    errors: Vec<(String, FieldError)>,
-) -> Vec<FieldProblem> {
-    errors
-        .into_iter()
-        .map(|(key, e)| {
-            let label = fields
-                .iter()
-                .find(|f| f.key == key)
-                .map(|f| f.label.as_str())
-                .unwrap_or(key.as_str());
-            FieldProblem {
-                message: e.message(label),
-                code: e.code().into(),
-                field: format!("{prefix}.{key}"),
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -81,6 +81,12 @@ labelled_enum! {
     }
 }
 
+pub use crate::notice::Outcome;
+
+/// Longest reason, legal basis or per-item remark a notice or a history row takes
+/// (characters).
+pub const MAX_REASON_CHARS: usize = 500;
+
 labelled_enum! {
     /// Where an application came in, or an action was taken.
     Channel {
@@ -269,7 +275,7 @@ pub enum EventDetail {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemOutcome {
     pub item_code: String,
-    pub outcome: crate::decision::Outcome,
+    pub outcome: Outcome,
 }
 
 /// A history row's detail that does not read as its action's.

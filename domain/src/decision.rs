@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::account::FieldProblem;
 use crate::case::CaseStatus;
+use crate::case::MAX_REASON_CHARS;
 use crate::date::Date;
 use crate::labels::labelled_enum;
-use crate::review::MAX_REASON_CHARS;
 
 /// Longest set of conditions (附条件) an opinion or a grant takes (characters).
 pub const MAX_CONDITIONS_CHARS: usize = 1000;
@@ -51,13 +51,7 @@ labelled_enum! {
     }
 }
 
-labelled_enum! {
-    /// What an item's decision is (审查决定).
-    Outcome {
-        Grant = "grant", "准予行政许可";
-        Refuse = "refuse", "不予行政许可";
-    }
-}
+pub use crate::case::Outcome;
 
 /// An item of a case as the back office needs it: who handles it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -530,20 +524,7 @@ pub fn undecided_after<'a>(
         .collect()
 }
 
-/// The remedies a refusal must state (《行政许可法》第三十八条), counted in calendar days
-/// from the day the applicant receives the decision (《民法典》第二百零一、二百零二条: the
-/// day itself is not counted; a period of months ends on the same day of the last month, or
-/// that month's last day).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Remedies {
-    /// The day the periods are counted from (the notice's day, when delivered that day).
-    pub received_on: Date,
-    /// Last day to apply for administrative reconsideration (《行政复议法》第二十条).
-    pub reconsideration_by: Date,
-    /// Last day to bring an administrative lawsuit (《行政诉讼法》第四十六条).
-    pub lawsuit_by: Date,
-}
+pub use crate::notice::Remedies;
 
 /// The remedy dates for a decision received on `received_on`.
 pub fn remedies(received_on: Date) -> Remedies {

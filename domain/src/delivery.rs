@@ -14,11 +14,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::account::FieldProblem;
-use crate::apply::{field, problems};
 use crate::case::CaseStatus;
 use crate::catalog::{DeliveryMethod, FieldOption, FieldType, FormField};
 use crate::date::Date;
-use crate::form::check_form;
+use crate::form::{check_form, field, problems};
 use crate::ids::IdCardNumber;
 
 /// The 34 provincial-level divisions, as an address starts.

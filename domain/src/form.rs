@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::account::FieldProblem;
 use super::catalog::{FieldType, FormField};
 use super::date::Date;
 use super::ids::{IdCardNumber, IdError, MobileNumber, UnifiedCreditCode};
@@ -221,6 +222,59 @@ pub fn check_form(
     } else {
         Err(errors)
     }
+}
+
+/// A required field of the forms the rules define themselves (the applicant block, the postal
+/// address, the delivery steps), checked by the same interpreter as a catalog form.
+pub(crate) fn field(
+    key: &str,
+    label: &str,
+    field_type: FieldType,
+    max_length: Option<u32>,
+) -> FormField {
+    FormField {
+        key: key.into(),
+        label: label.into(),
+        field_type,
+        required: true,
+        help: match field_type {
+            FieldType::UnifiedCreditCode => {
+                Some("18 位，见营业执照或登记证书，最后一位是校验码".into())
+            }
+            _ => None,
+        },
+        unit: None,
+        min_length: None,
+        max_length,
+        min: None,
+        max: None,
+        pattern: None,
+        pattern_message: None,
+        options: vec![],
+    }
+}
+
+/// Field errors as problems under `prefix`, with the field's label in the message.
+pub fn problems(
+    prefix: &str,
+    fields: &[FormField],
+    errors: Vec<(String, FieldError)>,
+) -> Vec<FieldProblem> {
+    errors
+        .into_iter()
+        .map(|(key, e)| {
+            let label = fields
+                .iter()
+                .find(|f| f.key == key)
+                .map(|f| f.label.as_str())
+                .unwrap_or(key.as_str());
+            FieldProblem {
+                message: e.message(label),
+                code: e.code().into(),
+                field: format!("{prefix}.{key}"),
+            }
+        })
+        .collect()
 }
 
 /// A decimal number as people type it: optional minus, digits, optional fraction.

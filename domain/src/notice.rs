@@ -123,7 +123,7 @@ pub struct Notice {
     pub outcomes: Vec<DecisionLine>,
     /// A decision refusing any item: the remedies and their last days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remedies: Option<crate::decision::Remedies>,
+    pub remedies: Option<Remedies>,
 }
 
 /// One item's result on a decision notice.
@@ -133,7 +133,7 @@ pub struct DecisionLine {
     pub item_code: String,
     pub item_name: String,
     pub department_name: String,
-    pub outcome: crate::decision::Outcome,
+    pub outcome: Outcome,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,6 +143,29 @@ pub struct DecisionLine {
     /// The item's result document (e.g. 建筑工程施工许可证), for a grant.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub result_name: String,
+}
+
+labelled_enum! {
+    /// What an item's decision is (审查决定), as the decision notice prints it.
+    Outcome {
+        Grant = "grant", "准予行政许可";
+        Refuse = "refuse", "不予行政许可";
+    }
+}
+
+/// The remedies a refusal must state (《行政许可法》第三十八条), counted in calendar days
+/// from the day the applicant receives the decision (《民法典》第二百零一、二百零二条: the
+/// day itself is not counted; a period of months ends on the same day of the last month, or
+/// that month's last day).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Remedies {
+    /// The day the periods are counted from (the notice's day, when delivered that day).
+    pub received_on: Date,
+    /// Last day to apply for administrative reconsideration (《行政复议法》第二十条).
+    pub reconsideration_by: Date,
+    /// Last day to bring an administrative lawsuit (《行政诉讼法》第四十六条).
+    pub lawsuit_by: Date,
 }
 
 #[cfg(test)]

@@ -22,8 +22,7 @@ pub use super::staff::StaffRole;
 /// 《行政许可法》第三十二条: five working days to accept, reject or ask for corrections.
 pub const ACCEPTANCE_WORKING_DAYS: u32 = 5;
 
-/// Longest reason, legal basis or per-item remark a notice takes (characters).
-pub const MAX_REASON_CHARS: usize = 500;
+pub use crate::case::MAX_REASON_CHARS;
 
 /// One line a correction notice is asked to carry: a material (`materials.<code>`) or a form
 /// field (`values.<key>`) of the guide, and what is wrong with it.
