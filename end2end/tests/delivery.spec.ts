@@ -87,3 +87,62 @@ test('a result sent by post shows its waybill on the phone, and the case ends on
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+test('the applicant chooses 邮寄 on the last step, and a wrong address is caught in the browser', async ({ page }, testInfo) => {
+  const mobile = await applicant(page.request, testInfo.project.name);
+  const draft = await ok(page.request.post('/api/v1/applications', {
+    data: {
+      item: 'CGJ-XK-002',
+      applicant: { kind: 'company', values: { company_name: '示范市滨江市政工程有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
+      values: {
+        project_name: '江南大道雨水管改造', project_address: '示范市滨江区江南大道 1 号', occupied_area: '120',
+        works_start_date: '2027-03-01', works_days: '20', contact_name: '赵六', contact_mobile: mobile,
+      },
+    },
+  }), 201);
+  for (const code of ['road_works_plan', 'location_map']) {
+    await ok(page.request.put(`/api/v1/applications/${draft.number}/materials/${code}`, {
+      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(`${code}.pdf`) },
+    }), 200);
+  }
+  const submits: string[] = [];
+  page.on('request', (r) => { if (r.url().includes('/sf/applications/submit')) submits.push(r.url()); });
+  await page.goto(`/applications/${draft.number}`);
+  await hydrated(page);
+  await page.locator('.stepper button', { hasText: '核对提交' }).click();
+  const choice = page.locator('fieldset.delivery-choice');
+  await expect(choice).toContainText('网上下载');
+  await expect(choice).toContainText('窗口领取');
+
+  // Nothing chosen: the browser says so and sends nothing.
+  const submit = page.getByRole('button', { name: '提交申请' });
+  await submit.click();
+  await expect(page.locator('.problems')).toContainText('请选择办理结果的送达方式');
+  expect(submits).toEqual([]);
+
+  // 邮寄 asks for the address; a wrong mobile is caught on leaving the field.
+  await choice.getByLabel('邮寄送达').check();
+  const address = page.locator('fieldset.postal-address');
+  await address.getByLabel('省（自治区、直辖市）').selectOption('浙江省');
+  await address.getByLabel('市（地区、州、盟）').fill('杭州市');
+  await address.getByLabel('区（县）').fill('西湖区');
+  await address.getByLabel('详细地址（街道、门牌号）').fill('文三路 100 号');
+  await address.getByLabel('收件人', { exact: true }).fill('赵六');
+  await address.getByLabel('收件人手机号码').fill('12345');
+  await address.getByLabel('收件人手机号码').blur();
+  await expect(page.locator('#delivery-mobile-error')).toContainText('手机号码应为 11 位');
+  await submit.click();
+  expect(submits, 'a wrong address is not sent').toEqual([]);
+  await address.getByLabel('收件人手机号码').fill('139 0013 9000');
+  await expect(page.locator('#delivery-mobile-error')).toBeEmpty();
+  await submit.click();
+
+  // The receipt shows where the result will go, as the server kept it.
+  await expect(page.getByRole('heading', { level: 1, name: '收件凭证' })).toBeVisible();
+  await expect(page.locator('.receipt [data-delivery="post"]')).toContainText('浙江省杭州市西湖区文三路 100 号（赵六）');
+  const kept = await ok(page.request.get(`/api/v1/applications/${draft.number}`), 200);
+  expect(kept.delivery).toEqual({
+    method: 'post',
+    address: { province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 100 号', recipient: '赵六', mobile: '13900139000' },
+  });
+});

@@ -93,6 +93,13 @@ pub fn Receipt(app: ApplicationView, form: ApplicationForm) -> impl IntoView {
                 <dt>"收件渠道"</dt><dd>{channel}</dd>
                 <dt>"当前状态"</dt><dd data-status=app.status.as_str()>{app.status.label()}</dd>
                 <dt>"承诺时限"</dt><dd>{format!("{} 个工作日（自受理之日起计算）", form.promised_limit_days)}</dd>
+                {crate::domain::delivery::DeliveryChoice::stored(&app.delivery).map(|c| view! {
+                    <dt>"送达方式"</dt>
+                    <dd data-delivery=c.method.as_str()>{match &c.address {
+                        Some(a) => format!("{}：{}（{}）", c.method.label(), a.line(), a.recipient),
+                        None => c.method.label().to_string(),
+                    }}</dd>
+                })}
                 {app.tracking_code.clone().map(|code| view! {
                     <dt>"查询码"</dt>
                     <dd><strong class="code" data-tracking-code=code.clone()>{code.clone()}</strong>
