@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use crate::api::catalog::{ItemFilter, list_items};
 use crate::api::licence::{RegisterFilter, licence_register};
 use crate::components::department_select::DepartmentSelect;
 use crate::components::status::{LoadFailed, Loading};
@@ -26,6 +27,7 @@ pub fn LicencesPage() -> impl IntoView {
         }
     });
     let register = Resource::new(move || filter.get(), licence_register);
+    let items = Resource::new(|| (), |_| list_items(ItemFilter::default()));
     let page_link = move |page: u32| {
         let f = filter.get_untracked();
         let mut parts = vec![format!("page={page}")];
@@ -49,6 +51,21 @@ pub fn LicencesPage() -> impl IntoView {
             <div class="filter-row">
                 <label for="department">"发证部门"</label>
                 <DepartmentSelect all="全部部门"/>
+            </div>
+            <div class="filter-row">
+                <label for="item">"事项"</label>
+                <select id="item" name="item">
+                    <option value="">"全部事项"</option>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            items.await.unwrap_or_default().into_iter().map(|i| {
+                                let code = i.code.clone();
+                                let is_selected = move || query.read().get("item").as_deref() == Some(code.as_str());
+                                view! { <option value=i.code.clone() selected=is_selected>{i.name.clone()}</option> }
+                            }).collect_view()
+                        })}
+                    </Suspense>
+                </select>
             </div>
             <button type="submit" class="button">"查询"</button>
         </Form>
