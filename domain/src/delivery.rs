@@ -318,6 +318,9 @@ pub enum DeliveryStep {
     Received,
     /// 窗口领取: who collected it, their ID card checked; the case ends.
     PickUp,
+    /// 电子送达 recorded by the window: only for a case decided before the applicant's choice
+    /// was asked (a chosen 网上下载 is delivered with the decision); the case ends.
+    Online,
 }
 
 /// The window's delivery action on a case, as sent.
@@ -385,6 +388,7 @@ pub fn check_delivery(
     let method = match request.step {
         DeliveryStep::Mail | DeliveryStep::Received => DeliveryMethod::Post,
         DeliveryStep::PickUp => DeliveryMethod::Pickup,
+        DeliveryStep::Online => DeliveryMethod::Download,
     };
     match &facts.choice {
         Some(c) if c.method == DeliveryMethod::Download => {
@@ -427,6 +431,10 @@ pub fn check_delivery(
         }
         (DeliveryStep::Received, None) => Err(refused("not_mailed", "请先登记邮寄寄出的运单号")),
         (DeliveryStep::Received, Some(_)) => Ok(CheckedDelivery::Delivered {
+            method,
+            collector: None,
+        }),
+        (DeliveryStep::Online, _) => Ok(CheckedDelivery::Delivered {
             method,
             collector: None,
         }),

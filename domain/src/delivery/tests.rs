@@ -238,6 +238,20 @@ fn only_a_decided_case_is_delivered_and_only_by_the_chosen_method() {
     // A case submitted before the choice was asked: any method its guides offer.
     let mut old = facts(None, false);
     assert!(check_delivery(&old, &pick, today()).is_ok());
+    let online = request(DeliveryStep::Online, &[]);
+    assert_eq!(
+        check_delivery(&old, &online, today()),
+        Ok(CheckedDelivery::Delivered {
+            method: Download,
+            collector: None
+        })
+    );
+    // A chosen 网上下载 was delivered with the decision: nothing for the window to record.
+    assert_eq!(
+        step(&facts(Some(Download), false), &online),
+        ["delivered_online"]
+    );
+    assert_eq!(step(&facts(Some(Pickup), false), &online), ["wrong_method"]);
     old.offered = vec![Download];
     assert_eq!(step(&old, &pick), ["delivery_not_offered"]);
 }

@@ -126,7 +126,16 @@ pub(super) fn DeliveryPanel(case: StaffCase, reload: Callback<()>) -> impl IntoV
                         </form>
                     }.into_any()
                 }
-                DeliveryMethod::Download => ().into_any(),
+                // A case decided before the choice was asked, its guide offering 网上下载.
+                DeliveryMethod::Download => view! {
+                    <form class="decision" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        send(DeliveryStep::Online, BTreeMap::new());
+                    }>
+                        <p class="muted">"办理结果已发布到申请人的“我的办件”，确认电子送达后办件即办结。"</p>
+                        <button type="submit" class="button primary">"确认电子送达"</button>
+                    </form>
+                }.into_any(),
             }).collect_view())}
         </section>
     }

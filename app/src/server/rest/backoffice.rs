@@ -138,7 +138,8 @@ pub async fn decide(
 /// 送达 (rule 14): the window records a step of the result's delivery by the method the
 /// applicant chose: `mail` (carrier and waybill), then `received`; or `pick_up` (the
 /// collector's name and ID card, checked). The last step ends the case (办结). A result
-/// delivered online needs nothing: it is delivered with the decision. 201 with the delivery.
+/// chosen for 网上下载 needs nothing: it is delivered with the decision (`online` records it
+/// for a case decided before the choice was asked). 201 with the delivery.
 #[utoipa::path(post, path = "/api/v1/review/cases/{number}/delivery", tag = "backoffice",
     params(("number" = String, Path, description = "办件编号")), request_body = DeliveryAction,
     responses(

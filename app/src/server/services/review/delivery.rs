@@ -124,7 +124,9 @@ pub async fn deliver(
                 DeliveryMethod::Pickup => {
                     "申请人到窗口领取办理结果，领取人身份证件已核验".to_string()
                 }
-                DeliveryMethod::Download => "电子送达".to_string(),
+                DeliveryMethod::Download => {
+                    "电子送达：办理结果已发布到“我的办件”，可随时下载".to_string()
+                }
             };
             Transition::new(CaseAction::Deliver)
                 .because(reason)
