@@ -1,52 +1,20 @@
-import { type APIRequestContext } from '@playwright/test';
-import { PDF, agree, caseVersion, expect, hydrated, ok, staffPage, test } from './support';
+import { expect, grantRoadWorks, hydrated, newApplicant, ok, roadWorksDraft, test } from './support';
 
 // 送达 by post, end to end: an applicant who chose 邮寄 for a 占道挖掘 permit follows the case
 // on a phone; after the decision the 城管局 window records the carrier and waybill, the phone
 // shows the waybill, and once the post is received the case ends (办结).
 
-async function applicant(request: APIRequestContext, project: string): Promise<string> {
-  const mobile = `1360000${project === 'phone' ? '1' : '2'}${String(Date.now() % 1000).padStart(3, '0')}`;
-  const registered = await request.post('/api/v1/auth/register', {
-    data: { mobile, password: 'shigong2026', name: '王五', id_number: '11010519491231002X' },
-  });
-  expect([201, 409]).toContain(registered.status());
-  await ok(request.post('/api/v1/auth/login', { data: { mobile, password: 'shigong2026' } }), 200);
-  return mobile;
-}
-
 test('a result sent by post shows its waybill on the phone, and the case ends on receipt', async ({ page, request, browser }, testInfo) => {
   test.slow();
-  const mobile = await applicant(request, testInfo.project.name);
-  const draft = await ok(request.post('/api/v1/applications', {
-    data: {
-      item: 'CGJ-XK-002',
-      applicant: { kind: 'company', values: { company_name: '示范市滨江市政工程有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
-      values: {
-        project_name: '江南大道雨水管改造', project_address: '示范市滨江区江南大道 1 号', occupied_area: '120',
-        works_start_date: '2027-03-01', works_days: '20', contact_name: '赵六', contact_mobile: mobile,
-      },
-      delivery: {
-        method: 'post',
-        address: { province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 100 号', recipient: '赵六', mobile },
-      },
-    },
-  }), 201);
-  for (const code of ['road_works_plan', 'location_map']) {
-    await ok(request.put(`/api/v1/applications/${draft.number}/materials/${code}`, {
-      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(`${code}.pdf`) },
-    }), 200);
-  }
-  const caseNumber: string = (await ok(request.post(`/api/v1/applications/${draft.number}/submit`), 200)).case_number;
+  const mobile = await newApplicant(request, '1360000', testInfo.project.name);
+  const number = await roadWorksDraft(request, mobile, {
+    method: 'post',
+    address: { province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 100 号', recipient: '赵六', mobile },
+  });
+  const caseNumber: string = (await ok(request.post(`/api/v1/applications/${number}/submit`), 200)).case_number;
 
   // Accepted by 城管局, reviewed by both departments, granted by its chief.
-  const chief = await staffPage(browser, 'e2e-cgj-chief');
-  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/accept`, { data: { version: await caseVersion(chief, caseNumber) } }), 201);
-  await agree(await staffPage(browser, 'e2e-cgj-reviewer'), caseNumber);
-  await agree(await staffPage(browser, 'e2e-swj-reviewer'), caseNumber);
-  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/decision`, {
-    data: { version: await caseVersion(chief, caseNumber), item: 'CGJ-XK-002', outcome: 'grant' },
-  }), 201);
+  const chief = await grantRoadWorks(browser, caseNumber);
 
   // The applicant follows it on a phone: decided, to be posted.
   await page.goto(`/track?case=${caseNumber}`);
@@ -89,25 +57,11 @@ test('a result sent by post shows its waybill on the phone, and the case ends on
 });
 
 test('the applicant chooses 邮寄 on the last step, and a wrong address is caught in the browser', async ({ page }, testInfo) => {
-  const mobile = await applicant(page.request, testInfo.project.name);
-  const draft = await ok(page.request.post('/api/v1/applications', {
-    data: {
-      item: 'CGJ-XK-002',
-      applicant: { kind: 'company', values: { company_name: '示范市滨江市政工程有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
-      values: {
-        project_name: '江南大道雨水管改造', project_address: '示范市滨江区江南大道 1 号', occupied_area: '120',
-        works_start_date: '2027-03-01', works_days: '20', contact_name: '赵六', contact_mobile: mobile,
-      },
-    },
-  }), 201);
-  for (const code of ['road_works_plan', 'location_map']) {
-    await ok(page.request.put(`/api/v1/applications/${draft.number}/materials/${code}`, {
-      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(`${code}.pdf`) },
-    }), 200);
-  }
+  const mobile = await newApplicant(page.request, '1360000', testInfo.project.name);
+  const number = await roadWorksDraft(page.request, mobile);
   const submits: string[] = [];
   page.on('request', (r) => { if (r.url().includes('/sf/applications/submit')) submits.push(r.url()); });
-  await page.goto(`/applications/${draft.number}`);
+  await page.goto(`/applications/${number}`);
   await hydrated(page);
   await page.locator('.stepper button', { hasText: '核对提交' }).click();
   const choice = page.locator('fieldset.delivery-choice');
@@ -140,7 +94,7 @@ test('the applicant chooses 邮寄 on the last step, and a wrong address is caug
   // The receipt shows where the result will go, as the server kept it.
   await expect(page.getByRole('heading', { level: 1, name: '收件凭证' })).toBeVisible();
   await expect(page.locator('.receipt [data-delivery="post"]')).toContainText('浙江省杭州市西湖区文三路 100 号（赵六）');
-  const kept = await ok(page.request.get(`/api/v1/applications/${draft.number}`), 200);
+  const kept = await ok(page.request.get(`/api/v1/applications/${number}`), 200);
   expect(kept.delivery).toEqual({
     method: 'post',
     address: { province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 100 号', recipient: '赵六', mobile: '13900139000' },

@@ -1,4 +1,4 @@
-import { PDF, agree, caseVersion, expect, hydrated, ok, staffPage, test } from './support';
+import { expect, grantRoadWorks, hydrated, newApplicant, ok, roadWorksDraft, test } from './support';
 
 // 电子证照, end to end: a granted 占道挖掘 permit shows its licence to the applicant on a
 // phone; the licence's verify link (what its QR code holds) opens /verify and says it is
@@ -8,37 +8,10 @@ import { PDF, agree, caseVersion, expect, hydrated, ok, staffPage, test } from '
 test('a granted licence shows on the phone, verifies by its link and from its file, and a changed file is refused', async ({ page, browser }, testInfo) => {
   test.slow();
   // The applicant, signed in on the phone.
-  const mobile = `1370000${testInfo.project.name === 'phone' ? '1' : '2'}${String(Date.now() % 1000).padStart(3, '0')}`;
-  const registered = await page.request.post('/api/v1/auth/register', {
-    data: { mobile, password: 'shigong2026', name: '王五', id_number: '11010519491231002X' },
-  });
-  expect([201, 409]).toContain(registered.status());
-  await ok(page.request.post('/api/v1/auth/login', { data: { mobile, password: 'shigong2026' } }), 200);
-  const draft = await ok(page.request.post('/api/v1/applications', {
-    data: {
-      item: 'CGJ-XK-002',
-      applicant: { kind: 'company', values: { company_name: '示范市滨江市政工程有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
-      values: {
-        project_name: '江南大道雨水管改造', project_address: '示范市滨江区江南大道 1 号', occupied_area: '120',
-        works_start_date: '2027-03-01', works_days: '20', contact_name: '赵六', contact_mobile: mobile,
-      },
-      delivery: { method: 'download' },
-    },
-  }), 201);
-  for (const code of ['road_works_plan', 'location_map']) {
-    await ok(page.request.put(`/api/v1/applications/${draft.number}/materials/${code}`, {
-      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(`${code}.pdf`) },
-    }), 200);
-  }
-  const caseNumber: string = (await ok(page.request.post(`/api/v1/applications/${draft.number}/submit`), 200)).case_number;
-
-  const chief = await staffPage(browser, 'e2e-cgj-chief');
-  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/accept`, { data: { version: await caseVersion(chief, caseNumber) } }), 201);
-  await agree(await staffPage(browser, 'e2e-cgj-reviewer'), caseNumber);
-  await agree(await staffPage(browser, 'e2e-swj-reviewer'), caseNumber);
-  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/decision`, {
-    data: { version: await caseVersion(chief, caseNumber), item: 'CGJ-XK-002', outcome: 'grant', conditions: '夜间施工须另行报批' },
-  }), 201);
+  const mobile = await newApplicant(page.request, '1370000', testInfo.project.name);
+  const draft = await roadWorksDraft(page.request, mobile, { method: 'download' });
+  const caseNumber: string = (await ok(page.request.post(`/api/v1/applications/${draft}/submit`), 200)).case_number;
+  const chief = await grantRoadWorks(browser, caseNumber, '夜间施工须另行报批');
 
   // The phone shows the licence with its number, check code and QR code.
   await page.goto(`/track?case=${caseNumber}`);

@@ -1,4 +1,4 @@
-import { test as base, expect, type APIResponse, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type APIResponse, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { STAFF_PASSWORD } from '../global-setup';
 
 // What every browser test shares: the hydration wait, staff sign-in in a browser of their
@@ -98,4 +98,58 @@ export async function agree(staff: Page, caseNumber: string) {
 /** The version a staff member sees a case at (what an action names). */
 export async function caseVersion(staff: Page, caseNumber: string): Promise<number> {
   return (await ok(staff.request.get(`/api/v1/review/cases/${caseNumber}`), 200)).version;
+}
+
+/**
+ * A 占道挖掘 (CGJ-XK-002) draft of a company, every material uploaded, with this delivery
+ * choice (none when left out): its 申请编号.
+ */
+export async function roadWorksDraft(request: APIRequestContext, mobile: string, delivery?: object): Promise<string> {
+  const draft = await ok(request.post('/api/v1/applications', {
+    data: {
+      item: 'CGJ-XK-002',
+      applicant: { kind: 'company', values: { company_name: '示范市滨江市政工程有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
+      values: {
+        project_name: '江南大道雨水管改造', project_address: '示范市滨江区江南大道 1 号', occupied_area: '120',
+        works_start_date: '2027-03-01', works_days: '20', contact_name: '赵六', contact_mobile: mobile,
+      },
+      ...(delivery ? { delivery } : {}),
+    },
+  }), 201);
+  for (const code of ['road_works_plan', 'location_map']) {
+    await ok(request.put(`/api/v1/applications/${draft.number}/materials/${code}`, {
+      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(`${code}.pdf`) },
+    }), 200);
+  }
+  return draft.number;
+}
+
+/**
+ * 城管局 accepts a submitted 占道挖掘 case, both departments agree, and its chief grants it
+ * (through the API): the chief's page.
+ */
+export async function grantRoadWorks(browser: Browser, caseNumber: string, conditions = ''): Promise<Page> {
+  const chief = await staffPage(browser, 'e2e-cgj-chief');
+  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/accept`, { data: { version: await caseVersion(chief, caseNumber) } }), 201);
+  await agree(await staffPage(browser, 'e2e-cgj-reviewer'), caseNumber);
+  await agree(await staffPage(browser, 'e2e-swj-reviewer'), caseNumber);
+  await ok(chief.request.post(`/api/v1/review/cases/${caseNumber}/decision`, {
+    data: { version: await caseVersion(chief, caseNumber), item: 'CGJ-XK-002', outcome: 'grant', conditions },
+  }), 201);
+  return chief;
+}
+
+/**
+ * A new applicant signed in on `request` (a page's request shares its cookies): a mobile of
+ * `series` (7 digits) for this project and moment. 409 (registered by an earlier run against
+ * the same server) still signs in.
+ */
+export async function newApplicant(request: APIRequestContext, series: string, project: string): Promise<string> {
+  const mobile = `${series}${project === 'phone' ? '1' : '2'}${String(Date.now() % 1000).padStart(3, '0')}`;
+  const registered = await request.post('/api/v1/auth/register', {
+    data: { mobile, password: 'shigong2026', name: '王五', id_number: '11010519491231002X' },
+  });
+  expect([201, 409]).toContain(registered.status());
+  await ok(request.post('/api/v1/auth/login', { data: { mobile, password: 'shigong2026' } }), 200);
+  return mobile;
 }

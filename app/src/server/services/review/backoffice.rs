@@ -790,7 +790,7 @@ pub async fn decide(
             outcome: checked.outcome,
         }])
         .collect();
-    let mut t = Transition::new(CaseAction::Decide)
+    let t = Transition::new(CaseAction::Decide)
         .because(reason)
         .with_detail(EventDetail::Decision { items: outcomes })
         .with_effect(Effect::RecordDecision(Box::new(decided_row.clone())))
@@ -810,13 +810,7 @@ pub async fn decide(
             conditions,
         })
         .collect();
-    let issued_licences = licences::issue(db, &row, &granted, now).await?;
-    if !issued_licences.is_empty() {
-        t = t.with_effect(Effect::IssueLicences(issued_licences));
-    }
-    if let Some(online) = super::delivery::online_delivery(&row)? {
-        t = t.followed_by(online);
-    }
+    let t = with_results(db, &row, t, &granted, now).await?;
     let issued = cases::transition(db, &row, version, &actor, t, now)
         .await?
         .pop()
@@ -826,6 +820,25 @@ pub async fn decide(
         notice: Some(cases::notice_view(issued)?),
         undecided: vec![],
     })
+}
+
+/// What a case's decision brings with it, in its transaction: the licences of the granted
+/// items (rule 15) and, for a result chosen for 网上下载, its delivery (rule 14).
+async fn with_results(
+    db: &DatabaseConnection,
+    row: &application::Model,
+    mut t: Transition,
+    granted: &[licences::Granted],
+    now: DateTime<Utc>,
+) -> Result<Transition, ReviewError> {
+    let issued = licences::issue(db, row, granted, now).await?;
+    if !issued.is_empty() {
+        t = t.with_effect(Effect::IssueLicences(issued));
+    }
+    if let Some(online) = super::delivery::online_delivery(row)? {
+        t = t.followed_by(online);
+    }
+    Ok(t)
 }
 
 /// An item's decision as recorded, by `me`.
@@ -952,22 +965,15 @@ pub async fn decide_on_the_spot(
         })
         .issuing(acceptance)
         .issuing(decision);
-    if checked.outcome == Outcome::Grant {
-        let granted: Vec<licences::Granted> = items
-            .iter()
-            .map(|i| licences::Granted {
-                item_code: i.item_code.clone(),
-                conditions: checked.conditions.clone(),
-            })
-            .collect();
-        let issued_licences = licences::issue(db, &row, &granted, now).await?;
-        if !issued_licences.is_empty() {
-            t = t.with_effect(Effect::IssueLicences(issued_licences));
-        }
-    }
-    if let Some(online) = super::delivery::online_delivery(&row)? {
-        t = t.followed_by(online);
-    }
+    let granted: Vec<licences::Granted> = items
+        .iter()
+        .filter(|_| checked.outcome == Outcome::Grant)
+        .map(|i| licences::Granted {
+            item_code: i.item_code.clone(),
+            conditions: checked.conditions.clone(),
+        })
+        .collect();
+    t = with_results(db, &row, t, &granted, now).await?;
     for i in &items {
         t = t.with_effect(Effect::RecordDecision(Box::new(decision_row(
             i, &checked, me,
