@@ -76,18 +76,18 @@ test('the applicant chooses 邮寄 on the last step, and a wrong address is caug
 
   // 邮寄 asks for the address; a wrong mobile is caught on leaving the field.
   await choice.getByLabel('邮寄送达').check();
-  const address = page.locator('fieldset.postal-address');
-  await address.getByLabel('省（自治区、直辖市）').selectOption('浙江省');
-  await address.getByLabel('市（地区、州、盟）').fill('杭州市');
-  await address.getByLabel('区（县）').fill('西湖区');
-  await address.getByLabel('详细地址（街道、门牌号）').fill('文三路 100 号');
-  await address.getByLabel('收件人', { exact: true }).fill('赵六');
-  await address.getByLabel('收件人手机号码').fill('12345');
-  await address.getByLabel('收件人手机号码').blur();
+  await expect(page.locator('fieldset.postal-address')).toContainText('收件人手机号码');
+  await page.locator('#delivery-province').selectOption('浙江省');
+  await page.locator('#delivery-city').fill('杭州市');
+  await page.locator('#delivery-district').fill('西湖区');
+  await page.locator('#delivery-detail').fill('文三路 100 号');
+  await page.locator('#delivery-recipient').fill('赵六');
+  await page.locator('#delivery-mobile').fill('12345');
+  await page.locator('#delivery-mobile').blur();
   await expect(page.locator('#delivery-mobile-error')).toContainText('手机号码应为 11 位');
   await submit.click();
   expect(submits, 'a wrong address is not sent').toEqual([]);
-  await address.getByLabel('收件人手机号码').fill('139 0013 9000');
+  await page.locator('#delivery-mobile').fill('139 0013 9000');
   await expect(page.locator('#delivery-mobile-error')).toBeEmpty();
   await submit.click();
 
