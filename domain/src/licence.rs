@@ -332,6 +332,12 @@ pub fn parse_file(text: &str) -> Result<LicenceFile, Verdict> {
     let file: LicenceFile = serde_json::from_str(text).map_err(|e| Verdict::Malformed {
         problem: format!("JSON 格式不正确（{e}）"),
     })?;
+    check_format(&file)?;
+    Ok(file)
+}
+
+/// Whether a file read as JSON declares the format and algorithm this code verifies.
+pub fn check_format(file: &LicenceFile) -> Result<(), Verdict> {
     if file.format != FORMAT || file.signature.algorithm != ALGORITHM {
         return Err(Verdict::Malformed {
             problem: format!(
@@ -340,7 +346,7 @@ pub fn parse_file(text: &str) -> Result<LicenceFile, Verdict> {
             ),
         });
     }
-    Ok(file)
+    Ok(())
 }
 
 /// Verifies a licence against the published keys and the revocation list, as of `today`:

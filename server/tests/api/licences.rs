@@ -12,7 +12,7 @@ use crate::delivery::{Swj, every_method, granted_to, swj};
 use crate::helpers::{TestApp, call, get_as, on_every_backend, problem_codes};
 use crate::review::{count_through_next_year, review_case, staff_member};
 
-async fn verify_file(app: &TestApp, text: &str) -> Value {
+async fn post_file(app: &TestApp, text: &str) -> (u16, Value) {
     let response = app
         .client
         .post(format!("{}/api/v1/licences/verification", app.address))
@@ -21,8 +21,13 @@ async fn verify_file(app: &TestApp, text: &str) -> Value {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    response.json().await.unwrap()
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+async fn verify_file(app: &TestApp, text: &str) -> Value {
+    let (status, body) = post_file(app, text).await;
+    assert_eq!(status, 200, "{body}");
+    body
 }
 
 /// A granted SWJ-XK-001 case and its one licence (as staff see it), with the holder's cookie.
@@ -133,7 +138,19 @@ async fn a_grant_issues_a_signed_licence_that_anyone_can_verify_and_a_change_bre
             verify_file(app, &text.replace(sig, &flipped)).await["code"],
             "tampered"
         );
-        assert_eq!(verify_file(app, "not a licence").await["code"], "malformed");
+        // Not a licence file at all: refused; another format: the verdict says so.
+        for bad in ["not a licence", "{}", "[1]"] {
+            let (status, body) = post_file(app, bad).await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (400, Some("invalid_json")),
+                "{bad}: {body}"
+            );
+        }
+        assert_eq!(
+            verify_file(app, &text.replace("onewindow-licence/1", "pdf")).await["code"],
+            "malformed"
+        );
         let (_, keys) = app.get_json("/api/v1/licences/keys").await;
         let key_id = file["signature"]["key_id"].as_str().unwrap();
         let key = keys

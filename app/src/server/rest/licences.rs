@@ -3,14 +3,13 @@
 //! public register, the holder's download, and 注销 / 撤销 by the issuing department.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::domain::licence::{PublishedKey, Revocation};
+use crate::domain::licence::{LicenceFile, PublishedKey, Revocation};
 use crate::server::auth::{Someone, Staff};
 use crate::server::client::ClientKey;
 use crate::server::error::AppError;
@@ -81,17 +80,21 @@ pub async fn check(
 }
 
 /// Verifies a licence file (the JSON as downloaded, as the body): the same verdicts as the
-/// verify page computes in the browser.
+/// verify page computes in the browser. A body that is not a licence file at all is 400
+/// `invalid_json`; one that declares another format or algorithm is the verdict `malformed`.
 #[utoipa::path(post, path = "/api/v1/licences/verification", tag = "licences",
-    request_body(content = String, description = "the licence file", content_type = "application/json"),
-    responses((status = 200, body = LicenceCheck)))]
+    request_body(content = LicenceFile, description = "the licence file", content_type = "application/json"),
+    responses(
+        (status = 200, body = LicenceCheck),
+        (status = 400, description = "invalid_json: not a licence file", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+    ))]
 pub async fn verify(
     State(state): State<AppState>,
-    body: Bytes,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<LicenceCheck>, AppError> {
-    let text = String::from_utf8_lossy(&body);
+    let file: LicenceFile = json_object(body)?;
     Ok(Json(
-        licences::verify_file(&state.db, &text, chrono::Utc::now()).await?,
+        licences::verify_file(&state.db, &file, chrono::Utc::now()).await?,
     ))
 }
 

@@ -302,13 +302,13 @@ async fn judge(
 /// Verifies an uploaded licence file (the same verdicts as the browser's own check).
 pub async fn verify_file(
     db: &DatabaseConnection,
-    text: &str,
+    file: &LicenceFile,
     now: DateTime<Utc>,
 ) -> anyhow::Result<LicenceCheck> {
-    let file = match rules::parse_file(text) {
-        Ok(f) => f,
-        Err(v) => return Ok(LicenceCheck::of(v, None)),
-    };
+    if let Err(v) = rules::check_format(file) {
+        return Ok(LicenceCheck::of(v, None));
+    }
+    let file = file.clone();
     let verdict = judge(db, &file, now).await?;
     let view = match &verdict {
         // A forged file's content is not shown as if it were a licence.
