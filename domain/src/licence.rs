@@ -217,29 +217,16 @@ pub fn sign(licence: Licence, key_id: &str, secret: &[u8]) -> Result<LicenceFile
 /// verify page, so the register cannot be walked for holders' details. Eight characters
 /// of SM3 over the signature (which only the licence itself carries), in Crockford base 32.
 pub fn check_code(file: &LicenceFile) -> String {
-    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     let digest = Sm3::digest(file.signature.value.as_bytes());
-    let mut bits: u64 = 0;
-    for b in &digest[..5] {
-        bits = (bits << 8) | u64::from(*b);
-    }
-    (0..8)
-        .rev()
-        .map(|i| char::from(ALPHABET[((bits >> (i * 5)) & 31) as usize]))
-        .collect()
+    let mut first = [0u8; 5];
+    first.copy_from_slice(&digest[..5]);
+    crate::track::tracking_code(first)
 }
 
-/// Normalises a typed check code: upper case, no spaces, O→0, I/L→1 (Crockford).
+/// Normalises a typed check code as a tracking code is: upper case, no spaces or dashes,
+/// O→0, I/L→1 (Crockford).
 pub fn normalize_check_code(typed: &str) -> String {
-    typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        })
-        .collect()
+    crate::track::normalize_factor(typed)
 }
 
 /// A licence number: `{department}-{year}-{the case number's random part}-{the item's place
