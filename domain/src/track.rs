@@ -34,6 +34,23 @@ pub fn normalize_factor(s: &str) -> String {
         .collect()
 }
 
+/// What is wrong with a tracking lookup before it is sent: the same sentences in the browser
+/// (the public pages' small wasm, and the application's) and on the server, which answers a
+/// form posted without JavaScript with them. `None`: the number is well formed and a second
+/// factor is there; whether they match is for the server to say.
+pub fn lookup_problem(number: &str, factor: &str) -> Option<&'static str> {
+    let number = number.trim().to_uppercase();
+    if number.is_empty() {
+        Some("请输入办件编号")
+    } else if crate::application::ApplicationNumber::parse(&number).is_none() {
+        Some("办件编号格式不正确：以 OW 开头，见收件凭证或受理通知书")
+    } else if factor.trim().is_empty() {
+        Some("请输入申请时填写的手机号码，或收件凭证上的查询码")
+    } else {
+        None
+    }
+}
+
 /// `138****5678`; anything that is not an 11-digit number is hidden entirely.
 pub fn mask_mobile(mobile: &str) -> String {
     let m = mobile.trim();
@@ -71,6 +88,15 @@ pub fn mask_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lookup_needs_a_well_formed_number_and_a_factor() {
+        assert_eq!(lookup_problem(" ", "x"), Some("请输入办件编号"));
+        assert!(lookup_problem("AB123", "x").is_some_and(|m| m.contains("格式不正确")));
+        let number = "OW20261122K7Q2M9X4TD";
+        assert!(lookup_problem(number, "  ").is_some_and(|m| m.contains("手机号码")));
+        assert_eq!(lookup_problem(&number.to_lowercase(), "13800000000"), None);
+    }
 
     #[test]
     fn tracking_codes_are_eight_unambiguous_characters() {

@@ -45,7 +45,10 @@ export { expect };
 
 /** Waits until the wasm has taken over the server-rendered page. */
 export async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  // The application's pages are ready once the wasm has taken them over; the public pages
+  // (catalog, guides, tracking, licence checks) do not load it, and are ready once their
+  // small script has set up their forms.
+  await expect(page.locator('body[data-hydrated="true"], body[data-lite="ready"]')).toHaveCount(1);
 }
 
 /** A staff member, logged in through the staff login page, in a browser of their own. */

@@ -52,6 +52,7 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .merge(rest::router().with_state(state.clone()))
+        .merge(app::server::forms::router().with_state(state.clone()))
         .route(
             "/sf/{*fn_name}",
             get({

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod backoffice;
 pub mod calendar;
 pub mod catalog;
+pub mod forms;
 pub mod licence;
 pub mod review;
 pub mod track;

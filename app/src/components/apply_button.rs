@@ -22,13 +22,17 @@ pub fn ApplyButton(
         (None, Some(c)) => format!("/bundles/{c}"),
         (None, None) => "/".into(),
     };
-    let start = move |_| {
+    // A form posting to `/apply`, so that it works on the guide pages, which do not load the
+    // application; with the application loaded, the draft is started in place.
+    let (item_, bundle_) = (item.clone(), bundle.clone());
+    let start = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
         busy.set(true);
         failure.set(None);
-        let (item, bundle, navigate) = (item.clone(), bundle.clone(), navigate.clone());
+        let (item, bundle, navigate) = (item_.clone(), bundle_.clone(), navigate.clone());
         spawn_local(async move {
             match start_application(item, bundle).await {
                 Ok(number) => navigate(&format!("/applications/{number}"), Default::default()),
@@ -43,13 +47,18 @@ pub fn ApplyButton(
                 {move || {
                     let start = start.clone();
                     let here = here.clone();
+                    let (item, bundle) = (item.clone(), bundle.clone());
                     Suspend::new(async move {
                         match auth.account.await {
                             Ok(Some(_)) => view! {
-                                <button type="button" class="button button-primary apply-start" on:click=start
-                                    disabled=move || busy.get()>
-                                    {move || if busy.get() { "正在创建申请…" } else { "在线申办" }}
-                                </button>
+                                <form method="post" action="/apply" class="apply-form" on:submit=start>
+                                    {item.clone().map(|c| view! { <input type="hidden" name="item" value=c/> })}
+                                    {bundle.clone().map(|c| view! { <input type="hidden" name="bundle" value=c/> })}
+                                    <button type="submit" class="button button-primary apply-start"
+                                        disabled=move || busy.get()>
+                                        {move || if busy.get() { "正在创建申请…" } else { "在线申办" }}
+                                    </button>
+                                </form>
                                 <span class="note">"填写内容自动保存，可随时在“我的办件”中继续。"</span>
                             }.into_any(),
                             _ => view! {

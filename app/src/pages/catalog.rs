@@ -37,10 +37,11 @@ pub fn CatalogPage() -> impl IntoView {
     view! {
         <Title text="事项清单"/>
         <h1>"事项清单"</h1>
-        <Form method="GET" action="/items" attr:class="filters" attr:role="search">
+        <Form method="GET" action="/items" attr:class="filters" attr:role="search" attr:data-swap="[data-results]">
             <div class="filter-row">
                 <label for="q">"搜索"</label>
-                <input id="q" type="search" name="q" placeholder="事项名称或实施编码" autocomplete="off"
+                <input id="q" type="search" name="q" placeholder="事项名称或实施编码" autocomplete="off" data-live=""
+                    value=query.read_untracked().get("q").unwrap_or_default()
                     prop:value=move || query.read().get("q").unwrap_or_default()
                     on:input=on_search_input/>
             </div>
@@ -74,6 +75,7 @@ pub fn CatalogPage() -> impl IntoView {
             </div>
         </Form>
 
+        <div data-results="">
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match items.await {
@@ -90,6 +92,7 @@ pub fn CatalogPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        </div>
     }
 }
 

@@ -42,10 +42,11 @@ pub fn LicencesPage() -> impl IntoView {
         <Title text="电子证照公示"/>
         <h1>"电子证照公示"</h1>
         <p class="muted">"依《行政许可法》第四十条公开准予行政许可的决定。个人持证者信息已作脱敏处理；核验证照真伪请到"<a href="/verify">"电子证照验真"</a>"。"</p>
-        <Form method="GET" action="/licences" attr:class="filters" attr:role="search">
+        <Form method="GET" action="/licences" attr:class="filters" attr:role="search" attr:data-swap="[data-results]">
             <div class="filter-row">
                 <label for="q">"搜索"</label>
                 <input id="q" type="search" name="q" placeholder="单位名称或证照编号" autocomplete="off"
+                    value=query.read_untracked().get("q").unwrap_or_default()
                     prop:value=move || query.read().get("q").unwrap_or_default()/>
             </div>
             <div class="filter-row">
@@ -69,6 +70,7 @@ pub fn LicencesPage() -> impl IntoView {
             </div>
             <button type="submit" class="button">"查询"</button>
         </Form>
+        <div data-results="">
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match register.await {
@@ -100,5 +102,6 @@ pub fn LicencesPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        </div>
     }
 }

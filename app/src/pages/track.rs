@@ -9,11 +9,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::api::forms::tracked_case;
 use crate::api::track::{TrackView, track_case, track_own};
 use crate::clock::china_time;
 use crate::components::deadline::DeadlineFacts;
 use crate::components::notice::NoticeList;
-use crate::domain::application::ApplicationNumber;
 
 /// The page.
 #[component]
@@ -79,15 +79,7 @@ pub fn TrackPage() -> impl IntoView {
         ev.prevent_default();
         let n = number.get_untracked().trim().to_uppercase();
         let f = factor.get_untracked().trim().to_string();
-        let message = if n.is_empty() {
-            Some("请输入办件编号")
-        } else if ApplicationNumber::parse(&n).is_none() {
-            Some("办件编号格式不正确：以 OW 开头，见收件凭证或受理通知书")
-        } else if f.is_empty() {
-            Some("请输入申请时填写的手机号码，或收件凭证上的查询码")
-        } else {
-            None
-        };
+        let message = crate::domain::track::lookup_problem(&n, &f);
         problem.set(message.map(str::to_string));
         if message.is_none() {
             asked.set_value(Some((n.clone(), f.clone())));
@@ -95,12 +87,27 @@ pub fn TrackPage() -> impl IntoView {
         }
     };
 
+    // What a lookup posted without the application (`POST /track`, the public page's way)
+    // opened for this browser.
+    let tracked = Resource::new(
+        move || query.read().get("case").unwrap_or_default(),
+        |n| async move {
+            if n.trim().is_empty() {
+                Ok(None)
+            } else {
+                tracked_case(n).await
+            }
+        },
+    );
+
+    // A plain form: posted to `POST /track` where the application is not loaded (the public
+    // page), looked up in place where it is.
     let form = view! {
-        <form class="track-form" on:submit=submit novalidate>
+        <form class="track-form" method="post" action="/track" data-track="" on:submit=submit novalidate>
             <div class="field">
                 <label for="case">"办件编号"</label>
                 <input id="case" name="case" type="text" autocomplete="off" inputmode="latin" spellcheck="false"
-                    placeholder="如 OW20261122…" prop:value=move || number.get()
+                    placeholder="如 OW20261122…" value=number.get_untracked() prop:value=move || number.get()
                     on:input=move |ev| number.set(event_target_value(&ev))/>
             </div>
             <div class="field">
@@ -110,7 +117,7 @@ pub fn TrackPage() -> impl IntoView {
                     on:input=move |ev| factor.set(event_target_value(&ev))/>
                 <p class="help">"为保护隐私，查询进度需要办件编号和第二项验证信息。"</p>
             </div>
-            {move || problem.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+            <div class="notice notice-error" role="alert" data-problem="" hidden=move || problem.get().is_none()>{move || problem.get()}</div>
             <button type="submit" class="button button-primary" disabled=move || lookup.pending().get()>
                 {move || if lookup.pending().get() { "正在查询…" } else { "查询" }}
             </button>
@@ -133,6 +140,20 @@ pub fn TrackPage() -> impl IntoView {
         </Transition>
         <section class="track-lookup" hidden=move || matches!(own.get(), Some(Ok(Some(_))))>
             {form}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match tracked.await {
+                        Ok(Some(v)) if lookup.value().read().is_none() => view! {
+                            <p class="live-note muted" role="status">"页面会随办理进度自动更新。"</p>
+                            <TrackResult view=v/>
+                        }.into_any(),
+                        Err(e) => view! {
+                            <div class="notice notice-error" role="alert" data-code=e.code.as_str()>{e.message.clone()}</div>
+                        }.into_any(),
+                        _ => ().into_any(),
+                    }
+                })}
+            </Transition>
             {move || lookup.value().get().map(|r| match r {
                 Ok(v) => view! {
                     <p class="live-note muted" role="status">"页面会随办理进度自动更新。"</p>
@@ -313,8 +334,25 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
             </section>
         }
     });
+    // Where the public pages' script follows the case live (the application follows it
+    // through `follow`).
+    let encode = crate::components::encode_query;
+    let stream = if v.owner {
+        Some(format!(
+            "/api/v1/applications/{}/events",
+            encode(&v.case_number)
+        ))
+    } else {
+        (!v.stream.is_empty()).then(|| {
+            format!(
+                "/api/v1/track/{}/events?stream={}",
+                encode(&v.case_number),
+                encode(&v.stream)
+            )
+        })
+    };
     view! {
-        <article class="track" data-status=v.status.as_str() data-version=v.version.to_string()>
+        <article class="track" data-status=v.status.as_str() data-version=v.version.to_string() data-stream=stream>
             <header class="track-head">
                 <p class="muted">{v.title.clone()}</p>
                 <h2 class="track-status">{v.status_label.clone()}</h2>

@@ -154,12 +154,10 @@ fn FileCheck() -> impl IntoView {
             busy.set(false);
         });
     };
-    #[cfg(not(feature = "hydrate"))]
-    let on_change = move |_: leptos::ev::Event| {};
-    view! {
+    #[cfg(feature = "hydrate")]
+    return view! {
         <section class="file-check">
-            <h2>"用证照文件验证"</h2>
-            <p class="muted">"选择下载的电子证照文件（.json）。签名在您的浏览器中用发证部门公布的公钥验证，文件不会上传。"</p>
+            <FileCheckIntro/>
             <label class="button">"选择证照文件"
                 <input type="file" accept=".json,application/json" class="visually-hidden" id="licence-file" on:change=on_change/>
             </label>
@@ -173,5 +171,32 @@ fn FileCheck() -> impl IntoView {
                 }
             })}
         </section>
+    };
+    // Rendered on the server for the public page, which does not load the application: the
+    // public pages' script shows the section and checks the file with the `lite` wasm's
+    // `verify_licence` (the same `domain::licence::verify_text`). Without JavaScript there is
+    // nothing to check a file with, so the section stays hidden.
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (result, busy);
+        view! {
+            <section class="file-check" data-file-check="" hidden>
+                <FileCheckIntro/>
+                <label class="button">"选择证照文件"
+                    <input type="file" accept=".json,application/json" class="visually-hidden" id="licence-file"/>
+                </label>
+                <p class="muted" data-busy="" hidden>"正在验证…"</p>
+                <div role="status" data-file-result="" hidden></div>
+            </section>
+        }
+    }
+}
+
+/// What the file check is.
+#[component]
+fn FileCheckIntro() -> impl IntoView {
+    view! {
+        <h2>"用证照文件验证"</h2>
+        <p class="muted">"选择下载的电子证照文件（.json）。签名在您的浏览器中用发证部门公布的公钥验证，文件不会上传。"</p>
     }
 }

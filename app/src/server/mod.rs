@@ -8,6 +8,7 @@ pub mod csp;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod forms;
 pub mod notify;
 pub mod rest;
 pub mod services;

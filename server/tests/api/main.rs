@@ -16,6 +16,7 @@ mod delivery;
 mod helpers;
 mod licences;
 mod pages;
+mod public_pages;
 mod review;
 mod server_functions;
 mod submission;

@@ -154,6 +154,19 @@ pub async fn track(
     Ok(view(db, row, false, now).await?)
 }
 
+/// Tracks a case for the browser holding a stream token of it (what a tracking lookup posted
+/// without JavaScript leaves in a cookie): the same view as with the second factor.
+pub async fn track_by_token(
+    db: &DatabaseConnection,
+    number: &str,
+    token: &str,
+    client: &ClientKey,
+    now: DateTime<Utc>,
+) -> Result<TrackView, TrackError> {
+    let row = open_stream(db, number, token, client, now).await?;
+    Ok(view(db, row, false, now).await?)
+}
+
 /// The signed-in applicant's own case (by 申请编号 or 办件编号), without a second factor.
 pub async fn track_own(
     db: &DatabaseConnection,

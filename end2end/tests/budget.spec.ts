@@ -1,0 +1,58 @@
+import { type Page } from '@playwright/test';
+import { expect, hydrated, test } from './support';
+
+// What a phone downloads on a first visit, measured in Chromium (the bytes on the wire, as
+// the DevTools protocol counts them: headers and compressed bodies, cache disabled). Every
+// public page stays within 60 KB with its HTML, CSS, script and wasm: they are rendered on
+// the server and do not load the application. The application's pages are reported, not
+// held to it.
+
+const PUBLIC_BUDGET = 60 * 1024;
+
+/** Bytes a cold visit of `path` transfers, by type, and the encodings the server chose. */
+async function coldVisit(page: Page, path: string) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const seen = new Map<string, { url: string; type: string; encoding: string }>();
+  const bytes = new Map<string, number>();
+  cdp.on('Network.responseReceived', (e) => {
+    const headers = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    seen.set(e.requestId, { url: e.response.url, type: e.type, encoding: String(headers['content-encoding'] ?? 'identity') });
+  });
+  cdp.on('Network.loadingFinished', (e) => bytes.set(e.requestId, e.encodedDataLength));
+  await page.goto(path, { waitUntil: 'networkidle' });
+  await hydrated(page);
+  let total = 0;
+  const parts: string[] = [];
+  for (const [id, n] of bytes) {
+    const r = seen.get(id);
+    total += n;
+    if (r) parts.push(`${new URL(r.url).pathname} ${n} B ${r.encoding}`);
+  }
+  await cdp.detach();
+  return { total, parts };
+}
+
+test('every public page stays within 60 KB on a cold visit', async ({ page, request }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'measured once, on the phone');
+  const bundles: { code: string }[] = await (await request.get('/api/v1/bundles')).json();
+  const pages = ['/', '/items', '/items/ZJJ-XK-001', '/bundles', `/bundles/${bundles[0].code}`, '/track', '/verify', '/licences'];
+  const over: string[] = [];
+  for (const path of pages) {
+    const { total, parts } = await coldVisit(page, path);
+    console.log(`[budget] ${path}: ${total} B (${parts.join('; ')})`);
+    expect(parts.some((p) => p.includes('onewindow.wasm')), `${path} loads the application's wasm`).toBe(false);
+    if (total > PUBLIC_BUDGET) over.push(`${path}: ${total} B`);
+  }
+  expect(over, `public pages over ${PUBLIC_BUDGET} B`).toEqual([]);
+});
+
+test('the application pages are reported', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'measured once, on the phone');
+  for (const path of ['/login', '/register']) {
+    const { total, parts } = await coldVisit(page, path);
+    console.log(`[budget] ${path}: ${total} B (${parts.join('; ')})`);
+    expect(parts.some((p) => p.includes('onewindow.wasm')), `${path} loads the application`).toBe(true);
+  }
+});
