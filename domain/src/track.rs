@@ -39,10 +39,10 @@ pub fn normalize_factor(s: &str) -> String {
 /// form posted without JavaScript with them. `None`: the number is well formed and a second
 /// factor is there; whether they match is for the server to say.
 pub fn lookup_problem(number: &str, factor: &str) -> Option<&'static str> {
-    let number = number.trim().to_uppercase();
+    let number = number.trim();
     if number.is_empty() {
         Some("请输入办件编号")
-    } else if crate::application::ApplicationNumber::parse(&number).is_none() {
+    } else if crate::application::ApplicationNumber::parse(number).is_none() {
         Some("办件编号格式不正确：以 OW 开头，见收件凭证或受理通知书")
     } else if factor.trim().is_empty() {
         Some("请输入申请时填写的手机号码，或收件凭证上的查询码")
