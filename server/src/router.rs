@@ -94,7 +94,15 @@ pub fn build(state: AppState) -> Router {
             header::STRICT_TRANSPORT_SECURITY,
             move |_: &axum::response::Response| https.then(|| hsts.clone()),
         ))
-        .layer(CompressionLayer::new().br(true).gzip(true))
+        // Pages and API answers compressed on the fly at level 4: brotli's default (11) cost
+        // a guide page half its request rate for a few hundred bytes (scripts/bench); the
+        // static files under /pkg are precompressed at the highest level instead.
+        .layer(
+            CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .quality(tower_http::CompressionLevel::Precise(4)),
+        )
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
