@@ -1,0 +1,80 @@
+import { expect, ok, test } from './support';
+
+// The public pages with JavaScript switched off, on a phone: search is a GET form, a tracking
+// lookup a POST that redirects (a refusal shown once, the case shown after), 在线申办 and 退出
+// plain posts. Nothing here runs a script.
+
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+test('search, tracking, applying and 退出 work with JavaScript off', async ({ browser, request }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'once, on a phone');
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+
+  // Search from the home page, then filter: the server answers each GET.
+  await page.goto('/');
+  await page.getByRole('searchbox', { name: '搜索事项' }).fill('消防');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await expect(page).toHaveURL(/\/items\?q=/);
+  await expect(page.getByRole('status')).toHaveText('共 3 个事项');
+  await expect(page.getByRole('searchbox', { name: '搜索' })).toHaveValue('消防');
+  await page.getByLabel('实施部门').selectOption({ label: '示范市人民防空办公室' });
+  await page.getByRole('searchbox', { name: '搜索' }).fill('');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await expect(page).toHaveURL(/department=RFB/);
+  await expect(page.getByRole('status')).toHaveText('共 2 个事项');
+
+  // A case to track, filed through the API.
+  const mobile = `1350008${String(Date.now() % 10000).padStart(4, '0')}`;
+  const registered = await request.post('/api/v1/auth/register', {
+    data: { mobile, password: 'shigong2026', name: '王五', id_number: '11010519491231002X' },
+  });
+  expect([201, 409]).toContain(registered.status());
+  await ok(request.post('/api/v1/auth/login', { data: { mobile, password: 'shigong2026' } }), 200);
+  const draft = await ok(request.post('/api/v1/applications', {
+    data: {
+      item: 'SWJ-XK-001',
+      applicant: { kind: 'company', values: { company_name: '示范市滨江水务建设有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
+      values: { project_name: '滨江污水处理厂配套管网工程', project_address: '示范市滨江区江南大道 1 号', drainage_volume: '1200', contact_name: '赵六', contact_mobile: mobile },
+      bring_original: ['drainage_application'],
+    },
+  }), 201);
+  for (const code of ['drainage_drawings', 'water_quality_report']) {
+    await ok(request.put(`/api/v1/applications/${draft.number}/materials/${code}`, {
+      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': `${code}.pdf` },
+    }), 200);
+  }
+  const caseNumber: string = (await ok(request.post(`/api/v1/applications/${draft.number}/submit`), 200)).case_number;
+
+  // Tracking: the server says what is missing, then that the factor is wrong, then shows it.
+  await page.goto(`/track?case=${caseNumber}`);
+  await expect(page.getByLabel('办件编号')).toHaveValue(caseNumber);
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('请输入申请时填写的手机号码');
+  await page.getByLabel('手机号码或查询码').fill('13900000000');
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('办件编号或验证信息不正确');
+  await page.getByLabel('手机号码或查询码').fill(mobile);
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/track\\?case=${caseNumber}$`));
+  const track = page.locator('article.track');
+  await expect(track).toHaveAttribute('data-status', 'submitted');
+  await expect(track.locator('[data-masked="mobile"]')).toHaveText(`${mobile.slice(0, 3)}****${mobile.slice(7)}`);
+  await expect(page.locator('body')).not.toContainText(mobile);
+  // A reload shows it again without posting anything.
+  await page.reload();
+  await expect(track).toHaveAttribute('data-status', 'submitted');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // Signed in (the session cookie shared with this browser), 在线申办 opens a draft; 退出 ends it.
+  const session = (await request.storageState()).cookies.find((c) => c.name === 'ow_session')!;
+  await context.addCookies([{ ...session }]);
+  await page.goto('/items/SWJ-XK-001');
+  await page.getByRole('button', { name: '在线申办' }).click();
+  await expect(page).toHaveURL(/\/applications\/[0-9A-Z]+$/);
+  await page.goto('/items');
+  await page.locator('.site-header').getByRole('button', { name: '退出' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.locator('.site-header').getByRole('link', { name: '登录' })).toBeVisible();
+  await context.close();
+});
