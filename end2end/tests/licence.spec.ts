@@ -68,3 +68,15 @@ test('a granted licence shows on the phone, verifies by its link and from its fi
   await expect(verifier.locator('.licence')).toHaveCount(0);
   await stranger.close();
 });
+
+test('from the application, /verify checks a file with the same small wasm', async ({ page }) => {
+  // Reached inside the application (a page it renders, not a new load), the file check
+  // loads the public pages' verify wasm instead of carrying the SM2 code itself.
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByRole('link', { name: '电子证照验真' }).click();
+  await expect(page).toHaveURL(/\/verify$/);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await page.locator('#licence-file').setInputFiles({ name: 'licence.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "something-else"}') });
+  await expect(page.locator('[data-file-verdict="malformed"]')).toContainText('验证未通过');
+});

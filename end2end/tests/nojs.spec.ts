@@ -1,4 +1,4 @@
-import { expect, ok, test } from './support';
+import { expect, lookUp, ok, test } from './support';
 
 // The public pages with JavaScript switched off, on a phone: search is a GET form, a tracking
 // lookup a POST that redirects (a refusal shown once, the case shown after), 在线申办 and 退出
@@ -48,14 +48,7 @@ test('search, tracking, applying and 退出 work with JavaScript off', async ({ 
 
   // Tracking: the server says what is missing, then that the factor is wrong, then shows it.
   await page.goto(`/track?case=${caseNumber}`);
-  await expect(page.getByLabel('办件编号')).toHaveValue(caseNumber);
-  await page.getByRole('button', { name: '查询', exact: true }).click();
-  await expect(page.getByRole('alert')).toContainText('请输入申请时填写的手机号码');
-  await page.getByLabel('手机号码或查询码').fill('13900000000');
-  await page.getByRole('button', { name: '查询', exact: true }).click();
-  await expect(page.getByRole('alert')).toContainText('办件编号或验证信息不正确');
-  await page.getByLabel('手机号码或查询码').fill(mobile);
-  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await lookUp(page, caseNumber, mobile);
   await expect(page).toHaveURL(new RegExp(`/track\\?case=${caseNumber}$`));
   const track = page.locator('article.track');
   await expect(track).toHaveAttribute('data-status', 'submitted');

@@ -1,5 +1,5 @@
 import { STAFF } from '../global-setup';
-import { expect, hydrated, openPane, staffPage, test } from './support';
+import { expect, hydrated, lookUp, openPane, staffPage, test } from './support';
 
 // 办理进度查询 on a phone: someone with the case number and the applicant's mobile number
 // follows the case; a window clerk acts in another browser, and the open tracking page
@@ -39,14 +39,7 @@ test('a case is tracked by number and phone and the page follows the window live
   // Someone with the QR code's address, on a phone, not signed in.
   await page.goto(`/track?case=${caseNumber}`);
   await hydrated(page);
-  await expect(page.getByLabel('办件编号')).toHaveValue(caseNumber);
-  await page.getByRole('button', { name: '查询', exact: true }).click();
-  await expect(page.getByRole('alert')).toContainText('请输入申请时填写的手机号码');
-  await page.getByLabel('手机号码或查询码').fill('13900000000');
-  await page.getByRole('button', { name: '查询', exact: true }).click();
-  await expect(page.getByRole('alert')).toContainText('办件编号或验证信息不正确');
-  await page.getByLabel('手机号码或查询码').fill(mobile);
-  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await lookUp(page, caseNumber, mobile);
   const track = page.locator('article.track');
   await expect(track).toHaveAttribute('data-status', 'submitted');
   await expect(track.locator('.track-status')).toHaveText('已提交，待受理');

@@ -28,16 +28,7 @@ pub fn TrackPage() -> impl IntoView {
         let (n, f) = (n.clone(), f.clone());
         async move { track_case(n, f).await }
     });
-    let own = Resource::new(
-        move || query.read().get("case").unwrap_or_default(),
-        |n| async move {
-            if n.trim().is_empty() {
-                Ok(None)
-            } else {
-                track_own(n).await
-            }
-        },
-    );
+    let own = case_in_address(query, track_own);
     // What the last lookup asked, followed once it succeeds (by the stream token it
     // answered with: the second factor stays out of the stream's address).
     let asked = StoredValue::new(None::<(String, String)>);
@@ -89,16 +80,7 @@ pub fn TrackPage() -> impl IntoView {
 
     // What a lookup posted without the application (`POST /track`, the public page's way)
     // opened for this browser.
-    let tracked = Resource::new(
-        move || query.read().get("case").unwrap_or_default(),
-        |n| async move {
-            if n.trim().is_empty() {
-                Ok(None)
-            } else {
-                tracked_case(n).await
-            }
-        },
-    );
+    let tracked = case_in_address(query, tracked_case);
 
     // A plain form: posted to `POST /track` where the application is not loaded (the public
     // page), looked up in place where it is.
@@ -165,6 +147,29 @@ pub fn TrackPage() -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// The case `?case=` names, as `fetch` finds it (nothing while the parameter is empty).
+fn case_in_address<F, Fut>(
+    query: Memo<leptos_router::params::ParamsMap>,
+    fetch: F,
+) -> Resource<Result<Option<TrackView>, crate::error::AppError>>
+where
+    F: Fn(String) -> Fut + Copy + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Option<TrackView>, crate::error::AppError>>
+        + Send
+        + 'static,
+{
+    Resource::new(
+        move || query.read().get("case").unwrap_or_default(),
+        move |n| async move {
+            if n.trim().is_empty() {
+                Ok(None)
+            } else {
+                fetch(n).await
+            }
+        },
+    )
 }
 
 /// Listens to a case's server-sent events at the address `url` gives (none: nothing to

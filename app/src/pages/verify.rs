@@ -117,6 +117,59 @@ pub fn LicenceCard(licence: LicenceView) -> impl IntoView {
     }
 }
 
+/// The licence check of the public pages' `verify` wasm (`lite` crate: the same
+/// `domain::licence::verify_text`), loaded when a file is chosen. The application calls it
+/// rather than carrying the SM2 code itself: the signature check is needed only here, and
+/// would otherwise weigh about 100 KB (brotli) in every page of the application.
+#[cfg(feature = "hydrate")]
+mod lite_verify {
+    use wasm_bindgen::prelude::wasm_bindgen;
+
+    #[wasm_bindgen(
+        inline_js = "export function verifyWithLite(text, keys, revocations, now) { \
+        return import('/pkg/lite/verify.js').then(async (m) => { await m.default(); \
+        return m.verify_licence(text, keys, revocations, now); }); }"
+    )]
+    extern "C" {
+        #[wasm_bindgen(js_name = verifyWithLite)]
+        fn verify_with_lite(
+            text: &str,
+            keys: &str,
+            revocations: &str,
+            now_ms: f64,
+        ) -> js_sys::Promise;
+    }
+
+    /// `(code, message)` of a licence file's verdict.
+    pub async fn verify(
+        text: &str,
+        keys: &[crate::domain::licence::PublishedKey],
+        revoked: &[crate::domain::licence::Revocation],
+    ) -> (String, String) {
+        let unreachable = || {
+            (
+                "unreachable".to_string(),
+                "未能加载验证程序，请检查网络后重试".to_string(),
+            )
+        };
+        let (Ok(keys), Ok(revoked)) = (serde_json::to_string(keys), serde_json::to_string(revoked))
+        else {
+            return unreachable();
+        };
+        let promise = verify_with_lite(text, &keys, &revoked, js_sys::Date::now());
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(answer) => {
+                let answer = js_sys::Array::from(&answer);
+                match (answer.get(0).as_string(), answer.get(1).as_string()) {
+                    (Some(code), Some(message)) => (code, message),
+                    _ => unreachable(),
+                }
+            }
+            Err(_) => unreachable(),
+        }
+    }
+}
+
 /// Verifying a licence file in this browser.
 #[component]
 fn FileCheck() -> impl IntoView {
@@ -139,15 +192,7 @@ fn FileCheck() -> impl IntoView {
                 Err(e) => ("unreadable".to_string(), e),
                 Ok(text) => match crate::api::licence::licence_trust().await {
                     Err(e) => ("unreachable".to_string(), e.into_message()),
-                    Ok((keys, revoked)) => {
-                        let v = crate::domain::licence::verify_text(
-                            &text,
-                            &keys,
-                            &revoked,
-                            crate::clock::today_in_china(),
-                        );
-                        (v.code().to_string(), v.message())
-                    }
+                    Ok((keys, revoked)) => lite_verify::verify(&text, &keys, &revoked).await,
                 },
             };
             result.set(Some(outcome));
