@@ -68,7 +68,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let lite = false;
     let scripts = if lite {
-        view! { <script type="module" src="/pkg/lite/lite.js"></script> }.into_any()
+        let nonce = leptos::nonce::use_nonce();
+        view! { <script type="module" src="/pkg/lite/lite.js" nonce=nonce></script> }.into_any()
     } else {
         view! {
             <AutoReload options=options.clone()/>

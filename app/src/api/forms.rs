@@ -30,7 +30,16 @@ pub async fn tracked_case(number: String) -> Result<Option<TrackView>, AppError>
     };
     let state = crate::server::state::expect_state()?;
     let client: ClientKey = leptos_axum::extract().await.unwrap_or_default();
-    match tracking::track_by_token(&state.db, &number, token, &client, chrono::Utc::now()).await {
+    match tracking::track_by_token(
+        &state.db,
+        &state.reference,
+        &number,
+        token,
+        &client,
+        chrono::Utc::now(),
+    )
+    .await
+    {
         Ok(view) => Ok(Some(view)),
         Err(TrackError::NotFound) => Ok(None),
         Err(e) => Err(crate::server::error::refused(e)),

@@ -14,9 +14,16 @@ pub async fn track_case(number: String, factor: String) -> Result<TrackView, App
     use crate::server::services::tracking::{self, ClientKey};
     let state = crate::server::state::expect_state()?;
     let client: ClientKey = leptos_axum::extract().await.unwrap_or_default();
-    tracking::track(&state.db, &number, &factor, &client, chrono::Utc::now())
-        .await
-        .map_err(crate::server::error::refused)
+    tracking::track(
+        &state.db,
+        &state.reference,
+        &number,
+        &factor,
+        &client,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::server::error::refused)
 }
 
 /// The signed-in applicant's own case, without a second factor; `None` if it is not theirs
@@ -31,6 +38,7 @@ pub async fn track_own(number: String) -> Result<Option<TrackView>, AppError> {
     let state = crate::server::state::expect_state()?;
     Ok(crate::server::services::tracking::track_own(
         &state.db,
+        &state.reference,
         account.id,
         &number,
         chrono::Utc::now(),

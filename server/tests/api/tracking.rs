@@ -147,17 +147,18 @@ async fn repeated_failures_from_one_client_are_rate_limited_even_for_a_right_gue
         let now = Utc::now();
         let other = ClientKey("192.0.2.7".into());
         assert!(
-            tracking::track(&app.db, &case, MOBILE, &other, now)
+            tracking::track(&app.db, &Default::default(), &case, MOBILE, &other, now)
                 .await
                 .is_ok()
         );
         let mut at = now;
         for _ in 0..10 {
             at += chrono::Duration::seconds(600);
-            let _ = tracking::track(&app.db, &case, "wrong", &other, at).await;
+            let _ = tracking::track(&app.db, &Default::default(), &case, "wrong", &other, at).await;
         }
         match tracking::track(
             &app.db,
+            &Default::default(),
             &case,
             MOBILE,
             &other,
@@ -990,6 +991,85 @@ async fn a_case_number_with_a_full_width_digit_is_not_found() {
             .await;
         assert_eq!(status, 404, "{problem}");
         assert_eq!(problem["code"], "track_not_found");
+    })
+    .await;
+}
+
+/// The calendar and the names a lookup shows come from memory, and an administrator's change
+/// (a catalog import, a calendar year) is seen by the very next lookup: the cache is checked
+/// against the database each time, so another instance's change counts as well. Without the
+/// stamp check the renamed item would still show its old name.
+#[tokio::test]
+async fn tracking_keeps_reference_data_in_memory_and_sees_a_change_at_once() {
+    use app::server::services::catalog;
+    use app::server::services::reference::ReferenceCache;
+    use std::sync::Arc;
+    on_every_backend(async |app| {
+        let me = applicant(app, "13800138071", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
+        let reference = ReferenceCache::default();
+        let client = ClientKey("192.0.2.31".into());
+        let now = Utc::now();
+        let seen = tracking::track(&app.db, &reference, &case, MOBILE, &client, now)
+            .await
+            .unwrap();
+        let first = reference.get(&app.db).await.unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &reference.get(&app.db).await.unwrap()),
+            "nothing changed: the same copy"
+        );
+        assert_eq!(first.item_names.get("SWJ-XK-001"), Some(&seen.title));
+        assert!(!seen.department_name.is_empty());
+
+        // The item renamed by a catalog import: the next lookup shows the new name.
+        let mut file = crate::helpers::demo();
+        let item = file
+            .items
+            .iter_mut()
+            .find(|i| i.code == "SWJ-XK-001")
+            .unwrap();
+        item.name = format!("{}（新）", item.name);
+        catalog::import(&app.db, &file, "renamed.json", "r")
+            .await
+            .unwrap();
+        let renamed = tracking::track(&app.db, &reference, &case, MOBILE, &client, now)
+            .await
+            .unwrap();
+        assert_eq!(renamed.title, format!("{}（新）", seen.title));
+
+        // A calendar year entered: the next read has it.
+        let year = Date::in_china_at(now.timestamp()).year() + 3;
+        let day = Date::parse_iso(&format!("{year}-03-02")).unwrap();
+        assert!(
+            reference
+                .get(&app.db)
+                .await
+                .unwrap()
+                .calendar
+                .is_working_day(day)
+                .is_err()
+        );
+        calendar::import(
+            &app.db,
+            &app::domain::calendar::ArrangementForm {
+                year,
+                source: "国务院办公厅通知".into(),
+                days_off: format!("{year}-01-01"),
+                extra_working_days: String::new(),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        assert!(
+            reference
+                .get(&app.db)
+                .await
+                .unwrap()
+                .calendar
+                .is_working_day(day)
+                .is_ok()
+        );
     })
     .await;
 }

@@ -64,6 +64,7 @@ pub async fn track(
 ) -> Result<Response, TrackError> {
     let view = tracking::track(
         &state.db,
+        &state.reference,
         &number,
         &factor(&headers, &query),
         &client,

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod licences;
 pub mod recovery;
+pub mod reference;
 pub mod review;
 pub mod staff;
 pub mod throttle;

@@ -13,10 +13,9 @@ use crate::domain::deadline::Deadlines;
 use crate::domain::review::{CaseAction, CaseStatus, NoticeKind};
 use crate::domain::track::{mask_mobile, mask_name, normalize_factor};
 use crate::server::cases;
-use crate::server::entities::{application, case_event, department};
+use crate::server::entities::{application, case_event};
 use crate::server::notify;
-use crate::server::services::calendar;
-use crate::server::services::catalog;
+use crate::server::services::reference::ReferenceCache;
 use crate::server::services::review::ReviewError;
 use crate::server::services::throttle;
 use crate::views::track::{ExtensionView, PauseView, TimelineEntry, ToDo, TrackView};
@@ -145,37 +144,42 @@ pub async fn open_stream(
 /// Tracks a case for anyone with its number and second factor.
 pub async fn track(
     db: &DatabaseConnection,
+    reference: &ReferenceCache,
     number: &str,
     factor: &str,
     client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<TrackView, TrackError> {
     let row = open_case(db, number, factor, client, now).await?;
-    Ok(view(db, row, false, now).await?)
+    Ok(view(db, reference, row, false, now).await?)
 }
 
 /// Tracks a case for the browser holding a stream token of it (what a tracking lookup posted
 /// without JavaScript leaves in a cookie): the same view as with the second factor.
 pub async fn track_by_token(
     db: &DatabaseConnection,
+    reference: &ReferenceCache,
     number: &str,
     token: &str,
     client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<TrackView, TrackError> {
     let row = open_stream(db, number, token, client, now).await?;
-    Ok(view(db, row, false, now).await?)
+    Ok(view(db, reference, row, false, now).await?)
 }
 
 /// The signed-in applicant's own case (by 申请编号 or 办件编号), without a second factor.
 pub async fn track_own(
     db: &DatabaseConnection,
+    reference: &ReferenceCache,
     account_id: i32,
     number: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<TrackView>> {
     match crate::server::services::applications::own_row(db, account_id, number).await? {
-        Some(row) if row.case_number.is_some() => Ok(Some(view(db, row, true, now).await?)),
+        Some(row) if row.case_number.is_some() => {
+            Ok(Some(view(db, reference, row, true, now).await?))
+        }
         _ => Ok(None),
     }
 }
@@ -224,27 +228,19 @@ fn public_detail(action: CaseAction, e: &case_event::Model) -> Option<String> {
     }
 }
 
-async fn department_name(db: &DatabaseConnection, code: Option<&str>) -> anyhow::Result<String> {
-    Ok(department::Entity::find()
-        .filter(department::Column::Code.eq(code.unwrap_or_default()))
-        .one(db)
-        .await
-        .context("failed to read a department")?
-        .map(|d| d.name)
-        .unwrap_or_default())
-}
-
 async fn view(
     db: &DatabaseConnection,
+    reference: &ReferenceCache,
     row: application::Model,
     owner: bool,
     now: DateTime<Utc>,
 ) -> anyhow::Result<TrackView> {
     let history = cases::history_of(db, row.id).await?;
-    let cal = calendar::load(db).await?;
+    let reference = reference.get(db).await?;
+    let cal = &reference.calendar;
     let today = china_date(now);
     let mut calendar_problem = None;
-    let deadlines = match case_deadlines(db, &cal, &row, &history, today).await {
+    let deadlines = match case_deadlines(db, cal, &row, &history, today).await {
         Ok((d, _)) => d,
         Err(ReviewError::Calendar(e)) => {
             calendar_problem = Some(e.to_string());
@@ -253,7 +249,12 @@ async fn view(
         Err(ReviewError::Internal(e)) => return Err(e),
         Err(other) => return Err(anyhow!("{other}")),
     };
-    let department_name = department_name(db, row.department.as_deref()).await?;
+    let department_name = row
+        .department
+        .as_deref()
+        .and_then(|code| reference.department_names.get(code))
+        .cloned()
+        .unwrap_or_default();
     let status = CaseStatus::parse(&row.status).ok_or_else(|| anyhow!("bad status"))?;
     let timeline = history
         .iter()
@@ -312,10 +313,11 @@ async fn view(
     });
     let applicant: ApplicantForm = serde_json::from_str(&row.applicant).unwrap_or_default();
     let title = match (&row.item_code, &row.bundle_code) {
-        (Some(code), _) => catalog::names(db).await?.0.remove(code),
-        (None, Some(code)) => catalog::names(db).await?.1.remove(code),
+        (Some(code), _) => reference.item_names.get(code),
+        (None, Some(code)) => reference.bundle_names.get(code),
         _ => None,
     }
+    .cloned()
     .unwrap_or_default();
     Ok(TrackView {
         case_number: row.case_number.clone().unwrap_or_default(),

@@ -1,0 +1,87 @@
+//! Reference data a tracking lookup needs besides the case itself: the working-day calendar,
+//! the names of items, bundles and departments. Kept in memory (one copy per application
+//! state, `AppState::reference`, never a static: tests run several databases in one
+//! process), and checked against the database on every use by one small query, the
+//! *stamp*: how many rows the tables hold and their latest id or change. An administrator's
+//! change (a catalog import, a calendar year), made on this instance or on another one
+//! sharing the database, changes the stamp, and the next request reloads; nothing is ever
+//! served older than the stamp it was checked against. Instead of four full-table reads and
+//! one lookup per request, one query of aggregates over small, indexed tables.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use anyhow::Context;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+use crate::domain::calendar::WorkingCalendar;
+use crate::server::services::{calendar, catalog};
+
+/// The data, as of one stamp.
+pub struct Reference {
+    stamp: Vec<Option<String>>,
+    pub calendar: WorkingCalendar,
+    pub item_names: BTreeMap<String, String>,
+    pub bundle_names: BTreeMap<String, String>,
+    pub department_names: BTreeMap<String, String>,
+}
+
+/// The cache of one application state.
+#[derive(Clone, Default)]
+pub struct ReferenceCache(Arc<RwLock<Option<Arc<Reference>>>>);
+
+/// What changes whenever the reference data changes: row counts (a deletion), the newest id
+/// (an insertion), and the calendar's newest change (a year replaced in place).
+const STAMP: &str = "SELECT \
+    CAST((SELECT COUNT(*) FROM catalog_import) AS TEXT), \
+    CAST((SELECT MAX(id) FROM catalog_import) AS TEXT), \
+    CAST((SELECT COUNT(*) FROM department) AS TEXT), \
+    CAST((SELECT COUNT(*) FROM service_item) AS TEXT), \
+    CAST((SELECT COUNT(*) FROM bundle) AS TEXT), \
+    CAST((SELECT COUNT(*) FROM calendar_year) AS TEXT), \
+    CAST((SELECT MAX(updated_at) FROM calendar_year) AS TEXT), \
+    CAST((SELECT COUNT(*) FROM calendar_day) AS TEXT), \
+    CAST((SELECT MAX(id) FROM calendar_day) AS TEXT)";
+
+/// How many values the stamp has.
+const STAMP_VALUES: usize = 9;
+
+async fn stamp(db: &DatabaseConnection) -> anyhow::Result<Vec<Option<String>>> {
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), STAMP))
+        .await
+        .context("failed to read the reference data's stamp")?
+        .context("the stamp query returned no row")?;
+    (0..STAMP_VALUES)
+        .map(|i| {
+            row.try_get_by_index::<Option<String>>(i)
+                .context("failed to read the reference data's stamp")
+        })
+        .collect()
+}
+
+impl ReferenceCache {
+    /// The reference data as the database holds it now.
+    pub async fn get(&self, db: &DatabaseConnection) -> anyhow::Result<Arc<Reference>> {
+        let stamp = stamp(db).await?;
+        let cached = self.0.read().ok().and_then(|held| held.clone());
+        if let Some(held) = cached
+            && held.stamp == stamp
+        {
+            return Ok(held);
+        }
+        // Read after the stamp: what is loaded is at least as new as the stamp says.
+        let (item_names, bundle_names) = catalog::names(db).await?;
+        let fresh = Arc::new(Reference {
+            stamp,
+            calendar: calendar::load(db).await?,
+            item_names,
+            bundle_names,
+            department_names: catalog::department_names(db).await?,
+        });
+        if let Ok(mut held) = self.0.write() {
+            *held = Some(fresh.clone());
+        }
+        Ok(fresh)
+    }
+}
