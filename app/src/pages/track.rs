@@ -125,27 +125,29 @@ pub fn TrackPage() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match tracked.await {
-                        Ok(Some(v)) if lookup.value().read().is_none() => view! {
-                            <p class="live-note muted" role="status">"页面会随办理进度自动更新。"</p>
-                            <TrackResult view=v/>
-                        }.into_any(),
-                        Err(e) => view! {
-                            <div class="notice notice-error" role="alert" data-code=e.code.as_str()>{e.message.clone()}</div>
-                        }.into_any(),
+                        Ok(Some(v)) if lookup.value().read().is_none() => looked_up(Ok(v)),
+                        Err(e) => looked_up(Err(e)),
                         _ => ().into_any(),
                     }
                 })}
             </Transition>
-            {move || lookup.value().get().map(|r| match r {
-                Ok(v) => view! {
-                    <p class="live-note muted" role="status">"页面会随办理进度自动更新。"</p>
-                    <TrackResult view=v/>
-                }.into_any(),
-                Err(e) => view! {
-                    <div class="notice notice-error" role="alert" data-code=e.code.as_str()>{e.message.clone()}</div>
-                }.into_any(),
-            })}
+            {move || lookup.value().get().map(looked_up)}
         </section>
+    }
+}
+
+/// A lookup's answer: the case, followed live, or the refusal.
+fn looked_up(answer: Result<TrackView, crate::error::AppError>) -> AnyView {
+    match answer {
+        Ok(v) => view! {
+            <p class="live-note muted" role="status">"页面会随办理进度自动更新。"</p>
+            <TrackResult view=v/>
+        }
+        .into_any(),
+        Err(e) => view! {
+            <div class="notice notice-error" role="alert" data-code=e.code.as_str()>{e.message.clone()}</div>
+        }
+        .into_any(),
     }
 }
 
