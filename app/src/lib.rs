@@ -14,6 +14,7 @@ pub use ::domain;
 pub mod server;
 #[cfg(feature = "hydrate")]
 pub mod upload_client;
+pub mod url;
 pub mod views;
 
 /// The wasm entry calls this to take over the server-rendered page.

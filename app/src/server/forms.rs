@@ -54,7 +54,7 @@ async fn track(
     Form(form): Form<TrackForm>,
 ) -> Response {
     let number = form.case.trim().to_uppercase();
-    let back = format!("/track?case={}", encode(&number));
+    let back = format!("/track?case={}", crate::url::encode_query(&number));
     if let Some(problem) = domain::track::lookup_problem(&form.case, &form.factor) {
         return see_other(
             &back,
@@ -110,12 +110,15 @@ async fn apply(
     let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
     let (item, bundle) = (nonempty(form.item), nonempty(form.bundle));
     let here = match (&item, &bundle) {
-        (Some(c), _) => format!("/items/{}", encode(c)),
-        (None, Some(c)) => format!("/bundles/{}", encode(c)),
+        (Some(c), _) => format!("/items/{}", crate::url::encode_query(c)),
+        (None, Some(c)) => format!("/bundles/{}", crate::url::encode_query(c)),
         (None, None) => "/items".to_string(),
     };
     let Some(account) = account else {
-        return see_other(&format!("/login?next={}", encode(&here)), &[]);
+        return see_other(
+            &format!("/login?next={}", crate::url::encode_query(&here)),
+            &[],
+        );
     };
     let draft = crate::views::applications::NewDraft {
         item,
@@ -131,20 +134,9 @@ async fn apply(
     }
 }
 
-/// A query value or path segment, percent-encoded (RFC 3986's unreserved characters kept).
-fn encode(value: &str) -> String {
-    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
-    percent_encoding::utf8_percent_encode(value, KEEP).to_string()
-}
-
 /// The `Set-Cookie` value of a one-time message.
 fn flash(state: &AppState, code: ErrorCode, message: &str) -> String {
-    let message =
-        percent_encoding::utf8_percent_encode(message, percent_encoding::NON_ALPHANUMERIC);
+    let message = crate::url::encode_query(message);
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     format!(
         "{FLASH_COOKIE}={}:{message}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120{secure}",
