@@ -12,6 +12,7 @@
 //! browser, and follows it live, without the second factor ever appearing in an address.
 
 use axum::Router;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -51,8 +52,11 @@ pub struct TrackForm {
 async fn track(
     State(state): State<AppState>,
     client: ClientKey,
-    Form(form): Form<TrackForm>,
+    form: Result<Form<TrackForm>, FormRejection>,
 ) -> Response {
+    let Ok(Form(form)) = form else {
+        return unreadable(&state, "/track");
+    };
     let number = form.case.trim().to_uppercase();
     let back = format!("/track?case={}", crate::url::encode_query(&number));
     if let Some(problem) = domain::track::lookup_problem(&form.case, &form.factor) {
@@ -105,8 +109,11 @@ pub struct ApplyForm {
 async fn apply(
     State(state): State<AppState>,
     MaybeApplicant(account): MaybeApplicant,
-    Form(form): Form<ApplyForm>,
+    form: Result<Form<ApplyForm>, FormRejection>,
 ) -> Response {
+    let Ok(Form(form)) = form else {
+        return unreadable(&state, "/items");
+    };
     let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
     let (item, bundle) = (nonempty(form.item), nonempty(form.bundle));
     let here = match (&item, &bundle) {
@@ -132,6 +139,13 @@ async fn apply(
             see_other(&here, &[flash(&state, e.code, &e.message)])
         }
     }
+}
+
+/// Back to `to` with a one-time message, for a post that is not the page's form (another
+/// content type, or fields that cannot be read): nothing is done.
+fn unreadable(state: &AppState, to: &str) -> Response {
+    let message = "提交的内容无法读取，请在本站页面上重新填写并提交";
+    see_other(to, &[flash(state, ErrorCode::BadRequest, message)])
 }
 
 /// The `Set-Cookie` value of a one-time message.

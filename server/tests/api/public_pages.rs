@@ -182,6 +182,18 @@ async fn logout_and_apply_work_as_plain_forms() {
         let flash = set_cookie(&r, "ow_flash").unwrap();
         assert!(flash.starts_with("ow_flash=unknown_item:"), "{flash}");
 
+        // A post that is not the form (JSON): back, with a sentence, nothing started.
+        let r = no_redirects()
+            .post(format!("{}/apply", app.address))
+            .header("cookie", &me)
+            .json(&serde_json::json!({"item": "SWJ-XK-001"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let flash = set_cookie(&r, "ow_flash").unwrap();
+        assert!(flash.starts_with("ow_flash=bad_request:"), "{flash}");
+
         // 退出: the session ends, the cookie goes, home.
         let r = post_form(app, "/logout", &[], Some(&me)).await;
         assert_eq!(r.status(), 303);
