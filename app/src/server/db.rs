@@ -3,7 +3,10 @@
 
 use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    TransactionTrait,
+};
 
 /// Connects to `url` (`sqlite://…?mode=rwc` or `postgres://…`).
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
@@ -20,10 +23,24 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 }
 
 /// Applies every pending migration.
+///
+/// On SQLite they run on one connection, in one transaction. Each pooled connection keeps
+/// the schema it last read and does not look again before parsing a `CREATE`. A statement
+/// handed to a connection that was idle while an earlier step dropped and re-made a table
+/// would therefore still see the old table's indexes, and fail with "index … already exists".
+/// The transaction also means that a failed migration leaves nothing half-applied.
+/// PostgreSQL already runs each migration in its own transaction.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None)
-        .await
-        .context("failed to apply migrations")
+    let applied = if db.get_database_backend() == DatabaseBackend::Sqlite {
+        let txn = db.begin().await.context("failed to begin the migrations")?;
+        match Migrator::up(&txn, None).await {
+            Ok(()) => txn.commit().await,
+            Err(e) => Err(e),
+        }
+    } else {
+        Migrator::up(db, None).await
+    };
+    applied.context("failed to apply migrations")
 }
 
 /// Whether the database answers a trivial query (for `/healthz`).

@@ -15,6 +15,7 @@ mod cli;
 mod delivery;
 mod helpers;
 mod licences;
+mod migrate;
 mod pages;
 mod public_pages;
 mod review;
