@@ -216,7 +216,7 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
         secure_cookies: config.secure_cookies,
         trusted_proxies: config.trusted_proxies,
         watched: Default::default(),
-        reference: Default::default(),
+        track: Default::default(),
     };
     tokio::spawn(five_day_rule(state.db.clone()));
     tokio::spawn(warning_ladder(state.db.clone()));

@@ -32,7 +32,7 @@ pub async fn tracked_case(number: String) -> Result<Option<TrackView>, AppError>
     let client: ClientKey = leptos_axum::extract().await.unwrap_or_default();
     match tracking::track_by_token(
         &state.db,
-        &state.reference,
+        &state.track,
         &number,
         token,
         &client,

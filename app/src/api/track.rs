@@ -16,7 +16,7 @@ pub async fn track_case(number: String, factor: String) -> Result<TrackView, App
     let client: ClientKey = leptos_axum::extract().await.unwrap_or_default();
     tracking::track(
         &state.db,
-        &state.reference,
+        &state.track,
         &number,
         &factor,
         &client,
@@ -38,7 +38,7 @@ pub async fn track_own(number: String) -> Result<Option<TrackView>, AppError> {
     let state = crate::server::state::expect_state()?;
     Ok(crate::server::services::tracking::track_own(
         &state.db,
-        &state.reference,
+        &state.track,
         account.id,
         &number,
         chrono::Utc::now(),

@@ -66,9 +66,11 @@ async fn track(
         );
     }
     let now = chrono::Utc::now();
-    match tracking::open_case(&state.db, &number, &form.factor, &client, now).await {
-        Ok(row) => {
-            let token = tracking::stream_token(&row, now.timestamp() + TRACK_COOKIE_SECONDS);
+    let opened = tracking::open_case(&state.db, &state.track, &number, &form.factor, &client, now);
+    match opened.await {
+        Ok(case) => {
+            let until = now.timestamp() + TRACK_COOKIE_SECONDS;
+            let token = tracking::stream_token(&case.row, until);
             let secure = if state.secure_cookies { "; Secure" } else { "" };
             let cookie = format!(
                 "{TRACK_COOKIE}={number}:{token}; Path=/track; HttpOnly; SameSite=Lax; \

@@ -25,9 +25,9 @@ pub struct AppState {
     /// The cases this instance polls for open live streams, one poll each
     /// (`rest::track::watch`).
     pub watched: Watched,
-    /// The calendar and the names a tracking lookup shows, in memory, checked against the
-    /// database on each use (`services::reference`).
-    pub reference: super::services::reference::ReferenceCache,
+    /// The calendar, the names and the cases tracking shows, in memory, checked against the
+    /// database on each lookup (`services::tracking::memory`).
+    pub track: super::services::tracking::TrackCache,
 }
 
 /// Case id → the version its shared poll last saw.

@@ -960,3 +960,58 @@ async fn a_reviewer_holding_a_task_starts_and_ends_a_special_procedure_from_it()
     })
     .await;
 }
+
+async fn tracked(app: &TestApp, case: &str) -> Value {
+    let (status, view, text) = crate::tracking::track(app, case, MOBILE).await;
+    assert_eq!(status, 200, "{text}");
+    view
+}
+
+/// Tracking holds a case in memory between lookups and reads it again only when one of its
+/// stamps moves. A row edited behind the application's back moves none, so the page stays
+/// as it was. A department finishing its task leaves the case's version alone, yet it is
+/// seen by the very next lookup (with the edit, read again along with it).
+#[tokio::test]
+async fn tracking_holds_a_case_in_memory_and_sees_a_finished_task_at_once() {
+    on_every_backend(async |app| {
+        let me = applicant(app, "13800138074", "11010519491231002X").await;
+        let case = submitted_bundle(app, &me).await;
+        let window = staff_member(app, "swj-w", StaffRole::Window, "SWJ").await;
+        let swj = staff_member(app, "swj-r", StaffRole::Reviewer, "SWJ").await;
+        let v = version(app, &window, &case).await;
+        let (status, notice) = act(app, &window, &case, "accept", json!({"version": v})).await;
+        assert_eq!(status, 201, "{notice}");
+        let drainage = task_of(&todo(app, &swj).await, &case, "SWJ-XK-001");
+        let (status, body) = claim(app, &swj, drainage).await;
+        assert_eq!(status, 201, "{body}");
+
+        let before = tracked(app, &case).await;
+        assert_eq!(tracked(app, &case).await, before);
+        let finished = |view: &Value| {
+            view["progress"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["finished"] == true)
+                .count()
+        };
+        assert_eq!(finished(&before), 0, "{before}");
+
+        let id = case_row(app, &case).await.id;
+        case_event::Entity::update_many()
+            .col_expr(case_event::Column::Reason, Expr::value("未经本系统改写"))
+            .filter(case_event::Column::ApplicationId.eq(id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(tracked(app, &case).await, before, "held in memory");
+
+        let (status, body) = complete(app, &swj, drainage, json!({"opinion": "agree"})).await;
+        assert_eq!(status, 200, "{body}");
+        let after = tracked(app, &case).await;
+        assert_eq!(after["version"], before["version"].as_i64().unwrap() + 1);
+        assert_eq!(finished(&after), 1, "{after}");
+        assert!(after.to_string().contains("未经本系统改写"), "{after}");
+    })
+    .await;
+}

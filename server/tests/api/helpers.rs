@@ -139,7 +139,7 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
         // As behind one proxy: a test stands for another client with `X-Forwarded-For`.
         trusted_proxies: 1,
         watched: Default::default(),
-        reference: Default::default(),
+        track: Default::default(),
     };
     let watched = state.watched.clone();
     let router = onewindow::router::build(state);

@@ -23,7 +23,8 @@ use crate::submission::CREDIT_CODE;
 /// The contact mobile of `submission::company`.
 const MOBILE: &str = "13800138000";
 
-async fn track(app: &TestApp, case: &str, factor: &str) -> (u16, Value, String) {
+/// A tracking lookup over the API: status, the JSON answer and its text.
+pub async fn track(app: &TestApp, case: &str, factor: &str) -> (u16, Value, String) {
     let response = app
         .client
         .get(format!("{}/api/v1/track/{case}", app.address))
@@ -1002,15 +1003,15 @@ async fn a_case_number_with_a_full_width_digit_is_not_found() {
 #[tokio::test]
 async fn tracking_keeps_reference_data_in_memory_and_sees_a_change_at_once() {
     use app::server::services::catalog;
-    use app::server::services::reference::ReferenceCache;
     use std::sync::Arc;
     on_every_backend(async |app| {
         let me = applicant(app, "13800138071", "11010519491231002X").await;
         let case = submitted_case(app, &me, true).await;
-        let reference = ReferenceCache::default();
+        let cache = tracking::TrackCache::default();
+        let reference = &cache.reference;
         let client = ClientKey("192.0.2.31".into());
         let now = Utc::now();
-        let seen = tracking::track(&app.db, &reference, &case, MOBILE, &client, now)
+        let seen = tracking::track(&app.db, &cache, &case, MOBILE, &client, now)
             .await
             .unwrap();
         let first = reference.get(&app.db).await.unwrap();
@@ -1032,7 +1033,7 @@ async fn tracking_keeps_reference_data_in_memory_and_sees_a_change_at_once() {
         catalog::import(&app.db, &file, "renamed.json", "r")
             .await
             .unwrap();
-        let renamed = tracking::track(&app.db, &reference, &case, MOBILE, &client, now)
+        let renamed = tracking::track(&app.db, &cache, &case, MOBILE, &client, now)
             .await
             .unwrap();
         assert_eq!(renamed.title, format!("{}（新）", seen.title));

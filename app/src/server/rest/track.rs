@@ -64,7 +64,7 @@ pub async fn track(
 ) -> Result<Response, TrackError> {
     let view = tracking::track(
         &state.db,
-        &state.reference,
+        &state.track,
         &number,
         &factor(&headers, &query),
         &client,
@@ -104,19 +104,18 @@ pub async fn events(
     Query(query): Query<StreamQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let now = chrono::Utc::now();
-    let row = match (query.stream, headers.get("x-track-factor")) {
-        (Some(token), _) => tracking::open_stream(&state.db, &number, &token, &client, now).await?,
+    let (db, cache) = (&state.db, &state.track);
+    let case = match (query.stream, headers.get("x-track-factor")) {
+        (Some(token), _) => tracking::open_stream(db, cache, &number, &token, &client, now).await?,
         (None, Some(f)) => {
             let f = f.to_str().unwrap_or_default();
-            tracking::open_case(&state.db, &number, f, &client, now).await?
+            tracking::open_case(db, cache, &number, f, &client, now).await?
         }
         (None, None) => return Err(TrackError::NotFound.into()),
     };
-    let seen = tracking::version_of(&state.db, row.id)
-        .await?
-        .unwrap_or(row.version);
+    let (id, seen) = (case.row.id, case.stamp.progress());
     let slot = StreamSlot::take(&client)?;
-    Ok(watch(state, row.id, seen, slot, None))
+    Ok(watch(state, id, seen, slot, None))
 }
 
 /// Live streams one client may hold open at once (a few tabs; a household behind one address).

@@ -12,14 +12,14 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use anyhow::Context;
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement};
 
 use crate::domain::calendar::WorkingCalendar;
 use crate::server::services::{calendar, catalog};
 
 /// The data, as of one stamp.
 pub struct Reference {
-    stamp: Vec<Option<String>>,
+    pub stamp: Stamp,
     pub calendar: WorkingCalendar,
     pub item_names: BTreeMap<String, String>,
     pub bundle_names: BTreeMap<String, String>,
@@ -32,7 +32,8 @@ pub struct ReferenceCache(Arc<RwLock<Option<Arc<Reference>>>>);
 
 /// What changes whenever the reference data changes: row counts (a deletion), the newest id
 /// (an insertion), and the calendar's newest change (a year replaced in place).
-const STAMP: &str = "SELECT \
+/// (Its columns, also read by tracking's one query per lookup.)
+pub(crate) const STAMP_COLUMNS: &str = "\
     CAST((SELECT COUNT(*) FROM catalog_import) AS TEXT), \
     CAST((SELECT MAX(id) FROM catalog_import) AS TEXT), \
     CAST((SELECT COUNT(*) FROM department) AS TEXT), \
@@ -44,15 +45,14 @@ const STAMP: &str = "SELECT \
     CAST((SELECT MAX(id) FROM calendar_day) AS TEXT)";
 
 /// How many values the stamp has.
-const STAMP_VALUES: usize = 9;
+pub(crate) const STAMP_VALUES: usize = 9;
 
-async fn stamp(db: &DatabaseConnection) -> anyhow::Result<Vec<Option<String>>> {
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), STAMP))
-        .await
-        .context("failed to read the reference data's stamp")?
-        .context("the stamp query returned no row")?;
-    (0..STAMP_VALUES)
+/// A stamp: [`STAMP_VALUES`] columns of `row`, the first at `first`.
+pub type Stamp = Vec<Option<String>>;
+
+/// The stamp read from the columns of `row` from `first` on.
+pub(crate) fn stamp_of(row: &QueryResult, first: usize) -> anyhow::Result<Stamp> {
+    (first..first + STAMP_VALUES)
         .map(|i| {
             row.try_get_by_index::<Option<String>>(i)
                 .context("failed to read the reference data's stamp")
@@ -60,10 +60,28 @@ async fn stamp(db: &DatabaseConnection) -> anyhow::Result<Vec<Option<String>>> {
         .collect()
 }
 
+async fn stamp(db: &DatabaseConnection) -> anyhow::Result<Stamp> {
+    let sql = format!("SELECT {STAMP_COLUMNS}");
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .context("failed to read the reference data's stamp")?
+        .context("the stamp query returned no row")?;
+    stamp_of(&row, 0)
+}
+
 impl ReferenceCache {
     /// The reference data as the database holds it now.
     pub async fn get(&self, db: &DatabaseConnection) -> anyhow::Result<Arc<Reference>> {
-        let stamp = stamp(db).await?;
+        self.as_of(db, stamp(db).await?).await
+    }
+
+    /// The reference data as of `stamp`, just read from the database.
+    pub async fn as_of(
+        &self,
+        db: &DatabaseConnection,
+        stamp: Stamp,
+    ) -> anyhow::Result<Arc<Reference>> {
         let cached = self.0.read().ok().and_then(|held| held.clone());
         if let Some(held) = cached
             && held.stamp == stamp

@@ -90,7 +90,7 @@ pub async fn open_missing_tasks(
 }
 
 /// Every task of a case, in the order they were opened.
-async fn tasks_of(
+pub async fn tasks_of(
     db: &impl ConnectionTrait,
     application_id: i32,
 ) -> anyhow::Result<Vec<review_task::Model>> {
@@ -236,21 +236,22 @@ pub async fn back_office_of(
 }
 
 /// What the applicant sees of the back office: each department's progress, no names.
-pub async fn progress_of(
-    db: &DatabaseConnection,
-    application_id: i32,
-) -> anyhow::Result<Vec<DepartmentProgress>> {
-    let names = catalog::department_names(db).await?;
-    Ok(tasks_of(db, application_id)
-        .await?
-        .into_iter()
+pub fn progress_of(
+    tasks: &[review_task::Model],
+    department_names: &BTreeMap<String, String>,
+) -> Vec<DepartmentProgress> {
+    tasks
+        .iter()
         .filter(|t| t.status != TaskStatus::Closed.as_str())
         .map(|t| DepartmentProgress {
-            department_name: names.get(&t.department).cloned().unwrap_or_default(),
+            department_name: department_names
+                .get(&t.department)
+                .cloned()
+                .unwrap_or_default(),
             finished: t.status == TaskStatus::Done.as_str(),
-            item_name: t.item_name,
+            item_name: t.item_name.clone(),
         })
-        .collect())
+        .collect()
 }
 
 /// How many tasks of a case are done: with the case's version, what the live tracking page

@@ -1,42 +1,27 @@
 //! 办理进度查询: a case found by its number and a second factor (or the applicant's own
 //! session), and what the applicant is shown: status, timeline, deadlines, what to do next.
 
+use std::sync::Arc;
+
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{DatabaseConnection, EntityTrait, QuerySelect};
 
 use crate::clock::china_date;
 use crate::domain::account::ThrottleRule;
 use crate::domain::application::ApplicationNumber;
 use crate::domain::apply::ApplicantForm;
-use crate::domain::deadline::Deadlines;
+use crate::domain::deadline::{Deadlines, deadlines};
 use crate::domain::review::{CaseAction, CaseStatus, NoticeKind};
 use crate::domain::track::{mask_mobile, mask_name, normalize_factor};
 use crate::server::cases;
 use crate::server::entities::{application, case_event};
 use crate::server::notify;
-use crate::server::services::reference::ReferenceCache;
-use crate::server::services::review::ReviewError;
 use crate::server::services::throttle;
 use crate::views::track::{ExtensionView, PauseView, TimelineEntry, ToDo, TrackView};
 
-use super::{ClientKey, TrackError, case_deadlines};
-
-/// A case by its 办件编号 (not a draft).
-async fn find_case(
-    db: &DatabaseConnection,
-    number: &str,
-) -> anyhow::Result<Option<application::Model>> {
-    let Some(number) = ApplicationNumber::parse(number.trim()) else {
-        return Ok(None);
-    };
-    application::Entity::find()
-        .filter(application::Column::CaseNumber.eq(number.as_str()))
-        .filter(application::Column::Status.ne(CaseStatus::Draft.as_str()))
-        .one(db)
-        .await
-        .context("failed to read a case")
-}
+use super::memory::{self, CaseFacts, Probe, TrackCache};
+use super::{ClientKey, TrackError};
 
 /// Whether `factor` is the case's contact mobile, the mobile of the person who applied at
 /// the window, or the receipt's tracking code.
@@ -56,41 +41,45 @@ fn factor_matches(row: &application::Model, factor: &str) -> bool {
     .any(|known| !known.is_empty() && normalize_factor(&known) == factor)
 }
 
-/// The client's tracking throttle key and its turn (held until the guess is judged and, if
-/// wrong, counted), or `TooMany` while it must wait.
-async fn client_may_try(
+/// A lookup of `number` by a client, judged by `opens`: the case and the probe it was found
+/// by, or `NotFound` (counted against the client) for a missing case and a wrong guess
+/// alike, or `TooMany` while the client must wait. The client's turn is held from the probe
+/// to the count, so parallel guesses cannot all pass before any failure is counted.
+async fn look_up(
     db: &DatabaseConnection,
-    client: &ClientKey,
-    now: DateTime<Utc>,
-) -> Result<(String, throttle::KeyTurn), TrackError> {
-    let key = format!("track:{}", client.0);
-    let turn = throttle::turn(&key).await;
-    throttle::check(db, &key, ThrottleRule::LOGIN, now)
-        .await
-        .map_err(|e| match e {
-            throttle::ThrottleError::Wait(retry_after) => TrackError::TooMany(retry_after),
-            throttle::ThrottleError::Internal(e) => TrackError::Internal(e),
-            other => TrackError::Internal(anyhow!("{other}")),
-        })?;
-    Ok((key, turn))
-}
-
-/// Checks a number and its second factor, counting failures against the client; the case.
-pub async fn open_case(
-    db: &DatabaseConnection,
+    cache: &TrackCache,
     number: &str,
-    factor: &str,
     client: &ClientKey,
     now: DateTime<Utc>,
-) -> Result<application::Model, TrackError> {
-    let (key, _turn) = client_may_try(db, client, now).await?;
-    match find_case(db, number).await? {
-        Some(row) if factor_matches(&row, factor) => Ok(row),
+    opens: impl FnOnce(&application::Model) -> bool,
+) -> Result<(Arc<CaseFacts>, Probe), TrackError> {
+    let key = format!("track:{}", client.0);
+    let _turn = throttle::turn(&key).await;
+    let number = ApplicationNumber::parse(number.trim());
+    let probe = memory::probe(db, &key, number.as_ref().map(|n| n.as_str())).await?;
+    ThrottleRule::LOGIN
+        .wait(probe.throttle, now.timestamp())
+        .map_err(TrackError::TooMany)?;
+    match cache.case(db, &probe).await? {
+        Some(facts) if opens(&facts.row) => Ok((facts, probe)),
         _ => {
             throttle::count(db, &key, ThrottleRule::LOGIN, now).await?;
             Err(TrackError::NotFound)
         }
     }
+}
+
+/// Checks a number and its second factor, counting failures against the client; the case.
+pub async fn open_case(
+    db: &DatabaseConnection,
+    cache: &TrackCache,
+    number: &str,
+    factor: &str,
+    client: &ClientKey,
+    now: DateTime<Utc>,
+) -> Result<Arc<CaseFacts>, TrackError> {
+    let opens = |row: &application::Model| factor_matches(row, factor);
+    Ok(look_up(db, cache, number, client, now, opens).await?.0)
 }
 
 /// How long a stream token opens a case's live stream, in seconds.
@@ -114,71 +103,78 @@ pub fn stream_token(row: &application::Model, until: i64) -> String {
     format!("{until}.{}", &hex::encode(mac.finalize())[..32])
 }
 
-/// The case whose live stream `token` opens (a token from a lookup, not yet expired);
-/// anything else is `NotFound` and counts against the client like a wrong factor.
+/// Whether `token` opens the live stream of `row` (a token from a lookup, not yet expired).
+fn token_opens(row: &application::Model, token: &str, now: DateTime<Utc>) -> bool {
+    token
+        .split_once('.')
+        .and_then(|(until, _)| until.parse::<i64>().ok())
+        .filter(|until| *until >= now.timestamp())
+        .is_some_and(|until| row.tracking_code.is_some() && stream_token(row, until) == token)
+}
+
+/// The case whose live stream `token` opens; anything else is `NotFound` and counts against
+/// the client like a wrong factor.
 pub async fn open_stream(
     db: &DatabaseConnection,
+    cache: &TrackCache,
     number: &str,
     token: &str,
     client: &ClientKey,
     now: DateTime<Utc>,
-) -> Result<application::Model, TrackError> {
-    let (key, _turn) = client_may_try(db, client, now).await?;
-    let until = token
-        .split_once('.')
-        .and_then(|(until, _)| until.parse::<i64>().ok())
-        .filter(|until| *until >= now.timestamp());
-    match (until, find_case(db, number).await?) {
-        (Some(until), Some(row))
-            if row.tracking_code.is_some() && stream_token(&row, until) == token =>
-        {
-            Ok(row)
-        }
-        _ => {
-            throttle::count(db, &key, ThrottleRule::LOGIN, now).await?;
-            Err(TrackError::NotFound)
-        }
-    }
+) -> Result<Arc<CaseFacts>, TrackError> {
+    let opens = |row: &application::Model| token_opens(row, token, now);
+    Ok(look_up(db, cache, number, client, now, opens).await?.0)
 }
 
 /// Tracks a case for anyone with its number and second factor.
 pub async fn track(
     db: &DatabaseConnection,
-    reference: &ReferenceCache,
+    cache: &TrackCache,
     number: &str,
     factor: &str,
     client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<TrackView, TrackError> {
-    let row = open_case(db, number, factor, client, now).await?;
-    Ok(view(db, reference, row, false, now).await?)
+    let opens = |row: &application::Model| factor_matches(row, factor);
+    let (facts, probe) = look_up(db, cache, number, client, now, opens).await?;
+    Ok(view(db, cache, &facts, &probe, false, now).await?)
 }
 
 /// Tracks a case for the browser holding a stream token of it (what a tracking lookup posted
 /// without JavaScript leaves in a cookie): the same view as with the second factor.
 pub async fn track_by_token(
     db: &DatabaseConnection,
-    reference: &ReferenceCache,
+    cache: &TrackCache,
     number: &str,
     token: &str,
     client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<TrackView, TrackError> {
-    let row = open_stream(db, number, token, client, now).await?;
-    Ok(view(db, reference, row, false, now).await?)
+    let opens = |row: &application::Model| token_opens(row, token, now);
+    let (facts, probe) = look_up(db, cache, number, client, now, opens).await?;
+    Ok(view(db, cache, &facts, &probe, false, now).await?)
 }
 
 /// The signed-in applicant's own case (by 申请编号 or 办件编号), without a second factor.
 pub async fn track_own(
     db: &DatabaseConnection,
-    reference: &ReferenceCache,
+    cache: &TrackCache,
     account_id: i32,
     number: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<TrackView>> {
-    match crate::server::services::applications::own_row(db, account_id, number).await? {
-        Some(row) if row.case_number.is_some() => {
-            Ok(Some(view(db, reference, row, true, now).await?))
+    let Some(row) = crate::server::services::applications::own_row(db, account_id, number).await?
+    else {
+        return Ok(None);
+    };
+    let Some(case_number) = row.case_number.as_deref() else {
+        return Ok(None);
+    };
+    // No client to throttle: the key of nobody.
+    let probe = memory::probe(db, "", Some(case_number)).await?;
+    match cache.case(db, &probe).await? {
+        Some(facts) if facts.row.id == row.id => {
+            Ok(Some(view(db, cache, &facts, &probe, true, now).await?))
         }
         _ => Ok(None),
     }
@@ -228,26 +224,26 @@ fn public_detail(action: CaseAction, e: &case_event::Model) -> Option<String> {
     }
 }
 
+/// The page of a case: from memory, but for what only its owner is shown.
 async fn view(
     db: &DatabaseConnection,
-    reference: &ReferenceCache,
-    row: application::Model,
+    cache: &TrackCache,
+    facts: &CaseFacts,
+    probe: &Probe,
     owner: bool,
     now: DateTime<Utc>,
 ) -> anyhow::Result<TrackView> {
-    let history = cases::history_of(db, row.id).await?;
-    let reference = reference.get(db).await?;
-    let cal = &reference.calendar;
+    let row = &facts.row;
+    let history = &facts.history;
+    let reference = cache.reference(db, probe).await?;
     let today = china_date(now);
     let mut calendar_problem = None;
-    let deadlines = match case_deadlines(db, cal, &row, &history, today).await {
-        Ok((d, _)) => d,
-        Err(ReviewError::Calendar(e)) => {
+    let deadlines = match deadlines(&reference.calendar, &facts.steps, facts.limits, today) {
+        Ok(d) => d,
+        Err(e) => {
             calendar_problem = Some(e.to_string());
             Deadlines::default()
         }
-        Err(ReviewError::Internal(e)) => return Err(e),
-        Err(other) => return Err(anyhow!("{other}")),
     };
     let department_name = row
         .department
@@ -297,10 +293,7 @@ async fn view(
         }),
         _ => None,
     };
-    let notices = cases::notices_of(db, &[row.id])
-        .await?
-        .remove(&row.id)
-        .unwrap_or_default();
+    let notices = &facts.notices;
     let todo = (status == CaseStatus::CorrectionRequested).then(|| ToDo {
         message: "请按一次性告知书补齐补正以下材料或内容，然后重新提交。".into(),
         lines: notices
@@ -331,7 +324,7 @@ async fn view(
             _ => "网上申请",
         }
         .into(),
-        applicant_name: mask_name(&cases::applicant_name(&row)),
+        applicant_name: mask_name(&cases::applicant_name(row)),
         contact_mobile: mask_mobile(
             applicant
                 .values
@@ -346,13 +339,16 @@ async fn view(
         pauses,
         extension,
         calendar_problem,
-        version: version_of(db, row.id).await?.unwrap_or(row.version),
-        progress: crate::server::services::review::progress_of(db, row.id).await?,
+        version: facts.stamp.progress(),
+        progress: crate::server::services::review::progress_of(
+            &facts.tasks,
+            &reference.department_names,
+        ),
         case_version: row.version,
         stream: if owner {
             String::new()
         } else {
-            stream_token(&row, now.timestamp() + STREAM_TOKEN_SECONDS)
+            stream_token(row, now.timestamp() + STREAM_TOKEN_SECONDS)
         },
         owner,
         messages: if owner {
@@ -360,15 +356,15 @@ async fn view(
         } else {
             vec![]
         },
-        notices: if owner { notices } else { vec![] },
+        notices: if owner { notices.clone() } else { vec![] },
         licences: if owner {
             crate::server::services::licences::of_case(db, row.id).await?
         } else {
             vec![]
         },
         delivery: crate::server::services::review::delivery_view(
-            &row,
-            &history,
+            row,
+            history,
             if owner {
                 crate::server::services::review::Reader::Applicant
             } else {
@@ -376,7 +372,7 @@ async fn view(
             },
         )?,
         deferred: if owner {
-            crate::server::services::review::deferred_slots(db, &row).await?
+            crate::server::services::review::deferred_slots(db, row).await?
         } else {
             vec![]
         },
