@@ -24,9 +24,8 @@ pub async fn list_departments() -> Result<Vec<DepartmentInfo>, AppError> {
 #[server(prefix = "/sf", endpoint = "catalog/item")]
 pub async fn get_item(code: String) -> Result<Option<ItemGuide>, AppError> {
     let state = crate::server::state::expect_state()?;
-    Ok(found(
-        crate::server::services::catalog::get_item(&state.db, &code).await?,
-    ))
+    let guide = state.track.reference.item(&state.db, &code).await?;
+    Ok(found(guide.as_deref().cloned()))
 }
 
 /// The bundles (一件事).
@@ -40,9 +39,8 @@ pub async fn list_bundles() -> Result<Vec<BundleSummary>, AppError> {
 #[server(prefix = "/sf", endpoint = "catalog/bundle")]
 pub async fn get_bundle(code: String) -> Result<Option<BundleView>, AppError> {
     let state = crate::server::state::expect_state()?;
-    Ok(found(
-        crate::server::services::catalog::get_bundle(&state.db, &code).await?,
-    ))
+    let bundle = state.track.reference.bundle(&state.db, &code).await?;
+    Ok(found(bundle.as_deref().cloned()))
 }
 
 /// `value`, with the HTTP status 404 when there is none (the page says "not found" itself).

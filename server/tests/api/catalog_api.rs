@@ -396,3 +396,53 @@ async fn a_wrong_method_or_a_path_that_is_not_a_number_is_a_problem() {
     })
     .await;
 }
+
+/// A guide and a bundle are read from the database once per catalog change: a row edited
+/// behind the application's back is not seen, while an import that changes the item is seen
+/// by the very next request, the guide page's included.
+#[tokio::test]
+async fn guides_are_kept_in_memory_until_an_import_changes_the_catalog() {
+    use app::server::entities::{bundle, service_item};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    on_every_backend(async |app| {
+        let (status, guide) = app.get_json("/api/v1/items/SWJ-XK-001").await;
+        assert_eq!(status, 200, "{guide}");
+        let (_, bundle) = app.get_json("/api/v1/bundles/YJS-SZJR").await;
+        let long_ago = chrono::DateTime::<chrono::Utc>::from_timestamp(0, 0).unwrap();
+        service_item::Entity::update_many()
+            .col_expr(service_item::Column::UpdatedAt, Expr::value(long_ago))
+            .filter(service_item::Column::Code.eq("SWJ-XK-001"))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        bundle::Entity::update_many()
+            .col_expr(bundle::Column::Name, Expr::value("未经本系统改名"))
+            .filter(bundle::Column::Code.eq("YJS-SZJR"))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(app.get_json("/api/v1/items/SWJ-XK-001").await.1, guide);
+        assert_eq!(app.get_json("/api/v1/bundles/YJS-SZJR").await.1, bundle);
+
+        let mut file = demo();
+        let item = file
+            .items
+            .iter_mut()
+            .find(|i| i.code == "SWJ-XK-001")
+            .unwrap();
+        item.name = format!("{}（新）", item.name);
+        let renamed = item.name.clone();
+        app::server::services::catalog::import(&app.db, &file, "renamed.json", "r")
+            .await
+            .unwrap();
+        let (_, guide) = app.get_json("/api/v1/items/SWJ-XK-001").await;
+        assert_eq!(guide["item"]["name"], renamed.as_str(), "{guide}");
+        assert_eq!(guide["version"], 2, "{guide}");
+        let page = app.get("/items/SWJ-XK-001").await.text().await.unwrap();
+        assert!(page.contains(&renamed), "the page shows the new name");
+        let (_, bundle) = app.get_json("/api/v1/bundles/YJS-SZJR").await;
+        assert!(bundle.to_string().contains(&renamed), "{bundle}");
+    })
+    .await;
+}

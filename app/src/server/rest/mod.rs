@@ -326,9 +326,9 @@ async fn get_item(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<ItemGuide>, AppError> {
-    catalog::get_item(&state.db, &code)
-        .await?
-        .map(Json)
+    let guide = state.track.reference.item(&state.db, &code).await?;
+    guide
+        .map(|g| Json(ItemGuide::clone(&g)))
         .ok_or_else(|| item_not_found(&code))
 }
 
@@ -374,15 +374,13 @@ async fn get_bundle(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<BundleView>, AppError> {
-    catalog::get_bundle(&state.db, &code)
-        .await?
-        .map(Json)
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::BundleNotFound,
-                format!("没有编码为 {code} 的一件事"),
-            )
-        })
+    let bundle = state.track.reference.bundle(&state.db, &code).await?;
+    bundle.map(|b| Json(BundleView::clone(&b))).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::BundleNotFound,
+            format!("没有编码为 {code} 的一件事"),
+        )
+    })
 }
 
 /// The departments with their item counts.

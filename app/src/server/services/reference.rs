@@ -9,13 +9,14 @@
 //! one lookup per request, one query of aggregates over small, indexed tables.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use anyhow::Context;
 use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement};
 
 use crate::domain::calendar::WorkingCalendar;
 use crate::server::services::{calendar, catalog};
+use crate::views::catalog::{BundleView, ItemGuide};
 
 /// The data, as of one stamp.
 pub struct Reference {
@@ -24,6 +25,9 @@ pub struct Reference {
     pub item_names: BTreeMap<String, String>,
     pub bundle_names: BTreeMap<String, String>,
     pub department_names: BTreeMap<String, String>,
+    /// The guides and bundles asked for since this stamp, each read once (`item`, `bundle`).
+    guides: Mutex<BTreeMap<String, Arc<ItemGuide>>>,
+    bundles: Mutex<BTreeMap<String, Arc<BundleView>>>,
 }
 
 /// The cache of one application state.
@@ -96,10 +100,58 @@ impl ReferenceCache {
             item_names,
             bundle_names,
             department_names: catalog::department_names(db).await?,
+            guides: Mutex::default(),
+            bundles: Mutex::default(),
         });
         if let Ok(mut held) = self.0.write() {
             *held = Some(fresh.clone());
         }
         Ok(fresh)
     }
+
+    /// An item's guide (`catalog::get_item`), read once per stamp: only a catalog import
+    /// changes a guide, its departments or its bundles, and every import that changes
+    /// anything moves the stamp. A code that names no item is not remembered.
+    pub async fn item(
+        &self,
+        db: &DatabaseConnection,
+        code: &str,
+    ) -> anyhow::Result<Option<Arc<ItemGuide>>> {
+        let held = self.get(db).await?;
+        if let Some(guide) = remembered(&held.guides, code) {
+            return Ok(Some(guide));
+        }
+        let Some(guide) = catalog::get_item(db, code).await? else {
+            return Ok(None);
+        };
+        Ok(Some(remember(&held.guides, code, guide)))
+    }
+
+    /// A bundle (`catalog::get_bundle`), read once per stamp like [`Self::item`].
+    pub async fn bundle(
+        &self,
+        db: &DatabaseConnection,
+        code: &str,
+    ) -> anyhow::Result<Option<Arc<BundleView>>> {
+        let held = self.get(db).await?;
+        if let Some(bundle) = remembered(&held.bundles, code) {
+            return Ok(Some(bundle));
+        }
+        let Some(bundle) = catalog::get_bundle(db, code).await? else {
+            return Ok(None);
+        };
+        Ok(Some(remember(&held.bundles, code, bundle)))
+    }
+}
+
+fn remembered<T>(held: &Mutex<BTreeMap<String, Arc<T>>>, code: &str) -> Option<Arc<T>> {
+    held.lock().ok()?.get(code).cloned()
+}
+
+fn remember<T>(held: &Mutex<BTreeMap<String, Arc<T>>>, code: &str, value: T) -> Arc<T> {
+    let value = Arc::new(value);
+    if let Ok(mut held) = held.lock() {
+        held.insert(code.to_string(), value.clone());
+    }
+    value
 }
