@@ -425,17 +425,7 @@ async fn guides_are_kept_in_memory_until_an_import_changes_the_catalog() {
         assert_eq!(app.get_json("/api/v1/items/SWJ-XK-001").await.1, guide);
         assert_eq!(app.get_json("/api/v1/bundles/YJS-SZJR").await.1, bundle);
 
-        let mut file = demo();
-        let item = file
-            .items
-            .iter_mut()
-            .find(|i| i.code == "SWJ-XK-001")
-            .unwrap();
-        item.name = format!("{}（新）", item.name);
-        let renamed = item.name.clone();
-        app::server::services::catalog::import(&app.db, &file, "renamed.json", "r")
-            .await
-            .unwrap();
+        let renamed = crate::helpers::rename_item(app, "SWJ-XK-001").await;
         let (_, guide) = app.get_json("/api/v1/items/SWJ-XK-001").await;
         assert_eq!(guide["item"]["name"], renamed.as_str(), "{guide}");
         assert_eq!(guide["version"], 2, "{guide}");

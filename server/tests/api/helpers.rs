@@ -277,3 +277,16 @@ pub async fn case_row(app: &TestApp, case: &str) -> app::server::entities::appli
         .unwrap()
         .unwrap_or_else(|| panic!("no case {case}"))
 }
+
+/// Imports the demo catalog again with item `code` renamed (a new guide version); the new
+/// name.
+pub async fn rename_item(app: &TestApp, code: &str) -> String {
+    let mut file = demo();
+    let item = file.items.iter_mut().find(|i| i.code == code).unwrap();
+    item.name = format!("{}（新）", item.name);
+    let renamed = item.name.clone();
+    catalog::import(&app.db, &file, "renamed.json", "r")
+        .await
+        .unwrap();
+    renamed
+}

@@ -1002,7 +1002,6 @@ async fn a_case_number_with_a_full_width_digit_is_not_found() {
 /// stamp check the renamed item would still show its old name.
 #[tokio::test]
 async fn tracking_keeps_reference_data_in_memory_and_sees_a_change_at_once() {
-    use app::server::services::catalog;
     use std::sync::Arc;
     on_every_backend(async |app| {
         let me = applicant(app, "13800138071", "11010519491231002X").await;
@@ -1023,16 +1022,7 @@ async fn tracking_keeps_reference_data_in_memory_and_sees_a_change_at_once() {
         assert!(!seen.department_name.is_empty());
 
         // The item renamed by a catalog import: the next lookup shows the new name.
-        let mut file = crate::helpers::demo();
-        let item = file
-            .items
-            .iter_mut()
-            .find(|i| i.code == "SWJ-XK-001")
-            .unwrap();
-        item.name = format!("{}（新）", item.name);
-        catalog::import(&app.db, &file, "renamed.json", "r")
-            .await
-            .unwrap();
+        crate::helpers::rename_item(app, "SWJ-XK-001").await;
         let renamed = tracking::track(&app.db, &cache, &case, MOBILE, &client, now)
             .await
             .unwrap();
