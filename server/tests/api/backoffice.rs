@@ -965,7 +965,10 @@ async fn a_reviewer_holding_a_task_starts_and_ends_a_special_procedure_from_it()
 async fn tracked(app: &TestApp, case: &str) -> Value {
     let (status, mut view, text) = crate::tracking::track(app, case, MOBILE).await;
     assert_eq!(status, 200, "{text}");
-    assert!(view["stream"].as_str().is_some_and(|s| !s.is_empty()), "{text}");
+    assert!(
+        view["stream"].as_str().is_some_and(|s| !s.is_empty()),
+        "{text}"
+    );
     view["stream"] = Value::Null;
     view
 }
