@@ -80,6 +80,20 @@ enum Command {
         #[arg(long)]
         department: String,
     },
+    /// Fill an empty database with benchmark data: `--cases` cases across the catalog's items
+    /// (loading the demo catalog into an empty one), of which `--open` are in hand and the
+    /// rest ended over the last three years; prints what it made (JSON) for
+    /// `scripts/bench-scale`. Never on a database that holds applications.
+    SeedBench {
+        #[arg(long)]
+        cases: u32,
+        /// Cases in hand (received over the last four weeks).
+        #[arg(long, default_value_t = 2000)]
+        open: u32,
+        /// Cases per applicant account.
+        #[arg(long, default_value_t = 10)]
+        per_applicant: u32,
+    },
     /// Delete stored material files that no application refers to (what a crash between
     /// storing a file and recording it leaves behind). The server does this every hour with
     /// an hour's grace.
@@ -297,6 +311,36 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
             println!(
                 "已为 {department} 生成新的签名密钥 {key_id}；旧密钥已停用，仍可验证其签发的证照"
             );
+        }
+        Command::SeedBench {
+            cases,
+            open,
+            per_applicant,
+        } => {
+            if catalog::is_empty(&conn).await? {
+                catalog::import_text(&conn, config::DEMO_CATALOG, "demo")
+                    .await
+                    .map_err(|e| {
+                        anyhow::anyhow!("the shipped demo catalog failed to import: {e}")
+                    })?;
+            }
+            let plan = app::server::services::bench_data::Plan {
+                cases,
+                open: open.min(cases),
+                per_applicant,
+            };
+            let started = std::time::Instant::now();
+            let seeded =
+                app::server::services::bench_data::seed(&conn, plan, chrono::Utc::now(), |n| {
+                    if n % 50_000 == 0 || n == cases {
+                        eprintln!(
+                            "已写入 {n} / {cases} 件（{:.0} 秒）",
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
+                })
+                .await?;
+            println!("{}", serde_json::to_string_pretty(&seeded)?);
         }
         Command::SweepMaterials { grace_seconds } => {
             let store = app::server::storage::MaterialStore::local(&config.data_dir)?;

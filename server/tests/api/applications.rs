@@ -5,7 +5,7 @@ use reqwest::Method;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 
-use crate::helpers::{TestApp, call, get_as, on_every_backend};
+use crate::helpers::{TestApp, call, get_as, on_every_backend, sign_in};
 
 /// Registers and logs in an applicant; returns the cookie to send.
 pub async fn applicant(app: &TestApp, mobile: &str, id_number: &str) -> String {
@@ -18,18 +18,12 @@ pub async fn applicant(app: &TestApp, mobile: &str, id_number: &str) -> String {
         .await
         .unwrap();
     assert_eq!(response.status(), 201);
-    let response = app
-        .client
-        .post(format!("{}/api/v1/auth/login", app.address))
-        .json(&json!({"mobile": mobile, "password": "shigong2026"}))
-        .send()
-        .await
-        .unwrap();
-    let set = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    set.split(';').next().unwrap().to_string()
+    sign_in(
+        app,
+        "/api/v1/auth/login",
+        json!({"mobile": mobile, "password": "shigong2026"}),
+    )
+    .await
 }
 
 #[tokio::test]

@@ -209,6 +209,26 @@ pub async fn call(
     app.send(request, cookie).await
 }
 
+/// Signs in by posting `body` to `path` (a login); the session cookie to send, as
+/// `name=value`.
+pub async fn sign_in(app: &TestApp, path: &str, body: serde_json::Value) -> String {
+    let response = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 /// `GET path` with a session cookie: the status and the JSON body.
 pub async fn get_as(app: &TestApp, cookie: &str, path: &str) -> (u16, serde_json::Value) {
     call(app, reqwest::Method::GET, path, Some(cookie), None).await

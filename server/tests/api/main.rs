@@ -9,6 +9,7 @@
 mod accounts;
 mod applications;
 mod backoffice;
+mod bench_data;
 mod catalog_api;
 mod catalog_import;
 mod cli;

@@ -14,7 +14,9 @@ use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use serde_json::{Value, json};
 
 use crate::applications::applicant;
-use crate::helpers::{TestApp, call, case_row, get_as, on_every_backend, own_case, problems};
+use crate::helpers::{
+    TestApp, call, case_row, get_as, on_every_backend, own_case, problems, sign_in,
+};
 use crate::submission::{CREDIT_CODE, PDF, company, drainage_values, put_file};
 
 /// Another PDF: a replacement file with other content.
@@ -36,21 +38,12 @@ pub async fn staff_member(app: &TestApp, login: &str, role: StaffRole, departmen
     )
     .await
     .unwrap();
-    let response = app
-        .client
-        .post(format!("{}/api/v1/staff/login", app.address))
-        .json(&json!({"login": login, "password": "chuangkou2026"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
+    sign_in(
+        app,
+        "/api/v1/staff/login",
+        json!({"login": login, "password": "chuangkou2026"}),
+    )
+    .await
 }
 
 /// The holiday arrangement of 2027 is not published yet; tests that may run late in a year

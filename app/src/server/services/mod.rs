@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod bench_data;
 pub mod calendar;
 pub mod catalog;
 pub mod licences;

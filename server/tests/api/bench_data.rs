@@ -1,0 +1,108 @@
+//! Benchmark data (`seed-bench`): what it writes reads back through the product like cases
+//! that went through it: tracked by number and factor, listed in the queue, on the board and
+//! in 我的办件, opened on the workbench; and it refuses a database that holds applications.
+
+use app::server::entities::application;
+use app::server::services::bench_data::{self, PASSWORD, Plan};
+use chrono::Utc;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+
+use crate::helpers::{get_as, on_every_backend, sign_in};
+use crate::tracking::track;
+
+#[tokio::test]
+async fn seeded_cases_read_back_through_tracking_the_queue_the_board_and_my_cases() {
+    on_every_backend(async |app| {
+        let plan = Plan {
+            cases: 400,
+            open: 150,
+            per_applicant: 10,
+        };
+        let seeded = bench_data::seed(&app.db, plan, Utc::now(), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            application::Entity::find().count(&app.db).await.unwrap(),
+            400
+        );
+        let open: u32 = ["submitted", "accepted", "in_review", "suspended", "decided"]
+            .iter()
+            .filter_map(|s| seeded.statuses.get(*s))
+            .sum();
+        assert_eq!(open, 150, "{:?}", seeded.statuses);
+        // Every status of the plan is there, and a few of each can be tracked.
+        for status in [
+            "completed",
+            "rejected",
+            "withdrawn",
+            "submitted",
+            "in_review",
+        ] {
+            assert!(
+                seeded.track.iter().any(|t| t.2 == status),
+                "{status}: {:?}",
+                seeded.track
+            );
+        }
+        for (number, factor, status) in &seeded.track {
+            let (code, view, text) = track(app, number, factor).await;
+            assert_eq!(code, 200, "{number}: {text}");
+            assert_eq!(view["status"], json!(status), "{number}");
+        }
+
+        // The department's window sees its cases counted and listed; the chief its board.
+        let window = sign_in(
+            app,
+            "/api/v1/staff/login",
+            json!({"login": "bench-zjj-window", "password": PASSWORD}),
+        )
+        .await;
+        let (code, q) = get_as(app, &window, "/api/v1/review/queue?status=all").await;
+        assert_eq!(code, 200, "{q}");
+        let counted: u64 = q["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["count"].as_u64().unwrap())
+            .sum();
+        let own = application::Entity::find()
+            .filter(application::Column::Department.eq("ZJJ"))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert!(own > 0);
+        assert!(counted >= own, "counted {counted} of {own}");
+        let first = q["entries"][0]["case_number"].as_str().unwrap().to_string();
+        let (code, case) = get_as(app, &window, &format!("/api/v1/review/cases/{first}")).await;
+        assert_eq!(code, 200, "{case}");
+
+        let chief = sign_in(
+            app,
+            "/api/v1/staff/login",
+            json!({"login": "bench-zjj-chief", "password": PASSWORD}),
+        )
+        .await;
+        let (code, board) = get_as(app, &chief, "/api/v1/supervision/board").await;
+        assert_eq!(code, 200, "{board}");
+        assert!(!board["cases"].as_array().unwrap().is_empty(), "{board}");
+        assert!(board["calendar_problem"].is_null(), "{board}");
+
+        // The first applicant's ten cases are theirs.
+        let me = sign_in(
+            app,
+            "/api/v1/auth/login",
+            json!({"mobile": seeded.applicant, "password": PASSWORD}),
+        )
+        .await;
+        let (code, mine) = get_as(app, &me, "/api/v1/applications").await;
+        assert_eq!(code, 200, "{mine}");
+        assert_eq!(mine.as_array().map(Vec::len), Some(10), "{mine}");
+
+        // A database with applications is never seeded.
+        let again = bench_data::seed(&app.db, plan, Utc::now(), |_| {}).await;
+        let message = again.unwrap_err().to_string();
+        assert!(message.contains("只填充空的基准测试数据库"), "{message}");
+    })
+    .await;
+}
