@@ -16,6 +16,7 @@ mod m20261201_000010_back_office;
 mod m20261202_000011_review_watch;
 mod m20261202_000012_delivery;
 mod m20261202_000013_licences;
+mod m20261202_000014_case_lists;
 mod steps;
 
 /// Every migration, oldest first.
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_review_watch::Migration),
             Box::new(m20261202_000012_delivery::Migration),
             Box::new(m20261202_000013_licences::Migration),
+            Box::new(m20261202_000014_case_lists::Migration),
         ]
     }
 }

@@ -75,6 +75,17 @@ pub const QUEUE_PAGE: usize = 50;
 pub struct CaseCount {
     pub status: CaseStatus,
     pub count: u32,
+    /// There are more than `count` (an ended status is counted up to a bound).
+    #[serde(default)]
+    pub more: bool,
+}
+
+impl CaseCount {
+    /// As the queue prints it: "已办结 1000 件以上".
+    pub fn text(&self) -> String {
+        let more = if self.more { "以上" } else { "" };
+        format!("{} {} 件{more}", self.status.label(), self.count)
+    }
 }
 
 /// A line of the queue.

@@ -5,7 +5,7 @@
 use app::server::entities::application;
 use app::server::services::bench_data::{self, PASSWORD, Plan};
 use chrono::Utc;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use crate::helpers::{get_as, on_every_backend, sign_in};
@@ -103,6 +103,73 @@ async fn seeded_cases_read_back_through_tracking_the_queue_the_board_and_my_case
         let again = bench_data::seed(&app.db, plan, Utc::now(), |_| {}).await;
         let message = again.unwrap_err().to_string();
         assert!(message.contains("只填充空的基准测试数据库"), "{message}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_long_history_is_counted_up_to_a_bound_and_listed_newest_first() {
+    on_every_backend(async |app| {
+        let plan = Plan {
+            cases: 3000,
+            open: 100,
+            per_applicant: 10,
+        };
+        bench_data::seed(&app.db, plan, Utc::now(), |_| {})
+            .await
+            .unwrap();
+        let of_zjj =
+            || application::Entity::find().filter(application::Column::Department.eq("ZJJ"));
+        let completed = of_zjj()
+            .filter(application::Column::Status.eq("completed"))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert!(completed > 1000, "{completed}");
+        let submitted = of_zjj()
+            .filter(application::Column::Status.eq("submitted"))
+            .count(&app.db)
+            .await
+            .unwrap();
+        let window = sign_in(
+            app,
+            "/api/v1/staff/login",
+            json!({"login": "bench-zjj-window", "password": PASSWORD}),
+        )
+        .await;
+        let (code, q) = get_as(
+            app,
+            &window,
+            "/api/v1/review/queue?status=all&sort=-received",
+        )
+        .await;
+        assert_eq!(code, 200, "{q}");
+        let count = |s: &str| {
+            q["counts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["status"] == s)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(
+            count("completed"),
+            json!({"status": "completed", "count": 1000, "more": true})
+        );
+        assert_eq!(count("submitted")["count"], json!(submitted));
+        assert_eq!(count("submitted")["more"], json!(false));
+        // Newest first: the latest case received, not the last of the oldest few hundred.
+        let newest = of_zjj()
+            .order_by_desc(application::Column::ReceivedAt)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            q["entries"][0]["case_number"],
+            json!(newest.case_number.unwrap())
+        );
     })
     .await;
 }

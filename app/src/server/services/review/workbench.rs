@@ -28,9 +28,17 @@ pub async fn queue(
     if let Some(channel) = filter.channel.as_deref().filter(|c| !c.is_empty()) {
         query = query.filter(application::Column::Channel.eq(channel));
     }
+    // Newest first is read newest first: of a long history, the latest cases, not the
+    // reverse of the oldest.
+    let newest_first = filter.sort.as_deref() == Some("-received");
+    let order = if newest_first {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
     let rows = query
-        .order_by_asc(application::Column::ReceivedAt)
-        .order_by_asc(application::Column::Id)
+        .order_by(application::Column::ReceivedAt, order.clone())
+        .order_by(application::Column::Id, order)
         .limit(QUEUE_LIMIT)
         .all(db)
         .await
@@ -85,8 +93,7 @@ pub async fn queue(
         });
     }
     match filter.sort.as_deref().unwrap_or("received") {
-        "received" => {}
-        "-received" => entries.reverse(),
+        "received" | "-received" => {}
         "title" => entries.sort_by(|a, b| a.title.cmp(&b.title)),
         "applicant" => entries.sort_by(|a, b| a.applicant_name.cmp(&b.applicant_name)),
         other => {
@@ -98,27 +105,7 @@ pub async fn queue(
         }
     }
     let (entries, paged) = one_page(entries, filter.page, QUEUE_PAGE);
-    // Every status's count in one query.
-    let counted: BTreeMap<String, i64> = application::Entity::find()
-        .select_only()
-        .column(application::Column::Status)
-        .column_as(application::Column::Id.count(), "n")
-        .filter(scope.clone())
-        .group_by(application::Column::Status)
-        .into_tuple::<(String, i64)>()
-        .all(db)
-        .await
-        .context("failed to count the cases")?
-        .into_iter()
-        .collect();
-    let counts = CaseStatus::ALL
-        .into_iter()
-        .filter(|s| *s != CaseStatus::Draft)
-        .map(|status| CaseCount {
-            status,
-            count: counted.get(status.as_str()).copied().unwrap_or(0) as u32,
-        })
-        .collect();
+    let counts = count_statuses(db, scope.clone()).await?;
     // The hall's figures: every case waiting, whatever the filter.
     let waiting: Vec<DateTime<Utc>> = application::Entity::find()
         .filter(scope)
@@ -149,6 +136,63 @@ pub async fn queue(
         oldest_age_working_days: oldest,
         calendar_problem,
     })
+}
+
+/// Most cases of an ended status a queue counts: the history grows for ever, and a count
+/// past this says "more than".
+const ENDED_COUNTED: u64 = 1000;
+
+/// How many cases in `scope` stand at each status: the open ones exactly, in one query; each
+/// ended one (不予受理, 撤回, 办结) up to [`ENDED_COUNTED`], so that the count costs the same
+/// after ten years as after one.
+async fn count_statuses(
+    db: &DatabaseConnection,
+    scope: sea_orm::Condition,
+) -> Result<Vec<CaseCount>, ReviewError> {
+    let open: BTreeMap<String, i64> = application::Entity::find()
+        .select_only()
+        .column(application::Column::Status)
+        .column_as(application::Column::Id.count(), "n")
+        .filter(scope.clone())
+        .filter(application::Column::Status.is_in(CaseStatus::OPEN.map(|s| s.as_str())))
+        .group_by(application::Column::Status)
+        .into_tuple::<(String, i64)>()
+        .all(db)
+        .await
+        .context("failed to count the open cases")?
+        .into_iter()
+        .collect();
+    let mut counts = Vec::new();
+    for status in CaseStatus::ALL {
+        if status == CaseStatus::Draft {
+            continue;
+        }
+        let (count, more) = if status.is_open() {
+            (
+                open.get(status.as_str()).copied().unwrap_or(0) as u64,
+                false,
+            )
+        } else {
+            let n = application::Entity::find()
+                .select_only()
+                .column(application::Column::Id)
+                .filter(scope.clone())
+                .filter(application::Column::Status.eq(status.as_str()))
+                .limit(ENDED_COUNTED + 1)
+                .into_tuple::<i32>()
+                .all(db)
+                .await
+                .context("failed to count the ended cases")?
+                .len() as u64;
+            (n.min(ENDED_COUNTED), n > ENDED_COUNTED)
+        };
+        counts.push(CaseCount {
+            status,
+            count: count as u32,
+            more,
+        });
+    }
+    Ok(counts)
 }
 
 /// A case of the staff member's department, with everything the workbench shows.
