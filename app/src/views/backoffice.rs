@@ -183,6 +183,16 @@ pub struct DecisionDue {
 pub struct StatusCount {
     pub status: TaskStatus,
     pub count: u32,
+    /// There are more than `count` (a finished status is counted up to a bound).
+    #[serde(default)]
+    pub more: bool,
+}
+
+impl StatusCount {
+    /// As the task list prints it: "已办 1000 件以上".
+    pub fn text(&self) -> String {
+        crate::views::review::count_text(self.status.label(), self.count, self.more)
+    }
 }
 
 /// The department's 待办 queue: soonest due first unless another order is asked for.

@@ -159,6 +159,23 @@ async fn a_long_history_is_counted_up_to_a_bound_and_listed_newest_first() {
         );
         assert_eq!(count("submitted")["count"], json!(submitted));
         assert_eq!(count("submitted")["more"], json!(false));
+        // The department's finished tasks likewise; its open ones exactly.
+        let (code, tasks) = get_as(app, &window, "/api/v1/review/tasks").await;
+        assert_eq!(code, 200, "{tasks}");
+        let task_count = |s: &str| {
+            tasks["counts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["status"] == s)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(
+            task_count("done"),
+            json!({"status": "done", "count": 1000, "more": true})
+        );
+        assert_eq!(task_count("open")["more"], json!(false));
         // Newest first: the latest case received, not the last of the oldest few hundred.
         let newest = of_zjj()
             .order_by_desc(application::Column::ReceivedAt)

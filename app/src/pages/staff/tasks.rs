@@ -77,7 +77,7 @@ pub fn TasksPage() -> impl IntoView {
                 match data.await {
                     Ok(q) => {
                         let counts = q.counts.iter().map(|c| view! {
-                            <span class="count" data-status=c.status.as_str()>{format!("{} {} 件", c.status.label(), c.count)}</span>
+                            <span class="count" data-status=c.status.as_str()>{c.text()}</span>
                         }).collect_view();
                         let rows = q.entries.iter().map(|e| {
                             let href = format!("/staff/cases/{}", e.task.case_number);

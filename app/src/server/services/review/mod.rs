@@ -50,6 +50,28 @@ pub use crate::views::review::{
 /// Most cases a queue page lists.
 const QUEUE_LIMIT: u64 = 500;
 
+/// Most rows of a finished status (an ended case, a task done) a list counts: that history
+/// grows for ever, and a count past this reads "more than", so that counting costs the same
+/// after ten years as after one.
+const FINISHED_COUNTED: u64 = 1000;
+
+/// How many rows `query` finds, up to [`FINISHED_COUNTED`]; and whether there are more.
+async fn count_finished<E: sea_orm::EntityTrait>(
+    db: &DatabaseConnection,
+    query: sea_orm::Select<E>,
+) -> anyhow::Result<(u32, bool)>
+where
+    E::Model: Sync,
+{
+    use sea_orm::PaginatorTrait;
+    let n = query
+        .limit(FINISHED_COUNTED + 1)
+        .count(db)
+        .await
+        .context("failed to count finished rows")?;
+    Ok((n.min(FINISHED_COUNTED) as u32, n > FINISHED_COUNTED))
+}
+
 /// Why a review operation did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {

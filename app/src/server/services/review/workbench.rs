@@ -138,13 +138,8 @@ pub async fn queue(
     })
 }
 
-/// Most cases of an ended status a queue counts: the history grows for ever, and a count
-/// past this says "more than".
-const ENDED_COUNTED: u64 = 1000;
-
 /// How many cases in `scope` stand at each status: the open ones exactly, in one query; each
-/// ended one (不予受理, 撤回, 办结) up to [`ENDED_COUNTED`], so that the count costs the same
-/// after ten years as after one.
+/// ended one (不予受理, 撤回, 办结) up to [`FINISHED_COUNTED`].
 async fn count_statuses(
     db: &DatabaseConnection,
     scope: sea_orm::Condition,
@@ -169,26 +164,18 @@ async fn count_statuses(
         }
         let (count, more) = if status.is_open() {
             (
-                open.get(status.as_str()).copied().unwrap_or(0) as u64,
+                open.get(status.as_str()).copied().unwrap_or(0) as u32,
                 false,
             )
         } else {
-            let n = application::Entity::find()
-                .select_only()
-                .column(application::Column::Id)
+            let ended = application::Entity::find()
                 .filter(scope.clone())
-                .filter(application::Column::Status.eq(status.as_str()))
-                .limit(ENDED_COUNTED + 1)
-                .into_tuple::<i32>()
-                .all(db)
-                .await
-                .context("failed to count the ended cases")?
-                .len() as u64;
-            (n.min(ENDED_COUNTED), n > ENDED_COUNTED)
+                .filter(application::Column::Status.eq(status.as_str()));
+            count_finished(db, ended).await?
         };
         counts.push(CaseCount {
             status,
-            count: count as u32,
+            count,
             more,
         });
     }
