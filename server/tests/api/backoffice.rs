@@ -16,7 +16,7 @@ use app::server::entities::case_event;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::helpers::{TestApp, call, case_row, get_as, on_every_backend, problem_codes};
+use crate::helpers::{TestApp, call, case_row, count_of, get_as, on_every_backend, problem_codes};
 use crate::review::{act, count_through_next_year, review_case, staff_member, submitted_case};
 use crate::server_functions::server_fn;
 use crate::submission::{CREDIT_CODE, PDF, company, put_file};
@@ -679,15 +679,7 @@ async fn the_queue_counts_every_status_pages_and_sorts_and_refuses_an_unknown_or
         )
         .await;
         assert_eq!(status, 200, "{q}");
-        let count = |s: &str| {
-            q["counts"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|c| c["status"] == s)
-                .unwrap()["count"]
-                .clone()
-        };
+        let count = |s: &str| count_of(&q, s)["count"].clone();
         assert_eq!(
             (count("submitted"), count("accepted")),
             (json!(1), json!(1))

@@ -8,7 +8,7 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
-use crate::helpers::{get_as, on_every_backend, sign_in};
+use crate::helpers::{count_of, get_as, on_every_backend, sign_in};
 use crate::tracking::track;
 
 #[tokio::test]
@@ -144,38 +144,20 @@ async fn a_long_history_is_counted_up_to_a_bound_and_listed_newest_first() {
         )
         .await;
         assert_eq!(code, 200, "{q}");
-        let count = |s: &str| {
-            q["counts"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|c| c["status"] == s)
-                .cloned()
-                .unwrap()
-        };
         assert_eq!(
-            count("completed"),
+            count_of(&q, "completed"),
             json!({"status": "completed", "count": 1000, "more": true})
         );
-        assert_eq!(count("submitted")["count"], json!(submitted));
-        assert_eq!(count("submitted")["more"], json!(false));
+        assert_eq!(count_of(&q, "submitted")["count"], json!(submitted));
+        assert_eq!(count_of(&q, "submitted")["more"], json!(false));
         // The department's finished tasks likewise; its open ones exactly.
         let (code, tasks) = get_as(app, &window, "/api/v1/review/tasks").await;
         assert_eq!(code, 200, "{tasks}");
-        let task_count = |s: &str| {
-            tasks["counts"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|c| c["status"] == s)
-                .cloned()
-                .unwrap()
-        };
         assert_eq!(
-            task_count("done"),
+            count_of(&tasks, "done"),
             json!({"status": "done", "count": 1000, "more": true})
         );
-        assert_eq!(task_count("open")["more"], json!(false));
+        assert_eq!(count_of(&tasks, "open")["more"], json!(false));
         // Newest first: the latest case received, not the last of the oldest few hundred.
         let newest = of_zjj()
             .order_by_desc(application::Column::ReceivedAt)

@@ -229,6 +229,17 @@ pub async fn sign_in(app: &TestApp, path: &str, body: serde_json::Value) -> Stri
         .to_string()
 }
 
+/// The entry for `status` in a list's `counts` (the queue's or the task list's).
+pub fn count_of(list: &serde_json::Value, status: &str) -> serde_json::Value {
+    list["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["status"] == status)
+        .cloned()
+        .unwrap()
+}
+
 /// `GET path` with a session cookie: the status and the JSON body.
 pub async fn get_as(app: &TestApp, cookie: &str, path: &str) -> (u16, serde_json::Value) {
     call(app, reqwest::Method::GET, path, Some(cookie), None).await
