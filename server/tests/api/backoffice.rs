@@ -1013,3 +1013,49 @@ async fn tracking_holds_a_case_in_memory_and_sees_a_finished_task_at_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_case_under_review_without_tasks_gets_them_and_no_other_case_does() {
+    use app::server::entities::{application, review_task};
+    use app::server::services::bench_data::{self, Plan};
+    use app::server::services::review::open_missing_tasks;
+    use sea_orm::PaginatorTrait;
+    on_every_backend(async |app| {
+        let plan = Plan {
+            cases: 60,
+            open: 60,
+            per_applicant: 10,
+        };
+        bench_data::seed(&app.db, plan, Utc::now(), |_| {})
+            .await
+            .unwrap();
+        let case = application::Entity::find()
+            .filter(application::Column::Status.eq("accepted"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let of_case =
+            || review_task::Entity::find().filter(review_task::Column::ApplicationId.eq(case.id));
+        let had = of_case().count(&app.db).await.unwrap();
+        assert!(had > 0);
+        let all = review_task::Entity::find().count(&app.db).await.unwrap();
+        review_task::Entity::delete_many()
+            .filter(review_task::Column::ApplicationId.eq(case.id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(
+            open_missing_tasks(&app.db, Utc::now()).await.unwrap() as u64,
+            had
+        );
+        assert_eq!(of_case().count(&app.db).await.unwrap(), had);
+        assert_eq!(
+            review_task::Entity::find().count(&app.db).await.unwrap(),
+            all
+        );
+        // Nothing is missing any more.
+        assert_eq!(open_missing_tasks(&app.db, Utc::now()).await.unwrap(), 0);
+    })
+    .await;
+}

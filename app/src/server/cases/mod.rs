@@ -25,7 +25,9 @@ pub use history::{
     snapshot_at_notice,
 };
 pub use notices::{notice_view, notices_of, qr_svg};
-pub use scope::{acting_case, department_case, holds_task, procedure_case, visible_cases};
+pub use scope::{
+    acting_case, department_case, holds_task, procedure_case, tasks_of_the_case, visible_cases,
+};
 pub use transition::{CaseError, ClaimedBy, Effect, FollowUp, Transition, claim_task, transition};
 
 use crate::domain::apply::ApplicantForm;

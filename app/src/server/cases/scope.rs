@@ -6,7 +6,7 @@
 //! disclosed); of those, only window staff and the chief representative act.
 
 use anyhow::Context;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter};
 
 use super::CaseError;
@@ -25,13 +25,7 @@ pub fn visible_cases(me: &StaffInfo) -> Result<Condition, CaseError> {
     // EXISTS, correlated on the case: asked only of the rows the other conditions leave
     // (the open ones, one status…), through the task index that starts with the case id.
     // An `IN (the department's tasks)` list would grow with every case it ever reviewed.
-    let reviewing = Query::select()
-        .expr(Expr::val(1))
-        .from(review_task::Entity)
-        .and_where(
-            Expr::col((review_task::Entity, review_task::Column::ApplicationId))
-                .equals((application::Entity, application::Column::Id)),
-        )
+    let reviewing = tasks_of_the_case()
         .and_where(review_task::Column::Department.eq(me.department.as_str()))
         .to_owned();
     Ok(Condition::all()
@@ -41,6 +35,19 @@ pub fn visible_cases(me: &StaffInfo) -> Result<Condition, CaseError> {
                 .add(Expr::exists(reviewing)),
         )
         .add(application::Column::Status.ne(CaseStatus::Draft.as_str())))
+}
+
+/// The review tasks of the application row being filtered, for `EXISTS`: correlated on the
+/// case id, which the task index starts with, so it costs one index probe per case asked.
+pub fn tasks_of_the_case() -> SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(review_task::Entity)
+        .and_where(
+            Expr::col((review_task::Entity, review_task::Column::ApplicationId))
+                .equals((application::Entity, application::Column::Id)),
+        )
+        .to_owned()
 }
 
 /// A case `me` may see, by its number.

@@ -26,8 +26,8 @@ pub struct Reference {
     pub bundle_names: BTreeMap<String, String>,
     pub department_names: BTreeMap<String, String>,
     /// The guides and bundles asked for since this stamp, each read once (`item`, `bundle`).
-    guides: Mutex<BTreeMap<String, Arc<ItemGuide>>>,
-    bundles: Mutex<BTreeMap<String, Arc<BundleView>>>,
+    guides: ByCode<ItemGuide>,
+    bundles: ByCode<BundleView>,
 }
 
 /// The cache of one application state.
@@ -100,8 +100,8 @@ impl ReferenceCache {
             item_names,
             bundle_names,
             department_names: catalog::department_names(db).await?,
-            guides: Mutex::default(),
-            bundles: Mutex::default(),
+            guides: ByCode::default(),
+            bundles: ByCode::default(),
         });
         if let Ok(mut held) = self.0.write() {
             *held = Some(fresh.clone());
@@ -118,13 +118,9 @@ impl ReferenceCache {
         code: &str,
     ) -> anyhow::Result<Option<Arc<ItemGuide>>> {
         let held = self.get(db).await?;
-        if let Some(guide) = remembered(&held.guides, code) {
-            return Ok(Some(guide));
-        }
-        let Some(guide) = catalog::get_item(db, code).await? else {
-            return Ok(None);
-        };
-        Ok(Some(remember(&held.guides, code, guide)))
+        held.guides
+            .get_or_read(code, catalog::get_item(db, code))
+            .await
     }
 
     /// A bundle (`catalog::get_bundle`), read once per stamp like [`Self::item`].
@@ -134,24 +130,38 @@ impl ReferenceCache {
         code: &str,
     ) -> anyhow::Result<Option<Arc<BundleView>>> {
         let held = self.get(db).await?;
-        if let Some(bundle) = remembered(&held.bundles, code) {
-            return Ok(Some(bundle));
+        held.bundles
+            .get_or_read(code, catalog::get_bundle(db, code))
+            .await
+    }
+}
+
+/// Values read by code, each kept once read; an unknown code is not kept.
+struct ByCode<T>(Mutex<BTreeMap<String, Arc<T>>>);
+
+impl<T> Default for ByCode<T> {
+    fn default() -> Self {
+        ByCode(Mutex::default())
+    }
+}
+
+impl<T> ByCode<T> {
+    /// The value of `code`: kept, or read by `read` and kept.
+    async fn get_or_read(
+        &self,
+        code: &str,
+        read: impl Future<Output = anyhow::Result<Option<T>>>,
+    ) -> anyhow::Result<Option<Arc<T>>> {
+        if let Some(value) = self.0.lock().ok().and_then(|m| m.get(code).cloned()) {
+            return Ok(Some(value));
         }
-        let Some(bundle) = catalog::get_bundle(db, code).await? else {
+        let Some(value) = read.await? else {
             return Ok(None);
         };
-        Ok(Some(remember(&held.bundles, code, bundle)))
+        let value = Arc::new(value);
+        if let Ok(mut held) = self.0.lock() {
+            held.insert(code.to_string(), value.clone());
+        }
+        Ok(Some(value))
     }
-}
-
-fn remembered<T>(held: &Mutex<BTreeMap<String, Arc<T>>>, code: &str) -> Option<Arc<T>> {
-    held.lock().ok()?.get(code).cloned()
-}
-
-fn remember<T>(held: &Mutex<BTreeMap<String, Arc<T>>>, code: &str, value: T) -> Arc<T> {
-    let value = Arc::new(value);
-    if let Ok(mut held) = held.lock() {
-        held.insert(code.to_string(), value.clone());
-    }
-    value
 }

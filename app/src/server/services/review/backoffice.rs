@@ -51,13 +51,14 @@ pub async fn open_missing_tasks(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
 ) -> anyhow::Result<u32> {
-    let with_tasks = Query::select()
-        .column(review_task::Column::ApplicationId)
-        .from(review_task::Entity)
-        .to_owned();
+    // NOT EXISTS, correlated on the case, asked only of the cases under review. `NOT IN`
+    // (every task ever opened) took 8.7 s on PostgreSQL with a million cases, at every start
+    // and every ten minutes.
     let rows = application::Entity::find()
         .filter(application::Column::Status.is_in(CaseStatus::UNDER_REVIEW.map(|s| s.as_str())))
-        .filter(application::Column::Id.not_in_subquery(with_tasks))
+        .filter(sea_orm::ExprTrait::not(Expr::exists(
+            cases::tasks_of_the_case(),
+        )))
         .all(db)
         .await
         .context("failed to read cases without tasks")?;
