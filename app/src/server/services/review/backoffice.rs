@@ -9,7 +9,7 @@
 //! of a case moves it (accepted → in review), in the transaction that takes the task. Decisions, withdrawal
 //! and confirmations move the case through the lifecycle core like every other action.
 
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use super::*;
@@ -31,6 +31,8 @@ use crate::views::backoffice::{
 /// Most tasks a queue reads before sorting and paging: the oldest of the unfinished ones
 /// (the most urgent), the newest of the finished ones.
 const TASK_QUEUE_LIMIT: u64 = 2000;
+/// Most case ids one `IN (…)` list names (SQLite allows 32,766 parameters).
+const IDS_PER_QUERY: usize = 5000;
 
 /// How many times a claim is tried when the case moved meanwhile.
 const CLAIM_TRIES: usize = 3;
@@ -412,21 +414,32 @@ async fn decisions_due(
     cal: &crate::domain::calendar::WorkingCalendar,
     today: crate::domain::date::Date,
 ) -> Result<Vec<DecisionDue>, ReviewError> {
-    let under_review = Query::select()
+    // The cases under review first (the work in hand), then their tasks by case: as one
+    // query with `IN (subquery)`, PostgreSQL sometimes read every task the department ever
+    // finished instead (7 s at p99 with a million cases).
+    let under_review: Vec<i32> = application::Entity::find()
+        .select_only()
         .column(application::Column::Id)
-        .from(application::Entity)
-        .and_where(application::Column::Status.is_in(CaseStatus::UNDER_REVIEW.map(|s| s.as_str())))
-        .to_owned();
-    let leads = review_task::Entity::find()
-        .filter(review_task::Column::Department.eq(me.department.as_str()))
-        .filter(review_task::Column::Lead.eq(true))
-        .filter(review_task::Column::Status.eq(TaskStatus::Done.as_str()))
-        .filter(review_task::Column::ApplicationId.in_subquery(under_review))
-        .order_by_asc(review_task::Column::Id)
-        .limit(TASK_QUEUE_LIMIT)
+        .filter(application::Column::Status.is_in(CaseStatus::UNDER_REVIEW.map(|s| s.as_str())))
+        .into_tuple()
         .all(db)
         .await
-        .context("failed to read finished tasks")?;
+        .context("failed to read the cases under review")?;
+    let mut leads = Vec::new();
+    for chunk in under_review.chunks(IDS_PER_QUERY) {
+        leads.extend(
+            review_task::Entity::find()
+                .filter(review_task::Column::ApplicationId.is_in(chunk.iter().copied()))
+                .filter(review_task::Column::Department.eq(me.department.as_str()))
+                .filter(review_task::Column::Lead.eq(true))
+                .filter(review_task::Column::Status.eq(TaskStatus::Done.as_str()))
+                .all(db)
+                .await
+                .context("failed to read finished tasks")?,
+        );
+    }
+    leads.sort_by_key(|t| t.id);
+    leads.truncate(TASK_QUEUE_LIMIT as usize);
     let ids: BTreeSet<i32> = leads.iter().map(|t| t.application_id).collect();
     let mut of_item: BTreeMap<(i32, String), Vec<review_task::Model>> = BTreeMap::new();
     for t in review_task::Entity::find()
