@@ -191,7 +191,7 @@ pub struct StatusCount {
 impl StatusCount {
     /// As the task list prints it: "已办 1000 件以上".
     pub fn text(&self) -> String {
-        crate::views::review::count_text(self.status.label(), self.count, self.more)
+        super::count::count_text(self.status.label(), self.count, self.more)
     }
 }
 

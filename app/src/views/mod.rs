@@ -5,6 +5,7 @@ pub mod applications;
 pub mod backoffice;
 pub mod calendar;
 pub mod catalog;
+pub mod count;
 pub mod licence;
 pub mod notice;
 pub mod review;

@@ -83,14 +83,8 @@ pub struct CaseCount {
 impl CaseCount {
     /// As the queue prints it: "已办结 1000 件以上".
     pub fn text(&self) -> String {
-        count_text(self.status.label(), self.count, self.more)
+        super::count::count_text(self.status.label(), self.count, self.more)
     }
-}
-
-/// A count as a list prints it: "已办结 12 件", or "已办结 1000 件以上" when there are more.
-pub fn count_text(label: &str, count: u32, more: bool) -> String {
-    let more = if more { "以上" } else { "" };
-    format!("{label} {count} 件{more}")
 }
 
 /// A line of the queue.
