@@ -64,7 +64,10 @@ where
     E::Model: Sync,
 {
     use sea_orm::PaginatorTrait;
+    // `SELECT 1`, so that an index holding the conditions' columns answers alone.
     let n = query
+        .select_only()
+        .expr(sea_orm::sea_query::Expr::val(1))
         .limit(FINISHED_COUNTED + 1)
         .count(db)
         .await
