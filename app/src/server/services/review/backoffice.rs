@@ -295,38 +295,23 @@ pub async fn task_queue(
     };
     let mine = review_task::Column::Department.eq(me.department.as_str());
     // The unfinished counted exactly in one query; done and closed up to a bound.
-    let counted: BTreeMap<String, i64> = review_task::Entity::find()
-        .select_only()
-        .column(review_task::Column::Status)
-        .column_as(review_task::Column::Id.count(), "n")
-        .filter(mine.clone())
-        .filter(review_task::Column::Status.is_in(TaskStatus::UNFINISHED.map(TaskStatus::as_str)))
-        .group_by(review_task::Column::Status)
-        .into_tuple::<(String, i64)>()
-        .all(db)
-        .await
-        .context("failed to count tasks")?
+    let counted = count_by_status(
+        db,
+        review_task::Entity::find().filter(mine.clone()),
+        review_task::Column::Status,
+        &TaskStatus::ALL.map(TaskStatus::as_str),
+        &TaskStatus::UNFINISHED.map(TaskStatus::as_str),
+    )
+    .await?;
+    let counts = TaskStatus::ALL
         .into_iter()
-        .collect();
-    let mut counts = Vec::new();
-    for status in TaskStatus::ALL {
-        let (count, more) = if TaskStatus::UNFINISHED.contains(&status) {
-            (
-                counted.get(status.as_str()).copied().unwrap_or(0) as u32,
-                false,
-            )
-        } else {
-            let finished = review_task::Entity::find()
-                .filter(mine.clone())
-                .filter(review_task::Column::Status.eq(status.as_str()));
-            count_finished(db, finished).await?
-        };
-        counts.push(StatusCount {
+        .zip(counted)
+        .map(|(status, (count, more))| StatusCount {
             status,
             count,
             more,
-        });
-    }
+        })
+        .collect();
     let unfinished = statuses
         .iter()
         .all(|s| TaskStatus::UNFINISHED.iter().any(|u| u.as_str() == *s));

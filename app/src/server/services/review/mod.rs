@@ -55,6 +55,42 @@ const QUEUE_LIMIT: u64 = 500;
 /// after ten years as after one.
 const FINISHED_COUNTED: u64 = 1000;
 
+/// How many rows of `query` stand at each of `statuses` (in `column`): the `open` ones
+/// exactly, in one query; the others up to [`FINISHED_COUNTED`], with whether there are more.
+async fn count_by_status<E: sea_orm::EntityTrait>(
+    db: &DatabaseConnection,
+    query: sea_orm::Select<E>,
+    column: E::Column,
+    statuses: &[&'static str],
+    open: &[&'static str],
+) -> anyhow::Result<Vec<(u32, bool)>>
+where
+    E::Model: Sync,
+{
+    let exact: BTreeMap<String, i64> = query
+        .clone()
+        .select_only()
+        .column(column)
+        .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+        .filter(column.is_in(open.iter().copied()))
+        .group_by(column)
+        .into_tuple::<(String, i64)>()
+        .all(db)
+        .await
+        .context("failed to count by status")?
+        .into_iter()
+        .collect();
+    let mut counts = Vec::with_capacity(statuses.len());
+    for status in statuses {
+        counts.push(if open.contains(status) {
+            (exact.get(*status).copied().unwrap_or(0) as u32, false)
+        } else {
+            count_finished(db, query.clone().filter(column.eq(*status))).await?
+        });
+    }
+    Ok(counts)
+}
+
 /// How many rows `query` finds, up to [`FINISHED_COUNTED`]; and whether there are more.
 async fn count_finished<E: sea_orm::EntityTrait>(
     db: &DatabaseConnection,

@@ -144,42 +144,28 @@ async fn count_statuses(
     db: &DatabaseConnection,
     scope: sea_orm::Condition,
 ) -> Result<Vec<CaseCount>, ReviewError> {
-    let open: BTreeMap<String, i64> = application::Entity::find()
-        .select_only()
-        .column(application::Column::Status)
-        .column_as(application::Column::Id.count(), "n")
-        .filter(scope.clone())
-        .filter(application::Column::Status.is_in(CaseStatus::OPEN.map(|s| s.as_str())))
-        .group_by(application::Column::Status)
-        .into_tuple::<(String, i64)>()
-        .all(db)
-        .await
-        .context("failed to count the open cases")?
+    let statuses: Vec<CaseStatus> = CaseStatus::ALL
         .into_iter()
+        .filter(|s| *s != CaseStatus::Draft)
         .collect();
-    let mut counts = Vec::new();
-    for status in CaseStatus::ALL {
-        if status == CaseStatus::Draft {
-            continue;
-        }
-        let (count, more) = if status.is_open() {
-            (
-                open.get(status.as_str()).copied().unwrap_or(0) as u32,
-                false,
-            )
-        } else {
-            let ended = application::Entity::find()
-                .filter(scope.clone())
-                .filter(application::Column::Status.eq(status.as_str()));
-            count_finished(db, ended).await?
-        };
-        counts.push(CaseCount {
+    let names: Vec<&'static str> = statuses.iter().map(|s| s.as_str()).collect();
+    let counted = count_by_status(
+        db,
+        application::Entity::find().filter(scope),
+        application::Column::Status,
+        &names,
+        &CaseStatus::OPEN.map(CaseStatus::as_str),
+    )
+    .await?;
+    Ok(statuses
+        .into_iter()
+        .zip(counted)
+        .map(|(status, (count, more))| CaseCount {
             status,
             count,
             more,
-        });
-    }
-    Ok(counts)
+        })
+        .collect())
 }
 
 /// A case of the staff member's department, with everything the workbench shows.
