@@ -10,7 +10,9 @@ use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, generate_route_list, handle_server_fns_with_context,
+};
 use sea_orm::DatabaseConnection;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -24,7 +26,7 @@ use crate::config::Config;
 
 /// Builds the whole application.
 pub fn build(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -105,6 +107,16 @@ pub fn build(state: AppState) -> Router {
         )
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The pages' routes, listed once per process. Listing them renders the app with every
+/// resource load suppressed through a flag leptos_server keeps for the whole process: a page
+/// rendered meanwhile by another router of the process (tests start one per test, in
+/// parallel) would wait forever on its first resource (leptos-rs/leptos#4773). Listed once,
+/// before any router exists, nothing can be rendering then.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// A header every answer carries unless its handler set one.

@@ -91,6 +91,25 @@ impl TestApp {
     }
 }
 
+/// A fresh application state over `conn`, its files under `dir`.
+pub fn state_of(conn: &DatabaseConnection, dir: &std::path::Path) -> AppState {
+    let options = LeptosOptions::builder()
+        .output_name("onewindow")
+        .site_root("target/site")
+        .build();
+    AppState {
+        db: conn.clone(),
+        leptos_options: options,
+        materials: app::server::storage::MaterialStore::local(dir).unwrap(),
+        data_dir: dir.to_path_buf(),
+        secure_cookies: false,
+        // As behind one proxy: a test stands for another client with `X-Forwarded-For`.
+        trusted_proxies: 1,
+        watched: Default::default(),
+        track: Default::default(),
+    }
+}
+
 /// Starts the app on `backend` with an empty (migrated) catalog.
 pub async fn spawn_empty(backend: &Backend) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -126,21 +145,7 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
     };
     let conn = db::connect(&url).await.expect("connect");
     db::migrate(&conn).await.expect("migrate");
-    let options = LeptosOptions::builder()
-        .output_name("onewindow")
-        .site_root("target/site")
-        .build();
-    let state = AppState {
-        db: conn.clone(),
-        leptos_options: options,
-        materials: app::server::storage::MaterialStore::local(dir.path()).unwrap(),
-        data_dir: dir.path().to_path_buf(),
-        secure_cookies: false,
-        // As behind one proxy: a test stands for another client with `X-Forwarded-For`.
-        trusted_proxies: 1,
-        watched: Default::default(),
-        track: Default::default(),
-    };
+    let state = state_of(&conn, dir.path());
     let watched = state.watched.clone();
     let router = onewindow::router::build(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -82,6 +82,51 @@ async fn every_answer_carries_the_security_headers() {
     app.cleanup().await;
 }
 
+/// Routers built while another one renders pages (tests start one each, in parallel) never
+/// leave a page waiting: listing the routes suppresses resource loads process-wide while it
+/// runs, so it happens once per process, before any router serves.
+#[tokio::test]
+async fn routers_built_while_pages_render_leave_no_page_waiting() {
+    let app = spawn_app(&backends()[0]).await;
+    let building = std::thread::spawn({
+        let state = crate::helpers::state_of(&app.db, app.dir.path());
+        move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                for _ in 0..200 {
+                    drop(onewindow::router::build(state.clone()));
+                }
+            })
+        }
+    });
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap();
+    for round in 0..100 {
+        let path = ["/items", "/bundles", "/items/SWJ-XK-001"][round % 3];
+        let page = client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .and_then(|r| r.error_for_status());
+        let text = match page {
+            Ok(response) => response.text().await,
+            Err(e) => Err(e),
+        };
+        let text = text.unwrap_or_else(|e| panic!("{path} (round {round}) never finished: {e}"));
+        assert!(text.contains("</html>"), "{path}: {text}");
+        if building.is_finished() && round >= 20 {
+            break;
+        }
+    }
+    building.join().unwrap();
+    app.cleanup().await;
+}
+
 /// A page runs only this site's scripts and the inline ones carrying this response's nonce:
 /// the hydration script has it, a script injected into the markup would not.
 #[tokio::test]
