@@ -15,9 +15,15 @@ pub async fn load_task_queue(filter: TaskFilter) -> Result<TaskQueue, AppError> 
     use crate::server::auth::{Staff, extract};
     let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    crate::server::services::review::task_queue(&state.db, &me, &filter, chrono::Utc::now())
-        .await
-        .map_err(crate::server::error::refused)
+    crate::server::services::review::task_queue(
+        &state.db,
+        &state.track.reference,
+        &me,
+        &filter,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::server::error::refused)
 }
 
 /// 签收 a task.

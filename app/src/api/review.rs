@@ -68,9 +68,15 @@ pub async fn review_queue(
         sort,
         page,
     };
-    crate::server::services::review::queue(&state.db, &me, &filter, chrono::Utc::now())
-        .await
-        .map_err(crate::server::error::refused)
+    crate::server::services::review::queue(
+        &state.db,
+        &state.track.reference,
+        &me,
+        &filter,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::server::error::refused)
 }
 
 /// A case of the department.

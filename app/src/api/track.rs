@@ -52,9 +52,14 @@ pub async fn supervision_board() -> Result<Board, AppError> {
     use crate::server::auth::{Staff, extract};
     let Staff(me) = extract().await?;
     let state = crate::server::state::expect_state()?;
-    crate::server::services::tracking::board(&state.db, &me, chrono::Utc::now())
-        .await
-        .map_err(crate::server::error::refused)
+    crate::server::services::tracking::board(
+        &state.db,
+        &state.track.reference,
+        &me,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::server::error::refused)
 }
 
 /// Marks a warning as seen by the signed-in staff member.

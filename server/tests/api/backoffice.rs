@@ -1059,3 +1059,61 @@ async fn a_case_under_review_without_tasks_gets_them_and_no_other_case_does() {
     })
     .await;
 }
+
+/// The clocks of the task list and the board count with each guide's limits read once per
+/// catalog change: a version row edited behind the application's back is not seen, while an
+/// import that changes the promised limit is seen by the very next list.
+#[tokio::test]
+async fn the_lists_count_with_guides_read_once_until_an_import_changes_them() {
+    use app::server::entities::item_version;
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let (case, _, reviewer) = accepted(app, "13800138091", false).await;
+        let chief = staff_member(app, "c13800138091", StaffRole::Chief, "SWJ").await;
+        let limit = async || {
+            let tasks = todo(app, &reviewer).await;
+            let line = tasks
+                .iter()
+                .find(|e| e["task"]["case_number"] == case.as_str())
+                .unwrap_or_else(|| panic!("{case} not in {tasks:?}"));
+            let (status, board) = get_as(app, &chief, "/api/v1/supervision/board").await;
+            assert_eq!(status, 200, "{board}");
+            let held = board["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["case_number"] == case.as_str())
+                .unwrap_or_else(|| panic!("{case} not on {board}"))
+                .clone();
+            (
+                line["limit_days"].clone(),
+                held["clock"]["limit_days"].clone(),
+            )
+        };
+        assert_eq!(limit().await, (json!(7), json!(7)));
+
+        item_version::Entity::update_many()
+            .col_expr(item_version::Column::PromisedLimitDays, Expr::value(30))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(limit().await, (json!(7), json!(7)), "read once, kept");
+
+        let mut file = crate::helpers::demo();
+        let item = file
+            .items
+            .iter_mut()
+            .find(|i| i.code == "SWJ-XK-001")
+            .unwrap();
+        item.promised_limit_days = 9;
+        app::server::services::catalog::import(&app.db, &file, "limits.json", "r")
+            .await
+            .unwrap();
+        assert_eq!(
+            limit().await,
+            (json!(9), json!(9)),
+            "the import is seen at once"
+        );
+    })
+    .await;
+}

@@ -7,12 +7,12 @@ use anyhow::{Context, anyhow};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::clock::china_date;
-use crate::domain::calendar::{WorkingCalendar, YearNotLoaded};
+use crate::domain::calendar::YearNotLoaded;
 use crate::domain::case::{CaseAction, EventDetail};
 use crate::domain::date::Date;
 use crate::domain::deadline::{Clock, Deadlines, HistoryStep, Limits, deadlines};
 use crate::server::entities::{application, case_event, review_task};
-use crate::server::services::catalog;
+use crate::server::services::reference::Reference;
 
 /// Most history rows read per query when many cases are computed at once.
 const CHUNK: usize = 500;
@@ -34,26 +34,31 @@ pub fn history_steps(history: &[case_event::Model]) -> anyhow::Result<Vec<Histor
     Ok(steps)
 }
 
-/// The limits of a case, from its guide as the catalog holds it now.
+/// The limits of a case, from its guide as the catalog holds it now (as of `reference`,
+/// whose forms are read once per catalog change).
 pub async fn limits_of(
     db: &DatabaseConnection,
+    reference: &Reference,
     row: &application::Model,
 ) -> anyhow::Result<Limits> {
-    let form = catalog::application_form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
+    let form = reference
+        .form(db, row.item_code.as_deref(), row.bundle_code.as_deref())
         .await?
         .ok_or_else(|| anyhow!("case {:?} names an item no longer listed", row.case_number))?;
     Ok(form.limits())
 }
 
-/// The clocks of many cases at once: the calendar and each guide read once, the history in
-/// a few queries. A case whose year the calendar lacks gets that error.
+/// The clocks of many cases at once, counted on `reference`'s calendar with each guide's
+/// limits as of it, the history in a few queries. A case whose year the calendar lacks gets
+/// that error.
 pub async fn deadlines_of_rows(
     db: &DatabaseConnection,
-    cal: &WorkingCalendar,
+    reference: &Reference,
     rows: &[application::Model],
     today: Date,
 ) -> anyhow::Result<BTreeMap<i32, Result<Deadlines, YearNotLoaded>>> {
-    Ok(inputs_of_rows(db, rows)
+    let cal = &reference.calendar;
+    Ok(inputs_of_rows(db, reference, rows)
         .await?
         .into_iter()
         .map(|(id, (steps, limits))| (id, deadlines(cal, &steps, limits, today)))
@@ -66,7 +71,7 @@ pub async fn deadlines_of_rows(
 /// Tasks whose case is not in `rows`, or whose year the calendar lacks, are left out.
 pub async fn deadlines_with_tasks(
     db: &DatabaseConnection,
-    cal: &WorkingCalendar,
+    reference: &Reference,
     rows: &[application::Model],
     tasks: &[review_task::Model],
     today: Date,
@@ -74,7 +79,8 @@ pub async fn deadlines_with_tasks(
     BTreeMap<i32, Result<Deadlines, YearNotLoaded>>,
     BTreeMap<i32, Clock>,
 )> {
-    let inputs = inputs_of_rows(db, rows).await?;
+    let cal = &reference.calendar;
+    let inputs = inputs_of_rows(db, reference, rows).await?;
     let mut own = BTreeMap::new();
     for task in tasks {
         let Some((steps, limits)) = inputs.get(&task.application_id) else {
@@ -99,6 +105,7 @@ pub async fn deadlines_with_tasks(
 /// What the engine needs for each case: its history as clock steps, and its limits.
 async fn inputs_of_rows(
     db: &DatabaseConnection,
+    reference: &Reference,
     rows: &[application::Model],
 ) -> anyhow::Result<BTreeMap<i32, (Vec<HistoryStep>, Limits)>> {
     let mut history: BTreeMap<i32, Vec<case_event::Model>> = BTreeMap::new();
@@ -119,7 +126,7 @@ async fn inputs_of_rows(
         let key = (row.item_code.clone(), row.bundle_code.clone());
         let l = match limits.get(&key) {
             Some(l) => *l,
-            None => match limits_of(db, row).await {
+            None => match limits_of(db, reference, row).await {
                 Ok(l) => *limits.entry(key).or_insert(l),
                 Err(e) => {
                     tracing::warn!(case = ?row.case_number, error = ?e, "no limits for a case");

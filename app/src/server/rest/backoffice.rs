@@ -38,7 +38,14 @@ pub async fn tasks(
     Query(filter): Query<TaskFilter>,
 ) -> Result<Json<TaskQueue>, AppError> {
     Ok(Json(
-        review::task_queue(&state.db, &me, &filter, chrono::Utc::now()).await?,
+        review::task_queue(
+            &state.db,
+            &state.track.reference,
+            &me,
+            &filter,
+            chrono::Utc::now(),
+        )
+        .await?,
     ))
 }
 

@@ -112,7 +112,14 @@ pub async fn queue(
     Query(filter): Query<QueueFilter>,
 ) -> Result<Json<Queue>, AppError> {
     Ok(Json(
-        review::queue(&state.db, &me, &filter, chrono::Utc::now()).await?,
+        review::queue(
+            &state.db,
+            &state.track.reference,
+            &me,
+            &filter,
+            chrono::Utc::now(),
+        )
+        .await?,
     ))
 }
 

@@ -292,7 +292,7 @@ pub async fn board(
     Staff(me): Staff,
 ) -> Result<Json<Board>, AppError> {
     Ok(Json(
-        tracking::board(&state.db, &me, chrono::Utc::now()).await?,
+        tracking::board(&state.db, &state.track.reference, &me, chrono::Utc::now()).await?,
     ))
 }
 

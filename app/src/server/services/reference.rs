@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use anyhow::Context;
 use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement};
 
+use crate::domain::apply::ApplicationForm;
 use crate::domain::calendar::WorkingCalendar;
 use crate::server::services::{calendar, catalog};
 use crate::views::catalog::{BundleView, ItemGuide};
@@ -28,6 +29,9 @@ pub struct Reference {
     /// The guides and bundles asked for since this stamp, each read once (`item`, `bundle`).
     guides: ByCode<ItemGuide>,
     bundles: ByCode<BundleView>,
+    /// The application forms asked for since this stamp (`form`): an item's, or a bundle's
+    /// merged one, keyed `item:CODE` / `bundle:CODE`.
+    forms: ByCode<ApplicationForm>,
 }
 
 /// The cache of one application state.
@@ -102,6 +106,7 @@ impl ReferenceCache {
             department_names: catalog::department_names(db).await?,
             guides: ByCode::default(),
             bundles: ByCode::default(),
+            forms: ByCode::default(),
         });
         if let Ok(mut held) = self.0.write() {
             *held = Some(fresh.clone());
@@ -132,6 +137,28 @@ impl ReferenceCache {
         let held = self.get(db).await?;
         held.bundles
             .get_or_read(code, catalog::get_bundle(db, code))
+            .await
+    }
+}
+
+impl Reference {
+    /// The application form of an item or, without one, of a bundle
+    /// (`catalog::application_form`), read once per stamp like [`ReferenceCache::item`]:
+    /// what the case lists and the jobs need of each case's guide (its limits), without
+    /// reading the guide again for every case.
+    pub async fn form(
+        &self,
+        db: &DatabaseConnection,
+        item: Option<&str>,
+        bundle: Option<&str>,
+    ) -> anyhow::Result<Option<Arc<ApplicationForm>>> {
+        let key = match (item, bundle) {
+            (Some(code), _) => format!("item:{code}"),
+            (None, Some(code)) => format!("bundle:{code}"),
+            (None, None) => return Ok(None),
+        };
+        self.forms
+            .get_or_read(&key, catalog::application_form(db, item, bundle))
             .await
     }
 }

@@ -272,6 +272,7 @@ pub async fn done_tasks(db: &impl ConnectionTrait, application_id: i32) -> anyho
 /// The department's tasks, due soonest first, with the counts per status.
 pub async fn task_queue(
     db: &DatabaseConnection,
+    reference: &ReferenceCache,
     me: &StaffInfo,
     filter: &TaskFilter,
     now: DateTime<Utc>,
@@ -336,12 +337,12 @@ pub async fn task_queue(
         .all(db)
         .await
         .context("failed to read cases")?;
-    let cal = calendar::load(db).await?;
+    let reference = reference.get(db).await?;
     let today = china_date(now);
     // The cases' clocks, and each task's by its department's 审查时限 or the case's limit.
-    let (clocks, own) = cases::deadlines_with_tasks(db, &cal, &rows, &tasks, today).await?;
-    let (items, bundles) = catalog::names(db).await?;
-    let names = catalog::department_names(db).await?;
+    let (clocks, own) = cases::deadlines_with_tasks(db, &reference, &rows, &tasks, today).await?;
+    let (items, bundles) = (&reference.item_names, &reference.bundle_names);
+    let names = &reference.department_names;
     let rows: BTreeMap<i32, application::Model> = rows.into_iter().map(|r| (r.id, r)).collect();
     let mut calendar_problem = None;
     let mut entries = Vec::with_capacity(tasks.len());
@@ -360,18 +361,18 @@ pub async fn task_queue(
         let clock = QueueClock::of(own.get(&t.id).or(case_decision));
         let number = row.case_number.clone().unwrap_or_default();
         entries.push(TaskQueueEntry {
-            title: title_of(row, &items, &bundles),
+            title: title_of(row, items, bundles),
             applicant_name: cases::applicant_name(row),
             channel: row.case_channel().unwrap_or(Channel::Online),
             case_status: row.case_status()?,
             clock,
-            task: task_view(t, &number, &names),
+            task: task_view(t, &number, names),
         });
     }
     sort_lines(&mut entries, filter.sort.as_deref())?;
     let (entries, paged) = one_page(entries, filter.page, TASK_PAGE);
     let mut decisions_due = if me.role.decides() {
-        decisions_due(db, me, &cal, today).await?
+        decisions_due(db, me, &reference, today).await?
     } else {
         Vec::new()
     };
@@ -396,7 +397,7 @@ pub async fn task_queue(
 async fn decisions_due(
     db: &DatabaseConnection,
     me: &StaffInfo,
-    cal: &crate::domain::calendar::WorkingCalendar,
+    reference: &crate::server::services::reference::Reference,
     today: crate::domain::date::Date,
 ) -> Result<Vec<DecisionDue>, ReviewError> {
     // The cases under review first (the work in hand), then all their tasks by case id,
@@ -450,7 +451,7 @@ async fn decisions_due(
         .all(db)
         .await
         .context("failed to read cases")?;
-    let clocks = cases::deadlines_of_rows(db, cal, &rows, today).await?;
+    let clocks = cases::deadlines_of_rows(db, reference, &rows, today).await?;
     let rows: BTreeMap<i32, application::Model> = rows.into_iter().map(|r| (r.id, r)).collect();
     let mut out = Vec::new();
     for lead in leads {

@@ -7,14 +7,16 @@ use super::*;
 /// instances at once: each case moves once (the conditional update). Returns how many moved;
 /// a case whose year is not in the calendar is left, and logged.
 pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<u32> {
-    let cal = calendar::load(db).await?;
+    // The job's own reading of the reference data: each guide read once per run.
+    let reference = ReferenceCache::default().get(db).await?;
+    let cal = &reference.calendar;
     let today = china_date(now);
     let rows = application::Entity::find()
         .filter(application::Column::Status.eq(CaseStatus::Submitted.as_str()))
         .all(db)
         .await
         .context("failed to read submitted cases")?;
-    let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
+    let clocks = cases::deadlines_of_rows(db, &reference, &rows, today).await?;
     let mut moved = 0;
     for row in rows {
         let received = china_date(row.received_at.or(row.submitted_at).unwrap_or(now));
@@ -36,7 +38,7 @@ pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow
                 continue;
             }
         };
-        let due = promised_due(&cal, received, ctx.form.promised_limit_days)?;
+        let due = promised_due(cal, received, ctx.form.promised_limit_days)?;
         let system = Actor::system();
         let notice = Notice {
             accepted_on: Some(received),

@@ -41,6 +41,7 @@ use crate::server::entities::{
 use crate::server::services::applications;
 use crate::server::services::calendar;
 use crate::server::services::catalog;
+use crate::server::services::reference::ReferenceCache;
 use crate::views::backoffice::Paging;
 pub use crate::views::review::{
     CaseEventView, NoticeView, Queue, QueueEntry, QueueFilter, ReplacedMaterial, ReviewCommand,

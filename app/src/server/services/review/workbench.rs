@@ -6,6 +6,7 @@ use crate::views::review::{CaseCount, QUEUE_PAGE};
 /// The department's queue: cases oldest first, with their age in working days.
 pub async fn queue(
     db: &DatabaseConnection,
+    reference: &ReferenceCache,
     me: &StaffInfo,
     filter: &QueueFilter,
     now: DateTime<Utc>,
@@ -43,15 +44,16 @@ pub async fn queue(
         .all(db)
         .await
         .context("failed to read the queue")?;
-    let cal = calendar::load(db).await?;
+    let reference = reference.get(db).await?;
+    let cal = &reference.calendar;
     let today = china_date(now);
-    let clocks = cases::deadlines_of_rows(db, &cal, &rows, today).await?;
-    let (items, bundles) = catalog::names(db).await?;
+    let clocks = cases::deadlines_of_rows(db, &reference, &rows, today).await?;
+    let (items, bundles) = (&reference.item_names, &reference.bundle_names);
     let mut calendar_problem = None;
     let q = filter.q.as_deref().map(str::trim).unwrap_or("");
     let mut entries = Vec::new();
     for row in rows {
-        let title = title_of(&row, &items, &bundles);
+        let title = title_of(&row, items, bundles);
         let applicant_name = cases::applicant_name(&row);
         let number = row.case_number.clone().unwrap_or_default();
         let matches = q.is_empty()

@@ -19,8 +19,7 @@ use crate::server::entities::{
     application, application_material, case_event, deadline_warning, review_task, security_alert,
     staff, warning_seen,
 };
-use crate::server::services::calendar;
-use crate::server::services::catalog;
+use crate::server::services::reference::ReferenceCache;
 use crate::server::services::review::ReviewError;
 use crate::views::review::StaffInfo;
 use crate::views::track::{
@@ -31,6 +30,7 @@ use crate::views::track::{
 /// supervisors).
 pub async fn board(
     db: &DatabaseConnection,
+    reference: &ReferenceCache,
     me: &StaffInfo,
     now: DateTime<Utc>,
 ) -> Result<Board, ReviewError> {
@@ -45,7 +45,7 @@ pub async fn board(
         .all(db)
         .await
         .context("failed to read the department's cases")?;
-    let cal = calendar::load(db).await?;
+    let reference = reference.get(db).await?;
     let today = china_date(now);
     let held = review_task::Entity::find()
         .filter(review_task::Column::Department.eq(me.department.as_str()))
@@ -55,8 +55,8 @@ pub async fn board(
         .await
         .context("failed to read the department's review tasks")?;
     // The cases' clocks, and each task's by its department's 审查时限 or the case's limit.
-    let (clocks, own) = cases::deadlines_with_tasks(db, &cal, &rows, &held, today).await?;
-    let (items, bundles) = catalog::names(db).await?;
+    let (clocks, own) = cases::deadlines_with_tasks(db, &reference, &rows, &held, today).await?;
+    let (items, bundles) = (&reference.item_names, &reference.bundle_names);
     let mut calendar_problem = None;
     let mut cases = Vec::new();
     let mut total = BandCounts {

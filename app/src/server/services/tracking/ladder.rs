@@ -22,7 +22,7 @@ use crate::server::entities::{
     application, case_event, deadline_warning, deferred_reminder, review_task,
 };
 use crate::server::notify;
-use crate::server::services::calendar;
+use crate::server::services::reference::ReferenceCache;
 
 /// The warning ladder (rule 6), run by a background job: for every case under review whose
 /// decision clock runs, and every decided case whose delivery clock runs (rule 14), raises the rung its days left stand on, once per case, department,
@@ -40,7 +40,8 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
         .all(db)
         .await
         .context("failed to read cases under review")?;
-    let cal = calendar::load(db).await?;
+    // The job's own reading of the reference data: each guide read once per run.
+    let reference = ReferenceCache::default().get(db).await?;
     let today = china_date(now);
     let open_tasks = review_task::Entity::find()
         .filter(review_task::Column::ApplicationId.is_in(rows.iter().map(|r| r.id)))
@@ -50,7 +51,7 @@ pub async fn raise_warnings(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
         .await
         .context("failed to read open review tasks")?;
     let (clocks, task_clocks) =
-        cases::deadlines_with_tasks(db, &cal, &rows, &open_tasks, today).await?;
+        cases::deadlines_with_tasks(db, &reference, &rows, &open_tasks, today).await?;
     let mut holding: BTreeMap<i32, Vec<&review_task::Model>> = BTreeMap::new();
     for task in &open_tasks {
         holding.entry(task.application_id).or_default().push(task);

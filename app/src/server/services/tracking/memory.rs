@@ -204,7 +204,8 @@ impl TrackCache {
         {
             return Ok(Some(held));
         }
-        let Some(facts) = read(db, stamp, probe.reference.clone()).await? else {
+        let reference = self.reference(db, probe).await?;
+        let Some(facts) = read(db, stamp, &reference).await? else {
             return Ok(None);
         };
         let facts = Arc::new(facts);
@@ -223,7 +224,7 @@ impl TrackCache {
 async fn read(
     db: &DatabaseConnection,
     stamp: CaseStamp,
-    reference_stamp: Stamp,
+    reference: &Reference,
 ) -> anyhow::Result<Option<CaseFacts>> {
     use sea_orm::EntityTrait;
     let Some(row) = application::Entity::find_by_id(stamp.id)
@@ -235,7 +236,7 @@ async fn read(
     };
     let history = cases::history_of(db, row.id).await?;
     let steps = cases::history_steps(&history)?;
-    let limits = cases::limits_of(db, &row).await?;
+    let limits = cases::limits_of(db, reference, &row).await?;
     let notices = cases::notices_of(db, &[row.id])
         .await?
         .remove(&row.id)
@@ -243,7 +244,7 @@ async fn read(
     let tasks = crate::server::services::review::tasks_of(db, row.id).await?;
     Ok(Some(CaseFacts {
         stamp,
-        reference_stamp,
+        reference_stamp: reference.stamp.clone(),
         row,
         history,
         steps,
