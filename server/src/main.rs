@@ -83,7 +83,7 @@ enum Command {
     /// Fill an empty database with benchmark data: `--cases` cases across the catalog's items
     /// (loading the demo catalog into an empty one), of which `--open` are in hand and the
     /// rest ended over the last three years; prints what it made (JSON) for
-    /// `scripts/bench-scale`. Never on a database that holds applications.
+    /// `BENCH_SCALE=seed.json scripts/bench`. Never on a database that holds applications.
     SeedBench {
         #[arg(long)]
         cases: u32,
