@@ -2,4 +2,5 @@
 //! start the real application on a random port.
 
 pub mod config;
+pub mod page_cache;
 pub mod router;

@@ -75,6 +75,11 @@ pub fn build(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        // Inside the compression: the kept pages are the rendered markup.
+        .layer(axum::middleware::from_fn_with_state(
+            crate::page_cache::PageCache::new(state.clone()),
+            crate::page_cache::serve,
+        ))
         .layer(axum::middleware::from_fn(refuse_nul))
         .layer(axum::Extension(proxies))
         .layer(axum::middleware::from_fn(same_origin_writes))

@@ -174,3 +174,66 @@ async fn a_page_allows_only_its_own_scripts_and_its_nonce() {
     assert_eq!(nonces.len(), 4, "a fresh nonce for every page");
     app.cleanup().await;
 }
+
+/// A visitor's catalog page is rendered once per catalog change and then served as kept,
+/// each answer with a nonce of its own in its markup and its policy; a signed-in applicant's
+/// page, a search and a missing item are rendered every time; an import is seen at once.
+#[tokio::test]
+async fn a_visitors_guide_page_is_kept_until_the_catalog_changes_with_a_fresh_nonce_each_time() {
+    crate::helpers::on_every_backend(async |app| {
+        let page = async |path: &str, cookie: Option<&str>| {
+            let mut request = app.client.get(format!("{}{path}", app.address));
+            if let Some(c) = cookie {
+                request = request.header("cookie", c);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let cache = response
+                .headers()
+                .get("x-cache")
+                .map(|v| v.to_str().unwrap().to_string());
+            let policy = response.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let nonce = policy
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .unwrap()
+                .to_string();
+            let html = response.text().await.unwrap();
+            assert!(
+                html.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: {html}"
+            );
+            (status, cache, nonce, html)
+        };
+        let guide = "/items/SWJ-XK-001";
+        let (status, first, n1, h1) = page(guide, None).await;
+        assert_eq!((status, first.as_deref()), (200, Some("miss")));
+        let (_, second, n2, h2) = page(guide, None).await;
+        assert_eq!(second.as_deref(), Some("hit"));
+        assert_ne!(n1, n2, "a fresh nonce for every answer");
+        assert_eq!(h1.replace(&n1, "N"), h2.replace(&n2, "N"), "the same page");
+        assert!(!h2.contains(&n1));
+
+        let me = crate::applications::applicant(app, "13800138095", "11010519491231002X").await;
+        for (path, cookie) in [
+            (guide, Some(me.as_str())),
+            ("/items?q=水", None),
+            ("/items/NO-SUCH-ITEM", None),
+        ] {
+            let (_, cache, _, _) = page(path, cookie).await;
+            assert_eq!(cache, None, "{path}");
+        }
+
+        let renamed = crate::helpers::rename_item(app, "SWJ-XK-001").await;
+        let (_, after, _, html) = page(guide, None).await;
+        assert_eq!(after.as_deref(), Some("miss"));
+        assert!(html.contains(&renamed));
+        assert_eq!(page("/items", None).await.1.as_deref(), Some("miss"));
+        assert_eq!(page("/items", None).await.1.as_deref(), Some("hit"));
+    })
+    .await;
+}
