@@ -6,15 +6,19 @@
 //! calendar year, on any instance): one small query per request, as the guide's data already
 //! costs.
 //!
-//! Each answer still gets its own nonce: the kept page's nonce is replaced, in the markup and
-//! in the Content-Security-Policy, by a fresh one, so no two answers share one. Only a 200
-//! without a `Set-Cookie` is kept; every other request passes through untouched. An `x-cache`
-//! header says `hit` or `miss`.
+//! These pages are never hydrated, so the inline scripts leptos writes for hydration (the
+//! resources' data) are dropped from the kept page, and with them every use of the nonce: the
+//! one script left, `/pkg/lite/lite.js`, is this site's file, which the policy allows without
+//! one. The page is then the same bytes for every visitor and is compressed once (brotli and
+//! gzip), not on every request; each answer's policy still names a fresh nonce, which nothing
+//! in the page carries, so no inline script can run at all. Only a 200 without a
+//! `Set-Cookie` is kept; every other request passes through untouched. An `x-cache` header
+//! says `hit` or `miss`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::middleware::Next;
@@ -34,13 +38,38 @@ pub struct PageCache {
     pages: Arc<Mutex<HashMap<String, Arc<Kept>>>>,
 }
 
-/// A page as rendered, with the nonce it was rendered with.
+/// A page as kept: its markup without inline scripts, and that compressed.
 struct Kept {
     stamp: Stamp,
     headers: HeaderMap,
-    html: String,
-    nonce: String,
+    html: Bytes,
+    br: Bytes,
+    gzip: Bytes,
 }
+
+impl Kept {
+    fn new(stamp: Stamp, mut headers: HeaderMap, html: String) -> std::io::Result<Self> {
+        use std::io::Write;
+        headers.remove(header::CONTENT_LENGTH);
+        let mut br = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut br, 4096, BROTLI_QUALITY, 22);
+            w.write_all(html.as_bytes())?;
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(html.as_bytes())?;
+        Ok(Kept {
+            stamp,
+            headers,
+            html: Bytes::from(html),
+            br: Bytes::from(br),
+            gzip: Bytes::from(gz.finish()?),
+        })
+    }
+}
+
+/// Brotli's highest quality: a page is compressed once per catalog change.
+const BROTLI_QUALITY: u32 = 11;
 
 impl PageCache {
     pub fn new(state: AppState) -> Self {
@@ -89,8 +118,9 @@ pub async fn serve(State(cache): State<PageCache>, request: Request<Body>, next:
         Ok(r) => r,
         Err(_) => return next.run(request).await,
     };
+    let encoding = Encoding::accepted(request.headers());
     if let Some(kept) = cache.held(&path, &reference.stamp) {
-        return answer(&kept, "hit");
+        return answer(&kept, encoding, "hit");
     }
     let response = next.run(request).await;
     if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
@@ -113,20 +143,71 @@ pub async fn serve(State(cache): State<PageCache>, request: Request<Body>, next:
         .get(header::CONTENT_SECURITY_POLICY)
         .and_then(|v| v.to_str().ok())
         .and_then(nonce_of);
-    let (Some(nonce), Ok(html)) = (nonce, String::from_utf8(bytes.to_vec())) else {
+    let kept = match (nonce, std::str::from_utf8(&bytes)) {
+        (Some(nonce), Ok(html)) => without_inline_scripts(html, &nonce)
+            .and_then(|html| Kept::new(reference.stamp.clone(), parts.headers.clone(), html).ok()),
+        _ => None,
+    };
+    let Some(kept) = kept else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    let mut headers = parts.headers;
-    headers.remove(header::CONTENT_LENGTH);
-    let kept = Kept {
-        stamp: reference.stamp.clone(),
-        headers,
-        html,
-        nonce,
-    };
-    let response = answer(&kept, "miss");
+    let response = answer(&kept, encoding, "miss");
     cache.keep(path, kept);
     response
+}
+
+/// The markup without the inline scripts that carry `nonce` (hydration data, which a page
+/// that is never hydrated does not use) and without the nonce on the scripts it loads;
+/// `None` if a script is left unclosed.
+fn without_inline_scripts(html: &str, nonce: &str) -> Option<String> {
+    let open = format!("<script nonce=\"{nonce}\">");
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(&open) {
+        out.push_str(&rest[..at]);
+        let inside = &rest[at + open.len()..];
+        let end = inside.find("</script>")?;
+        rest = &inside[end + "</script>".len()..];
+    }
+    out.push_str(rest);
+    let out = out.replace(&format!(" nonce=\"{nonce}\""), "");
+    (!out.contains(nonce)).then_some(out)
+}
+
+/// How an answer is sent: the client's choice among what is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+impl Encoding {
+    /// Brotli if `Accept-Encoding` allows it, else gzip if it allows that, else none.
+    fn accepted(headers: &HeaderMap) -> Self {
+        let allows = |name: &str| {
+            headers
+                .get_all(header::ACCEPT_ENCODING)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .any(|part| {
+                    let mut pieces = part.split(';').map(str::trim);
+                    pieces.next().is_some_and(|n| n.eq_ignore_ascii_case(name))
+                        && pieces.all(|p| {
+                            p.strip_prefix("q=")
+                                .is_none_or(|q| q.parse::<f32>().is_ok_and(|q| q > 0.0))
+                        })
+                })
+        };
+        if allows("br") {
+            Encoding::Brotli
+        } else if allows("gzip") {
+            Encoding::Gzip
+        } else {
+            Encoding::Identity
+        }
+    }
 }
 
 /// The nonce a policy allows (`'nonce-…'`).
@@ -136,19 +217,27 @@ fn nonce_of(policy: &str) -> Option<String> {
     (!nonce.is_empty()).then(|| nonce.to_string())
 }
 
-/// The kept page with a fresh nonce in its markup and its policy.
-fn answer(kept: &Kept, cache: &'static str) -> Response {
+/// The kept page, in `encoding`, under a policy with a fresh nonce.
+fn answer(kept: &Kept, encoding: Encoding, cache: &'static str) -> Response {
     let nonce = leptos::nonce::Nonce::new().to_string();
     let mut headers = kept.headers.clone();
-    if let Some(policy) = headers
-        .get(header::CONTENT_SECURITY_POLICY)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|p| HeaderValue::from_str(&p.replace(&kept.nonce, &nonce)).ok())
-    {
+    if let Ok(policy) = HeaderValue::from_str(&app::server::csp::page_policy(&nonce)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     headers.insert("x-cache", HeaderValue::from_static(cache));
-    let mut response = Response::new(Body::from(kept.html.replace(&kept.nonce, &nonce)));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    let body = match encoding {
+        Encoding::Brotli => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            kept.br.clone()
+        }
+        Encoding::Gzip => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            kept.gzip.clone()
+        }
+        Encoding::Identity => kept.html.clone(),
+    };
+    let mut response = Response::new(Body::from(body));
     *response.headers_mut() = headers;
     response
 }
@@ -162,6 +251,39 @@ mod tests {
         let policy = app::server::csp::page_policy("abc+/=");
         assert_eq!(nonce_of(&policy).as_deref(), Some("abc+/="));
         assert_eq!(nonce_of("default-src 'self'"), None);
+    }
+
+    #[test]
+    fn the_inline_scripts_and_every_use_of_the_nonce_are_dropped() {
+        let html = "<head><script type=\"module\" src=\"/pkg/lite/lite.js\" nonce=\"N1\">\
+                    </script></head><body><p>水</p><script nonce=\"N1\">__X=[];</script>\
+                    <script nonce=\"N1\">__Y=1;</script></body>";
+        assert_eq!(
+            without_inline_scripts(html, "N1").as_deref(),
+            Some(
+                "<head><script type=\"module\" src=\"/pkg/lite/lite.js\"></script></head>\
+                 <body><p>水</p></body>"
+            )
+        );
+        assert_eq!(without_inline_scripts("<script nonce=\"N1\">x", "N1"), None);
+        assert_eq!(without_inline_scripts("<p>N1</p>", "N1"), None);
+    }
+
+    #[test]
+    fn the_encoding_is_the_clients_choice() {
+        let of = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(value).unwrap(),
+            );
+            Encoding::accepted(&headers)
+        };
+        assert_eq!(of("gzip, deflate, br, zstd"), Encoding::Brotli);
+        assert_eq!(of("gzip, br;q=0"), Encoding::Gzip);
+        assert_eq!(of("GZIP;q=0.5"), Encoding::Gzip);
+        assert_eq!(of("identity"), Encoding::Identity);
+        assert_eq!(Encoding::accepted(&HeaderMap::new()), Encoding::Identity);
     }
 
     #[test]
