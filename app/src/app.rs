@@ -37,13 +37,20 @@ use crate::pages::{
 /// uploads and 撤回申请, and loads the application.
 pub fn lite_page(path: &str, signed_in: bool) -> bool {
     match path {
-        "/" | "/items" | "/bundles" | "/verify" | "/licences" => true,
+        "/" | "/verify" | "/licences" => true,
         "/track" => !signed_in,
-        _ => path
+        _ => catalog_page(path),
+    }
+}
+
+/// The catalog's pages: `/items`, `/bundles`, `/items/{code}` and `/bundles/{code}` (lite
+/// pages; for a visitor the same until the catalog changes, so the server keeps them).
+pub fn catalog_page(path: &str) -> bool {
+    matches!(path, "/items" | "/bundles")
+        || path
             .strip_prefix("/items/")
             .or_else(|| path.strip_prefix("/bundles/"))
-            .is_some_and(|code| !code.is_empty() && !code.contains('/')),
-    }
+            .is_some_and(|code| !code.is_empty() && !code.contains('/'))
 }
 
 /// Whether the page being rendered is a [`lite_page`].

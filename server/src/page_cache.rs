@@ -100,12 +100,7 @@ fn cached_path(request: &Request<Body>) -> Option<String> {
     }
     let signed_in = app::server::auth::header_cookie(request.headers(), SESSION_COOKIE).is_some();
     let path = request.uri().path();
-    let catalog_page = matches!(path, "/items" | "/bundles")
-        || path
-            .strip_prefix("/items/")
-            .or_else(|| path.strip_prefix("/bundles/"))
-            .is_some_and(|code| !code.is_empty() && !code.contains('/'));
-    (catalog_page && !signed_in).then(|| path.to_string())
+    (app::app::catalog_page(path) && !signed_in).then(|| path.to_string())
 }
 
 /// The middleware: a kept page when the stamp still holds, else the page rendered (and kept).
