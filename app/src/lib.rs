@@ -8,6 +8,7 @@ pub mod clock;
 pub mod components;
 pub mod error;
 pub mod pages;
+pub mod resource;
 /// The rules, from their own crate; re-exported so `crate::domain::…` reads as before.
 pub use ::domain;
 #[cfg(feature = "ssr")]

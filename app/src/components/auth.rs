@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::resource::{Json, resource};
+
 use crate::api::accounts::current_account;
 use crate::domain::account::AccountInfo;
 use crate::error::AppError;
@@ -9,7 +11,7 @@ use crate::error::AppError;
 /// The logged-in account, reloaded whenever [`Auth::changed`] is called.
 #[derive(Clone, Copy)]
 pub struct Auth {
-    pub account: Resource<Result<Option<AccountInfo>, AppError>>,
+    pub account: Resource<Result<Option<AccountInfo>, AppError>, Json>,
     version: RwSignal<u32>,
 }
 
@@ -18,7 +20,7 @@ impl Auth {
     pub fn provide() -> Self {
         let version = RwSignal::new(0);
         let auth = Auth {
-            account: Resource::new(move || version.get(), |_| current_account()),
+            account: resource(move || version.get(), |_| current_account()),
             version,
         };
         provide_context(auth);

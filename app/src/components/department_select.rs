@@ -1,6 +1,8 @@
 //! The departments as the `department` field of a GET filter form.
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::catalog::list_departments;
@@ -12,7 +14,7 @@ pub fn DepartmentSelect(
     all: &'static str,
 ) -> impl IntoView {
     let query = use_query_map();
-    let departments = Resource::new(|| (), |_| list_departments());
+    let departments = resource(|| (), |_| list_departments());
     view! {
         <select id="department" name="department">
             <option value="">{all}</option>

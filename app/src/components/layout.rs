@@ -1,6 +1,8 @@
 //! The header and footer of every page.
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -102,7 +104,7 @@ fn AccountLinks(my_cases: bool) -> impl IntoView {
 /// The one-time message a plain form left for this page (a refusal it redirected with).
 #[component]
 pub fn FlashMessage() -> impl IntoView {
-    let flash = Resource::new(|| (), |_| take_flash());
+    let flash = resource(|| (), |_| take_flash());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

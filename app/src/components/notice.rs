@@ -2,6 +2,8 @@
 //! same document for the applicant and for staff, on screen and on paper.
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -19,7 +21,7 @@ pub fn NoticePage() -> impl IntoView {
             p.get("id").and_then(|i| i.parse::<i32>().ok()).unwrap_or(0),
         )
     };
-    let data = Resource::new(key, |(number, id)| load_notice(number, id));
+    let data = resource(key, |(number, id)| load_notice(number, id));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
             {move || Suspend::new(async move {

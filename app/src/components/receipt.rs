@@ -5,6 +5,8 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos_meta::Title;
 
 use crate::api::applications::ApplicationView;
@@ -129,7 +131,7 @@ pub fn Receipt(app: ApplicationView, form: ApplicationForm) -> impl IntoView {
             " " <a class="button" href="/my">"返回我的办件"</a>
             {at_window.then(|| {
                 // Only for the staff member at the window, not the applicant reading it later.
-                let staff = Resource::new(|| (), |_| crate::api::review::current_staff());
+                let staff = resource(|| (), |_| crate::api::review::current_staff());
                 let href = format!("/staff/cases/{case_number}");
                 view! {
                     <Transition fallback=|| ()>

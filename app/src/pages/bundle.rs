@@ -1,6 +1,8 @@
 //! `/bundles/:code`: one bundle with its items, its one form and its one set of materials.
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -16,7 +18,7 @@ use crate::pages::not_found::Missing;
 pub fn BundlePage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
-    let view_data = Resource::new(code, get_bundle);
+    let view_data = resource(code, get_bundle);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

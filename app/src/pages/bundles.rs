@@ -1,6 +1,8 @@
 //! `/bundles`: 一件事一次办.
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos_meta::Title;
 
 use crate::api::catalog::list_bundles;
@@ -9,7 +11,7 @@ use crate::components::status::{LoadFailed, Loading};
 /// The list of bundles.
 #[component]
 pub fn BundlesPage() -> impl IntoView {
-    let bundles = Resource::new(|| (), |_| list_bundles());
+    let bundles = resource(|| (), |_| list_bundles());
     view! {
         <Title text="一件事一次办"/>
         <h1>"一件事一次办"</h1>

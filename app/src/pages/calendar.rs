@@ -3,6 +3,8 @@
 //! staff, never a guess. Checked in the browser by the server's own rule before saving.
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
@@ -21,7 +23,7 @@ fn dates(days: &[crate::domain::date::Date]) -> String {
 /// The page.
 #[component]
 pub fn CalendarPage() -> impl IntoView {
-    let years = Resource::new(|| (), |_| calendar_years());
+    let years = resource(|| (), |_| calendar_years());
     let form = RwSignal::new(ArrangementForm {
         year: crate::clock::today_in_china().year() + 1,
         ..Default::default()

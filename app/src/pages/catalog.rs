@@ -2,6 +2,8 @@
 //! without JavaScript as a plain GET form).
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -26,7 +28,7 @@ pub fn CatalogPage() -> impl IntoView {
             depth: get("depth"),
         }
     });
-    let items = Resource::new(move || filter.get(), list_items);
+    let items = resource(move || filter.get(), list_items);
 
     let on_search_input = live_search(query);
 

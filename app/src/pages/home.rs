@@ -1,6 +1,8 @@
 //! `/`: search, the four construction stages, and the departments.
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos_meta::Title;
 
 use crate::api::catalog::{list_bundles, list_departments};
@@ -9,8 +11,8 @@ use crate::components::status::{LoadFailed, Loading};
 /// The home page.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let bundles = Resource::new(|| (), |_| list_bundles());
-    let departments = Resource::new(|| (), |_| list_departments());
+    let bundles = resource(|| (), |_| list_bundles());
+    let departments = resource(|| (), |_| list_departments());
     view! {
         <Title text=""/>
         <section class="hero">

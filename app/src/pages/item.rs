@@ -1,6 +1,8 @@
 //! `/items/:code`: the guide (办事指南) of one item, with every guide element.
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
@@ -15,7 +17,7 @@ use crate::pages::not_found::Missing;
 pub fn ItemPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
-    let guide = Resource::new(code, get_item);
+    let guide = resource(code, get_item);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

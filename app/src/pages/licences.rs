@@ -3,6 +3,8 @@
 //! with its 注销 / 撤销 marked. A plain GET form, so it works without JavaScript.
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -26,8 +28,8 @@ pub fn LicencesPage() -> impl IntoView {
             page: get("page").and_then(|p| p.parse().ok()),
         }
     });
-    let register = Resource::new(move || filter.get(), licence_register);
-    let items = Resource::new(|| (), |_| list_items(ItemFilter::default()));
+    let register = resource(move || filter.get(), licence_register);
+    let items = resource(|| (), |_| list_items(ItemFilter::default()));
     let page_link = move |page: u32| {
         let f = filter.get_untracked();
         let mut parts = vec![format!("page={page}")];

@@ -1,6 +1,8 @@
 //! `/my`: 我的办件, the applicant's drafts and cases with their status.
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
@@ -11,7 +13,7 @@ use crate::components::status::{LoadFailed, Loading};
 /// The page.
 #[component]
 pub fn MyApplicationsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| my_applications());
+    let list = resource(|| (), |_| my_applications());
     let reload = Callback::new(move |()| list.refetch());
     view! {
         <Title text="我的办件"/>

@@ -3,6 +3,8 @@
 //! counts per item, and the warning ladder's notices with who has seen them.
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
@@ -15,7 +17,7 @@ use crate::error::ErrorCode;
 /// The page.
 #[component]
 pub fn SupervisionPage() -> impl IntoView {
-    let board = Resource::new(|| (), |_| supervision_board());
+    let board = resource(|| (), |_| supervision_board());
     let reload = Callback::new(move |()| board.refetch());
     view! {
         <Title text="督办看板"/>

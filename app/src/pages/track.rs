@@ -6,6 +6,8 @@
 //! While open, the page follows the case live (server-sent events) and reloads what changed.
 
 use leptos::prelude::*;
+
+use crate::resource::{Json, resource};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -155,14 +157,14 @@ fn looked_up(answer: Result<TrackView, crate::error::AppError>) -> AnyView {
 fn case_in_address<F, Fut>(
     query: Memo<leptos_router::params::ParamsMap>,
     fetch: F,
-) -> Resource<Result<Option<TrackView>, crate::error::AppError>>
+) -> Resource<Result<Option<TrackView>, crate::error::AppError>, Json>
 where
     F: Fn(String) -> Fut + Copy + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<Option<TrackView>, crate::error::AppError>>
         + Send
         + 'static,
 {
-    Resource::new(
+    resource(
         move || query.read().get("case").unwrap_or_default(),
         move |n| async move {
             if n.trim().is_empty() {

@@ -6,6 +6,8 @@
 //! revocation list.
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -23,7 +25,7 @@ pub fn VerifyPage() -> impl IntoView {
         let code = q.get("code").unwrap_or_default().trim().to_string();
         (!number.is_empty()).then_some((number, code))
     });
-    let checked = Resource::new(
+    let checked = resource(
         move || asked.get(),
         |asked| async move {
             match asked {

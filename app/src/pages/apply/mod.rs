@@ -9,6 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -38,7 +40,7 @@ const STEPS: [&str; 4] = ["申请人", "填写表单", "上传材料", "核对�
 pub fn ApplicationPage() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.read().get("number").unwrap_or_default();
-    let data = Resource::new(number, load_application);
+    let data = resource(number, load_application);
     let reload = Callback::new(move |()| data.refetch());
     view! {
         <Suspense fallback=Loading>

@@ -15,7 +15,7 @@ use crate::domain::form::shown;
 pub fn StaffCasePage() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.read().get("number").unwrap_or_default();
-    let data = Resource::new(number, review_case);
+    let data = resource(number, review_case);
     let reload = Callback::new(move |()| data.refetch());
     view! {
         <StaffBar/>

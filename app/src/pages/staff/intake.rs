@@ -6,7 +6,7 @@ use super::*;
 #[component]
 pub fn IntakePage() -> impl IntoView {
     // The department's items, loaded on the server and handed to the browser with the page.
-    let items = Resource::new(
+    let items = resource(
         || (),
         |_| async {
             let Some(me) = current_staff().await? else {

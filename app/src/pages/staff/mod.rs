@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
+
+use crate::resource::resource;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -92,7 +94,7 @@ fn pager(
 /// The bar above every workbench page: who is signed in, and the way out.
 #[component]
 fn StaffBar() -> impl IntoView {
-    let me = Resource::new(|| (), |_| current_staff());
+    let me = resource(|| (), |_| current_staff());
     let navigate = use_navigate();
     let logout = move |_| {
         let navigate = navigate.clone();

@@ -16,7 +16,7 @@ pub fn WorkbenchPage() -> impl IntoView {
             page: q.get("page").and_then(|p| p.parse().ok()),
         }
     };
-    let data = Resource::new(filter, |f: QueueFilter| {
+    let data = resource(filter, |f: QueueFilter| {
         review_queue(f.status, f.channel, f.q, f.sort, f.page)
     });
     let with = move |key: &'static str, value: String| {

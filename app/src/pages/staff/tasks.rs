@@ -28,7 +28,7 @@ pub fn TasksPage() -> impl IntoView {
             decisions_page: q.get("decisions_page").and_then(|p| p.parse().ok()),
         }
     };
-    let data = Resource::new(filter, load_task_queue);
+    let data = resource(filter, load_task_queue);
     let with = move |key: &'static str, value: String| {
         changed_query(
             "/staff/tasks",
