@@ -10,23 +10,8 @@ use crate::components::layout::FlashMessage;
 use crate::components::layout::{Footer, Header};
 use crate::components::notice::NoticePage;
 use crate::pages::{
-    apply::ApplicationPage,
-    bundle::BundlePage,
-    bundles::BundlesPage,
-    calendar::CalendarPage,
-    catalog::CatalogPage,
-    home::HomePage,
-    item::ItemPage,
-    licences::LicencesPage,
-    login::LoginPage,
-    my::MyApplicationsPage,
-    not_found::NotFound,
-    recover::RecoverPage,
-    register::RegisterPage,
-    staff::{IntakePage, StaffCasePage, StaffLoginPage, TasksPage, WorkbenchPage},
-    supervision::SupervisionPage,
-    track::TrackPage,
-    verify::VerifyPage,
+    apply::ApplicationPage, login::LoginPage, my::MyApplicationsPage, not_found::NotFound,
+    recover::RecoverPage, register::RegisterPage, track::TrackPage,
 };
 
 /// The pages the public reads most, on phones: the catalog, guides, bundles, tracking and
@@ -53,17 +38,34 @@ pub fn catalog_page(path: &str) -> bool {
             .is_some_and(|code| !code.is_empty() && !code.contains('/'))
 }
 
-/// Whether the page being rendered is a [`lite_page`].
+/// What the page being rendered loads: nothing of the application's (a [`lite_page`]), the
+/// staff pages' wasm (a [`staff_page`]), or the applicant's.
+#[derive(Clone, Copy, PartialEq)]
+enum Wasm {
+    Lite,
+    Staff,
+    Applicant,
+}
+
+/// Which [`Wasm`] the page being rendered loads.
 #[cfg(feature = "ssr")]
-fn rendering_lite_page() -> bool {
-    use_context::<http::request::Parts>().is_some_and(|parts| {
-        let signed_in = crate::server::auth::header_cookie(
-            &parts.headers,
-            crate::server::services::accounts::SESSION_COOKIE,
-        )
-        .is_some();
-        lite_page(parts.uri.path(), signed_in)
-    })
+fn rendering() -> Wasm {
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return Wasm::Applicant;
+    };
+    let path = parts.uri.path();
+    let signed_in = crate::server::auth::header_cookie(
+        &parts.headers,
+        crate::server::services::accounts::SESSION_COOKIE,
+    )
+    .is_some();
+    if lite_page(path, signed_in) {
+        Wasm::Lite
+    } else if staff_page(path) {
+        Wasm::Staff
+    } else {
+        Wasm::Applicant
+    }
 }
 
 /// The document around the app, rendered on the server.
@@ -71,13 +73,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::csp::set_page_policy();
     #[cfg(feature = "ssr")]
-    let lite = rendering_lite_page();
+    let wasm = rendering();
     #[cfg(not(feature = "ssr"))]
-    let lite = false;
-    let scripts = if lite {
+    let wasm = Wasm::Applicant;
+    let scripts = if wasm == Wasm::Lite {
         let nonce = leptos::nonce::use_nonce();
         view! { <script type="module" src="/pkg/lite/lite.js" nonce=nonce></script> }.into_any()
     } else {
+        let mut options = options;
+        if wasm == Wasm::Staff {
+            options.output_name = STAFF_WASM.into();
+        }
         view! {
             <AutoReload options=options.clone()/>
             <HydrationScripts options/>
@@ -124,27 +130,15 @@ pub fn App() -> impl IntoView {
             <main id="main" class="container">
                 <FlashMessage/>
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/items") view=CatalogPage ssr=SsrMode::Async/>
-                    <Route path=path!("/items/:code") view=ItemPage ssr=SsrMode::Async/>
-                    <Route path=path!("/bundles") view=BundlesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/bundles/:code") view=BundlePage ssr=SsrMode::Async/>
+                    <PublicRoutes/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/register") view=RegisterPage/>
                     <Route path=path!("/recover") view=RecoverPage/>
                     <Route path=path!("/my") view=MyApplicationsPage/>
                     <Route path=path!("/applications/:number") view=ApplicationPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:number/notices/:id") view=NoticePage ssr=SsrMode::Async/>
-                    <Route path=path!("/staff/login") view=StaffLoginPage/>
-                    <Route path=path!("/staff") view=WorkbenchPage/>
-                    <Route path=path!("/staff/intake") view=IntakePage/>
-                    <Route path=path!("/staff/tasks") view=TasksPage/>
-                    <Route path=path!("/staff/supervision") view=SupervisionPage/>
-                    <Route path=path!("/staff/calendar") view=CalendarPage/>
+                    <StaffRoutes/>
                     <Route path=path!("/track") view=TrackPage ssr=SsrMode::Async/>
-                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/licences") view=LicencesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/staff/cases/:number") view=StaffCasePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>
@@ -152,9 +146,119 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The routes of the pages that are always [lite](lite_page): rendered by the server, and
+/// never hydrated, so no wasm needs their views. In the browser a link to one of them loads
+/// it from the server.
+#[cfg(feature = "ssr")]
+#[component(transparent)]
+fn PublicRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use crate::pages::{
+        bundle::BundlePage, bundles::BundlesPage, catalog::CatalogPage, home::HomePage,
+        item::ItemPage, licences::LicencesPage, verify::VerifyPage,
+    };
+    view! {
+        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+        <Route path=path!("/items") view=CatalogPage ssr=SsrMode::Async/>
+        <Route path=path!("/items/:code") view=ItemPage ssr=SsrMode::Async/>
+        <Route path=path!("/bundles") view=BundlesPage ssr=SsrMode::Async/>
+        <Route path=path!("/bundles/:code") view=BundlePage ssr=SsrMode::Async/>
+        <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
+        <Route path=path!("/licences") view=LicencesPage ssr=SsrMode::Async/>
+    }
+    .into_inner()
+}
+
+/// In the browser: the [`PublicRoutes`] load their page from the server.
+#[cfg(not(feature = "ssr"))]
+#[component(transparent)]
+fn PublicRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/") view=LoadFromServer/>
+        <Route path=path!("/items") view=LoadFromServer/>
+        <Route path=path!("/items/:code") view=LoadFromServer/>
+        <Route path=path!("/bundles") view=LoadFromServer/>
+        <Route path=path!("/bundles/:code") view=LoadFromServer/>
+        <Route path=path!("/verify") view=LoadFromServer/>
+        <Route path=path!("/licences") view=LoadFromServer/>
+    }
+    .into_inner()
+}
+
+/// The staff's pages: `/staff` and below. The server renders them with every other page, but
+/// they load a wasm of their own ([`STAFF_WASM`], every page), so that the applicant's wasm
+/// (`onewindow`, every page but these) does not carry the back office to every phone.
+pub fn staff_page(path: &str) -> bool {
+    path == "/staff" || path.starts_with("/staff/")
+}
+
+/// The name, in `/pkg`, of the staff pages' wasm and its script (`scripts/build-wasm`).
+pub const STAFF_WASM: &str = "staff";
+
+/// The staff pages' routes, in the server's build and the staff pages' wasm.
+#[cfg(any(feature = "ssr", feature = "staff"))]
+#[component(transparent)]
+fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use crate::pages::{
+        calendar::CalendarPage,
+        staff::{IntakePage, StaffCasePage, StaffLoginPage, TasksPage, WorkbenchPage},
+        supervision::SupervisionPage,
+    };
+    view! {
+        <Route path=path!("/staff/login") view=StaffLoginPage/>
+        <Route path=path!("/staff") view=WorkbenchPage/>
+        <Route path=path!("/staff/intake") view=IntakePage/>
+        <Route path=path!("/staff/tasks") view=TasksPage/>
+        <Route path=path!("/staff/supervision") view=SupervisionPage/>
+        <Route path=path!("/staff/calendar") view=CalendarPage/>
+        <Route path=path!("/staff/cases/:number") view=StaffCasePage ssr=SsrMode::Async/>
+    }
+    .into_inner()
+}
+
+/// In the applicant's wasm, a link to a staff page loads it from the server, which sends it
+/// with the staff pages' wasm.
+#[cfg(not(any(feature = "ssr", feature = "staff")))]
+#[component(transparent)]
+fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/staff") view=LoadFromServer/>
+        <Route path=path!("/staff/*rest") view=LoadFromServer/>
+    }
+    .into_inner()
+}
+
+/// Loads the address the router has just moved to as a new page, from the server: a page
+/// this wasm has no view for ([`PublicRoutes`], and [`StaffRoutes`] in the applicant's).
+#[cfg(not(feature = "ssr"))]
+#[component]
+fn LoadFromServer() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    if let Err(e) = window().location().reload() {
+        leptos::logging::error!("could not load the staff page: {e:?}");
+    }
+    view! { <p class="loading">"正在打开…"</p> }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::lite_page;
+    use super::{lite_page, staff_page};
+
+    #[test]
+    fn the_staff_pages_are_slash_staff_and_below() {
+        for path in ["/staff", "/staff/", "/staff/login", "/staff/cases/OW1"] {
+            assert!(staff_page(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/staffing",
+            "/stafff/x",
+            "/my",
+            "/items/staff",
+            "/applications/OW1",
+        ] {
+            assert!(!staff_page(path), "{path}");
+        }
+    }
 
     #[test]
     fn the_public_pages_are_lite_and_the_application_is_not() {

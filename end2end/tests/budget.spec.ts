@@ -48,11 +48,27 @@ test('every public page stays within 60 KB on a cold visit', async ({ page, requ
   expect(over, `public pages over ${PUBLIC_BUDGET} B`).toEqual([]);
 });
 
-test('the application pages are reported', async ({ page }, testInfo) => {
+test('the application pages are reported; the staff pages load a wasm of their own', async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== 'phone', 'measured once, on the phone');
   for (const path of ['/login', '/register']) {
     const { total, parts } = await coldVisit(page, path);
     console.log(`[budget] ${path}: ${total} B (${parts.join('; ')})`);
     expect(parts.some((p) => p.includes('onewindow.wasm')), `${path} loads the application`).toBe(true);
+    expect(parts.some((p) => p.includes('staff.wasm')), `${path} leaves the back office out`).toBe(false);
   }
+  const { total, parts } = await coldVisit(page, '/staff/login');
+  console.log(`[budget] /staff/login: ${total} B (${parts.join('; ')})`);
+  expect(parts.some((p) => p.includes('/pkg/staff.wasm')), 'the staff pages load theirs').toBe(true);
+  expect(parts.some((p) => p.includes('onewindow.wasm')), 'and not the applicant\'s').toBe(false);
+});
+
+test('a link from an applicant page to a staff page opens it with the staff pages\' wasm', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  const staffWasm = page.waitForResponse((r) => new URL(r.url()).pathname === '/pkg/staff.wasm');
+  await page.getByRole('link', { name: '工作人员入口' }).click();
+  await expect(page).toHaveURL(/\/staff\/login$/);
+  await staffWasm;
+  await hydrated(page);
+  await expect(page.getByLabel('工号')).toBeVisible();
 });

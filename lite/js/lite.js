@@ -11,7 +11,7 @@
 // - a licence file chosen on /verify is checked here, its SM2 signature against the
 //   published keys (verify_licence, a second wasm loaded only then); the file is not sent.
 //
-// Built into the site's pkg/lite/ by scripts/build-lite.
+// Built into the site's pkg/lite/ by scripts/build-wasm.
 
 const LIVE_DELAY_MS = 300;
 

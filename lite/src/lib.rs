@@ -8,7 +8,7 @@
 //!   chosen): the licence file's SM2 signature against the published keys and the revocation
 //!   list ([`domain::licence::verify_text`], the server's verification).
 //!
-//! `lite/js/lite.js` loads them; `scripts/build-lite` builds both into the site's `pkg/lite/`.
+//! `lite/js/lite.js` loads them; `scripts/build-wasm` builds both into the site's `pkg/lite/`.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

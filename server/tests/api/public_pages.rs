@@ -53,7 +53,7 @@ async fn post_form(
 }
 
 #[tokio::test]
-async fn public_pages_load_the_small_script_and_application_pages_the_application() {
+async fn public_pages_load_the_small_script_and_application_pages_their_wasm() {
     let app = spawn_app(&backends()[0]).await;
     for path in [
         "/",
@@ -71,10 +71,33 @@ async fn public_pages_load_the_small_script_and_application_pages_the_applicatio
             "{path} loads the application"
         );
     }
-    for path in ["/login", "/register", "/my", "/staff/login"] {
+    for path in ["/login", "/register", "/my", "/applications/OW1"] {
         let html = app.get(path).await.text().await.unwrap();
         assert!(html.contains("/pkg/onewindow.js"), "{path}");
+        assert!(
+            !html.contains("/pkg/staff.js"),
+            "{path} loads the back office"
+        );
         assert!(!html.contains("/pkg/lite/lite.js"), "{path}");
+    }
+    // The staff pages load their own wasm, with the back office; never the applicant's.
+    for path in [
+        "/staff/login",
+        "/staff",
+        "/staff/cases/OW1",
+        "/staff/supervision",
+    ] {
+        let html = app.get(path).await.text().await.unwrap();
+        assert!(html.contains("/pkg/staff.js"), "{path}");
+        assert!(!html.contains("/pkg/onewindow.js"), "{path}");
+        assert!(!html.contains("/pkg/lite/lite.js"), "{path}");
+    }
+    for path in ["/staffing", "/stafff/x"] {
+        let html = app.get(path).await.text().await.unwrap();
+        assert!(
+            !html.contains("/pkg/staff.js"),
+            "{path} is not a staff page"
+        );
     }
     // A signed-in applicant's /track is their own case, with uploads: the application.
     let me = applicant(&app, "13700137009", "11010519491231002X").await;
