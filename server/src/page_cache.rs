@@ -13,7 +13,8 @@
 //! gzip), not on every request; each answer's policy still names a fresh nonce, which nothing
 //! in the page carries, so no inline script can run at all. Only a 200 without a
 //! `Set-Cookie` is kept; every other request passes through untouched. An `x-cache` header
-//! says `hit` or `miss`.
+//! says `hit` or `miss`. Visitors who ask for a page while it is being rendered wait for that
+//! render and get what it kept, so a burst of first visits renders the page once.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -36,6 +37,10 @@ const MOST_PAGES: usize = 4096;
 pub struct PageCache {
     state: AppState,
     pages: Arc<Mutex<HashMap<String, Arc<Kept>>>>,
+    /// One turn per path being rendered: visitors who ask for a page while it renders wait
+    /// for that render and are served what it kept, so a burst of first visits renders it
+    /// once. A path's entry lives only while it renders.
+    rendering: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 /// A page as kept: its markup without inline scripts, and that compressed.
@@ -76,6 +81,23 @@ impl PageCache {
         PageCache {
             state,
             pages: Arc::default(),
+            rendering: Arc::default(),
+        }
+    }
+
+    /// The turn to render `path` (the same for everyone asking while it renders).
+    fn turn(&self, path: &str) -> Option<Arc<tokio::sync::Mutex<()>>> {
+        let mut rendering = self.rendering.lock().ok()?;
+        Some(rendering.entry(path.to_string()).or_default().clone())
+    }
+
+    /// Ends the render of `path` that had `turn`: those waiting find the page kept, or
+    /// render in turn.
+    fn rendered(&self, path: &str, turn: &Arc<tokio::sync::Mutex<()>>) {
+        if let Ok(mut rendering) = self.rendering.lock()
+            && rendering.get(path).is_some_and(|t| Arc::ptr_eq(t, turn))
+        {
+            rendering.remove(path);
         }
     }
 
@@ -117,7 +139,47 @@ pub async fn serve(State(cache): State<PageCache>, request: Request<Body>, next:
     if let Some(kept) = cache.held(&path, &reference.stamp) {
         return answer(&kept, encoding, "hit");
     }
+    // Wait for a render of this page already under way, then take what it kept. (A page
+    // that is not kept, a missing item's, is rendered by each in turn.)
+    let turn = cache.turn(&path);
+    let _turn = match &turn {
+        Some(turn) => Some(turn.lock().await),
+        None => None,
+    };
+    let _rendering = turn.as_ref().map(|turn| Rendering {
+        cache: &cache,
+        path: &path,
+        turn,
+    });
+    if let Some(kept) = cache.held(&path, &reference.stamp) {
+        return answer(&kept, encoding, "hit");
+    }
     let response = next.run(request).await;
+    render(&cache, &path, &reference.stamp, encoding, response).await
+}
+
+/// Holds a path's turn to render; when dropped (rendered, or the visitor gone), the turn
+/// ends (`PageCache::rendered`).
+struct Rendering<'a> {
+    cache: &'a PageCache,
+    path: &'a str,
+    turn: &'a Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Drop for Rendering<'_> {
+    fn drop(&mut self) {
+        self.cache.rendered(self.path, self.turn);
+    }
+}
+
+/// A page just rendered: kept and answered from what is kept, or passed on as it is.
+async fn render(
+    cache: &PageCache,
+    path: &str,
+    stamp: &Stamp,
+    encoding: Encoding,
+    response: Response,
+) -> Response {
     if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
         return response;
     }
@@ -140,14 +202,14 @@ pub async fn serve(State(cache): State<PageCache>, request: Request<Body>, next:
         .and_then(nonce_of);
     let kept = match (nonce, std::str::from_utf8(&bytes)) {
         (Some(nonce), Ok(html)) => without_inline_scripts(html, &nonce)
-            .and_then(|html| Kept::new(reference.stamp.clone(), parts.headers.clone(), html).ok()),
+            .and_then(|html| Kept::new(stamp.clone(), parts.headers.clone(), html).ok()),
         _ => None,
     };
     let Some(kept) = kept else {
         return Response::from_parts(parts, Body::from(bytes));
     };
     let response = answer(&kept, encoding, "miss");
-    cache.keep(path, kept);
+    cache.keep(path.to_string(), kept);
     response
 }
 

@@ -281,3 +281,28 @@ async fn a_visitors_guide_page_is_kept_until_the_catalog_changes_with_a_fresh_no
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_burst_of_first_visits_renders_a_guide_page_once() {
+    crate::helpers::on_every_backend(async |app| {
+        let guide = "/items/SWJ-XK-001";
+        let visits = (0..24).map(|_| {
+            let request = app.client.get(format!("{}{guide}", app.address)).send();
+            async move {
+                let response = request.await.unwrap();
+                let status = response.status().as_u16();
+                let cache = response.headers()["x-cache"].to_str().unwrap().to_string();
+                (status, cache, response.text().await.unwrap())
+            }
+        });
+        let answers = futures_util::future::join_all(visits).await;
+        let misses = answers.iter().filter(|(_, c, _)| c == "miss").count();
+        assert_eq!(misses, 1, "one render for all of them");
+        for (status, _, html) in &answers {
+            assert_eq!(*status, 200);
+            assert_eq!(html, &answers[0].2, "the same page for all");
+        }
+        assert!(answers[0].2.contains("城镇污水排入排水管网许可"));
+    })
+    .await;
+}
