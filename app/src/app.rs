@@ -21,7 +21,7 @@ use crate::pages::{
 /// of them for visitors; a signed-in applicant's /track shows their own case with its
 /// uploads and 撤回申请, and loads the application.
 pub fn lite_page(path: &str, signed_in: bool) -> bool {
-    match path {
+    match without_trailing_slash(path) {
         "/" | "/verify" | "/licences" => true,
         "/track" => !signed_in,
         _ => catalog_page(path),
@@ -31,11 +31,20 @@ pub fn lite_page(path: &str, signed_in: bool) -> bool {
 /// The catalog's pages: `/items`, `/bundles`, `/items/{code}` and `/bundles/{code}` (lite
 /// pages; for a visitor the same until the catalog changes, so the server keeps them).
 pub fn catalog_page(path: &str) -> bool {
+    let path = without_trailing_slash(path);
     matches!(path, "/items" | "/bundles")
         || path
             .strip_prefix("/items/")
             .or_else(|| path.strip_prefix("/bundles/"))
             .is_some_and(|code| !code.is_empty() && !code.contains('/'))
+}
+
+/// `path` without one trailing slash, as the router matches it (`/items/` is `/items`).
+fn without_trailing_slash(path: &str) -> &str {
+    match path.strip_suffix('/') {
+        Some(p) if !p.is_empty() => p,
+        _ => path,
+    }
 }
 
 /// What the page being rendered loads: nothing of the application's (a [`lite_page`]), the
@@ -229,12 +238,24 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 
 /// Loads the address the router has just moved to as a new page, from the server: a page
 /// this wasm has no view for ([`PublicRoutes`], and [`StaffRoutes`] in the applicant's).
+/// Never while the page the server sent is being hydrated: the server gave that page this
+/// wasm, and loading it again would only load it again (the shell's choice and these
+/// routes disagreeing is a bug, reported in the console, not a loop).
 #[cfg(not(feature = "ssr"))]
 #[component]
 fn LoadFromServer() -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    if let Err(e) = window().location().reload() {
-        leptos::logging::error!("could not load the staff page: {e:?}");
+    {
+        let hydrating = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());
+        let location = window().location();
+        if hydrating {
+            leptos::logging::error!(
+                "{} was sent with a wasm that has no view for it",
+                location.pathname().unwrap_or_default()
+            );
+        } else if let Err(e) = location.reload() {
+            leptos::logging::error!("could not load the page from the server: {e:?}");
+        }
     }
     view! { <p class="loading">"正在打开…"</p> }
 }
@@ -274,6 +295,17 @@ mod tests {
             assert!(lite_page(path, false), "{path}");
             assert!(lite_page(path, true), "{path} signed in");
         }
+        // As the router matches them: with a trailing slash, the same page.
+        for path in [
+            "/items/",
+            "/items/ZJJ-XK-001/",
+            "/bundles/",
+            "/verify/",
+            "/licences/",
+        ] {
+            assert!(lite_page(path, false), "{path}");
+        }
+        assert!(lite_page("/track/", false));
         assert!(lite_page("/track", false));
         assert!(
             !lite_page("/track", true),
@@ -285,7 +317,7 @@ mod tests {
             "/applications/OW1",
             "/staff",
             "/staff/cases/OW1",
-            "/items/",
+            "/items//",
             "/items/A/B",
             "/cases/OW1/notices/1",
         ] {

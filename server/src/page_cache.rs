@@ -361,7 +361,7 @@ mod tests {
         for uri in [
             "/",
             "/items?q=水",
-            "/items/",
+            "/items//",
             "/items/a/b",
             "/track",
             "/login",
