@@ -70,13 +70,14 @@ test('a granted licence shows on the phone, verifies by its link and from its fi
 });
 
 test('from the application, /verify checks a file with the same small wasm', async ({ page }) => {
-  // Reached inside the application (a page it renders, not a new load), the file check
-  // loads the public pages' verify wasm instead of carrying the SM2 code itself.
+  // Reached from inside the application, /verify is loaded from the server as the public
+  // page it is (no application wasm has its view), and its file check loads the public
+  // pages' verify wasm.
   await page.goto('/login');
   await hydrated(page);
   await page.getByRole('link', { name: '电子证照验真' }).click();
   await expect(page).toHaveURL(/\/verify$/);
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-lite', 'ready');
   await page.locator('#licence-file').setInputFiles({ name: 'licence.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "something-else"}') });
   await expect(page.locator('[data-file-verdict="malformed"]')).toContainText('验证未通过');
 });
