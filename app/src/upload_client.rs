@@ -88,16 +88,3 @@ pub async fn upload(
             .unwrap_or_else(|| format!("上传失败（{status}），请重试"))),
     }
 }
-
-/// The whole of a small file as text (a licence file to verify).
-pub async fn read_text(file: &File) -> Result<String, String> {
-    const LARGEST: f64 = 1024.0 * 1024.0;
-    if file.size() > LARGEST {
-        return Err("文件过大，不是电子证照文件".into());
-    }
-    let text = JsFuture::from(file.text())
-        .await
-        .map_err(|_| "无法读取所选文件".to_string())?;
-    text.as_string()
-        .ok_or_else(|| "无法读取所选文件".to_string())
-}

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 
-use crate::domain::licence::{PublishedKey, Revocation};
 use crate::error::AppError;
 pub use crate::views::licence::*;
 
@@ -17,17 +16,6 @@ pub async fn check_licence(number: String, code: String) -> Result<LicenceCheck,
     crate::server::services::licences::check(&state.db, &number, &code, &client, chrono::Utc::now())
         .await
         .map_err(crate::server::error::refused)
-}
-
-/// Every department's public key and the revocation list: what the browser verifies an
-/// uploaded licence file with.
-#[server(prefix = "/sf", endpoint = "licences/trust")]
-pub async fn licence_trust() -> Result<(Vec<PublishedKey>, Vec<Revocation>), AppError> {
-    let state = crate::server::state::expect_state()?;
-    Ok((
-        crate::server::services::licences::keys::published(&state.db).await?,
-        crate::server::services::licences::revocations(&state.db).await?,
-    ))
 }
 
 /// A page of the public register.

@@ -119,123 +119,21 @@ pub fn LicenceCard(licence: LicenceView) -> impl IntoView {
     }
 }
 
-/// The licence check of the public pages' `verify` wasm (`lite` crate: the same
-/// `domain::licence::verify_text`), loaded when a file is chosen. The application calls it
-/// rather than carrying the SM2 code itself: the signature check is needed only here, and
-/// would otherwise weigh about 100 KB (brotli) in every page of the application.
-#[cfg(feature = "hydrate")]
-mod lite_verify {
-    use wasm_bindgen::prelude::wasm_bindgen;
-
-    #[wasm_bindgen(
-        inline_js = "export function verifyWithLite(text, keys, revocations, now) { \
-        return import('/pkg/lite/verify.js').then(async (m) => { await m.default(); \
-        return m.verify_licence(text, keys, revocations, now); }); }"
-    )]
-    extern "C" {
-        #[wasm_bindgen(js_name = verifyWithLite)]
-        fn verify_with_lite(
-            text: &str,
-            keys: &str,
-            revocations: &str,
-            now_ms: f64,
-        ) -> js_sys::Promise;
-    }
-
-    /// `(code, message)` of a licence file's verdict.
-    pub async fn verify(
-        text: &str,
-        keys: &[crate::domain::licence::PublishedKey],
-        revoked: &[crate::domain::licence::Revocation],
-    ) -> (String, String) {
-        let unreachable = || {
-            (
-                "unreachable".to_string(),
-                "未能加载验证程序，请检查网络后重试".to_string(),
-            )
-        };
-        let (Ok(keys), Ok(revoked)) = (serde_json::to_string(keys), serde_json::to_string(revoked))
-        else {
-            return unreachable();
-        };
-        let promise = verify_with_lite(text, &keys, &revoked, js_sys::Date::now());
-        match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(answer) => {
-                let answer = js_sys::Array::from(&answer);
-                match (answer.get(0).as_string(), answer.get(1).as_string()) {
-                    (Some(code), Some(message)) => (code, message),
-                    _ => unreachable(),
-                }
-            }
-            Err(_) => unreachable(),
-        }
-    }
-}
-
-/// Verifying a licence file in this browser.
+/// Verifying a licence file in this browser. The page is a public one, never hydrated: the
+/// public pages' script shows the section and checks the file with the `lite` crate's
+/// `verify` wasm (`verify_licence`: the same `domain::licence::verify_text`). Without
+/// JavaScript there is nothing to check a file with, so the section stays hidden.
 #[component]
 fn FileCheck() -> impl IntoView {
-    let result = RwSignal::new(None::<(String, String)>);
-    let busy = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    let on_change = move |ev: leptos::ev::Event| {
-        use wasm_bindgen::JsCast;
-        let Some(file) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|i| i.files())
-            .and_then(|f| f.get(0))
-        else {
-            return;
-        };
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let outcome = match crate::upload_client::read_text(&file).await {
-                Err(e) => ("unreadable".to_string(), e),
-                Ok(text) => match crate::api::licence::licence_trust().await {
-                    Err(e) => ("unreachable".to_string(), e.into_message()),
-                    Ok((keys, revoked)) => lite_verify::verify(&text, &keys, &revoked).await,
-                },
-            };
-            result.set(Some(outcome));
-            busy.set(false);
-        });
-    };
-    #[cfg(feature = "hydrate")]
-    return view! {
-        <section class="file-check">
+    view! {
+        <section class="file-check" data-file-check="" hidden>
             <FileCheckIntro/>
             <label class="button">"选择证照文件"
-                <input type="file" accept=".json,application/json" class="visually-hidden" id="licence-file" on:change=on_change/>
+                <input type="file" accept=".json,application/json" class="visually-hidden" id="licence-file"/>
             </label>
-            {move || busy.get().then(|| view! { <p class="muted">"正在验证…"</p> })}
-            {move || result.get().map(|(code, message)| {
-                let ok = code == "valid";
-                view! {
-                    <div class=if ok { "notice notice-success" } else { "notice notice-error" } role="status" data-file-verdict=code>
-                        <strong>{if ok { "✓ 验证通过" } else { "✗ 验证未通过" }}</strong> " " {message}
-                    </div>
-                }
-            })}
+            <p class="muted" data-busy="" hidden>"正在验证…"</p>
+            <div role="status" data-file-result="" hidden></div>
         </section>
-    };
-    // Rendered on the server for the public page, which does not load the application: the
-    // public pages' script shows the section and checks the file with the `lite` wasm's
-    // `verify_licence` (the same `domain::licence::verify_text`). Without JavaScript there is
-    // nothing to check a file with, so the section stays hidden.
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (result, busy);
-        view! {
-            <section class="file-check" data-file-check="" hidden>
-                <FileCheckIntro/>
-                <label class="button">"选择证照文件"
-                    <input type="file" accept=".json,application/json" class="visually-hidden" id="licence-file"/>
-                </label>
-                <p class="muted" data-busy="" hidden>"正在验证…"</p>
-                <div role="status" data-file-result="" hidden></div>
-            </section>
-        }
     }
 }
 
