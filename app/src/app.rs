@@ -8,11 +8,7 @@ use leptos_router::{SsrMode, path};
 use crate::components::auth::Auth;
 use crate::components::layout::FlashMessage;
 use crate::components::layout::{Footer, Header};
-use crate::components::notice::NoticePage;
-use crate::pages::{
-    apply::ApplicationPage, login::LoginPage, my::MyApplicationsPage, not_found::NotFound,
-    recover::RecoverPage, register::RegisterPage, track::TrackPage,
-};
+use crate::pages::{apply::ApplicationPage, not_found::NotFound};
 
 /// The pages the public reads most, on phones: the catalog, guides, bundles, tracking and
 /// licence checks. They are rendered on the server in full and do not download the
@@ -48,11 +44,13 @@ fn without_trailing_slash(path: &str) -> &str {
 }
 
 /// What the page being rendered loads: nothing of the application's (a [`lite_page`]), the
-/// staff pages' wasm (a [`staff_page`]), or the applicant's.
+/// staff pages' wasm (a [`staff_page`]), the application page's (an [`apply_page`]), or the
+/// applicant's.
 #[derive(Clone, Copy, PartialEq)]
 enum Wasm {
     Lite,
     Staff,
+    Apply,
     Applicant,
 }
 
@@ -72,6 +70,10 @@ fn rendering() -> Wasm {
         Wasm::Lite
     } else if staff_page(path) {
         Wasm::Staff
+    } else if apply_page(path).is_some()
+        && parts.extensions.get::<DraftPage>() == Some(&DraftPage(true))
+    {
+        Wasm::Apply
     } else {
         Wasm::Applicant
     }
@@ -92,6 +94,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         let mut options = options;
         if wasm == Wasm::Staff {
             options.output_name = STAFF_WASM.into();
+        } else if wasm == Wasm::Apply {
+            options.output_name = APPLY_WASM.into();
         }
         view! {
             <AutoReload options=options.clone()/>
@@ -140,14 +144,9 @@ pub fn App() -> impl IntoView {
                 <FlashMessage/>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <PublicRoutes/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/register") view=RegisterPage/>
-                    <Route path=path!("/recover") view=RecoverPage/>
-                    <Route path=path!("/my") view=MyApplicationsPage/>
+                    <AccountRoutes/>
                     <Route path=path!("/applications/:number") view=ApplicationPage ssr=SsrMode::Async/>
-                    <Route path=path!("/cases/:number/notices/:id") view=NoticePage ssr=SsrMode::Async/>
                     <StaffRoutes/>
-                    <Route path=path!("/track") view=TrackPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>
@@ -189,6 +188,62 @@ fn PublicRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/bundles/:code") view=LoadFromServer/>
         <Route path=path!("/verify") view=LoadFromServer/>
         <Route path=path!("/licences") view=LoadFromServer/>
+    }
+    .into_inner()
+}
+
+/// The application page, `/applications/{number}`. A draft's form loads a wasm of its own
+/// ([`APPLY_WASM`]) with nothing but this page, so that the form a phone fills in downloads
+/// as little as it can; a submitted case's page (its fix-up or its receipt) loads the
+/// applicant's. The server looks the case up before it renders the page ([`DraftPage`]).
+pub fn apply_page(path: &str) -> Option<&str> {
+    path.strip_prefix("/applications/")
+        .map(without_trailing_slash)
+        .filter(|number| !number.is_empty() && !number.contains('/'))
+}
+
+/// What the server found, before rendering an [application page](apply_page), about the case
+/// it shows: `true` for a draft. Put in the request's extensions; without it the page loads
+/// the applicant's wasm.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DraftPage(pub bool);
+
+/// The name, in `/pkg`, of the draft form's wasm and its script (`scripts/build-wasm`).
+pub const APPLY_WASM: &str = "apply";
+
+/// The applicant's other pages: signing in, registering, recovering an account, 我的办件,
+/// notices, and /track for a signed-in applicant. In the server's build, the applicant's
+/// wasm (`onewindow`) and the staff pages' (which has every page).
+#[cfg(any(feature = "ssr", feature = "staff", not(feature = "apply")))]
+#[component(transparent)]
+fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use crate::components::notice::NoticePage;
+    use crate::pages::{
+        login::LoginPage, my::MyApplicationsPage, recover::RecoverPage, register::RegisterPage,
+        track::TrackPage,
+    };
+    view! {
+        <Route path=path!("/login") view=LoginPage/>
+        <Route path=path!("/register") view=RegisterPage/>
+        <Route path=path!("/recover") view=RecoverPage/>
+        <Route path=path!("/my") view=MyApplicationsPage/>
+        <Route path=path!("/cases/:number/notices/:id") view=NoticePage ssr=SsrMode::Async/>
+        <Route path=path!("/track") view=TrackPage ssr=SsrMode::Async/>
+    }
+    .into_inner()
+}
+
+/// In the draft form's wasm, a link to another applicant's page loads it from the server.
+#[cfg(not(any(feature = "ssr", feature = "staff", not(feature = "apply"))))]
+#[component(transparent)]
+fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/login") view=LoadFromServer/>
+        <Route path=path!("/register") view=LoadFromServer/>
+        <Route path=path!("/recover") view=LoadFromServer/>
+        <Route path=path!("/my") view=LoadFromServer/>
+        <Route path=path!("/cases/:number/notices/:id") view=LoadFromServer/>
+        <Route path=path!("/track") view=LoadFromServer/>
     }
     .into_inner()
 }
@@ -237,7 +292,8 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 }
 
 /// Loads the address the router is moving to as a new page, from the server: a page this
-/// wasm has no view for ([`PublicRoutes`], and [`StaffRoutes`] in the applicant's). The
+/// wasm has no view for ([`PublicRoutes`], [`StaffRoutes`] in the applicant's, and one half
+/// of the application page in the applicant's and the draft form's). The
 /// router shows a route before it puts its address in the history, so the page is loaded
 /// by address, once the router is done. Never while the page the server sent is being
 /// hydrated: the server gave that page this wasm, and loading it again would only load it
@@ -245,7 +301,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 /// console, not a loop).
 #[cfg(not(feature = "ssr"))]
 #[component]
-fn LoadFromServer() -> impl IntoView {
+pub(crate) fn LoadFromServer() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let hydrating = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());
@@ -280,7 +336,28 @@ fn LoadFromServer() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::{lite_page, staff_page};
+    use super::{apply_page, lite_page, staff_page};
+
+    #[test]
+    fn the_application_pages_are_slash_applications_and_a_number() {
+        for (path, number) in [
+            ("/applications/OW1", "OW1"),
+            ("/applications/OW1/", "OW1"),
+            ("/applications/OW20261203ABCDEFGHJK", "OW20261203ABCDEFGHJK"),
+        ] {
+            assert_eq!(apply_page(path), Some(number), "{path}");
+        }
+        for path in [
+            "/applications",
+            "/applications/",
+            "/applications/OW1/x",
+            "/applicationsOW1",
+            "/my",
+            "/cases/OW1/notices/1",
+        ] {
+            assert_eq!(apply_page(path), None, "{path}");
+        }
+    }
 
     #[test]
     fn the_staff_pages_are_slash_staff_and_below() {

@@ -1,5 +1,5 @@
 import { type Page } from '@playwright/test';
-import { expect, hydrated, test } from './support';
+import { expect, hydrated, newApplicant, roadWorksDraft, test } from './support';
 
 // What a phone downloads on a first visit, measured in Chromium (the bytes on the wire, as
 // the DevTools protocol counts them: headers and compressed bodies, cache disabled). Every
@@ -56,6 +56,12 @@ test('the application pages are reported; the staff pages load a wasm of their o
     expect(parts.some((p) => p.includes('onewindow.wasm')), `${path} loads the application`).toBe(true);
     expect(parts.some((p) => p.includes('staff.wasm')), `${path} leaves the back office out`).toBe(false);
   }
+  const mobile = await newApplicant(page.request, '1390013', testInfo.project.name);
+  const draft = await roadWorksDraft(page.request, mobile);
+  const form = await coldVisit(page, `/applications/${draft}`);
+  console.log(`[budget] the draft form /applications/${draft}: ${form.total} B (${form.parts.join('; ')})`);
+  expect(form.parts.some((p) => p.includes('/pkg/apply.wasm')), 'a draft\'s form loads its own wasm').toBe(true);
+  expect(form.parts.some((p) => p.includes('onewindow.wasm')), 'and not the applicant\'s').toBe(false);
   const { total, parts } = await coldVisit(page, '/staff/login');
   console.log(`[budget] /staff/login: ${total} B (${parts.join('; ')})`);
   expect(parts.some((p) => p.includes('/pkg/staff.wasm')), 'the staff pages load theirs').toBe(true);

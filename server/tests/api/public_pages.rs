@@ -2,10 +2,12 @@
 //! application's wasm, and their forms work as plain posts (a tracking lookup, 退出, 在线申办),
 //! each answered with a redirect and, when refused, a one-time message.
 
+use reqwest::Method;
 use reqwest::redirect::Policy;
+use serde_json::json;
 
 use crate::applications::applicant;
-use crate::helpers::{TestApp, backends, get_as, on_every_backend, spawn_app};
+use crate::helpers::{TestApp, backends, call, get_as, on_every_backend, spawn_app};
 use crate::review::submitted_case;
 
 /// The contact mobile of `submission::company`.
@@ -83,8 +85,39 @@ async fn public_pages_load_the_small_script_and_application_pages_their_wasm() {
             !html.contains("/pkg/staff.js"),
             "{path} loads the back office"
         );
+        assert!(!html.contains("/pkg/apply.js"), "{path} loads the form");
         assert!(!html.contains("/pkg/lite/lite.js"), "{path}");
     }
+    // A draft's page loads the form's own wasm, and nothing else; once submitted, its page
+    // (the receipt) loads the applicant's.
+    let me = applicant(&app, "13700137008", "11010519491231002X").await;
+    let (status, draft) = call(
+        &app,
+        Method::POST,
+        "/api/v1/applications",
+        Some(&me),
+        Some(json!({"item": "SWJ-XK-001"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{draft}");
+    let number = draft["number"].as_str().unwrap();
+    for path in [
+        format!("/applications/{number}"),
+        format!("/applications/{number}/"),
+    ] {
+        let html = page(&app, &path, Some(&me)).await.text().await.unwrap();
+        assert!(html.contains("/pkg/apply.js"), "{path}");
+        assert!(!html.contains("/pkg/onewindow.js"), "{path}");
+        assert!(!html.contains("/pkg/staff.js"), "{path}");
+    }
+    let case = submitted_case(&app, &me, true).await;
+    let html = page(&app, &format!("/applications/{case}"), Some(&me))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("/pkg/onewindow.js"));
+    assert!(!html.contains("/pkg/apply.js"));
     // The staff pages load their own wasm, with the back office; never the applicant's.
     for path in [
         "/staff/login",
