@@ -8,7 +8,7 @@ use leptos_router::{SsrMode, path};
 use crate::components::auth::Auth;
 use crate::components::layout::FlashMessage;
 use crate::components::layout::{Footer, Header};
-use crate::pages::{apply::ApplicationPage, not_found::NotFound};
+use crate::pages::not_found::NotFound;
 
 /// The pages the public reads most, on phones: the catalog, guides, bundles, tracking and
 /// licence checks. They are rendered on the server in full and do not download the
@@ -70,9 +70,7 @@ fn rendering() -> Wasm {
         Wasm::Lite
     } else if staff_page(path) {
         Wasm::Staff
-    } else if apply_page(path).is_some()
-        && parts.extensions.get::<DraftPage>() == Some(&DraftPage(true))
-    {
+    } else if apply_page(path) {
         Wasm::Apply
     } else {
         Wasm::Applicant
@@ -145,7 +143,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <PublicRoutes/>
                     <AccountRoutes/>
-                    <Route path=path!("/applications/:number") view=ApplicationPage ssr=SsrMode::Async/>
+                    <ApplyRoutes/>
                     <StaffRoutes/>
                 </Routes>
             </main>
@@ -192,23 +190,17 @@ fn PublicRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-/// The application page, `/applications/{number}`. A draft's form loads a wasm of its own
-/// ([`APPLY_WASM`]) with nothing but this page, so that the form a phone fills in downloads
-/// as little as it can; a submitted case's page (its fix-up or its receipt) loads the
-/// applicant's. The server looks the case up before it renders the page ([`DraftPage`]).
-pub fn apply_page(path: &str) -> Option<&str> {
+/// The application page, `/applications/{number}`: a draft's form, its online fix-up, or its
+/// receipt. It loads a wasm of its own ([`APPLY_WASM`]) with nothing but this page: the form
+/// is most of what the applicant's pages are, and the others (signing in, 我的办件) need
+/// none of it.
+pub fn apply_page(path: &str) -> bool {
     path.strip_prefix("/applications/")
         .map(without_trailing_slash)
-        .filter(|number| !number.is_empty() && !number.contains('/'))
+        .is_some_and(|number| !number.is_empty() && !number.contains('/'))
 }
 
-/// What the server found, before rendering an [application page](apply_page), about the case
-/// it shows: `true` for a draft. Put in the request's extensions; without it the page loads
-/// the applicant's wasm.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct DraftPage(pub bool);
-
-/// The name, in `/pkg`, of the draft form's wasm and its script (`scripts/build-wasm`).
+/// The name, in `/pkg`, of the application page's wasm and its script (`scripts/build-wasm`).
 pub const APPLY_WASM: &str = "apply";
 
 /// The applicant's other pages: signing in, registering, recovering an account, 我的办件,
@@ -233,7 +225,8 @@ fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-/// In the draft form's wasm, a link to another applicant's page loads it from the server.
+/// In the application page's wasm, a link to another applicant's page loads it from the
+/// server.
 #[cfg(not(any(feature = "ssr", feature = "staff", not(feature = "apply"))))]
 #[component(transparent)]
 fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
@@ -246,6 +239,24 @@ fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/track") view=LoadFromServer/>
     }
     .into_inner()
+}
+
+/// The [application page](apply_page), in the server's build, its own wasm and the staff
+/// pages' wasm.
+#[cfg(any(feature = "ssr", feature = "staff", feature = "apply"))]
+#[component(transparent)]
+fn ApplyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use crate::pages::apply::ApplicationPage;
+    view! { <Route path=path!("/applications/:number") view=ApplicationPage ssr=SsrMode::Async/> }
+        .into_inner()
+}
+
+/// In the applicant's wasm, a link to an application page loads it from the server, which
+/// sends it with its own wasm.
+#[cfg(not(any(feature = "ssr", feature = "staff", feature = "apply")))]
+#[component(transparent)]
+fn ApplyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! { <Route path=path!("/applications/:number") view=LoadFromServer/> }.into_inner()
 }
 
 /// The staff's pages: `/staff` and below. The server renders them with every other page, but
@@ -292,8 +303,8 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 }
 
 /// Loads the address the router is moving to as a new page, from the server: a page this
-/// wasm has no view for ([`PublicRoutes`], [`StaffRoutes`] in the applicant's, and one half
-/// of the application page in the applicant's and the draft form's). The
+/// wasm has no view for ([`PublicRoutes`], [`StaffRoutes`] and [`ApplyRoutes`] in the
+/// applicant's, [`AccountRoutes`] in the application page's). The
 /// router shows a route before it puts its address in the history, so the page is loaded
 /// by address, once the router is done. Never while the page the server sent is being
 /// hydrated: the server gave that page this wasm, and loading it again would only load it
@@ -301,7 +312,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 /// console, not a loop).
 #[cfg(not(feature = "ssr"))]
 #[component]
-pub(crate) fn LoadFromServer() -> impl IntoView {
+fn LoadFromServer() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let hydrating = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());
@@ -340,12 +351,12 @@ mod tests {
 
     #[test]
     fn the_application_pages_are_slash_applications_and_a_number() {
-        for (path, number) in [
-            ("/applications/OW1", "OW1"),
-            ("/applications/OW1/", "OW1"),
-            ("/applications/OW20261203ABCDEFGHJK", "OW20261203ABCDEFGHJK"),
+        for path in [
+            "/applications/OW1",
+            "/applications/OW1/",
+            "/applications/OW20261203ABCDEFGHJK",
         ] {
-            assert_eq!(apply_page(path), Some(number), "{path}");
+            assert!(apply_page(path), "{path}");
         }
         for path in [
             "/applications",
@@ -355,7 +366,7 @@ mod tests {
             "/my",
             "/cases/OW1/notices/1",
         ] {
-            assert_eq!(apply_page(path), None, "{path}");
+            assert!(!apply_page(path), "{path}");
         }
     }
 

@@ -59,8 +59,8 @@ test('the application pages are reported; the staff pages load a wasm of their o
   const mobile = await newApplicant(page.request, '1390013', testInfo.project.name);
   const draft = await roadWorksDraft(page.request, mobile);
   const form = await coldVisit(page, `/applications/${draft}`);
-  console.log(`[budget] the draft form /applications/${draft}: ${form.total} B (${form.parts.join('; ')})`);
-  expect(form.parts.some((p) => p.includes('/pkg/apply.wasm')), 'a draft\'s form loads its own wasm').toBe(true);
+  console.log(`[budget] a draft's form /applications/${draft}: ${form.total} B (${form.parts.join('; ')})`);
+  expect(form.parts.some((p) => p.includes('/pkg/apply.wasm')), 'the application page loads its own wasm').toBe(true);
   expect(form.parts.some((p) => p.includes('onewindow.wasm')), 'and not the applicant\'s').toBe(false);
   const { total, parts } = await coldVisit(page, '/staff/login');
   console.log(`[budget] /staff/login: ${total} B (${parts.join('; ')})`);

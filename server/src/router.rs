@@ -24,28 +24,6 @@ use app::server::{db, rest, state::AppState};
 
 use crate::config::Config;
 
-/// Before an application page is rendered, whether it shows a draft: the shell sends a
-/// draft's form with the form's own wasm, and a submitted case's page with the applicant's
-/// (`app::app::apply_page`). A lookup that fails leaves the page to the applicant's wasm,
-/// which loads a draft's page again.
-async fn look_up_drafts(
-    State(state): State<AppState>,
-    mut req: Request<Body>,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    if req.method() == axum::http::Method::GET
-        && let Some(number) = app::app::apply_page(req.uri().path())
-    {
-        match app::server::services::applications::is_draft(&state.db, number).await {
-            Ok(draft) => {
-                req.extensions_mut().insert(app::app::DraftPage(draft));
-            }
-            Err(e) => tracing::warn!(error = ?e, "could not tell whether a page shows a draft"),
-        }
-    }
-    next.run(req).await
-}
-
 /// Builds the whole application.
 pub fn build(state: AppState) -> Router {
     let routes = route_list();
@@ -97,10 +75,6 @@ pub fn build(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            look_up_drafts,
-        ))
         // Inside the compression: the kept pages are the rendered markup.
         .layer(axum::middleware::from_fn_with_state(
             crate::page_cache::PageCache::new(state.clone()),

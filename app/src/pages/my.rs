@@ -51,8 +51,6 @@ pub fn MyApplicationsPage() -> impl IntoView {
 fn CaseCard(app: ApplicationView, reload: Callback<()>) -> impl IntoView {
     let href = format!("/applications/{}", app.number);
     let draft = app.is_draft();
-    // A draft's page loads the form's wasm, not this one: straight from the server.
-    let rel = draft.then_some("external");
     let fix_up = !app.open_correction().is_empty();
     let failure = RwSignal::new(None::<String>);
     let number = app.number.clone();
@@ -83,7 +81,7 @@ fn CaseCard(app: ApplicationView, reload: Callback<()>) -> impl IntoView {
     view! {
         <li class="case-card" data-number=app.number.clone()>
             <div class="case-head">
-                <a class="case-title" href=href.clone() rel=rel>{app.title.clone()}</a>
+                <a class="case-title" href=href.clone()>{app.title.clone()}</a>
                 <span class="badge" class:badge-amber={draft || fix_up} class:badge-blue={!draft && !fix_up}>{app.status.label()}</span>
             </div>
             <p class="case-meta">
@@ -96,7 +94,7 @@ fn CaseCard(app: ApplicationView, reload: Callback<()>) -> impl IntoView {
             <p class="case-actions">
                 {if draft {
                     view! {
-                        <a class="button button-primary" href=href.clone() rel=rel>"继续填写"</a>
+                        <a class="button button-primary" href=href.clone()>"继续填写"</a>
                         " "
                         <button type="button" class="button" on:click=on_delete>"删除草稿"</button>
                     }.into_any()

@@ -3,8 +3,6 @@
 
 use super::*;
 
-const STEPS: [&str; 4] = ["申请人", "填写表单", "上传材料", "核对提交"];
-
 /// This browser's copy of a draft: what was typed, and the server version it was typed on.
 #[cfg_attr(
     not(feature = "hydrate"),

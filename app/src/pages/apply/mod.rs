@@ -14,29 +14,26 @@ use crate::resource::resource;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
 
 use crate::api::applications::{
     ApplicationView, UploadedMaterial, delete_material, load_application, save_draft,
+    submit_application,
 };
-use crate::clock::today_in_china;
+use crate::clock::{china_time, today_in_china};
+use crate::components::auth::Auth;
 use crate::components::form_field::CatalogField;
-use crate::components::receipt::human_size;
+use crate::components::receipt::{Receipt, human_size};
 use crate::components::status::{LoadFailed, Loading};
 use crate::domain::account::FieldProblem;
-use crate::domain::apply::{ApplicationForm, check_submission, original_allowed};
-use crate::domain::bundle::BundleMaterial;
-// What only the draft's form uses.
-#[cfg(any(feature = "ssr", feature = "staff", feature = "apply"))]
-use {
-    crate::api::applications::submit_application,
-    crate::clock::china_time,
-    crate::components::auth::Auth,
-    crate::domain::apply::{
-        ApplicantForm, ApplicantKind, DraftContent, MaterialState, applicant_fields, material_state,
-    },
-    crate::error::ErrorCode,
-    serde::{Deserialize, Serialize},
+use crate::domain::apply::{
+    ApplicantForm, ApplicantKind, ApplicationForm, DraftContent, MaterialState, applicant_fields,
+    check_submission, material_state, original_allowed,
 };
+use crate::domain::bundle::BundleMaterial;
+use crate::error::ErrorCode;
+
+const STEPS: [&str; 4] = ["申请人", "填写表单", "上传材料", "核对提交"];
 
 /// The page: the form of a draft, or the receipt of a submitted case.
 #[component]
@@ -49,43 +46,15 @@ pub fn ApplicationPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some((app, form))) if app.is_draft() => draft_form(app, form, reload),
-                    Ok(Some((app, form))) => submitted_case(app, form, reload),
+                    Ok(Some((app, form))) if app.is_draft() => view! { <ApplyForm app form on_submitted=reload/> }.into_any(),
+                    Ok(Some((app, form))) if !app.open_correction().is_empty() => view! { <FixUp app form on_done=reload/> }.into_any(),
+                    Ok(Some((app, form))) => view! { <Receipt app form/> }.into_any(),
                     Ok(None) => view! { <NotYours/> }.into_any(),
                     Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }
             })}
         </Suspense>
     }
-}
-
-/// A draft's form: in the server's build, the draft form's wasm and the staff pages'.
-#[cfg(any(feature = "ssr", feature = "staff", feature = "apply"))]
-fn draft_form(app: ApplicationView, form: ApplicationForm, reload: Callback<()>) -> AnyView {
-    view! { <ApplyForm app form on_submitted=reload/> }.into_any()
-}
-
-/// The applicant's wasm has no form: the server sends a draft's page with the form's wasm.
-#[cfg(not(any(feature = "ssr", feature = "staff", feature = "apply")))]
-fn draft_form(_: ApplicationView, _: ApplicationForm, _: Callback<()>) -> AnyView {
-    view! { <crate::app::LoadFromServer/> }.into_any()
-}
-
-/// A submitted case: its online fix-up while a correction is open, or its receipt. Not in
-/// the draft form's wasm: once the draft is submitted, its page is loaded again from the
-/// server, with the applicant's wasm.
-#[cfg(any(feature = "ssr", feature = "staff", not(feature = "apply")))]
-fn submitted_case(app: ApplicationView, form: ApplicationForm, reload: Callback<()>) -> AnyView {
-    if app.open_correction().is_empty() {
-        view! { <Receipt app form/> }.into_any()
-    } else {
-        view! { <FixUp app form on_done=reload/> }.into_any()
-    }
-}
-
-#[cfg(not(any(feature = "ssr", feature = "staff", not(feature = "apply"))))]
-fn submitted_case(_: ApplicationView, _: ApplicationForm, _: Callback<()>) -> AnyView {
-    view! { <crate::app::LoadFromServer/> }.into_any()
 }
 
 #[component]
@@ -100,20 +69,14 @@ fn NotYours() -> impl IntoView {
     }
 }
 
-// The draft's form: its steps, the delivery choice and the review before submitting.
-#[cfg(any(feature = "ssr", feature = "staff", feature = "apply"))]
 mod delivery;
-#[cfg(any(feature = "ssr", feature = "staff", feature = "apply"))]
-mod form;
-#[cfg(any(feature = "ssr", feature = "staff", feature = "apply"))]
-mod review;
-// A submitted case's online fix-up.
-#[cfg(any(feature = "ssr", feature = "staff", not(feature = "apply")))]
 mod fix_up;
+mod form;
 mod material;
+mod review;
 
+use delivery::DeliveryChoiceField;
+use fix_up::FixUp;
+use form::ApplyForm;
 pub(crate) use material::MaterialSlot;
-#[cfg(any(feature = "ssr", feature = "staff", not(feature = "apply")))]
-use {crate::components::receipt::Receipt, fix_up::FixUp};
-#[cfg(any(feature = "ssr", feature = "staff", feature = "apply"))]
-use {delivery::DeliveryChoiceField, form::ApplyForm, review::Review};
+use review::Review;

@@ -3,22 +3,6 @@
 
 use super::*;
 
-/// Whether `number`, as an application page's address names it, is a draft (anyone's: the
-/// page itself shows it only to its owner). The server sends a draft's page with the form's
-/// wasm (`app::app::DraftPage`): one lookup by the unique application number.
-pub async fn is_draft(db: &DatabaseConnection, number: &str) -> anyhow::Result<bool> {
-    let Some(number) = ApplicationNumber::parse(number) else {
-        return Ok(false);
-    };
-    let drafts = application::Entity::find()
-        .filter(application::Column::Number.eq(number.as_str()))
-        .filter(application::Column::Status.eq(CaseStatus::Draft.as_str()))
-        .count(db)
-        .await
-        .context("failed to look up a draft")?;
-    Ok(drafts > 0)
-}
-
 /// Creates a draft for the applicant.
 pub async fn create_draft(
     db: &DatabaseConnection,
