@@ -152,42 +152,44 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The routes of the pages that are always [lite](lite_page): rendered by the server, and
-/// never hydrated, so no wasm needs their views. In the browser a link to one of them loads
-/// it from the server.
-#[cfg(feature = "ssr")]
-#[component(transparent)]
-fn PublicRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    use crate::pages::{
-        bundle::BundlePage, bundles::BundlesPage, catalog::CatalogPage, home::HomePage,
-        item::ItemPage, licences::LicencesPage, verify::VerifyPage,
+/// A group of routes whose views are in the server's build and in the wasm builds `cfg` names
+/// (`feature = "staff"`, …); in every other wasm each of them leads to [`LoadFromServer`].
+/// One list, so that the server's routes and the browser's cannot drift apart.
+macro_rules! page_routes {
+    (
+        $(#[doc = $doc:literal])*
+        $name:ident, cfg($($on:tt)*),
+        { $($path:tt => $page:path $(, $ssr:ident)?;)* }
+    ) => {
+        $(#[doc = $doc])*
+        #[cfg(any(feature = "ssr", $($on)*))]
+        #[component(transparent)]
+        fn $name() -> impl leptos_router::MatchNestedRoutes + Clone {
+            view! { $(<Route path=path!($path) view=$page $(ssr=SsrMode::$ssr)?/>)* }.into_inner()
+        }
+
+        $(#[doc = $doc])*
+        #[cfg(not(any(feature = "ssr", $($on)*)))]
+        #[component(transparent)]
+        fn $name() -> impl leptos_router::MatchNestedRoutes + Clone {
+            view! { $(<Route path=path!($path) view=LoadFromServer/>)* }.into_inner()
+        }
     };
-    view! {
-        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-        <Route path=path!("/items") view=CatalogPage ssr=SsrMode::Async/>
-        <Route path=path!("/items/:code") view=ItemPage ssr=SsrMode::Async/>
-        <Route path=path!("/bundles") view=BundlesPage ssr=SsrMode::Async/>
-        <Route path=path!("/bundles/:code") view=BundlePage ssr=SsrMode::Async/>
-        <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
-        <Route path=path!("/licences") view=LicencesPage ssr=SsrMode::Async/>
-    }
-    .into_inner()
 }
 
-/// In the browser: the [`PublicRoutes`] load their page from the server.
-#[cfg(not(feature = "ssr"))]
-#[component(transparent)]
-fn PublicRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    view! {
-        <Route path=path!("/") view=LoadFromServer/>
-        <Route path=path!("/items") view=LoadFromServer/>
-        <Route path=path!("/items/:code") view=LoadFromServer/>
-        <Route path=path!("/bundles") view=LoadFromServer/>
-        <Route path=path!("/bundles/:code") view=LoadFromServer/>
-        <Route path=path!("/verify") view=LoadFromServer/>
-        <Route path=path!("/licences") view=LoadFromServer/>
+page_routes! {
+    /// The routes of the pages that are always [lite](lite_page): rendered by the server, and
+    /// never hydrated, so no wasm needs their views.
+    PublicRoutes, cfg(),
+    {
+        "/" => crate::pages::home::HomePage, Async;
+        "/items" => crate::pages::catalog::CatalogPage, Async;
+        "/items/:code" => crate::pages::item::ItemPage, Async;
+        "/bundles" => crate::pages::bundles::BundlesPage, Async;
+        "/bundles/:code" => crate::pages::bundle::BundlePage, Async;
+        "/verify" => crate::pages::verify::VerifyPage, Async;
+        "/licences" => crate::pages::licences::LicencesPage, Async;
     }
-    .into_inner()
 }
 
 /// The application page, `/applications/{number}`: a draft's form, its online fix-up, or its
@@ -203,60 +205,27 @@ pub fn apply_page(path: &str) -> bool {
 /// The name, in `/pkg`, of the application page's wasm and its script (`scripts/build-wasm`).
 pub const APPLY_WASM: &str = "apply";
 
-/// The applicant's other pages: signing in, registering, recovering an account, 我的办件,
-/// notices, and /track for a signed-in applicant. In the server's build, the applicant's
-/// wasm (`onewindow`) and the staff pages' (which has every page).
-#[cfg(any(feature = "ssr", feature = "staff", not(feature = "apply")))]
-#[component(transparent)]
-fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    use crate::components::notice::NoticePage;
-    use crate::pages::{
-        login::LoginPage, my::MyApplicationsPage, recover::RecoverPage, register::RegisterPage,
-        track::TrackPage,
-    };
-    view! {
-        <Route path=path!("/login") view=LoginPage/>
-        <Route path=path!("/register") view=RegisterPage/>
-        <Route path=path!("/recover") view=RecoverPage/>
-        <Route path=path!("/my") view=MyApplicationsPage/>
-        <Route path=path!("/cases/:number/notices/:id") view=NoticePage ssr=SsrMode::Async/>
-        <Route path=path!("/track") view=TrackPage ssr=SsrMode::Async/>
+page_routes! {
+    /// The applicant's other pages: signing in, registering, recovering an account, 我的办件,
+    /// notices, and /track for a signed-in applicant; in the applicant's wasm (`onewindow`)
+    /// and the staff pages' (which has every page), not in the application page's.
+    AccountRoutes, cfg(feature = "staff", not(feature = "apply")),
+    {
+        "/login" => crate::pages::login::LoginPage;
+        "/register" => crate::pages::register::RegisterPage;
+        "/recover" => crate::pages::recover::RecoverPage;
+        "/my" => crate::pages::my::MyApplicationsPage;
+        "/cases/:number/notices/:id" => crate::components::notice::NoticePage, Async;
+        "/track" => crate::pages::track::TrackPage, Async;
     }
-    .into_inner()
 }
 
-/// In the application page's wasm, a link to another applicant's page loads it from the
-/// server.
-#[cfg(not(any(feature = "ssr", feature = "staff", not(feature = "apply"))))]
-#[component(transparent)]
-fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    view! {
-        <Route path=path!("/login") view=LoadFromServer/>
-        <Route path=path!("/register") view=LoadFromServer/>
-        <Route path=path!("/recover") view=LoadFromServer/>
-        <Route path=path!("/my") view=LoadFromServer/>
-        <Route path=path!("/cases/:number/notices/:id") view=LoadFromServer/>
-        <Route path=path!("/track") view=LoadFromServer/>
+page_routes! {
+    /// The [application page](apply_page): in its own wasm and the staff pages' wasm.
+    ApplyRoutes, cfg(feature = "staff", feature = "apply"),
+    {
+        "/applications/:number" => crate::pages::apply::ApplicationPage, Async;
     }
-    .into_inner()
-}
-
-/// The [application page](apply_page), in the server's build, its own wasm and the staff
-/// pages' wasm.
-#[cfg(any(feature = "ssr", feature = "staff", feature = "apply"))]
-#[component(transparent)]
-fn ApplyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    use crate::pages::apply::ApplicationPage;
-    view! { <Route path=path!("/applications/:number") view=ApplicationPage ssr=SsrMode::Async/> }
-        .into_inner()
-}
-
-/// In the applicant's wasm, a link to an application page loads it from the server, which
-/// sends it with its own wasm.
-#[cfg(not(any(feature = "ssr", feature = "staff", feature = "apply")))]
-#[component(transparent)]
-fn ApplyRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    view! { <Route path=path!("/applications/:number") view=LoadFromServer/> }.into_inner()
 }
 
 /// The staff's pages: `/staff` and below. The server renders them with every other page, but
@@ -303,8 +272,9 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 }
 
 /// Loads the address the router is moving to as a new page, from the server: a page this
-/// wasm has no view for ([`PublicRoutes`], [`StaffRoutes`] and [`ApplyRoutes`] in the
-/// applicant's, [`AccountRoutes`] in the application page's). The
+/// wasm has no view for (a [`page_routes`] group: the public pages in every wasm, the
+/// application page in the applicant's, the other applicant pages in the application
+/// page's; and [`StaffRoutes`] in both). The
 /// router shows a route before it puts its address in the history, so the page is loaded
 /// by address, once the router is done. Never while the page the server sent is being
 /// hydrated: the server gave that page this wasm, and loading it again would only load it
