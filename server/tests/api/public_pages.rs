@@ -2,13 +2,12 @@
 //! application's wasm, and their forms work as plain posts (a tracking lookup, 退出, 在线申办),
 //! each answered with a redirect and, when refused, a one-time message.
 
-use reqwest::Method;
 use reqwest::redirect::Policy;
-use serde_json::json;
 
 use crate::applications::applicant;
-use crate::helpers::{TestApp, backends, call, get_as, on_every_backend, spawn_app};
+use crate::helpers::{TestApp, backends, get_as, on_every_backend, spawn_app};
 use crate::review::submitted_case;
+use crate::submission::{CREDIT_CODE, company, new_draft};
 
 /// The contact mobile of `submission::company`.
 const MOBILE: &str = "13800138000";
@@ -91,16 +90,7 @@ async fn public_pages_load_the_small_script_and_application_pages_their_wasm() {
     // The application page loads its own wasm, and nothing else: a draft's form, and a
     // submitted case's receipt alike.
     let me = applicant(&app, "13700137008", "11010519491231002X").await;
-    let (status, draft) = call(
-        &app,
-        Method::POST,
-        "/api/v1/applications",
-        Some(&me),
-        Some(json!({"item": "SWJ-XK-001"})),
-    )
-    .await;
-    assert_eq!(status, 201, "{draft}");
-    let number = draft["number"].as_str().unwrap();
+    let number = new_draft(&app, &me, company(CREDIT_CODE)).await;
     let case = submitted_case(&app, &me, true).await;
     for path in [
         format!("/applications/{number}"),

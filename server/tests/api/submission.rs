@@ -129,7 +129,8 @@ pub fn drainage_values() -> Value {
     })
 }
 
-async fn new_draft(app: &TestApp, me: &str, applicant: Value) -> String {
+/// A new SWJ-XK-001 draft of this applicant block, the form filled in: its number.
+pub async fn new_draft(app: &TestApp, me: &str, applicant: Value) -> String {
     let (status, draft) = call(
         app,
         Method::POST,
