@@ -304,6 +304,18 @@ impl ThrottleRule {
         }
     }
 
+    /// Whether an attempt may be tried now, as [`Self::wait`], when `undecided` more wrong
+    /// attempts have been decided but are not in `throttle` yet: each counts as failed now.
+    pub fn wait_counting(
+        self,
+        throttle: Option<Throttle>,
+        undecided: u32,
+        now: i64,
+    ) -> Result<(), i64> {
+        let throttle = (0..undecided).fold(throttle, |t, _| Some(self.after_failure(t, now)));
+        self.wait(throttle, now)
+    }
+
     /// The record after one more failed attempt at `now`.
     pub fn after_failure(self, throttle: Option<Throttle>, now: i64) -> Throttle {
         let failures = match throttle {
@@ -454,6 +466,33 @@ mod tests {
             ThrottleRule::LOGIN.after_failure(t, now).failures,
             1,
             "and counting starts again"
+        );
+    }
+
+    #[test]
+    fn failures_decided_but_not_yet_written_count_as_failed_now() {
+        let rule = ThrottleRule::LOGIN;
+        let now = 1_000_000;
+        assert_eq!(rule.wait_counting(None, 0, now), Ok(()));
+        assert_eq!(rule.wait_counting(None, 2, now), Ok(()));
+        // Three wrong guesses on their way: the next waits as the fourth attempt would.
+        assert_eq!(rule.wait_counting(None, 3, now), Err(1));
+        let two = Some(Throttle {
+            failures: 2,
+            last_failure_at: now - 100,
+            locked_until: None,
+        });
+        assert_eq!(rule.wait_counting(two, 0, now), Ok(()));
+        assert_eq!(rule.wait_counting(two, 1, now), Err(1));
+        let nine = Some(Throttle {
+            failures: LOCK_AFTER_FAILURES - 1,
+            last_failure_at: now - 1000,
+            locked_until: None,
+        });
+        assert_eq!(
+            rule.wait_counting(nine, 1, now),
+            Err(LOCK_SECONDS),
+            "the lock"
         );
     }
 

@@ -177,6 +177,45 @@ async fn repeated_failures_from_one_client_are_rate_limited_even_for_a_right_gue
 }
 
 #[tokio::test]
+async fn parallel_guesses_from_one_client_cannot_all_pass_and_right_ones_all_do() {
+    on_every_backend(async |app| {
+        count_through_next_year(app).await;
+        let me = applicant(app, "13844440009", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
+        let (cache, now) = (tracking::TrackCache::default(), Utc::now());
+        let client = ClientKey("192.0.2.9".into());
+        let right = futures_util::future::join_all(
+            (0..16).map(|_| tracking::track(&app.db, &cache, &case, MOBILE, &client, now)),
+        )
+        .await;
+        assert!(right.iter().all(Result::is_ok), "{right:?}");
+
+        let guesses: Vec<String> = (0..12).map(|i| format!("139000001{i:02}")).collect();
+        let wrong = futures_util::future::join_all(
+            guesses
+                .iter()
+                .map(|g| tracking::track(&app.db, &cache, &case, g, &client, now)),
+        )
+        .await;
+        let counted = wrong
+            .iter()
+            .filter(|r| matches!(r, Err(TrackError::NotFound)))
+            .count();
+        let refused = wrong
+            .iter()
+            .filter(|r| matches!(r, Err(TrackError::TooMany(_))))
+            .count();
+        assert_eq!((counted, refused), (3, 9), "{wrong:?}");
+        // The three free failures are used up: a right guess in the same second waits too.
+        assert!(matches!(
+            tracking::track(&app.db, &cache, &case, MOBILE, &client, now).await,
+            Err(TrackError::TooMany(1))
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn the_tracking_stream_tells_an_open_page_when_the_case_changes() {
     on_every_backend(async |app| {
         count_through_next_year(app).await;

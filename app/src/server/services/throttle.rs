@@ -15,7 +15,8 @@
 //! The argon2 checks themselves run on a few threads of their own ([`on_hashing_thread`]):
 //! each takes 19 MiB.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -98,45 +99,153 @@ pub async fn count(
     Ok(None)
 }
 
-/// One at a time per key on this instance: held across a check, the lookup it guards and
-/// the count of its failure, so parallel guesses from one client cannot all pass the check
-/// before any failure is counted (tracking keeps its successes free of writes this way).
-pub struct KeyTurn {
+/// One guess at a secret (a tracking factor, a receipt's code, a licence's check code) by
+/// the client throttled as a key. Guesses from one client are judged without waiting for
+/// each other: a guess may be tried if the key's record, as read after the guess started,
+/// allows it *with every wrong guess decided on this instance and not yet in that record
+/// counted as failed now*. Deciding is atomic per key, so of parallel guesses each is judged
+/// as if it came after those decided before it: they cannot all pass before their failures
+/// are counted, and a right guess never waits for another (tracking's successes cost no
+/// write and no wait).
+///
+/// A right guess and a wrong one are refused alike when they must wait, so a refusal tells
+/// nothing of the guess.
+pub struct Guess {
     key: String,
-    _turn: tokio::sync::OwnedMutexGuard<()>,
+    /// How many wrong guesses of the key had been written when this one started.
+    seen: u64,
 }
 
-type KeyLocks =
-    std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>;
-
-fn key_locks() -> &'static KeyLocks {
-    static LOCKS: OnceLock<KeyLocks> = OnceLock::new();
-    LOCKS.get_or_init(Default::default)
+/// A key's guesses on this instance.
+#[derive(Default)]
+struct Tally {
+    /// Guesses started and not finished.
+    guesses: u32,
+    /// Wrong guesses decided and not yet written.
+    deciding: u32,
+    /// Wrong guesses written since the key's tally was made.
+    written: u64,
 }
 
-/// Waits for `key`'s turn.
-pub async fn turn(key: &str) -> KeyTurn {
-    let lock = {
-        let mut locks = key_locks().lock().unwrap_or_else(|e| e.into_inner());
-        locks.entry(key.to_string()).or_default().clone()
-    };
-    KeyTurn {
-        key: key.to_string(),
-        _turn: lock.lock_owned().await,
-    }
+type Tallies = Mutex<HashMap<String, Tally>>;
+
+fn tallies() -> MutexGuard<'static, HashMap<String, Tally>> {
+    static TALLIES: OnceLock<Tallies> = OnceLock::new();
+    TALLIES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
 }
 
-impl Drop for KeyTurn {
-    fn drop(&mut self) {
-        let mut locks = key_locks().lock().unwrap_or_else(|e| e.into_inner());
-        // Only this turn's guard and the map hold the lock: nobody waits, forget the key.
-        if locks
-            .get(&self.key)
-            .is_some_and(|l| std::sync::Arc::strong_count(l) <= 2)
-        {
-            locks.remove(&self.key);
+impl Guess {
+    /// Starts a guess for `key`. Read the key's record after this.
+    pub fn start(key: &str) -> Guess {
+        let mut tallies = tallies();
+        let tally = tallies.entry(key.to_string()).or_default();
+        tally.guesses += 1;
+        Guess {
+            key: key.to_string(),
+            seen: tally.written,
         }
     }
+
+    /// Whether the guess may be tried under `rule`, with `record` the key's record as read
+    /// after [`Guess::start`]; otherwise how many seconds the client must wait.
+    pub fn may_try(
+        &self,
+        rule: ThrottleRule,
+        record: Option<Throttle>,
+        now: DateTime<Utc>,
+    ) -> Result<(), i64> {
+        let tallies = tallies();
+        self.judge(&tallies, rule, record, now)
+    }
+
+    fn judge(
+        &self,
+        tallies: &HashMap<String, Tally>,
+        rule: ThrottleRule,
+        record: Option<Throttle>,
+        now: DateTime<Utc>,
+    ) -> Result<(), i64> {
+        // A failure written after the record was read is not in it: count it as deciding.
+        let undecided = tallies.get(&self.key).map_or(0, |t| {
+            u64::from(t.deciding) + t.written.saturating_sub(self.seen)
+        });
+        rule.wait_counting(
+            record,
+            u32::try_from(undecided).unwrap_or(u32::MAX),
+            now.timestamp(),
+        )
+    }
+
+    /// The guess was right: whether it may be told so (`Err`: seconds to wait, as for a
+    /// wrong guess judged at the same moment).
+    pub fn right(
+        self,
+        rule: ThrottleRule,
+        record: Option<Throttle>,
+        now: DateTime<Utc>,
+    ) -> Result<(), i64> {
+        self.may_try(rule, record, now)
+    }
+
+    /// The guess was wrong: refused with the seconds to wait if guesses decided since it
+    /// was tried leave it no turn (then it is not counted, as it would not have been tried);
+    /// otherwise its failure, which counts against every guess judged from now on and must
+    /// be written with [`Failure::count`].
+    pub fn wrong(
+        self,
+        rule: ThrottleRule,
+        record: Option<Throttle>,
+        now: DateTime<Utc>,
+    ) -> Result<Failure, i64> {
+        let mut tallies = tallies();
+        self.judge(&tallies, rule, record, now)?;
+        tallies.entry(self.key.clone()).or_default().deciding += 1;
+        drop(tallies);
+        Ok(Failure { guess: self, rule })
+    }
+}
+
+impl Drop for Guess {
+    fn drop(&mut self) {
+        let mut tallies = tallies();
+        if let Some(tally) = tallies.get_mut(&self.key) {
+            tally.guesses = tally.guesses.saturating_sub(1);
+            if tally.guesses == 0 {
+                tallies.remove(&self.key);
+            }
+        }
+    }
+}
+
+/// A wrong guess decided and not yet written.
+pub struct Failure {
+    guess: Guess,
+    rule: ThrottleRule,
+}
+
+impl Failure {
+    /// Writes the failure to the key's record.
+    pub async fn count(self, db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Result<()> {
+        count(db, &self.guess.key, self.rule, now).await.map(drop)
+    }
+}
+
+impl Drop for Failure {
+    fn drop(&mut self) {
+        let mut tallies = tallies();
+        if let Some(tally) = tallies.get_mut(&self.guess.key) {
+            tally.deciding = tally.deciding.saturating_sub(1);
+            tally.written += 1;
+        }
+    }
+}
+
+/// The record of `key`, if it has one.
+pub async fn record(db: &impl ConnectionTrait, key: &str) -> anyhow::Result<Option<Throttle>> {
+    Ok(read(db, key).await?.as_ref().map(throttle_of))
 }
 
 /// Forgets the failures of `key` (its password was right).
@@ -279,5 +388,46 @@ fn throttle_of(t: &login_throttle::Model) -> Throttle {
         failures: t.failures,
         last_failure_at: t.last_failure_at.timestamp(),
         locked_until: t.locked_until.map(|l| l.timestamp()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(seconds, 0).unwrap_or_default()
+    }
+
+    #[test]
+    fn wrong_guesses_count_from_the_moment_they_are_decided() {
+        let (rule, now) = (ThrottleRule::LOGIN, at(1_000_000));
+        let key = "test:decided";
+        // Guesses started and not decided hold nobody up.
+        let undecided = Guess::start(key);
+        let failures: Vec<Failure> = (0..3)
+            .map(|_| Guess::start(key).wrong(rule, None, now).ok().unwrap())
+            .collect();
+        // Three wrong guesses decided and not written: the next waits, right or wrong.
+        assert_eq!(Guess::start(key).right(rule, None, now), Err(1));
+        assert!(Guess::start(key).wrong(rule, None, now).is_err());
+        assert_eq!(undecided.may_try(rule, None, now), Err(1));
+        // Written after a guess read its record, they still count for that guess.
+        drop(failures);
+        assert_eq!(undecided.right(rule, None, now), Err(1));
+        // A guess that reads the record after they were written counts them from it.
+        let written = Some(ThrottleRule::LOGIN.after_failure(None, now.timestamp()));
+        assert_eq!(Guess::start(key).may_try(rule, written, now), Ok(()));
+    }
+
+    #[test]
+    fn right_guesses_pass_together() {
+        let (rule, now) = (ThrottleRule::LOGIN, at(1_000_000));
+        let key = "test:together";
+        let guesses: Vec<Guess> = (0..64).map(|_| Guess::start(key)).collect();
+        for guess in guesses {
+            assert_eq!(guess.right(rule, None, now), Ok(()));
+        }
+        assert!(!tallies().contains_key(key), "a finished key is forgotten");
     }
 }

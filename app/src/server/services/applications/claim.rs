@@ -21,17 +21,14 @@ pub async fn claim(
     now: DateTime<Utc>,
 ) -> Result<ApplicationView, ApplicationError> {
     let key = format!("claim:{}", client.0);
-    // One guess at a time per client, so each wrong one is counted before the next is judged.
-    let _turn = throttle::turn(&key).await;
-    throttle::check(db, &key, ThrottleRule::LOGIN, now)
-        .await
-        .map_err(|e| match e {
-            throttle::ThrottleError::Wait(retry_after) => {
-                ApplicationError::TooManyAttempts(retry_after)
-            }
-            throttle::ThrottleError::Internal(e) => e.into(),
-            other => anyhow!("{other}").into(),
-        })?;
+    // A guess at the receipt's code: parallel ones cannot all pass before their failures
+    // are counted.
+    let guess = throttle::Guess::start(&key);
+    let rule = ThrottleRule::LOGIN;
+    let record = throttle::record(db, &key).await?;
+    guess
+        .may_try(rule, record, now)
+        .map_err(ApplicationError::TooManyAttempts)?;
     let found = match ApplicationNumber::parse(number.trim()) {
         Some(number) => application::Entity::find()
             .filter(application::Column::CaseNumber.eq(number.as_str()))
@@ -49,9 +46,15 @@ pub async fn claim(
                 .as_deref()
                 .is_some_and(|known| normalize_factor(known) == code)
     }) else {
-        throttle::count(db, &key, ThrottleRule::LOGIN, now).await?;
+        let failure = guess
+            .wrong(rule, record, now)
+            .map_err(ApplicationError::TooManyAttempts)?;
+        failure.count(db, now).await?;
         return Err(ApplicationError::NotClaimable);
     };
+    guess
+        .right(rule, record, now)
+        .map_err(ApplicationError::TooManyAttempts)?;
     if row.holder_account_id != Some(account_id) {
         if let Some(previous) = row.holder_account_id {
             tracing::warn!(

@@ -262,23 +262,31 @@ pub async fn check(
     now: DateTime<Utc>,
 ) -> Result<LicenceCheck, LicenceError> {
     let key = format!("verify:{}", client.0);
-    let _turn = throttle::turn(&key).await;
-    throttle::check(db, &key, ThrottleRule::LOGIN, now)
-        .await
-        .map_err(|e| match e {
-            throttle::ThrottleError::Wait(after) => LicenceError::TooMany(after),
-            throttle::ThrottleError::Internal(e) => LicenceError::Internal(e),
-            other => LicenceError::Internal(anyhow!("{other}")),
-        })?;
+    // A guess at the check code: parallel ones cannot all pass before their failures are
+    // counted.
+    let guess = throttle::Guess::start(&key);
+    let rule = ThrottleRule::LOGIN;
+    let record = throttle::record(db, &key).await?;
+    guess
+        .may_try(rule, record, now)
+        .map_err(LicenceError::TooMany)?;
     let row = licence::Entity::find()
         .filter(licence::Column::Number.eq(number.trim()))
         .one(db)
         .await
         .context("failed to read a licence")?;
     let row = match row {
-        Some(r) if r.check_code == rules::normalize_check_code(code) => r,
+        Some(r) if r.check_code == rules::normalize_check_code(code) => {
+            guess
+                .right(rule, record, now)
+                .map_err(LicenceError::TooMany)?;
+            r
+        }
         _ => {
-            throttle::count(db, &key, ThrottleRule::LOGIN, now).await?;
+            let failure = guess
+                .wrong(rule, record, now)
+                .map_err(LicenceError::TooMany)?;
+            failure.count(db, now).await?;
             return Err(LicenceError::NotFound);
         }
     };

@@ -43,8 +43,9 @@ fn factor_matches(row: &application::Model, factor: &str) -> bool {
 
 /// A lookup of `number` by a client, judged by `opens`: the case and the probe it was found
 /// by, or `NotFound` (counted against the client) for a missing case and a wrong guess
-/// alike, or `TooMany` while the client must wait. The client's turn is held from the probe
-/// to the count, so parallel guesses cannot all pass before any failure is counted.
+/// alike, or `TooMany` while the client must wait. Lookups are guesses at the factor
+/// ([`throttle::Guess`]): parallel ones cannot all pass before their failures are counted,
+/// and a right one waits for nobody.
 async fn look_up(
     db: &DatabaseConnection,
     cache: &TrackCache,
@@ -54,16 +55,25 @@ async fn look_up(
     opens: impl FnOnce(&application::Model) -> bool,
 ) -> Result<(Arc<CaseFacts>, Probe), TrackError> {
     let key = format!("track:{}", client.0);
-    let _turn = throttle::turn(&key).await;
+    let guess = throttle::Guess::start(&key);
     let number = ApplicationNumber::parse(number.trim());
     let probe = memory::probe(db, &key, number.as_ref().map(|n| n.as_str())).await?;
-    ThrottleRule::LOGIN
-        .wait(probe.throttle, now.timestamp())
+    let rule = ThrottleRule::LOGIN;
+    guess
+        .may_try(rule, probe.throttle, now)
         .map_err(TrackError::TooMany)?;
     match cache.case(db, &probe).await? {
-        Some(facts) if opens(&facts.row) => Ok((facts, probe)),
+        Some(facts) if opens(&facts.row) => {
+            guess
+                .right(rule, probe.throttle, now)
+                .map_err(TrackError::TooMany)?;
+            Ok((facts, probe))
+        }
         _ => {
-            throttle::count(db, &key, ThrottleRule::LOGIN, now).await?;
+            let failure = guess
+                .wrong(rule, probe.throttle, now)
+                .map_err(TrackError::TooMany)?;
+            failure.count(db, now).await?;
             Err(TrackError::NotFound)
         }
     }
