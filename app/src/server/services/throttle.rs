@@ -243,9 +243,17 @@ impl Drop for Failure {
     }
 }
 
-/// The record of `key`, if it has one.
-pub async fn record(db: &impl ConnectionTrait, key: &str) -> anyhow::Result<Option<Throttle>> {
-    Ok(read(db, key).await?.as_ref().map(throttle_of))
+/// Starts a guess for `key` and reads the key's record: the guess with the record it is to
+/// be decided by, or (inside) the seconds to wait under `rule`.
+pub async fn guess(
+    db: &impl ConnectionTrait,
+    key: &str,
+    rule: ThrottleRule,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(Guess, Option<Throttle>), i64>> {
+    let guess = Guess::start(key);
+    let record = read(db, key).await?.as_ref().map(throttle_of);
+    Ok(guess.may_try(rule, record, now).map(|()| (guess, record)))
 }
 
 /// Forgets the failures of `key` (its password was right).

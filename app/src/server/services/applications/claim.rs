@@ -21,13 +21,11 @@ pub async fn claim(
     now: DateTime<Utc>,
 ) -> Result<ApplicationView, ApplicationError> {
     let key = format!("claim:{}", client.0);
-    // A guess at the receipt's code: parallel ones cannot all pass before their failures
-    // are counted.
-    let guess = throttle::Guess::start(&key);
+    // A guess at the receipt's code: parallel ones cannot all pass before their failures are
+    // counted.
     let rule = ThrottleRule::LOGIN;
-    let record = throttle::record(db, &key).await?;
-    guess
-        .may_try(rule, record, now)
+    let (guess, record) = throttle::guess(db, &key, rule, now)
+        .await?
         .map_err(ApplicationError::TooManyAttempts)?;
     let found = match ApplicationNumber::parse(number.trim()) {
         Some(number) => application::Entity::find()

@@ -264,11 +264,9 @@ pub async fn check(
     let key = format!("verify:{}", client.0);
     // A guess at the check code: parallel ones cannot all pass before their failures are
     // counted.
-    let guess = throttle::Guess::start(&key);
     let rule = ThrottleRule::LOGIN;
-    let record = throttle::record(db, &key).await?;
-    guess
-        .may_try(rule, record, now)
+    let (guess, record) = throttle::guess(db, &key, rule, now)
+        .await?
         .map_err(LicenceError::TooMany)?;
     let row = licence::Entity::find()
         .filter(licence::Column::Number.eq(number.trim()))
