@@ -30,11 +30,11 @@ pub async fn tracked_case(number: String) -> Result<Option<TrackView>, AppError>
     };
     let state = crate::server::state::expect_state()?;
     let client: ClientKey = leptos_axum::extract().await.unwrap_or_default();
-    match tracking::track_by_token(
+    match tracking::track(
         &state.db,
         &state.track,
         &number,
-        token,
+        tracking::Proof::Token(token),
         &client,
         chrono::Utc::now(),
     )

@@ -18,7 +18,7 @@ pub async fn track_case(number: String, factor: String) -> Result<TrackView, App
         &state.db,
         &state.track,
         &number,
-        &factor,
+        tracking::Proof::Factor(&factor),
         &client,
         chrono::Utc::now(),
     )

@@ -66,7 +66,14 @@ async fn track(
         );
     }
     let now = chrono::Utc::now();
-    let opened = tracking::open_case(&state.db, &state.track, &number, &form.factor, &client, now);
+    let opened = tracking::open(
+        &state.db,
+        &state.track,
+        &number,
+        tracking::Proof::Factor(&form.factor),
+        &client,
+        now,
+    );
     match opened.await {
         Ok(case) => {
             let until = now.timestamp() + TRACK_COOKIE_SECONDS;

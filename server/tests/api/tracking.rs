@@ -8,7 +8,7 @@ use app::domain::review::StaffRole;
 use app::server::entities::{application, case_event, notification};
 use app::server::notify::{LogSender, deliver_pending};
 use app::server::services::calendar;
-use app::server::services::tracking::{self, ClientKey, TrackError, raise_warnings};
+use app::server::services::tracking::{self, ClientKey, Proof, TrackError, raise_warnings};
 use chrono::{TimeZone, Utc};
 use reqwest::Method;
 use sea_orm::sea_query::Expr;
@@ -150,20 +150,35 @@ async fn repeated_failures_from_one_client_are_rate_limited_even_for_a_right_gue
         let now = Utc::now();
         let other = ClientKey("192.0.2.7".into());
         assert!(
-            tracking::track(&app.db, &Default::default(), &case, MOBILE, &other, now)
-                .await
-                .is_ok()
+            tracking::track(
+                &app.db,
+                &Default::default(),
+                &case,
+                Proof::Factor(MOBILE),
+                &other,
+                now
+            )
+            .await
+            .is_ok()
         );
         let mut at = now;
         for _ in 0..10 {
             at += chrono::Duration::seconds(600);
-            let _ = tracking::track(&app.db, &Default::default(), &case, "wrong", &other, at).await;
+            let _ = tracking::track(
+                &app.db,
+                &Default::default(),
+                &case,
+                Proof::Factor("wrong"),
+                &other,
+                at,
+            )
+            .await;
         }
         match tracking::track(
             &app.db,
             &Default::default(),
             &case,
-            MOBILE,
+            Proof::Factor(MOBILE),
             &other,
             at + chrono::Duration::seconds(60),
         )
@@ -184,17 +199,18 @@ async fn parallel_guesses_from_one_client_cannot_all_pass_and_right_ones_all_do(
         let case = submitted_case(app, &me, true).await;
         let (cache, now) = (tracking::TrackCache::default(), Utc::now());
         let client = ClientKey("192.0.2.9".into());
-        let right = futures_util::future::join_all(
-            (0..16).map(|_| tracking::track(&app.db, &cache, &case, MOBILE, &client, now)),
-        )
-        .await;
+        let right =
+            futures_util::future::join_all((0..16).map(|_| {
+                tracking::track(&app.db, &cache, &case, Proof::Factor(MOBILE), &client, now)
+            }))
+            .await;
         assert!(right.iter().all(Result::is_ok), "{right:?}");
 
         let guesses: Vec<String> = (0..12).map(|i| format!("139000001{i:02}")).collect();
         let wrong = futures_util::future::join_all(
             guesses
                 .iter()
-                .map(|g| tracking::track(&app.db, &cache, &case, g, &client, now)),
+                .map(|g| tracking::track(&app.db, &cache, &case, Proof::Factor(g), &client, now)),
         )
         .await;
         let counted = wrong
@@ -208,7 +224,7 @@ async fn parallel_guesses_from_one_client_cannot_all_pass_and_right_ones_all_do(
         assert_eq!((counted, refused), (3, 9), "{wrong:?}");
         // The three free failures are used up: a right guess in the same second waits too.
         assert!(matches!(
-            tracking::track(&app.db, &cache, &case, MOBILE, &client, now).await,
+            tracking::track(&app.db, &cache, &case, Proof::Factor(MOBILE), &client, now).await,
             Err(TrackError::TooMany(1))
         ));
     })
@@ -1051,7 +1067,7 @@ async fn tracking_keeps_reference_data_in_memory_and_sees_a_change_at_once() {
         let reference = &cache.reference;
         let client = ClientKey("192.0.2.31".into());
         let now = Utc::now();
-        let seen = tracking::track(&app.db, &cache, &case, MOBILE, &client, now)
+        let seen = tracking::track(&app.db, &cache, &case, Proof::Factor(MOBILE), &client, now)
             .await
             .unwrap();
         let first = reference.get(&app.db).await.unwrap();
@@ -1064,7 +1080,7 @@ async fn tracking_keeps_reference_data_in_memory_and_sees_a_change_at_once() {
 
         // The item renamed by a catalog import: the next lookup shows the new name.
         crate::helpers::rename_item(app, "SWJ-XK-001").await;
-        let renamed = tracking::track(&app.db, &cache, &case, MOBILE, &client, now)
+        let renamed = tracking::track(&app.db, &cache, &case, Proof::Factor(MOBILE), &client, now)
             .await
             .unwrap();
         assert_eq!(renamed.title, format!("{}（新）", seen.title));

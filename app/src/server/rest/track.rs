@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::server::auth::{Applicant, Staff};
 use crate::server::error::{AppError, ErrorCode};
-use crate::server::services::tracking::{self, ClientKey, TrackError};
+use crate::server::services::tracking::{self, ClientKey, Proof, TrackError};
 use crate::server::state::AppState;
 use crate::views::track::{Board, TrackView};
 
@@ -66,7 +66,7 @@ pub async fn track(
         &state.db,
         &state.track,
         &number,
-        &factor(&headers, &query),
+        Proof::Factor(&factor(&headers, &query)),
         &client,
         chrono::Utc::now(),
     )
@@ -104,15 +104,15 @@ pub async fn events(
     Query(query): Query<StreamQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let now = chrono::Utc::now();
-    let (db, cache) = (&state.db, &state.track);
-    let case = match (query.stream, headers.get("x-track-factor")) {
-        (Some(token), _) => tracking::open_stream(db, cache, &number, &token, &client, now).await?,
-        (None, Some(f)) => {
-            let f = f.to_str().unwrap_or_default();
-            tracking::open_case(db, cache, &number, f, &client, now).await?
-        }
+    let factor = headers
+        .get("x-track-factor")
+        .map(|f| f.to_str().unwrap_or_default());
+    let proof = match (&query.stream, factor) {
+        (Some(token), _) => Proof::Token(token),
+        (None, Some(factor)) => Proof::Factor(factor),
         (None, None) => return Err(TrackError::NotFound.into()),
     };
+    let case = tracking::open(&state.db, &state.track, &number, proof, &client, now).await?;
     let (id, seen) = (case.row.id, case.stamp.progress());
     let slot = StreamSlot::take(&client)?;
     Ok(watch(state, id, seen, slot, None))

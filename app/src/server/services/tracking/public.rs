@@ -79,19 +79,6 @@ async fn look_up(
     }
 }
 
-/// Checks a number and its second factor, counting failures against the client; the case.
-pub async fn open_case(
-    db: &DatabaseConnection,
-    cache: &TrackCache,
-    number: &str,
-    factor: &str,
-    client: &ClientKey,
-    now: DateTime<Utc>,
-) -> Result<Arc<CaseFacts>, TrackError> {
-    let opens = |row: &application::Model| factor_matches(row, factor);
-    Ok(look_up(db, cache, number, client, now, opens).await?.0)
-}
-
 /// How long a stream token opens a case's live stream, in seconds.
 const STREAM_TOKEN_SECONDS: i64 = 12 * 60 * 60;
 
@@ -122,45 +109,50 @@ fn token_opens(row: &application::Model, token: &str, now: DateTime<Utc>) -> boo
         .is_some_and(|until| row.tracking_code.is_some() && stream_token(row, until) == token)
 }
 
-/// The case whose live stream `token` opens; anything else is `NotFound` and counts against
-/// the client like a wrong factor.
-pub async fn open_stream(
+/// What a client shows to open a case besides its number.
+#[derive(Clone, Copy, Debug)]
+pub enum Proof<'a> {
+    /// The second factor: the contact's or the window applicant's mobile, or the receipt's
+    /// 查询码.
+    Factor(&'a str),
+    /// A stream token of an earlier lookup ([`stream_token`]).
+    Token(&'a str),
+}
+
+impl Proof<'_> {
+    fn opens(self, row: &application::Model, now: DateTime<Utc>) -> bool {
+        match self {
+            Proof::Factor(factor) => factor_matches(row, factor),
+            Proof::Token(token) => token_opens(row, token, now),
+        }
+    }
+}
+
+/// The case `number` that `proof` opens, counting failures against the client: anything
+/// else is `NotFound`, a wrong number and a wrong proof alike.
+pub async fn open(
     db: &DatabaseConnection,
     cache: &TrackCache,
     number: &str,
-    token: &str,
+    proof: Proof<'_>,
     client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<Arc<CaseFacts>, TrackError> {
-    let opens = |row: &application::Model| token_opens(row, token, now);
+    let opens = |row: &application::Model| proof.opens(row, now);
     Ok(look_up(db, cache, number, client, now, opens).await?.0)
 }
 
-/// Tracks a case for anyone with its number and second factor.
+/// Tracks a case for anyone with its number and a proof (its second factor, or the stream
+/// token a lookup posted without JavaScript leaves in a cookie).
 pub async fn track(
     db: &DatabaseConnection,
     cache: &TrackCache,
     number: &str,
-    factor: &str,
+    proof: Proof<'_>,
     client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<TrackView, TrackError> {
-    let opens = |row: &application::Model| factor_matches(row, factor);
-    let (facts, probe) = look_up(db, cache, number, client, now, opens).await?;
-    Ok(view(db, cache, &facts, &probe, false, now).await?)
-}
-
-/// Tracks a case for the browser holding a stream token of it (what a tracking lookup posted
-/// without JavaScript leaves in a cookie): the same view as with the second factor.
-pub async fn track_by_token(
-    db: &DatabaseConnection,
-    cache: &TrackCache,
-    number: &str,
-    token: &str,
-    client: &ClientKey,
-    now: DateTime<Utc>,
-) -> Result<TrackView, TrackError> {
-    let opens = |row: &application::Model| token_opens(row, token, now);
+    let opens = |row: &application::Model| proof.opens(row, now);
     let (facts, probe) = look_up(db, cache, number, client, now, opens).await?;
     Ok(view(db, cache, &facts, &probe, false, now).await?)
 }
