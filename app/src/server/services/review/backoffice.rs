@@ -823,8 +823,29 @@ pub async fn decide(
             conditions,
         })
         .collect();
-    let t = with_results(db, &row, t, &granted, now).await?;
-    let issued = cases::transition(db, &row, version, &actor, t, now)
+    decide_case(db, &row, version, &actor, t, &granted, now).await
+}
+
+/// Decides the case by `t` (which issues the decision notice), with what a decision brings
+/// in its transaction: the licences of the granted items (rule 15) and, for a result chosen
+/// for 网上下载, its delivery (rule 14).
+async fn decide_case(
+    db: &DatabaseConnection,
+    row: &application::Model,
+    version: i32,
+    actor: &Actor,
+    mut t: Transition,
+    granted: &[licences::Granted],
+    now: DateTime<Utc>,
+) -> Result<DecisionResult, ReviewError> {
+    let issued = licences::issue(db, row, granted, now).await?;
+    if !issued.is_empty() {
+        t = t.with_effect(Effect::IssueLicences(issued));
+    }
+    if let Some(online) = super::delivery::online_delivery(row)? {
+        t = t.followed_by(online);
+    }
+    let issued = cases::transition(db, row, version, actor, t, now)
         .await?
         .pop()
         .ok_or_else(|| anyhow!("a decision without its notice"))?;
@@ -833,25 +854,6 @@ pub async fn decide(
         notice: Some(cases::notice_view(issued)?),
         undecided: vec![],
     })
-}
-
-/// What a case's decision brings with it, in its transaction: the licences of the granted
-/// items (rule 15) and, for a result chosen for 网上下载, its delivery (rule 14).
-async fn with_results(
-    db: &DatabaseConnection,
-    row: &application::Model,
-    mut t: Transition,
-    granted: &[licences::Granted],
-    now: DateTime<Utc>,
-) -> Result<Transition, ReviewError> {
-    let issued = licences::issue(db, row, granted, now).await?;
-    if !issued.is_empty() {
-        t = t.with_effect(Effect::IssueLicences(issued));
-    }
-    if let Some(online) = super::delivery::online_delivery(row)? {
-        t = t.followed_by(online);
-    }
-    Ok(t)
 }
 
 /// An item's decision as recorded, by `me`.
@@ -986,21 +988,13 @@ pub async fn decide_on_the_spot(
             conditions: checked.conditions.clone(),
         })
         .collect();
-    t = with_results(db, &row, t, &granted, now).await?;
     for i in &items {
         t = t.with_effect(Effect::RecordDecision(Box::new(decision_row(
             i, &checked, me,
         ))));
     }
-    let issued = cases::transition(db, &row, action.version, &Actor::staff(me), t, now)
-        .await?
-        .pop()
-        .ok_or_else(|| anyhow!("a decision without its notice"))?;
-    Ok(DecisionResult {
-        case_decided: true,
-        notice: Some(cases::notice_view(issued)?),
-        undecided: vec![],
-    })
+    let actor = Actor::staff(me);
+    decide_case(db, &row, action.version, &actor, t, &granted, now).await
 }
 
 /// The window confirms (核验) a 容缺 material; once every one is confirmed the case may be
