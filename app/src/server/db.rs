@@ -12,6 +12,10 @@ use sea_orm::{
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
+    // sqlx pings every connection it hands out, a second round trip for each query. Only a
+    // connection idle for a while may have been dropped by the server or a firewall: ping
+    // those, and let busy ones through.
+    options.test_before_acquire_if_idle_for(std::time::Duration::from_secs(30));
     if url.starts_with("sqlite:") {
         // One writer at a time is SQLite's rule anyway; an in-memory database must be one
         // connection, or each pooled connection would get its own empty database.
