@@ -168,7 +168,9 @@ impl Guess {
         record: Option<Throttle>,
         now: DateTime<Utc>,
     ) -> Result<(), i64> {
-        // A failure written after the record was read is not in it: count it as deciding.
+        // A failure written since the guess started may not be in the record it read: count
+        // it as deciding (one written before the read then counts twice, which only errs on
+        // the side of waiting).
         let undecided = tallies.get(&self.key).map_or(0, |t| {
             u64::from(t.deciding) + t.written.saturating_sub(self.seen)
         });
