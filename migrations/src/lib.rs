@@ -17,6 +17,7 @@ mod m20261202_000011_review_watch;
 mod m20261202_000012_delivery;
 mod m20261202_000013_licences;
 mod m20261202_000014_case_lists;
+mod m20261203_000015_reference_version;
 mod steps;
 
 /// Every migration, oldest first.
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_delivery::Migration),
             Box::new(m20261202_000013_licences::Migration),
             Box::new(m20261202_000014_case_lists::Migration),
+            Box::new(m20261203_000015_reference_version::Migration),
         ]
     }
 }

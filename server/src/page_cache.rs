@@ -202,7 +202,7 @@ async fn render(
         .and_then(nonce_of);
     let kept = match (nonce, std::str::from_utf8(&bytes)) {
         (Some(nonce), Ok(html)) => without_inline_scripts(html, &nonce)
-            .and_then(|html| Kept::new(stamp.clone(), parts.headers.clone(), html).ok()),
+            .and_then(|html| Kept::new(*stamp, parts.headers.clone(), html).ok()),
         _ => None,
     };
     let Some(kept) = kept else {

@@ -1061,11 +1061,14 @@ async fn a_case_under_review_without_tasks_gets_them_and_no_other_case_does() {
 }
 
 /// The clocks of the task list and the board count with each guide's limits read once per
-/// catalog change: a version row edited behind the application's back is not seen, while an
-/// import that changes the promised limit is seen by the very next list.
+/// catalog change (one copy of the form per reference stamp), and any change is seen by the
+/// very next list: a version row edited behind the application's back (the database's
+/// triggers move the stamp) as well as an import that changes the promised limit.
 #[tokio::test]
-async fn the_lists_count_with_guides_read_once_until_an_import_changes_them() {
+async fn the_lists_count_with_guides_read_once_per_catalog_change() {
     use app::server::entities::item_version;
+    use app::server::services::reference::ReferenceCache;
+    use std::sync::Arc;
     on_every_backend(async |app| {
         count_through_next_year(app).await;
         let (case, _, reviewer) = accepted(app, "13800138091", false).await;
@@ -1091,13 +1094,26 @@ async fn the_lists_count_with_guides_read_once_until_an_import_changes_them() {
             )
         };
         assert_eq!(limit().await, (json!(7), json!(7)));
+        let cache = ReferenceCache::default();
+        let reference = cache.get(&app.db).await.unwrap();
+        let form = async || {
+            let form = reference.form(&app.db, Some("SWJ-XK-001"), None);
+            form.await.unwrap().unwrap()
+        };
+        assert!(Arc::ptr_eq(&form().await, &form().await), "read once, kept");
+        assert!(Arc::ptr_eq(&reference, &cache.get(&app.db).await.unwrap()));
 
         item_version::Entity::update_many()
             .col_expr(item_version::Column::PromisedLimitDays, Expr::value(30))
             .exec(&app.db)
             .await
             .unwrap();
-        assert_eq!(limit().await, (json!(7), json!(7)), "read once, kept");
+        assert_eq!(
+            limit().await,
+            (json!(30), json!(30)),
+            "an edit is seen at once"
+        );
+        assert!(!Arc::ptr_eq(&reference, &cache.get(&app.db).await.unwrap()));
 
         let mut file = crate::helpers::demo();
         let item = file

@@ -397,33 +397,48 @@ async fn a_wrong_method_or_a_path_that_is_not_a_number_is_a_problem() {
     .await;
 }
 
-/// A guide and a bundle are read from the database once per catalog change: a row edited
-/// behind the application's back is not seen, while an import that changes the item is seen
-/// by the very next request, the guide page's included.
+/// A guide and a bundle are read from the database once per change to the catalog: asked
+/// again, the same copy comes from memory. Any change to the tables they are read from, a row
+/// edited behind the application's back as well as an import, is seen by the very next
+/// request (the database's triggers move the reference stamp), the guide page's included.
 #[tokio::test]
-async fn guides_are_kept_in_memory_until_an_import_changes_the_catalog() {
-    use app::server::entities::{bundle, service_item};
+async fn guides_are_kept_in_memory_until_the_catalog_changes() {
+    use app::server::entities::bundle;
+    use app::server::services::reference::ReferenceCache;
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use std::sync::Arc;
     on_every_backend(async |app| {
-        let (status, guide) = app.get_json("/api/v1/items/SWJ-XK-001").await;
-        assert_eq!(status, 200, "{guide}");
-        let (_, bundle) = app.get_json("/api/v1/bundles/YJS-SZJR").await;
-        let long_ago = chrono::DateTime::<chrono::Utc>::from_timestamp(0, 0).unwrap();
-        service_item::Entity::update_many()
-            .col_expr(service_item::Column::UpdatedAt, Expr::value(long_ago))
-            .filter(service_item::Column::Code.eq("SWJ-XK-001"))
-            .exec(&app.db)
-            .await
-            .unwrap();
+        let cache = ReferenceCache::default();
+        let guide = async || cache.item(&app.db, "SWJ-XK-001").await.unwrap().unwrap();
+        let first = guide().await;
+        assert!(
+            Arc::ptr_eq(&first, &guide().await),
+            "nothing changed: the same copy"
+        );
+        let of_bundle = async || cache.bundle(&app.db, "YJS-SZJR").await.unwrap().unwrap();
+        let first_bundle = of_bundle().await;
+        assert!(Arc::ptr_eq(&first_bundle, &of_bundle().await));
+        let (status, served) = app.get_json("/api/v1/items/SWJ-XK-001").await;
+        assert_eq!(status, 200, "{served}");
+        assert_eq!(
+            served["bundles"][0]["name"], "市政设施接入一件事",
+            "{served}"
+        );
+
+        // A bundle renamed in the database directly, with no import.
         bundle::Entity::update_many()
             .col_expr(bundle::Column::Name, Expr::value("未经本系统改名"))
             .filter(bundle::Column::Code.eq("YJS-SZJR"))
             .exec(&app.db)
             .await
             .unwrap();
-        assert_eq!(app.get_json("/api/v1/items/SWJ-XK-001").await.1, guide);
-        assert_eq!(app.get_json("/api/v1/bundles/YJS-SZJR").await.1, bundle);
+        let again = guide().await;
+        assert!(!Arc::ptr_eq(&first, &again), "read again after the change");
+        assert_eq!(again.bundles[0].name, "未经本系统改名");
+        assert!(!Arc::ptr_eq(&first_bundle, &of_bundle().await));
+        let (_, served) = app.get_json("/api/v1/items/SWJ-XK-001").await;
+        assert_eq!(served["bundles"][0]["name"], "未经本系统改名", "{served}");
 
         let renamed = crate::helpers::rename_item(app, "SWJ-XK-001").await;
         let (_, guide) = app.get_json("/api/v1/items/SWJ-XK-001").await;

@@ -1054,7 +1054,8 @@ async fn a_case_number_with_a_full_width_digit_is_not_found() {
 }
 
 /// The calendar and the names a lookup shows come from memory, and an administrator's change
-/// (a catalog import, a calendar year) is seen by the very next lookup: the cache is checked
+/// (a catalog import, a department renamed in place, a calendar year) is seen by the very
+/// next lookup: the cache is checked
 /// against the database each time, so another instance's change counts as well. Without the
 /// stamp check the renamed item would still show its old name.
 #[tokio::test]
@@ -1084,6 +1085,22 @@ async fn tracking_keeps_reference_data_in_memory_and_sees_a_change_at_once() {
             .await
             .unwrap();
         assert_eq!(renamed.title, format!("{}（新）", seen.title));
+
+        // Departments renamed in place, with no import and no row added or removed: seen at
+        // once as well, since the database moves the stamp on any change to those tables.
+        use app::server::entities::department;
+        department::Entity::update_many()
+            .col_expr(
+                department::Column::Name,
+                Expr::value("市行政审批服务局（更名）"),
+            )
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let moved = tracking::track(&app.db, &cache, &case, Proof::Factor(MOBILE), &client, now)
+            .await
+            .unwrap();
+        assert_eq!(moved.department_name, "市行政审批服务局（更名）");
 
         // A calendar year entered: the next read has it.
         let year = Date::in_china_at(now.timestamp()).year() + 3;

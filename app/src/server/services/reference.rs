@@ -1,12 +1,12 @@
 //! Reference data a tracking lookup needs besides the case itself: the working-day calendar,
 //! the names of items, bundles and departments. Kept in memory (one copy per application
 //! state, `AppState::reference`, never a static: tests run several databases in one
-//! process), and checked against the database on every use by one small query, the
-//! *stamp*: how many rows the tables hold and their latest id or change. An administrator's
-//! change (a catalog import, a calendar year), made on this instance or on another one
-//! sharing the database, changes the stamp, and the next request reloads; nothing is ever
-//! served older than the stamp it was checked against. Instead of four full-table reads and
-//! one lookup per request, one query of aggregates over small, indexed tables.
+//! process), and checked against the database on every use by one primary-key read, the
+//! *stamp*: the version the database's triggers raise with every change to a table the data
+//! comes from (migration `m20261203_000015_reference_version`). An administrator's change (a
+//! catalog import, a calendar year, a department renamed in place), made on this instance or
+//! on another one sharing the database, moves the stamp, and the next request reloads;
+//! nothing is ever served older than the stamp it was checked against.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -38,34 +38,22 @@ pub struct Reference {
 #[derive(Clone, Default)]
 pub struct ReferenceCache(Arc<RwLock<Option<Arc<Reference>>>>);
 
-/// What changes whenever the reference data changes: row counts (a deletion), the newest id
-/// (an insertion), and the calendar's newest change (a year replaced in place).
-/// (Its columns, also read by tracking's one query per lookup.)
-pub(crate) const STAMP_COLUMNS: &str = "\
-    CAST((SELECT COUNT(*) FROM catalog_import) AS TEXT), \
-    CAST((SELECT MAX(id) FROM catalog_import) AS TEXT), \
-    CAST((SELECT COUNT(*) FROM department) AS TEXT), \
-    CAST((SELECT COUNT(*) FROM service_item) AS TEXT), \
-    CAST((SELECT COUNT(*) FROM bundle) AS TEXT), \
-    CAST((SELECT COUNT(*) FROM calendar_year) AS TEXT), \
-    CAST((SELECT MAX(updated_at) FROM calendar_year) AS TEXT), \
-    CAST((SELECT COUNT(*) FROM calendar_day) AS TEXT), \
-    CAST((SELECT MAX(id) FROM calendar_day) AS TEXT)";
+/// The version of the reference data: `reference_version.n`, which the database's own
+/// triggers raise with every change to a table the data is read from. (Also read by
+/// tracking's one query per lookup.)
+pub(crate) const STAMP_COLUMNS: &str = "(SELECT n FROM reference_version WHERE id = 1)";
 
 /// How many values the stamp has.
-pub(crate) const STAMP_VALUES: usize = 9;
+pub(crate) const STAMP_VALUES: usize = 1;
 
-/// A stamp: [`STAMP_VALUES`] columns of `row`, the first at `first`.
-pub type Stamp = Vec<Option<String>>;
+/// A stamp: the reference data's version.
+pub type Stamp = i64;
 
-/// The stamp read from the columns of `row` from `first` on.
+/// The stamp read from column `first` of `row`.
 pub(crate) fn stamp_of(row: &QueryResult, first: usize) -> anyhow::Result<Stamp> {
-    (first..first + STAMP_VALUES)
-        .map(|i| {
-            row.try_get_by_index::<Option<String>>(i)
-                .context("failed to read the reference data's stamp")
-        })
-        .collect()
+    row.try_get_by_index::<Option<i64>>(first)
+        .context("failed to read the reference data's version")?
+        .context("the reference data has no version row")
 }
 
 async fn stamp(db: &DatabaseConnection) -> anyhow::Result<Stamp> {
@@ -114,9 +102,9 @@ impl ReferenceCache {
         Ok(fresh)
     }
 
-    /// An item's guide (`catalog::get_item`), read once per stamp: only a catalog import
-    /// changes a guide, its departments or its bundles, and every import that changes
-    /// anything moves the stamp. A code that names no item is not remembered.
+    /// An item's guide (`catalog::get_item`), read once per stamp: a guide, its departments
+    /// and its bundles are read from the tables whose every change moves the stamp. A code
+    /// that names no item is not remembered.
     pub async fn item(
         &self,
         db: &DatabaseConnection,

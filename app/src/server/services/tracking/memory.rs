@@ -107,15 +107,13 @@ fn probe_sql(backend: DatabaseBackend) -> &'static str {
         let draft = CaseStatus::Draft.as_str();
         format!(
             "SELECT {STAMP_COLUMNS}, \
-             (SELECT failures FROM login_throttle WHERE mobile = $1), \
-             (SELECT last_failure_at FROM login_throttle WHERE mobile = $1), \
-             (SELECT locked_until FROM login_throttle WHERE mobile = $1), \
-             c.id, c.version, \
+             l.failures, l.last_failure_at, l.locked_until, c.id, c.version, \
              (SELECT COUNT(*) FROM review_task t WHERE t.application_id = c.id \
                AND t.status = '{done}'), \
              (SELECT COUNT(*) FROM review_task t WHERE t.application_id = c.id \
                AND t.status <> '{closed}') \
              FROM (SELECT 1 AS one) AS probe \
+             LEFT JOIN login_throttle l ON l.mobile = $1 \
              LEFT JOIN application c ON c.case_number = $2 AND c.status <> '{draft}'"
         )
     });
@@ -185,7 +183,7 @@ impl TrackCache {
         db: &DatabaseConnection,
         probe: &Probe,
     ) -> anyhow::Result<Arc<Reference>> {
-        self.reference.as_of(db, probe.reference.clone()).await
+        self.reference.as_of(db, probe.reference).await
     }
 
     /// The case the probe found, from memory if it is held under the probe's stamps, or
@@ -244,7 +242,7 @@ async fn read(
     let tasks = crate::server::services::review::tasks_of(db, row.id).await?;
     Ok(Some(CaseFacts {
         stamp,
-        reference_stamp: reference.stamp.clone(),
+        reference_stamp: reference.stamp,
         row,
         history,
         steps,
