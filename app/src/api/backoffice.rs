@@ -12,64 +12,42 @@ use crate::views::review::NoticeView;
 /// The department's review tasks.
 #[server(prefix = "/sf", endpoint = "backoffice/tasks")]
 pub async fn load_task_queue(filter: TaskFilter) -> Result<TaskQueue, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::review::task_queue(
-        &state.db,
-        &state.track.reference,
-        &me,
-        &filter,
-        chrono::Utc::now(),
-    )
+    use crate::server::services::review;
+    crate::server::auth::as_staff(async |state, me, now| {
+        review::task_queue(&state.db, &state.track.reference, me, &filter, now).await
+    })
     .await
-    .map_err(crate::server::error::refused)
 }
 
 /// 签收 a task.
 #[server(prefix = "/sf", endpoint = "backoffice/claim")]
 pub async fn claim_task(task: i32) -> Result<TaskView, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::review::claim_task(&state.db, &me, task, chrono::Utc::now())
-        .await
-        .map_err(crate::server::error::refused)
+    use crate::server::services::review;
+    crate::server::auth::as_staff(async |state, me, now| {
+        review::claim_task(&state.db, me, task, now).await
+    })
+    .await
 }
 
 /// Completes a task with the department's opinion.
 #[server(prefix = "/sf", endpoint = "backoffice/complete")]
 pub async fn complete_task(task: i32, opinion: OpinionRequest) -> Result<TaskView, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::review::complete_task(
-        &state.db,
-        &me,
-        task,
-        &opinion,
-        chrono::Utc::now(),
-    )
+    use crate::server::services::review;
+    crate::server::auth::as_staff(async |state, me, now| {
+        review::complete_task(&state.db, me, task, &opinion, now).await
+    })
     .await
-    .map_err(crate::server::error::refused)
 }
 
 /// Decides one item (the chief representative of its department).
 #[server(prefix = "/sf", endpoint = "backoffice/decide")]
 pub async fn decide(number: String, action: DecisionAction) -> Result<DecisionResult, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::review::decide(
-        &state.db,
-        &me,
-        &number,
-        action.version,
-        &action.request(),
-        chrono::Utc::now(),
-    )
+    use crate::server::services::review;
+    crate::server::auth::as_staff(async |state, me, now| {
+        let request = action.request();
+        review::decide(&state.db, me, &number, action.version, &request, now).await
+    })
     .await
-    .map_err(crate::server::error::refused)
 }
 
 /// 即办件: accepted and decided at the window.
@@ -78,18 +56,11 @@ pub async fn decide_on_the_spot(
     number: String,
     action: OnTheSpotAction,
 ) -> Result<DecisionResult, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::review::decide_on_the_spot(
-        &state.db,
-        &me,
-        &number,
-        &action,
-        chrono::Utc::now(),
-    )
+    use crate::server::services::review;
+    crate::server::auth::as_staff(async |state, me, now| {
+        review::decide_on_the_spot(&state.db, me, &number, &action, now).await
+    })
     .await
-    .map_err(crate::server::error::refused)
 }
 
 /// The window records a delivery step (寄出, 妥投, 领取).
@@ -98,12 +69,11 @@ pub async fn deliver_result(
     number: String,
     action: DeliveryAction,
 ) -> Result<DeliveryView, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::review::deliver(&state.db, &me, &number, &action, chrono::Utc::now())
-        .await
-        .map_err(crate::server::error::refused)
+    use crate::server::services::review;
+    crate::server::auth::as_staff(async |state, me, now| {
+        review::deliver(&state.db, me, &number, &action, now).await
+    })
+    .await
 }
 
 /// The window confirms a 容缺 material.
@@ -112,18 +82,11 @@ pub async fn confirm_deferred_material(
     number: String,
     action: ConfirmDeferredAction,
 ) -> Result<BackOffice, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::review::confirm_deferred(
-        &state.db,
-        &me,
-        &number,
-        &action,
-        chrono::Utc::now(),
-    )
+    use crate::server::services::review;
+    crate::server::auth::as_staff(async |state, me, now| {
+        review::confirm_deferred(&state.db, me, &number, &action, now).await
+    })
     .await
-    .map_err(crate::server::error::refused)
 }
 
 /// Withdraws an application: the applicant online, or the window for one made in the hall

@@ -20,10 +20,9 @@ pub async fn calendar_years() -> Result<Vec<CalendarYearView>, AppError> {
 /// problems.
 #[server(prefix = "/sf", endpoint = "calendar/save")]
 pub async fn save_calendar_year(form: ArrangementForm) -> Result<CalendarYearView, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::calendar::save(&state.db, &me, &form, chrono::Utc::now())
-        .await
-        .map_err(crate::server::error::refused)
+    use crate::server::services::calendar;
+    crate::server::auth::as_staff(async |state, me, now| {
+        calendar::save(&state.db, me, &form, now).await
+    })
+    .await
 }

@@ -28,10 +28,9 @@ pub async fn licence_register(filter: RegisterFilter) -> Result<Register, AppErr
 /// 注销 / 撤销 by the issuing department's chief representative.
 #[server(prefix = "/sf", endpoint = "licences/revoke")]
 pub async fn revoke_licence(number: String, action: RevokeAction) -> Result<LicenceView, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::licences::revoke(&state.db, &me, &number, &action, chrono::Utc::now())
-        .await
-        .map_err(crate::server::error::refused)
+    use crate::server::services::licences;
+    crate::server::auth::as_staff(async |state, me, now| {
+        licences::revoke(&state.db, me, &number, &action, now).await
+    })
+    .await
 }

@@ -58,9 +58,7 @@ pub async fn review_queue(
     sort: Option<String>,
     page: Option<i32>,
 ) -> Result<Queue, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
+    use crate::server::services::review;
     let filter = QueueFilter {
         status,
         channel,
@@ -68,38 +66,31 @@ pub async fn review_queue(
         sort,
         page,
     };
-    crate::server::services::review::queue(
-        &state.db,
-        &state.track.reference,
-        &me,
-        &filter,
-        chrono::Utc::now(),
-    )
+    crate::server::auth::as_staff(async |state, me, now| {
+        review::queue(&state.db, &state.track.reference, me, &filter, now).await
+    })
     .await
-    .map_err(crate::server::error::refused)
 }
 
 /// A case of the department.
 #[server(prefix = "/sf", endpoint = "review/case")]
 pub async fn review_case(number: String) -> Result<StaffCase, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::review::case(&state.db, &me, &number, chrono::Utc::now())
-        .await
-        .map_err(crate::server::error::refused)
+    use crate::server::services::review;
+    crate::server::auth::as_staff(async |state, me, now| {
+        review::case(&state.db, me, &number, now).await
+    })
+    .await
 }
 
 /// Takes an action on a case; answers with the notice issued. A refusal is the API's: its
 /// field problems (shown beside the fields), or `case_changed` (reload), or another code.
 #[server(prefix = "/sf", endpoint = "review/act")]
 pub async fn review_act(number: String, command: ReviewCommand) -> Result<NoticeView, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::review::act(&state.db, &me, &number, &command, chrono::Utc::now())
-        .await
-        .map_err(crate::server::error::refused)
+    use crate::server::services::review;
+    crate::server::auth::as_staff(async |state, me, now| {
+        review::act(&state.db, me, &number, &command, now).await
+    })
+    .await
 }
 
 /// A notice of a case, for the staff of its department or its applicant.
@@ -125,17 +116,10 @@ pub async fn start_intake(
     item: Option<String>,
     bundle: Option<String>,
 ) -> Result<String, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::applications::start_intake(
-        &state.db,
-        &me,
-        item,
-        bundle,
-        chrono::Utc::now(),
-    )
+    use crate::server::services::applications;
+    crate::server::auth::as_staff(async |state, me, now| {
+        let view = applications::start_intake(&state.db, me, item, bundle, now).await?;
+        Ok::<_, AppError>(view.number)
+    })
     .await
-    .map(|view| view.number)
-    .map_err(crate::server::error::refused)
 }

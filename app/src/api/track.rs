@@ -49,26 +49,19 @@ pub async fn track_own(number: String) -> Result<Option<TrackView>, AppError> {
 /// The supervision board of the signed-in chief representative or supervisor.
 #[server(prefix = "/sf", endpoint = "supervision/board")]
 pub async fn supervision_board() -> Result<Board, AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::tracking::board(
-        &state.db,
-        &state.track.reference,
-        &me,
-        chrono::Utc::now(),
-    )
+    use crate::server::services::tracking;
+    crate::server::auth::as_staff(async |state, me, now| {
+        tracking::board(&state.db, &state.track.reference, me, now).await
+    })
     .await
-    .map_err(crate::server::error::refused)
 }
 
 /// Marks a warning as seen by the signed-in staff member.
 #[server(prefix = "/sf", endpoint = "supervision/seen")]
 pub async fn mark_warning_seen(id: i32) -> Result<(), AppError> {
-    use crate::server::auth::{Staff, extract};
-    let Staff(me) = extract().await?;
-    let state = crate::server::state::expect_state()?;
-    crate::server::services::tracking::mark_seen(&state.db, &me, id, chrono::Utc::now())
-        .await
-        .map_err(crate::server::error::refused)
+    use crate::server::services::tracking;
+    crate::server::auth::as_staff(async |state, me, now| {
+        tracking::mark_seen(&state.db, me, id, now).await
+    })
+    .await
 }

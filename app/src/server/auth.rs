@@ -130,3 +130,16 @@ where
         .await
         .map_err(super::error::refused)
 }
+
+/// A server function's call of a service for the signed-in staff member: `act` with the
+/// application state, the staff member and the time now. Nobody signed in is `401`, and a
+/// refusal keeps its code and HTTP status, as in the JSON API.
+pub async fn as_staff<T, E: Into<AppError>>(
+    act: impl AsyncFnOnce(&AppState, &StaffInfo, chrono::DateTime<chrono::Utc>) -> Result<T, E>,
+) -> Result<T, AppError> {
+    let Staff(me) = extract().await?;
+    let state = super::state::expect_state()?;
+    act(&state, &me, chrono::Utc::now())
+        .await
+        .map_err(super::error::refused)
+}
