@@ -20,7 +20,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use app::app::{App, shell};
-use app::server::{db, rest, state::AppState};
+use app::server::state::{AppState, Shared};
+use app::server::{db, rest};
 
 use crate::config::Config;
 
@@ -225,7 +226,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()> {
     let addr = config.leptos.site_addr;
     let materials = app::server::storage::MaterialStore::local(&config.data_dir)?;
-    let state = AppState {
+    let state = AppState::new(Shared {
         db,
         leptos_options: config.leptos,
         materials,
@@ -234,7 +235,7 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
         trusted_proxies: config.trusted_proxies,
         watched: Default::default(),
         track: Default::default(),
-    };
+    });
     tokio::spawn(five_day_rule(state.db.clone()));
     tokio::spawn(warning_ladder(state.db.clone()));
     tokio::spawn(material_sweeper(state.db.clone(), state.materials.clone()));

@@ -3,8 +3,9 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use app::domain::catalog::CatalogFile;
+use app::server::db;
 use app::server::services::catalog;
-use app::server::{db, state::AppState};
+use app::server::state::{AppState, Shared};
 use leptos::config::LeptosOptions;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
@@ -97,7 +98,7 @@ pub fn state_of(conn: &DatabaseConnection, dir: &std::path::Path) -> AppState {
         .output_name("onewindow")
         .site_root("target/site")
         .build();
-    AppState {
+    AppState::new(Shared {
         db: conn.clone(),
         leptos_options: options,
         materials: app::server::storage::MaterialStore::local(dir).unwrap(),
@@ -107,7 +108,7 @@ pub fn state_of(conn: &DatabaseConnection, dir: &std::path::Path) -> AppState {
         trusted_proxies: 1,
         watched: Default::default(),
         track: Default::default(),
-    }
+    })
 }
 
 /// Starts the app on `backend` with an empty (migrated) catalog.
