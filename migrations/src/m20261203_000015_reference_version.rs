@@ -42,52 +42,16 @@ impl MigrationTrait for Migration {
         .await?;
         db.execute_unprepared("INSERT INTO reference_version (id, n) VALUES (1, 1)")
             .await?;
-        if db.get_database_backend() == DatabaseBackend::Sqlite {
-            for table in TABLES {
-                for event in ["INSERT", "UPDATE", "DELETE"] {
-                    let name = trigger_name(table, event);
-                    db.execute_unprepared(&format!(
-                        "CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {BUMP}; END"
-                    ))
-                    .await?;
-                }
-            }
-            return Ok(());
-        }
-        db.execute_unprepared(&format!(
-            "CREATE FUNCTION reference_changed() RETURNS trigger LANGUAGE plpgsql AS \
-             $$ BEGIN {BUMP}; RETURN NULL; END $$"
-        ))
-        .await?;
-        for table in TABLES {
-            let name = trigger_name(table, "change");
-            db.execute_unprepared(&format!(
-                "CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} \
-                 FOR EACH STATEMENT EXECUTE FUNCTION reference_changed()"
-            ))
-            .await?;
+        for (create, _) in triggers(db.get_database_backend()) {
+            db.execute_unprepared(&create).await?;
         }
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
-        if db.get_database_backend() == DatabaseBackend::Sqlite {
-            for table in TABLES {
-                for event in ["INSERT", "UPDATE", "DELETE"] {
-                    let name = trigger_name(table, event);
-                    db.execute_unprepared(&format!("DROP TRIGGER {name}"))
-                        .await?;
-                }
-            }
-        } else {
-            for table in TABLES {
-                let name = trigger_name(table, "change");
-                db.execute_unprepared(&format!("DROP TRIGGER {name} ON {table}"))
-                    .await?;
-            }
-            db.execute_unprepared("DROP FUNCTION reference_changed()")
-                .await?;
+        for (_, drop) in triggers(db.get_database_backend()).into_iter().rev() {
+            db.execute_unprepared(&drop).await?;
         }
         db.execute_unprepared("DROP TABLE reference_version")
             .await?;
@@ -95,6 +59,39 @@ impl MigrationTrait for Migration {
     }
 }
 
-fn trigger_name(table: &str, event: &str) -> String {
-    format!("reference_{table}_{}", event.to_lowercase())
+/// What `up` creates after the table and `down` drops before it, in order: each statement
+/// with its undoing.
+fn triggers(backend: DatabaseBackend) -> Vec<(String, String)> {
+    if backend == DatabaseBackend::Sqlite {
+        return TABLES
+            .into_iter()
+            .flat_map(|table| {
+                ["INSERT", "UPDATE", "DELETE"].map(|event| {
+                    let name = format!("reference_{table}_{}", event.to_lowercase());
+                    (
+                        format!("CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {BUMP}; END"),
+                        format!("DROP TRIGGER {name}"),
+                    )
+                })
+            })
+            .collect();
+    }
+    let function = (
+        format!(
+            "CREATE FUNCTION reference_changed() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN {BUMP}; RETURN NULL; END $$"
+        ),
+        "DROP FUNCTION reference_changed()".to_string(),
+    );
+    let each = TABLES.into_iter().map(|table| {
+        let name = format!("reference_{table}_change");
+        (
+            format!(
+                "CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} \
+                 FOR EACH STATEMENT EXECUTE FUNCTION reference_changed()"
+            ),
+            format!("DROP TRIGGER {name} ON {table}"),
+        )
+    });
+    std::iter::once(function).chain(each).collect()
 }

@@ -397,6 +397,34 @@ async fn a_wrong_method_or_a_path_that_is_not_a_number_is_a_problem() {
     .await;
 }
 
+/// The reference version's migration rolls back and applies again, its triggers included:
+/// after the round trip an edit to the catalog still moves the stamp.
+#[tokio::test]
+async fn the_reference_version_migration_rolls_back_and_applies_again() {
+    use app::server::entities::department;
+    use app::server::services::reference::ReferenceCache;
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::EntityTrait;
+    use sea_orm::TransactionTrait;
+    use sea_orm::sea_query::Expr;
+    on_every_backend(async |app| {
+        // In one transaction, as `db::migrate` runs them (SQLite's pooled connections).
+        let txn = app.db.begin().await.unwrap();
+        Migrator::down(&txn, Some(1)).await.unwrap();
+        Migrator::up(&txn, None).await.unwrap();
+        txn.commit().await.unwrap();
+        let cache = ReferenceCache::default();
+        let before = cache.get(&app.db).await.unwrap().stamp;
+        department::Entity::update_many()
+            .col_expr(department::Column::Phone, Expr::value("12345"))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        assert!(cache.get(&app.db).await.unwrap().stamp > before);
+    })
+    .await;
+}
+
 /// A guide and a bundle are read from the database once per change to the catalog: asked
 /// again, the same copy comes from memory. Any change to the tables they are read from, a row
 /// edited behind the application's back as well as an import, is seen by the very next
