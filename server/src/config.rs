@@ -13,6 +13,9 @@ pub const DEMO_CATALOG: &str = include_str!("../../catalog/demo.json");
 pub struct Config {
     /// `DATABASE_URL`; default: SQLite in the data directory.
     pub database_url: String,
+    /// `ONEWINDOW_DB_CONNECTIONS`: the most connections the pool opens (1 to 200); default
+    /// 4 on SQLite and 10 on PostgreSQL.
+    pub database_connections: Option<u32>,
     /// `ONEWINDOW_DATA_DIR`; default `data`.
     pub data_dir: PathBuf,
     /// `ONEWINDOW_LOAD_DEMO` (`1`/`0`); default `1`: an empty catalog gets the demo catalog.
@@ -48,6 +51,18 @@ impl Config {
                 )
             }
         };
+        let database_connections = match std::env::var("ONEWINDOW_DB_CONNECTIONS") {
+            Ok(n) if !n.trim().is_empty() => Some(
+                n.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=200).contains(n))
+                    .with_context(|| {
+                        format!("ONEWINDOW_DB_CONNECTIONS 应为 1 到 200 之间的整数（连接数），而不是 {n:?}")
+                    })?,
+            ),
+            _ => None,
+        };
         let load_demo = flag("ONEWINDOW_LOAD_DEMO", true)?;
         let secure_cookies = flag("ONEWINDOW_SECURE_COOKIES", false)?;
         let mut leptos = get_configuration(None)
@@ -73,6 +88,7 @@ impl Config {
         Ok(Config {
             trusted_proxies,
             database_url,
+            database_connections,
             data_dir,
             load_demo,
             secure_cookies,

@@ -158,7 +158,7 @@ async fn verify_licence(
         ),
         None => {
             let config = Config::from_env()?;
-            let conn = db::connect(&config.database_url).await?;
+            let conn = db::connect_with(&config.database_url, config.database_connections).await?;
             db::migrate(&conn).await?;
             (
                 app::server::services::licences::keys::published(&conn).await?,
@@ -195,7 +195,7 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
         return verify_licence(file, keys.as_deref(), revocations.as_deref(), on.as_deref()).await;
     }
     let config = Config::from_env()?;
-    let conn = db::connect(&config.database_url).await?;
+    let conn = db::connect_with(&config.database_url, config.database_connections).await?;
     db::migrate(&conn).await?;
     match command {
         Command::Serve => {

@@ -8,8 +8,17 @@ use sea_orm::{
     TransactionTrait,
 };
 
-/// Connects to `url` (`sqlite://…?mode=rwc` or `postgres://…`).
+/// Connects to `url` (`sqlite://…?mode=rwc` or `postgres://…`) with the default pool.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    connect_with(url, None).await
+}
+
+/// Connects to `url` with a pool of at most `connections` (default: 4 on SQLite, sqlx's 10
+/// on PostgreSQL). An in-memory SQLite database is always one connection.
+pub async fn connect_with(
+    url: &str,
+    connections: Option<u32>,
+) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
     // sqlx pings every connection it hands out, a second round trip for each query. Only a
@@ -19,7 +28,13 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     if url.starts_with("sqlite:") {
         // One writer at a time is SQLite's rule anyway; an in-memory database must be one
         // connection, or each pooled connection would get its own empty database.
-        options.max_connections(if url.contains(":memory:") { 1 } else { 4 });
+        options.max_connections(if url.contains(":memory:") {
+            1
+        } else {
+            connections.unwrap_or(4)
+        });
+    } else if let Some(connections) = connections {
+        options.max_connections(connections);
     }
     Database::connect(options)
         .await
