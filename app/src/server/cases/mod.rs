@@ -35,7 +35,11 @@ use crate::server::entities::application;
 
 /// The applicant's name as printed: the company's, or the person's.
 pub fn applicant_name(row: &application::Model) -> String {
-    let applicant: ApplicantForm = serde_json::from_str(&row.applicant).unwrap_or_default();
+    name_in(&serde_json::from_str(&row.applicant).unwrap_or_default())
+}
+
+/// The applicant's name in the applicant's part of a form: the company's, or the person's.
+pub fn name_in(applicant: &ApplicantForm) -> String {
     ["company_name", "name"]
         .iter()
         .find_map(|k| applicant.values.get(*k).cloned())

@@ -24,9 +24,11 @@ use hashlink::LruCache;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 
 use crate::domain::account::Throttle;
+use crate::domain::apply::ApplicantForm;
 use crate::domain::deadline::{HistoryStep, Limits};
 use crate::domain::decision::TaskStatus;
 use crate::domain::review::CaseStatus;
+use crate::domain::track::normalize_factor;
 use crate::server::cases;
 use crate::server::entities::{application, case_event, review_task};
 use crate::server::services::reference::{
@@ -79,6 +81,11 @@ pub struct CaseFacts {
     pub stamp: CaseStamp,
     reference_stamp: Stamp,
     pub row: application::Model,
+    /// The applicant's part of the form, read from the row once.
+    pub applicant: ApplicantForm,
+    /// What opens the case besides its number, normalized (`normalize_factor`): the
+    /// contact's mobile, the mobile of whoever applied at the window, the 查询码.
+    pub factors: Vec<String>,
     pub history: Vec<case_event::Model>,
     /// The history as the clocks read it.
     pub steps: Vec<HistoryStep>,
@@ -232,6 +239,17 @@ async fn read(
     else {
         return Ok(None);
     };
+    let applicant: ApplicantForm = serde_json::from_str(&row.applicant).unwrap_or_default();
+    let factors = [
+        applicant.values.get("contact_mobile"),
+        row.agent_mobile.as_ref(),
+        row.tracking_code.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|known| normalize_factor(known))
+    .filter(|known| !known.is_empty())
+    .collect();
     let history = cases::history_of(db, row.id).await?;
     let steps = cases::history_steps(&history)?;
     let limits = cases::limits_of(db, reference, &row).await?;
@@ -244,6 +262,8 @@ async fn read(
         stamp,
         reference_stamp: reference.stamp,
         row,
+        applicant,
+        factors,
         history,
         steps,
         limits,

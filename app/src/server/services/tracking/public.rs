@@ -10,7 +10,6 @@ use sea_orm::{DatabaseConnection, EntityTrait, QuerySelect};
 use crate::clock::china_date;
 use crate::domain::account::ThrottleRule;
 use crate::domain::application::ApplicationNumber;
-use crate::domain::apply::ApplicantForm;
 use crate::domain::deadline::{Deadlines, deadlines};
 use crate::domain::review::{CaseAction, CaseStatus, NoticeKind};
 use crate::domain::track::{mask_mobile, mask_name, normalize_factor};
@@ -25,20 +24,9 @@ use super::{ClientKey, TrackError};
 
 /// Whether `factor` is the case's contact mobile, the mobile of the person who applied at
 /// the window, or the receipt's tracking code.
-fn factor_matches(row: &application::Model, factor: &str) -> bool {
+fn factor_matches(facts: &CaseFacts, factor: &str) -> bool {
     let factor = normalize_factor(factor);
-    if factor.is_empty() {
-        return false;
-    }
-    let applicant: ApplicantForm = serde_json::from_str(&row.applicant).unwrap_or_default();
-    [
-        applicant.values.get("contact_mobile").cloned(),
-        row.agent_mobile.clone(),
-        row.tracking_code.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .any(|known| !known.is_empty() && normalize_factor(&known) == factor)
+    !factor.is_empty() && facts.factors.contains(&factor)
 }
 
 /// A lookup of `number` by a client, judged by `opens`: the case and the probe it was found
@@ -52,7 +40,7 @@ async fn look_up(
     number: &str,
     client: &ClientKey,
     now: DateTime<Utc>,
-    opens: impl FnOnce(&application::Model) -> bool,
+    opens: impl FnOnce(&CaseFacts) -> bool,
 ) -> Result<(Arc<CaseFacts>, Probe), TrackError> {
     let key = format!("track:{}", client.0);
     let guess = throttle::Guess::start(&key);
@@ -63,7 +51,7 @@ async fn look_up(
         .may_try(rule, probe.throttle, now)
         .map_err(TrackError::TooMany)?;
     match cache.case(db, &probe).await? {
-        Some(facts) if opens(&facts.row) => {
+        Some(facts) if opens(&facts) => {
             guess
                 .right(rule, probe.throttle, now)
                 .map_err(TrackError::TooMany)?;
@@ -120,10 +108,10 @@ pub enum Proof<'a> {
 }
 
 impl Proof<'_> {
-    fn opens(self, row: &application::Model, now: DateTime<Utc>) -> bool {
+    fn opens(self, facts: &CaseFacts, now: DateTime<Utc>) -> bool {
         match self {
-            Proof::Factor(factor) => factor_matches(row, factor),
-            Proof::Token(token) => token_opens(row, token, now),
+            Proof::Factor(factor) => factor_matches(facts, factor),
+            Proof::Token(token) => token_opens(&facts.row, token, now),
         }
     }
 }
@@ -138,7 +126,7 @@ pub async fn open(
     client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<Arc<CaseFacts>, TrackError> {
-    let opens = |row: &application::Model| proof.opens(row, now);
+    let opens = |facts: &CaseFacts| proof.opens(facts, now);
     Ok(look_up(db, cache, number, client, now, opens).await?.0)
 }
 
@@ -152,7 +140,7 @@ pub async fn track(
     client: &ClientKey,
     now: DateTime<Utc>,
 ) -> Result<TrackView, TrackError> {
-    let opens = |row: &application::Model| proof.opens(row, now);
+    let opens = |facts: &CaseFacts| proof.opens(facts, now);
     let (facts, probe) = look_up(db, cache, number, client, now, opens).await?;
     Ok(view(db, cache, &facts, &probe, false, now).await?)
 }
@@ -306,7 +294,7 @@ async fn view(
             .unwrap_or_default(),
         href: owner.then(|| format!("/applications/{}", row.number)),
     });
-    let applicant: ApplicantForm = serde_json::from_str(&row.applicant).unwrap_or_default();
+    let applicant = &facts.applicant;
     let title = match (&row.item_code, &row.bundle_code) {
         (Some(code), _) => reference.item_names.get(code),
         (None, Some(code)) => reference.bundle_names.get(code),
@@ -326,7 +314,7 @@ async fn view(
             _ => "网上申请",
         }
         .into(),
-        applicant_name: mask_name(&cases::applicant_name(row)),
+        applicant_name: mask_name(&cases::name_in(applicant)),
         contact_mobile: mask_mobile(
             applicant
                 .values
