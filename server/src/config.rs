@@ -1,7 +1,10 @@
 //! Configuration from environment variables, with defaults that work when the binary is
 //! started from the repository root.
 
+use std::fmt::Display;
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use anyhow::Context;
 use leptos::config::{LeptosOptions, get_configuration};
@@ -51,18 +54,12 @@ impl Config {
                 )
             }
         };
-        let database_connections = match std::env::var("ONEWINDOW_DB_CONNECTIONS") {
-            Ok(n) if !n.trim().is_empty() => Some(
-                n.trim()
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| (1..=200).contains(n))
-                    .with_context(|| {
-                        format!("ONEWINDOW_DB_CONNECTIONS 应为 1 到 200 之间的整数（连接数），而不是 {n:?}")
-                    })?,
-            ),
-            _ => None,
-        };
+        let database_connections = whole_number(
+            "ONEWINDOW_DB_CONNECTIONS",
+            std::env::var("ONEWINDOW_DB_CONNECTIONS").ok().as_deref(),
+            1..=200,
+            "连接数",
+        )?;
         let load_demo = flag("ONEWINDOW_LOAD_DEMO", true)?;
         let secure_cookies = flag("ONEWINDOW_SECURE_COOKIES", false)?;
         let mut leptos = get_configuration(None)
@@ -79,11 +76,14 @@ impl Config {
             .ok()
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "一窗通办 <noreply@localhost>".into());
-        let trusted_proxies = match std::env::var("ONEWINDOW_TRUSTED_PROXIES") {
-            Ok(n) if !n.trim().is_empty() => n.trim().parse::<usize>().ok().filter(|n| *n <= 10).with_context(
-                || format!("ONEWINDOW_TRUSTED_PROXIES 应为 0 到 10 之间的整数（代理层数），而不是 {n:?}"),
-            )?,
-            _ => usize::from(flag("ONEWINDOW_TRUST_FORWARDED", false)?),
+        let trusted_proxies = match whole_number(
+            "ONEWINDOW_TRUSTED_PROXIES",
+            std::env::var("ONEWINDOW_TRUSTED_PROXIES").ok().as_deref(),
+            0..=10,
+            "代理层数",
+        )? {
+            Some(n) => n,
+            None => usize::from(flag("ONEWINDOW_TRUST_FORWARDED", false)?),
         };
         Ok(Config {
             trusted_proxies,
@@ -106,5 +106,68 @@ fn flag(name: &str, default: bool) -> anyhow::Result<bool> {
         Ok("1" | "true" | "yes" | "on") => Ok(true),
         Err(_) | Ok("") => Ok(default),
         Ok(other) => anyhow::bail!("{name} 的取值 {other:?} 无效，应为 1 或 0"),
+    }
+}
+
+/// A whole-number setting `name` read as `value`: `None` when unset or blank, else a number
+/// within `range` or an error naming the variable, the range and what it counts (`unit`).
+fn whole_number<T: FromStr + PartialOrd + Display>(
+    name: &str,
+    value: Option<&str>,
+    range: RangeInclusive<T>,
+    unit: &str,
+) -> anyhow::Result<Option<T>> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    match value.trim().parse::<T>() {
+        Ok(n) if range.contains(&n) => Ok(Some(n)),
+        _ => anyhow::bail!(
+            "{name} 应为 {} 到 {} 之间的整数（{unit}），而不是 {value:?}",
+            range.start(),
+            range.end()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_number;
+
+    #[test]
+    fn a_whole_number_setting_is_read_within_its_range_or_refused_by_name() {
+        let pool = |v| whole_number::<u32>("ONEWINDOW_DB_CONNECTIONS", v, 1..=200, "连接数");
+        assert_eq!(pool(None).unwrap(), None);
+        assert_eq!(pool(Some("")).unwrap(), None);
+        assert_eq!(pool(Some("  ")).unwrap(), None);
+        assert_eq!(pool(Some("4")).unwrap(), Some(4));
+        assert_eq!(pool(Some(" 200 ")).unwrap(), Some(200));
+        assert_eq!(pool(Some("1")).unwrap(), Some(1));
+        for bad in [
+            "0",
+            "201",
+            "-1",
+            "4.5",
+            "十",
+            "4 connections",
+            "99999999999",
+        ] {
+            let message = pool(Some(bad)).unwrap_err().to_string();
+            assert_eq!(
+                message,
+                format!(
+                    "ONEWINDOW_DB_CONNECTIONS 应为 1 到 200 之间的整数（连接数），而不是 {bad:?}"
+                )
+            );
+        }
+        let proxies = |v| whole_number::<usize>("ONEWINDOW_TRUSTED_PROXIES", v, 0..=10, "代理层数");
+        assert_eq!(proxies(Some("0")).unwrap(), Some(0));
+        assert_eq!(proxies(Some("10")).unwrap(), Some(10));
+        assert!(
+            proxies(Some("11"))
+                .unwrap_err()
+                .to_string()
+                .starts_with("ONEWINDOW_TRUSTED_PROXIES 应为 0 到 10 之间的整数（代理层数）")
+        );
     }
 }

@@ -17,7 +17,9 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::helpers::{TestApp, call, case_row, count_of, get_as, on_every_backend, problem_codes};
-use crate::review::{act, count_through_next_year, review_case, staff_member, submitted_case};
+use crate::review::{
+    accept, act, count_through_next_year, review_case, staff_member, submitted_case,
+};
 use crate::server_functions::server_fn;
 use crate::submission::{CREDIT_CODE, PDF, company, put_file};
 
@@ -152,9 +154,7 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
 
         // Before acceptance the co-handling department sees nothing.
         assert_eq!(review_case(app, &cgj, &case).await.0, 404);
-        let v = version(app, &window, &case).await;
-        let (status, notice) = act(app, &window, &case, "accept", json!({"version": v})).await;
-        assert_eq!(status, 201, "{notice}");
+        accept(app, &window, &case).await;
 
         // One task per department of each item: SWJ for 排水, CGJ and SWJ for 占道.
         let swj_tasks = todo(app, &swj_a).await;
@@ -428,13 +428,7 @@ async fn a_withdrawal_closes_the_open_tasks_and_ends_the_clocks() {
         let case = submitted_case(app, &me, true).await;
         let window = staff_member(app, "w3", StaffRole::Window, "SWJ").await;
         let reviewer = staff_member(app, "r3", StaffRole::Reviewer, "SWJ").await;
-        let v = version(app, &window, &case).await;
-        assert_eq!(
-            act(app, &window, &case, "accept", json!({"version": v}))
-                .await
-                .0,
-            201
-        );
+        accept(app, &window, &case).await;
         let task = task_of(&todo(app, &reviewer).await, &case, "SWJ-XK-001");
         assert_eq!(claim(app, &reviewer, task).await.0, 201);
 
@@ -664,13 +658,7 @@ async fn the_queue_counts_every_status_pages_and_sorts_and_refuses_an_unknown_or
         let first = submitted_case(app, &me, true).await;
         let second = submitted_case(app, &me, true).await;
         let window = staff_member(app, "w10", StaffRole::Window, "SWJ").await;
-        let v = version(app, &window, &first).await;
-        assert_eq!(
-            act(app, &window, &first, "accept", json!({"version": v}))
-                .await
-                .0,
-            201
-        );
+        accept(app, &window, &first).await;
 
         let (status, q) = get_as(
             app,
@@ -735,9 +723,7 @@ async fn the_ladder_warns_each_department_holding_a_late_task_by_its_review_limi
         let window = staff_member(app, "swj-w", StaffRole::Window, "SWJ").await;
         let cgj = staff_member(app, "cgj-r", StaffRole::Reviewer, "CGJ").await;
         let cgj_chief = staff_member(app, "cgj-c", StaffRole::Chief, "CGJ").await;
-        let v = version(app, &window, &case).await;
-        let (status, body) = act(app, &window, &case, "accept", json!({"version": v})).await;
-        assert_eq!(status, 201, "{body}");
+        accept(app, &window, &case).await;
         let (_, view) = review_case(app, &window, &case).await;
         let due = Date::parse_iso(view["deadlines"]["decision"]["due"].as_str().unwrap()).unwrap();
         let cal = calendar::load(&app.db).await.unwrap();
@@ -883,9 +869,7 @@ async fn a_reviewer_holding_a_task_starts_and_ends_a_special_procedure_from_it()
         let window = staff_member(app, "swj-w", StaffRole::Window, "SWJ").await;
         let cgj = staff_member(app, "cgj-r", StaffRole::Reviewer, "CGJ").await;
         let cgj_other = staff_member(app, "cgj-r2", StaffRole::Reviewer, "CGJ").await;
-        let v = version(app, &window, &case).await;
-        let (status, body) = act(app, &window, &case, "accept", json!({"version": v})).await;
-        assert_eq!(status, 201, "{body}");
+        accept(app, &window, &case).await;
         let survey = |v: &Value| {
             json!({"version": v, "procedure": "site_survey",
             "reason": "占道位置需现场勘验", "start": today()})
@@ -976,9 +960,7 @@ async fn tracking_holds_a_case_in_memory_and_sees_a_finished_task_at_once() {
         let case = submitted_bundle(app, &me).await;
         let window = staff_member(app, "swj-w", StaffRole::Window, "SWJ").await;
         let swj = staff_member(app, "swj-r", StaffRole::Reviewer, "SWJ").await;
-        let v = version(app, &window, &case).await;
-        let (status, notice) = act(app, &window, &case, "accept", json!({"version": v})).await;
-        assert_eq!(status, 201, "{notice}");
+        accept(app, &window, &case).await;
         let drainage = task_of(&todo(app, &swj).await, &case, "SWJ-XK-001");
         let (status, body) = claim(app, &swj, drainage).await;
         assert_eq!(status, 201, "{body}");

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::applications::applicant;
 use crate::helpers::{TestApp, call, demo, get_as, on_every_backend, problem_codes, problems};
-use crate::review::{act, count_through_next_year, review_case, staff_member};
+use crate::review::{accept, count_through_next_year, review_case, staff_member};
 use crate::submission::{CREDIT_CODE, PDF, company, drainage_values, put_file};
 
 /// The applicant block's contact mobile: the tracking factor.
@@ -109,9 +109,7 @@ pub async fn granted_to(
     let (status, case) = submit(app, &me, &number).await;
     assert_eq!(status, 200, "{case}");
     let case = case["case_number"].as_str().unwrap().to_string();
-    let v = version(app, &staff.window, &case).await;
-    let (status, body) = act(app, &staff.window, &case, "accept", json!({"version": v})).await;
-    assert_eq!(status, 201, "{body}");
+    accept(app, &staff.window, &case).await;
     let (_, queue) = get_as(app, &staff.reviewer, "/api/v1/review/tasks").await;
     let task = queue["entries"]
         .as_array()

@@ -18,6 +18,7 @@ use crate::helpers::{
     TestApp, call, case_row, get_as, on_every_backend, own_case, problems, sign_in,
 };
 use crate::submission::{CREDIT_CODE, PDF, company, drainage_values, put_file};
+use crate::tracking::track;
 
 /// Another PDF: a replacement file with other content.
 const PDF2: &[u8] =
@@ -124,6 +125,21 @@ pub async fn act(
         Some(body),
     )
     .await
+}
+
+/// The window clerk accepts the case at the version the workbench shows.
+pub async fn accept(app: &TestApp, window: &str, case: &str) {
+    let (status, view) = review_case(app, window, case).await;
+    assert_eq!(status, 200, "{view}");
+    let (status, notice) = act(
+        app,
+        window,
+        case,
+        "accept",
+        json!({"version": view["version"]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{notice}");
 }
 
 fn pair(a: &str, b: &str) -> (String, String) {
@@ -691,6 +707,22 @@ async fn in_hall_intake_uses_the_same_form_and_the_receipt_holder_follows_it_onl
                 .contains("w")
         );
 
+        // The person who applied at the window follows it publicly with the mobile they
+        // gave, or with the receipt's 查询码; another mobile gets the one answer for a
+        // wrong guess.
+        let code = case["tracking_code"].as_str().unwrap().to_string();
+        for factor in ["13833330007", "138 3333 0007", code.as_str()] {
+            let (status, tracked, _) = track(app, &case_number, factor).await;
+            assert_eq!(status, 200, "{factor}: {tracked}");
+            assert_eq!(tracked["status"], "submitted");
+            assert_eq!(tracked["contact_mobile"], "138****0007");
+        }
+        let (status, refused, _) = track(app, &case_number, "13833330008").await;
+        assert_eq!(
+            (status, refused["code"].as_str()),
+            (404, Some("track_not_found"))
+        );
+
         // Another department's staff do not see the intake draft or the case.
         let (status, _) = call(app, Method::GET, &path, Some(&other), None).await;
         assert_eq!(status, 404);
@@ -703,7 +735,6 @@ async fn in_hall_intake_uses_the_same_form_and_the_receipt_holder_follows_it_onl
         let (status, _) = get_as(app, &mine, &format!("/api/v1/applications/{case_number}")).await;
         assert_eq!(status, 404);
         // The receipt's 查询码 links it (关联窗口办件); a wrong code gets one answer.
-        let code = case["tracking_code"].as_str().unwrap().to_string();
         let claim = async |cookie: &str, code: &str| {
             call(
                 app,

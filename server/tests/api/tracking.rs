@@ -17,7 +17,9 @@ use serde_json::{Value, json};
 
 use crate::applications::applicant;
 use crate::helpers::{TestApp, call, case_row, get_as, on_every_backend, problem_codes};
-use crate::review::{act, count_through_next_year, review_case, staff_member, submitted_case};
+use crate::review::{
+    accept, act, count_through_next_year, review_case, staff_member, submitted_case,
+};
 use crate::submission::CREDIT_CODE;
 
 /// The contact mobile of `submission::company`.
@@ -52,20 +54,6 @@ async fn accepted_case(app: &TestApp, mobile: &str) -> (String, String) {
     let window = staff_member(app, &format!("w{mobile}"), StaffRole::Window, "SWJ").await;
     accept(app, &window, &case).await;
     (case, window)
-}
-
-/// The window clerk accepts the case at the version the workbench shows.
-async fn accept(app: &TestApp, window: &str, case: &str) {
-    let (_, view) = review_case(app, window, case).await;
-    let (status, notice) = act(
-        app,
-        window,
-        case,
-        "accept",
-        json!({"version": view["version"]}),
-    )
-    .await;
-    assert_eq!(status, 201, "{notice}");
 }
 
 #[tokio::test]
