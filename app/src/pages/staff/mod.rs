@@ -72,6 +72,25 @@ fn changed_query(
     format!("{path}?{}", parts.join("&"))
 }
 
+/// A queue filter's `<select>` named `name`, its choice following the page's query
+/// parameter of that name (`""` for the option shown when it is absent).
+fn query_select(
+    name: &'static str,
+    options: &'static [(&'static str, &'static str)],
+) -> impl IntoView {
+    let query = use_query_map();
+    view! {
+        <select name=name>
+            {options
+                .iter()
+                .map(|&(value, label)| view! {
+                    <option value=value selected=move || query.read().get(name).unwrap_or_default() == value>{label}</option>
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
 /// A queue's pager: previous, where we are, next (nothing for a single page).
 fn pager(
     key: &'static str,

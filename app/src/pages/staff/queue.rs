@@ -34,20 +34,10 @@ pub fn WorkbenchPage() -> impl IntoView {
         <h1>"预审工作台"</h1>
         <form class="filters" method="get" action="/staff">
             <label>"状态 "
-                <select name="status">
-                    {[("", "待受理"), ("correction_requested", "待补正"), ("accepted", "待审查"), ("in_review", "审查中"), ("suspended", "特别程序中"), ("rejected", "不予受理"), ("all", "全部")]
-                        .into_iter()
-                        .map(|(v, l)| view! { <option value=v selected=move || query.read().get("status").unwrap_or_default() == v>{l}</option> })
-                        .collect_view()}
-                </select>
+                {query_select("status", &[("", "待受理"), ("correction_requested", "待补正"), ("accepted", "待审查"), ("in_review", "审查中"), ("suspended", "特别程序中"), ("rejected", "不予受理"), ("all", "全部")])}
             </label>
             <label>"渠道 "
-                <select name="channel">
-                    {[("", "全部"), ("online", "网上申报"), ("window", "窗口收件")]
-                        .into_iter()
-                        .map(|(v, l)| view! { <option value=v selected=move || query.read().get("channel").unwrap_or_default() == v>{l}</option> })
-                        .collect_view()}
-                </select>
+                {query_select("channel", &[("", "全部"), ("online", "网上申报"), ("window", "窗口收件")])}
             </label>
             <label>"查找 " <input type="search" name="q" placeholder="办件编号、事项或申请人"
                 prop:value=move || query.read().get("q").unwrap_or_default()/></label>

@@ -63,12 +63,7 @@ pub fn TasksPage() -> impl IntoView {
         <h1>"审查任务（待办）"</h1>
         <form class="filters" method="get" action="/staff/tasks">
             <label>"状态 "
-                <select name="status">
-                    {[("", "待办（待签收、办理中）"), ("open", "待签收"), ("claimed", "办理中"), ("done", "已办"), ("closed", "已终止"), ("all", "全部")]
-                        .into_iter()
-                        .map(|(v, l)| view! { <option value=v selected=move || query.read().get("status").unwrap_or_default() == v>{l}</option> })
-                        .collect_view()}
-                </select>
+                {query_select("status", &[("", "待办（待签收、办理中）"), ("open", "待签收"), ("claimed", "办理中"), ("done", "已办"), ("closed", "已终止"), ("all", "全部")])}
             </label>
             <button type="submit" class="button">"筛选"</button>
         </form>
