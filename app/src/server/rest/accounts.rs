@@ -1,8 +1,8 @@
 //! `/api/v1/auth/…`: applicant registration, login and logout over JSON.
 
 use axum::Json;
-use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,21 @@ pub fn json_object<T: serde::de::DeserializeOwned>(
     from_json_value(value)
 }
 
+/// A request body that must be a JSON object of the shape `T`, read by [`json_object`]: a
+/// body that is not is refused with the API's own `400 invalid_json` (axum's `Json` would
+/// answer in plain text, and also read a struct from an array). Handlers whose checks come
+/// before the body's (a permission, the action named in the path) read it with
+/// [`json_object`] instead.
+pub struct JsonObject<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonObject<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        json_object(Json::<serde_json::Value>::from_request(request, state).await).map(JsonObject)
+    }
+}
+
 /// A JSON object as `T`, or `400 invalid_json` naming the field that is wrong.
 pub fn from_json_value<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
@@ -70,9 +85,8 @@ pub fn from_json_value<T: serde::de::DeserializeOwned>(
 pub async fn register(
     State(state): State<AppState>,
     client: ClientKey,
-    form: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(form): JsonObject<RegistrationForm>,
 ) -> Result<Response, AppError> {
-    let form: RegistrationForm = json_object(form)?;
     let account = accounts::register(&state.db, &form, &client, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(account)).into_response())
 }
@@ -95,9 +109,8 @@ pub struct RecoveryCodeRequest {
 pub async fn recovery_code(
     State(state): State<AppState>,
     client: ClientKey,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(request): JsonObject<RecoveryCodeRequest>,
 ) -> Result<StatusCode, AppError> {
-    let request: RecoveryCodeRequest = json_object(body)?;
     crate::server::services::recovery::send_code(
         &state.db,
         &request.mobile,
@@ -120,9 +133,8 @@ pub async fn recovery_code(
 pub async fn recover(
     State(state): State<AppState>,
     client: ClientKey,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(form): JsonObject<RecoveryForm>,
 ) -> Result<Json<AccountInfo>, AppError> {
-    let form: RecoveryForm = json_object(body)?;
     let account =
         crate::server::services::recovery::recover(&state.db, &form, &client, chrono::Utc::now())
             .await?;
@@ -139,9 +151,8 @@ pub async fn recover(
 pub async fn login(
     State(state): State<AppState>,
     client: ClientKey,
-    form: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(form): JsonObject<LoginForm>,
 ) -> Result<Response, AppError> {
-    let form: LoginForm = json_object(form)?;
     let (token, account) = accounts::login(
         &state.db,
         &form.mobile,

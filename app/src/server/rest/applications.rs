@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,7 +11,7 @@ use futures_util::StreamExt;
 use crate::domain::apply::DraftContent;
 use crate::server::auth::{Applicant, Someone};
 use crate::server::error::{AppError, ErrorCode};
-use crate::server::rest::accounts::json_object;
+use crate::server::rest::accounts::JsonObject;
 use crate::server::services::applications::{
     self, ApplicationError, ApplicationView, NewDraft, UploadedMaterial,
 };
@@ -29,9 +28,8 @@ use crate::server::state::AppState;
 pub async fn create(
     State(state): State<AppState>,
     Applicant(account): Applicant,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(draft): JsonObject<NewDraft>,
 ) -> Result<Response, AppError> {
-    let draft: NewDraft = json_object(body)?;
     let view =
         applications::create_draft(&state.db, account.id, &draft, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
@@ -50,9 +48,8 @@ pub async fn update(
     State(state): State<AppState>,
     Someone(who): Someone,
     Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(content): JsonObject<DraftContent>,
 ) -> Result<Json<ApplicationView>, AppError> {
-    let content: DraftContent = json_object(body)?;
     Ok(Json(
         applications::update_draft(&state.db, who, &number, &content, chrono::Utc::now()).await?,
     ))
@@ -324,9 +321,8 @@ pub async fn claim(
     State(state): State<AppState>,
     Applicant(account): Applicant,
     client: crate::server::client::ClientKey,
-    form: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(form): JsonObject<ClaimRequest>,
 ) -> Result<Json<ApplicationView>, AppError> {
-    let form: ClaimRequest = json_object(form)?;
     Ok(Json(
         applications::claim(
             &state.db,

@@ -7,7 +7,6 @@
 //! department's task or case → 404; a role that may not do it → 403 `not_permitted`.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use crate::domain::decision::{OpinionRequest, WithdrawalRequest};
 use crate::server::auth::{Applicant, Staff};
 use crate::server::error::AppError;
-use crate::server::rest::accounts::json_object;
+use crate::server::rest::accounts::JsonObject;
 use crate::server::services::review::{self, Withdrawer};
 use crate::server::state::AppState;
 use crate::views::backoffice::{
@@ -83,9 +82,8 @@ pub async fn complete(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(id): Path<i32>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(opinion): JsonObject<OpinionRequest>,
 ) -> Result<Json<TaskView>, AppError> {
-    let opinion: OpinionRequest = json_object(body)?;
     Ok(Json(
         review::complete_task(&state.db, &me, id, &opinion, chrono::Utc::now()).await?,
     ))
@@ -127,9 +125,8 @@ pub async fn decide(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(a): JsonObject<DecisionAction>,
 ) -> Result<Response, AppError> {
-    let a: DecisionAction = json_object(body)?;
     let result = review::decide(
         &state.db,
         &me,
@@ -160,9 +157,8 @@ pub async fn deliver(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(a): JsonObject<DeliveryAction>,
 ) -> Result<Response, AppError> {
-    let a: DeliveryAction = json_object(body)?;
     let view = review::deliver(&state.db, &me, &number, &a, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
@@ -182,9 +178,8 @@ pub async fn decide_on_the_spot(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(a): JsonObject<OnTheSpotAction>,
 ) -> Result<Response, AppError> {
-    let a: OnTheSpotAction = json_object(body)?;
     let result =
         review::decide_on_the_spot(&state.db, &me, &number, &a, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(result)).into_response())
@@ -205,9 +200,8 @@ pub async fn confirm_deferred(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(a): JsonObject<ConfirmDeferredAction>,
 ) -> Result<Json<BackOffice>, AppError> {
-    let a: ConfirmDeferredAction = json_object(body)?;
     Ok(Json(
         review::confirm_deferred(&state.db, &me, &number, &a, chrono::Utc::now()).await?,
     ))
@@ -227,9 +221,8 @@ pub async fn staff_withdrawal(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(r): JsonObject<WithdrawalRequest>,
 ) -> Result<Response, AppError> {
-    let r: WithdrawalRequest = json_object(body)?;
     let notice = review::withdraw(
         &state.db,
         Withdrawer::Staff(&me),
@@ -255,9 +248,8 @@ pub async fn applicant_withdrawal(
     State(state): State<AppState>,
     Applicant(account): Applicant,
     Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(r): JsonObject<WithdrawalRequest>,
 ) -> Result<Response, AppError> {
-    let r: WithdrawalRequest = json_object(body)?;
     let notice = review::withdraw(
         &state.db,
         Withdrawer::Applicant(account.id),

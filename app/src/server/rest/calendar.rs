@@ -11,6 +11,7 @@ use crate::domain::calendar::MAX_WORKING_DAYS;
 use crate::domain::date::Date;
 use crate::server::auth::Staff;
 use crate::server::error::{AppError, ErrorCode};
+use crate::server::rest::accounts::JsonObject;
 use crate::server::services::calendar;
 use crate::server::state::AppState;
 
@@ -148,10 +149,8 @@ pub async fn put_year(
     State(state): State<AppState>,
     Staff(me): Staff,
     axum::extract::Path(year): axum::extract::Path<i32>,
-    body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
+    JsonObject(form): JsonObject<crate::domain::calendar::ArrangementForm>,
 ) -> Result<Response, AppError> {
-    let form: crate::domain::calendar::ArrangementForm =
-        crate::server::rest::accounts::json_object(body)?;
     if form.year != year {
         return Err(AppError::invalid(vec![
             crate::domain::account::FieldProblem {

@@ -3,7 +3,6 @@
 //! public register, the holder's download, and 注销 / 撤销 by the issuing department.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -13,7 +12,7 @@ use crate::domain::licence::{LicenceFile, PublishedKey, Revocation};
 use crate::server::auth::{Someone, Staff};
 use crate::server::client::ClientKey;
 use crate::server::error::AppError;
-use crate::server::rest::accounts::json_object;
+use crate::server::rest::accounts::JsonObject;
 use crate::server::services::licences;
 use crate::server::state::AppState;
 use crate::views::licence::{LicenceCheck, LicenceView, Register, RegisterFilter, RevokeAction};
@@ -90,9 +89,8 @@ pub async fn check(
     ))]
 pub async fn verify(
     State(state): State<AppState>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(file): JsonObject<LicenceFile>,
 ) -> Result<Json<LicenceCheck>, AppError> {
-    let file: LicenceFile = json_object(body)?;
     Ok(Json(
         licences::verify_file(&state.db, &file, chrono::Utc::now()).await?,
     ))
@@ -142,9 +140,8 @@ pub async fn revoke(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(number): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(action): JsonObject<RevokeAction>,
 ) -> Result<Response, AppError> {
-    let action: RevokeAction = json_object(body)?;
     let view = licences::revoke(&state.db, &me, &number, &action, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }

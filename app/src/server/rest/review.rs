@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::domain::review::StaffRole;
 use crate::server::auth::{Applicant, Staff};
 use crate::server::error::{AppError, ErrorCode};
-use crate::server::rest::accounts::{from_json_value, json_object};
+use crate::server::rest::accounts::{JsonObject, from_json_value, json_object};
 use crate::server::services::accounts::AccountError;
 use crate::server::services::review::{self, Viewer};
 use crate::server::services::staff::{self, NewStaff, STAFF_COOKIE, StaffInfo};
@@ -44,9 +44,8 @@ pub struct StaffLoginForm {
 pub async fn login(
     State(state): State<AppState>,
     client: crate::server::client::ClientKey,
-    form: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(form): JsonObject<StaffLoginForm>,
 ) -> Result<Response, AppError> {
-    let form: StaffLoginForm = json_object(form)?;
     let (token, me) = staff::login(
         &state.db,
         &form.login,
@@ -271,9 +270,8 @@ pub async fn material(
 pub async fn intake(
     State(state): State<AppState>,
     Staff(me): Staff,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    JsonObject(r): JsonObject<IntakeRequest>,
 ) -> Result<Response, AppError> {
-    let r: IntakeRequest = json_object(body)?;
     let view = crate::server::services::applications::start_intake(
         &state.db,
         &me,
