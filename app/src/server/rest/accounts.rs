@@ -1,8 +1,7 @@
 //! `/api/v1/auth/…`: applicant registration, login and logout over JSON.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -11,7 +10,8 @@ use utoipa::ToSchema;
 use crate::domain::account::{RecoveryForm, RegistrationForm};
 use crate::server::auth::{Applicant, header_cookie};
 use crate::server::client::ClientKey;
-use crate::server::error::{AppError, ErrorCode};
+use crate::server::error::AppError;
+use crate::server::rest::body::JsonObject;
 use crate::server::services::accounts::{self, AccountInfo, clear_session_cookie, session_cookie};
 use crate::server::state::AppState;
 
@@ -20,58 +20,6 @@ use crate::server::state::AppState;
 pub struct LoginForm {
     pub mobile: String,
     pub password: String,
-}
-
-/// `400 invalid_json` for a body that is not the expected JSON.
-pub fn bad_json(e: JsonRejection) -> AppError {
-    AppError::new(
-        ErrorCode::InvalidJson,
-        format!("请求体不是有效的 JSON：{}", e.body_text()),
-    )
-}
-
-/// Reads a JSON body that must be an object of the expected shape. (serde would otherwise
-/// also read a struct from an array of its fields in order.)
-pub fn json_object<T: serde::de::DeserializeOwned>(
-    body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<T, AppError> {
-    let Json(value) = body.map_err(bad_json)?;
-    if !value.is_object() {
-        return Err(AppError::new(
-            ErrorCode::InvalidJson,
-            "请求体应为 JSON 对象",
-        ));
-    }
-    from_json_value(value)
-}
-
-/// A request body that must be a JSON object of the shape `T`, read by [`json_object`]: a
-/// body that is not is refused with the API's own `400 invalid_json` (axum's `Json` would
-/// answer in plain text, and also read a struct from an array). Handlers whose checks come
-/// before the body's (a permission, the action named in the path) read it with
-/// [`json_object`] instead.
-pub struct JsonObject<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonObject<T> {
-    type Rejection = AppError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
-        json_object(Json::<serde_json::Value>::from_request(request, state).await).map(JsonObject)
-    }
-}
-
-/// A JSON object as `T`, or `400 invalid_json` naming the field that is wrong.
-pub fn from_json_value<T: serde::de::DeserializeOwned>(
-    value: serde_json::Value,
-) -> Result<T, AppError> {
-    if has_nul(&value) {
-        return Err(AppError::new(
-            ErrorCode::InvalidJson,
-            "请求内容中含有空字符（U+0000），无法处理",
-        ));
-    }
-    serde_json::from_value(value)
-        .map_err(|e| AppError::new(ErrorCode::InvalidJson, format!("请求体字段有误：{e}")))
 }
 
 /// Register an applicant account.
@@ -202,15 +150,4 @@ pub async fn me(Applicant(account): Applicant) -> Json<AccountInfo> {
 
 fn cookie_token(headers: &HeaderMap) -> Option<&str> {
     header_cookie(headers, accounts::SESSION_COOKIE)
-}
-
-/// Whether any string or key of a JSON value holds U+0000, which PostgreSQL cannot store or
-/// compare in text (it would answer the query with an error, and the client with a 500).
-fn has_nul(value: &serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::String(s) => s.contains('\0'),
-        serde_json::Value::Array(items) => items.iter().any(has_nul),
-        serde_json::Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
-        _ => false,
-    }
 }

@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use crate::domain::apply::DraftContent;
 use crate::server::auth::{Applicant, Someone};
 use crate::server::error::{AppError, ErrorCode};
-use crate::server::rest::accounts::JsonObject;
+use crate::server::rest::body::JsonObject;
 use crate::server::services::applications::{
     self, ApplicationError, ApplicationView, NewDraft, UploadedMaterial,
 };

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use crate::domain::decision::{OpinionRequest, WithdrawalRequest};
 use crate::server::auth::{Applicant, Staff};
 use crate::server::error::AppError;
-use crate::server::rest::accounts::JsonObject;
+use crate::server::rest::body::JsonObject;
 use crate::server::services::review::{self, Withdrawer};
 use crate::server::state::AppState;
 use crate::views::backoffice::{

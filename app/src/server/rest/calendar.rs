@@ -11,7 +11,7 @@ use crate::domain::calendar::MAX_WORKING_DAYS;
 use crate::domain::date::Date;
 use crate::server::auth::Staff;
 use crate::server::error::{AppError, ErrorCode};
-use crate::server::rest::accounts::JsonObject;
+use crate::server::rest::body::JsonObject;
 use crate::server::services::calendar;
 use crate::server::state::AppState;
 

@@ -12,7 +12,7 @@ use crate::domain::licence::{LicenceFile, PublishedKey, Revocation};
 use crate::server::auth::{Someone, Staff};
 use crate::server::client::ClientKey;
 use crate::server::error::AppError;
-use crate::server::rest::accounts::JsonObject;
+use crate::server::rest::body::JsonObject;
 use crate::server::services::licences;
 use crate::server::state::AppState;
 use crate::views::licence::{LicenceCheck, LicenceView, Register, RegisterFilter, RevokeAction};

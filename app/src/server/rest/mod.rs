@@ -19,6 +19,7 @@ use crate::views::catalog::{
 pub mod accounts;
 pub mod applications;
 pub mod backoffice;
+pub mod body;
 pub mod calendar;
 pub mod licences;
 pub mod review;

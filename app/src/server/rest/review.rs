@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::domain::review::StaffRole;
 use crate::server::auth::{Applicant, Staff};
 use crate::server::error::{AppError, ErrorCode};
-use crate::server::rest::accounts::{JsonObject, from_json_value, json_object};
+use crate::server::rest::body::{JsonObject, from_json_value, json_object};
 use crate::server::services::accounts::AccountError;
 use crate::server::services::review::{self, Viewer};
 use crate::server::services::staff::{self, NewStaff, STAFF_COOKIE, StaffInfo};
