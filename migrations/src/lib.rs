@@ -18,6 +18,7 @@ mod m20261202_000012_delivery;
 mod m20261202_000013_licences;
 mod m20261202_000014_case_lists;
 mod m20261203_000015_reference_version;
+mod m20261204_000016_change_notices;
 mod steps;
 
 /// Every migration, oldest first.
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_licences::Migration),
             Box::new(m20261202_000014_case_lists::Migration),
             Box::new(m20261203_000015_reference_version::Migration),
+            Box::new(m20261204_000016_change_notices::Migration),
         ]
     }
 }

@@ -20,6 +20,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use app::app::{App, shell};
+use app::server::services::tracking::TrackCache;
 use app::server::state::{AppState, Shared};
 use app::server::{db, rest};
 
@@ -80,6 +81,10 @@ pub fn build(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             crate::page_cache::PageCache::new(state.clone()),
             crate::page_cache::serve,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            own_writes_seen,
         ))
         .layer(axum::middleware::from_fn(refuse_nul))
         .layer(axum::Extension(proxies))
@@ -194,6 +199,23 @@ async fn same_origin_writes(
     next.run(request).await
 }
 
+/// After a request that may have written (any method but GET, HEAD, OPTIONS and TRACE),
+/// what this instance remembers of the database stops holding before the answer leaves:
+/// whoever changed something reads it back at once, without waiting for the database's
+/// notice (`services::changes`).
+async fn own_writes_seen(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let writes = !request.method().is_safe();
+    let response = next.run(request).await;
+    if writes {
+        state.track.changes.wrote();
+    }
+    response
+}
+
 /// Whether a browser marked the request as sent from a page of another origin.
 fn from_another_site(headers: &axum::http::HeaderMap) -> bool {
     let text = |name: &str| headers.get(name).map(|v| v.to_str().unwrap_or("?"));
@@ -226,6 +248,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()> {
     let addr = config.leptos.site_addr;
     let materials = app::server::storage::MaterialStore::local(&config.data_dir)?;
+    let track = TrackCache::new(&db);
     let state = AppState::new(Shared {
         db,
         leptos_options: config.leptos,
@@ -234,7 +257,7 @@ pub async fn serve(config: Config, db: DatabaseConnection) -> anyhow::Result<()>
         secure_cookies: config.secure_cookies,
         trusted_proxies: config.trusted_proxies,
         watched: Default::default(),
-        track: Default::default(),
+        track,
     });
     tokio::spawn(five_day_rule(state.db.clone()));
     tokio::spawn(warning_ladder(state.db.clone()));

@@ -397,30 +397,49 @@ async fn a_wrong_method_or_a_path_that_is_not_a_number_is_a_problem() {
     .await;
 }
 
-/// The reference version's migration rolls back and applies again, its triggers included:
-/// after the round trip an edit to the catalog still moves the stamp.
+/// The reference version's migration and the change notices' roll back and apply again,
+/// their triggers included: after the round trip an edit to the catalog still moves the
+/// stamp and, on PostgreSQL, the server still hears of it.
 #[tokio::test]
 async fn the_reference_version_migration_rolls_back_and_applies_again() {
     use app::server::entities::department;
+    use app::server::services::changes::Kind;
     use app::server::services::reference::ReferenceCache;
     use migrations::{Migrator, MigratorTrait};
     use sea_orm::EntityTrait;
     use sea_orm::TransactionTrait;
     use sea_orm::sea_query::Expr;
     on_every_backend(async |app| {
+        crate::helpers::listening(app).await;
         // In one transaction, as `db::migrate` runs them (SQLite's pooled connections).
         let txn = app.db.begin().await.unwrap();
-        Migrator::down(&txn, Some(1)).await.unwrap();
+        Migrator::down(&txn, Some(2)).await.unwrap();
         Migrator::up(&txn, None).await.unwrap();
         txn.commit().await.unwrap();
         let cache = ReferenceCache::default();
         let before = cache.get(&app.db).await.unwrap().stamp;
+        let heard = app.track.changes.epoch(Kind::Reference);
         department::Entity::update_many()
             .col_expr(department::Column::Phone, Expr::value("12345"))
             .exec(&app.db)
             .await
             .unwrap();
         assert!(cache.get(&app.db).await.unwrap().stamp > before);
+        let now_heard = crate::helpers::seen_soon(
+            app,
+            async || app.track.changes.epoch(Kind::Reference),
+            |epoch| *epoch != heard,
+        )
+        .await;
+        match app.backend {
+            crate::helpers::Backend::Sqlite => assert_eq!(now_heard, None),
+            crate::helpers::Backend::Postgres(_) => {
+                assert!(
+                    heard.is_some() && now_heard > heard,
+                    "{heard:?} {now_heard:?}"
+                )
+            }
+        }
     })
     .await;
 }
@@ -428,9 +447,11 @@ async fn the_reference_version_migration_rolls_back_and_applies_again() {
 /// A guide and a bundle are read from the database once per change to the catalog: asked
 /// again, the same copy comes from memory. Any change to the tables they are read from, a row
 /// edited behind the application's back as well as an import, is seen by the very next
-/// request (the database's triggers move the reference stamp), the guide page's included.
+/// request (the database's triggers move the reference stamp), the guide page's included; on
+/// PostgreSQL, by the first request after the database's notice of it.
 #[tokio::test]
 async fn guides_are_kept_in_memory_until_the_catalog_changes() {
+    use crate::helpers::seen_soon;
     use app::server::entities::bundle;
     use app::server::services::reference::ReferenceCache;
     use sea_orm::sea_query::Expr;
@@ -465,11 +486,21 @@ async fn guides_are_kept_in_memory_until_the_catalog_changes() {
         assert!(!Arc::ptr_eq(&first, &again), "read again after the change");
         assert_eq!(again.bundles[0].name, "未经本系统改名");
         assert!(!Arc::ptr_eq(&first_bundle, &of_bundle().await));
-        let (_, served) = app.get_json("/api/v1/items/SWJ-XK-001").await;
+        let served = seen_soon(
+            app,
+            async || app.get_json("/api/v1/items/SWJ-XK-001").await.1,
+            |s| s["bundles"][0]["name"] == "未经本系统改名",
+        )
+        .await;
         assert_eq!(served["bundles"][0]["name"], "未经本系统改名", "{served}");
 
         let renamed = crate::helpers::rename_item(app, "SWJ-XK-001").await;
-        let (_, guide) = app.get_json("/api/v1/items/SWJ-XK-001").await;
+        let guide = seen_soon(
+            app,
+            async || app.get_json("/api/v1/items/SWJ-XK-001").await.1,
+            |g| g["item"]["name"] == renamed.as_str(),
+        )
+        .await;
         assert_eq!(guide["item"]["name"], renamed.as_str(), "{guide}");
         assert_eq!(guide["version"], 2, "{guide}");
         let page = app.get("/items/SWJ-XK-001").await.text().await.unwrap();

@@ -133,7 +133,12 @@ async fn a_changed_item_gets_a_new_version_and_the_old_one_is_kept() {
             (1, file.items.len() as u32 - 1)
         );
 
-        let (_, guide) = app.get_json("/api/v1/items/ZJJ-XK-001").await;
+        let guide = crate::helpers::seen_soon(
+            app,
+            async || app.get_json("/api/v1/items/ZJJ-XK-001").await.1,
+            |g| g["version"] == 2,
+        )
+        .await;
         assert_eq!(guide["version"], 2, "{:?}", app.backend);
         assert_eq!(guide["item"]["promised_limit_days"], 2);
         assert_eq!(guide["history"].as_array().unwrap().len(), 2);
@@ -173,7 +178,12 @@ async fn a_partial_file_may_refer_to_departments_already_imported() {
             .await
             .unwrap();
         assert_eq!(summary.items.created, 1);
-        let (status, _) = app.get_json("/api/v1/items/SWJ-XK-002").await;
+        let status = crate::helpers::seen_soon(
+            app,
+            async || app.get_json("/api/v1/items/SWJ-XK-002").await.0,
+            |s| *s == 200,
+        )
+        .await;
         assert_eq!(status, 200, "{:?}", app.backend);
     })
     .await;

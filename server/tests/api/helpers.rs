@@ -39,6 +39,8 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
     /// The cases the server polls for open live streams (its AppState's map).
     pub watched: app::server::state::Watched,
+    /// What the server's tracking keeps in memory (its AppState's).
+    pub track: app::server::services::tracking::TrackCache,
     pg_database: Option<(String, String)>,
 }
 
@@ -107,7 +109,7 @@ pub fn state_of(conn: &DatabaseConnection, dir: &std::path::Path) -> AppState {
         // As behind one proxy: a test stands for another client with `X-Forwarded-For`.
         trusted_proxies: 1,
         watched: Default::default(),
-        track: Default::default(),
+        track: app::server::services::tracking::TrackCache::new(conn),
     })
 }
 
@@ -147,7 +149,7 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
     let conn = db::connect(&url).await.expect("connect");
     db::migrate(&conn).await.expect("migrate");
     let state = state_of(&conn, dir.path());
-    let watched = state.watched.clone();
+    let (watched, track) = (state.watched.clone(), state.track.clone());
     let router = onewindow::router::build(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -168,6 +170,7 @@ pub async fn spawn_empty(backend: &Backend) -> TestApp {
         client: reqwest::Client::new(),
         dir,
         watched,
+        track,
         pg_database,
     }
 }
@@ -326,4 +329,43 @@ pub async fn rename_item(app: &TestApp, code: &str) -> String {
         .await
         .unwrap();
     renamed
+}
+
+/// What `read` answers once `done` holds, after a change made behind the server's back (as
+/// another instance would make it). SQLite: the very next read must see it. PostgreSQL: the
+/// server remembers what it read until the database's notice of the change arrives, a few
+/// milliseconds later (`services::changes`); given up to five seconds.
+pub async fn seen_soon<T>(
+    app: &TestApp,
+    mut read: impl AsyncFnMut() -> T,
+    done: impl Fn(&T) -> bool,
+) -> T {
+    let tries = match app.backend {
+        Backend::Sqlite => 0,
+        Backend::Postgres(_) => 100,
+    };
+    let mut last = read().await;
+    for _ in 0..tries {
+        if done(&last) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        last = read().await;
+    }
+    last
+}
+
+/// Waits (up to five seconds) until the server hears the database's change notices: on
+/// PostgreSQL once its listening connection is up; never on SQLite, which has none.
+pub async fn listening(app: &TestApp) -> bool {
+    use app::server::services::changes::Kind;
+    let postgres = matches!(app.backend, Backend::Postgres(_));
+    let heard = || app.track.changes.epoch(Kind::Cases).is_some();
+    for _ in 0..100 {
+        if heard() == postgres {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    heard()
 }

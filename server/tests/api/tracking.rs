@@ -1114,3 +1114,60 @@ async fn tracking_keeps_reference_data_in_memory_and_sees_a_change_at_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_repeated_lookup_is_answered_from_memory_until_the_database_tells_of_a_change() {
+    use sea_orm::{ConnectionTrait, ExprTrait};
+    on_every_backend(async |app| {
+        let me = applicant(app, "13800138072", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
+        let postgres = matches!(app.backend, crate::helpers::Backend::Postgres(_));
+        assert_eq!(crate::helpers::listening(app).await, postgres);
+        let status = async || {
+            let (code, view, text) = track(app, &case, MOBILE).await;
+            assert_eq!(code, 200, "{text}");
+            view["status"].as_str().unwrap().to_string()
+        };
+        // Another writer moves the case (as another instance would: not through this server).
+        let moved = async |to: &str| {
+            application::Entity::update_many()
+                .col_expr(application::Column::Status, Expr::value(to))
+                .col_expr(
+                    application::Column::Version,
+                    Expr::col(application::Column::Version).add(1),
+                )
+                .filter(application::Column::CaseNumber.eq(case.as_str()))
+                .exec(&app.db)
+                .await
+                .unwrap();
+        };
+        assert_eq!(status().await, "submitted");
+        if postgres {
+            // With the database's notice switched off, the change goes unheard: the answer
+            // is the one remembered, so it came from memory.
+            let notice =
+                |on: &str| format!("ALTER TABLE application {on} TRIGGER application_notice");
+            app.db.execute_unprepared(&notice("DISABLE")).await.unwrap();
+            moved("accepted").await;
+            assert_eq!(status().await, "submitted");
+            app.db.execute_unprepared(&notice("ENABLE")).await.unwrap();
+            // Any request that may write, here one refused, ends what this instance
+            // remembers before its answer leaves.
+            let (code, _) = call(
+                app,
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({})),
+            )
+            .await;
+            assert!(code >= 400);
+            assert_eq!(status().await, "accepted");
+        }
+        // Heard: another writer's change is seen as soon as the database's notice arrives.
+        moved("in_review").await;
+        let seen = crate::helpers::seen_soon(app, status, |s| s == "in_review").await;
+        assert_eq!(seen, "in_review");
+    })
+    .await;
+}

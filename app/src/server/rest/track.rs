@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use crate::server::auth::{Applicant, Staff};
 use crate::server::error::{AppError, ErrorCode};
+use crate::server::services::changes::Kind;
 use crate::server::services::tracking::{self, ClientKey, Proof, TrackError};
 use crate::server::state::AppState;
 use crate::views::track::{Board, TrackView};
@@ -181,7 +182,8 @@ impl Drop for StreamSlot {
 }
 
 /// The version of case `id`, as one shared poll of the database sees it (so a change made by
-/// any instance is seen). The poll runs while some stream follows the case, then stops.
+/// any instance is seen). The poll runs while some stream follows the case, then stops. On
+/// PostgreSQL a poll asks the database only after a change was heard.
 fn follow_case(state: &AppState, id: i32, version: i32) -> tokio::sync::watch::Receiver<i32> {
     let watched = state.watched.clone();
     let mut cases = watched.lock().unwrap_or_else(|e| e.into_inner());
@@ -193,8 +195,11 @@ fn follow_case(state: &AppState, id: i32, version: i32) -> tokio::sync::watch::R
     let (tx, rx) = tokio::sync::watch::channel(version);
     cases.insert(id, rx.clone());
     drop(cases);
-    let db = state.db.clone();
+    let (db, changes) = (state.db.clone(), state.track.changes.clone());
     tokio::spawn(async move {
+        // The epoch of the last read: while it holds, no case has changed since
+        // (`services::changes`; never on SQLite), and the database is not asked.
+        let mut read_under = None;
         loop {
             tokio::time::sleep(WATCH_EVERY).await;
             {
@@ -210,8 +215,13 @@ fn follow_case(state: &AppState, id: i32, version: i32) -> tokio::sync::watch::R
                     return;
                 }
             }
+            let epoch = changes.epoch(Kind::Cases);
+            if epoch.is_some() && epoch == read_under {
+                continue;
+            }
             match tracking::version_of(&db, id).await {
                 Ok(Some(v)) => {
+                    read_under = epoch;
                     tx.send_if_modified(|seen| std::mem::replace(seen, v) != v);
                 }
                 // The case is gone; its entry is replaced when it is followed again.

@@ -7,6 +7,7 @@ pub mod applications;
 pub mod bench_data;
 pub mod calendar;
 pub mod catalog;
+pub mod changes;
 pub mod licences;
 pub mod recovery;
 pub mod reference;

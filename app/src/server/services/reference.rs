@@ -6,7 +6,9 @@
 //! comes from (migration `m20261203_000015_reference_version`). An administrator's change (a
 //! catalog import, a calendar year, a department renamed in place), made on this instance or
 //! on another one sharing the database, moves the stamp, and the next request reloads;
-//! nothing is ever served older than the stamp it was checked against.
+//! nothing is ever served older than the stamp it was checked against. On PostgreSQL the
+//! stamp itself is remembered while the database's notices say it has not moved
+//! (`services::changes`).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -16,6 +18,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement};
 
 use crate::domain::apply::ApplicationForm;
 use crate::domain::calendar::WorkingCalendar;
+use crate::server::services::changes::{Changes, Kind};
 use crate::server::services::{calendar, catalog};
 use crate::views::catalog::{BundleView, ItemGuide};
 
@@ -36,7 +39,13 @@ pub struct Reference {
 
 /// The cache of one application state.
 #[derive(Clone, Default)]
-pub struct ReferenceCache(Arc<RwLock<Option<Arc<Reference>>>>);
+pub struct ReferenceCache {
+    held: Arc<RwLock<Option<Arc<Reference>>>>,
+    /// The stamp last read, with the epoch it was read under: while the database's
+    /// notifications are heard, it holds until they say otherwise (`services::changes`).
+    known: Arc<Mutex<Option<(u64, Stamp)>>>,
+    changes: Changes,
+}
 
 /// The version of the reference data: `reference_version.n`, which the database's own
 /// triggers raise with every change to a table the data is read from. (Also read by
@@ -67,9 +76,33 @@ async fn stamp(db: &DatabaseConnection) -> anyhow::Result<Stamp> {
 }
 
 impl ReferenceCache {
+    /// A cache whose stamp holds while `changes` says nothing changed.
+    pub fn new(changes: Changes) -> Self {
+        Self {
+            changes,
+            ..Self::default()
+        }
+    }
+
     /// The reference data as the database holds it now.
     pub async fn get(&self, db: &DatabaseConnection) -> anyhow::Result<Arc<Reference>> {
-        self.as_of(db, stamp(db).await?).await
+        self.as_of(db, self.stamp(db).await?).await
+    }
+
+    /// The stamp: known while no change was heard, else read (and known).
+    async fn stamp(&self, db: &DatabaseConnection) -> anyhow::Result<Stamp> {
+        let epoch = self.changes.epoch(Kind::Reference);
+        let known = *self.known.lock().unwrap_or_else(|e| e.into_inner());
+        if let (Some(epoch), Some((at, stamp))) = (epoch, known)
+            && at == epoch
+        {
+            return Ok(stamp);
+        }
+        let stamp = stamp(db).await?;
+        if let Some(epoch) = epoch {
+            *self.known.lock().unwrap_or_else(|e| e.into_inner()) = Some((epoch, stamp));
+        }
+        Ok(stamp)
     }
 
     /// The reference data as of `stamp`, just read from the database.
@@ -78,7 +111,7 @@ impl ReferenceCache {
         db: &DatabaseConnection,
         stamp: Stamp,
     ) -> anyhow::Result<Arc<Reference>> {
-        let cached = self.0.read().ok().and_then(|held| held.clone());
+        let cached = self.held.read().ok().and_then(|held| held.clone());
         if let Some(held) = cached
             && held.stamp == stamp
         {
@@ -96,7 +129,7 @@ impl ReferenceCache {
             bundles: ByCode::default(),
             forms: ByCode::default(),
         });
-        if let Ok(mut held) = self.0.write() {
+        if let Ok(mut held) = self.held.write() {
             *held = Some(fresh.clone());
         }
         Ok(fresh)

@@ -15,6 +15,10 @@
 //!
 //! The throttle costs nothing extra on success: it is one more column of the probe. At
 //! most [`CASES_KEPT`] cases are held, the least recently tracked let go first.
+//!
+//! On PostgreSQL the probe's answers are remembered too, per client and case number, while
+//! the database's notices say nothing it reads has changed (`services::changes`): a
+//! repeated lookup then asks the database nothing.
 
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -31,6 +35,7 @@ use crate::domain::review::CaseStatus;
 use crate::domain::track::normalize_factor;
 use crate::server::cases;
 use crate::server::entities::{application, case_event, review_task};
+use crate::server::services::changes::{Changes, Kind};
 use crate::server::services::reference::{
     self, Reference, ReferenceCache, STAMP_COLUMNS, STAMP_VALUES, Stamp,
 };
@@ -40,19 +45,45 @@ use crate::views::notice::NoticeView;
 /// the form, its history and notices): a few tens of megabytes at most.
 pub const CASES_KEPT: usize = 4_096;
 
-/// What tracking keeps in memory for one application state: the reference data and the
-/// cases last tracked.
+/// How many probe answers tracking remembers (one per client and case number).
+pub const PROBES_KEPT: usize = 4_096;
+
+/// What tracking keeps in memory for one application state: the reference data, the cases
+/// last tracked and, while the database's notices are heard, the probe's last answers.
 #[derive(Clone)]
 pub struct TrackCache {
     pub reference: ReferenceCache,
+    /// When what is remembered stops holding (`services::changes`).
+    pub changes: Changes,
     cases: Arc<Mutex<LruCache<i32, Arc<CaseFacts>>>>,
+    probes: Arc<Mutex<Probes>>,
 }
 
+/// (throttle key, case number) → the probe's answer and the epoch it was asked under.
+type Probes = LruCache<(String, String), (u64, Probe)>;
+
 impl Default for TrackCache {
+    /// A cache that asks the database on every lookup (nothing tells it of changes).
     fn default() -> Self {
+        Self::with(Changes::default())
+    }
+}
+
+impl TrackCache {
+    /// A cache for the application state of `db`: on PostgreSQL it listens for the
+    /// database's change notices and answers a repeated lookup from memory.
+    pub fn new(db: &DatabaseConnection) -> Self {
+        let cache = Self::with(Changes::default());
+        cache.changes.listen(db);
+        cache
+    }
+
+    fn with(changes: Changes) -> Self {
         Self {
-            reference: ReferenceCache::default(),
+            reference: ReferenceCache::new(changes.clone()),
+            changes,
             cases: Arc::new(Mutex::new(LruCache::new(CASES_KEPT))),
+            probes: Arc::new(Mutex::new(LruCache::new(PROBES_KEPT))),
         }
     }
 }
@@ -97,6 +128,7 @@ pub struct CaseFacts {
 }
 
 /// The answer to the probe.
+#[derive(Clone)]
 pub struct Probe {
     /// The client's throttle record, if it has one.
     pub throttle: Option<Throttle>,
@@ -131,12 +163,36 @@ fn probe_sql(backend: DatabaseBackend) -> &'static str {
     }
 }
 
+impl TrackCache {
+    /// The probe for `number` on behalf of the client throttled as `key`: remembered while
+    /// no change was heard since it was asked, else asked now.
+    pub async fn probe(
+        &self,
+        db: &DatabaseConnection,
+        key: &str,
+        number: Option<&str>,
+    ) -> anyhow::Result<Probe> {
+        let epoch = self.changes.epoch(Kind::Cases);
+        let at = (key.to_owned(), number.unwrap_or_default().to_owned());
+        if let Some(epoch) = epoch
+            && let Ok(mut probes) = self.probes.lock()
+            && let Some((asked, answer)) = probes.get(&at)
+            && *asked == epoch
+        {
+            return Ok(answer.clone());
+        }
+        let answer = ask(db, key, number).await?;
+        if let Some(epoch) = epoch
+            && let Ok(mut probes) = self.probes.lock()
+        {
+            probes.insert(at, (epoch, answer.clone()));
+        }
+        Ok(answer)
+    }
+}
+
 /// Asks the database the probe for `number` on behalf of the client throttled as `key`.
-pub async fn probe(
-    db: &DatabaseConnection,
-    key: &str,
-    number: Option<&str>,
-) -> anyhow::Result<Probe> {
+async fn ask(db: &DatabaseConnection, key: &str, number: Option<&str>) -> anyhow::Result<Probe> {
     let backend = db.get_database_backend();
     let row = db
         .query_one_raw(Statement::from_sql_and_values(

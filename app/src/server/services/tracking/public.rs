@@ -19,7 +19,7 @@ use crate::server::notify;
 use crate::server::services::throttle;
 use crate::views::track::{ExtensionView, PauseView, TimelineEntry, ToDo, TrackView};
 
-use super::memory::{self, CaseFacts, Probe, TrackCache};
+use super::memory::{CaseFacts, Probe, TrackCache};
 use super::{ClientKey, TrackError};
 
 /// Whether `factor` is the case's contact mobile, the mobile of the person who applied at
@@ -45,7 +45,9 @@ async fn look_up(
     let key = format!("track:{}", client.0);
     let guess = throttle::Guess::start(&key);
     let number = ApplicationNumber::parse(number.trim());
-    let probe = memory::probe(db, &key, number.as_ref().map(|n| n.as_str())).await?;
+    let probe = cache
+        .probe(db, &key, number.as_ref().map(|n| n.as_str()))
+        .await?;
     let rule = ThrottleRule::LOGIN;
     guess
         .may_try(rule, probe.throttle, now)
@@ -61,7 +63,11 @@ async fn look_up(
             let failure = guess
                 .wrong(rule, probe.throttle, now)
                 .map_err(TrackError::TooMany)?;
-            failure.count(db, now).await?;
+            let counted = failure.count(db, now).await;
+            // A write by a GET, which the middleware does not see: known before the answer
+            // leaves (`services::changes`).
+            cache.changes.wrote();
+            counted?;
             Err(TrackError::NotFound)
         }
     }
@@ -161,7 +167,7 @@ pub async fn track_own(
         return Ok(None);
     };
     // No client to throttle: the key of nobody.
-    let probe = memory::probe(db, "", Some(case_number)).await?;
+    let probe = cache.probe(db, "", Some(case_number)).await?;
     match cache.case(db, &probe).await? {
         Some(facts) if facts.row.id == row.id => {
             Ok(Some(view(db, cache, &facts, &probe, true, now).await?))
