@@ -1115,9 +1115,25 @@ async fn tracking_keeps_reference_data_in_memory_and_sees_a_change_at_once() {
     .await;
 }
 
+/// Another writer moves the case to status `to` (as another instance would: not through
+/// this server).
+async fn moved_elsewhere(app: &TestApp, case: &str, to: &str) {
+    use sea_orm::ExprTrait;
+    application::Entity::update_many()
+        .col_expr(application::Column::Status, Expr::value(to))
+        .col_expr(
+            application::Column::Version,
+            Expr::col(application::Column::Version).add(1),
+        )
+        .filter(application::Column::CaseNumber.eq(case))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_repeated_lookup_is_answered_from_memory_until_the_database_tells_of_a_change() {
-    use sea_orm::{ConnectionTrait, ExprTrait};
+    use sea_orm::ConnectionTrait;
     on_every_backend(async |app| {
         let me = applicant(app, "13800138072", "11010519491231002X").await;
         let case = submitted_case(app, &me, true).await;
@@ -1128,19 +1144,7 @@ async fn a_repeated_lookup_is_answered_from_memory_until_the_database_tells_of_a
             assert_eq!(code, 200, "{text}");
             view["status"].as_str().unwrap().to_string()
         };
-        // Another writer moves the case (as another instance would: not through this server).
-        let moved = async |to: &str| {
-            application::Entity::update_many()
-                .col_expr(application::Column::Status, Expr::value(to))
-                .col_expr(
-                    application::Column::Version,
-                    Expr::col(application::Column::Version).add(1),
-                )
-                .filter(application::Column::CaseNumber.eq(case.as_str()))
-                .exec(&app.db)
-                .await
-                .unwrap();
-        };
+        let moved = async |to: &str| moved_elsewhere(app, &case, to).await;
         assert_eq!(status().await, "submitted");
         if postgres {
             // With the database's notice switched off, the change goes unheard: the answer
@@ -1168,6 +1172,40 @@ async fn a_repeated_lookup_is_answered_from_memory_until_the_database_tells_of_a
         moved("in_review").await;
         let seen = crate::helpers::seen_soon(app, status, |s| s == "in_review").await;
         assert_eq!(seen, "in_review");
+    })
+    .await;
+}
+
+/// The listening connection lost (PostgreSQL restarted, a proxy cut it): nothing is
+/// remembered while it is down, it is opened again by itself, and a change made meanwhile,
+/// whose notice nobody heard, is still seen.
+#[tokio::test]
+async fn a_lost_listening_connection_comes_back_and_nothing_missed_meanwhile_is_served() {
+    use sea_orm::{ConnectionTrait, Statement};
+    on_every_backend(async |app| {
+        if !matches!(app.backend, crate::helpers::Backend::Postgres(_)) {
+            return; // SQLite: nothing is heard, nothing remembered
+        }
+        let me = applicant(app, "13800138073", "11010519491231002X").await;
+        let case = submitted_case(app, &me, true).await;
+        assert!(crate::helpers::listening(app).await);
+        let status = async || track(app, &case, MOBILE).await.1["status"].clone();
+        assert_eq!(status().await, "submitted");
+        // The server's listening connection is the one whose last statement was LISTEN.
+        let cut = app
+            .db
+            .query_all_raw(Statement::from_string(
+                app.db.get_database_backend(),
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(cut.len(), 1, "one listening connection");
+        moved_elsewhere(app, &case, "accepted").await;
+        let seen = crate::helpers::seen_soon(app, status, |s| *s == "accepted").await;
+        assert_eq!(seen, "accepted");
+        assert!(crate::helpers::listening(app).await, "listening again");
     })
     .await;
 }
