@@ -229,8 +229,10 @@ pub struct Failure {
 }
 
 impl Failure {
-    /// Writes the failure to the key's record.
-    pub async fn count(self, db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Result<()> {
+    /// Writes the failure to the key's record. It stays *deciding* until dropped: whoever
+    /// remembers the record (tracking's probe) must stop holding it before then, or a guess
+    /// started in between would count this failure neither in the record nor as deciding.
+    pub async fn count(&self, db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Result<()> {
         count(db, &self.guess.key, self.rule, now).await.map(drop)
     }
 }

@@ -65,8 +65,9 @@ async fn look_up(
                 .map_err(TrackError::TooMany)?;
             let counted = failure.count(db, now).await;
             // A write by a GET, which the middleware does not see: known before the answer
-            // leaves (`services::changes`).
+            // leaves (`services::changes`), and before the failure stops deciding.
             cache.changes.wrote();
+            drop(failure);
             counted?;
             Err(TrackError::NotFound)
         }
