@@ -21,6 +21,12 @@ mod m20261203_000015_reference_version;
 mod m20261204_000016_change_notices;
 mod steps;
 
+/// What the database's change notices are sent on, and the payload of a reference change
+/// (the servers listen for them: `app::server::services::changes`).
+pub use m20261204_000016_change_notices::{
+    CHANNEL as CHANGES_CHANNEL, REFERENCE as REFERENCE_CHANGED,
+};
+
 /// Every migration, oldest first.
 pub struct Migrator;
 

@@ -359,13 +359,6 @@ pub async fn seen_soon<T>(
 /// PostgreSQL once its listening connection is up; never on SQLite, which has none.
 pub async fn listening(app: &TestApp) -> bool {
     use app::server::services::changes::Kind;
-    let postgres = matches!(app.backend, Backend::Postgres(_));
-    let heard = || app.track.changes.epoch(Kind::Cases).is_some();
-    for _ in 0..100 {
-        if heard() == postgres {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    heard()
+    let heard = async || app.track.changes.epoch(Kind::Cases).is_some();
+    seen_soon(app, heard, |h| *h).await
 }

@@ -28,10 +28,9 @@ use std::time::Duration;
 
 use sea_orm::{DatabaseBackend, DatabaseConnection};
 
-/// The channel the triggers notify.
-pub const CHANNEL: &str = "onewindow_changes";
-/// The payload of a reference data change; anything else is a change of the cases.
-pub const REFERENCE: &str = "reference";
+// The channel the triggers notify, and the payload of a reference data change (anything
+// else is a change of the cases): the migration's own names.
+use migrations::{CHANGES_CHANNEL as CHANNEL, REFERENCE_CHANGED as REFERENCE};
 
 /// The epochs of one application state (a clone shares them).
 #[derive(Clone, Default)]
@@ -113,31 +112,37 @@ impl Changes {
                     .idle_timeout(None)
                     .max_lifetime(None)
                     .connect_lazy_with((*options).clone());
+                // The task holds the epochs only while it moves them: it ends at the first
+                // notice or loss after the application state is gone.
+                let state = || weak.upgrade().map(Changes);
                 let heard = async {
                     let mut listener = PgListener::connect_with(&pool).await?;
                     listener.eager_reconnect(false);
                     listener.listen(CHANNEL).await?;
-                    let Some(changes) = weak.upgrade().map(Changes) else {
+                    let Some(changes) = state() else {
                         return Ok(());
                     };
                     changes.set_live(true);
+                    drop(changes);
                     tracing::debug!("listening for changes");
-                    // Ends with the connection (`None`) or an error; either way, not live.
-                    let end = loop {
-                        match listener.try_recv().await {
+                    loop {
+                        let notice = listener.try_recv().await;
+                        let Some(changes) = state() else {
+                            return Ok(());
+                        };
+                        match notice {
                             Ok(Some(notice)) => changes.changed(match notice.payload() {
                                 REFERENCE => Kind::Reference,
                                 _ => Kind::Cases,
                             }),
-                            Ok(None) => break Ok(()),
-                            Err(e) => break Err(e),
+                            // The connection is lost (`None`) or failed: not live until
+                            // it is open again.
+                            end => {
+                                changes.set_live(false);
+                                return end.map(drop);
+                            }
                         }
-                        if Arc::strong_count(&changes.0) == 1 {
-                            break Ok(());
-                        }
-                    };
-                    changes.set_live(false);
-                    end
+                    }
                 };
                 let result: Result<(), sea_orm::sqlx::Error> = heard.await;
                 pool.close().await;

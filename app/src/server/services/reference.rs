@@ -91,10 +91,11 @@ impl ReferenceCache {
 
     /// The stamp: known while no change was heard, else read (and known).
     async fn stamp(&self, db: &DatabaseConnection) -> anyhow::Result<Stamp> {
+        // Read before the database is asked: a change landing meanwhile moves it.
         let epoch = self.changes.epoch(Kind::Reference);
         let known = *self.known.lock().unwrap_or_else(|e| e.into_inner());
-        if let (Some(epoch), Some((at, stamp))) = (epoch, known)
-            && at == epoch
+        if let Some((at, stamp)) = known
+            && self.changes.holds(Kind::Reference, at)
         {
             return Ok(stamp);
         }

@@ -172,19 +172,19 @@ impl TrackCache {
         key: &str,
         number: Option<&str>,
     ) -> anyhow::Result<Probe> {
-        let epoch = self.changes.epoch(Kind::Cases);
+        // Read before the database is asked: a change landing meanwhile moves it.
+        let Some(epoch) = self.changes.epoch(Kind::Cases) else {
+            return ask(db, key, number).await;
+        };
         let at = (key.to_owned(), number.unwrap_or_default().to_owned());
-        if let Some(epoch) = epoch
-            && let Ok(mut probes) = self.probes.lock()
+        if let Ok(mut probes) = self.probes.lock()
             && let Some((asked, answer)) = probes.get(&at)
-            && *asked == epoch
+            && self.changes.holds(Kind::Cases, *asked)
         {
             return Ok(answer.clone());
         }
         let answer = ask(db, key, number).await?;
-        if let Some(epoch) = epoch
-            && let Ok(mut probes) = self.probes.lock()
-        {
+        if let Ok(mut probes) = self.probes.lock() {
             probes.insert(at, (epoch, answer.clone()));
         }
         Ok(answer)
