@@ -44,15 +44,26 @@ fn without_trailing_slash(path: &str) -> &str {
 }
 
 /// What the page being rendered loads: nothing of the application's (a [`lite_page`]), the
-/// staff pages' wasm (a [`staff_page`]), the application page's (an [`apply_page`]), or the
-/// applicant's.
+/// staff pages' wasm (a [`staff_page`]), one of the application page's two (an
+/// [`apply_page`]: a draft's form, or a [`SubmittedCase`]), or the applicant's.
 #[derive(Clone, Copy, PartialEq)]
 enum Wasm {
     Lite,
     Staff,
     Apply,
+    Case,
     Applicant,
 }
+
+/// Put in a request's extensions, before its page is rendered, when the request is for the
+/// [application page](apply_page) of a case its sender has submitted: the page is then sent
+/// with the submitted case's wasm ([`CASE_WASM`]: its online fix-up, its receipt) instead of
+/// the draft's form's ([`APPLY_WASM`]). Each wasm has one of the two, so that neither page
+/// downloads the other's code; the server looks the case up (`server/src/router.rs`), since
+/// which of them the page is cannot be told from its address.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, Debug)]
+pub struct SubmittedCase;
 
 /// Which [`Wasm`] the page being rendered loads.
 #[cfg(feature = "ssr")]
@@ -71,7 +82,11 @@ fn rendering() -> Wasm {
     } else if staff_page(path) {
         Wasm::Staff
     } else if apply_page(path) {
-        Wasm::Apply
+        if parts.extensions.get::<SubmittedCase>().is_some() {
+            Wasm::Case
+        } else {
+            Wasm::Apply
+        }
     } else {
         Wasm::Applicant
     }
@@ -94,6 +109,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             options.output_name = STAFF_WASM.into();
         } else if wasm == Wasm::Apply {
             options.output_name = APPLY_WASM.into();
+        } else if wasm == Wasm::Case {
+            options.output_name = CASE_WASM.into();
         }
         view! {
             <AutoReload options=options.clone()/>
@@ -193,23 +210,31 @@ page_routes! {
 }
 
 /// The application page, `/applications/{number}`: a draft's form, its online fix-up, or its
-/// receipt. It loads a wasm of its own ([`APPLY_WASM`]) with nothing but this page: the form
-/// is most of what the applicant's pages are, and the others (signing in, 我的办件) need
-/// none of it.
+/// receipt. It loads a wasm of its own with nothing but this page: the form is most of what
+/// the applicant's pages are, and the others (signing in, 我的办件) need none of it. Two in
+/// fact: a draft's form loads [`APPLY_WASM`], a [`SubmittedCase`]'s page [`CASE_WASM`].
 pub fn apply_page(path: &str) -> bool {
-    path.strip_prefix("/applications/")
-        .map(without_trailing_slash)
-        .is_some_and(|number| !number.is_empty() && !number.contains('/'))
+    application_number(path).is_some()
 }
 
-/// The name, in `/pkg`, of the application page's wasm and its script (`scripts/build-wasm`).
+/// The number in the address of an [application page](apply_page).
+pub fn application_number(path: &str) -> Option<&str> {
+    path.strip_prefix("/applications/")
+        .map(without_trailing_slash)
+        .filter(|number| !number.is_empty() && !number.contains('/'))
+}
+
+/// The name, in `/pkg`, of the draft's form's wasm and its script (`scripts/build-wasm`).
 pub const APPLY_WASM: &str = "apply";
+
+/// The name, in `/pkg`, of a submitted case's application page's wasm and its script.
+pub const CASE_WASM: &str = "case";
 
 page_routes! {
     /// The applicant's other pages: signing in, registering, recovering an account, 我的办件,
     /// notices, and /track for a signed-in applicant; in the applicant's wasm (`onewindow`)
     /// and the staff pages' (which has every page), not in the application page's.
-    AccountRoutes, cfg(feature = "staff", not(feature = "apply")),
+    AccountRoutes, cfg(feature = "staff", not(any(feature = "apply", feature = "case"))),
     {
         "/login" => crate::pages::login::LoginPage;
         "/register" => crate::pages::register::RegisterPage;
@@ -221,8 +246,8 @@ page_routes! {
 }
 
 page_routes! {
-    /// The [application page](apply_page): in its own wasm and the staff pages' wasm.
-    ApplyRoutes, cfg(feature = "staff", feature = "apply"),
+    /// The [application page](apply_page): in its own two wasm builds and the staff pages'.
+    ApplyRoutes, cfg(feature = "staff", feature = "apply", feature = "case"),
     {
         "/applications/:number" => crate::pages::apply::ApplicationPage, Async;
     }
@@ -274,7 +299,8 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 /// Loads the address the router is moving to as a new page, from the server: a page this
 /// wasm has no view for (a [`page_routes`] group: the public pages in every wasm, the
 /// application page in the applicant's, the other applicant pages in the application
-/// page's; and [`StaffRoutes`] in both). The
+/// page's; [`StaffRoutes`] in all but the staff pages'; and in each of the application
+/// page's two, the page the other has, as when a draft has just been submitted). The
 /// router shows a route before it puts its address in the history, so the page is loaded
 /// by address, once the router is done. Never while the page the server sent is being
 /// hydrated: the server gave that page this wasm, and loading it again would only load it
@@ -282,7 +308,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 /// console, not a loop).
 #[cfg(not(feature = "ssr"))]
 #[component]
-fn LoadFromServer() -> impl IntoView {
+pub(crate) fn LoadFromServer() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let hydrating = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());

@@ -67,6 +67,14 @@ pub fn chosen_file(ev: &web_sys::Event) -> Option<File> {
     Some(file)
 }
 
+/// The part of a refusal (problem+json) shown to the applicant. Read with `from_slice`, like
+/// every other answer ([`crate::resource`]), and into a struct rather than a
+/// `serde_json::Value`, so the wasm carries no second JSON reader.
+#[derive(serde::Deserialize)]
+struct Refusal {
+    detail: String,
+}
+
 /// Uploads `file` as `material` to `url`: the server's own content and size check first,
 /// then the file with its progress; answers with the recorded upload or a message in Chinese.
 pub async fn upload(
@@ -80,11 +88,11 @@ pub async fn upload(
         .map_err(|e| e.message(&material.name))?;
     let (status, body) = put_file(url, file, on_progress).await;
     match status {
-        200 => serde_json::from_str(&body).map_err(|_| "上传结果无法识别，请刷新页面查看".into()),
+        200 => serde_json::from_slice(body.as_bytes())
+            .map_err(|_| "上传结果无法识别，请刷新页面查看".into()),
         0 => Err("网络中断，文件没有上传完整，请重新上传".into()),
-        _ => Err(serde_json::from_str::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| v["detail"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| format!("上传失败（{status}），请重试"))),
+        _ => Err(serde_json::from_slice::<Refusal>(body.as_bytes())
+            .map(|r| r.detail)
+            .unwrap_or_else(|_| format!("上传失败（{status}），请重试"))),
     }
 }

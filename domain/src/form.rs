@@ -94,8 +94,8 @@ impl FieldError {
             FieldError::PatternMismatch { message: Some(m) } => m.clone(),
             FieldError::PatternMismatch { message: None } => format!("{label}的格式不正确"),
             FieldError::NotANumber => format!("{label}应为数字"),
-            FieldError::BelowMin { min } => format!("{label}不能小于 {min}"),
-            FieldError::AboveMax { max } => format!("{label}不能大于 {max}"),
+            FieldError::BelowMin { min } => format!("{label}不能小于 {}", decimal_text(*min)),
+            FieldError::AboveMax { max } => format!("{label}不能大于 {}", decimal_text(*max)),
             FieldError::InvalidDate => format!("{label}不是有效日期（格式：年-月-日）"),
             FieldError::NotAnOption => format!("请从列表中选择{label}"),
             FieldError::CreditCodeFormat => IdError::CreditCodeFormat.message().into(),
@@ -275,6 +275,33 @@ pub fn problems(
             }
         })
         .collect()
+}
+
+/// A bound as people write it: `5`, `0.5`, `-12.25`, rounded to six decimals. Worked out in
+/// whole numbers, because formatting a float would put the float printer (some 8 KB) into
+/// every wasm that checks a form. The catalog's bounds are finite (`catalog_check`); from
+/// 2⁵³ on a double is a whole number, and is printed as one.
+pub fn decimal_text(x: f64) -> String {
+    const WHOLE_FROM: f64 = 9_007_199_254_740_992.0; // 2^53
+    let sign = if x < 0.0 { "-" } else { "" };
+    let x = x.abs();
+    if !x.is_finite() {
+        return format!("{sign}∞");
+    }
+    if x >= WHOLE_FROM {
+        // `as` saturates: no catalog bound goes beyond u128 (3.4 × 10³⁸).
+        return format!("{sign}{}", x as u128);
+    }
+    let millionths = (x * 1e6).round() as u128;
+    let (whole, fraction) = (millionths / 1_000_000, millionths % 1_000_000);
+    if millionths == 0 {
+        "0".into()
+    } else if fraction == 0 {
+        format!("{sign}{whole}")
+    } else {
+        let digits = format!("{fraction:06}");
+        format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+    }
 }
 
 /// A decimal number as people type it: optional minus, digits, optional fraction.
@@ -477,5 +504,37 @@ mod tests {
             serde_json::to_value(&e).unwrap(),
             serde_json::json!({"code": "too_long", "max": 100})
         );
+    }
+
+    #[test]
+    fn a_bound_reads_as_the_float_printer_would_write_it() {
+        // Every value with up to six decimals, as a catalog gives them.
+        for n in (-2_000_000i64..2_000_000).step_by(997) {
+            for scale in [1.0, 10.0, 100.0, 1000.0, 1e6] {
+                let x = n as f64 / scale;
+                assert_eq!(super::decimal_text(x), format!("{x}"), "{n}/{scale}");
+            }
+        }
+        for x in [
+            0.0,
+            0.5,
+            0.1,
+            0.2,
+            0.3,
+            99.99,
+            1e12,
+            123_456.789,
+            9e15,
+            1e20,
+            -1e20,
+        ] {
+            assert_eq!(super::decimal_text(x), format!("{x}"), "{x}");
+        }
+        // Where it differs: no minus zero, and nothing past the sixth decimal.
+        assert_eq!(super::decimal_text(-0.0), "0");
+        assert_eq!(super::decimal_text(-1e-7), "0");
+        assert_eq!(super::decimal_text(1e-7), "0");
+        assert_eq!(super::decimal_text(2.000_000_4), "2");
+        assert_eq!(super::decimal_text(0.123_456_789), "0.123457");
     }
 }

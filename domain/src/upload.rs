@@ -113,7 +113,7 @@ fn describe(head: &[u8]) -> Option<String> {
         "image/gif" => "GIF 图片".to_string(),
         "image/webp" => "WebP 图片".to_string(),
         "image/heif" | "image/heic" => "HEIC 图片".to_string(),
-        _ => kind.extension().to_uppercase(),
+        _ => kind.extension().to_ascii_uppercase(),
     })
 }
 

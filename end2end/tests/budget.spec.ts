@@ -1,13 +1,15 @@
 import { type Page } from '@playwright/test';
-import { expect, hydrated, newApplicant, roadWorksDraft, test } from './support';
+import { expect, hydrated, newApplicant, ok, roadWorksDraft, test } from './support';
 
 // What a phone downloads on a first visit, measured in Chromium (the bytes on the wire, as
 // the DevTools protocol counts them: headers and compressed bodies, cache disabled). Every
 // public page stays within 60 KB with its HTML, CSS, script and wasm: they are rendered on
-// the server and do not load the application. The application's pages are reported, not
-// held to it.
+// the server and do not load the application. The application page (a draft's form, a
+// submitted case's fix-up or receipt), which is hydrated in full, stays within 350 KB; the
+// applicant's other pages and the staff pages are reported.
 
 const PUBLIC_BUDGET = 60 * 1024;
+const APPLICATION_BUDGET = 350 * 1024;
 
 /** Bytes a cold visit of `path` transfers, by type, and the encodings the server chose. */
 async function coldVisit(page: Page, path: string) {
@@ -57,11 +59,20 @@ test('the application pages are reported; the staff pages load a wasm of their o
     expect(parts.some((p) => p.includes('staff.wasm')), `${path} leaves the back office out`).toBe(false);
   }
   const mobile = await newApplicant(page.request, '1390013', testInfo.project.name);
-  const draft = await roadWorksDraft(page.request, mobile);
+  const draft = await roadWorksDraft(page.request, mobile, { method: 'download' });
   const form = await coldVisit(page, `/applications/${draft}`);
   console.log(`[budget] a draft's form /applications/${draft}: ${form.total} B (${form.parts.join('; ')})`);
   expect(form.parts.some((p) => p.includes('/pkg/apply.wasm')), 'the application page loads its own wasm').toBe(true);
   expect(form.parts.some((p) => p.includes('onewindow.wasm')), 'and not the applicant\'s').toBe(false);
+  expect(form.total, 'a draft\'s form').toBeLessThanOrEqual(APPLICATION_BUDGET);
+  // Once submitted, the same address is the case's receipt, sent with the case's wasm.
+  await ok(page.request.post(`/api/v1/applications/${draft}/submit`), 200);
+  const receipt = await coldVisit(page, `/applications/${draft}`);
+  console.log(`[budget] a submitted case /applications/${draft}: ${receipt.total} B (${receipt.parts.join('; ')})`);
+  await expect(page.locator('.receipt')).toBeVisible();
+  expect(receipt.parts.some((p) => p.includes('/pkg/case.wasm')), 'a submitted case loads the case\'s wasm').toBe(true);
+  expect(receipt.parts.some((p) => p.includes('/pkg/apply.wasm')), 'and not the form\'s').toBe(false);
+  expect(receipt.total, 'a submitted case\'s page').toBeLessThanOrEqual(APPLICATION_BUDGET);
   const { total, parts } = await coldVisit(page, '/staff/login');
   console.log(`[budget] /staff/login: ${total} B (${parts.join('; ')})`);
   expect(parts.some((p) => p.includes('/pkg/staff.wasm')), 'the staff pages load theirs').toBe(true);

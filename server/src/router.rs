@@ -86,6 +86,10 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             own_writes_seen,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            mark_submitted_cases,
+        ))
         .layer(axum::middleware::from_fn(refuse_nul))
         .layer(axum::Extension(proxies))
         .layer(axum::middleware::from_fn(same_origin_writes))
@@ -214,6 +218,26 @@ async fn own_writes_seen(
         state.track.changes.wrote();
     }
     response
+}
+
+/// Marks a request for the application page of a case its sender has submitted
+/// ([`app::app::SubmittedCase`]), so that the page is sent with that page's wasm rather than
+/// the draft form's. Pages only (GET); when the sender is not signed in, the number is not
+/// theirs or the lookup fails, nothing is marked, and the page itself says what is wrong.
+async fn mark_submitted_cases(
+    State(state): State<AppState>,
+    mut request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if request.method() == axum::http::Method::GET
+        && let Some(number) = app::app::application_number(request.uri().path())
+        && let Ok(Some(who)) = app::server::auth::who_of(&state, request.headers()).await
+        && let Ok(Some(true)) =
+            app::server::services::applications::submitted(&state.db, who, number).await
+    {
+        request.extensions_mut().insert(app::app::SubmittedCase);
+    }
+    next.run(request).await
 }
 
 /// Whether a browser marked the request as sent from a page of another origin.

@@ -162,11 +162,14 @@ fn mask(id: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
 }
 
-/// A size as people read it: `512 KB`, `3.4 MB`.
+/// A size as people read it: `512 KB`, `3.4 MB` (rounded to the nearest tenth). In whole
+/// numbers: formatting a float would bring the float printer into the wasm.
 pub fn human_size(bytes: u64) -> String {
-    if bytes < 1024 * 1024 {
+    const MB: u64 = 1024 * 1024;
+    if bytes < MB {
         format!("{} KB", bytes.div_ceil(1024))
     } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+        let tenths = (bytes.saturating_mul(10) + MB / 2) / MB;
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     }
 }

@@ -91,8 +91,14 @@ pub struct ApplicationView {
     /// Raised by every status change; a resubmission may name it.
     #[serde(default)]
     pub version: i32,
-    /// Notices issued on the case, oldest first, exactly as printed.
+    /// Notices issued on the case, oldest first, exactly as printed. A draft has none, and
+    /// the draft's form's wasm (feature `apply`) does not read them: reading a notice is some
+    /// 6 KB of the page it downloads.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        all(feature = "apply", not(feature = "ssr")),
+        serde(skip_deserializing)
+    )]
     pub notices: Vec<super::notice::NoticeView>,
 }
 

@@ -87,21 +87,30 @@ async fn public_pages_load_the_small_script_and_application_pages_their_wasm() {
         assert!(!html.contains("/pkg/apply.js"), "{path} loads the form");
         assert!(!html.contains("/pkg/lite/lite.js"), "{path}");
     }
-    // The application page loads its own wasm, and nothing else: a draft's form, and a
-    // submitted case's receipt alike.
+    // The application page loads a wasm of its own, and nothing else: a draft's form the
+    // form's, a submitted case's page (its fix-up, its receipt) the case's.
     let me = applicant(&app, "13700137008", "11010519491231002X").await;
     let number = new_draft(&app, &me, company(CREDIT_CODE)).await;
     let case = submitted_case(&app, &me, true).await;
-    for path in [
-        format!("/applications/{number}"),
-        format!("/applications/{number}/"),
-        format!("/applications/{case}"),
-        "/applications/OW1".to_string(),
+    let other = applicant(&app, "13700137010", "11010519491231002X").await;
+    for (path, who, wasm) in [
+        (format!("/applications/{number}"), &me, "apply"),
+        (format!("/applications/{number}/"), &me, "apply"),
+        (format!("/applications/{case}"), &me, "case"),
+        (format!("/applications/{case}/"), &me, "case"),
+        ("/applications/OW1".to_string(), &me, "apply"),
+        // Whose case it is not, it is not told to be submitted: the page says it is not theirs.
+        (format!("/applications/{case}"), &other, "apply"),
     ] {
-        let html = page(&app, &path, Some(&me)).await.text().await.unwrap();
-        assert!(html.contains("/pkg/apply.js"), "{path}");
-        assert!(!html.contains("/pkg/onewindow.js"), "{path}");
-        assert!(!html.contains("/pkg/staff.js"), "{path}");
+        let html = page(&app, &path, Some(who.as_str()))
+            .await
+            .text()
+            .await
+            .unwrap();
+        for js in ["apply", "case", "onewindow", "staff"] {
+            let loaded = html.contains(&format!("/pkg/{js}.js"));
+            assert_eq!(loaded, js == wasm, "{path}: {js}.js");
+        }
     }
     // The staff pages load their own wasm, with the back office; never the applicant's.
     for path in [

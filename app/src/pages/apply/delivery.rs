@@ -2,7 +2,9 @@
 //! the postal address for 邮寄, checked by the same rules as on the server
 //! (`domain::delivery::check_choice`, run with the rest of `check_submission`).
 
-use super::*;
+use leptos::prelude::*;
+
+use crate::components::form_field::CatalogField;
 use crate::domain::catalog::DeliveryMethod;
 use crate::domain::delivery::{DeliveryForm, address_fields};
 

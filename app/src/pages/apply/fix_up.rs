@@ -1,6 +1,17 @@
 //! 网上补齐补正: the correction notice as issued, only what it names editable.
 
-use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+
+use super::material::MaterialSlot;
+use crate::api::applications::{ApplicationView, save_draft};
+use crate::clock::today_in_china;
+use crate::components::form_field::CatalogField;
+use crate::domain::account::FieldProblem;
+use crate::domain::apply::{ApplicationForm, check_submission};
 
 /// 网上补齐补正: the open notice exactly as issued, and only what it names, editable with the
 /// same checks as the form; then the case goes back to the window.

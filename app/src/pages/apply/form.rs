@@ -1,7 +1,27 @@
 //! The draft in four steps, kept in this browser at once and saved to the server shortly
 //! after.
 
-use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use super::delivery::DeliveryChoiceField;
+use super::material::MaterialSlot;
+use super::review::Review;
+use crate::api::applications::{ApplicationView, save_draft, submit_application};
+use crate::clock::{china_time, today_in_china};
+use crate::components::auth::Auth;
+use crate::components::form_field::CatalogField;
+use crate::domain::account::FieldProblem;
+use crate::domain::apply::{
+    ApplicantForm, ApplicantKind, ApplicationForm, DraftContent, applicant_fields, check_submission,
+};
+use crate::error::ErrorCode;
+
+const STEPS: [&str; 4] = ["申请人", "填写表单", "上传材料", "核对提交"];
 
 /// This browser's copy of a draft: what was typed, and the server version it was typed on.
 #[cfg_attr(

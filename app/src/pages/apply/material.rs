@@ -1,7 +1,15 @@
 //! One material slot: the guide's requirement, the upload with its progress, the original
 //! to bring.
 
-use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::applications::{UploadedMaterial, delete_material};
+use crate::components::receipt::human_size;
+use crate::domain::apply::original_allowed;
+use crate::domain::bundle::BundleMaterial;
 
 /// One material of the guide: what is asked, the current upload, a file picker with a
 /// progress bar, and "bring the original" where the guide asks for an original.

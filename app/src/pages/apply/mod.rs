@@ -6,34 +6,14 @@
 //! native there). Every change is kept in this browser at once and saved to the server shortly
 //! after, so a lost connection loses nothing and a draft can be resumed on another device.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use leptos::prelude::*;
-
-use crate::resource::resource;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use serde::{Deserialize, Serialize};
 
-use crate::api::applications::{
-    ApplicationView, UploadedMaterial, delete_material, load_application, save_draft,
-    submit_application,
-};
-use crate::clock::{china_time, today_in_china};
-use crate::components::auth::Auth;
-use crate::components::form_field::CatalogField;
-use crate::components::receipt::{Receipt, human_size};
+use crate::api::applications::{ApplicationView, load_application};
 use crate::components::status::{LoadFailed, Loading};
-use crate::domain::account::FieldProblem;
-use crate::domain::apply::{
-    ApplicantForm, ApplicantKind, ApplicationForm, DraftContent, MaterialState, applicant_fields,
-    check_submission, material_state, original_allowed,
-};
-use crate::domain::bundle::BundleMaterial;
-use crate::error::ErrorCode;
-
-const STEPS: [&str; 4] = ["申请人", "填写表单", "上传材料", "核对提交"];
+use crate::domain::apply::ApplicationForm;
+use crate::resource::resource;
 
 /// The page: the form of a draft, or the receipt of a submitted case.
 #[component]
@@ -46,15 +26,45 @@ pub fn ApplicationPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some((app, form))) if app.is_draft() => view! { <ApplyForm app form on_submitted=reload/> }.into_any(),
-                    Ok(Some((app, form))) if !app.open_correction().is_empty() => view! { <FixUp app form on_done=reload/> }.into_any(),
-                    Ok(Some((app, form))) => view! { <Receipt app form/> }.into_any(),
+                    Ok(Some((app, form))) if app.is_draft() => draft(app, form, reload),
+                    Ok(Some((app, form))) => submitted(app, form, reload),
                     Ok(None) => view! { <NotYours/> }.into_any(),
                     Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// A draft's form. In the server, the staff pages' wasm and the draft's wasm (`apply`); the
+/// submitted case's wasm (`case`) has no form, so it loads the page from the server, which
+/// sends it with the draft's wasm (see `app::app::ApplicationWasm`).
+#[cfg(any(feature = "ssr", feature = "staff", not(feature = "case")))]
+fn draft(app: ApplicationView, form: ApplicationForm, on_submitted: Callback<()>) -> AnyView {
+    view! { <ApplyForm app form on_submitted/> }.into_any()
+}
+
+#[cfg(not(any(feature = "ssr", feature = "staff", not(feature = "case"))))]
+fn draft(_: ApplicationView, _: ApplicationForm, _: Callback<()>) -> AnyView {
+    view! { <crate::app::LoadFromServer/> }.into_any()
+}
+
+/// A submitted case: its online fix-up while a correction notice is open, else its receipt.
+/// In the server, the staff pages' wasm and the submitted case's wasm (`case`); in the
+/// draft's wasm, which has neither, a draft just submitted is loaded again from the server,
+/// which sends it with the case's wasm.
+#[cfg(any(feature = "ssr", feature = "staff", not(feature = "apply")))]
+fn submitted(app: ApplicationView, form: ApplicationForm, on_done: Callback<()>) -> AnyView {
+    if app.open_correction().is_empty() {
+        view! { <Receipt app form/> }.into_any()
+    } else {
+        view! { <FixUp app form on_done/> }.into_any()
+    }
+}
+
+#[cfg(not(any(feature = "ssr", feature = "staff", not(feature = "apply"))))]
+fn submitted(_: ApplicationView, _: ApplicationForm, _: Callback<()>) -> AnyView {
+    view! { <crate::app::LoadFromServer/> }.into_any()
 }
 
 #[component]
@@ -69,14 +79,21 @@ fn NotYours() -> impl IntoView {
     }
 }
 
+// The draft's form and the submitted case's page are in different wasm builds (`draft`,
+// `submitted`); the server and the staff pages' wasm have both.
+#[cfg(any(feature = "ssr", feature = "staff", not(feature = "case")))]
 mod delivery;
+#[cfg(any(feature = "ssr", feature = "staff", not(feature = "apply")))]
 mod fix_up;
+#[cfg(any(feature = "ssr", feature = "staff", not(feature = "case")))]
 mod form;
 mod material;
+#[cfg(any(feature = "ssr", feature = "staff", not(feature = "case")))]
 mod review;
 
-use delivery::DeliveryChoiceField;
+#[cfg(any(feature = "ssr", feature = "staff", not(feature = "apply")))]
+use crate::components::receipt::Receipt;
+#[cfg(any(feature = "ssr", feature = "staff", not(feature = "apply")))]
 use fix_up::FixUp;
+#[cfg(any(feature = "ssr", feature = "staff", not(feature = "case")))]
 use form::ApplyForm;
-pub(crate) use material::MaterialSlot;
-use review::Review;

@@ -1,6 +1,15 @@
 //! The last step: what will be submitted, as the server will record it.
 
-use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+use leptos::prelude::*;
+
+use crate::api::applications::UploadedMaterial;
+use crate::clock::today_in_china;
+use crate::components::auth::Auth;
+use crate::domain::apply::{
+    ApplicantKind, ApplicationForm, DraftContent, MaterialState, applicant_fields, material_state,
+};
 
 /// What the applicant is about to submit, to check before submitting.
 #[component]

@@ -114,6 +114,18 @@ pub async fn get(
     view_of(db, row).await.map(Some)
 }
 
+/// Whether one of the applicant's applications has been submitted; `None` for a number that
+/// is not theirs. One indexed read: the application page asks it before it is rendered, to
+/// send a submitted case's page with its own wasm (`app::app::SubmittedCase`).
+pub async fn submitted(
+    db: &DatabaseConnection,
+    who: impl Into<Who>,
+    number: &str,
+) -> Result<Option<bool>, ApplicationError> {
+    let row = own(db, who.into(), number).await?;
+    Ok(row.map(|row| row.status != CaseStatus::Draft.as_str()))
+}
+
 /// An application with the form to fill it in (the catalog's current one).
 pub async fn get_with_form(
     db: &DatabaseConnection,

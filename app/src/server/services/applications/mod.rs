@@ -110,7 +110,7 @@ mod submission;
 mod uploads;
 
 pub use claim::claim;
-pub use drafts::{create_draft, delete_draft, get, get_with_form, list, update_draft};
+pub use drafts::{create_draft, delete_draft, get, get_with_form, list, submitted, update_draft};
 pub use intake::start_intake;
 use rows::*;
 pub(crate) use rows::{own_row, view_of};
