@@ -1,10 +1,8 @@
-import { expect, lookUp, ok, test } from './support';
+import { drainageCase, expect, lookUp, newApplicant, test } from './support';
 
 // The public pages with JavaScript switched off, on a phone: search is a GET form, a tracking
 // lookup a POST that redirects (a refusal shown once, the case shown after), 在线申办 and 退出
 // plain posts. Nothing here runs a script.
-
-const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 test('search, tracking, applying and 退出 work with JavaScript off', async ({ browser, request }, testInfo) => {
   test.skip(testInfo.project.name !== 'phone', 'once, on a phone');
@@ -25,26 +23,8 @@ test('search, tracking, applying and 退出 work with JavaScript off', async ({ 
   await expect(page.getByRole('status')).toHaveText('共 2 个事项');
 
   // A case to track, filed through the API.
-  const mobile = `1350008${String(Date.now() % 10000).padStart(4, '0')}`;
-  const registered = await request.post('/api/v1/auth/register', {
-    data: { mobile, password: 'shigong2026', name: '王五', id_number: '11010519491231002X' },
-  });
-  expect([201, 409]).toContain(registered.status());
-  await ok(request.post('/api/v1/auth/login', { data: { mobile, password: 'shigong2026' } }), 200);
-  const draft = await ok(request.post('/api/v1/applications', {
-    data: {
-      item: 'SWJ-XK-001',
-      applicant: { kind: 'company', values: { company_name: '示范市滨江水务建设有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
-      values: { project_name: '滨江污水处理厂配套管网工程', project_address: '示范市滨江区江南大道 1 号', drainage_volume: '1200', contact_name: '赵六', contact_mobile: mobile },
-      bring_original: ['drainage_application'],
-    },
-  }), 201);
-  for (const code of ['drainage_drawings', 'water_quality_report']) {
-    await ok(request.put(`/api/v1/applications/${draft.number}/materials/${code}`, {
-      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': `${code}.pdf` },
-    }), 200);
-  }
-  const caseNumber: string = (await ok(request.post(`/api/v1/applications/${draft.number}/submit`), 200)).case_number;
+  const mobile = await newApplicant(request, '1350008', testInfo.project.name);
+  const { caseNumber } = await drainageCase(request, mobile);
 
   // Tracking: the server says what is missing, then shows the case. (A wrong factor posted
   // without JavaScript is tested against the server in server/tests/api/public_pages.rs: the

@@ -1,13 +1,12 @@
 import { type Browser, type Page } from '@playwright/test';
 import { STAFF } from '../global-setup';
-import { expect, hydrated, openPane, staffPage, test } from './support';
+import { PDF, drainageCase, expect, hydrated, newApplicant, openPane, staffPage, test } from './support';
 
 // The window workbench, end to end: an applicant's case has a wrong material; the window
 // issues a one-time notice naming it; the applicant sees the notice, fixes only that
 // material and resubmits; the window accepts; the applicant sees the acceptance notice.
 // Then the same item taken at the window for a person standing there (in-hall intake).
 
-const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const PDF_SEALED = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog /Sealed true >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 function mobileFor(project: string, n: number) {
@@ -23,31 +22,8 @@ async function windowStaff(browser: Browser): Promise<Page> {
 
 test('a notice names the wrong material, the applicant fixes only that online, and the case is accepted', async ({ page, browser }, testInfo) => {
   // The applicant's online submission (the form itself is covered by apply.spec.ts).
-  const mobile = mobileFor(testInfo.project.name, 1);
-  const registered = await page.request.post('/api/v1/auth/register', {
-    data: { mobile, password: 'shigong2026', name: '王五', id_number: '11010519491231002X' },
-  });
-  expect([201, 409]).toContain(registered.status());
-  expect((await page.request.post('/api/v1/auth/login', { data: { mobile, password: 'shigong2026' } })).status()).toBe(200);
-  const draft = await page.request.post('/api/v1/applications', {
-    data: {
-      item: 'SWJ-XK-001',
-      applicant: { kind: 'company', values: { company_name: '示范市滨江水务建设有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
-      values: { project_name: '滨江污水处理厂配套管网工程', project_address: '示范市滨江区江南大道 1 号', drainage_volume: '1200', contact_name: '赵六', contact_mobile: mobile },
-      bring_original: ['drainage_application'],
-    },
-  });
-  expect(draft.status()).toBe(201);
-  const number: string = (await draft.json()).number;
-  for (const code of ['drainage_drawings', 'water_quality_report']) {
-    const up = await page.request.put(`/api/v1/applications/${number}/materials/${code}`, {
-      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(`${code}.pdf`) },
-    });
-    expect(up.status()).toBe(200);
-  }
-  const submitted = await page.request.post(`/api/v1/applications/${number}/submit`);
-  expect(submitted.status()).toBe(200);
-  const caseNumber: string = (await submitted.json()).case_number;
+  const mobile = await newApplicant(page.request, '1370000', testInfo.project.name);
+  const { number, caseNumber } = await drainageCase(page.request, mobile);
 
   // The window: the queue shows it; the case view lists the guide beside what came in.
   const staff = await windowStaff(browser);

@@ -128,6 +128,29 @@ export async function roadWorksDraft(request: APIRequestContext, mobile: string,
 }
 
 /**
+ * A company's 排水许可 (SWJ-XK-001) filed online through the API (the form itself is covered
+ * by apply.spec.ts), with the application form's original to be brought at the window: its
+ * 申请编号 and 办件编号.
+ */
+export async function drainageCase(request: APIRequestContext, mobile: string): Promise<{ number: string; caseNumber: string }> {
+  const draft = await ok(request.post('/api/v1/applications', {
+    data: {
+      item: 'SWJ-XK-001',
+      applicant: { kind: 'company', values: { company_name: '示范市滨江水务建设有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
+      values: { project_name: '滨江污水处理厂配套管网工程', project_address: '示范市滨江区江南大道 1 号', drainage_volume: '1200', contact_name: '赵六', contact_mobile: mobile },
+      bring_original: ['drainage_application'],
+    },
+  }), 201);
+  for (const code of ['drainage_drawings', 'water_quality_report']) {
+    await ok(request.put(`/api/v1/applications/${draft.number}/materials/${code}`, {
+      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(`${code}.pdf`) },
+    }), 200);
+  }
+  const submitted = await ok(request.post(`/api/v1/applications/${draft.number}/submit`), 200);
+  return { number: draft.number, caseNumber: submitted.case_number };
+}
+
+/**
  * 城管局 accepts a submitted 占道挖掘 case, both departments agree, and its chief grants it
  * (through the API): the chief's page.
  */

@@ -1,40 +1,15 @@
 import { STAFF } from '../global-setup';
-import { expect, hydrated, lookUp, openPane, staffPage, test } from './support';
+import { drainageCase, expect, hydrated, lookUp, newApplicant, openPane, staffPage, test } from './support';
 
 // 办理进度查询 on a phone: someone with the case number and the applicant's mobile number
 // follows the case; a window clerk acts in another browser, and the open tracking page
 // updates by itself (server-sent events). The applicant signed in sees the same timeline
 // without the second factor, with their messages.
 
-const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-
 test('a case is tracked by number and phone and the page follows the window live', async ({ page, request, browser }, testInfo) => {
   // The applicant files online (through the API; the form is covered by apply.spec.ts).
-  const mobile = `1360000${testInfo.project.name === 'phone' ? '1' : '2'}${String(Date.now() % 1000).padStart(3, '0')}`;
-  const registered = await request.post('/api/v1/auth/register', {
-    data: { mobile, password: 'shigong2026', name: '王五', id_number: '11010519491231002X' },
-  });
-  expect([201, 409]).toContain(registered.status());
-  expect((await request.post('/api/v1/auth/login', { data: { mobile, password: 'shigong2026' } })).status()).toBe(200);
-  const draft = await request.post('/api/v1/applications', {
-    data: {
-      item: 'SWJ-XK-001',
-      applicant: { kind: 'company', values: { company_name: '示范市滨江水务建设有限公司', credit_code: '91350100M000100Y43', legal_representative: '王五', contact_mobile: mobile } },
-      values: { project_name: '滨江污水处理厂配套管网工程', project_address: '示范市滨江区江南大道 1 号', drainage_volume: '1200', contact_name: '赵六', contact_mobile: mobile },
-      bring_original: ['drainage_application'],
-    },
-  });
-  expect(draft.status()).toBe(201);
-  const number: string = (await draft.json()).number;
-  for (const code of ['drainage_drawings', 'water_quality_report']) {
-    const up = await request.put(`/api/v1/applications/${number}/materials/${code}`, {
-      data: PDF, headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(`${code}.pdf`) },
-    });
-    expect(up.status()).toBe(200);
-  }
-  const submitted = await request.post(`/api/v1/applications/${number}/submit`);
-  expect(submitted.status()).toBe(200);
-  const caseNumber: string = (await submitted.json()).case_number;
+  const mobile = await newApplicant(request, '1360000', testInfo.project.name);
+  const { caseNumber } = await drainageCase(request, mobile);
 
   // Someone with the QR code's address, on a phone, not signed in.
   await page.goto(`/track?case=${caseNumber}`);
