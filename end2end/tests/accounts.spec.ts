@@ -15,6 +15,9 @@ test('an applicant registers; the ID number is checked in the browser before any
   await hydrated(page);
   await page.getByRole('link', { name: '注册' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '注册申请人账号' })).toBeVisible();
+  // The home page is a public page without the application: the link loads /register from
+  // the server, and what is typed before its wasm has taken over is reset by hydration.
+  await hydrated(page);
 
   await page.getByLabel('手机号码').fill(mobileFor(testInfo.project.name));
   await page.getByLabel('密码').fill('shigong2026');
