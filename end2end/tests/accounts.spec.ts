@@ -58,6 +58,25 @@ test('an applicant registers; the ID number is checked in the browser before any
   await expect(page.getByLabel('当前登录')).toHaveText('张三');
 });
 
+test('what is typed before the page\'s wasm has arrived is kept when it takes over', async ({ page }) => {
+  // A slow network, made certain: the wasm is held back until the person has typed.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route('**/pkg/onewindow.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto('/register', { waitUntil: 'domcontentloaded' });
+  await page.getByLabel('手机号码').fill('13800000009');
+  await page.getByLabel('姓名').fill('李四');
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+  release();
+  await hydrated(page);
+  await expect(page.getByLabel('手机号码')).toHaveValue('13800000009');
+  await expect(page.getByLabel('姓名')).toHaveValue('李四');
+  // The form has the values, not just the page: the browser's check finds nothing to say.
+  await page.getByLabel('手机号码').focus();
+  await page.getByLabel('手机号码').blur();
+  await expect(page.locator('#mobile-error')).toBeEmpty();
+});
+
 test('an invalid mobile number is shown next to its field', async ({ page }) => {
   await page.goto('/register');
   await hydrated(page);

@@ -15,6 +15,8 @@ pub fn Field(
     #[prop(default = "text")] inputmode: &'static str,
     #[prop(optional, into)] hint: String,
 ) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    keep_typed(name, value);
     let error_id = format!("{name}-error");
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
@@ -34,6 +36,26 @@ pub fn Field(
             {(!hint.is_empty()).then(|| view! { <small class="note">{hint.clone()}</small> })}
             <p class="field-error" id=error_id>{move || error.get()}</p>
         </div>
+    }
+}
+
+/// Keeps what was typed into the server-rendered input `id` before the wasm took over the
+/// page (a slow network gives a phone seconds to type): hydration sets the input to `value`,
+/// so `value` takes what was typed first. Only while hydrating, and only into an empty value.
+#[cfg(feature = "hydrate")]
+fn keep_typed(id: &str, value: RwSignal<String>) {
+    use wasm_bindgen::JsCast;
+    let hydrating = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());
+    if !hydrating || !value.with_untracked(String::is_empty) {
+        return;
+    }
+    let typed = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|input| input.value())
+        .filter(|typed| !typed.is_empty());
+    if let Some(typed) = typed {
+        value.set(typed);
     }
 }
 
