@@ -9,7 +9,7 @@ import { drainageCase, expect, hydrated, lookUp, newApplicant, openPane, staffPa
 test('a case is tracked by number and phone and the page follows the window live', async ({ page, request, browser }, testInfo) => {
   // The applicant files online (through the API; the form is covered by apply.spec.ts).
   const mobile = await newApplicant(request, '1360000', testInfo.project.name);
-  const { caseNumber } = await drainageCase(request, mobile);
+  const { number, caseNumber } = await drainageCase(request, mobile);
 
   // Someone with the QR code's address, on a phone, not signed in.
   await page.goto(`/track?case=${caseNumber}`);
