@@ -8,6 +8,8 @@ use leptos_router::{SsrMode, path};
 use crate::components::auth::Auth;
 use crate::components::layout::FlashMessage;
 use crate::components::layout::{Footer, Header};
+#[cfg(not(feature = "ssr"))]
+use crate::components::load_from_server::LoadFromServer;
 use crate::pages::not_found::NotFound;
 
 /// The pages the public reads most, on phones: the catalog, guides, bundles, tracking and
@@ -170,7 +172,8 @@ pub fn App() -> impl IntoView {
 }
 
 /// A group of routes whose views are in the server's build and in the wasm builds `cfg` names
-/// (`feature = "staff"`, …); in every other wasm each of them leads to [`LoadFromServer`].
+/// (`feature = "staff"`, …); in every other wasm each of them leads to `LoadFromServer`
+/// (`components::load_from_server`).
 /// One list, so that the server's routes and the browser's cannot drift apart.
 macro_rules! page_routes {
     (
@@ -294,51 +297,6 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/staff/*rest") view=LoadFromServer/>
     }
     .into_inner()
-}
-
-/// Loads the address the router is moving to as a new page, from the server: a page this
-/// wasm has no view for (a [`page_routes`] group: the public pages in every wasm, the
-/// application page in the applicant's, the other applicant pages in the application
-/// page's; [`StaffRoutes`] in all but the staff pages'; and in each of the application
-/// page's two, the page the other has, as when a draft has just been submitted). The
-/// router shows a route before it puts its address in the history, so the page is loaded
-/// by address, once the router is done. Never while the page the server sent is being
-/// hydrated: the server gave that page this wasm, and loading it again would only load it
-/// again (the shell's choice and these routes disagreeing is a bug, reported in the
-/// console, not a loop).
-#[cfg(not(feature = "ssr"))]
-#[component]
-pub(crate) fn LoadFromServer() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    {
-        let hydrating = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());
-        let location = leptos_router::hooks::use_location();
-        let search = location.search.get_untracked();
-        let hash = location.hash.get_untracked();
-        let address = format!(
-            "{}{}{search}{}{hash}",
-            location.pathname.get_untracked(),
-            if search.is_empty() { "" } else { "?" },
-            if hash.is_empty() || hash.starts_with('#') {
-                ""
-            } else {
-                "#"
-            },
-        );
-        if hydrating {
-            leptos::logging::error!("{address} was sent with a wasm that has no view for it");
-        } else {
-            set_timeout(
-                move || {
-                    if let Err(e) = window().location().set_href(&address) {
-                        leptos::logging::error!("could not load {address}: {e:?}");
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
-        }
-    }
-    view! { <p class="loading">"正在打开…"</p> }
 }
 
 #[cfg(test)]

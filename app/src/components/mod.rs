@@ -8,6 +8,8 @@ pub mod field;
 pub mod form_field;
 pub mod item_card;
 pub mod layout;
+#[cfg(not(feature = "ssr"))]
+pub mod load_from_server;
 pub mod notice;
 pub mod receipt;
 pub mod status;

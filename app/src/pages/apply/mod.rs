@@ -46,7 +46,7 @@ fn draft(app: ApplicationView, form: ApplicationForm, on_submitted: Callback<()>
 
 #[cfg(not(any(feature = "ssr", feature = "staff", not(feature = "case"))))]
 fn draft(_: ApplicationView, _: ApplicationForm, _: Callback<()>) -> AnyView {
-    view! { <crate::app::LoadFromServer/> }.into_any()
+    view! { <crate::components::load_from_server::LoadFromServer/> }.into_any()
 }
 
 /// A submitted case: its online fix-up while a correction notice is open, else its receipt.
@@ -64,7 +64,7 @@ fn submitted(app: ApplicationView, form: ApplicationForm, on_done: Callback<()>)
 
 #[cfg(not(any(feature = "ssr", feature = "staff", not(feature = "apply"))))]
 fn submitted(_: ApplicationView, _: ApplicationForm, _: Callback<()>) -> AnyView {
-    view! { <crate::app::LoadFromServer/> }.into_any()
+    view! { <crate::components::load_from_server::LoadFromServer/> }.into_any()
 }
 
 #[component]
