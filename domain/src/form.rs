@@ -281,7 +281,7 @@ pub fn problems(
 /// whole numbers, because formatting a float would put the float printer (some 8 KB) into
 /// every wasm that checks a form. The catalog's bounds are finite (`catalog_check`); from
 /// 2⁵³ on a double is a whole number, and is printed as one.
-pub fn decimal_text(x: f64) -> String {
+fn decimal_text(x: f64) -> String {
     const WHOLE_FROM: f64 = 9_007_199_254_740_992.0; // 2^53
     let sign = if x < 0.0 { "-" } else { "" };
     let x = x.abs();

@@ -173,3 +173,31 @@ pub fn human_size(bytes: u64) -> String {
         format!("{}.{} MB", tenths / 10, tenths % 10)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::human_size;
+
+    #[test]
+    fn sizes_read_as_people_round_them() {
+        const MB: u64 = 1024 * 1024;
+        assert_eq!(human_size(1), "1 KB");
+        assert_eq!(human_size(512 * 1024), "512 KB");
+        assert_eq!(human_size(MB - 1), "1024 KB");
+        assert_eq!(human_size(MB), "1.0 MB");
+        assert_eq!(human_size(3 * MB + 400 * 1024), "3.4 MB");
+        // An exact half rounds up, as people round (the float printer rounds it to even).
+        assert_eq!(human_size(MB + MB / 4), "1.3 MB");
+        assert_eq!(human_size(20 * MB - 1), "20.0 MB");
+        // Elsewhere it agrees with the float printer it replaced.
+        for bytes in (MB..50 * MB).step_by(7_919) {
+            if (bytes * 10) % MB != MB / 2 {
+                assert_eq!(
+                    human_size(bytes),
+                    format!("{:.1} MB", bytes as f64 / MB as f64),
+                    "{bytes}"
+                );
+            }
+        }
+    }
+}
