@@ -20,6 +20,7 @@ mod m20261202_000014_case_lists;
 mod m20261203_000015_reference_version;
 mod m20261204_000016_change_notices;
 mod steps;
+mod tables;
 
 /// What the database's change notices are sent on, and the payload of a reference change
 /// (the servers listen for them: `app::server::services::changes`).

@@ -7,6 +7,10 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::steps::{drop_tables, index, refers_to, table, unique_index};
+use crate::tables::{
+    Bundle, BundleItem, BundleVersion, CatalogImport, Department, FormField, ItemVersion, Material,
+    ServiceItem,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -255,148 +259,4 @@ impl MigrationTrait for Migration {
         )
         .await
     }
-}
-
-#[derive(DeriveIden)]
-enum Department {
-    Table,
-    Id,
-    Code,
-    Name,
-    Phone,
-    Address,
-    UpdatedAt,
-}
-
-#[derive(DeriveIden)]
-enum ServiceItem {
-    Table,
-    Id,
-    Code,
-    CurrentVersion,
-    CurrentVersionId,
-    Name,
-    Department,
-    ItemType,
-    CaseKind,
-    OnlineDepth,
-    UpdatedAt,
-}
-
-#[derive(DeriveIden)]
-enum ItemVersion {
-    Table,
-    Id,
-    ItemId,
-    Version,
-    ContentHash,
-    ImportedAt,
-    Name,
-    ItemType,
-    Department,
-    CoDepartments,
-    LegalBasis,
-    Conditions,
-    CaseKind,
-    StatutoryLimitDays,
-    PromisedLimitDays,
-    AcceptOnReceipt,
-    Steps,
-    Location,
-    Hours,
-    ConsultPhone,
-    SupervisePhone,
-    FeeCharged,
-    FeeBasis,
-    ResultName,
-    ResultElectronic,
-    DeliveryMethods,
-    OnlineDepth,
-    Visits,
-}
-
-#[derive(DeriveIden)]
-enum Material {
-    Table,
-    Id,
-    ItemVersionId,
-    Position,
-    Code,
-    Name,
-    Source,
-    Form,
-    Quantity,
-    Specification,
-    Required,
-    Deferrable,
-    FileTypes,
-    MaxSizeMb,
-    TemplateUrl,
-    Notes,
-}
-
-#[derive(DeriveIden)]
-enum FormField {
-    Table,
-    Id,
-    ItemVersionId,
-    Position,
-    Key,
-    Label,
-    FieldType,
-    Required,
-    Help,
-    Unit,
-    MinLength,
-    MaxLength,
-    MinValue,
-    MaxValue,
-    Pattern,
-    PatternMessage,
-    Options,
-}
-
-#[derive(DeriveIden)]
-enum Bundle {
-    Table,
-    Id,
-    Code,
-    CurrentVersion,
-    ContentHash,
-    Name,
-    Description,
-    Stage,
-    LeadDepartment,
-    PromisedLimitDays,
-    UpdatedAt,
-}
-
-#[derive(DeriveIden)]
-enum BundleItem {
-    Table,
-    Id,
-    BundleId,
-    Position,
-    ItemCode,
-}
-
-#[derive(DeriveIden)]
-enum BundleVersion {
-    Table,
-    Id,
-    BundleId,
-    Version,
-    ContentHash,
-    Snapshot,
-    ImportedAt,
-}
-
-#[derive(DeriveIden)]
-enum CatalogImport {
-    Table,
-    Id,
-    ImportedAt,
-    Source,
-    FileSha256,
-    Summary,
 }

@@ -7,6 +7,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::steps::{drop_tables, owned_by, table};
+use crate::tables::{Account, LoginThrottle, Session};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -69,35 +70,4 @@ impl MigrationTrait for Migration {
         )
         .await
     }
-}
-
-#[derive(DeriveIden)]
-enum Account {
-    Table,
-    Id,
-    Mobile,
-    PasswordHash,
-    Name,
-    IdNumber,
-    CreatedAt,
-}
-
-#[derive(DeriveIden)]
-enum Session {
-    Table,
-    Id,
-    TokenHash,
-    AccountId,
-    CreatedAt,
-    LastSeenAt,
-}
-
-#[derive(DeriveIden)]
-enum LoginThrottle {
-    Table,
-    Id,
-    Mobile,
-    Failures,
-    LastFailureAt,
-    LockedUntil,
 }

@@ -3,6 +3,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::steps::{drop_tables, index, refers_to, table};
+use crate::tables::{Account, Application};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -40,24 +41,4 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         drop_tables(m, [Application::Table.into_iden()]).await
     }
-}
-
-#[derive(DeriveIden)]
-enum Application {
-    Table,
-    Id,
-    Number,
-    AccountId,
-    ItemCode,
-    BundleCode,
-    FormValues,
-    Status,
-    CreatedAt,
-    UpdatedAt,
-}
-
-#[derive(DeriveIden)]
-enum Account {
-    Table,
-    Id,
 }

@@ -6,6 +6,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 use crate::steps::{
     add_columns, drop_columns, drop_index, drop_tables, index, owned_by, table, unique_index,
 };
+use crate::tables::{Application, ApplicationMaterial};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -82,28 +83,3 @@ impl MigrationTrait for Migration {
 }
 
 const CASE_NUMBER_INDEX: &str = "idx_application_case_number";
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Application {
-    Table,
-    Id,
-    Applicant,
-    BringOriginal,
-    CaseNumber,
-    Channel,
-    SubmittedAt,
-    Guides,
-}
-
-#[derive(DeriveIden)]
-enum ApplicationMaterial {
-    Table,
-    Id,
-    ApplicationId,
-    MaterialCode,
-    Sha256,
-    Size,
-    FileType,
-    FileName,
-    UploadedAt,
-}

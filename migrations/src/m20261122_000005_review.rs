@@ -12,6 +12,10 @@ use sea_orm_migration::{prelude::*, schema::*};
 use crate::steps::{
     add_columns, drop_columns, drop_index, drop_tables, index, owned_by, table, unique_index,
 };
+use crate::tables::{
+    Account, Application, CalendarDay, CalendarYear, CaseEvent, CreditBlacklist, MaterialHistory,
+    Notice, Staff, StaffSession,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -328,120 +332,3 @@ impl MigrationTrait for Migration {
 }
 
 const DEPARTMENT_STATUS_INDEX: &str = "idx_application_department_status";
-
-#[derive(DeriveIden)]
-enum Staff {
-    Table,
-    Id,
-    Login,
-    Name,
-    Role,
-    Department,
-    PasswordHash,
-    Active,
-    CreatedAt,
-}
-
-#[derive(DeriveIden)]
-enum StaffSession {
-    Table,
-    Id,
-    TokenHash,
-    StaffId,
-    CreatedAt,
-    LastSeenAt,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Application {
-    Table,
-    Id,
-    Status,
-    Department,
-    Version,
-    StaffId,
-    ReceivedAt,
-    AgentIdNumber,
-    AgentMobile,
-}
-
-#[derive(DeriveIden)]
-enum CaseEvent {
-    Table,
-    Id,
-    ApplicationId,
-    At,
-    Actor,
-    StaffId,
-    ActorName,
-    Channel,
-    Action,
-    FromStatus,
-    ToStatus,
-    Reason,
-    Detail,
-}
-
-#[derive(DeriveIden)]
-enum Notice {
-    Table,
-    Id,
-    ApplicationId,
-    Kind,
-    Year,
-    Seq,
-    Number,
-    IssuedAt,
-    Content,
-}
-
-#[derive(DeriveIden)]
-enum MaterialHistory {
-    Table,
-    Id,
-    ApplicationId,
-    MaterialCode,
-    Sha256,
-    Size,
-    FileType,
-    FileName,
-    UploadedAt,
-    ReplacedAt,
-}
-
-#[derive(DeriveIden)]
-enum CalendarYear {
-    Table,
-    Year,
-    Source,
-    UpdatedAt,
-}
-
-#[derive(DeriveIden)]
-enum CalendarDay {
-    Table,
-    Id,
-    Year,
-    Day,
-    Working,
-}
-
-#[derive(DeriveIden)]
-enum CreditBlacklist {
-    Table,
-    Id,
-    Number,
-    Name,
-    Reason,
-    ListedAt,
-}
-
-#[derive(DeriveIden)]
-enum Account {
-    Table,
-    Mobile,
-    PasswordHash,
-    Name,
-    IdNumber,
-    CreatedAt,
-}

@@ -5,6 +5,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::steps::{add_columns, drop_columns, drop_tables, index, owned_by, table, unique_index};
+use crate::tables::{Application, DeadlineWarning, Notification, WarningSeen};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -123,53 +124,4 @@ impl MigrationTrait for Migration {
         .await?;
         drop_columns(m, Application::Table, [Application::TrackingCode]).await
     }
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Application {
-    Table,
-    Id,
-    TrackingCode,
-}
-
-#[derive(DeriveIden)]
-enum DeadlineWarning {
-    Table,
-    Id,
-    ApplicationId,
-    Department,
-    Kind,
-    Level,
-    Due,
-    OnDay,
-    DaysLeft,
-    Message,
-    CreatedAt,
-}
-
-#[derive(DeriveIden)]
-enum WarningSeen {
-    Table,
-    Id,
-    WarningId,
-    StaffId,
-    SeenAt,
-}
-
-#[derive(DeriveIden)]
-enum Notification {
-    Table,
-    Id,
-    ApplicationId,
-    Audience,
-    Channel,
-    Recipient,
-    Subject,
-    Body,
-    Status,
-    Attempts,
-    CreatedAt,
-    SentAt,
-    Sender,
-    Error,
 }

@@ -8,6 +8,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::steps::{add_columns, drop_columns, drop_index, index};
+use crate::tables::{Application, Notification};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -28,16 +29,4 @@ impl MigrationTrait for Migration {
         drop_index(m, "idx_application_holder", Application::Table).await?;
         drop_columns(m, Application::Table, [Application::HolderAccountId]).await
     }
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Application {
-    Table,
-    HolderAccountId,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Notification {
-    Table,
-    ClaimedUntil,
 }

@@ -6,6 +6,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::steps::{drop_tables, index, table};
+use crate::tables::SecurityAlert;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -35,15 +36,4 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         drop_tables(m, [SecurityAlert::Table.into_iden()]).await
     }
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum SecurityAlert {
-    Table,
-    Id,
-    Department,
-    Kind,
-    Login,
-    Client,
-    At,
 }

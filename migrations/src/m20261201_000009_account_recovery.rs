@@ -9,6 +9,7 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::steps::{drop_tables, index, owned_by, table};
+use crate::tables::{Application, Notification, RecoveryCode};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -102,40 +103,4 @@ async fn application_optional(m: &SchemaManager<'_>, optional: bool) -> Result<(
         [N::ApplicationId],
     )
     .await
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum RecoveryCode {
-    Table,
-    Id,
-    Mobile,
-    CodeHash,
-    Attempts,
-    CreatedAt,
-    ExpiresAt,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Application {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Notification {
-    Table,
-    ApplicationId,
-    Audience,
-    Channel,
-    Recipient,
-    Subject,
-    Body,
-    Status,
-    Attempts,
-    CreatedAt,
-    SentAt,
-    Sender,
-    Error,
-    ClaimedUntil,
-    Id,
 }

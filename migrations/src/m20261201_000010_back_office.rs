@@ -5,6 +5,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::steps::{drop_tables, index, owned_by, table, unique_index};
+use crate::tables::{Application, ItemDecision, ReviewTask};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -101,48 +102,4 @@ impl MigrationTrait for Migration {
         )
         .await
     }
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Application {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum ReviewTask {
-    Table,
-    Id,
-    ApplicationId,
-    ItemCode,
-    ItemName,
-    Department,
-    Lead,
-    Status,
-    ClaimedBy,
-    ClaimedByName,
-    ClaimedAt,
-    Opinion,
-    Reason,
-    LegalBasis,
-    Conditions,
-    CompletedAt,
-    CreatedAt,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum ItemDecision {
-    Table,
-    Id,
-    ApplicationId,
-    ItemCode,
-    ItemName,
-    Department,
-    Outcome,
-    Reason,
-    LegalBasis,
-    Conditions,
-    StaffId,
-    DecidedBy,
-    DecidedAt,
 }

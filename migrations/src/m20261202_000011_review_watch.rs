@@ -7,6 +7,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::steps::{add_columns, drop_columns, drop_tables, owned_by, table, unique_index};
+use crate::tables::{Application, DeadlineWarning, DeferredReminder, ItemVersion, ReviewTask};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -104,43 +105,4 @@ impl MigrationTrait for Migration {
             .await?;
         Ok(())
     }
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Application {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum DeadlineWarning {
-    Table,
-    ApplicationId,
-    Department,
-    Kind,
-    Due,
-    Level,
-    OnDay,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum ItemVersion {
-    Table,
-    ReviewDays,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum ReviewTask {
-    Table,
-    LimitDays,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum DeferredReminder {
-    Table,
-    Id,
-    ApplicationId,
-    MaterialCode,
-    CommitmentDate,
-    CreatedAt,
 }

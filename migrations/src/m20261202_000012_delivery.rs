@@ -5,6 +5,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::steps::{add_columns, drop_columns};
+use crate::tables::Application;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -29,10 +30,4 @@ impl MigrationTrait for Migration {
             .await?;
         drop_columns(m, Application::Table, [Application::Delivery]).await
     }
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Application {
-    Table,
-    Delivery,
 }

@@ -7,6 +7,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::steps::{add_columns, drop_columns, drop_tables, index, refers_to, table};
+use crate::tables::{Application, ItemVersion, Licence, LicenceKey};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -91,52 +92,4 @@ impl MigrationTrait for Migration {
         )
         .await
     }
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Application {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum ItemVersion {
-    Table,
-    ResultValidityMonths,
-    ResultLicenceFields,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum LicenceKey {
-    Table,
-    Id,
-    KeyId,
-    Department,
-    PublicKey,
-    SealedSecret,
-    CreatedAt,
-    RetiredAt,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Licence {
-    Table,
-    Id,
-    Number,
-    CheckCode,
-    ApplicationId,
-    ItemCode,
-    Department,
-    HolderKind,
-    HolderName,
-    HolderIdNumber,
-    Name,
-    IssuedOn,
-    ValidUntil,
-    File,
-    RevokedKind,
-    RevokedOn,
-    RevokeReason,
-    RevokedBy,
-    CreatedAt,
 }

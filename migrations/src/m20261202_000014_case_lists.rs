@@ -5,6 +5,7 @@
 use sea_orm_migration::prelude::*;
 
 use crate::steps::{drop_index, index};
+use crate::tables::Application;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -27,13 +28,4 @@ impl MigrationTrait for Migration {
         drop_index(m, RECEIVED, Application::Table).await?;
         drop_index(m, STATUS_RECEIVED, Application::Table).await
     }
-}
-
-#[derive(DeriveIden)]
-enum Application {
-    Table,
-    Id,
-    Status,
-    ReceivedAt,
-    Department,
 }

@@ -265,6 +265,17 @@ async fn the_openapi_document_describes_every_endpoint() {
                     );
                 }
             }
+            // Every error an operation lists is a problem (the handlers name only the status
+            // and its codes; the document gives each the body).
+            let answers = operation["responses"].as_object().unwrap();
+            for (status, answer) in answers.iter().filter(|(s, _)| s.as_str() >= "400") {
+                assert_eq!(
+                    answer["content"]["application/problem+json"]["schema"]["$ref"],
+                    "#/components/schemas/ProblemDetails",
+                    "{method} {path} {status}"
+                );
+            }
+            assert!(answers.contains_key("400"), "{method} {path}");
         }
     }
     let mut values = Vec::new();

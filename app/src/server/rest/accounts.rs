@@ -11,7 +11,7 @@ use crate::domain::account::{RecoveryForm, RegistrationForm};
 use crate::server::auth::{Applicant, header_cookie};
 use crate::server::client::ClientKey;
 use crate::server::error::AppError;
-use crate::server::rest::body::JsonObject;
+use crate::server::rest::body::{Created, JsonObject};
 use crate::server::services::accounts::{self, AccountInfo, clear_session_cookie, session_cookie};
 use crate::server::state::AppState;
 
@@ -26,17 +26,17 @@ pub struct LoginForm {
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegistrationForm,
     responses(
         (status = 201, body = AccountInfo),
-        (status = 400, description = "Malformed JSON", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "The number is registered", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed, with errors[]", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON"),
+        (status = 409, description = "The number is registered"),
+        (status = 422, description = "validation_failed, with errors[]"),
     ))]
 pub async fn register(
     State(state): State<AppState>,
     client: ClientKey,
     JsonObject(form): JsonObject<RegistrationForm>,
-) -> Result<Response, AppError> {
+) -> Result<Created<AccountInfo>, AppError> {
     let account = accounts::register(&state.db, &form, &client, chrono::Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(account)).into_response())
+    Ok(Created(account))
 }
 
 /// Where a recovery code is sent.
@@ -51,8 +51,8 @@ pub struct RecoveryCodeRequest {
 #[utoipa::path(post, path = "/api/v1/auth/recovery/code", tag = "auth", request_body = RecoveryCodeRequest,
     responses(
         (status = 202, description = "If the number is registered, a code is on its way"),
-        (status = 422, description = "validation_failed (the mobile number)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "too_many_attempts; see Retry-After", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed (the mobile number)"),
+        (status = 429, description = "too_many_attempts; see Retry-After"),
     ))]
 pub async fn recovery_code(
     State(state): State<AppState>,
@@ -75,8 +75,8 @@ pub async fn recovery_code(
 #[utoipa::path(post, path = "/api/v1/auth/recovery", tag = "auth", request_body = RecoveryForm,
     responses(
         (status = 200, body = AccountInfo),
-        (status = 422, description = "validation_failed; a wrong, used or expired code is `code_invalid` on field `code`", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "too_many_attempts; see Retry-After", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed; a wrong, used or expired code is `code_invalid` on field `code`"),
+        (status = 429, description = "too_many_attempts; see Retry-After"),
     ))]
 pub async fn recover(
     State(state): State<AppState>,
@@ -93,8 +93,8 @@ pub async fn recover(
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginForm,
     responses(
         (status = 200, body = AccountInfo, headers(("set-cookie" = String, description = "ow_session, HttpOnly, SameSite=Lax"))),
-        (status = 401, description = "Wrong number or password (never says which)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "Slowed down or locked; see Retry-After", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong number or password (never says which)"),
+        (status = 429, description = "Slowed down or locked; see Retry-After"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -142,7 +142,6 @@ pub async fn logout(
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
     responses(
         (status = 200, body = AccountInfo),
-        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn me(Applicant(account): Applicant) -> Json<AccountInfo> {
     Json(account)

@@ -5,13 +5,13 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures_util::StreamExt;
 
 use crate::domain::apply::DraftContent;
 use crate::server::auth::{Applicant, Someone};
 use crate::server::error::{AppError, ErrorCode};
-use crate::server::rest::body::JsonObject;
+use crate::server::rest::body::{Created, JsonObject};
 use crate::server::services::applications::{
     self, ApplicationError, ApplicationView, NewDraft, UploadedMaterial,
 };
@@ -21,18 +21,16 @@ use crate::server::state::AppState;
 #[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = NewDraft,
     responses(
         (status = 201, body = ApplicationView),
-        (status = 400, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "item_or_bundle, unknown_item, or validation_failed with errors[]", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "item_or_bundle, unknown_item, or validation_failed with errors[]"),
     ))]
 pub async fn create(
     State(state): State<AppState>,
     Applicant(account): Applicant,
     JsonObject(draft): JsonObject<NewDraft>,
-) -> Result<Response, AppError> {
+) -> Result<Created<ApplicationView>, AppError> {
     let view =
         applications::create_draft(&state.db, account.id, &draft, chrono::Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(view)).into_response())
+    Ok(Created(view))
 }
 
 /// Save a draft: applicant, values and originals to bring (replacing what was saved before).
@@ -40,9 +38,9 @@ pub async fn create(
     params(("number" = String, Path, description = "办件编号")),
     responses(
         (status = 200, body = ApplicationView),
-        (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Already submitted", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404),
+        (status = 409, description = "Already submitted"),
+        (status = 422),
     ))]
 pub async fn update(
     State(state): State<AppState>,
@@ -60,7 +58,7 @@ pub async fn update(
     params(("number" = String, Path, description = "办件编号")),
     responses(
         (status = 200, body = ApplicationView),
-        (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404),
     ))]
 pub async fn get_one(
     State(state): State<AppState>,
@@ -78,7 +76,6 @@ pub async fn get_one(
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
     responses(
         (status = 200, body = [ApplicationView]),
-        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -92,8 +89,8 @@ pub async fn list(
     params(("number" = String, Path, description = "办件编号")),
     responses(
         (status = 204),
-        (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404),
+        (status = 409),
     ))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -119,12 +116,11 @@ pub async fn delete(
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses(
         (status = 200, body = UploadedMaterial),
-        (status = 400, description = "upload_incomplete: the body ended before its Content-Length", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "application_not_found or material_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "not_a_draft", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 413, description = "file_too_large", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "empty_file or file_type_not_accepted", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "upload_incomplete: the body ended before its Content-Length"),
+        (status = 404, description = "application_not_found or material_not_found"),
+        (status = 409, description = "not_a_draft"),
+        (status = 413, description = "file_too_large"),
+        (status = 422, description = "empty_file or file_type_not_accepted"),
     ))]
 pub async fn upload(
     State(state): State<AppState>,
@@ -189,7 +185,7 @@ fn incomplete() -> AppError {
     params(("number" = String, Path, description = "申请编号或办件编号"), ("code" = String, Path, description = "材料编码")),
     responses(
         (status = 200, description = "The file", content_type = "application/octet-stream"),
-        (status = 404, description = "application_not_found or upload_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "application_not_found or upload_not_found"),
     ))]
 pub async fn download(
     State(state): State<AppState>,
@@ -219,8 +215,8 @@ pub async fn download(
     params(("number" = String, Path, description = "申请编号"), ("code" = String, Path, description = "材料编码")),
     responses(
         (status = 204),
-        (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404),
+        (status = 409),
     ))]
 pub async fn delete_upload(
     State(state): State<AppState>,
@@ -245,9 +241,8 @@ pub async fn delete_upload(
     params(("number" = String, Path, description = "申请编号")),
     responses(
         (status = 200, description = "status `submitted`", body = ApplicationView),
-        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed with errors[] (field, code, message)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404),
+        (status = 422, description = "validation_failed with errors[] (field, code, message)"),
     ))]
 pub async fn submit(
     State(state): State<AppState>,
@@ -267,10 +262,9 @@ pub async fn submit(
     request_body(content = Option<ResubmitRequest>, content_type = "application/json"),
     responses(
         (status = 200, description = "status `submitted` again", body = ApplicationView),
-        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "not_in_correction or case_changed", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed with errors[]: not_corrected for each line of the notice left unchanged, and every problem submission would report", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404),
+        (status = 409, description = "not_in_correction or case_changed"),
+        (status = 422, description = "validation_failed with errors[]: not_corrected for each line of the notice left unchanged, and every problem submission would report"),
     ))]
 pub async fn resubmit(
     State(state): State<AppState>,
@@ -313,9 +307,8 @@ pub struct ClaimRequest {
 #[utoipa::path(post, path = "/api/v1/applications/claim", tag = "applications", request_body = ClaimRequest,
     responses(
         (status = 200, body = ApplicationView),
-        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "track_not_found: no window case with this number and code", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "too_many_attempts; see Retry-After", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "track_not_found: no window case with this number and code"),
+        (status = 429, description = "too_many_attempts; see Retry-After"),
     ))]
 pub async fn claim(
     State(state): State<AppState>,

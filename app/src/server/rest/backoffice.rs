@@ -8,13 +8,11 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 
 use crate::domain::decision::{OpinionRequest, WithdrawalRequest};
 use crate::server::auth::{Applicant, Staff};
 use crate::server::error::AppError;
-use crate::server::rest::body::JsonObject;
+use crate::server::rest::body::{Created, JsonObject};
 use crate::server::services::review::{self, Withdrawer};
 use crate::server::state::AppState;
 use crate::views::backoffice::{
@@ -27,9 +25,8 @@ use crate::views::review::NoticeView;
 #[utoipa::path(get, path = "/api/v1/review/tasks", tag = "backoffice", params(TaskFilter),
     responses(
         (status = 200, body = TaskQueue),
-        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "not_a_reviewer", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: an unknown status", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_a_reviewer"),
+        (status = 422, description = "validation_failed: an unknown status"),
     ))]
 pub async fn tasks(
     State(state): State<AppState>,
@@ -54,17 +51,17 @@ pub async fn tasks(
     params(("id" = i32, Path, description = "审查任务序号")),
     responses(
         (status = 201, body = TaskView),
-        (status = 403, description = "not_permitted (window staff, supervisors) / not_a_reviewer", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "task_not_found (also another department's task)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "task_taken, task_done, task_closed, case_not_in_review", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted (window staff, supervisors) / not_a_reviewer"),
+        (status = 404, description = "task_not_found (also another department's task)"),
+        (status = 409, description = "task_taken, task_done, task_closed, case_not_in_review"),
     ))]
 pub async fn claim(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(id): Path<i32>,
-) -> Result<Response, AppError> {
+) -> Result<Created<TaskView>, AppError> {
     let task = review::claim_task(&state.db, &me, id, chrono::Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(task)).into_response())
+    Ok(Created(task))
 }
 
 /// Completes the task with the department's opinion: 同意 (optionally with conditions), or
@@ -73,10 +70,10 @@ pub async fn claim(
     params(("id" = i32, Path, description = "审查任务序号")), request_body = OpinionRequest,
     responses(
         (status = 200, body = TaskView),
-        (status = 403, description = "not_permitted / not_a_reviewer", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "task_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "task_not_claimed, task_taken, task_done, task_closed, case_suspended, case_not_in_review", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: reason_required, legal_basis_required, conditions_need_agreement, too_long", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted / not_a_reviewer"),
+        (status = 404, description = "task_not_found"),
+        (status = 409, description = "task_not_claimed, task_taken, task_done, task_closed, case_suspended, case_not_in_review"),
+        (status = 422, description = "validation_failed: reason_required, legal_basis_required, conditions_need_agreement, too_long"),
     ))]
 pub async fn complete(
     State(state): State<AppState>,
@@ -95,7 +92,7 @@ pub async fn complete(
     params(("number" = String, Path, description = "办件编号")),
     responses(
         (status = 200, body = BackOffice),
-        (status = 404, description = "case_not_found (also a case the department takes no part in)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "case_not_found (also a case the department takes no part in)"),
     ))]
 pub async fn back_office(
     State(state): State<AppState>,
@@ -116,17 +113,17 @@ pub async fn back_office(
     params(("number" = String, Path, description = "办件编号")), request_body = DecisionAction,
     responses(
         (status = 201, body = DecisionResult),
-        (status = 403, description = "not_permitted: not the chief representative of the item's department", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "case_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "case_changed", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: task_open, not_all_agree, deferred_material_outstanding, case_suspended, case_not_in_review, already_decided, unknown_item, reason_required, legal_basis_required", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted: not the chief representative of the item's department"),
+        (status = 404, description = "case_not_found"),
+        (status = 409, description = "case_changed"),
+        (status = 422, description = "validation_failed: task_open, not_all_agree, deferred_material_outstanding, case_suspended, case_not_in_review, already_decided, unknown_item, reason_required, legal_basis_required"),
     ))]
 pub async fn decide(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(number): Path<String>,
     JsonObject(a): JsonObject<DecisionAction>,
-) -> Result<Response, AppError> {
+) -> Result<Created<DecisionResult>, AppError> {
     let result = review::decide(
         &state.db,
         &me,
@@ -136,7 +133,7 @@ pub async fn decide(
         chrono::Utc::now(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(result)).into_response())
+    Ok(Created(result))
 }
 
 /// 送达 (rule 14): the window records a step of the result's delivery by the method the
@@ -148,19 +145,19 @@ pub async fn decide(
     params(("number" = String, Path, description = "办件编号")), request_body = DeliveryAction,
     responses(
         (status = 201, body = DeliveryView),
-        (status = 403, description = "not_permitted: only the receiving department's window staff and chief", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "case_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "case_changed, invalid_transition", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: not_decided, already_delivered, delivered_online, wrong_method, delivery_not_offered, already_mailed, not_mailed, and field problems (carrier, waybill, collector_name, collector_id_number)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted: only the receiving department's window staff and chief"),
+        (status = 404, description = "case_not_found"),
+        (status = 409, description = "case_changed, invalid_transition"),
+        (status = 422, description = "validation_failed: not_decided, already_delivered, delivered_online, wrong_method, delivery_not_offered, already_mailed, not_mailed, and field problems (carrier, waybill, collector_name, collector_id_number)"),
     ))]
 pub async fn deliver(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(number): Path<String>,
     JsonObject(a): JsonObject<DeliveryAction>,
-) -> Result<Response, AppError> {
+) -> Result<Created<DeliveryView>, AppError> {
     let view = review::deliver(&state.db, &me, &number, &a, chrono::Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(view)).into_response())
+    Ok(Created(view))
 }
 
 /// 即办件: the window accepts and decides in one step (当场办结); the acceptance notice and the
@@ -169,20 +166,20 @@ pub async fn deliver(
     params(("number" = String, Path, description = "办件编号")), request_body = OnTheSpotAction,
     responses(
         (status = 201, body = DecisionResult),
-        (status = 403, description = "not_permitted", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "case_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "case_changed, invalid_transition", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: not_immediate, material_missing, reason_required, legal_basis_required", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted"),
+        (status = 404, description = "case_not_found"),
+        (status = 409, description = "case_changed, invalid_transition"),
+        (status = 422, description = "validation_failed: not_immediate, material_missing, reason_required, legal_basis_required"),
     ))]
 pub async fn decide_on_the_spot(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(number): Path<String>,
     JsonObject(a): JsonObject<OnTheSpotAction>,
-) -> Result<Response, AppError> {
+) -> Result<Created<DecisionResult>, AppError> {
     let result =
         review::decide_on_the_spot(&state.db, &me, &number, &a, chrono::Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(result)).into_response())
+    Ok(Created(result))
 }
 
 /// The window confirms (核验) a 容缺 material the applicant supplied; answers with the case's
@@ -191,10 +188,10 @@ pub async fn decide_on_the_spot(
     params(("number" = String, Path, description = "办件编号")), request_body = ConfirmDeferredAction,
     responses(
         (status = 200, body = BackOffice),
-        (status = 403, description = "not_permitted", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "case_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "case_changed, invalid_transition", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: not_deferred, already_confirmed", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted"),
+        (status = 404, description = "case_not_found"),
+        (status = 409, description = "case_changed, invalid_transition"),
+        (status = 422, description = "validation_failed: not_deferred, already_confirmed"),
     ))]
 pub async fn confirm_deferred(
     State(state): State<AppState>,
@@ -212,17 +209,17 @@ pub async fn confirm_deferred(
     params(("number" = String, Path, description = "办件编号")), request_body = WithdrawalRequest,
     responses(
         (status = 201, body = NoticeView),
-        (status = 403, description = "not_permitted", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "case_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "case_changed, invalid_transition", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: not_withdrawable, reason_required", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted"),
+        (status = 404, description = "case_not_found"),
+        (status = 409, description = "case_changed, invalid_transition"),
+        (status = 422, description = "validation_failed: not_withdrawable, reason_required"),
     ))]
 pub async fn staff_withdrawal(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(number): Path<String>,
     JsonObject(r): JsonObject<WithdrawalRequest>,
-) -> Result<Response, AppError> {
+) -> Result<Created<NoticeView>, AppError> {
     let notice = review::withdraw(
         &state.db,
         Withdrawer::Staff(&me),
@@ -231,7 +228,7 @@ pub async fn staff_withdrawal(
         chrono::Utc::now(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(notice)).into_response())
+    Ok(Created(notice))
 }
 
 /// The applicant withdraws the application before a decision (撤回申请); 201 with the
@@ -240,16 +237,16 @@ pub async fn staff_withdrawal(
     params(("number" = String, Path, description = "办件编号")), request_body = WithdrawalRequest,
     responses(
         (status = 201, body = NoticeView),
-        (status = 404, description = "case_not_found (not the applicant's)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "case_changed, invalid_transition", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: not_withdrawable, reason_required", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "case_not_found (not the applicant's)"),
+        (status = 409, description = "case_changed, invalid_transition"),
+        (status = 422, description = "validation_failed: not_withdrawable, reason_required"),
     ))]
 pub async fn applicant_withdrawal(
     State(state): State<AppState>,
     Applicant(account): Applicant,
     Path(number): Path<String>,
     JsonObject(r): JsonObject<WithdrawalRequest>,
-) -> Result<Response, AppError> {
+) -> Result<Created<NoticeView>, AppError> {
     let notice = review::withdraw(
         &state.db,
         Withdrawer::Applicant(account.id),
@@ -258,5 +255,5 @@ pub async fn applicant_withdrawal(
         chrono::Utc::now(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(notice)).into_response())
+    Ok(Created(notice))
 }

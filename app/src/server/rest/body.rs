@@ -1,9 +1,12 @@
 //! Reading a request's JSON body: it must be an object of the expected shape, and a body
 //! that is not gets the API's own `400 invalid_json` (a problem, with the reason in Chinese).
+//! And the answer of a write that made something: `201` with it.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 
 use crate::server::error::{AppError, ErrorCode};
 
@@ -67,5 +70,14 @@ fn has_nul(value: &serde_json::Value) -> bool {
         serde_json::Value::Array(items) => items.iter().any(has_nul),
         serde_json::Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
         _ => false,
+    }
+}
+
+/// `201 Created` with the JSON of what the request made (a case, a notice, a decision…).
+pub struct Created<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Created<T> {
+    fn into_response(self) -> Response {
+        (StatusCode::CREATED, Json(self.0)).into_response()
     }
 }

@@ -54,8 +54,8 @@ pub struct CountAnswer {
 #[utoipa::path(get, path = "/api/v1/calendar/add", tag = "calendar", params(AddQuery),
     responses(
         (status = 200, body = AddAnswer),
-        (status = 400, description = "invalid_query", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "calendar_year_missing: a year the calendar has no holidays for", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "invalid_query"),
+        (status = 422, description = "calendar_year_missing: a year the calendar has no holidays for"),
     ))]
 pub async fn add(
     State(state): State<AppState>,
@@ -79,8 +79,8 @@ pub async fn add(
 #[utoipa::path(get, path = "/api/v1/calendar/count", tag = "calendar", params(CountQuery),
     responses(
         (status = 200, body = CountAnswer),
-        (status = 400, description = "invalid_query", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "calendar_year_missing", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "invalid_query"),
+        (status = 422, description = "calendar_year_missing"),
     ))]
 pub async fn count(
     State(state): State<AppState>,
@@ -141,9 +141,8 @@ pub async fn years(
     request_body = crate::domain::calendar::ArrangementForm,
     responses(
         (status = 200, body = crate::views::calendar::CalendarYearView),
-        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "admin_only", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: bad_year, required, invalid_date, bad_range, other_year, not_a_weekend, both; year_mismatch", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "admin_only"),
+        (status = 422, description = "validation_failed: bad_year, required, invalid_date, bad_range, other_year, not_a_weekend, both; year_mismatch"),
     ))]
 pub async fn put_year(
     State(state): State<AppState>,

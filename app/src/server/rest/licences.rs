@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -12,7 +12,7 @@ use crate::domain::licence::{LicenceFile, PublishedKey, Revocation};
 use crate::server::auth::{Someone, Staff};
 use crate::server::client::ClientKey;
 use crate::server::error::AppError;
-use crate::server::rest::body::JsonObject;
+use crate::server::rest::body::{Created, JsonObject};
 use crate::server::services::licences;
 use crate::server::state::AppState;
 use crate::views::licence::{LicenceCheck, LicenceView, Register, RegisterFilter, RevokeAction};
@@ -58,8 +58,8 @@ pub async fn register(
     params(("number" = String, Path, description = "证照编号"), CodeQuery),
     responses(
         (status = 200, body = LicenceCheck),
-        (status = 404, description = "licence_not_found: wrong number or check code (the same answer)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "too_many_attempts", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "licence_not_found: wrong number or check code (the same answer)"),
+        (status = 429, description = "too_many_attempts"),
     ))]
 pub async fn check(
     State(state): State<AppState>,
@@ -85,7 +85,7 @@ pub async fn check(
     request_body(content = LicenceFile, description = "the licence file", content_type = "application/json"),
     responses(
         (status = 200, body = LicenceCheck),
-        (status = 400, description = "invalid_json: not a licence file", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "invalid_json: not a licence file"),
     ))]
 pub async fn verify(
     State(state): State<AppState>,
@@ -101,8 +101,8 @@ pub async fn verify(
     params(("number" = String, Path, description = "证照编号")),
     responses(
         (status = 200, description = "the licence file (JSON)", content_type = "application/json"),
-        (status = 401, description = "not_logged_in", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "licence_not_found (also someone else's)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "not_logged_in"),
+        (status = 404, description = "licence_not_found (also someone else's)"),
     ))]
 pub async fn file(
     State(state): State<AppState>,
@@ -131,17 +131,17 @@ pub async fn file(
     params(("number" = String, Path, description = "证照编号")), request_body = RevokeAction,
     responses(
         (status = 201, body = LicenceView),
-        (status = 403, description = "not_permitted: not the issuing department's chief", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "licence_not_found (also another department's)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "licence_revoked", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: the reason", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted: not the issuing department's chief"),
+        (status = 404, description = "licence_not_found (also another department's)"),
+        (status = 409, description = "licence_revoked"),
+        (status = 422, description = "validation_failed: the reason"),
     ))]
 pub async fn revoke(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path(number): Path<String>,
     JsonObject(action): JsonObject<RevokeAction>,
-) -> Result<Response, AppError> {
+) -> Result<Created<LicenceView>, AppError> {
     let view = licences::revoke(&state.db, &me, &number, &action, chrono::Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(view)).into_response())
+    Ok(Created(view))
 }

@@ -294,7 +294,7 @@ async fn problems_only(
 #[utoipa::path(get, path = "/api/v1/items", tag = "catalog", params(ItemFilter),
     responses(
         (status = 200, description = "Matching items, by code", body = [ItemSummary]),
-        (status = 400, description = "An unknown filter value", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "An unknown filter value"),
     ))]
 async fn list_items(
     State(state): State<AppState>,
@@ -321,7 +321,7 @@ async fn list_items(
     params(("code" = String, Path, description = "实施编码")),
     responses(
         (status = 200, body = ItemGuide),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404),
     ))]
 async fn get_item(
     State(state): State<AppState>,
@@ -338,7 +338,7 @@ async fn get_item(
     params(("code" = String, Path, description = "实施编码"), ("version" = u32, Path, description = "版本号")),
     responses(
         (status = 200, body = ServiceItem),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404),
     ))]
 async fn get_item_version(
     State(state): State<AppState>,
@@ -369,7 +369,7 @@ async fn list_bundles(State(state): State<AppState>) -> Result<Json<Vec<BundleSu
     params(("code" = String, Path, description = "一件事编码")),
     responses(
         (status = 200, body = BundleView),
-        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404),
     ))]
 async fn get_bundle(
     State(state): State<AppState>,
@@ -483,6 +483,9 @@ pub struct ApiDoc;
 /// (a path segment, query or body that is not what the operation takes, a NUL byte); 401
 /// without a session, except on the public operations; 403 `cross_site` on every write; 413
 /// and 415 where a body is taken. Each as problem+json.
+///
+/// It also gives every error an operation declares (`(status = 404, description = "…")`)
+/// its problem+json body, so the handlers name only the status and the codes it carries.
 struct CommonAnswers;
 
 /// Paths answered without a session.
@@ -502,15 +505,16 @@ const PUBLIC_PATHS: &[&str] = &[
 impl utoipa::Modify for CommonAnswers {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        const PROBLEM: &str = "application/problem+json";
+        let content = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ProblemDetails")))
+                .build()
+        };
         let problem = |description: &str| {
             ResponseBuilder::new()
                 .description(description)
-                .content(
-                    "application/problem+json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("ProblemDetails")))
-                        .build(),
-                )
+                .content(PROBLEM, content())
                 .build()
         };
         for (path, item) in doc.paths.paths.iter_mut() {
@@ -526,6 +530,14 @@ impl utoipa::Modify for CommonAnswers {
                 let Some(operation) = operation else { continue };
                 let has_body = operation.request_body.is_some();
                 let answers = &mut operation.responses.responses;
+                for (status, answer) in answers.iter_mut() {
+                    if let utoipa::openapi::RefOr::T(answer) = answer
+                        && answer.content.is_empty()
+                        && (status.starts_with('4') || status.starts_with('5'))
+                    {
+                        answer.content.insert(PROBLEM.into(), content());
+                    }
+                }
                 let mut add = |status: &str, description: &str| {
                     answers
                         .entry(status.into())

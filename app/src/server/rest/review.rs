@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::domain::review::StaffRole;
 use crate::server::auth::{Applicant, Staff};
 use crate::server::error::{AppError, ErrorCode};
-use crate::server::rest::body::{JsonObject, from_json_value, json_object};
+use crate::server::rest::body::{Created, JsonObject, from_json_value, json_object};
 use crate::server::services::accounts::AccountError;
 use crate::server::services::review::{self, Viewer};
 use crate::server::services::staff::{self, NewStaff, STAFF_COOKIE, StaffInfo};
@@ -38,8 +38,8 @@ pub struct StaffLoginForm {
 #[utoipa::path(post, path = "/api/v1/staff/login", tag = "review", request_body = StaffLoginForm,
     responses(
         (status = 200, body = StaffInfo),
-        (status = 401, description = "invalid_credentials", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "too_many_attempts; see Retry-After", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "invalid_credentials"),
+        (status = 429, description = "too_many_attempts; see Retry-After"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -91,7 +91,7 @@ pub async fn logout(
 
 /// The signed-in staff member.
 #[utoipa::path(get, path = "/api/v1/staff/me", tag = "review",
-    responses((status = 200, body = StaffInfo), (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = StaffInfo)))]
 pub async fn me(Staff(me): Staff) -> Json<StaffInfo> {
     Json(me)
 }
@@ -101,9 +101,8 @@ pub async fn me(Staff(me): Staff) -> Json<StaffInfo> {
 #[utoipa::path(get, path = "/api/v1/review/queue", tag = "review", params(QueueFilter),
     responses(
         (status = 200, body = Queue),
-        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "not_a_reviewer", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed: an unknown status or channel", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_a_reviewer"),
+        (status = 422, description = "validation_failed: an unknown status or channel"),
     ))]
 pub async fn queue(
     State(state): State<AppState>,
@@ -127,7 +126,7 @@ pub async fn queue(
     params(("number" = String, Path, description = "办件编号")),
     responses(
         (status = 200, body = StaffCase),
-        (status = 404, description = "case_not_found (also for another department's case)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "case_not_found (also for another department's case)"),
     ))]
 pub async fn case(
     State(state): State<AppState>,
@@ -165,17 +164,17 @@ pub enum ActionBody {
     request_body = ActionBody,
     responses(
         (status = 201, body = NoticeView),
-        (status = 403, description = "not_permitted / not_a_reviewer", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "case_not_found (also another department's case), or not_found for an unknown action", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "case_changed (reload) or invalid_transition", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed with errors[] (the rule's codes, e.g. missing_material, not_deferrable, blacklisted, not_in_guide, not_changed, reason_required, once_only), or calendar_year_missing", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted / not_a_reviewer"),
+        (status = 404, description = "case_not_found (also another department's case), or not_found for an unknown action"),
+        (status = 409, description = "case_changed (reload) or invalid_transition"),
+        (status = 422, description = "validation_failed with errors[] (the rule's codes, e.g. missing_material, not_deferrable, blacklisted, not_in_guide, not_changed, reason_required, once_only), or calendar_year_missing"),
     ))]
 pub async fn act(
     State(state): State<AppState>,
     Staff(me): Staff,
     Path((number, action)): Path<(String, String)>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, AppError> {
+) -> Result<Created<NoticeView>, AppError> {
     type Parse = fn(serde_json::Value) -> Result<ReviewCommand, AppError>;
     let command: Parse = match action.as_str() {
         "accept" => |v| from_json_value(v).map(ReviewCommand::Accept),
@@ -195,14 +194,14 @@ pub async fn act(
     let body: serde_json::Value = json_object(body)?;
     let command = command(body)?;
     let notice = review::act(&state.db, &me, &number, &command, chrono::Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(notice)).into_response())
+    Ok(Created(notice))
 }
 
 /// A notice of a department's case, as JSON (the printable page is
 /// `/cases/{number}/notices/{id}`).
 #[utoipa::path(get, path = "/api/v1/review/cases/{number}/notices/{id}", tag = "review",
     params(("number" = String, Path, description = "办件编号"), ("id" = i32, Path, description = "通知书序号")),
-    responses((status = 200, body = NoticeView), (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = NoticeView), (status = 404)))]
 pub async fn staff_notice(
     State(state): State<AppState>,
     Staff(me): Staff,
@@ -216,7 +215,7 @@ pub async fn staff_notice(
 /// A notice of one of the applicant's cases, as JSON.
 #[utoipa::path(get, path = "/api/v1/applications/{number}/notices/{id}", tag = "applications",
     params(("number" = String, Path, description = "办件编号"), ("id" = i32, Path, description = "通知书序号")),
-    responses((status = 200, body = NoticeView), (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, body = NoticeView), (status = 404)))]
 pub async fn applicant_notice(
     State(state): State<AppState>,
     Applicant(account): Applicant,
@@ -237,7 +236,7 @@ pub struct MaterialQuery {
 /// the preview beside the guide's requirement.
 #[utoipa::path(get, path = "/api/v1/review/cases/{number}/materials/{code}", tag = "review",
     params(("number" = String, Path, description = "办件编号"), ("code" = String, Path, description = "材料编码"), MaterialQuery),
-    responses((status = 200, description = "The file, inline", content_type = "application/octet-stream"), (status = 404, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The file, inline", content_type = "application/octet-stream"), (status = 404)))]
 pub async fn material(
     State(state): State<AppState>,
     Staff(me): Staff,
@@ -264,14 +263,14 @@ pub async fn material(
 #[utoipa::path(post, path = "/api/v1/review/intake", tag = "review", request_body = IntakeRequest,
     responses(
         (status = 201, body = ApplicationView),
-        (status = 403, description = "not_permitted or other_department", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "item_or_bundle, unknown_item", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted or other_department"),
+        (status = 422, description = "item_or_bundle, unknown_item"),
     ))]
 pub async fn intake(
     State(state): State<AppState>,
     Staff(me): Staff,
     JsonObject(r): JsonObject<IntakeRequest>,
-) -> Result<Response, AppError> {
+) -> Result<Created<ApplicationView>, AppError> {
     let view = crate::server::services::applications::start_intake(
         &state.db,
         &me,
@@ -280,7 +279,7 @@ pub async fn intake(
         chrono::Utc::now(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(view)).into_response())
+    Ok(Created(view))
 }
 
 /// What an in-hall intake is for: exactly one of `item` and `bundle`.
@@ -297,14 +296,14 @@ pub struct IntakeRequest {
 #[utoipa::path(post, path = "/api/v1/admin/staff", tag = "review", request_body = NewStaff,
     responses(
         (status = 201, body = StaffInfo),
-        (status = 403, description = "admin_only", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "admin_only"),
+        (status = 422, description = "validation_failed"),
     ))]
 pub async fn create_staff(
     State(state): State<AppState>,
     Staff(me): Staff,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<Response, AppError> {
+) -> Result<Created<StaffInfo>, AppError> {
     if me.role != StaffRole::Admin {
         return Err(AppError::new(
             ErrorCode::AdminOnly,
@@ -313,7 +312,7 @@ pub async fn create_staff(
     }
     let form: NewStaff = json_object(body)?;
     let created = staff::create(&state.db, &form, chrono::Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(created)).into_response())
+    Ok(Created(created))
 }
 
 fn staff_token(headers: &HeaderMap) -> Option<&str> {

@@ -53,8 +53,8 @@ fn factor(headers: &HeaderMap, query: &FactorQuery) -> String {
         ("X-Track-Factor" = Option<String>, Header, description = "the second factor (instead of the query parameter)")),
     responses(
         (status = 200, body = TrackView),
-        (status = 404, description = "track_not_found: wrong number or wrong second factor (the same answer)", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "too_many_attempts; see Retry-After", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "track_not_found: wrong number or wrong second factor (the same answer)"),
+        (status = 429, description = "too_many_attempts; see Retry-After"),
     ))]
 pub async fn track(
     State(state): State<AppState>,
@@ -94,8 +94,8 @@ pub struct StreamQuery {
         ("X-Track-Factor" = Option<String>, Header, description = "the second factor, instead of a stream token")),
     responses(
         (status = 200, description = "text/event-stream; events `changed` with the new version", content_type = "text/event-stream"),
-        (status = 404, description = "track_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 429, description = "too_many_attempts", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "track_not_found"),
+        (status = 429, description = "too_many_attempts"),
     ))]
 pub async fn events(
     State(state): State<AppState>,
@@ -294,8 +294,7 @@ pub fn watch(
 #[utoipa::path(get, path = "/api/v1/supervision/board", tag = "supervision",
     responses(
         (status = 200, body = Board),
-        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "not_permitted: only chief representatives and supervisors", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted: only chief representatives and supervisors"),
     ))]
 pub async fn board(
     State(state): State<AppState>,
@@ -311,8 +310,8 @@ pub async fn board(
     params(("id" = i32, Path, description = "warning id")),
     responses(
         (status = 204),
-        (status = 403, description = "not_permitted: only chief representatives and supervisors, as for the board", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "case_not_found: no such warning in the department", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not_permitted: only chief representatives and supervisors, as for the board"),
+        (status = 404, description = "case_not_found: no such warning in the department"),
     ))]
 pub async fn seen(
     State(state): State<AppState>,
@@ -331,8 +330,7 @@ pub async fn seen(
     params(("number" = String, Path, description = "申请编号或办件编号")),
     responses(
         (status = 200, description = "text/event-stream; events `changed` with the new version", content_type = "text/event-stream"),
-        (status = 401, body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "application_not_found", body = crate::server::rest::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "application_not_found"),
     ))]
 pub async fn own_events(
     State(state): State<AppState>,

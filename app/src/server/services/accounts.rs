@@ -18,18 +18,15 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 pub use crate::domain::account::AccountInfo;
-use crate::domain::account::{FieldProblem, RegistrationForm, SESSION_IDLE_SECONDS, ThrottleRule};
+use crate::domain::account::{FieldProblem, RegistrationForm, ThrottleRule};
 use crate::domain::date::Date;
 use crate::domain::ids::MobileNumber;
 use crate::server::client::ClientKey;
 use crate::server::entities::{account, session};
-use crate::server::services::throttle;
+use crate::server::services::{sessions, throttle};
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "ow_session";
-
-/// A session's last-seen time is written at most this often, in seconds.
-pub(crate) const TOUCH_EVERY_SECONDS: i64 = 60;
 
 /// Why an account operation did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -139,17 +136,7 @@ pub async fn login(
     };
     let txn = db.begin().await.context("failed to begin a login")?;
     guard.succeeded(&txn).await?;
-    let token = new_token()?;
-    session::ActiveModel {
-        token_hash: Set(token_hash(&token)),
-        account_id: Set(account.id),
-        created_at: Set(now),
-        last_seen_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .context("failed to insert a session")?;
+    let token = sessions::open::<session::Entity>(&txn, account.id, now).await?;
     txn.commit().await.context("failed to commit a login")?;
     Ok((token, info(&account)))
 }
@@ -199,12 +186,7 @@ impl LoginGuard {
 
 /// Ends the session with this token (nothing happens for an unknown token).
 pub async fn logout(db: &DatabaseConnection, token: &str) -> anyhow::Result<()> {
-    session::Entity::delete_many()
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .exec(db)
-        .await
-        .context("failed to delete a session")?;
-    Ok(())
+    sessions::end::<session::Entity>(db, token).await
 }
 
 /// The account of a live session; an idle session has expired and is deleted.
@@ -213,35 +195,14 @@ pub async fn authenticate(
     token: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<AccountInfo>> {
-    let Some(row) = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .one(db)
-        .await
-        .context("failed to read a session")?
-    else {
+    let Some(id) = sessions::owner::<session::Entity>(db, token, now).await? else {
         return Ok(None);
     };
-    let idle = (now - row.last_seen_at).num_seconds();
-    if idle >= SESSION_IDLE_SECONDS {
-        session::Entity::delete_by_id(row.id)
-            .exec(db)
-            .await
-            .context("failed to expire a session")?;
-        return Ok(None);
-    }
-    let Some(account) = account::Entity::find_by_id(row.account_id)
+    let account = account::Entity::find_by_id(id)
         .one(db)
         .await
-        .context("failed to read an account")?
-    else {
-        return Ok(None);
-    };
-    if idle >= TOUCH_EVERY_SECONDS {
-        let mut row: session::ActiveModel = row.into();
-        row.last_seen_at = Set(now);
-        row.update(db).await.context("failed to touch a session")?;
-    }
-    Ok(Some(info(&account)))
+        .context("failed to read an account")?;
+    Ok(account.as_ref().map(info))
 }
 
 /// Whether the session with this token is still open (not logged out, not idle too long),
@@ -251,12 +212,7 @@ pub async fn session_alive(
     token: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
-    let row = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .one(db)
-        .await
-        .context("failed to read a session")?;
-    Ok(row.is_some_and(|r| (now - r.last_seen_at).num_seconds() < SESSION_IDLE_SECONDS))
+    sessions::alive::<session::Entity>(db, token, now).await
 }
 
 /// The value of cookie `name` in a `Cookie` header, if set and not empty.

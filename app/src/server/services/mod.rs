@@ -11,6 +11,7 @@ pub mod changes;
 pub mod licences;
 pub mod recovery;
 pub mod reference;
+pub(crate) mod sessions;
 pub mod review;
 pub mod staff;
 pub mod throttle;

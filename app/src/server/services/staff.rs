@@ -9,13 +9,14 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::domain::account::{FieldProblem, SESSION_IDLE_SECONDS, check_password};
+use crate::domain::account::{FieldProblem, check_password};
 use crate::domain::review::StaffRole;
 use crate::server::client::ClientKey;
 use crate::server::entities::{department, security_alert, staff, staff_session};
 use crate::server::services::accounts::{
-    AccountError, LoginGuard, dummy_hash, hash_password, new_token, token_hash, verify_password,
+    AccountError, LoginGuard, dummy_hash, hash_password, verify_password,
 };
+use crate::server::services::sessions;
 pub use crate::views::review::{NewStaff, StaffInfo};
 
 /// The name of the staff session cookie.
@@ -159,17 +160,7 @@ pub async fn login(
     };
     let txn = db.begin().await.context("failed to begin a login")?;
     guard.succeeded(&txn).await?;
-    let token = new_token()?;
-    staff_session::ActiveModel {
-        token_hash: Set(token_hash(&token)),
-        staff_id: Set(member.id),
-        created_at: Set(now),
-        last_seen_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .context("failed to insert a staff session")?;
+    let token = sessions::open::<staff_session::Entity>(&txn, member.id, now).await?;
     txn.commit().await.context("failed to commit a login")?;
     let name = department_name(db, &member.department).await?;
     Ok((token, info(&member, &name)?))
@@ -177,12 +168,7 @@ pub async fn login(
 
 /// Ends a staff session.
 pub async fn logout(db: &DatabaseConnection, token: &str) -> anyhow::Result<()> {
-    staff_session::Entity::delete_many()
-        .filter(staff_session::Column::TokenHash.eq(token_hash(token)))
-        .exec(db)
-        .await
-        .context("failed to delete a staff session")?;
-    Ok(())
+    sessions::end::<staff_session::Entity>(db, token).await
 }
 
 /// The staff member of a live session; idle sessions expire as for applicants.
@@ -191,23 +177,10 @@ pub async fn authenticate(
     token: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<StaffInfo>> {
-    let Some(row) = staff_session::Entity::find()
-        .filter(staff_session::Column::TokenHash.eq(token_hash(token)))
-        .one(db)
-        .await
-        .context("failed to read a staff session")?
-    else {
+    let Some(id) = sessions::owner::<staff_session::Entity>(db, token, now).await? else {
         return Ok(None);
     };
-    let idle = (now - row.last_seen_at).num_seconds();
-    if idle >= SESSION_IDLE_SECONDS {
-        staff_session::Entity::delete_by_id(row.id)
-            .exec(db)
-            .await
-            .context("failed to expire a staff session")?;
-        return Ok(None);
-    }
-    let Some(member) = staff::Entity::find_by_id(row.staff_id)
+    let Some(member) = staff::Entity::find_by_id(id)
         .filter(staff::Column::Active.eq(true))
         .one(db)
         .await
@@ -215,13 +188,6 @@ pub async fn authenticate(
     else {
         return Ok(None);
     };
-    if idle >= crate::server::services::accounts::TOUCH_EVERY_SECONDS {
-        let mut row: staff_session::ActiveModel = row.into();
-        row.last_seen_at = Set(now);
-        row.update(db)
-            .await
-            .context("failed to touch a staff session")?;
-    }
     let name = department_name(db, &member.department).await?;
     Ok(Some(info(&member, &name)?))
 }
