@@ -6,6 +6,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::applications::start_application;
 use crate::components::auth::Auth;
+use crate::components::status::Alert;
 
 /// The "apply online" box of a guide or a bundle.
 #[component]
@@ -69,7 +70,7 @@ pub fn ApplyButton(
                     })
                 }}
             </Transition>
-            {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+            <Alert message=failure/>
         </div>
     }
 }

@@ -18,3 +18,35 @@ pub fn LoadFailed(error: AppError) -> impl IntoView {
         <div class="notice notice-error" role="alert" data-code=error.code.as_str()>{error.message.clone()}</div>
     }
 }
+
+/// A failure's message while there is one (a refusal, a lost connection), read out by
+/// screen readers (`role="alert"`).
+#[component]
+pub fn Alert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        message
+            .get()
+            .map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })
+    }
+}
+
+/// A form's primary submit button: `label`, or `working` (and disabled) while `busy`; `block`
+/// spans the form's width.
+#[component]
+pub fn Submit(
+    #[prop(into)] busy: Signal<bool>,
+    label: &'static str,
+    working: &'static str,
+    #[prop(optional)] block: bool,
+) -> impl IntoView {
+    let class = if block {
+        "button button-primary button-block"
+    } else {
+        "button button-primary"
+    };
+    view! {
+        <button type="submit" class=class disabled=move || busy.get()>
+            {move || if busy.get() { working } else { label }}
+        </button>
+    }
+}

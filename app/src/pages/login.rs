@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::accounts::login;
 use crate::components::auth::Auth;
 use crate::components::field::Field;
+use crate::components::status::{Alert, Submit};
 use crate::domain::ids::MobileNumber;
 
 /// The login page.
@@ -72,10 +73,8 @@ pub fn LoginPage() -> impl IntoView {
                     input_type="tel" inputmode="numeric" autocomplete="username"/>
                 <Field label="密码" name="password" value=password error=password_error
                     on_blur=Callback::new(|()| ()) input_type="password" autocomplete="current-password"/>
-                {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
-                <button type="submit" class="button button-primary button-block" disabled=move || submitting.get()>
-                    {move || if submitting.get() { "正在登录…" } else { "登录" }}
-                </button>
+                <Alert message=failure/>
+                <Submit busy=submitting label="登录" working="正在登录…" block=true/>
             </form>
             <p>"还没有账号？" <a href="/register">"注册"</a></p>
             <p><a href="/recover">"忘记密码，或手机号码被他人注册？找回账号"</a></p>

@@ -12,6 +12,7 @@ use crate::api::accounts::{recover, send_recovery_code};
 use crate::clock::today_in_china;
 use crate::components::auth::Auth;
 use crate::components::field::{Field, FieldErrors};
+use crate::components::status::{Alert, Submit};
 use crate::domain::account::{MIN_PASSWORD_CHARS, RECOVERY_CODE_DIGITS, RecoveryForm};
 
 const FIELDS: [&str; 5] = ["mobile", "code", "name", "id_number", "password"];
@@ -96,10 +97,8 @@ pub fn RecoverPage() -> impl IntoView {
                 <Field label="新密码" name="password" value=password error=errors.error_for("password") on_blur=errors.touch("password")
                     input_type="password" autocomplete="new-password"
                     hint=format!("至少 {MIN_PASSWORD_CHARS} 位，同时包含字母和数字")/>
-                {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
-                <button type="submit" class="button button-primary button-block" disabled=move || busy.get()>
-                    {move || if busy.get() { "正在提交…" } else { "找回并登录" }}
-                </button>
+                <Alert message=failure/>
+                <Submit busy=busy label="找回并登录" working="正在提交…" block=true/>
             </form>
             <p><a href="/login">"返回登录"</a></p>
         </section>

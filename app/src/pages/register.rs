@@ -10,6 +10,7 @@ use crate::api::accounts::register;
 use crate::clock::today_in_china;
 use crate::components::auth::Auth;
 use crate::components::field::{Field, FieldErrors};
+use crate::components::status::{Alert, Submit};
 use crate::domain::account::{MIN_PASSWORD_CHARS, RegistrationForm};
 
 const FIELDS: [&str; 4] = ["mobile", "password", "name", "id_number"];
@@ -74,10 +75,8 @@ pub fn RegisterPage() -> impl IntoView {
                     hint=format!("至少 {MIN_PASSWORD_CHARS} 位，同时包含字母和数字")/>
                 <Field label="姓名" name="name" value=name error=errors.error_for("name") on_blur=errors.touch("name") autocomplete="name"/>
                 <Field label="居民身份证号码" name="id_number" value=id_number error=errors.error_for("id_number") on_blur=errors.touch("id_number")/>
-                {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
-                <button type="submit" class="button button-primary button-block" disabled=move || submitting.get()>
-                    {move || if submitting.get() { "正在注册…" } else { "注册并登录" }}
-                </button>
+                <Alert message=failure/>
+                <Submit busy=submitting label="注册并登录" working="正在注册…" block=true/>
             </form>
             <p>"已有账号？" <a href="/login">"登录"</a></p>
         </section>

@@ -11,7 +11,7 @@ use leptos_meta::Title;
 use crate::api::track::{BandCounts, Board, mark_warning_seen, supervision_board};
 use crate::clock::china_time;
 use crate::components::deadline::ClockLine;
-use crate::components::status::{LoadFailed, Loading};
+use crate::components::status::{Alert, LoadFailed, Loading};
 use crate::error::ErrorCode;
 
 /// The page.
@@ -101,7 +101,7 @@ fn BoardView(board: Board, reload: Callback<()>) -> impl IntoView {
     view! {
         <p class="muted">{format!("{} · 截至 {}", board.department_name, board.today)}</p>
         {board.calendar_problem.clone().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
-        {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+        <Alert message=failure/>
         <section>
             <h2>"按剩余时间"</h2>
             <div class="table-scroll">

@@ -209,8 +209,22 @@ async fn parallel_guesses_from_one_client_cannot_all_pass_and_right_ones_all_do(
             .iter()
             .filter(|r| matches!(r, Err(TrackError::TooMany(_))))
             .count();
-        assert_eq!((counted, refused), (3, 9), "{wrong:?}");
-        // The three free failures are used up: a right guess in the same second waits too.
+        // However they interleave, at most the three free failures are tried and every other
+        // guess is refused. (A failure written while another guess reads the record may count
+        // twice for it: the throttle errs on the side of waiting.)
+        assert!(
+            (1..=3).contains(&counted) && counted + refused == 12,
+            "{wrong:?}"
+        );
+        // One at a time, what is left of the three is tried; then the free failures are used
+        // up, and a right guess in the same second waits too.
+        for g in 0..3 - counted {
+            let guess = format!("139000002{g:02}");
+            assert!(matches!(
+                tracking::track(&app.db, &cache, &case, Proof::Factor(&guess), &client, now).await,
+                Err(TrackError::NotFound)
+            ));
+        }
         assert!(matches!(
             tracking::track(&app.db, &cache, &case, Proof::Factor(MOBILE), &client, now).await,
             Err(TrackError::TooMany(1))

@@ -15,6 +15,7 @@ use crate::api::applications::{ApplicationView, save_draft, submit_application};
 use crate::clock::{china_time, today_in_china};
 use crate::components::auth::Auth;
 use crate::components::form_field::CatalogField;
+use crate::components::status::Alert;
 use crate::domain::account::FieldProblem;
 use crate::domain::apply::{
     ApplicantForm, ApplicantKind, ApplicationForm, DraftContent, applicant_fields, check_submission,
@@ -452,7 +453,7 @@ pub(super) fn ApplyForm(
                         </div>
                     })
                 }}
-                {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+                <Alert message=failure/>
                 <p class="note">"提交即表示申请人对所填内容和所交材料的真实性负责。提交后由窗口人员预审，补正材料时会一次性告知。"</p>
                 <button type="button" class="button button-primary button-block submit-button"
                     disabled=move || submitting.get() on:click=on_submit>

@@ -2,6 +2,7 @@
 //! server's own rules before it is sent, and the state every action panel shares.
 
 use super::*;
+use crate::components::status::Submit;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Pane {
@@ -232,9 +233,7 @@ pub(super) fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
                     <p class="muted" hidden=move || pane.get().is_some()>"请选择处理方式。"</p>
                     {act.feedback(reload)}
                     <Show when=move || pane.read().is_some()>
-                        <button type="submit" class="button button-primary" disabled=move || busy.get()>
-                            {move || if busy.get() { "正在提交…" } else { "确认并出具通知书" }}
-                        </button>
+                        <Submit busy=busy label="确认并出具通知书" working="正在提交…"/>
                     </Show>
                 </form>
             </div>

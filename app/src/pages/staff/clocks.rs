@@ -2,6 +2,7 @@
 
 use super::actions::ActionState;
 use super::*;
+use crate::components::status::Submit;
 
 /// Which clock action is open.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -153,9 +154,7 @@ pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
                     </div>
                     {act.feedback(reload)}
                     <Show when=move || pane.read().is_some()>
-                        <button type="submit" class="button button-primary" disabled=move || busy.get()>
-                            {move || if busy.get() { "正在提交…" } else { "确认并书面告知申请人" }}
-                        </button>
+                        <Submit busy=busy label="确认并书面告知申请人" working="正在提交…"/>
                     </Show>
                 </form>
             </div>

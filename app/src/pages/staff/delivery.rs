@@ -6,6 +6,7 @@
 use super::tasks::refusal;
 use super::*;
 use crate::api::backoffice::{DeliveryAction, DeliveryView, deliver_result};
+use crate::components::status::Alert;
 use crate::domain::catalog::DeliveryMethod;
 use crate::domain::delivery::{
     CARRIERS, DeliveryChoice, DeliveryFacts, DeliveryStep, check_delivery,
@@ -75,7 +76,7 @@ pub(super) fn DeliveryPanel(case: StaffCase, reload: Callback<()>) -> impl IntoV
                 {delivery.collector.clone().map(|c| view! { <dt>"领取人"</dt><dd>{c}</dd> })}
                 {day(delivery.delivered_on).map(|d| view! { <dt>"送达日期"</dt><dd data-delivered="">{d}</dd> })}
             </dl>
-            {move || message.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+            <Alert message=message/>
             {open.then(|| methods.into_iter().map(|m| match m {
                 DeliveryMethod::Post if mailed => view! {
                     <form class="decision" on:submit=move |ev: leptos::ev::SubmitEvent| {

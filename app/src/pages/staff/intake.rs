@@ -1,6 +1,7 @@
 //! `/staff/intake`: 窗口收件.
 
 use super::*;
+use crate::components::status::Alert;
 
 /// `/staff/intake`: choose an item of the department, then fill in the same form as online.
 #[component]
@@ -27,7 +28,7 @@ pub fn IntakePage() -> impl IntoView {
         <StaffBar/>
         <h1>"窗口收件"</h1>
         <p class="muted">"为到窗口办事的申请人填写同一张表单、上传扫描件；与网上申报同一标准校验。"</p>
-        {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+        <Alert message=failure/>
         <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
             {move || {
                 let navigate = navigate.clone();

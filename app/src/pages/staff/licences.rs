@@ -4,6 +4,7 @@
 use super::tasks::refusal;
 use super::*;
 use crate::api::licence::{RevokeAction, revoke_licence};
+use crate::components::status::Alert;
 use crate::domain::licence::RevocationKind;
 use crate::pages::verify::LicenceCard;
 
@@ -51,7 +52,7 @@ pub(super) fn LicencePanel(case: StaffCase, reload: Callback<()>) -> impl IntoVi
                                 }).collect_view()}
                             </fieldset>
                             <label>"理由"<input name="reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/></label>
-                            {move || message.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+                            <Alert message=message/>
                             <button type="submit" class="button">"确认"</button>
                         </form>
                     })}

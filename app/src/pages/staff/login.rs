@@ -1,6 +1,7 @@
 //! `/staff/login`.
 
 use super::*;
+use crate::components::status::{Alert, Submit};
 
 /// `/staff/login`.
 #[component]
@@ -37,10 +38,8 @@ pub fn StaffLoginPage() -> impl IntoView {
             <form on:submit=on_submit novalidate>
                 <Field label="工号" name="login" value=login error=none on_blur=Callback::new(|()| ()) autocomplete="username"/>
                 <Field label="密码" name="password" value=password error=none on_blur=Callback::new(|()| ()) input_type="password" autocomplete="current-password"/>
-                {move || failure.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
-                <button type="submit" class="button button-primary button-block" disabled=move || submitting.get()>
-                    {move || if submitting.get() { "正在登录…" } else { "登录" }}
-                </button>
+                <Alert message=failure/>
+                <Submit busy=submitting label="登录" working="正在登录…" block=true/>
             </form>
         </section>
     }

@@ -9,6 +9,7 @@ use crate::api::backoffice::{
     TaskView, claim_task, complete_task, confirm_deferred_material, decide, decide_on_the_spot,
     load_task_queue, withdraw,
 };
+use crate::components::status::Alert;
 use crate::domain::decision::{
     DecisionRequest, Opinion, OpinionRequest, Outcome, TaskStatus, WithdrawalRequest,
     check_decision, check_deferred_action, check_on_the_spot, check_withdrawal, withdrawable,
@@ -179,7 +180,7 @@ pub(super) fn BackOfficePanel(case: StaffCase, reload: Callback<()>) -> impl Int
     view! {
         <section class="back-office" data-back-office="">
             <h2>"并联审查"</h2>
-            {move || message.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+            <Alert message=message/>
             <OfficeView office=case.back_office me=case.viewer status=case.application.status version=case.version number message reload/>
         </section>
     }
@@ -492,7 +493,7 @@ pub(super) fn OnTheSpotPanel(case: StaffCase, reload: Callback<()>) -> impl Into
                         <section class="on-the-spot" data-on-the-spot="">
                             <h2>"即办件：当场办结"</h2>
                             <p class="muted">"办事指南列为即办件：材料齐全的，受理并当场作出决定，同时出具受理通知书和决定书。"</p>
-                            {move || message.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+                            <Alert message=message/>
                             <form class="decision" on:submit=submit>
                                 {inputs.fields("on-the-spot".into())}
                                 <button type="submit" class="button primary">"受理并当场办结"</button>
