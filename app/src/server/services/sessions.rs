@@ -32,55 +32,38 @@ pub(crate) trait SessionTable: EntityTrait {
     fn read(row: &Self::Model) -> (i32, i32, DateTime<Utc>);
 }
 
-impl SessionTable for session::Entity {
-    const WHAT: &'static str = "a session";
-    fn id() -> session::Column {
-        session::Column::Id
-    }
-    fn token_hash() -> session::Column {
-        session::Column::TokenHash
-    }
-    fn last_seen_at() -> session::Column {
-        session::Column::LastSeenAt
-    }
-    fn new_row(token_hash: String, owner: i32, now: DateTime<Utc>) -> session::ActiveModel {
-        session::ActiveModel {
-            token_hash: Set(token_hash),
-            account_id: Set(owner),
-            created_at: Set(now),
-            last_seen_at: Set(now),
-            ..Default::default()
+/// The two tables' `SessionTable`: `table` whose rows hold their owner in `owner`.
+macro_rules! session_table {
+    ($table:ident, $owner:ident, $what:literal) => {
+        impl SessionTable for $table::Entity {
+            const WHAT: &'static str = $what;
+            fn id() -> $table::Column {
+                $table::Column::Id
+            }
+            fn token_hash() -> $table::Column {
+                $table::Column::TokenHash
+            }
+            fn last_seen_at() -> $table::Column {
+                $table::Column::LastSeenAt
+            }
+            fn new_row(token_hash: String, owner: i32, now: DateTime<Utc>) -> $table::ActiveModel {
+                $table::ActiveModel {
+                    token_hash: Set(token_hash),
+                    $owner: Set(owner),
+                    created_at: Set(now),
+                    last_seen_at: Set(now),
+                    ..Default::default()
+                }
+            }
+            fn read(row: &$table::Model) -> (i32, i32, DateTime<Utc>) {
+                (row.id, row.$owner, row.last_seen_at)
+            }
         }
-    }
-    fn read(row: &session::Model) -> (i32, i32, DateTime<Utc>) {
-        (row.id, row.account_id, row.last_seen_at)
-    }
+    };
 }
 
-impl SessionTable for staff_session::Entity {
-    const WHAT: &'static str = "a staff session";
-    fn id() -> staff_session::Column {
-        staff_session::Column::Id
-    }
-    fn token_hash() -> staff_session::Column {
-        staff_session::Column::TokenHash
-    }
-    fn last_seen_at() -> staff_session::Column {
-        staff_session::Column::LastSeenAt
-    }
-    fn new_row(token_hash: String, owner: i32, now: DateTime<Utc>) -> staff_session::ActiveModel {
-        staff_session::ActiveModel {
-            token_hash: Set(token_hash),
-            staff_id: Set(owner),
-            created_at: Set(now),
-            last_seen_at: Set(now),
-            ..Default::default()
-        }
-    }
-    fn read(row: &staff_session::Model) -> (i32, i32, DateTime<Utc>) {
-        (row.id, row.staff_id, row.last_seen_at)
-    }
-}
+session_table!(session, account_id, "a session");
+session_table!(staff_session, staff_id, "a staff session");
 
 /// Opens a session of `owner` (in the login's transaction); returns its token.
 pub(crate) async fn open<T: SessionTable>(
