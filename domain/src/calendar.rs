@@ -122,14 +122,6 @@ pub struct ArrangementForm {
 
 use super::account::FieldProblem;
 
-fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        field: field.into(),
-        code: code.into(),
-        message: message.into(),
-    }
-}
-
 /// Reads a list of dates and ranges; every bad entry is a problem of `field`.
 fn day_list(field: &str, text: &str, problems: &mut Vec<FieldProblem>) -> Vec<Date> {
     let mut days = Vec::new();
@@ -149,12 +141,12 @@ fn day_list(field: &str, text: &str, problems: &mut Vec<FieldProblem>) -> Vec<Da
                     d = d.add_days(1);
                 }
             }
-            (Some(_), Some(_)) => problems.push(problem(
+            (Some(_), Some(_)) => problems.push(FieldProblem::new(
                 field,
                 "bad_range",
                 format!("“{entry}”不是有效的日期区间（起日不晚于止日，最长 31 天）"),
             )),
-            _ => problems.push(problem(
+            _ => problems.push(FieldProblem::new(
                 field,
                 "invalid_date",
                 format!("“{entry}”不是日期，请写成 2027-01-01 或 2027-02-15~2027-02-21"),
@@ -173,17 +165,21 @@ pub fn check_arrangement(
 ) -> Result<(YearArrangement, String), Vec<FieldProblem>> {
     let mut problems = Vec::new();
     if !YEARS.contains(&form.year) {
-        problems.push(problem("year", "bad_year", "年份应在 2000 至 2100 之间"));
+        problems.push(FieldProblem::new(
+            "year",
+            "bad_year",
+            "年份应在 2000 至 2100 之间",
+        ));
     }
     let source = form.source.trim().to_string();
     if source.is_empty() {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "source",
             "required",
             "请填写依据（如：国务院办公厅关于 2027 年部分节假日安排的通知）",
         ));
     } else if source.chars().count() > MAX_SOURCE_CHARS {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "source",
             "too_long",
             format!("依据不能超过 {MAX_SOURCE_CHARS} 个字"),
@@ -197,7 +193,7 @@ pub fn check_arrangement(
     );
     for (field, days) in [("days_off", &days_off), ("extra_working_days", &extra)] {
         for d in days.iter().filter(|d| d.year() != form.year) {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 field,
                 "other_year",
                 format!("{d} 不在 {} 年", form.year),
@@ -206,14 +202,14 @@ pub fn check_arrangement(
     }
     for d in &extra {
         if !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "extra_working_days",
                 "not_a_weekend",
                 format!("{d} 不是周末：调休上班日只能是周六或周日"),
             ));
         }
         if days_off.contains(d) {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "extra_working_days",
                 "both",
                 format!("{d} 同时列为放假和上班"),

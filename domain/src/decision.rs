@@ -306,12 +306,12 @@ pub fn check_decision(
         // Accepted with every task done cannot happen (a task is done only after a claim,
         // which starts the review); the task checks below answer it if it does.
         CaseStatus::Accepted | CaseStatus::InReview => {}
-        CaseStatus::Suspended => problems.push(problem(
+        CaseStatus::Suspended => problems.push(FieldProblem::new(
             "status",
             "case_suspended",
             "办件处于特别程序中，不能作出决定",
         )),
-        other => problems.push(problem(
+        other => problems.push(FieldProblem::new(
             "status",
             "case_not_in_review",
             format!("办件当前状态为“{}”，不能作出决定", other.label()),
@@ -323,28 +323,32 @@ pub fn check_decision(
         .filter(|t| t.item_code == request.item)
         .collect();
     if tasks.is_empty() {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "item",
             "unknown_item",
             format!("本办件没有事项“{}”", request.item),
         ));
     }
     if facts.decided.contains(&request.item) {
-        problems.push(problem("item", "already_decided", "这个事项已经作出决定"));
+        problems.push(FieldProblem::new(
+            "item",
+            "already_decided",
+            "这个事项已经作出决定",
+        ));
     }
     let open = tasks
         .iter()
         .filter(|t| matches!(t.status, TaskStatus::Open | TaskStatus::Claimed))
         .count();
     if open > 0 {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "tasks",
             "task_open",
             format!("还有 {open} 个部门的审查任务未办结，不能作出决定"),
         ));
     }
     if !facts.outstanding.is_empty() {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "materials",
             "deferred_material_outstanding",
             format!(
@@ -357,7 +361,7 @@ pub fn check_decision(
         && open == 0
         && tasks.iter().any(|t| t.opinion != Some(Opinion::Agree))
     {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "outcome",
             "not_all_agree",
             "有部门审查意见为“不同意”，不能准予行政许可",
@@ -417,7 +421,7 @@ pub fn check_on_the_spot(
 ) -> Result<CheckedDecision, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     if items.is_empty() || items.iter().any(|i| !i.immediate) {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "item",
             "not_immediate",
             "办事指南未将本事项列为即办件，不能当场办结，请受理后交审批部门审查",
@@ -481,17 +485,17 @@ fn check_statement(
     );
     if let Some(words) = against {
         if reason.is_none() {
-            problems.push(problem("reason", "reason_required", words.reason));
+            problems.push(FieldProblem::new("reason", "reason_required", words.reason));
         }
         if legal_basis.is_none() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "legal_basis",
                 "legal_basis_required",
                 words.legal_basis,
             ));
         }
         if conditions.is_some() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "conditions",
                 words.conditions_code,
                 words.conditions,
@@ -577,7 +581,7 @@ pub fn withdrawable(status: CaseStatus) -> bool {
 pub fn check_withdrawal(status: CaseStatus, reason: &str) -> Result<String, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     if !withdrawable(status) {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "status",
             "not_withdrawable",
             format!("办件当前状态为“{}”，不能撤回", status.label()),
@@ -585,7 +589,11 @@ pub fn check_withdrawal(status: CaseStatus, reason: &str) -> Result<String, Vec<
     }
     let reason = text(reason, "reason", MAX_REASON_CHARS, &mut problems);
     if reason.is_none() {
-        problems.push(problem("reason", "reason_required", "请写明撤回申请的理由"));
+        problems.push(FieldProblem::new(
+            "reason",
+            "reason_required",
+            "请写明撤回申请的理由",
+        ));
     }
     match reason {
         Some(r) if problems.is_empty() => Ok(r),
@@ -603,12 +611,12 @@ pub fn check_deferred_action(
 ) -> Result<Option<String>, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     match material {
-        None => problems.push(problem(
+        None => problems.push(FieldProblem::new(
             "material",
             "not_deferred",
             "这份材料不是本办件容缺受理时待补交的材料",
         )),
-        Some((name, true)) => problems.push(problem(
+        Some((name, true)) => problems.push(FieldProblem::new(
             "material",
             "already_confirmed",
             format!("“{name}”已核验"),
@@ -617,7 +625,11 @@ pub fn check_deferred_action(
     }
     let reason = returning.and_then(|r| text(r, "reason", MAX_REASON_CHARS, &mut problems));
     if returning.is_some() && reason.is_none() && problems.iter().all(|p| p.field != "reason") {
-        problems.push(problem("reason", "reason_required", "请写明退回的原因"));
+        problems.push(FieldProblem::new(
+            "reason",
+            "reason_required",
+            "请写明退回的原因",
+        ));
     }
     if problems.is_empty() {
         Ok(reason)
@@ -630,17 +642,13 @@ pub fn check_deferred_action(
 fn text(raw: &str, field: &str, max: usize, problems: &mut Vec<FieldProblem>) -> Option<String> {
     let t = raw.trim();
     if t.chars().count() > max {
-        problems.push(problem(field, "too_long", format!("不能超过 {max} 个字")));
+        problems.push(FieldProblem::new(
+            field,
+            "too_long",
+            format!("不能超过 {max} 个字"),
+        ));
     }
     (!t.is_empty()).then(|| t.to_owned())
-}
-
-fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        field: field.into(),
-        code: code.into(),
-        message: message.into(),
-    }
 }
 
 #[cfg(test)]

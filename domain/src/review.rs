@@ -72,7 +72,7 @@ pub fn check_correction(
     let mut lines = Vec::new();
     let mut seen = BTreeSet::new();
     if items.is_empty() {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "items",
             "nothing_named",
             "请勾选需要补齐补正的材料或表单项",
@@ -82,7 +82,7 @@ pub fn check_correction(
         let at = format!("items.{i}");
         let reason = item.reason.trim();
         let Some(line) = guide_line(form, &item.target, reason) else {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 &at,
                 "not_in_guide",
                 format!(
@@ -93,7 +93,7 @@ pub fn check_correction(
             continue;
         };
         if !seen.insert(item.target.clone()) {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 &at,
                 "duplicate",
                 format!("“{}”已列出一次", line.name),
@@ -103,7 +103,7 @@ pub fn check_correction(
         if let Some(changed) = changed
             && !changed.contains(&item.target)
         {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 &at,
                 "not_changed",
                 format!(
@@ -114,13 +114,13 @@ pub fn check_correction(
             continue;
         }
         if reason.is_empty() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 &at,
                 "reason_required",
                 format!("请写明“{}”需要补正的原因", line.name),
             ));
         } else if reason.chars().count() > MAX_REASON_CHARS {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 &at,
                 "too_long",
                 format!("原因不能超过 {MAX_REASON_CHARS} 个字"),
@@ -167,7 +167,7 @@ pub fn check_fix_up(notice: &[NoticeLine], changed: &BTreeSet<String>) -> Vec<Fi
         .iter()
         .filter(|l| !changed.contains(&l.target))
         .map(|l| {
-            problem(
+            FieldProblem::new(
                 &l.target,
                 "not_corrected",
                 format!("补正通知要求补正“{}”，尚未修改", l.name),
@@ -191,7 +191,7 @@ pub fn check_fix_up_edit(
 ) -> Vec<FieldProblem> {
     let mut problems = Vec::new();
     if before.applicant != after.applicant {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "applicant",
             "not_named_in_notice",
             "补正通知没有要求修改申请人信息",
@@ -199,14 +199,14 @@ pub fn check_fix_up_edit(
     }
     // A fix-up that leaves the choice out keeps it.
     if after.delivery != Default::default() && before.delivery != after.delivery {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "delivery",
             "not_named_in_notice",
             "补正期间不能更改送达方式",
         ));
     }
     if before.bring_original != after.bring_original {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "bring_original",
             "not_named_in_notice",
             "补正期间不能更改原件带到窗口的材料",
@@ -216,7 +216,7 @@ pub fn check_fix_up_edit(
     for k in keys {
         if before.values.get(k) != after.values.get(k) && !editable.contains(&format!("values.{k}"))
         {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 &format!("values.{k}"),
                 "not_named_in_notice",
                 "补正通知没有要求修改这一项",
@@ -242,7 +242,7 @@ pub fn check_accept(
             )
         })
         .map(|m| {
-            problem(
+            FieldProblem::new(
                 &format!("materials.{}", m.material.code),
                 "material_missing",
                 format!(
@@ -286,7 +286,7 @@ pub fn check_deficiency(
 ) -> Result<(Vec<NoticeLine>, Date), Vec<FieldProblem>> {
     let mut problems = Vec::new();
     if blacklisted {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "applicant",
             "blacklisted",
             "申请人在信用黑名单中，不适用容缺受理",
@@ -296,7 +296,7 @@ pub fn check_deficiency(
     let defective: BTreeSet<&String> = request.defective.iter().collect();
     for code in &defective {
         if !form.materials.iter().any(|m| &m.material.code == *code) {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 &format!("materials.{code}"),
                 "not_in_guide",
                 format!("“{code}”不在本事项办事指南的材料清单中"),
@@ -313,7 +313,7 @@ pub fn check_deficiency(
             continue;
         }
         if !m.material.deferrable {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 &format!("materials.{code}"),
                 "not_deferrable",
                 format!(
@@ -328,7 +328,7 @@ pub fn check_deficiency(
         }
     }
     if pending.is_empty() && problems.is_empty() {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "defective",
             "nothing_pending",
             "没有缺少或需补正的材料，请直接受理",
@@ -336,17 +336,17 @@ pub fn check_deficiency(
     }
     let date = Date::parse_iso(request.commitment_date.trim());
     match date {
-        None => problems.push(problem(
+        None => problems.push(FieldProblem::new(
             "commitment_date",
             "invalid_date",
             "请填写申请人承诺补交材料的日期",
         )),
-        Some(d) if d < today => problems.push(problem(
+        Some(d) if d < today => problems.push(FieldProblem::new(
             "commitment_date",
             "in_the_past",
             "承诺日期不能早于今天",
         )),
-        Some(d) if d > promised_due => problems.push(problem(
+        Some(d) if d > promised_due => problems.push(FieldProblem::new(
             "commitment_date",
             "after_promised_due",
             format!("承诺日期不能晚于承诺办结日期 {promised_due}"),
@@ -377,9 +377,13 @@ pub fn check_rejection(r: &RejectionRequest) -> Result<(String, String), Vec<Fie
     ] {
         let v = value.trim();
         if v.is_empty() {
-            problems.push(problem(field, "required", format!("请填写{what}")));
+            problems.push(FieldProblem::new(
+                field,
+                "required",
+                format!("请填写{what}"),
+            ));
         } else if v.chars().count() > MAX_REASON_CHARS {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 field,
                 "too_long",
                 format!("{what}不能超过 {MAX_REASON_CHARS} 个字"),
@@ -416,14 +420,6 @@ pub fn promised_due(
     promised_limit_days: u32,
 ) -> Result<Date, YearNotLoaded> {
     cal.add_working_days(accepted, promised_limit_days)
-}
-
-fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        field: field.into(),
-        code: code.into(),
-        message: message.into(),
-    }
 }
 
 #[cfg(test)]

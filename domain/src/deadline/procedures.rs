@@ -59,20 +59,16 @@ pub struct ExtensionRequest {
     pub reason: String,
 }
 
-fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        field: field.into(),
-        code: code.into(),
-        message: message.into(),
-    }
-}
-
 fn text(problems: &mut Vec<FieldProblem>, field: &str, value: &str, what: &str) -> String {
     let v = value.trim();
     if v.is_empty() {
-        problems.push(problem(field, "required", format!("请填写{what}")));
+        problems.push(FieldProblem::new(
+            field,
+            "required",
+            format!("请填写{what}"),
+        ));
     } else if v.chars().count() > MAX_NOTE_CHARS {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             field,
             "too_long",
             format!("{what}不能超过 {MAX_NOTE_CHARS} 个字"),
@@ -84,11 +80,19 @@ fn text(problems: &mut Vec<FieldProblem>, field: &str, value: &str, what: &str) 
 fn day(problems: &mut Vec<FieldProblem>, field: &str, value: &str, today: Date) -> Option<Date> {
     match Date::parse_iso(value.trim()) {
         None => {
-            problems.push(problem(field, "invalid_date", "请填写日期（年-月-日）"));
+            problems.push(FieldProblem::new(
+                field,
+                "invalid_date",
+                "请填写日期（年-月-日）",
+            ));
             None
         }
         Some(d) if d > today => {
-            problems.push(problem(field, "in_the_future", "日期不能晚于今天"));
+            problems.push(FieldProblem::new(
+                field,
+                "in_the_future",
+                "日期不能晚于今天",
+            ));
             None
         }
         Some(d) => Some(d),
@@ -108,7 +112,7 @@ pub fn check_suspend(
     let mut problems = Vec::new();
     let procedure = SpecialProcedure::parse(r.procedure.trim());
     if procedure.is_none() {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "procedure",
             "unknown_procedure",
             "请选择特别程序：听证、检验、检测、检疫、鉴定、专家评审或现场勘验",
@@ -118,19 +122,19 @@ pub fn check_suspend(
     let start = day(&mut problems, "start", &r.start, today);
     let correction = r.correction.trim();
     if correction.chars().count() > MAX_NOTE_CHARS {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "correction",
             "too_long",
             format!("更正说明不能超过 {MAX_NOTE_CHARS} 个字"),
         ));
     }
     match d.decision.as_ref().filter(|c| c.open()) {
-        None => problems.push(problem(
+        None => problems.push(FieldProblem::new(
             "status",
             "not_running",
             "办件尚未受理或已办结，不能启动特别程序",
         )),
-        Some(c) if c.paused => problems.push(problem(
+        Some(c) if c.paused => problems.push(FieldProblem::new(
             "status",
             "already_paused",
             "已有特别程序在进行中，请先登记其结束",
@@ -159,14 +163,14 @@ fn late_start(
     correction: &str,
 ) -> Option<FieldProblem> {
     if start < c.started_on {
-        return Some(problem(
+        return Some(FieldProblem::new(
             "start",
             "before_acceptance",
             format!("开始日期不能早于受理日期 {}", c.started_on),
         ));
     }
     if let Some(last) = last_step_on.filter(|l| start < *l) {
-        return Some(problem(
+        return Some(FieldProblem::new(
             "start",
             "before_last_step",
             format!("开始日期不能早于办件最近一次登记的日期 {last}"),
@@ -174,7 +178,7 @@ fn late_start(
     }
     if start < today && c.overdue_days().is_some() && correction.is_empty() {
         let due = c.due.map(|d| d.to_string()).unwrap_or_default();
-        return Some(problem(
+        return Some(FieldProblem::new(
             "correction",
             "overdue_needs_correction",
             format!(
@@ -183,7 +187,7 @@ fn late_start(
         ));
     }
     if start == today && !correction.is_empty() {
-        return Some(problem(
+        return Some(FieldProblem::new(
             "correction",
             "not_a_correction",
             "开始日期为今天，不是补录，无需更正说明",
@@ -203,19 +207,23 @@ pub fn check_resume(
     let end = day(&mut problems, "end", &r.end, today);
     let note = r.note.trim().to_string();
     if note.chars().count() > MAX_NOTE_CHARS {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "note",
             "too_long",
             format!("说明不能超过 {MAX_NOTE_CHARS} 个字"),
         ));
     }
     match d.pauses.last().filter(|p| p.ended_on.is_none()) {
-        None => problems.push(problem("status", "not_paused", "没有进行中的特别程序")),
+        None => problems.push(FieldProblem::new(
+            "status",
+            "not_paused",
+            "没有进行中的特别程序",
+        )),
         Some(p) => {
             if let Some(e) = end
                 && e < p.started_on
             {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "end",
                     "before_start",
                     format!("结束日期不能早于开始日期 {}", p.started_on),
@@ -239,20 +247,20 @@ pub fn check_extension(
     let approver = text(&mut problems, "approver", &r.approver, "批准人");
     let reason = text(&mut problems, "reason", &r.reason, "延期的理由");
     match d.decision.as_ref().filter(|c| c.open()) {
-        None => problems.push(problem(
+        None => problems.push(FieldProblem::new(
             "status",
             "not_running",
             "办件尚未受理或已办结，不能延期",
         )),
         Some(c) => {
             if d.extension_days.is_some() {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "status",
                     "already_extended",
                     "本办件已延期一次，依法不能再次延期",
                 ));
             } else if c.days_left.is_some_and(|l| l < 0) {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "status",
                     "too_late",
                     "办结期限已过，不能再办理延期",

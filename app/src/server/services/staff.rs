@@ -39,7 +39,7 @@ pub async fn create(
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "login",
             "invalid_login",
             "工号须为 1–32 位字母、数字或 . _ -",
@@ -47,7 +47,7 @@ pub async fn create(
     }
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 50 {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "name",
             "invalid_name",
             "请填写姓名（不超过 50 个字）",
@@ -55,7 +55,7 @@ pub async fn create(
     }
     let role = StaffRole::parse(&form.role);
     if role.is_none() {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "role",
             "invalid_role",
             "角色须为 window、reviewer、chief、supervisor 或 admin",
@@ -67,7 +67,7 @@ pub async fn create(
         .await
         .context("failed to read a department")?;
     if dept.is_none() {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "department",
             "unknown_department",
             format!("没有编码为 {} 的部门", form.department.trim()),
@@ -82,7 +82,7 @@ pub async fn create(
         .await
         .context("failed to look up a login")?;
     if taken.is_some() {
-        problems.push(problem("login", "login_taken", "该工号已存在"));
+        problems.push(FieldProblem::new("login", "login_taken", "该工号已存在"));
     }
     let (Some(role), Some(dept), true) = (role, dept, problems.is_empty()) else {
         return Err(AccountError::Invalid(problems));
@@ -247,12 +247,4 @@ fn info(s: &staff::Model, department_name: &str) -> Result<StaffInfo, AccountErr
         department: s.department.clone(),
         department_name: department_name.into(),
     })
-}
-
-fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        field: field.into(),
-        code: code.into(),
-        message: message.into(),
-    }
 }
