@@ -22,7 +22,7 @@ pub fn LoadFailed(error: AppError) -> impl IntoView {
 /// A failure's message while there is one (a refusal, a lost connection), read out by
 /// screen readers (`role="alert"`).
 #[component]
-pub fn Alert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+pub fn Alert(message: RwSignal<Option<String>>) -> impl IntoView {
     move || {
         message
             .get()
@@ -34,7 +34,7 @@ pub fn Alert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
 /// spans the form's width.
 #[component]
 pub fn Submit(
-    #[prop(into)] busy: Signal<bool>,
+    busy: RwSignal<bool>,
     label: &'static str,
     working: &'static str,
     #[prop(optional)] block: bool,
