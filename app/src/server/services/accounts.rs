@@ -15,7 +15,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     Set, TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 
 pub use crate::domain::account::AccountInfo;
 use crate::domain::account::{FieldProblem, RegistrationForm, ThrottleRule};
@@ -307,15 +306,4 @@ pub(crate) fn dummy_hash() -> &'static str {
             })
             .unwrap_or_default()
     })
-}
-
-/// 32 random bytes, hex: the cookie value.
-pub(crate) fn new_token() -> anyhow::Result<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness for a session token: {e}"))?;
-    Ok(hex::encode(bytes))
-}
-
-pub(crate) fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }

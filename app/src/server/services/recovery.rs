@@ -21,7 +21,8 @@ use crate::domain::ids::MobileNumber;
 use crate::server::client::ClientKey;
 use crate::server::entities::{account, login_throttle, recovery_code, session};
 use crate::server::notify::{self, Message};
-use crate::server::services::accounts::{AccountError, hash_password, info, token_hash};
+use crate::server::services::accounts::{AccountError, hash_password, info};
+use crate::server::services::sessions::token_hash;
 use crate::server::services::throttle;
 
 /// Sends a recovery code to `mobile` by SMS if an account has that number. The answer is the

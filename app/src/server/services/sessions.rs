@@ -7,14 +7,14 @@
 //! `staff_session.staff_id`) and in the cookie that carries the token, so an applicant's
 //! session never opens the workbench.
 
-use anyhow::Context;
+use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
 
 use crate::domain::account::SESSION_IDLE_SECONDS;
 use crate::server::entities::{session, staff_session};
-use crate::server::services::accounts::{new_token, token_hash};
 
 /// A session's last-seen time is written at most this often, in seconds.
 pub(crate) const TOUCH_EVERY_SECONDS: i64 = 60;
@@ -143,4 +143,16 @@ async fn find<T: SessionTable>(
         .one(db)
         .await
         .with_context(|| format!("failed to read {}", T::WHAT))
+}
+
+/// 32 random bytes, hex: the cookie value.
+fn new_token() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness for a session token: {e}"))?;
+    Ok(hex::encode(bytes))
+}
+
+/// What the table stores of a token (or of a recovery code): its SHA-256, hex.
+pub(crate) fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
