@@ -16,7 +16,10 @@ use app::server::entities::case_event;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::helpers::{TestApp, call, case_row, count_of, get_as, on_every_backend, problem_codes};
+use crate::helpers::{
+    TestApp, call, case_row, count_of, draft_of, get_as, on_every_backend, problem_codes,
+    submit_draft,
+};
 use crate::review::{
     accept, act, count_through_next_year, review_case, staff_member, submitted_case,
 };
@@ -32,10 +35,9 @@ async fn post(app: &TestApp, cookie: &str, path: &str, body: Value) -> (u16, Val
 
 /// A submitted 一件事 YJS-SZJR case (排水许可 by SWJ + 占道挖掘 by CGJ with SWJ co-handling).
 async fn submitted_bundle(app: &TestApp, me: &str) -> String {
-    let (status, draft) = post(
+    let number = draft_of(
         app,
         me,
-        "/api/v1/applications",
         json!({"bundle": "YJS-SZJR", "applicant": company(CREDIT_CODE), "values": {
             "project_name": "滨江污水处理厂配套管网",
             "project_address": "示范市滨江区江南大道 1 号",
@@ -48,8 +50,6 @@ async fn submitted_bundle(app: &TestApp, me: &str) -> String {
         }, "bring_original": []}),
     )
     .await;
-    assert_eq!(status, 201, "{draft}");
-    let number = draft["number"].as_str().unwrap().to_string();
     for code in [
         "drainage_application",
         "drainage_drawings",
@@ -60,16 +60,7 @@ async fn submitted_bundle(app: &TestApp, me: &str) -> String {
         let (status, body) = put_file(app, me, &number, code, "材料.pdf", PDF).await;
         assert_eq!(status, 200, "{code}: {body}");
     }
-    let (status, case) = call(
-        app,
-        Method::POST,
-        &format!("/api/v1/applications/{number}/submit"),
-        Some(me),
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{case}");
-    case["case_number"].as_str().unwrap().to_string()
+    submit_draft(app, me, &number).await
 }
 
 async fn version(app: &TestApp, staff: &str, case: &str) -> Value {
@@ -526,9 +517,7 @@ async fn an_immediate_item_is_accepted_and_decided_at_the_window_in_one_step() {
         for code in ["project_info_form", "credit_commitment"] {
             assert_eq!(put_file(app, &me, &number, code, "表.pdf", PDF).await.0, 200);
         }
-        let (status, case) = call(app, Method::POST, &format!("/api/v1/applications/{number}/submit"), Some(&me), None).await;
-        assert_eq!(status, 200, "{case}");
-        let case = case["case_number"].as_str().unwrap().to_string();
+        let case = submit_draft(app, &me, &number).await;
         let window = staff_member(app, "fgw-w", StaffRole::Window, "FGW").await;
         let path = format!("/api/v1/review/cases/{case}/decision-on-the-spot");
         let v = version(app, &window, &case).await;

@@ -7,7 +7,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::applications::applicant;
-use crate::helpers::{TestApp, call, demo, get_as, on_every_backend, problem_codes, problems};
+use crate::helpers::{
+    TestApp, call, demo, draft_of, get_as, on_every_backend, problem_codes, problems, submit_draft,
+};
 use crate::review::{accept, count_through_next_year, review_case, staff_member};
 use crate::submission::{CREDIT_CODE, PDF, company, drainage_values, put_file};
 
@@ -40,17 +42,14 @@ fn address() -> Value {
 
 /// A SWJ-XK-001 draft with every material, and its number.
 async fn draft(app: &TestApp, me: &str, delivery: Value) -> String {
-    let (status, draft) = post(
+    let number = draft_of(
         app,
         me,
-        "/api/v1/applications",
         json!({"item": "SWJ-XK-001",
         "applicant": company(CREDIT_CODE), "values": drainage_values(),
         "bring_original": ["drainage_application"], "delivery": delivery}),
     )
     .await;
-    assert_eq!(status, 201, "{draft}");
-    let number = draft["number"].as_str().unwrap().to_string();
     for code in ["drainage_drawings", "water_quality_report"] {
         assert_eq!(
             put_file(app, me, &number, code, "材料.pdf", PDF).await.0,
@@ -106,9 +105,7 @@ pub async fn granted_to(
 ) -> (String, String) {
     let me = applicant(app, mobile, "11010519491231002X").await;
     let number = draft(app, &me, delivery).await;
-    let (status, case) = submit(app, &me, &number).await;
-    assert_eq!(status, 200, "{case}");
-    let case = case["case_number"].as_str().unwrap().to_string();
+    let case = submit_draft(app, &me, &number).await;
     accept(app, &staff.window, &case).await;
     let (_, queue) = get_as(app, &staff.reviewer, "/api/v1/review/tasks").await;
     let task = queue["entries"]

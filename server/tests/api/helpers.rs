@@ -218,6 +218,28 @@ pub async fn call(
     app.send(request, cookie).await
 }
 
+/// Makes a draft of `body` (`201`): its number.
+pub async fn draft_of(app: &TestApp, me: &str, body: serde_json::Value) -> String {
+    let (status, draft) = call(
+        app,
+        reqwest::Method::POST,
+        "/api/v1/applications",
+        Some(me),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{draft}");
+    draft["number"].as_str().unwrap().to_string()
+}
+
+/// Submits the draft `number` (`200`): the case number.
+pub async fn submit_draft(app: &TestApp, me: &str, number: &str) -> String {
+    let path = format!("/api/v1/applications/{number}/submit");
+    let (status, case) = call(app, reqwest::Method::POST, &path, Some(me), None).await;
+    assert_eq!(status, 200, "{case}");
+    case["case_number"].as_str().unwrap().to_string()
+}
+
 /// Signs in by posting `body` to `path` (a login); the session cookie to send, as
 /// `name=value`.
 pub async fn sign_in(app: &TestApp, path: &str, body: serde_json::Value) -> String {

@@ -317,8 +317,7 @@ async fn a_refusal_issues_no_licence() {
         for code in ["drainage_drawings", "water_quality_report"] {
             crate::submission::put_file(app, &me, number, code, "a.pdf", crate::submission::PDF).await;
         }
-        let (_, case) = call(app, Method::POST, &format!("/api/v1/applications/{number}/submit"), Some(&me), None).await;
-        let case = case["case_number"].as_str().unwrap().to_string();
+        let case = crate::helpers::submit_draft(app, &me, number).await;
         crate::review::accept(app, &staff.window, &case).await;
         let (_, queue) = get_as(app, &staff.reviewer, "/api/v1/review/tasks").await;
         let task = queue["entries"][0]["task"]["id"].as_i64().unwrap();

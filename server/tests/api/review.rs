@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 
 use crate::applications::applicant;
 use crate::helpers::{
-    TestApp, call, case_row, get_as, on_every_backend, own_case, problems, sign_in,
+    TestApp, call, case_row, draft_of, get_as, on_every_backend, own_case, problems, sign_in,
+    submit_draft,
 };
 use crate::submission::{CREDIT_CODE, PDF, company, drainage_values, put_file};
 use crate::tracking::track;
@@ -72,33 +73,20 @@ pub async fn submitted_case_of(
     applicant: Value,
     with_report: bool,
 ) -> String {
-    let (status, draft) = call(
+    let number = draft_of(
         app,
-        Method::POST,
-        "/api/v1/applications",
-        Some(me),
-        Some(json!({"item": "SWJ-XK-001", "applicant": applicant,
-            "values": drainage_values(), "bring_original": ["drainage_application"]})),
+        me,
+        json!({"item": "SWJ-XK-001", "applicant": applicant,
+            "values": drainage_values(), "bring_original": ["drainage_application"]}),
     )
     .await;
-    assert_eq!(status, 201, "{draft}");
-    let number = draft["number"].as_str().unwrap().to_string();
     let (status, _) = put_file(app, me, &number, "drainage_drawings", "平面图.pdf", PDF).await;
     assert_eq!(status, 200);
     if with_report {
         let (status, _) = put_file(app, me, &number, "water_quality_report", "水质.pdf", PDF).await;
         assert_eq!(status, 200);
     }
-    let (status, case) = call(
-        app,
-        Method::POST,
-        &format!("/api/v1/applications/{number}/submit"),
-        Some(me),
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{case}");
-    case["case_number"].as_str().unwrap().to_string()
+    submit_draft(app, me, &number).await
 }
 
 /// The version a case is at now (what the workbench shows and an action names).

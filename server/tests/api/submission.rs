@@ -131,16 +131,8 @@ pub fn drainage_values() -> Value {
 
 /// A new SWJ-XK-001 draft of this applicant block, the form filled in: its number.
 pub async fn new_draft(app: &TestApp, me: &str, applicant: Value) -> String {
-    let (status, draft) = call(
-        app,
-        Method::POST,
-        "/api/v1/applications",
-        Some(me),
-        Some(json!({"item": "SWJ-XK-001", "applicant": applicant, "values": drainage_values()})),
-    )
-    .await;
-    assert_eq!(status, 201, "{draft}");
-    draft["number"].as_str().unwrap().to_string()
+    let body = json!({"item": "SWJ-XK-001", "applicant": applicant, "values": drainage_values()});
+    crate::helpers::draft_of(app, me, body).await
 }
 
 #[tokio::test]
