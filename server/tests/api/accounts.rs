@@ -269,6 +269,15 @@ async fn a_session_expires_after_thirty_idle_minutes() {
                 .is_some(),
             "still in use"
         );
+        // That use counts: the thirty minutes run again from it.
+        let later = later + chrono::Duration::minutes(29);
+        assert!(
+            accounts::authenticate(&app.db, &token, later)
+                .await
+                .unwrap()
+                .is_some(),
+            "each use starts the thirty minutes again"
+        );
         let idle = later + chrono::Duration::minutes(30);
         assert!(
             accounts::authenticate(&app.db, &token, idle)

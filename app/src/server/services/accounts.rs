@@ -1,9 +1,5 @@
-//! Applicant accounts: registration, login with throttling, database sessions, logout.
-//!
-//! Why not tower-sessions: its stores are per database driver, and this binary picks SQLite
-//! or PostgreSQL at run time through sea-orm; a session here is one row in the same database,
-//! created and deleted through the same entities, and the cookie carries only a random token
-//! whose SHA-256 is what the table stores.
+//! Applicant accounts: registration, login with throttling, logout; their sessions are
+//! `services::sessions`.
 
 use std::sync::OnceLock;
 

@@ -22,7 +22,7 @@ use crate::server::client::ClientKey;
 use crate::server::entities::{account, login_throttle, recovery_code, session};
 use crate::server::notify::{self, Message};
 use crate::server::services::accounts::{AccountError, hash_password, info};
-use crate::server::services::sessions::token_hash;
+use crate::server::services::sessions::{self, token_hash};
 use crate::server::services::throttle;
 
 /// Sends a recovery code to `mobile` by SMS if an account has that number. The answer is the
@@ -154,7 +154,7 @@ pub async fn recover(
         Some(a)
             if a.name == registration.name && a.id_number == registration.id_number.as_str() =>
         {
-            end_sessions(&txn, a.id).await?;
+            sessions::end_all::<session::Entity>(&txn, a.id).await?;
             let mut a: account::ActiveModel = a.into();
             a.password_hash = Set(password_hash);
             a.update(&txn).await.context("failed to reset a password")?
@@ -166,7 +166,7 @@ pub async fn recover(
                     account = squatter.id,
                     "a mobile number was taken back, by its code, from the account that registered it"
                 );
-                end_sessions(&txn, squatter.id).await?;
+                sessions::end_all::<session::Entity>(&txn, squatter.id).await?;
                 let released = format!("released:{}", squatter.id);
                 let mut squatter: account::ActiveModel = squatter.into();
                 squatter.mobile = Set(released);
@@ -197,15 +197,6 @@ pub async fn recover(
     txn.commit().await.context("failed to commit a recovery")?;
     throttle::forget(db, &format!("recovery-sms:{mobile}")).await?;
     Ok(info(&account))
-}
-
-async fn end_sessions(txn: &impl sea_orm::ConnectionTrait, account_id: i32) -> anyhow::Result<()> {
-    session::Entity::delete_many()
-        .filter(session::Column::AccountId.eq(account_id))
-        .exec(txn)
-        .await
-        .context("failed to end sessions")?;
-    Ok(())
 }
 
 /// A random code of [`RECOVERY_CODE_DIGITS`] digits.

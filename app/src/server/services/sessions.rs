@@ -6,6 +6,10 @@
 //! The two tables differ only in whose id a row holds (`session.account_id`,
 //! `staff_session.staff_id`) and in the cookie that carries the token, so an applicant's
 //! session never opens the workbench.
+//!
+//! Why not tower-sessions: its stores are per database driver, and this binary picks SQLite
+//! or PostgreSQL at run time through sea-orm; a session here is one row in the same database,
+//! created and deleted through the same entities.
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
@@ -26,15 +30,17 @@ pub(crate) trait SessionTable: EntityTrait {
     fn id() -> Self::Column;
     fn token_hash() -> Self::Column;
     fn last_seen_at() -> Self::Column;
+    fn owner() -> Self::Column;
     /// A new session of `owner`.
     fn new_row(token_hash: String, owner: i32, now: DateTime<Utc>) -> Self::ActiveModel;
     /// A row's id, its owner and when it was last used.
     fn read(row: &Self::Model) -> (i32, i32, DateTime<Utc>);
 }
 
-/// The two tables' `SessionTable`: `table` whose rows hold their owner in `owner`.
+/// The two tables' `SessionTable`: `table` whose rows hold their owner in `owner` (the
+/// column `Owner`).
 macro_rules! session_table {
-    ($table:ident, $owner:ident, $what:literal) => {
+    ($table:ident, $owner:ident, $Owner:ident, $what:literal) => {
         impl SessionTable for $table::Entity {
             const WHAT: &'static str = $what;
             fn id() -> $table::Column {
@@ -45,6 +51,9 @@ macro_rules! session_table {
             }
             fn last_seen_at() -> $table::Column {
                 $table::Column::LastSeenAt
+            }
+            fn owner() -> $table::Column {
+                $table::Column::$Owner
             }
             fn new_row(token_hash: String, owner: i32, now: DateTime<Utc>) -> $table::ActiveModel {
                 $table::ActiveModel {
@@ -62,8 +71,8 @@ macro_rules! session_table {
     };
 }
 
-session_table!(session, account_id, "a session");
-session_table!(staff_session, staff_id, "a staff session");
+session_table!(session, account_id, AccountId, "a session");
+session_table!(staff_session, staff_id, StaffId, "a staff session");
 
 /// Opens a session of `owner` (in the login's transaction); returns its token.
 pub(crate) async fn open<T: SessionTable>(
@@ -89,6 +98,20 @@ pub(crate) async fn end<T: SessionTable>(
         .exec(db)
         .await
         .with_context(|| format!("failed to delete {}", T::WHAT))?;
+    Ok(())
+}
+
+/// Ends every session of `owner` (their number has gone to someone else, or a new password
+/// was set).
+pub(crate) async fn end_all<T: SessionTable>(
+    db: &impl ConnectionTrait,
+    owner: i32,
+) -> anyhow::Result<()> {
+    T::delete_many()
+        .filter(T::owner().eq(owner))
+        .exec(db)
+        .await
+        .with_context(|| format!("failed to end the sessions of {}", T::WHAT))?;
     Ok(())
 }
 
