@@ -138,6 +138,30 @@ impl FieldProblem {
         Self::new(field, e.code(), e.message())
     }
 
+    /// A written text, trimmed. A problem is pushed when it is longer than `max` characters
+    /// (`too_long`, "{what}不能超过 {max} 个字"), and when it is `required` and empty
+    /// (`required`, "请填写{what}").
+    pub fn text(
+        problems: &mut Vec<FieldProblem>,
+        field: &str,
+        value: &str,
+        what: &str,
+        max: usize,
+        required: bool,
+    ) -> String {
+        let text = value.trim();
+        if required && text.is_empty() {
+            problems.push(Self::new(field, "required", format!("请填写{what}")));
+        } else if text.chars().count() > max {
+            problems.push(Self::new(
+                field,
+                "too_long",
+                format!("{what}不能超过 {max} 个字"),
+            ));
+        }
+        text.to_owned()
+    }
+
     /// Every problem's message in one line, for a form that shows them together.
     pub fn sentence(problems: &[FieldProblem]) -> String {
         problems

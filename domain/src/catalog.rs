@@ -265,6 +265,19 @@ pub struct FieldOption {
     pub label: String,
 }
 
+impl FieldOption {
+    /// The choices of a fixed list whose values are shown as they are.
+    pub fn each(values: &[&str]) -> Vec<FieldOption> {
+        values
+            .iter()
+            .map(|v| FieldOption {
+                value: (*v).into(),
+                label: (*v).into(),
+            })
+            .collect()
+    }
+}
+
 /// 一件事一次办: several items applied for with one form, one set of materials, one result.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

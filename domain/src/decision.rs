@@ -640,15 +640,8 @@ pub fn check_deferred_action(
 
 /// A trimmed text, `None` when empty; a problem when longer than `max` characters.
 fn text(raw: &str, field: &str, max: usize, problems: &mut Vec<FieldProblem>) -> Option<String> {
-    let t = raw.trim();
-    if t.chars().count() > max {
-        problems.push(FieldProblem::new(
-            field,
-            "too_long",
-            format!("不能超过 {max} 个字"),
-        ));
-    }
-    (!t.is_empty()).then(|| t.to_owned())
+    let t = FieldProblem::text(problems, field, raw, "", max, false);
+    (!t.is_empty()).then_some(t)
 }
 
 #[cfg(test)]

@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::account::FieldProblem;
 use crate::case::CaseStatus;
-use crate::catalog::{DeliveryMethod, FieldOption, FieldType, FormField};
+use crate::catalog::{DeliveryMethod, FieldType, FormField};
 use crate::date::Date;
-use crate::form::{check_form, field, problems};
+use crate::form::{check_form, field, problems, select};
 use crate::ids::IdCardNumber;
 
 /// The 34 provincial-level divisions, as an address starts.
@@ -188,16 +188,7 @@ pub fn offered_by_all<'a>(
 /// The fields of a postal address.
 pub fn address_fields() -> Vec<FormField> {
     vec![
-        FormField {
-            options: PROVINCES
-                .iter()
-                .map(|p| FieldOption {
-                    value: (*p).into(),
-                    label: (*p).into(),
-                })
-                .collect(),
-            ..field("province", "省（自治区、直辖市）", FieldType::Select, None)
-        },
+        select("province", "省（自治区、直辖市）", &PROVINCES),
         FormField {
             help: Some("直辖市填写本市名称，如“上海市”".into()),
             min_length: Some(2),
@@ -227,16 +218,7 @@ pub fn address_fields() -> Vec<FormField> {
 /// The fields the window fills in when it posts a result.
 pub fn mailing_fields() -> Vec<FormField> {
     vec![
-        FormField {
-            options: CARRIERS
-                .iter()
-                .map(|c| FieldOption {
-                    value: (*c).into(),
-                    label: (*c).into(),
-                })
-                .collect(),
-            ..field("carrier", "快递公司", FieldType::Select, None)
-        },
+        select("carrier", "快递公司", &CARRIERS),
         FormField {
             pattern: Some("[A-Za-z0-9]{8,30}".into()),
             pattern_message: Some("运单号为 8–30 位字母或数字".into()),

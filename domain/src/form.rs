@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::account::FieldProblem;
-use super::catalog::{FieldType, FormField};
+use super::catalog::{FieldOption, FieldType, FormField};
 use super::date::Date;
 use super::ids::{IdCardNumber, IdError, MobileNumber, UnifiedCreditCode};
 
@@ -251,6 +251,14 @@ pub(crate) fn field(
         pattern: None,
         pattern_message: None,
         options: vec![],
+    }
+}
+
+/// A required select of such a form, from a fixed list whose values are shown as they are.
+pub(crate) fn select(key: &str, label: &str, values: &[&str]) -> FormField {
+    FormField {
+        options: FieldOption::each(values),
+        ..field(key, label, FieldType::Select, None)
     }
 }
 

@@ -375,20 +375,7 @@ pub fn check_rejection(r: &RejectionRequest) -> Result<(String, String), Vec<Fie
         ("reason", &r.reason, "不予受理的理由"),
         ("legal_basis", &r.legal_basis, "法律依据"),
     ] {
-        let v = value.trim();
-        if v.is_empty() {
-            problems.push(FieldProblem::new(
-                field,
-                "required",
-                format!("请填写{what}"),
-            ));
-        } else if v.chars().count() > MAX_REASON_CHARS {
-            problems.push(FieldProblem::new(
-                field,
-                "too_long",
-                format!("{what}不能超过 {MAX_REASON_CHARS} 个字"),
-            ));
-        }
+        FieldProblem::text(&mut problems, field, value, what, MAX_REASON_CHARS, true);
     }
     if problems.is_empty() {
         Ok((r.reason.trim().into(), r.legal_basis.trim().into()))

@@ -60,21 +60,7 @@ pub struct ExtensionRequest {
 }
 
 fn text(problems: &mut Vec<FieldProblem>, field: &str, value: &str, what: &str) -> String {
-    let v = value.trim();
-    if v.is_empty() {
-        problems.push(FieldProblem::new(
-            field,
-            "required",
-            format!("请填写{what}"),
-        ));
-    } else if v.chars().count() > MAX_NOTE_CHARS {
-        problems.push(FieldProblem::new(
-            field,
-            "too_long",
-            format!("{what}不能超过 {MAX_NOTE_CHARS} 个字"),
-        ));
-    }
-    v.to_string()
+    FieldProblem::text(problems, field, value, what, MAX_NOTE_CHARS, true)
 }
 
 fn day(problems: &mut Vec<FieldProblem>, field: &str, value: &str, today: Date) -> Option<Date> {
@@ -120,14 +106,14 @@ pub fn check_suspend(
     }
     let reason = text(&mut problems, "reason", &r.reason, "特别程序的原因");
     let start = day(&mut problems, "start", &r.start, today);
-    let correction = r.correction.trim();
-    if correction.chars().count() > MAX_NOTE_CHARS {
-        problems.push(FieldProblem::new(
-            "correction",
-            "too_long",
-            format!("更正说明不能超过 {MAX_NOTE_CHARS} 个字"),
-        ));
-    }
+    let correction = FieldProblem::text(
+        &mut problems,
+        "correction",
+        &r.correction,
+        "更正说明",
+        MAX_NOTE_CHARS,
+        false,
+    );
     match d.decision.as_ref().filter(|c| c.open()) {
         None => problems.push(FieldProblem::new(
             "status",
@@ -139,9 +125,8 @@ pub fn check_suspend(
             "already_paused",
             "已有特别程序在进行中，请先登记其结束",
         )),
-        Some(c) => {
-            problems.extend(start.and_then(|s| late_start(c, d.last_step_on, s, today, correction)))
-        }
+        Some(c) => problems
+            .extend(start.and_then(|s| late_start(c, d.last_step_on, s, today, &correction))),
     }
     match (problems.is_empty(), procedure, start) {
         (true, Some(procedure), Some(start)) => Ok(CheckedSuspension {
@@ -205,14 +190,14 @@ pub fn check_resume(
 ) -> Result<(Date, String), Vec<FieldProblem>> {
     let mut problems = Vec::new();
     let end = day(&mut problems, "end", &r.end, today);
-    let note = r.note.trim().to_string();
-    if note.chars().count() > MAX_NOTE_CHARS {
-        problems.push(FieldProblem::new(
-            "note",
-            "too_long",
-            format!("说明不能超过 {MAX_NOTE_CHARS} 个字"),
-        ));
-    }
+    let note = FieldProblem::text(
+        &mut problems,
+        "note",
+        &r.note,
+        "说明",
+        MAX_NOTE_CHARS,
+        false,
+    );
     match d.pauses.last().filter(|p| p.ended_on.is_none()) {
         None => problems.push(FieldProblem::new(
             "status",
