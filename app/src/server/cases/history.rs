@@ -5,9 +5,7 @@ use std::collections::BTreeSet;
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use super::Actor;
 use crate::domain::case::{CaseAction, CaseSnapshot, CaseStatus, EventDetail};
@@ -20,12 +18,7 @@ pub async fn history_of(
     db: &impl ConnectionTrait,
     application_id: i32,
 ) -> anyhow::Result<Vec<case_event::Model>> {
-    case_event::Entity::find()
-        .filter(case_event::Column::ApplicationId.eq(application_id))
-        .order_by_asc(case_event::Column::Id)
-        .all(db)
-        .await
-        .context("failed to read the history")
+    super::rows_of::<case_event::Entity>(db, application_id).await
 }
 
 /// A history row to append.

@@ -15,6 +15,7 @@ mod actor;
 mod clocks;
 mod history;
 mod notices;
+mod rows;
 mod scope;
 mod transition;
 
@@ -25,6 +26,7 @@ pub use history::{
     snapshot_at_notice,
 };
 pub use notices::{notice_view, notices_of, qr_svg};
+pub use rows::rows_of;
 pub use scope::{
     acting_case, department_case, holds_task, procedure_case, tasks_of_the_case, visible_cases,
 };

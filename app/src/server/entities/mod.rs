@@ -32,3 +32,35 @@ pub mod session;
 pub mod staff;
 pub mod staff_session;
 pub mod warning_seen;
+
+/// A table whose rows belong to one case: its `application_id`, and an `id` that numbers the
+/// rows in the order they were written. `cases::rows_of` reads a case's rows of it.
+pub trait OfCase: sea_orm::EntityTrait {
+    /// The case a row belongs to.
+    const CASE: Self::Column;
+    /// The row's number, in the order rows were written.
+    const ID: Self::Column;
+    /// What its rows are, for an error.
+    const WHAT: &'static str;
+}
+
+macro_rules! of_case {
+    ($($table:ident: $what:literal),* $(,)?) => {$(
+        impl OfCase for $table::Entity {
+            const CASE: $table::Column = $table::Column::ApplicationId;
+            const ID: $table::Column = $table::Column::Id;
+            const WHAT: &'static str = $what;
+        }
+    )*};
+}
+
+of_case!(
+    application_material: "uploaded materials",
+    case_event: "the history",
+    item_decision: "decisions",
+    licence: "licences",
+    material_history: "replaced materials",
+    notice: "notices",
+    notification: "messages",
+    review_task: "review tasks",
+);

@@ -203,12 +203,8 @@ pub(super) async fn materials_of(
     db: &DatabaseConnection,
     application_id: i32,
 ) -> anyhow::Result<Vec<UploadedMaterial>> {
-    application_material::Entity::find()
-        .filter(application_material::Column::ApplicationId.eq(application_id))
-        .order_by_asc(application_material::Column::Id)
-        .all(db)
-        .await
-        .context("failed to read uploaded materials")?
+    crate::server::cases::rows_of::<application_material::Entity>(db, application_id)
+        .await?
         .into_iter()
         .map(uploaded)
         .collect()

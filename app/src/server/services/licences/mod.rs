@@ -337,12 +337,8 @@ pub async fn of_case(
     db: &impl ConnectionTrait,
     application_id: i32,
 ) -> anyhow::Result<Vec<LicenceView>> {
-    licence::Entity::find()
-        .filter(licence::Column::ApplicationId.eq(application_id))
-        .order_by_asc(licence::Column::Id)
-        .all(db)
-        .await
-        .context("failed to read a case's licences")?
+    crate::server::cases::rows_of::<licence::Entity>(db, application_id)
+        .await?
         .iter()
         .map(|r| view_of(r, Reader::Holder))
         .collect()

@@ -92,19 +92,6 @@ pub async fn open_missing_tasks(
     Ok(opened)
 }
 
-/// Every task of a case, in the order they were opened.
-pub async fn tasks_of(
-    db: &impl ConnectionTrait,
-    application_id: i32,
-) -> anyhow::Result<Vec<review_task::Model>> {
-    review_task::Entity::find()
-        .filter(review_task::Column::ApplicationId.eq(application_id))
-        .order_by_asc(review_task::Column::Id)
-        .all(db)
-        .await
-        .context("failed to read review tasks")
-}
-
 /// A task as the pages show it; it started when the case was accepted, in the transaction
 /// that created it.
 fn task_view(
@@ -143,14 +130,12 @@ async fn deferred_of(
     if deferred.is_empty() {
         return Ok(vec![]);
     }
-    let uploads: BTreeMap<String, DateTime<Utc>> = application_material::Entity::find()
-        .filter(application_material::Column::ApplicationId.eq(row.id))
-        .all(db)
-        .await
-        .context("failed to read materials")?
-        .into_iter()
-        .map(|m| (m.material_code, m.uploaded_at))
-        .collect();
+    let uploads: BTreeMap<String, DateTime<Utc>> =
+        cases::rows_of::<application_material::Entity>(db, row.id)
+            .await?
+            .into_iter()
+            .map(|m| (m.material_code, m.uploaded_at))
+            .collect();
     Ok(deferred
         .into_iter()
         .map(|d| DeferredMaterial {
@@ -204,17 +189,13 @@ pub async fn back_office_of(
 ) -> Result<BackOffice, ReviewError> {
     let names = catalog::department_names(db).await?;
     let number = row.case_number.clone().unwrap_or_default();
-    let tasks = tasks_of(db, row.id)
+    let tasks = cases::rows_of::<review_task::Entity>(db, row.id)
         .await?
         .into_iter()
         .map(|t| task_view(t, &number, &names))
         .collect();
-    let decisions = item_decision::Entity::find()
-        .filter(item_decision::Column::ApplicationId.eq(row.id))
-        .order_by_asc(item_decision::Column::Id)
-        .all(db)
-        .await
-        .context("failed to read decisions")?
+    let decisions = cases::rows_of::<item_decision::Entity>(db, row.id)
+        .await?
         .into_iter()
         .map(|d| ItemDecisionView {
             department_name: names.get(&d.department).cloned().unwrap_or_default(),

@@ -185,7 +185,7 @@ pub use actions::{
 pub use backoffice::{
     Withdrawer, back_office_of, claim_task, complete_task, confirm_deferred, decide,
     decide_on_the_spot, deferred_slots, done_tasks, open_missing_tasks, progress_of, task_queue,
-    tasks_of, withdraw,
+    withdraw,
 };
 use context::*;
 pub use delivery::{Reader, deliver, delivery_view};

@@ -180,12 +180,8 @@ pub async fn case(
     let row = cases::department_case(db, me, number).await?;
     let ctx = context(db, &row, now).await?;
     let history = cases::history_of(db, row.id).await?;
-    let replaced = material_history::Entity::find()
-        .filter(material_history::Column::ApplicationId.eq(row.id))
-        .order_by_asc(material_history::Column::Id)
-        .all(db)
-        .await
-        .context("failed to read replaced materials")?
+    let replaced = cases::rows_of::<material_history::Entity>(db, row.id)
+        .await?
         .into_iter()
         .map(|m| ReplacedMaterial {
             id: m.id,

@@ -313,7 +313,9 @@ async fn read(
         .await?
         .remove(&row.id)
         .unwrap_or_default();
-    let tasks = crate::server::services::review::tasks_of(db, row.id).await?;
+    let tasks =
+        crate::server::cases::rows_of::<crate::server::entities::review_task::Entity>(db, row.id)
+            .await?;
     Ok(Some(CaseFacts {
         stamp,
         reference_stamp: reference.stamp,
