@@ -44,17 +44,31 @@ pub trait OfCase: sea_orm::EntityTrait {
     const WHAT: &'static str;
 }
 
-macro_rules! of_case {
-    ($($table:ident: $what:literal),* $(,)?) => {$(
-        impl OfCase for $table::Entity {
-            const CASE: $table::Column = $table::Column::ApplicationId;
-            const ID: $table::Column = $table::Column::Id;
-            const WHAT: &'static str = $what;
-        }
-    )*};
+/// A catalog table whose rows are named by a unique `code` and carry a `name`.
+/// `catalog::by_code` and `catalog::names_of` read it.
+pub trait Coded: sea_orm::EntityTrait {
+    /// The unique code (实施编码, department code…).
+    const CODE: Self::Column;
+    /// The name shown.
+    const NAME: Self::Column;
+    /// What a row is, for an error.
+    const WHAT: &'static str;
 }
 
-of_case!(
+/// Implements a trait whose constants name columns, for each table given.
+macro_rules! columns {
+    ($trait:ident $columns:tt for $($table:ident: $what:literal),+ $(,)?) => {
+        $(columns!(@one $trait $table $what $columns);)+
+    };
+    (@one $trait:ident $table:ident $what:literal { $($name:ident = $column:ident),+ }) => {
+        impl $trait for $table::Entity {
+            $(const $name: $table::Column = $table::Column::$column;)+
+            const WHAT: &'static str = $what;
+        }
+    };
+}
+
+columns!(OfCase { CASE = ApplicationId, ID = Id } for
     application_material: "uploaded materials",
     case_event: "the history",
     item_decision: "decisions",
@@ -63,4 +77,10 @@ of_case!(
     notice: "notices",
     notification: "messages",
     review_task: "review tasks",
+);
+
+columns!(Coded { CODE = Code, NAME = Name } for
+    bundle: "a bundle",
+    department: "a department",
+    service_item: "an item",
 );

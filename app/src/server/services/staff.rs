@@ -16,6 +16,7 @@ use crate::server::entities::{department, security_alert, staff, staff_session};
 use crate::server::services::accounts::{
     AccountError, LoginGuard, dummy_hash, hash_password, verify_password,
 };
+use crate::server::services::catalog;
 use crate::server::services::sessions;
 pub use crate::views::review::{NewStaff, StaffInfo};
 
@@ -61,11 +62,7 @@ pub async fn create(
             "角色须为 window、reviewer、chief、supervisor 或 admin",
         ));
     }
-    let dept = department::Entity::find()
-        .filter(department::Column::Code.eq(form.department.trim()))
-        .one(db)
-        .await
-        .context("failed to read a department")?;
+    let dept = catalog::by_code::<department::Entity>(db, form.department.trim()).await?;
     if dept.is_none() {
         problems.push(FieldProblem::new(
             "department",
@@ -194,13 +191,7 @@ pub async fn authenticate(
 
 /// Every staff account, by department and login (for administrators).
 pub async fn list(db: &DatabaseConnection) -> anyhow::Result<Vec<StaffInfo>> {
-    let departments: std::collections::BTreeMap<String, String> = department::Entity::find()
-        .all(db)
-        .await
-        .context("failed to read departments")?
-        .into_iter()
-        .map(|d| (d.code, d.name))
-        .collect();
+    let departments = catalog::department_names(db).await?;
     staff::Entity::find()
         .order_by_asc(staff::Column::Department)
         .order_by_asc(staff::Column::Login)
@@ -226,11 +217,8 @@ pub fn clear_staff_cookie(secure: bool) -> String {
 }
 
 async fn department_name(db: &DatabaseConnection, code: &str) -> anyhow::Result<String> {
-    Ok(department::Entity::find()
-        .filter(department::Column::Code.eq(code))
-        .one(db)
-        .await
-        .context("failed to read a department")?
+    Ok(catalog::by_code::<department::Entity>(db, code)
+        .await?
         .map(|d| d.name)
         .unwrap_or_default())
 }

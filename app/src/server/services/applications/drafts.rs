@@ -13,7 +13,8 @@ pub async fn create_draft(
     let (item, bundle) = item_or_bundle(draft.item.as_deref(), draft.bundle.as_deref())?;
     let (title, keys) = form_of(db, item.as_deref(), bundle.as_deref()).await?;
     if let Some(code) = &item
-        && let Some(row) = catalog::find_item_row(db, code).await?
+        && let Some(row) =
+            catalog::by_code::<crate::server::entities::service_item::Entity>(db, code).await?
         && row.online_depth == crate::domain::catalog::OnlineDepth::WindowOnly.as_str()
     {
         return Err(ApplicationError::WindowOnly);

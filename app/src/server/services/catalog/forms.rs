@@ -4,9 +4,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Context, anyhow};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::apply::{ApplicationForm, GuideRef};
 use crate::domain::bundle::merge_items;
@@ -15,7 +13,7 @@ use crate::domain::decision::HandledItem;
 use crate::server::entities::{bundle, bundle_item, form_field, item_version, service_item};
 
 use super::read::department_names;
-use super::{get_bundle, load_version, to_i32, to_u32};
+use super::{by_code, get_bundle, load_version, names_of, to_i32, to_u32};
 
 /// One version of an item's guide, current or earlier; `None` if the item or version is unknown.
 pub async fn get_item_version(
@@ -23,7 +21,7 @@ pub async fn get_item_version(
     code: &str,
     version: u32,
 ) -> anyhow::Result<Option<ServiceItem>> {
-    let Some(row) = find_item_row(db, code).await? else {
+    let Some(row) = by_code::<service_item::Entity>(db, code).await? else {
         return Ok(None);
     };
     let Some(v) = item_version::Entity::find()
@@ -38,30 +36,6 @@ pub async fn get_item_version(
     load_version(db, v.id).await.map(Some)
 }
 
-/// The item with this code, as its catalog row.
-pub async fn find_item_row(
-    db: &impl ConnectionTrait,
-    code: &str,
-) -> anyhow::Result<Option<service_item::Model>> {
-    service_item::Entity::find()
-        .filter(service_item::Column::Code.eq(code))
-        .one(db)
-        .await
-        .context("failed to read an item")
-}
-
-/// The bundle with this code, as its catalog row.
-pub async fn find_bundle_row(
-    db: &impl ConnectionTrait,
-    code: &str,
-) -> anyhow::Result<Option<bundle::Model>> {
-    bundle::Entity::find()
-        .filter(bundle::Column::Code.eq(code))
-        .one(db)
-        .await
-        .context("failed to read a bundle")
-}
-
 /// The name and the field keys of an item's current form, or of a bundle's one form (each
 /// shared key once, in the order first met); `None` if no item or bundle has this code.
 /// Only what an application needs: no history, no departments.
@@ -71,12 +45,12 @@ pub async fn form_keys(
     bundle: Option<&str>,
 ) -> anyhow::Result<Option<(String, Vec<String>)>> {
     let (name, codes) = match (item, bundle) {
-        (Some(code), _) => match find_item_row(db, code).await? {
+        (Some(code), _) => match by_code::<service_item::Entity>(db, code).await? {
             Some(row) => (row.name, vec![code.to_string()]),
             None => return Ok(None),
         },
         (None, Some(code)) => {
-            let Some(row) = find_bundle_row(db, code).await? else {
+            let Some(row) = by_code::<bundle::Entity>(db, code).await? else {
                 return Ok(None);
             };
             let members = bundle_item::Entity::find()
@@ -91,7 +65,7 @@ pub async fn form_keys(
     };
     let mut keys: Vec<String> = Vec::new();
     for code in &codes {
-        let row = find_item_row(db, code)
+        let row = by_code::<service_item::Entity>(db, code)
             .await?
             .ok_or_else(|| anyhow!("bundle names missing item {code}"))?;
         let fields = form_field::Entity::find()
@@ -113,21 +87,10 @@ pub async fn form_keys(
 pub async fn names(
     db: &DatabaseConnection,
 ) -> anyhow::Result<(BTreeMap<String, String>, BTreeMap<String, String>)> {
-    let items = service_item::Entity::find()
-        .all(db)
-        .await
-        .context("failed to read items")?
-        .into_iter()
-        .map(|i| (i.code, i.name))
-        .collect();
-    let bundles = bundle::Entity::find()
-        .all(db)
-        .await
-        .context("failed to read bundles")?
-        .into_iter()
-        .map(|b| (b.code, b.name))
-        .collect();
-    Ok((items, bundles))
+    Ok((
+        names_of::<service_item::Entity>(db).await?,
+        names_of::<bundle::Entity>(db).await?,
+    ))
 }
 
 /// The one form and materials of an item or a bundle, with the guide versions in force;
@@ -139,7 +102,7 @@ pub async fn application_form(
 ) -> anyhow::Result<Option<ApplicationForm>> {
     match (item, bundle) {
         (Some(code), _) => {
-            let Some(row) = find_item_row(db, code).await? else {
+            let Some(row) = by_code::<service_item::Entity>(db, code).await? else {
                 return Ok(None);
             };
             let names = department_names(db).await?;
@@ -197,7 +160,7 @@ pub async fn handled_items(
 ) -> anyhow::Result<Vec<HandledItem>> {
     let codes: Vec<String> = match (item, bundle) {
         (Some(code), _) => vec![code.to_owned()],
-        (None, Some(code)) => match find_bundle_row(db, code).await? {
+        (None, Some(code)) => match by_code::<bundle::Entity>(db, code).await? {
             Some(row) => super::read::load_bundle(db, &row).await?.items,
             None => vec![],
         },
@@ -205,7 +168,7 @@ pub async fn handled_items(
     };
     let mut out = Vec::with_capacity(codes.len());
     for code in codes {
-        let Some(row) = find_item_row(db, &code).await? else {
+        let Some(row) = by_code::<service_item::Entity>(db, &code).await? else {
             return Err(anyhow!("an application names an unknown item {code}"));
         };
         let item = load_version(db, row.current_version_id).await?;
@@ -231,13 +194,13 @@ pub async fn handling(
 ) -> anyhow::Result<Option<(String, bool)>> {
     match (item, bundle) {
         (Some(code), _) => {
-            let Some(row) = find_item_row(db, code).await? else {
+            let Some(row) = by_code::<service_item::Entity>(db, code).await? else {
                 return Ok(None);
             };
             let version = load_version(db, row.current_version_id).await?;
             Ok(Some((row.department, version.accept_on_receipt)))
         }
-        (None, Some(code)) => Ok(find_bundle_row(db, code)
+        (None, Some(code)) => Ok(by_code::<bundle::Entity>(db, code)
             .await?
             .map(|b| (b.lead_department, false))),
         (None, None) => Ok(None),

@@ -19,7 +19,7 @@ use crate::server::entities::{
     material, service_item,
 };
 
-use super::{content_hash, find_bundle_row, find_item_row, json, to_i32};
+use super::{by_code, content_hash, json, to_i32};
 
 /// Why an import did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -107,11 +107,7 @@ pub async fn import(
     let mut summary = ImportSummary::default();
 
     for d in &file.departments {
-        let found = department::Entity::find()
-            .filter(department::Column::Code.eq(&d.code))
-            .one(&txn)
-            .await
-            .context("failed to read a department")?;
+        let found = by_code::<department::Entity>(&txn, &d.code).await?;
         match found {
             Some(row) if row.name == d.name && row.phone == d.phone && row.address == d.address => {
                 summary.departments.unchanged += 1;
@@ -140,7 +136,7 @@ pub async fn import(
 
     for item in &file.items {
         let hash = content_hash(item)?;
-        let found = find_item_row(&txn, &item.code).await?;
+        let found = by_code::<service_item::Entity>(&txn, &item.code).await?;
         let (row, version) = match found {
             None => {
                 let mut row = service_item::ActiveModel {
@@ -181,7 +177,7 @@ pub async fn import(
 
     for b in &file.bundles {
         let hash = content_hash(b)?;
-        let found = find_bundle_row(&txn, &b.code).await?;
+        let found = by_code::<bundle::Entity>(&txn, &b.code).await?;
         let (bundle_id, version) = match found {
             Some(row) if row.content_hash == hash => {
                 summary.bundles.unchanged += 1;

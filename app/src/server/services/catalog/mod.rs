@@ -11,9 +11,42 @@ pub use forms::*;
 pub use import::*;
 pub use read::*;
 
+use std::collections::BTreeMap;
+
 use anyhow::{Context, anyhow};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect};
+
+use crate::server::entities::Coded;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// The row of `E` with this code.
+pub async fn by_code<E: Coded>(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> anyhow::Result<Option<E::Model>> {
+    E::find()
+        .filter(E::CODE.eq(code))
+        .one(db)
+        .await
+        .with_context(|| format!("failed to read {}", E::WHAT))
+}
+
+/// The name of every row of `E`, by code.
+pub async fn names_of<E: Coded>(
+    db: &impl ConnectionTrait,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    Ok(E::find()
+        .select_only()
+        .column(E::CODE)
+        .column(E::NAME)
+        .into_tuple::<(String, String)>()
+        .all(db)
+        .await
+        .with_context(|| format!("failed to read the names of {}", E::WHAT))?
+        .into_iter()
+        .collect())
+}
 
 /// SHA-256 of a record as serialised in the file: the same record always hashes the same.
 fn content_hash<T: Serialize>(value: &T) -> anyhow::Result<String> {

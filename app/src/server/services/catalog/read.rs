@@ -23,7 +23,7 @@ use crate::views::catalog::{
     ItemSummary,
 };
 
-use super::{find_bundle_row, find_item_row, from_json, parse, to_u32};
+use super::{by_code, from_json, names_of, parse, to_u32};
 
 /// Writes the whole catalog, each item in its current version, as a file that imports back
 /// identically.
@@ -140,7 +140,7 @@ pub async fn list_departments(db: &DatabaseConnection) -> anyhow::Result<Vec<Dep
 
 /// The guide of one item in its current version, with its history; `None` if unknown.
 pub async fn get_item(db: &DatabaseConnection, code: &str) -> anyhow::Result<Option<ItemGuide>> {
-    let Some(row) = find_item_row(db, code).await? else {
+    let Some(row) = by_code::<service_item::Entity>(db, code).await? else {
         return Ok(None);
     };
     let item = load_version(db, row.current_version_id).await?;
@@ -229,7 +229,7 @@ pub async fn list_bundles(db: &DatabaseConnection) -> anyhow::Result<Vec<BundleS
 
 /// One bundle with its items and merged form; `None` if unknown.
 pub async fn get_bundle(db: &DatabaseConnection, code: &str) -> anyhow::Result<Option<BundleView>> {
-    let Some(row) = find_bundle_row(db, code).await? else {
+    let Some(row) = by_code::<bundle::Entity>(db, code).await? else {
         return Ok(None);
     };
     let b = load_bundle(db, &row).await?;
@@ -237,11 +237,8 @@ pub async fn get_bundle(db: &DatabaseConnection, code: &str) -> anyhow::Result<O
     let mut items = Vec::new();
     let mut summaries = Vec::new();
     for code in &b.items {
-        let item_row = service_item::Entity::find()
-            .filter(service_item::Column::Code.eq(code))
-            .one(db)
-            .await
-            .context("failed to read a bundle's item")?
+        let item_row = by_code::<service_item::Entity>(db, code)
+            .await?
             .ok_or_else(|| anyhow!("bundle {} names missing item {code}", b.code))?;
         let version = item_version::Entity::find_by_id(item_row.current_version_id)
             .one(db)
@@ -251,11 +248,8 @@ pub async fn get_bundle(db: &DatabaseConnection, code: &str) -> anyhow::Result<O
         summaries.push(summary_of(&item_row, &version, &names)?);
         items.push(load_version(db, item_row.current_version_id).await?);
     }
-    let lead = department::Entity::find()
-        .filter(department::Column::Code.eq(&b.lead_department))
-        .one(db)
-        .await
-        .context("failed to read the lead department")?
+    let lead = by_code::<department::Entity>(db, &b.lead_department)
+        .await?
         .ok_or_else(|| anyhow!("bundle {} has an unknown lead department", b.code))?;
     Ok(Some(BundleView {
         application: merge_items(items.iter()),
@@ -396,13 +390,7 @@ pub(super) async fn load_bundle(
 }
 
 pub async fn department_names(db: &DatabaseConnection) -> anyhow::Result<BTreeMap<String, String>> {
-    Ok(department::Entity::find()
-        .all(db)
-        .await
-        .context("failed to read departments")?
-        .into_iter()
-        .map(|d| (d.code, d.name))
-        .collect())
+    names_of::<department::Entity>(db).await
 }
 
 fn department_info(d: department::Model, item_count: usize) -> DepartmentInfo {

@@ -22,7 +22,7 @@ use crate::domain::licence::{
     RevocationKind, Verdict,
 };
 use crate::server::client::ClientKey;
-use crate::server::entities::{application, licence};
+use crate::server::entities::{application, licence, service_item};
 use crate::server::services::{catalog, throttle};
 use crate::views::backoffice::Paging;
 use crate::views::licence::{
@@ -82,7 +82,8 @@ pub async fn issue(
         let Some(g) = granted.iter().find(|g| g.item_code == item.item_code) else {
             continue;
         };
-        let Some(item_row) = catalog::find_item_row(db, &item.item_code).await? else {
+        let Some(item_row) = catalog::by_code::<service_item::Entity>(db, &item.item_code).await?
+        else {
             continue;
         };
         let guide = catalog::load_version(db, item_row.current_version_id).await?;

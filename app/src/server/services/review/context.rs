@@ -79,13 +79,11 @@ pub(super) async fn context(
             .await
             .context("failed to read the blacklist")?
             .is_some();
-    let department_name = department::Entity::find()
-        .filter(department::Column::Code.eq(row.department.clone().unwrap_or_default()))
-        .one(db)
-        .await
-        .context("failed to read a department")?
-        .map(|d| d.name)
-        .unwrap_or_default();
+    let department_name =
+        catalog::by_code::<department::Entity>(db, row.department.as_deref().unwrap_or_default())
+            .await?
+            .map(|d| d.name)
+            .unwrap_or_default();
     Ok(CaseContext {
         uploaded,
         form,

@@ -249,11 +249,8 @@ async fn security_alerts_of(
         .all(db)
         .await
         .context("failed to read security alerts")?;
-    let names: BTreeMap<String, String> = staff::Entity::find()
-        .filter(staff::Column::Department.eq(me.department.as_str()))
-        .all(db)
-        .await
-        .context("failed to read staff")?
+    let names: BTreeMap<String, String> = staff_of(db, me)
+        .await?
         .into_iter()
         .map(|s| (s.login, s.name))
         .collect();
@@ -266,6 +263,15 @@ async fn security_alerts_of(
             at: a.at.to_rfc3339(),
         })
         .collect())
+}
+
+/// Every staff member of the board's department.
+async fn staff_of(db: &DatabaseConnection, me: &StaffInfo) -> anyhow::Result<Vec<staff::Model>> {
+    staff::Entity::find()
+        .filter(staff::Column::Department.eq(me.department.as_str()))
+        .all(db)
+        .await
+        .context("failed to read staff")
 }
 
 /// Most warnings a board lists (newest first).
@@ -286,11 +292,8 @@ async fn warnings_of(db: &DatabaseConnection, me: &StaffInfo) -> anyhow::Result<
         .all(db)
         .await
         .context("failed to read who saw warnings")?;
-    let names: BTreeMap<i32, String> = staff::Entity::find()
-        .filter(staff::Column::Department.eq(me.department.as_str()))
-        .all(db)
-        .await
-        .context("failed to read staff")?
+    let names: BTreeMap<i32, String> = staff_of(db, me)
+        .await?
         .into_iter()
         .map(|s| (s.id, s.name))
         .collect();
