@@ -25,38 +25,13 @@ use crate::views::review::StaffInfo;
 
 /// The working-day calendar as administrators keep it.
 pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<WorkingCalendar> {
-    let years = calendar_year::Entity::find()
-        .all(db)
-        .await
-        .context("failed to read the calendar years")?;
-    let days = calendar_day::Entity::find()
-        .all(db)
-        .await
-        .context("failed to read the calendar days")?;
-    let mut by_year: BTreeMap<i32, YearArrangement> = years
-        .iter()
-        .map(|y| {
-            (
-                y.year,
-                YearArrangement {
-                    year: y.year,
-                    days_off: vec![],
-                    extra_working_days: vec![],
-                },
-            )
-        })
-        .collect();
-    for d in days {
-        let date = Date::parse_iso(&d.day).ok_or_else(|| anyhow!("bad calendar day {}", d.day))?;
-        if let Some(y) = by_year.get_mut(&d.year) {
-            if d.working {
-                y.extra_working_days.push(date);
-            } else {
-                y.days_off.push(date);
-            }
-        }
-    }
-    Ok(WorkingCalendar::new(by_year.into_values()))
+    Ok(WorkingCalendar::new(years(db).await?.into_iter().map(
+        |y| YearArrangement {
+            year: y.year,
+            days_off: y.days_off,
+            extra_working_days: y.extra_working_days,
+        },
+    )))
 }
 
 /// Why a calendar change did not happen.
@@ -71,7 +46,7 @@ pub enum CalendarError {
 }
 
 /// Every loaded year, oldest first.
-pub async fn years(db: &DatabaseConnection) -> anyhow::Result<Vec<CalendarYearView>> {
+pub async fn years(db: &impl ConnectionTrait) -> anyhow::Result<Vec<CalendarYearView>> {
     let years = calendar_year::Entity::find()
         .order_by_asc(calendar_year::Column::Year)
         .all(db)
@@ -98,7 +73,8 @@ pub async fn years(db: &DatabaseConnection) -> anyhow::Result<Vec<CalendarYearVi
         .await
         .context("failed to read the calendar days")?
     {
-        let (Some(v), Some(day)) = (views.get_mut(&d.year), Date::parse_iso(&d.day)) else {
+        let day = Date::parse_iso(&d.day).ok_or_else(|| anyhow!("bad calendar day {}", d.day))?;
+        let Some(v) = views.get_mut(&d.year) else {
             continue;
         };
         if d.working {

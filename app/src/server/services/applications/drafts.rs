@@ -35,24 +35,11 @@ pub async fn create_draft(
     if drafts >= crate::domain::upload::MAX_OPEN_DRAFTS {
         return Err(ApplicationError::TooManyDrafts);
     }
-    let row = insert_draft(
-        db,
-        application::ActiveModel {
-            account_id: Set(account_id),
-            item_code: Set(item.clone()),
-            bundle_code: Set(bundle.clone()),
-            form_values: Set(to_json(&content.values)?),
-            applicant: Set(to_json(&content.applicant)?),
-            bring_original: Set(to_json(&content.bring_original)?),
-            delivery: Set(to_json(&content.delivery)?),
-            status: Set(CaseStatus::Draft.as_str().into()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        },
-        now,
-    )
-    .await?;
+    let owner = application::ActiveModel {
+        account_id: Set(account_id),
+        ..Default::default()
+    };
+    let row = insert_draft(db, owner, (item, bundle), &content, now).await?;
     view(row, title, Vec::new(), Vec::new())
 }
 

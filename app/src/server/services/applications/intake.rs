@@ -30,29 +30,20 @@ pub async fn start_intake(
         .await
         .context("failed to read the window account")?
         .ok_or_else(|| anyhow!("the window account is missing (migration 5)"))?;
-    let row = insert_draft(
-        db,
-        application::ActiveModel {
-            account_id: Set(window_account.id),
-            staff_id: Set(Some(me.id)),
-            channel: Set(Some(Channel::Window.as_str().into())),
-            item_code: Set(item.clone()),
-            bundle_code: Set(bundle.clone()),
-            form_values: Set("{}".into()),
-            applicant: Set(to_json(&ApplicantForm {
-                kind: Some(ApplicantKind::Person),
-                values: BTreeMap::new(),
-            })?),
-            bring_original: Set("[]".into()),
-            delivery: Set("{}".into()),
-            status: Set(CaseStatus::Draft.as_str().into()),
-            version: Set(0),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+    let owner = application::ActiveModel {
+        account_id: Set(window_account.id),
+        staff_id: Set(Some(me.id)),
+        channel: Set(Some(Channel::Window.as_str().into())),
+        ..Default::default()
+    };
+    // Nothing filled in yet; the applicant is a person until the window says otherwise.
+    let content = DraftContent {
+        applicant: ApplicantForm {
+            kind: Some(ApplicantKind::Person),
+            values: BTreeMap::new(),
         },
-        now,
-    )
-    .await?;
+        ..DraftContent::default()
+    };
+    let row = insert_draft(db, owner, (item, bundle), &content, now).await?;
     view(row, title, Vec::new(), Vec::new())
 }

@@ -96,6 +96,17 @@ pub(super) async fn own(
         .context("failed to read an application")
 }
 
+/// As [`own`], with no such application (or not theirs) refused as `NotFound`.
+pub(super) async fn own_or_refuse(
+    db: &DatabaseConnection,
+    who: Who,
+    number: &str,
+) -> Result<application::Model, ApplicationError> {
+    own(db, who, number)
+        .await?
+        .ok_or(ApplicationError::NotFound)
+}
+
 /// Which applications are someone's: an applicant's own, and the window cases they linked
 /// to their account with the receipt's 查询码 (`claim`); a staff member's own intakes.
 pub(super) fn whose(who: Who) -> Condition {
@@ -154,9 +165,7 @@ pub(super) async fn own_draft(
     who: Who,
     number: &str,
 ) -> Result<application::Model, ApplicationError> {
-    let row = own(db, who, number)
-        .await?
-        .ok_or(ApplicationError::NotFound)?;
+    let row = own_or_refuse(db, who, number).await?;
     if row.status != CaseStatus::Draft.as_str()
         && row.status != CaseStatus::CorrectionRequested.as_str()
     {
@@ -335,11 +344,28 @@ pub(super) fn item_or_bundle(
 
 /// Inserts a new draft under a fresh application number. 50 random bits make a clash
 /// practically impossible, but the unique index has the last word: a clash is retried.
+/// Makes a draft of `content` for the item or the bundle under a new number; `owner` gives
+/// whose it is (the account, and for in-hall intake the window's staff member and channel).
 pub(super) async fn insert_draft(
     db: &DatabaseConnection,
-    draft: application::ActiveModel,
+    owner: application::ActiveModel,
+    (item, bundle): (Option<String>, Option<String>),
+    content: &DraftContent,
     now: DateTime<Utc>,
 ) -> Result<application::Model, ApplicationError> {
+    let draft = application::ActiveModel {
+        item_code: Set(item),
+        bundle_code: Set(bundle),
+        form_values: Set(to_json(&content.values)?),
+        applicant: Set(to_json(&content.applicant)?),
+        bring_original: Set(to_json(&content.bring_original)?),
+        delivery: Set(to_json(&content.delivery)?),
+        status: Set(CaseStatus::Draft.as_str().into()),
+        version: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..owner
+    };
     for _ in 0..3 {
         let mut row = draft.clone();
         row.number = Set(new_number(now)?.as_str().into());

@@ -15,9 +15,7 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> Result<ApplicationView, ApplicationError> {
     let who = who.into();
-    let row = own(db, who, number)
-        .await?
-        .ok_or(ApplicationError::NotFound)?;
+    let row = own_or_refuse(db, who, number).await?;
     if row.status != CaseStatus::Draft.as_str() {
         return view_of(db, row).await;
     }
@@ -183,9 +181,7 @@ pub async fn resubmit(
     now: DateTime<Utc>,
 ) -> Result<ApplicationView, ApplicationError> {
     let who = who.into();
-    let row = own(db, who, number)
-        .await?
-        .ok_or(ApplicationError::NotFound)?;
+    let row = own_or_refuse(db, who, number).await?;
     if row.status != CaseStatus::CorrectionRequested.as_str() {
         return Err(ApplicationError::NotInCorrection);
     }

@@ -63,9 +63,7 @@ pub async fn upload_slot(
     code: &str,
 ) -> Result<UploadSlot, ApplicationError> {
     let who = who.into();
-    let row = own(db, who, number)
-        .await?
-        .ok_or(ApplicationError::NotFound)?;
+    let row = own_or_refuse(db, who, number).await?;
     let purpose = match row.case_status()? {
         CaseStatus::Draft => Purpose::Draft,
         CaseStatus::CorrectionRequested => {
@@ -284,9 +282,7 @@ pub async fn download(
     number: &str,
     code: &str,
 ) -> Result<(UploadedMaterial, u64, ByteStream), ApplicationError> {
-    let row = own(db, who.into(), number)
-        .await?
-        .ok_or(ApplicationError::NotFound)?;
+    let row = own_or_refuse(db, who.into(), number).await?;
     let upload = upload_of(db, row.id, code)
         .await?
         .ok_or(ApplicationError::NoUpload)?;
