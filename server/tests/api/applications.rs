@@ -5,7 +5,7 @@ use reqwest::Method;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 
-use crate::helpers::{TestApp, call, get_as, on_every_backend, sign_in};
+use crate::helpers::{TestApp, call, delete_as, get_as, on_every_backend, post_as, sign_in};
 
 /// Registers and logs in an applicant; returns the cookie to send.
 pub async fn applicant(app: &TestApp, mobile: &str, id_number: &str) -> String {
@@ -30,12 +30,11 @@ pub async fn applicant(app: &TestApp, mobile: &str, id_number: &str) -> String {
 async fn a_draft_is_created_saved_listed_and_deleted_by_its_applicant() {
     on_every_backend(async |app| {
         let me = applicant(app, "13811110001", "11010519491231002X").await;
-        let (status, draft) = call(
+        let (status, draft) = post_as(
             app,
-            Method::POST,
+            &me,
             "/api/v1/applications",
-            Some(&me),
-            Some(json!({"item": "ZJJ-XK-001", "values": {"project_name": "示范小学新建工程"}})),
+            json!({"item": "ZJJ-XK-001", "values": {"project_name": "示范小学新建工程"}}),
         )
         .await;
         assert_eq!(status, 201, "{draft} {:?}", app.backend);
@@ -60,7 +59,7 @@ async fn a_draft_is_created_saved_listed_and_deleted_by_its_applicant() {
         assert_eq!(status, 200, "numbers are read case-insensitively");
         assert_eq!(one["number"], number.as_str());
 
-        let (status, _) = call(app, Method::DELETE, &path, Some(&me), None).await;
+        let (status, _) = delete_as(app, &me, &path).await;
         assert_eq!(status, 204);
         let (status, gone) = call(app, Method::GET, &path, Some(&me), None).await;
         assert_eq!(status, 404);
@@ -74,13 +73,7 @@ async fn another_applicants_number_is_not_found_for_any_method() {
     on_every_backend(async |app| {
         let owner = applicant(app, "13811110002", "11010519491231002X").await;
         let other = applicant(app, "13811110003", "11010519491231002X").await;
-        let (_, draft) = call(
-            app,
-            Method::POST,
-            "/api/v1/applications",
-            Some(&owner),
-            Some(json!({"bundle": "GCJS-3"})),
-        )
+        let (_, draft) = post_as(app, &owner, "/api/v1/applications", json!({"bundle": "GCJS-3"}))
         .await;
         let path = format!("/api/v1/applications/{}", draft["number"].as_str().unwrap());
         for (method, body) in [
@@ -182,12 +175,11 @@ async fn bad_draft_requests_get_stable_4xx_codes_and_write_nothing() {
                 app.backend
             );
         }
-        let (_, answer) = call(
+        let (_, answer) = post_as(
             app,
-            Method::POST,
+            &me,
             "/api/v1/applications",
-            Some(&me),
-            Some(json!({"item": "ZJJ-XK-001", "values": {"favourite_colour": "red"}})),
+            json!({"item": "ZJJ-XK-001", "values": {"favourite_colour": "red"}}),
         )
         .await;
         assert_eq!(answer["errors"][0]["field"], "values.favourite_colour");

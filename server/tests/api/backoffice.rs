@@ -8,7 +8,6 @@ use app::domain::review::StaffRole;
 use app::server::services::calendar;
 use app::server::services::tracking::{raise_warnings, remind_deferred};
 use chrono::{TimeZone, Utc};
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::applications::applicant;
@@ -17,7 +16,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::helpers::{
-    TestApp, call, case_row, count_of, draft_of, get_as, on_every_backend, problem_codes,
+    TestApp, case_row, count_of, draft_of, get_as, on_every_backend, post_as, problem_codes,
     submit_draft,
 };
 use crate::review::{
@@ -28,10 +27,6 @@ use crate::submission::{CREDIT_CODE, PDF, company, put_file};
 
 /// The applicant block's contact mobile: the tracking factor.
 const MOBILE: &str = "13800138000";
-
-async fn post(app: &TestApp, cookie: &str, path: &str, body: Value) -> (u16, Value) {
-    call(app, Method::POST, path, Some(cookie), Some(body)).await
-}
 
 /// A submitted 一件事 YJS-SZJR case (排水许可 by SWJ + 占道挖掘 by CGJ with SWJ co-handling).
 async fn submitted_bundle(app: &TestApp, me: &str) -> String {
@@ -86,7 +81,7 @@ fn task_of(tasks: &[Value], case: &str, item: &str) -> i64 {
 }
 
 async fn claim(app: &TestApp, staff: &str, task: i64) -> (u16, Value) {
-    post(
+    post_as(
         app,
         staff,
         &format!("/api/v1/review/tasks/{task}/claim"),
@@ -96,7 +91,7 @@ async fn claim(app: &TestApp, staff: &str, task: i64) -> (u16, Value) {
 }
 
 async fn complete(app: &TestApp, staff: &str, task: i64, opinion: Value) -> (u16, Value) {
-    post(
+    post_as(
         app,
         staff,
         &format!("/api/v1/review/tasks/{task}/complete"),
@@ -117,7 +112,7 @@ async fn agree(app: &TestApp, staff: &str, task: i64) {
 async fn decide(app: &TestApp, chief: &str, case: &str, body: Value) -> (u16, Value) {
     let mut body = body;
     body["version"] = version(app, chief, case).await;
-    post(
+    post_as(
         app,
         chief,
         &format!("/api/v1/review/cases/{case}/decision"),
@@ -312,7 +307,7 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
         // Nothing more: no second decision, no withdrawal, no task to sign.
         let (status, body) = decide(app, &swj_chief, &case, json!({"item": "SWJ-XK-001", "outcome": "grant"})).await;
         assert_eq!(status, 422, "{body}");
-        let (status, body) = post(app, &me, &format!("/api/v1/applications/{case}/withdrawal"),
+        let (status, body) = post_as(app, &me, &format!("/api/v1/applications/{case}/withdrawal"),
             json!({"version": view["version"], "reason": "不办了"})).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(problem_codes(&body), ["not_withdrawable"]);
@@ -370,7 +365,7 @@ async fn a_deferred_material_holds_the_decision_until_the_window_confirms_it() {
 
         // Only the 容缺 material can be confirmed, and only by the window of the case.
         let v = version(app, &window, &case).await;
-        let (status, body) = post(
+        let (status, body) = post_as(
             app,
             &reviewer,
             &format!("/api/v1/review/cases/{case}/deferred-confirmation"),
@@ -378,7 +373,7 @@ async fn a_deferred_material_holds_the_decision_until_the_window_confirms_it() {
         )
         .await;
         assert_eq!(status, 403, "{body}");
-        let (status, body) = post(
+        let (status, body) = post_as(
             app,
             &window,
             &format!("/api/v1/review/cases/{case}/deferred-confirmation"),
@@ -387,7 +382,7 @@ async fn a_deferred_material_holds_the_decision_until_the_window_confirms_it() {
         .await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(problem_codes(&body), ["not_deferred"]);
-        let (status, office) = post(
+        let (status, office) = post_as(
             app,
             &window,
             &format!("/api/v1/review/cases/{case}/deferred-confirmation"),
@@ -425,12 +420,12 @@ async fn a_withdrawal_closes_the_open_tasks_and_ends_the_clocks() {
 
         let v = version(app, &window, &case).await;
         let path = format!("/api/v1/applications/{case}/withdrawal");
-        let (status, body) = post(app, &me, &path, json!({"version": v, "reason": " "})).await;
+        let (status, body) = post_as(app, &me, &path, json!({"version": v, "reason": " "})).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(problem_codes(&body), ["reason_required"]);
         // Another applicant's case is not found.
         let other = applicant(app, "13855550004", "44052419850101001X").await;
-        let (status, _) = post(
+        let (status, _) = post_as(
             app,
             &other,
             &path,
@@ -439,7 +434,7 @@ async fn a_withdrawal_closes_the_open_tasks_and_ends_the_clocks() {
         .await;
         assert_eq!(status, 404);
         let (status, notice) =
-            post(app, &me, &path, json!({"version": v, "reason": "项目取消"})).await;
+            post_as(app, &me, &path, json!({"version": v, "reason": "项目取消"})).await;
         assert_eq!(status, 201, "{notice}");
         assert_eq!(notice["notice"]["kind"], "withdrawal");
         assert!(
@@ -471,7 +466,7 @@ async fn the_window_records_a_withdrawal_made_in_the_hall() {
         let (case, window, reviewer) = accepted(app, "13855550005", false).await;
         let v = version(app, &window, &case).await;
         let path = format!("/api/v1/review/cases/{case}/withdrawal");
-        let (status, _) = post(
+        let (status, _) = post_as(
             app,
             &reviewer,
             &path,
@@ -479,7 +474,7 @@ async fn the_window_records_a_withdrawal_made_in_the_hall() {
         )
         .await;
         assert_eq!(status, 403);
-        let (status, body) = post(
+        let (status, body) = post_as(
             app,
             &window,
             &path,
@@ -487,7 +482,7 @@ async fn the_window_records_a_withdrawal_made_in_the_hall() {
         )
         .await;
         assert_eq!((status, body["code"].as_str()), (409, Some("case_changed")));
-        let (status, notice) = post(
+        let (status, notice) = post_as(
             app,
             &window,
             &path,
@@ -505,7 +500,7 @@ async fn an_immediate_item_is_accepted_and_decided_at_the_window_in_one_step() {
     on_every_backend(async |app| {
         count_through_next_year(app).await;
         let me = applicant(app, "13855550006", "11010519491231002X").await;
-        let (status, draft) = post(app, &me, "/api/v1/applications", json!({"item": "FGW-BA-001",
+        let (status, draft) = post_as(app, &me, "/api/v1/applications", json!({"item": "FGW-BA-001",
             "applicant": company(CREDIT_CODE), "values": {
                 "project_name": "滨江污水处理厂", "project_address": "示范市滨江区江南大道 1 号",
                 "total_investment": "5000", "land_area": "20000", "building_area": "8000",
@@ -521,10 +516,10 @@ async fn an_immediate_item_is_accepted_and_decided_at_the_window_in_one_step() {
         let window = staff_member(app, "fgw-w", StaffRole::Window, "FGW").await;
         let path = format!("/api/v1/review/cases/{case}/decision-on-the-spot");
         let v = version(app, &window, &case).await;
-        let (status, body) = post(app, &window, &path, json!({"version": v, "outcome": "refuse"})).await;
+        let (status, body) = post_as(app, &window, &path, json!({"version": v, "outcome": "refuse"})).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(problem_codes(&body), ["reason_required", "legal_basis_required"]);
-        let (status, result) = post(app, &window, &path, json!({"version": v, "outcome": "grant"})).await;
+        let (status, result) = post_as(app, &window, &path, json!({"version": v, "outcome": "grant"})).await;
         assert_eq!(status, 201, "{result}");
         assert_eq!(result["notice"]["notice"]["kind"], "grant");
         let (_, view) = review_case(app, &window, &case).await;
@@ -542,7 +537,7 @@ async fn an_immediate_item_is_accepted_and_decided_at_the_window_in_one_step() {
         let me2 = applicant(app, "13855550008", "44052419850101001X").await;
         let promised = submitted_case(app, &me2, true).await;
         let v = version(app, &window2, &promised).await;
-        let (status, body) = post(app, &window2, &format!("/api/v1/review/cases/{promised}/decision-on-the-spot"),
+        let (status, body) = post_as(app, &window2, &format!("/api/v1/review/cases/{promised}/decision-on-the-spot"),
             json!({"version": v, "outcome": "grant"})).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(problem_codes(&body), ["not_immediate"]);
@@ -583,11 +578,11 @@ async fn the_applicant_supplies_a_deferred_material_online_and_the_window_return
         // Returned with a reason: the applicant must supply it again.
         let path = format!("/api/v1/review/cases/{case}/deferred-confirmation");
         let v = version(app, &window, &case).await;
-        let (status, body) = post(app, &window, &path,
+        let (status, body) = post_as(app, &window, &path,
             json!({"version": v, "material": "water_quality_report", "return_reason": " "})).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(problem_codes(&body), ["reason_required"]);
-        let (status, _) = post(app, &window, &path,
+        let (status, _) = post_as(app, &window, &path,
             json!({"version": v, "material": "water_quality_report", "return_reason": "报告未加盖检测机构公章"})).await;
         assert_eq!(status, 200);
         let d = office(&window).await;
@@ -627,7 +622,7 @@ async fn the_applicant_supplies_a_deferred_material_online_and_the_window_return
 
         // Confirmed: nothing more to upload, nothing late.
         let v = version(app, &window, &case).await;
-        let (status, _) = post(app, &window, &path, json!({"version": v, "material": "water_quality_report"})).await;
+        let (status, _) = post_as(app, &window, &path, json!({"version": v, "material": "water_quality_report"})).await;
         assert_eq!(status, 200);
         assert_eq!(office(&window).await["confirmed"], true);
         let (status, body) = put_file(app, &me, &case, "water_quality_report", "水质.pdf", PDF).await;

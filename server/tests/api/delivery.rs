@@ -8,17 +8,14 @@ use serde_json::{Value, json};
 
 use crate::applications::applicant;
 use crate::helpers::{
-    TestApp, call, demo, draft_of, get_as, on_every_backend, problem_codes, problems, submit_draft,
+    TestApp, call, demo, draft_of, get_as, on_every_backend, post_as, problem_codes, problems,
+    submit_draft,
 };
 use crate::review::{accept, count_through_next_year, review_case, staff_member};
 use crate::submission::{CREDIT_CODE, PDF, company, drainage_values, put_file};
 
 /// The applicant block's contact mobile: the tracking factor.
 const MOBILE: &str = "13800138000";
-
-async fn post(app: &TestApp, cookie: &str, path: &str, body: Value) -> (u16, Value) {
-    call(app, Method::POST, path, Some(cookie), Some(body)).await
-}
 
 /// The demo catalog, with 排水许可 (SWJ-XK-001) offering every delivery method.
 pub async fn every_method(app: &TestApp) {
@@ -116,7 +113,7 @@ pub async fn granted_to(
         .unwrap_or_else(|| panic!("no task of {case}: {queue}"))["task"]["id"]
         .as_i64()
         .unwrap();
-    let (status, body) = post(
+    let (status, body) = post_as(
         app,
         &staff.reviewer,
         &format!("/api/v1/review/tasks/{task}/claim"),
@@ -124,7 +121,7 @@ pub async fn granted_to(
     )
     .await;
     assert_eq!(status, 201, "{body}");
-    let (status, body) = post(
+    let (status, body) = post_as(
         app,
         &staff.reviewer,
         &format!("/api/v1/review/tasks/{task}/complete"),
@@ -133,7 +130,7 @@ pub async fn granted_to(
     .await;
     assert_eq!(status, 200, "{body}");
     let v = version(app, &staff.chief, &case).await;
-    let (status, body) = post(
+    let (status, body) = post_as(
         app,
         &staff.chief,
         &format!("/api/v1/review/cases/{case}/decision"),
@@ -154,7 +151,7 @@ async fn deliver(
     values: Value,
 ) -> (u16, Value) {
     let v = crate::review::version_of(app, case).await;
-    post(
+    post_as(
         app,
         staff,
         &format!("/api/v1/review/cases/{case}/delivery"),
@@ -225,7 +222,7 @@ async fn the_applicant_chooses_how_to_receive_the_result_and_a_bad_address_is_re
         );
 
         // A method the guide does not offer is refused by name.
-        let (status, draft) = post(
+        let (status, draft) = post_as(
             app,
             &me,
             "/api/v1/applications",
@@ -270,7 +267,7 @@ async fn a_mailed_result_is_posted_then_received_and_the_case_ends() {
         assert_eq!(status, 422, "{body}");
         assert_eq!(problem_codes(&body), ["not_an_option", "pattern_mismatch"]);
         // A stale version is refused.
-        let (status, body) = post(app, &staff.window, &format!("/api/v1/review/cases/{case}/delivery"),
+        let (status, body) = post_as(app, &staff.window, &format!("/api/v1/review/cases/{case}/delivery"),
             json!({"version": 1, "step": "mail", "values": {"carrier": "顺丰速运", "waybill": "SF1234567890"}})).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("case_changed")), "{body}");
         let (status, mailed) = deliver(app, &staff.window, &case, "mail",

@@ -53,6 +53,16 @@ impl TestApp {
             .expect("request failed")
     }
 
+    /// `GET path` with a session cookie: the response as it comes (a file, a stream).
+    pub async fn get_with(&self, cookie: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
         let response = self.get(path).await;
         let status = response.status().as_u16();
@@ -274,6 +284,21 @@ pub fn count_of(list: &serde_json::Value, status: &str) -> serde_json::Value {
 /// `GET path` with a session cookie: the status and the JSON body.
 pub async fn get_as(app: &TestApp, cookie: &str, path: &str) -> (u16, serde_json::Value) {
     call(app, reqwest::Method::GET, path, Some(cookie), None).await
+}
+
+/// `POST path` of a JSON body with a session cookie: the status and the JSON answer.
+pub async fn post_as(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    call(app, reqwest::Method::POST, path, Some(cookie), Some(body)).await
+}
+
+/// `DELETE path` with a session cookie: the status and the JSON answer.
+pub async fn delete_as(app: &TestApp, cookie: &str, path: &str) -> (u16, serde_json::Value) {
+    call(app, reqwest::Method::DELETE, path, Some(cookie), None).await
 }
 
 /// An application as its applicant sees it (`GET /api/v1/applications/{number}`).

@@ -4,12 +4,11 @@
 //! offline command gives the same verdicts.
 
 use app::domain::review::StaffRole;
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::applications::applicant;
 use crate::delivery::{Swj, every_method, granted_to, swj};
-use crate::helpers::{TestApp, call, get_as, on_every_backend, problem_codes};
+use crate::helpers::{TestApp, get_as, on_every_backend, post_as, problem_codes};
 use crate::review::{count_through_next_year, review_case, staff_member};
 
 async fn post_file(app: &TestApp, text: &str) -> (u16, Value) {
@@ -184,30 +183,22 @@ async fn the_issuing_chief_revokes_a_licence_and_every_check_then_says_so() {
             (&cgj_chief, 404, "licence_not_found"),
             (&me, 401, "not_logged_in"),
         ] {
-            let (got, b) = call(app, Method::POST, &path, Some(who), Some(body.clone())).await;
+            let (got, b) = post_as(app, who, &path, body.clone()).await;
             assert_eq!((got, b["code"].as_str()), (status, Some(code)), "{b}");
         }
-        let (status, b) = call(
+        let (status, b) = post_as(
             app,
-            Method::POST,
+            &staff.chief,
             &path,
-            Some(&staff.chief),
-            Some(json!({"kind": "cancelled", "reason": " "})),
+            json!({"kind": "cancelled", "reason": " "}),
         )
         .await;
         assert_eq!(status, 422, "{b}");
         assert_eq!(problem_codes(&b), ["required"]);
-        let (status, b) = call(
-            app,
-            Method::POST,
-            &path,
-            Some(&staff.chief),
-            Some(body.clone()),
-        )
-        .await;
+        let (status, b) = post_as(app, &staff.chief, &path, body.clone()).await;
         assert_eq!(status, 201, "{b}");
         assert_eq!(b["revocation"]["kind"], "withdrawn");
-        let (status, b) = call(app, Method::POST, &path, Some(&staff.chief), Some(body)).await;
+        let (status, b) = post_as(app, &staff.chief, &path, body).await;
         assert_eq!(
             (status, b["code"].as_str()),
             (409, Some("licence_revoked")),
@@ -308,10 +299,10 @@ async fn a_refusal_issues_no_licence() {
         every_method(app).await;
         let staff = swj(app).await;
         let me = applicant(app, "13855552006", "11010519491231002X").await;
-        let (status, draft) = call(app, Method::POST, "/api/v1/applications", Some(&me), Some(json!({
+        let (status, draft) = post_as(app, &me, "/api/v1/applications", json!({
             "item": "SWJ-XK-001", "applicant": crate::submission::company(crate::submission::CREDIT_CODE),
             "values": crate::submission::drainage_values(), "bring_original": ["drainage_application"],
-            "delivery": {"method": "download"}}))).await;
+            "delivery": {"method": "download"}})).await;
         assert_eq!(status, 201, "{draft}");
         let number = draft["number"].as_str().unwrap();
         for code in ["drainage_drawings", "water_quality_report"] {
@@ -321,12 +312,10 @@ async fn a_refusal_issues_no_licence() {
         crate::review::accept(app, &staff.window, &case).await;
         let (_, queue) = get_as(app, &staff.reviewer, "/api/v1/review/tasks").await;
         let task = queue["entries"][0]["task"]["id"].as_i64().unwrap();
-        call(app, Method::POST, &format!("/api/v1/review/tasks/{task}/claim"), Some(&staff.reviewer), Some(json!({}))).await;
-        call(app, Method::POST, &format!("/api/v1/review/tasks/{task}/complete"), Some(&staff.reviewer),
-            Some(json!({"opinion": "disagree", "reason": "标高不符", "legal_basis": "条例第二十一条"}))).await;
+        post_as(app, &staff.reviewer, &format!("/api/v1/review/tasks/{task}/claim"), json!({})).await;
+        post_as(app, &staff.reviewer, &format!("/api/v1/review/tasks/{task}/complete"), json!({"opinion": "disagree", "reason": "标高不符", "legal_basis": "条例第二十一条"})).await;
         let v = crate::review::version_of(app, &case).await;
-        let (status, body) = call(app, Method::POST, &format!("/api/v1/review/cases/{case}/decision"), Some(&staff.chief),
-            Some(json!({"version": v, "item": "SWJ-XK-001", "outcome": "refuse", "reason": "标高不符", "legal_basis": "条例第二十一条"}))).await;
+        let (status, body) = post_as(app, &staff.chief, &format!("/api/v1/review/cases/{case}/decision"), json!({"version": v, "item": "SWJ-XK-001", "outcome": "refuse", "reason": "标高不符", "legal_basis": "条例第二十一条"})).await;
         assert_eq!(status, 201, "{body}");
         let (_, view) = review_case(app, &staff.window, &case).await;
         assert!(view.get("licences").is_none(), "{}", view["licences"]);

@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 
 use crate::applications::applicant;
 use crate::helpers::{
-    TestApp, call, case_row, draft_of, get_as, on_every_backend, own_case, problems, sign_in,
-    submit_draft,
+    TestApp, call, case_row, draft_of, get_as, on_every_backend, own_case, post_as, problems,
+    sign_in, submit_draft,
 };
 use crate::submission::{CREDIT_CODE, PDF, company, drainage_values, put_file};
 use crate::tracking::track;
@@ -105,12 +105,11 @@ pub async fn act(
     action: &str,
     body: Value,
 ) -> (u16, Value) {
-    call(
+    post_as(
         app,
-        Method::POST,
+        cookie,
         &format!("/api/v1/review/cases/{case}/{action}"),
-        Some(cookie),
-        Some(body),
+        body,
     )
     .await
 }
@@ -279,16 +278,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
         assert_eq!(status, 422);
         assert_eq!(problems(&refused), [pair("items.0", "not_changed")]);
         let replaced_id = case_view["replaced"][0]["id"].as_i64().unwrap();
-        let old = app
-            .client
-            .get(format!(
-                "{}/api/v1/review/cases/{case}/materials/drainage_drawings?replaced={replaced_id}",
-                app.address
-            ))
-            .header("cookie", &window)
-            .send()
-            .await
-            .unwrap();
+        let old = app.get_with(&window, &format!("/api/v1/review/cases/{case}/materials/drainage_drawings?replaced={replaced_id}")).await;
         assert_eq!(old.status(), 200);
         assert_eq!(old.bytes().await.unwrap().as_ref(), PDF);
 
@@ -628,12 +618,11 @@ async fn in_hall_intake_uses_the_same_form_and_the_receipt_holder_follows_it_onl
         let reviewer = staff_member(app, "r", StaffRole::Reviewer, "SWJ").await;
         let other = staff_member(app, "z", StaffRole::Window, "ZJJ").await;
         let intake = |cookie: String| async move {
-            call(
+            post_as(
                 app,
-                Method::POST,
+                &cookie,
                 "/api/v1/review/intake",
-                Some(&cookie),
-                Some(json!({"item": "SWJ-XK-001"})),
+                json!({"item": "SWJ-XK-001"}),
             )
             .await
         };
@@ -724,12 +713,11 @@ async fn in_hall_intake_uses_the_same_form_and_the_receipt_holder_follows_it_onl
         assert_eq!(status, 404);
         // The receipt's 查询码 links it (关联窗口办件); a wrong code gets one answer.
         let claim = async |cookie: &str, code: &str| {
-            call(
+            post_as(
                 app,
-                Method::POST,
+                cookie,
                 "/api/v1/applications/claim",
-                Some(cookie),
-                Some(json!({"case_number": case_number, "tracking_code": code})),
+                json!({"case_number": case_number, "tracking_code": code}),
             )
             .await
         };
@@ -754,12 +742,11 @@ async fn in_hall_intake_uses_the_same_form_and_the_receipt_holder_follows_it_onl
         // A case applied for online is not claimed by its code.
         let online = submitted_case(app, &stranger, true).await;
         let online_code = case_row(app, &online).await.tracking_code.unwrap();
-        let (status, _) = call(
+        let (status, _) = post_as(
             app,
-            Method::POST,
+            &holder,
             "/api/v1/applications/claim",
-            Some(&holder),
-            Some(json!({"case_number": online, "tracking_code": online_code})),
+            json!({"case_number": online, "tracking_code": online_code}),
         )
         .await;
         assert_eq!(status, 404);

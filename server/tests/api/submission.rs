@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::applications::applicant;
-use crate::helpers::{TestApp, backends, call, get_as, on_every_backend, own_case, problems};
+use crate::helpers::{
+    TestApp, backends, call, delete_as, get_as, on_every_backend, own_case, post_as, problems,
+};
 
 pub const PDF: &[u8] =
     b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -187,15 +189,11 @@ async fn a_company_uploads_its_materials_and_submits_once() {
 
         // The owner downloads exactly what was sent.
         let response = app
-            .client
-            .get(format!(
-                "{}/api/v1/applications/{number}/materials/drainage_drawings",
-                app.address
-            ))
-            .header("cookie", &me)
-            .send()
-            .await
-            .unwrap();
+            .get_with(
+                &me,
+                &format!("/api/v1/applications/{number}/materials/drainage_drawings"),
+            )
+            .await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["content-type"], "application/pdf");
         assert!(
@@ -255,7 +253,7 @@ async fn a_company_uploads_its_materials_and_submits_once() {
             (status, refused["code"].as_str()),
             (409, Some("not_a_draft"))
         );
-        let (status, _) = call(app, Method::DELETE, &path, Some(&me), None).await;
+        let (status, _) = delete_as(app, &me, &path).await;
         assert_eq!(status, 409);
 
         // Someone else learns nothing from the numbers.
@@ -418,23 +416,16 @@ async fn replaced_and_deleted_uploads_leave_no_files_behind() {
         );
 
         let one = format!("/api/v1/applications/{number}/materials/drainage_application");
-        let (status, _) = call(app, Method::DELETE, &one, Some(&me), None).await;
+        let (status, _) = delete_as(app, &me, &one).await;
         assert_eq!(status, 204);
-        let (status, body) = call(app, Method::DELETE, &one, Some(&me), None).await;
+        let (status, body) = delete_as(app, &me, &one).await;
         assert_eq!(
             (status, body["code"].as_str()),
             (404, Some("upload_not_found"))
         );
         assert_eq!(stored_files(app), 1, "still used by the drawings");
 
-        let (status, _) = call(
-            app,
-            Method::DELETE,
-            &format!("/api/v1/applications/{number}"),
-            Some(&me),
-            None,
-        )
-        .await;
+        let (status, _) = delete_as(app, &me, &format!("/api/v1/applications/{number}")).await;
         assert_eq!(status, 204);
         assert_eq!(
             application_material::Entity::find()
@@ -452,16 +443,10 @@ async fn replaced_and_deleted_uploads_leave_no_files_behind() {
 async fn submission_checks_the_form_values_and_originals_like_the_browser() {
     on_every_backend(async |app| {
         let me = applicant(app, "13822220005", "11010519491231002X").await;
-        let (status, draft) = call(
-            app,
-            Method::POST,
-            "/api/v1/applications",
-            Some(&me),
-            Some(json!({"item": "SWJ-XK-001",
+        let (status, draft) = post_as(app, &me, "/api/v1/applications", json!({"item": "SWJ-XK-001",
                 "applicant": {"kind": "self", "values": {"contact_mobile": "13800138000"}},
                 "values": {"project_name": "", "drainage_volume": "很多", "contact_mobile": "12345"},
-                "bring_original": ["drainage_drawings", "nothing_like_it"]})),
-        )
+                "bring_original": ["drainage_drawings", "nothing_like_it"]}))
         .await;
         assert_eq!(status, 201, "{draft}");
         let number = draft["number"].as_str().unwrap();
@@ -519,12 +504,11 @@ async fn an_item_handled_only_at_the_window_cannot_be_applied_for_online() {
             .await
             .unwrap();
         let me = applicant(&app, "13822220006", "11010519491231002X").await;
-        let (status, body) = call(
+        let (status, body) = post_as(
             &app,
-            Method::POST,
+            &me,
             "/api/v1/applications",
-            Some(&me),
-            Some(json!({"item": "SWJ-XK-001"})),
+            json!({"item": "SWJ-XK-001"}),
         )
         .await;
         assert_eq!(
@@ -543,15 +527,12 @@ async fn edits_racing_a_submission_never_change_or_delete_the_submitted_case() {
     on_every_backend(async |app| {
         let me = applicant(app, "13800138021", "11010519491231002X").await;
         for round in 0..12 {
-            let (status, draft) = call(
+            let (status, draft) = post_as(
                 app,
-                Method::POST,
+                &me,
                 "/api/v1/applications",
-                Some(&me),
-                Some(
-                    json!({"item": "SWJ-XK-001", "applicant": company(CREDIT_CODE),
+                json!({"item": "SWJ-XK-001", "applicant": company(CREDIT_CODE),
                     "values": drainage_values(), "bring_original": ["drainage_application"]}),
-                ),
             )
             .await;
             assert_eq!(status, 201, "{draft}");
@@ -678,14 +659,7 @@ async fn an_applicant_keeps_a_bounded_number_of_drafts_and_bytes() {
             drafts.push(new_draft(app, &me, company(CREDIT_CODE)).await);
         }
         let new = json!({"item": "SWJ-XK-001", "applicant": company(CREDIT_CODE)});
-        let (status, refused) = call(
-            app,
-            Method::POST,
-            "/api/v1/applications",
-            Some(&me),
-            Some(new.clone()),
-        )
-        .await;
+        let (status, refused) = post_as(app, &me, "/api/v1/applications", new.clone()).await;
         assert_eq!(
             (status, refused["code"].as_str()),
             (409, Some("too_many_drafts")),
@@ -694,10 +668,7 @@ async fn an_applicant_keeps_a_bounded_number_of_drafts_and_bytes() {
         // Deleting one makes room for another.
         let last = drafts.pop().unwrap();
         let path = format!("/api/v1/applications/{last}");
-        assert_eq!(
-            call(app, Method::DELETE, &path, Some(&me), None).await.0,
-            204
-        );
+        assert_eq!(delete_as(app, &me, &path).await.0, 204);
         drafts.push(new_draft(app, &me, company(CREDIT_CODE)).await);
 
         // One draft holds all but 64 KiB of the applicant's storage.
@@ -770,13 +741,7 @@ async fn an_upload_arriving_in_pieces_is_stored_whole_and_downloads_the_same() {
         let answer = put_chunked(app, &me, &number, "drainage_application", &file).await;
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
         let path = format!("/api/v1/applications/{number}/materials/drainage_application");
-        let response = app
-            .client
-            .get(format!("{}{path}", app.address))
-            .header("cookie", &me)
-            .send()
-            .await
-            .unwrap();
+        let response = app.get_with(&me, &path).await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.content_length(), Some(file.len() as u64));
         assert_eq!(response.bytes().await.unwrap().as_ref(), file.as_slice());

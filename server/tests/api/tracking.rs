@@ -267,12 +267,11 @@ async fn the_tracking_stream_tells_an_open_page_when_the_case_changes() {
         let stranger = applicant(app, "13844440013", "11010519491231002X").await;
         for (cookie, expected) in [(&me, 200), (&stranger, 404)] {
             let own = app
-                .client
-                .get(format!("{}/api/v1/applications/{case}/events", app.address))
-                .header("cookie", cookie.as_str())
-                .send()
-                .await
-                .unwrap();
+                .get_with(
+                    cookie.as_str(),
+                    &format!("/api/v1/applications/{case}/events"),
+                )
+                .await;
             assert_eq!(own.status(), expected);
         }
         let mut stream = app
@@ -787,12 +786,8 @@ async fn live_streams_are_capped_per_client_and_end_with_the_session() {
 
         // The applicant's own stream ends when they log out.
         let mut own = app
-            .client
-            .get(format!("{}/api/v1/applications/{case}/events", app.address))
-            .header("cookie", me.as_str())
-            .send()
-            .await
-            .unwrap();
+            .get_with(me.as_str(), &format!("/api/v1/applications/{case}/events"))
+            .await;
         assert_eq!(own.status(), 200);
         let (status, _) = call(app, Method::POST, "/api/v1/auth/logout", Some(&me), None).await;
         assert!([200, 204].contains(&status), "{status}");
