@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::review::{NoticeView, load_notice};
+use crate::components::status::Loaded;
 use crate::domain::review::{Notice, NoticeKind};
 
 /// The printable notice page, `/cases/:number/notices/:id`.
@@ -23,22 +24,17 @@ pub fn NoticePage() -> impl IntoView {
     };
     let data = resource(key, |(number, id)| load_notice(number, id));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(n)) => view! { <NoticeDocument view=n/> }.into_any(),
-                    Ok(None) => view! {
-                        <Title text="没有这份通知书"/>
-                        <section class="empty">
-                            <h1>"没有找到这份通知书"</h1>
-                            <p>"通知书只对申请人本人和办理部门的工作人员可见，请先登录。"</p>
-                            <p><a class="button" href="/login">"申请人登录"</a> " " <a class="button" href="/staff/login">"工作人员登录"</a></p>
-                        </section>
-                    }.into_any(),
-                    Err(e) => view! { <div class="notice notice-error" role="alert">{e.to_string()}</div> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data show=|found| match found {
+            Some(n) => view! { <NoticeDocument view=n/> }.into_any(),
+            None => view! {
+                <Title text="没有这份通知书"/>
+                <section class="empty">
+                    <h1>"没有找到这份通知书"</h1>
+                    <p>"通知书只对申请人本人和办理部门的工作人员可见，请先登录。"</p>
+                    <p><a class="button" href="/login">"申请人登录"</a> " " <a class="button" href="/staff/login">"工作人员登录"</a></p>
+                </section>
+            }.into_any(),
+        }/>
     }
 }
 

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::resource::Json;
 
 /// Shown while data loads.
 #[component]
@@ -16,6 +17,30 @@ pub fn Loading() -> impl IntoView {
 pub fn LoadFailed(error: AppError) -> impl IntoView {
     view! {
         <div class="notice notice-error" role="alert" data-code=error.code.as_str()>{error.message.clone()}</div>
+    }
+}
+
+/// A page's data: [`Loading`] while it loads, then `show` of it, or [`LoadFailed`] when the
+/// server refused or could not answer.
+#[component]
+pub fn Loaded<T, F, V>(data: Resource<Result<T, AppError>, Json>, show: F) -> impl IntoView
+where
+    T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let show = show.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => show(value).into_any(),
+                        Err(error) => view! { <LoadFailed error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }
 

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::catalog::{BundleView, get_bundle};
 use crate::components::apply_button::ApplyButton;
 use crate::components::item_card::ItemCard;
-use crate::components::status::{LoadFailed, Loading};
+use crate::components::status::Loaded;
 use crate::pages::item::FieldList;
 use crate::pages::not_found::Missing;
 
@@ -20,15 +20,10 @@ pub fn BundlePage() -> impl IntoView {
     let code = move || params.read().get("code").unwrap_or_default();
     let view_data = resource(code, get_bundle);
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match view_data.await {
-                    Ok(Some(view)) => view! { <Bundle view/> }.into_any(),
-                    Ok(None) => view! { <Missing what="一件事" code=code()/> }.into_any(),
-                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=view_data show=move |found| match found {
+            Some(view) => view! { <Bundle view/> }.into_any(),
+            None => view! { <Missing what="一件事" code=code()/> }.into_any(),
+        }/>
     }
 }
 

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::api::calendar::{CalendarYearView, calendar_years, save_calendar_year};
-use crate::components::status::{LoadFailed, Loading};
+use crate::components::status::Loaded;
 use crate::domain::account::FieldProblem;
 use crate::domain::calendar::{ArrangementForm, check_arrangement};
 
@@ -83,29 +83,22 @@ pub fn CalendarPage() -> impl IntoView {
         <nav class="breadcrumb" aria-label="位置"><a href="/staff">"预审工作台"</a> " / 节假日安排"</nav>
         <h1>"节假日安排"</h1>
         <p class="muted">"办理期限按工作日计算：周末和法定节假日不计，调休上班日计入。每年国务院办公厅发布安排后，由系统管理员在此录入；未录入的年份不能计算期限。"</p>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match years.await {
-                    Ok(list) => view! {
-                        <ul class="calendar-years">
-                            {list.into_iter().map(|y| {
-                                let label = format!("{} 年：放假 {} 天，调休上班 {} 天", y.year, y.days_off.len(), y.extra_working_days.len());
-                                let source = y.source.clone();
-                                let year = y.year;
-                                view! {
-                                    <li data-year=year>
-                                        <strong>{label}</strong>
-                                        <br/><span class="muted">{source}</span>
-                                        " " <button type="button" class="link-button" on:click=move |_| edit(y.clone())>"修改"</button>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=years show=move |list| view! {
+            <ul class="calendar-years">
+                {list.into_iter().map(|y| {
+                    let label = format!("{} 年：放假 {} 天，调休上班 {} 天", y.year, y.days_off.len(), y.extra_working_days.len());
+                    let source = y.source.clone();
+                    let year = y.year;
+                    view! {
+                        <li data-year=year>
+                            <strong>{label}</strong>
+                            <br/><span class="muted">{source}</span>
+                            " " <button type="button" class="link-button" on:click=move |_| edit(y.clone())>"修改"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }/>
         <form class="calendar-form" on:submit=submit novalidate>
             <h2>"录入或修改一年的安排"</h2>
             <div class="field">

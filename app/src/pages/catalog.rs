@@ -11,7 +11,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::catalog::{ItemFilter, list_items};
 use crate::components::department_select::DepartmentSelect;
 use crate::components::item_card::ItemCard;
-use crate::components::status::{LoadFailed, Loading};
+use crate::components::status::Loaded;
 use crate::domain::catalog::{ItemType, OnlineDepth};
 
 /// The catalog page.
@@ -78,22 +78,18 @@ pub fn CatalogPage() -> impl IntoView {
         </Form>
 
         <div data-results="">
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match items.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <p class="result-count" role="status">"没有找到符合条件的事项，请换个关键词试试。"</p>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <p class="result-count" role="status">{format!("共 {} 个事项", list.len())}</p>
-                        <ul class="item-list" aria-label="搜索结果">
-                            {list.into_iter().map(|item| view! { <ItemCard item/> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=items show=|list| if list.is_empty() {
+            view! {
+                <p class="result-count" role="status">"没有找到符合条件的事项，请换个关键词试试。"</p>
+            }.into_any()
+        } else {
+            view! {
+                <p class="result-count" role="status">{format!("共 {} 个事项", list.len())}</p>
+                <ul class="item-list" aria-label="搜索结果">
+                    {list.into_iter().map(|item| view! { <ItemCard item/> }).collect_view()}
+                </ul>
+            }.into_any()
+        }/>
         </div>
     }
 }

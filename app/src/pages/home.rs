@@ -6,7 +6,7 @@ use crate::resource::resource;
 use leptos_meta::Title;
 
 use crate::api::catalog::{list_bundles, list_departments};
-use crate::components::status::{LoadFailed, Loading};
+use crate::components::status::Loaded;
 
 /// The home page.
 #[component]
@@ -27,53 +27,39 @@ pub fn HomePage() -> impl IntoView {
 
         <section>
             <h2>"工程建设项目 · 四个阶段"</h2>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match bundles.await {
-                        Ok(list) => view! {
-                            <ol class="stage-list">
-                                {list.into_iter().filter(|b| b.stage.is_some()).map(|b| view! {
-                                    <li>
-                                        <a href=format!("/bundles/{}", b.code) class="stage-card">
-                                            <span class="stage-name">{b.stage.map(|s| s.label()).unwrap_or_default()}</span>
-                                            <span>{b.name.clone()}</span>
-                                            <small>{format!("{} 个事项并联审批 · 承诺 {} 个工作日", b.item_count, b.promised_limit_days)}</small>
-                                        </a>
-                                    </li>
-                                }).collect_view()}
-                            </ol>
-                        }.into_any(),
-                        Err(e) => view! { <LoadFailed error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded data=bundles show=|list| view! {
+                <ol class="stage-list">
+                    {list.into_iter().filter(|b| b.stage.is_some()).map(|b| view! {
+                        <li>
+                            <a href=format!("/bundles/{}", b.code) class="stage-card">
+                                <span class="stage-name">{b.stage.map(|s| s.label()).unwrap_or_default()}</span>
+                                <span>{b.name.clone()}</span>
+                                <small>{format!("{} 个事项并联审批 · 承诺 {} 个工作日", b.item_count, b.promised_limit_days)}</small>
+                            </a>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            }/>
         </section>
 
         <section>
             <h2>"按部门查找"</h2>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match departments.await {
-                        Ok(mut list) => {
-                            // The departments with the most items first: that is where people go.
-                            list.sort_by(|a, b| b.item_count.cmp(&a.item_count).then_with(|| a.code.cmp(&b.code)));
-                            view! {
-                            <ul class="department-list">
-                                {list.into_iter().filter(|d| d.item_count > 0).map(|d| view! {
-                                    <li>
-                                        <a href=format!("/items?department={}", d.code)>
-                                            {d.name.clone()}
-                                            <span class="count">{format!("{} 项", d.item_count)}</span>
-                                        </a>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                        }
-                        Err(e) => view! { <LoadFailed error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded data=departments show=|mut list| {
+                // The departments with the most items first: that is where people go.
+                list.sort_by(|a, b| b.item_count.cmp(&a.item_count).then_with(|| a.code.cmp(&b.code)));
+                view! {
+                    <ul class="department-list">
+                        {list.into_iter().filter(|d| d.item_count > 0).map(|d| view! {
+                            <li>
+                                <a href=format!("/items?department={}", d.code)>
+                                    {d.name.clone()}
+                                    <span class="count">{format!("{} 项", d.item_count)}</span>
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+            }/>
         </section>
     }
 }

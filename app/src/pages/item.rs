@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::catalog::{ItemGuide, get_item};
 use crate::components::apply_button::ApplyButton;
-use crate::components::status::{LoadFailed, Loading};
+use crate::components::status::Loaded;
 use crate::domain::catalog::{CaseKind, FieldType, FormField, Material, OnlineDepth};
 use crate::pages::not_found::Missing;
 
@@ -19,15 +19,10 @@ pub fn ItemPage() -> impl IntoView {
     let code = move || params.read().get("code").unwrap_or_default();
     let guide = resource(code, get_item);
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match guide.await {
-                    Ok(Some(guide)) => view! { <Guide guide/> }.into_any(),
-                    Ok(None) => view! { <Missing what="事项" code=code()/> }.into_any(),
-                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=guide show=move |guide| match guide {
+            Some(guide) => view! { <Guide guide/> }.into_any(),
+            None => view! { <Missing what="事项" code=code()/> }.into_any(),
+        }/>
     }
 }
 

@@ -12,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::catalog::{ItemFilter, list_items};
 use crate::api::licence::{RegisterFilter, licence_register};
 use crate::components::department_select::DepartmentSelect;
-use crate::components::status::{LoadFailed, Loading};
+use crate::components::status::Loaded;
 
 /// The register page.
 #[component]
@@ -73,37 +73,31 @@ pub fn LicencesPage() -> impl IntoView {
             <button type="submit" class="button">"查询"</button>
         </Form>
         <div data-results="">
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match register.await {
-                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
-                    Ok(r) if r.entries.is_empty() => view! { <p class="empty">"没有符合条件的证照。"</p> }.into_any(),
-                    Ok(r) => {
-                        let paging = r.paging;
-                        view! {
-                            <p class="muted">{format!("共 {} 张", paging.matching)}</p>
-                            <ul class="register" aria-label="证照名录">
-                                {r.entries.into_iter().map(|l| { let revoked = l.revocation.is_some(); view! {
-                                    <li data-licence=l.number.clone() class:revoked=revoked>
-                                        <p><strong>{l.name.clone()}</strong> " " <span class="code">{l.number.clone()}</span></p>
-                                        <p>{format!("{} · {}", l.holder_name, l.department_name)}</p>
-                                        <p class="muted">{format!("发证 {} · 有效期至 {}", l.issued_on, l.valid_until.map_or_else(|| "长期有效".to_string(), |d| d.to_string()))}</p>
-                                        {l.revocation.map(|r| view! { <p class="revoked-note">{format!("已{}（{}）：{}", r.kind.label(), r.on, r.reason)}</p> })}
-                                    </li>
-                                }}).collect_view()}
-                            </ul>
-                            {(paging.pages > 1).then(|| view! {
-                                <nav class="pager" aria-label="分页">
-                                    {(paging.page > 1).then(|| view! { <a href=page_link(paging.page - 1)>"上一页"</a> })}
-                                    <span>{format!("第 {} / {} 页", paging.page, paging.pages)}</span>
-                                    {(paging.page < paging.pages).then(|| view! { <a href=page_link(paging.page + 1)>"下一页"</a> })}
-                                </nav>
-                            })}
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Loaded data=register show=move |r| if r.entries.is_empty() {
+            view! { <p class="empty">"没有符合条件的证照。"</p> }.into_any()
+        } else {
+            let paging = r.paging;
+            view! {
+                <p class="muted">{format!("共 {} 张", paging.matching)}</p>
+                <ul class="register" aria-label="证照名录">
+                    {r.entries.into_iter().map(|l| { let revoked = l.revocation.is_some(); view! {
+                        <li data-licence=l.number.clone() class:revoked=revoked>
+                            <p><strong>{l.name.clone()}</strong> " " <span class="code">{l.number.clone()}</span></p>
+                            <p>{format!("{} · {}", l.holder_name, l.department_name)}</p>
+                            <p class="muted">{format!("发证 {} · 有效期至 {}", l.issued_on, l.valid_until.map_or_else(|| "长期有效".to_string(), |d| d.to_string()))}</p>
+                            {l.revocation.map(|r| view! { <p class="revoked-note">{format!("已{}（{}）：{}", r.kind.label(), r.on, r.reason)}</p> })}
+                        </li>
+                    }}).collect_view()}
+                </ul>
+                {(paging.pages > 1).then(|| view! {
+                    <nav class="pager" aria-label="分页">
+                        {(paging.page > 1).then(|| view! { <a href=page_link(paging.page - 1)>"上一页"</a> })}
+                        <span>{format!("第 {} / {} 页", paging.page, paging.pages)}</span>
+                        {(paging.page < paging.pages).then(|| view! { <a href=page_link(paging.page + 1)>"下一页"</a> })}
+                    </nav>
+                })}
+            }.into_any()
+        }/>
         </div>
     }
 }

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 
 use crate::api::applications::{ApplicationView, delete_application, my_applications};
 use crate::clock::china_time;
-use crate::components::status::{LoadFailed, Loading};
+use crate::components::status::Loaded;
 
 /// The page.
 #[component]
@@ -18,32 +18,27 @@ pub fn MyApplicationsPage() -> impl IntoView {
     view! {
         <Title text="我的办件"/>
         <h1>"我的办件"</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(Some(apps)) if apps.is_empty() => view! {
-                        <section class="empty">
-                            <p>"还没有办件。"</p>
-                            <p><a class="button button-primary" href="/items">"去事项清单找要办的事"</a></p>
-                        </section>
-                        <ClaimCase reload/>
-                    }.into_any(),
-                    Ok(Some(apps)) => view! {
-                        <ul class="case-list">
-                            {apps.into_iter().map(|app| view! { <CaseCard app reload/> }).collect_view()}
-                        </ul>
-                        <ClaimCase reload/>
-                    }.into_any(),
-                    Ok(None) => view! {
-                        <section class="empty">
-                            <p>"登录后查看您的草稿和办件。"</p>
-                            <p><a class="button button-primary" href="/login?next=/my">"登录"</a></p>
-                        </section>
-                    }.into_any(),
-                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=list show=move |apps| match apps {
+            Some(apps) if apps.is_empty() => view! {
+                <section class="empty">
+                    <p>"还没有办件。"</p>
+                    <p><a class="button button-primary" href="/items">"去事项清单找要办的事"</a></p>
+                </section>
+                <ClaimCase reload/>
+            }.into_any(),
+            Some(apps) => view! {
+                <ul class="case-list">
+                    {apps.into_iter().map(|app| view! { <CaseCard app reload/> }).collect_view()}
+                </ul>
+                <ClaimCase reload/>
+            }.into_any(),
+            None => view! {
+                <section class="empty">
+                    <p>"登录后查看您的草稿和办件。"</p>
+                    <p><a class="button button-primary" href="/login?next=/my">"登录"</a></p>
+                </section>
+            }.into_any(),
+        }/>
     }
 }
 

@@ -11,7 +11,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::applications::{ApplicationView, load_application};
-use crate::components::status::{LoadFailed, Loading};
+use crate::components::status::Loaded;
 use crate::domain::apply::ApplicationForm;
 use crate::resource::resource;
 
@@ -23,16 +23,11 @@ pub fn ApplicationPage() -> impl IntoView {
     let data = resource(number, load_application);
     let reload = Callback::new(move |()| data.refetch());
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some((app, form))) if app.is_draft() => draft(app, form, reload),
-                    Ok(Some((app, form))) => submitted(app, form, reload),
-                    Ok(None) => view! { <NotYours/> }.into_any(),
-                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data show=move |found| match found {
+            Some((app, form)) if app.is_draft() => draft(app, form, reload),
+            Some((app, form)) => submitted(app, form, reload),
+            None => view! { <NotYours/> }.into_any(),
+        }/>
     }
 }
 

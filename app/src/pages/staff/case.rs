@@ -19,7 +19,7 @@ pub fn StaffCasePage() -> impl IntoView {
     let reload = Callback::new(move |()| data.refetch());
     view! {
         <StaffBar/>
-        <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(c) => view! { <CaseView case=c reload/> }.into_any(),

@@ -29,7 +29,7 @@ pub fn IntakePage() -> impl IntoView {
         <h1>"窗口收件"</h1>
         <p class="muted">"为到窗口办事的申请人填写同一张表单、上传扫描件；与网上申报同一标准校验。"</p>
         <Alert message=failure/>
-        <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
+        <Suspense fallback=Loading>
             {move || {
                 let navigate = navigate.clone();
                 Suspend::new(async move {

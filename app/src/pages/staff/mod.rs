@@ -23,7 +23,7 @@ use crate::components::deadline::DeadlineFacts;
 use crate::components::field::Field;
 use crate::components::notice::{NoticeDocument, NoticeList};
 use crate::components::receipt::human_size;
-use crate::components::status::LoadFailed;
+use crate::components::status::{LoadFailed, Loading};
 use crate::domain::account::FieldProblem;
 use crate::domain::apply::{MaterialState, material_state};
 use crate::domain::case::{CaseStatus, Channel};

@@ -43,7 +43,7 @@ pub fn WorkbenchPage() -> impl IntoView {
                 prop:value=move || query.read().get("q").unwrap_or_default()/></label>
             <button type="submit" class="button">"筛选"</button>
         </form>
-        <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(q) => {

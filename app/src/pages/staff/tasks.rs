@@ -68,7 +68,7 @@ pub fn TasksPage() -> impl IntoView {
             </label>
             <button type="submit" class="button">"筛选"</button>
         </form>
-        <Suspense fallback=|| view! { <p class="loading">"正在载入…"</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(q) => {
