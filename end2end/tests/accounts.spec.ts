@@ -1,5 +1,5 @@
 import { type Page } from '@playwright/test';
-import { expect, hydrated, test } from './support';
+import { expect, hydrated, newApplicant, test } from './support';
 
 // One number per browser project, so both projects can register in the same database.
 function mobileFor(project: string) {
@@ -75,6 +75,22 @@ test('what is typed before the page\'s wasm has arrived is kept when it takes ov
   await page.getByLabel('手机号码').focus();
   await page.getByLabel('手机号码').blur();
   await expect(page.locator('#mobile-error')).toBeEmpty();
+});
+
+test('the claim form of 我的办件 keeps what was typed before the wasm arrived too', async ({ page }, testInfo) => {
+  // The inputs outside the labelled fields (here the claim of a hall case) keep it the same way.
+  await newApplicant(page.request, '1350017', testInfo.project.name);
+  let release = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route('**/pkg/onewindow.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto('/my', { waitUntil: 'domcontentloaded' });
+  await page.getByLabel('办件编号').fill('OW20261122000001');
+  await page.getByLabel('查询码').fill('ABCD2345');
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+  release();
+  await hydrated(page);
+  await expect(page.getByLabel('办件编号')).toHaveValue('OW20261122000001');
+  await expect(page.getByLabel('查询码')).toHaveValue('ABCD2345');
 });
 
 test('an invalid mobile number is shown next to its field', async ({ page }) => {

@@ -39,18 +39,35 @@ pub fn Field(
     }
 }
 
-/// Keeps what was typed into the server-rendered input `id` before the wasm took over the
-/// page (a slow network gives a phone seconds to type): hydration sets the input to `value`,
-/// so `value` takes what was typed first. Only while hydrating, and only into an empty value.
+/// An input bound to `value`, keeping what was typed before the wasm took over as [`Field`]
+/// does. Its other attributes (`id`, `type`, `placeholder`, `autocomplete`) are given with
+/// `attr:`.
+#[component]
+pub fn Input(name: &'static str, value: RwSignal<String>) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    keep_typed(name, value);
+    view! {
+        <input name=name prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+    }
+}
+
+/// Keeps what was typed into the server-rendered input named `name` before the wasm took over
+/// the page (a slow network gives a phone seconds to type): hydration sets the input to
+/// `value`, so `value` takes what was typed first. Only while hydrating, only into an empty
+/// value, and only when one input on the page has the name (of several, which is not known).
 #[cfg(feature = "hydrate")]
-fn keep_typed(id: &str, value: RwSignal<String>) {
+fn keep_typed(name: &str, value: RwSignal<String>) {
     use wasm_bindgen::JsCast;
     let hydrating = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());
     if !hydrating || !value.with_untracked(String::is_empty) {
         return;
     }
-    let typed = document()
-        .get_element_by_id(id)
+    let named = document().get_elements_by_name(name);
+    if named.length() != 1 {
+        return;
+    }
+    let typed = named
+        .get(0)
         .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
         .map(|input| input.value())
         .filter(|typed| !typed.is_empty());

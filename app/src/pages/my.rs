@@ -8,6 +8,7 @@ use leptos_meta::Title;
 
 use crate::api::applications::{ApplicationView, delete_application, my_applications};
 use crate::clock::china_time;
+use crate::components::field::Input;
 use crate::components::status::Loaded;
 
 /// The page.
@@ -139,13 +140,11 @@ fn ClaimCase(reload: Callback<()>) -> impl IntoView {
             <form on:submit=submit>
                 <div class="field">
                     <label for="claim-number">"办件编号"</label>
-                    <input id="claim-number" name="case_number" autocomplete="off" prop:value=move || number.get()
-                        on:input=move |ev| number.set(event_target_value(&ev))/>
+                    <Input name="case_number" value={number} {..} id="claim-number" autocomplete="off"/>
                 </div>
                 <div class="field">
                     <label for="claim-code">"查询码"</label>
-                    <input id="claim-code" name="tracking_code" autocomplete="off" prop:value=move || code.get()
-                        on:input=move |ev| code.set(event_target_value(&ev))/>
+                    <Input name="tracking_code" value={code} {..} id="claim-code" autocomplete="off"/>
                 </div>
                 {move || message.get().map(|(ok, m)| view! {
                     <div class="notice" class:notice-success=ok class:notice-error=!ok role="status">{m}</div>

@@ -15,6 +15,7 @@ use crate::api::forms::tracked_case;
 use crate::api::track::{TrackView, track_case, track_own};
 use crate::clock::china_time;
 use crate::components::deadline::DeadlineFacts;
+use crate::components::field::Input;
 use crate::components::notice::NoticeList;
 
 /// The page.
@@ -96,9 +97,7 @@ pub fn TrackPage() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="factor">"手机号码或查询码"</label>
-                <input id="factor" name="factor" type="text" autocomplete="off" spellcheck="false"
-                    placeholder="申请时填写的手机号码，或凭证上的 8 位查询码" prop:value=move || factor.get()
-                    on:input=move |ev| factor.set(event_target_value(&ev))/>
+                <Input name="factor" value={factor} {..} id="factor" type="text" autocomplete="off" spellcheck="false" placeholder="申请时填写的手机号码，或凭证上的 8 位查询码"/>
                 <p class="help">"为保护隐私，查询进度需要办件编号和第二项验证信息。"</p>
             </div>
             <div class="notice notice-error" role="alert" data-problem="" hidden=move || problem.get().is_none()>{move || problem.get()}</div>
@@ -434,7 +433,7 @@ fn WithdrawForm(
             <form on:submit=submit>
                 <p class="muted">"作出审查决定前可以撤回申请；撤回后办理终止，如需办理须重新申请。"</p>
                 <label for="withdraw-reason">"撤回理由"</label>
-                <input id="withdraw-reason" name="reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/>
+                <Input name="reason" value={reason} {..} id="withdraw-reason"/>
                 {move || message.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 {move || done.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
                 <button type="submit" class="button">"确认撤回"</button>

@@ -211,8 +211,7 @@ pub(super) fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
                         {defective_rows}
                         <div class="field">
                             <label for="commitment_date">"申请人承诺补交日期（不晚于承诺办结日期）"</label>
-                            <input id="commitment_date" name="commitment_date" type="date" prop:value=move || commitment.get()
-                                on:input=move |ev| commitment.set(event_target_value(&ev))/>
+                            <Input name="commitment_date" value={commitment} {..} id="commitment_date" type="date"/>
                         </div>
                     </div>
                     <div hidden=move || pane.get() != Some(Pane::Correction)>
@@ -226,8 +225,7 @@ pub(super) fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
                         </div>
                         <div class="field">
                             <label for="legal_basis">"法律依据"</label>
-                            <input id="legal_basis" name="legal_basis" type="text" placeholder="例如：《中华人民共和国行政许可法》第三十二条第一款第（二）项"
-                                prop:value=move || legal_basis.get() on:input=move |ev| legal_basis.set(event_target_value(&ev))/>
+                            <Input name="legal_basis" value={legal_basis} {..} id="legal_basis" type="text" placeholder="例如：《中华人民共和国行政许可法》第三十二条第一款第（二）项"/>
                         </div>
                     </div>
                     <p class="muted" hidden=move || pane.get().is_some()>"请选择处理方式。"</p>

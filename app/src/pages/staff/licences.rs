@@ -51,7 +51,7 @@ pub(super) fn LicencePanel(case: StaffCase, reload: Callback<()>) -> impl IntoVi
                                     </label>
                                 }).collect_view()}
                             </fieldset>
-                            <label>"理由"<input name="reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/></label>
+                            <label>"理由"<Input name="reason" value=reason/></label>
                             <Alert message=message/>
                             <button type="submit" class="button">"确认"</button>
                         </form>

@@ -20,7 +20,7 @@ use crate::api::review::{
 };
 use crate::clock::china_time;
 use crate::components::deadline::DeadlineFacts;
-use crate::components::field::Field;
+use crate::components::field::{Field, Input};
 use crate::components::notice::{NoticeDocument, NoticeList};
 use crate::components::receipt::human_size;
 use crate::components::status::{LoadFailed, Loading};

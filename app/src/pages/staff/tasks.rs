@@ -251,7 +251,7 @@ fn OfficeView(
                     })}
                     {may.then(|| view! {
                         <button type="button" class="button" on:click=move |_| send(None)>"核验通过"</button>
-                        <input name="return_reason" placeholder="退回原因" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/>
+                        <Input name="return_reason" value={reason} {..} placeholder="退回原因"/>
                         <button type="button" class="button" on:click=move |_| send(Some(reason.get_untracked()))>"退回重新补交"</button>
                     })}
                 </li>
@@ -303,17 +303,22 @@ fn OfficeView(
         let reason = RwSignal::new(String::new());
         let submit = move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let request = WithdrawalRequest { version, reason: reason.get_untracked() };
+            let request = WithdrawalRequest {
+                version,
+                reason: reason.get_untracked(),
+            };
             if let Err(p) = check_withdrawal(status, &request.reason) {
                 message.set(Some(FieldProblem::sentence(&p)));
                 return;
             }
-            run(Box::pin(async move { withdraw(number.get_value(), request).await.map(|_| ()) }));
+            run(Box::pin(async move {
+                withdraw(number.get_value(), request).await.map(|_| ())
+            }));
         };
         view! {
             <form class="withdrawal" on:submit=submit>
                 <h3>"登记窗口撤回申请"</h3>
-                <label>"撤回理由"<input name="withdraw_reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/></label>
+                <label>"撤回理由"<Input name="withdraw_reason" value=reason/></label>
                 <button type="submit" class="button">"登记撤回"</button>
             </form>
         }
@@ -377,9 +382,9 @@ where
                         <option value="agree">"同意"</option>
                         <option value="disagree">"不同意"</option>
                     </select>
-                    <input name="reason" placeholder="理由" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/>
-                    <input name="legal_basis" placeholder="法律依据（不同意时必填）" prop:value=basis on:input=move |ev| basis.set(event_target_value(&ev))/>
-                    <input name="conditions" placeholder="附条件（同意时可填）" prop:value=conditions on:input=move |ev| conditions.set(event_target_value(&ev))/>
+                    <Input name="reason" value={reason} {..} placeholder="理由"/>
+                    <Input name="legal_basis" value={basis} {..} placeholder="法律依据（不同意时必填）"/>
+                    <Input name="conditions" value={conditions} {..} placeholder="附条件（同意时可填）"/>
                     <button type="submit" class="button primary">"提交审查意见"</button>
                 </form>
             }.into_any())
@@ -447,8 +452,8 @@ impl DecisionInputs {
             <label><input type="radio" name=name.clone() value="grant" checked on:change=move |_| refuse.set(false)/>"准予行政许可"</label>
             <label><input type="radio" name=name value="refuse" on:change=move |_| refuse.set(true)/>"不予行政许可"</label>
             <label>"理由（不予许可时必填）"<textarea name="reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea></label>
-            <label>"法律依据（不予许可时必填）"<input name="legal_basis" prop:value=basis on:input=move |ev| basis.set(event_target_value(&ev))/></label>
-            <label>"附条件（准予时可填）"<input name="conditions" prop:value=conditions on:input=move |ev| conditions.set(event_target_value(&ev))/></label>
+            <label>"法律依据（不予许可时必填）"<Input name="legal_basis" value=basis/></label>
+            <label>"附条件（准予时可填）"<Input name="conditions" value=conditions/></label>
         }
     }
 }
