@@ -1,5 +1,5 @@
 import { type Page } from '@playwright/test';
-import { expect, hydrated, newApplicant, test } from './support';
+import { expect, holdWasm, hydrated, newApplicant, test } from './support';
 
 // One number per browser project, so both projects can register in the same database.
 function mobileFor(project: string) {
@@ -60,9 +60,7 @@ test('an applicant registers; the ID number is checked in the browser before any
 
 test('what is typed before the page\'s wasm has arrived is kept when it takes over', async ({ page }) => {
   // A slow network, made certain: the wasm is held back until the person has typed.
-  let release = () => {};
-  const held = new Promise<void>((resolve) => { release = resolve; });
-  await page.route('**/pkg/onewindow.wasm', async (route) => { await held; await route.continue(); });
+  const release = await holdWasm(page);
   await page.goto('/register', { waitUntil: 'domcontentloaded' });
   await page.getByLabel('手机号码').fill('13800000009');
   await page.getByLabel('姓名').fill('李四');
@@ -80,9 +78,7 @@ test('what is typed before the page\'s wasm has arrived is kept when it takes ov
 test('the claim form of 我的办件 keeps what was typed before the wasm arrived too', async ({ page }, testInfo) => {
   // The inputs outside the labelled fields (here the claim of a hall case) keep it the same way.
   await newApplicant(page.request, '1350017', testInfo.project.name);
-  let release = () => {};
-  const held = new Promise<void>((resolve) => { release = resolve; });
-  await page.route('**/pkg/onewindow.wasm', async (route) => { await held; await route.continue(); });
+  const release = await holdWasm(page);
   await page.goto('/my', { waitUntil: 'domcontentloaded' });
   await page.getByLabel('办件编号').fill('OW20261122000001');
   await page.getByLabel('查询码').fill('ABCD2345');

@@ -51,6 +51,15 @@ export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"], body[data-lite="ready"]')).toHaveCount(1);
 }
 
+/** Holds the applicant's wasm back until the returned function is called: a slow network,
+ * made certain, to type into a page before its wasm takes over. */
+export async function holdWasm(page: Page): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route('**/pkg/onewindow.wasm', async (route) => { await held; await route.continue(); });
+  return release;
+}
+
 /** A staff member, logged in through the staff login page, in a browser of their own. */
 export async function staffPage(browser: Browser, login: string): Promise<Page> {
   const context = await browser.newContext({ locale: 'zh-CN' });
