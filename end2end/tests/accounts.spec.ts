@@ -1,5 +1,5 @@
 import { type Page } from '@playwright/test';
-import { expect, holdWasm, hydrated, newApplicant, test } from './support';
+import { expect, hydrated, newApplicant, test, typeBeforeWasm } from './support';
 
 // One number per browser project, so both projects can register in the same database.
 function mobileFor(project: string) {
@@ -59,16 +59,7 @@ test('an applicant registers; the ID number is checked in the browser before any
 });
 
 test('what is typed before the page\'s wasm has arrived is kept when it takes over', async ({ page }) => {
-  // A slow network, made certain: the wasm is held back until the person has typed.
-  const release = await holdWasm(page);
-  await page.goto('/register', { waitUntil: 'domcontentloaded' });
-  await page.getByLabel('手机号码').fill('13800000009');
-  await page.getByLabel('姓名').fill('李四');
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
-  release();
-  await hydrated(page);
-  await expect(page.getByLabel('手机号码')).toHaveValue('13800000009');
-  await expect(page.getByLabel('姓名')).toHaveValue('李四');
+  await typeBeforeWasm(page, '/register', [['手机号码', '13800000009'], ['姓名', '李四']]);
   // The form has the values, not just the page: the browser's check finds nothing to say.
   await page.getByLabel('手机号码').focus();
   await page.getByLabel('手机号码').blur();
@@ -78,15 +69,7 @@ test('what is typed before the page\'s wasm has arrived is kept when it takes ov
 test('the claim form of 我的办件 keeps what was typed before the wasm arrived too', async ({ page }, testInfo) => {
   // The inputs outside the labelled fields (here the claim of a hall case) keep it the same way.
   await newApplicant(page.request, '1350017', testInfo.project.name);
-  const release = await holdWasm(page);
-  await page.goto('/my', { waitUntil: 'domcontentloaded' });
-  await page.getByLabel('办件编号').fill('OW20261122000001');
-  await page.getByLabel('查询码').fill('ABCD2345');
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
-  release();
-  await hydrated(page);
-  await expect(page.getByLabel('办件编号')).toHaveValue('OW20261122000001');
-  await expect(page.getByLabel('查询码')).toHaveValue('ABCD2345');
+  await typeBeforeWasm(page, '/my', [['办件编号', 'OW20261122000001'], ['查询码', 'ABCD2345']]);
 });
 
 test('an invalid mobile number is shown next to its field', async ({ page }) => {

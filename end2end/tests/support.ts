@@ -51,13 +51,18 @@ export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"], body[data-lite="ready"]')).toHaveCount(1);
 }
 
-/** Holds the applicant's wasm back until the returned function is called: a slow network,
- * made certain, to type into a page before its wasm takes over. */
-export async function holdWasm(page: Page): Promise<() => void> {
+/** Types `typed` (label → value) into `path` while its wasm is held back (a slow network,
+ * made certain), lets the wasm take over, and checks that every value is still there. */
+export async function typeBeforeWasm(page: Page, path: string, typed: [string, string][]) {
   let release = () => {};
   const held = new Promise<void>((resolve) => { release = resolve; });
   await page.route('**/pkg/onewindow.wasm', async (route) => { await held; await route.continue(); });
-  return release;
+  await page.goto(path, { waitUntil: 'domcontentloaded' });
+  for (const [label, value] of typed) await page.getByLabel(label).fill(value);
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+  release();
+  await hydrated(page);
+  for (const [label, value] of typed) await expect(page.getByLabel(label)).toHaveValue(value);
 }
 
 /** A staff member, logged in through the staff login page, in a browser of their own. */
