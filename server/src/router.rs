@@ -313,16 +313,15 @@ async fn five_day_rule(db: DatabaseConnection) {
     let mut every = tokio::time::interval(Duration::from_secs(600));
     loop {
         every.tick().await;
-        match app::server::services::review::deem_overdue(&db, chrono::Utc::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!("five-day rule: {n} case(s) deemed accepted"),
-            Err(e) => tracing::warn!(error = ?e, "five-day rule failed"),
-        }
-        match app::server::services::review::open_missing_tasks(&db, chrono::Utc::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!("review tasks opened for {n} case(s) accepted before them"),
-            Err(e) => tracing::warn!(error = ?e, "opening missing review tasks failed"),
-        }
+        use app::server::services::review;
+        let deemed = review::deem_overdue(&db, chrono::Utc::now()).await;
+        report("five-day rule", "case(s) deemed accepted", deemed);
+        let opened = review::open_missing_tasks(&db, chrono::Utc::now()).await;
+        report(
+            "missing review tasks",
+            "case(s) accepted before them given theirs",
+            opened,
+        );
     }
 }
 
@@ -332,16 +331,11 @@ async fn warning_ladder(db: DatabaseConnection) {
     let mut every = tokio::time::interval(Duration::from_secs(600));
     loop {
         every.tick().await;
-        match app::server::services::tracking::raise_warnings(&db, chrono::Utc::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!("warning ladder: {n} warning(s) raised"),
-            Err(e) => tracing::warn!(error = ?e, "warning ladder failed"),
-        }
-        match app::server::services::tracking::remind_deferred(&db, chrono::Utc::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!("容缺 reminders: {n} applicant(s) reminded"),
-            Err(e) => tracing::warn!(error = ?e, "容缺 reminders failed"),
-        }
+        use app::server::services::tracking;
+        let raised = tracking::raise_warnings(&db, chrono::Utc::now()).await;
+        report("warning ladder", "warning(s) raised", raised);
+        let reminded = tracking::remind_deferred(&db, chrono::Utc::now()).await;
+        report("容缺 reminders", "applicant(s) reminded", reminded);
     }
 }
 
@@ -352,11 +346,12 @@ async fn material_sweeper(db: DatabaseConnection, store: app::server::storage::M
     loop {
         every.tick().await;
         let before = chrono::Utc::now() - chrono::Duration::hours(1);
-        match app::server::services::applications::sweep_unreferenced(&db, &store, before).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!("material sweeper: {n} unreferenced file(s) deleted"),
-            Err(e) => tracing::warn!(error = ?e, "material sweeper failed"),
-        }
+        let swept = app::server::services::applications::sweep_unreferenced(&db, &store, before);
+        report(
+            "material sweeper",
+            "unreferenced file(s) deleted",
+            swept.await,
+        );
     }
 }
 
@@ -381,6 +376,16 @@ async fn deliver_notifications(
         {
             tracing::warn!(error = ?e, "notification delivery failed");
         }
+    }
+}
+
+/// Logs a run of a periodic job: how many things it did (`done` says what) when it did
+/// something, or why it failed.
+fn report<N: TryInto<u64>>(job: &str, done: &str, result: anyhow::Result<N>) {
+    match result.map(|n| n.try_into().unwrap_or(u64::MAX)) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("{job}: {n} {done}"),
+        Err(e) => tracing::warn!(error = ?e, "{job} failed"),
     }
 }
 

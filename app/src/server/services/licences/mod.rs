@@ -269,12 +269,7 @@ pub async fn check(
     let (guess, record) = throttle::guess(db, &key, rule, now)
         .await?
         .map_err(LicenceError::TooMany)?;
-    let row = licence::Entity::find()
-        .filter(licence::Column::Number.eq(number.trim()))
-        .one(db)
-        .await
-        .context("failed to read a licence")?;
-    let row = match row {
+    let row = match find(db, number.trim()).await? {
         Some(r) if r.check_code == rules::normalize_check_code(code) => {
             guess
                 .right(rule, record, now)
