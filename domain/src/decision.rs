@@ -572,6 +572,15 @@ pub struct WithdrawalRequest {
     pub reason: String,
 }
 
+impl WithdrawalRequest {
+    /// The request a withdrawal form sends, once [`check_withdrawal`] finds nothing wrong;
+    /// otherwise every problem, in one sentence to show.
+    pub fn checked(status: CaseStatus, version: i32, reason: String) -> Result<Self, String> {
+        check_withdrawal(status, &reason).map_err(|p| FieldProblem::sentence(&p))?;
+        Ok(WithdrawalRequest { version, reason })
+    }
+}
+
 /// Rule 13: an application may be withdrawn while it is open and not yet decided.
 pub fn withdrawable(status: CaseStatus) -> bool {
     status.apply(crate::case::CaseAction::Withdraw).is_ok()

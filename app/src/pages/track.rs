@@ -402,21 +402,17 @@ fn WithdrawForm(
     version: i32,
     status: crate::domain::case::CaseStatus,
 ) -> impl IntoView {
-    use crate::domain::decision::{WithdrawalRequest, check_withdrawal};
+    use crate::domain::decision::WithdrawalRequest;
     let reason = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
     let number = StoredValue::new(number);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let request = WithdrawalRequest {
-            version,
-            reason: reason.get_untracked(),
+        let request = match WithdrawalRequest::checked(status, version, reason.get_untracked()) {
+            Ok(request) => request,
+            Err(refused) => return message.set(Some(refused)),
         };
-        if let Err(p) = check_withdrawal(status, &request.reason) {
-            message.set(Some(crate::domain::account::FieldProblem::sentence(&p)));
-            return;
-        }
         leptos::task::spawn_local(async move {
             match crate::api::backoffice::withdraw(number.get_value(), request).await {
                 Ok(n) => {

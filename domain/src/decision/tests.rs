@@ -380,3 +380,18 @@ fn a_case_is_withdrawn_before_its_decision_and_with_a_reason() {
         ["reason_required"]
     );
 }
+
+#[test]
+fn a_withdrawal_form_sends_what_was_typed_or_shows_every_problem_at_once() {
+    assert_eq!(
+        WithdrawalRequest::checked(CaseStatus::InReview, 3, "项目暂缓建设".into()),
+        Ok(WithdrawalRequest {
+            version: 3,
+            reason: "项目暂缓建设".into()
+        })
+    );
+    assert_eq!(
+        WithdrawalRequest::checked(CaseStatus::Decided, 3, " ".into()),
+        Err("办件当前状态为“已作出审查决定”，不能撤回；请写明撤回申请的理由".into())
+    );
+}

@@ -12,7 +12,7 @@ use crate::api::backoffice::{
 use crate::components::status::Alert;
 use crate::domain::decision::{
     DecisionRequest, Opinion, OpinionRequest, Outcome, TaskStatus, WithdrawalRequest,
-    check_decision, check_deferred_action, check_on_the_spot, check_withdrawal, withdrawable,
+    check_decision, check_deferred_action, check_on_the_spot, withdrawable,
 };
 use crate::error::AppError;
 
@@ -303,14 +303,11 @@ fn OfficeView(
         let reason = RwSignal::new(String::new());
         let submit = move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let request = WithdrawalRequest {
-                version,
-                reason: reason.get_untracked(),
+            let request = match WithdrawalRequest::checked(status, version, reason.get_untracked())
+            {
+                Ok(request) => request,
+                Err(refused) => return message.set(Some(refused)),
             };
-            if let Err(p) = check_withdrawal(status, &request.reason) {
-                message.set(Some(FieldProblem::sentence(&p)));
-                return;
-            }
             run(Box::pin(async move {
                 withdraw(number.get_value(), request).await.map(|_| ())
             }));
