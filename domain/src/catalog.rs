@@ -397,6 +397,15 @@ impl FileType {
         }
     }
 
+    /// What a file picker offered `types` should take (its `accept` attribute).
+    pub fn accept_all(types: &[FileType]) -> String {
+        types
+            .iter()
+            .map(|t| t.accept())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// What a file picker should offer (`accept` attribute): media types and extensions.
     pub fn accept(self) -> &'static str {
         match self {

@@ -254,14 +254,13 @@ pub fn check_choice(
     let method = match (form.method, offered) {
         (Some(m), _) if offered.contains(&m) => m,
         (Some(m), _) => {
-            let names: Vec<&str> = offered.iter().map(|m| m.label()).collect();
             return Err(vec![FieldProblem::new(
                 "delivery.method",
                 "delivery_not_offered",
                 format!(
                     "本事项不提供“{}”，请从{}中选择",
                     m.label(),
-                    names.join("、")
+                    DeliveryMethod::labels(offered, "、")
                 ),
             )]);
         }

@@ -32,6 +32,11 @@ macro_rules! labelled_enum {
                 match self { $($name::$variant => $label),+ }
             }
 
+            /// The labels of `values` in their order, joined by `separator` ("邮寄、窗口领取").
+            pub fn labels(values: &[$name], separator: &str) -> String {
+                values.iter().map(|v| v.label()).collect::<Vec<_>>().join(separator)
+            }
+
             /// The value with this wire name.
             pub fn parse(s: &str) -> Option<Self> {
                 match s { $($wire => Some($name::$variant),)+ _ => None }

@@ -70,11 +70,7 @@ impl UploadError {
                 "“{material_name}”上传后，未提交的申请中的材料将超过 {quota_mb} MB 上限；请先提交或删除不再需要的草稿"
             ),
             UploadError::FileTypeNotAccepted { detected, accepted } => {
-                let accepted = accepted
-                    .iter()
-                    .map(|t| t.label())
-                    .collect::<Vec<_>>()
-                    .join("、");
+                let accepted = FileType::labels(accepted, "、");
                 match detected {
                     Some(d) => {
                         format!("“{material_name}”只接受 {accepted} 文件，所选文件实际是 {d}")

@@ -9,7 +9,9 @@ use leptos_router::hooks::use_params_map;
 use crate::api::catalog::{ItemGuide, get_item};
 use crate::components::apply_button::ApplyButton;
 use crate::components::status::Loaded;
-use crate::domain::catalog::{CaseKind, FieldType, FormField, Material, OnlineDepth};
+use crate::domain::catalog::{
+    CaseKind, DeliveryMethod, FieldType, FileType, FormField, Material, OnlineDepth,
+};
 use crate::pages::not_found::Missing;
 
 /// The guide page.
@@ -62,12 +64,7 @@ fn Guide(guide: ItemGuide) -> impl IntoView {
     } else {
         "不收费".to_string()
     };
-    let delivery = item
-        .delivery_methods
-        .iter()
-        .map(|m| m.label())
-        .collect::<Vec<_>>()
-        .join("、");
+    let delivery = DeliveryMethod::labels(&item.delivery_methods, "、");
     let deferrable = item.materials.iter().filter(|m| m.deferrable).count();
     let description = format!(
         "{}：{}，{}，材料 {} 项",
@@ -198,7 +195,7 @@ pub fn MaterialTable(materials: Vec<Material>) -> impl IntoView {
                         (true, false) => view! { <span class="badge badge-red">"必需"</span> }.into_any(),
                         (false, _) => view! { <span class="badge">"非必需"</span> }.into_any(),
                     };
-                    let types = m.file_types.iter().map(|t| t.label()).collect::<Vec<_>>().join("/");
+                    let types = FileType::labels(&m.file_types, "/");
                     view! {
                         <tr>
                             <th scope="row" data-label="材料名称">

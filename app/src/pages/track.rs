@@ -455,12 +455,7 @@ fn DeferredUploads(
             let uploaded = RwSignal::new(d.supplied);
             let url = format!("/api/v1/applications/{number}/materials/{}", d.code);
             let material = slot.material.clone();
-            let accept = material
-                .file_types
-                .iter()
-                .map(|t| t.accept())
-                .collect::<Vec<_>>()
-                .join(",");
+            let accept = crate::domain::catalog::FileType::accept_all(&material.file_types);
             let on_file = move |ev: leptos::ev::Event| {
                 #[cfg(feature = "hydrate")]
                 {

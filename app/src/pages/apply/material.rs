@@ -10,6 +10,7 @@ use crate::api::applications::{UploadedMaterial, delete_material};
 use crate::components::receipt::human_size;
 use crate::domain::apply::original_allowed;
 use crate::domain::bundle::BundleMaterial;
+use crate::domain::catalog::FileType;
 
 /// One material of the guide: what is asked, the current upload, a file picker with a
 /// progress bar, and "bring the original" where the guide asks for an original.
@@ -26,18 +27,8 @@ pub(crate) fn MaterialSlot(
     let input_id = format!("file-{code}");
     let progress = RwSignal::new(None::<f64>);
     let slot_error = RwSignal::new(None::<String>);
-    let accept = m
-        .file_types
-        .iter()
-        .map(|t| t.accept())
-        .collect::<Vec<_>>()
-        .join(",");
-    let types = m
-        .file_types
-        .iter()
-        .map(|t| t.label())
-        .collect::<Vec<_>>()
-        .join("、");
+    let accept = FileType::accept_all(&m.file_types);
+    let types = FileType::labels(&m.file_types, "、");
     let url = format!("/api/v1/applications/{number}/materials/{code}");
     let current = {
         let code = code.clone();
