@@ -15,3 +15,21 @@ pub mod receipt;
 pub mod status;
 
 pub use crate::url::encode_query;
+
+use leptos::prelude::*;
+use leptos_router::params::ParamsMap;
+
+/// A list page's filter, read from its address: `make` is given each parameter (`None` when
+/// it is absent or empty); the filter changes when the address does.
+pub fn filter_from<F>(
+    query: Memo<ParamsMap>,
+    make: impl Fn(&dyn Fn(&str) -> Option<String>) -> F + Send + Sync + 'static,
+) -> Memo<F>
+where
+    F: PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |_| {
+        let q = query.read();
+        make(&|k| q.get(k).filter(|v| !v.is_empty()))
+    })
+}

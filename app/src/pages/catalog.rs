@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::catalog::{ItemFilter, list_items};
 use crate::components::department_select::DepartmentSelect;
+use crate::components::filter_from;
 use crate::components::item_card::ItemCard;
 use crate::components::status::Loaded;
 use crate::domain::catalog::{ItemType, OnlineDepth};
@@ -18,15 +19,11 @@ use crate::domain::catalog::{ItemType, OnlineDepth};
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        let q = query.read();
-        let get = |k: &str| q.get(k).filter(|v| !v.is_empty());
-        ItemFilter {
-            q: get("q"),
-            department: get("department"),
-            item_type: get("type"),
-            depth: get("depth"),
-        }
+    let filter = filter_from(query, |get| ItemFilter {
+        q: get("q"),
+        department: get("department"),
+        item_type: get("type"),
+        depth: get("depth"),
     });
     let items = resource(move || filter.get(), list_items);
 

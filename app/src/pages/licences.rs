@@ -12,21 +12,18 @@ use leptos_router::hooks::use_query_map;
 use crate::api::catalog::{ItemFilter, list_items};
 use crate::api::licence::{RegisterFilter, licence_register};
 use crate::components::department_select::DepartmentSelect;
+use crate::components::filter_from;
 use crate::components::status::Loaded;
 
 /// The register page.
 #[component]
 pub fn LicencesPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        let q = query.read();
-        let get = |k: &str| q.get(k).filter(|v| !v.is_empty());
-        RegisterFilter {
-            q: get("q"),
-            department: get("department"),
-            item: get("item"),
-            page: get("page").and_then(|p| p.parse().ok()),
-        }
+    let filter = filter_from(query, |get| RegisterFilter {
+        q: get("q"),
+        department: get("department"),
+        item: get("item"),
+        page: get("page").and_then(|p| p.parse().ok()),
     });
     let register = resource(move || filter.get(), licence_register);
     let items = resource(|| (), |_| list_items(ItemFilter::default()));
