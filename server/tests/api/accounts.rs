@@ -8,7 +8,7 @@ use app::server::services::{accounts, staff};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, backends, get_as, on_every_empty_backend, spawn_empty};
+use crate::helpers::{TestApp, backends, get_as, header_of, on_every_empty_backend, spawn_empty};
 use crate::review::staff_member;
 
 /// Registers 张三 over the API.
@@ -54,10 +54,7 @@ async fn me(app: &TestApp, cookie: Option<&str>) -> reqwest::Response {
 
 /// The `name=value` part of the session cookie a response sets.
 fn session_cookie(response: &reqwest::Response) -> String {
-    let set = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let set = header_of(response, "set-cookie").to_string();
     assert!(
         set.contains("HttpOnly") && set.contains("SameSite=Lax"),
         "{set}"
@@ -90,12 +87,7 @@ async fn an_applicant_registers_logs_in_sees_their_account_and_logs_out() {
 
         let response = post(app, "/api/v1/auth/logout", &json!({}), Some(&cookie)).await;
         assert_eq!(response.status(), 204);
-        assert!(
-            response.headers()["set-cookie"]
-                .to_str()
-                .unwrap()
-                .contains("Max-Age=0")
-        );
+        assert!(header_of(&response, "set-cookie").contains("Max-Age=0"));
         assert_eq!(
             me(app, Some(&cookie)).await.status(),
             401,
@@ -199,17 +191,15 @@ async fn a_number_registers_once() {
 async fn failed_logins_look_the_same_for_unknown_numbers_and_end_in_a_lock() {
     on_every_empty_backend(async |app| {
         register_zhang_san(app).await;
+        let log_in = async |mobile: &str, password: &str| {
+            let body = json!({"mobile": mobile, "password": password});
+            post(app, "/api/v1/auth/login", &body, None).await
+        };
         let mut bodies = Vec::new();
         for mobile in ["13812345678", "13900000000"] {
             // The free attempts, over HTTP.
             for _ in 0..app::domain::account::FREE_LOGIN_ATTEMPTS {
-                let response = post(
-                    app,
-                    "/api/v1/auth/login",
-                    &json!({"mobile": mobile, "password": "wrong-pass1"}),
-                    None,
-                )
-                .await;
+                let response = log_in(mobile, "wrong-pass1").await;
                 assert_eq!(response.status(), 401, "{mobile}");
                 bodies.push(response.json::<Value>().await.unwrap());
             }
@@ -227,13 +217,7 @@ async fn failed_logins_look_the_same_for_unknown_numbers_and_end_in_a_lock() {
                 );
             }
             // Locked now, even with the right password, registered number or not.
-            let response = post(
-                app,
-                "/api/v1/auth/login",
-                &json!({"mobile": mobile, "password": "shigong2026"}),
-                None,
-            )
-            .await;
+            let response = log_in(mobile, "shigong2026").await;
             assert_eq!(response.status(), 429, "{mobile} {:?}", app.backend);
             assert!(response.headers().get("retry-after").is_some());
             assert_eq!(
@@ -261,32 +245,22 @@ async fn a_session_expires_after_thirty_idle_minutes() {
         let (token, _) = accounts::login(&app.db, "13812345678", "shigong2026", &local(), now)
             .await
             .unwrap();
-        let later = now + chrono::Duration::minutes(29);
-        assert!(
-            accounts::authenticate(&app.db, &token, later)
+        let signed_in = async |at| {
+            accounts::authenticate(&app.db, &token, at)
                 .await
                 .unwrap()
-                .is_some(),
-            "still in use"
-        );
+                .is_some()
+        };
+        let later = now + chrono::Duration::minutes(29);
+        assert!(signed_in(later).await, "still in use");
         // That use counts: the thirty minutes run again from it.
         let later = later + chrono::Duration::minutes(29);
         assert!(
-            accounts::authenticate(&app.db, &token, later)
-                .await
-                .unwrap()
-                .is_some(),
+            signed_in(later).await,
             "each use starts the thirty minutes again"
         );
         let idle = later + chrono::Duration::minutes(30);
-        assert!(
-            accounts::authenticate(&app.db, &token, idle)
-                .await
-                .unwrap()
-                .is_none(),
-            "{:?}",
-            app.backend
-        );
+        assert!(!signed_in(idle).await, "{:?}", app.backend);
         assert_eq!(
             session::Entity::find().count(&app.db).await.unwrap(),
             0,

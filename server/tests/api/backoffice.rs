@@ -17,7 +17,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::helpers::{
     TestApp, case_row, count_of, draft_of, get_as, on_every_backend, post_as, problem_codes,
-    submit_draft,
+    submit_draft, texts,
 };
 use crate::review::{
     accept, act, count_through_next_year, review_case, staff_member, submitted_case,
@@ -656,12 +656,7 @@ async fn the_queue_counts_every_status_pages_and_sorts_and_refuses_an_unknown_or
             (count("submitted"), count("accepted")),
             (json!(1), json!(1))
         );
-        let order: Vec<&str> = q["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["case_number"].as_str().unwrap())
-            .collect();
+        let order = texts(&q["entries"], "case_number");
         assert_eq!(order, [second.as_str(), first.as_str()], "newest first");
         assert_eq!(
             (
@@ -672,12 +667,7 @@ async fn the_queue_counts_every_status_pages_and_sorts_and_refuses_an_unknown_or
             (Some(2), Some(1), Some(1))
         );
         let (_, q) = get_as(app, &window, "/api/v1/review/queue?status=all").await;
-        let order: Vec<&str> = q["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["case_number"].as_str().unwrap())
-            .collect();
+        let order = texts(&q["entries"], "case_number");
         assert_eq!(
             order,
             [first.as_str(), second.as_str()],

@@ -8,7 +8,7 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
-use crate::helpers::{count_of, get_as, on_every_backend, sign_in};
+use crate::helpers::{count_of, get_as, on_every_backend, sign_in, staff_sign_in};
 use crate::tracking::track;
 
 #[tokio::test]
@@ -52,12 +52,7 @@ async fn seeded_cases_read_back_through_tracking_the_queue_the_board_and_my_case
         }
 
         // The department's window sees its cases counted and listed; the chief its board.
-        let window = sign_in(
-            app,
-            "/api/v1/staff/login",
-            json!({"login": "bench-zjj-window", "password": PASSWORD}),
-        )
-        .await;
+        let window = staff_sign_in(app, "bench-zjj-window", PASSWORD).await;
         let (code, q) = get_as(app, &window, "/api/v1/review/queue?status=all").await;
         assert_eq!(code, 200, "{q}");
         let counted: u64 = q["counts"]
@@ -77,12 +72,7 @@ async fn seeded_cases_read_back_through_tracking_the_queue_the_board_and_my_case
         let (code, case) = get_as(app, &window, &format!("/api/v1/review/cases/{first}")).await;
         assert_eq!(code, 200, "{case}");
 
-        let chief = sign_in(
-            app,
-            "/api/v1/staff/login",
-            json!({"login": "bench-zjj-chief", "password": PASSWORD}),
-        )
-        .await;
+        let chief = staff_sign_in(app, "bench-zjj-chief", PASSWORD).await;
         let (code, board) = get_as(app, &chief, "/api/v1/supervision/board").await;
         assert_eq!(code, 200, "{board}");
         assert!(!board["cases"].as_array().unwrap().is_empty(), "{board}");
@@ -131,12 +121,7 @@ async fn a_long_history_is_counted_up_to_a_bound_and_listed_newest_first() {
             .count(&app.db)
             .await
             .unwrap();
-        let window = sign_in(
-            app,
-            "/api/v1/staff/login",
-            json!({"login": "bench-zjj-window", "password": PASSWORD}),
-        )
-        .await;
+        let window = staff_sign_in(app, "bench-zjj-window", PASSWORD).await;
         let (code, q) = get_as(
             app,
             &window,

@@ -3,7 +3,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{backends, call, demo, on_every_backend, spawn_app};
+use crate::helpers::{
+    backends, call, demo, header_of, on_every_backend, post_empty, spawn_app, texts,
+};
 
 #[tokio::test]
 async fn healthz_answers_200_when_the_database_is_reachable() {
@@ -107,12 +109,7 @@ async fn a_guide_carries_every_element_exactly_as_imported() {
         assert_eq!(guide["version"], 1);
         assert_eq!(guide["department"]["name"], "示范市住房和城乡建设局");
         assert_eq!(guide["history"].as_array().unwrap().len(), 1);
-        let bundles: Vec<&str> = guide["bundles"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| b["code"].as_str().unwrap())
-            .collect();
+        let bundles = texts(&guide["bundles"], "code");
         assert_eq!(bundles, vec!["GCJS-3"]);
         let deferrable = guide["item"]["materials"]
             .as_array()
@@ -377,12 +374,7 @@ async fn a_wrong_method_or_a_path_that_is_not_a_number_is_a_problem() {
             .await
             .unwrap();
         assert_eq!(response.status(), 405);
-        assert!(
-            response.headers()["allow"]
-                .to_str()
-                .unwrap()
-                .contains("GET")
-        );
+        assert!(header_of(&response, "allow").contains("GET"));
         assert_eq!(
             response.headers()["content-type"],
             "application/problem+json"
@@ -394,14 +386,8 @@ async fn a_wrong_method_or_a_path_that_is_not_a_number_is_a_problem() {
         let chief =
             crate::review::staff_member(app, "chief", app::domain::review::StaffRole::Chief, "SWJ")
                 .await;
-        let (status, problem) = call(
-            app,
-            Method::POST,
-            "/api/v1/supervision/warnings/abc/seen",
-            Some(&chief),
-            None,
-        )
-        .await;
+        let (status, problem) =
+            post_empty(app, &chief, "/api/v1/supervision/warnings/abc/seen").await;
         assert_eq!(status, 400, "{problem}");
         assert_eq!(problem["code"], "bad_request");
     })

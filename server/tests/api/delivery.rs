@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use crate::applications::applicant;
 use crate::helpers::{
-    TestApp, call, demo, draft_of, get_as, on_every_backend, post_as, problem_codes, problems,
-    submit_draft,
+    TestApp, call, demo, draft_of, get_as, on_every_backend, post_as, post_empty, problem_codes,
+    problems, submit_draft, texts,
 };
 use crate::review::{accept, count_through_next_year, review_case, staff_member};
 use crate::submission::{CREDIT_CODE, PDF, company, drainage_values, put_file};
@@ -57,14 +57,7 @@ async fn draft(app: &TestApp, me: &str, delivery: Value) -> String {
 }
 
 async fn submit(app: &TestApp, me: &str, number: &str) -> (u16, Value) {
-    call(
-        app,
-        Method::POST,
-        &format!("/api/v1/applications/{number}/submit"),
-        Some(me),
-        None,
-    )
-    .await
+    post_empty(app, me, &format!("/api/v1/applications/{number}/submit")).await
 }
 
 async fn version(app: &TestApp, staff: &str, case: &str) -> Value {
@@ -367,12 +360,7 @@ async fn a_pickup_needs_the_collectors_checked_id_and_an_online_result_needs_not
         let online = granted(app, &staff, "13855551004", json!({"method": "download"})).await;
         let (_, view) = review_case(app, &staff.window, &online).await;
         assert_eq!(view["application"]["status"], "completed");
-        let actions: Vec<&str> = view["history"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["action"].as_str().unwrap())
-            .collect();
+        let actions = texts(&view["history"], "action");
         assert_eq!(actions[actions.len() - 2..], ["decide", "deliver"]);
         let decided_on = view["deadlines"]["decision"]["stopped_on"].clone();
         assert_eq!(view["deadlines"]["delivery"]["stopped_on"], decided_on);

@@ -261,13 +261,17 @@ pub async fn sign_in(app: &TestApp, path: &str, body: serde_json::Value) -> Stri
         .await
         .unwrap();
     assert_eq!(response.status(), 200, "{path}");
-    response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
+    header_of(&response, "set-cookie")
         .split(';')
         .next()
         .unwrap()
         .to_string()
+}
+
+/// Signs a staff member in with their 工号 and password; the session cookie to send.
+pub async fn staff_sign_in(app: &TestApp, login: &str, password: &str) -> String {
+    let body = serde_json::json!({"login": login, "password": password});
+    sign_in(app, "/api/v1/staff/login", body).await
 }
 
 /// The entry for `status` in a list's `counts` (the queue's or the task list's).
@@ -279,6 +283,20 @@ pub fn count_of(list: &serde_json::Value, status: &str) -> serde_json::Value {
         .find(|c| c["status"] == status)
         .cloned()
         .unwrap()
+}
+
+/// The value of the header `name` of a response, as text.
+pub fn header_of(response: &reqwest::Response, name: impl reqwest::header::AsHeaderName) -> &str {
+    response.headers()[name].to_str().unwrap()
+}
+
+/// The text under `key` of every entry of the JSON array `list`, in order.
+pub fn texts<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[key].as_str().unwrap())
+        .collect()
 }
 
 /// `GET path` with a session cookie: the status and the JSON body.
@@ -294,6 +312,11 @@ pub async fn post_as(
     body: serde_json::Value,
 ) -> (u16, serde_json::Value) {
     call(app, reqwest::Method::POST, path, Some(cookie), Some(body)).await
+}
+
+/// `POST path` with a session cookie and no body: the status and the JSON answer.
+pub async fn post_empty(app: &TestApp, cookie: &str, path: &str) -> (u16, serde_json::Value) {
+    call(app, reqwest::Method::POST, path, Some(cookie), None).await
 }
 
 /// `DELETE path` with a session cookie: the status and the JSON answer.

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::applications::applicant;
 use crate::delivery::{Swj, every_method, granted_to, swj};
-use crate::helpers::{TestApp, get_as, on_every_backend, post_as, problem_codes};
+use crate::helpers::{TestApp, get_as, on_every_backend, post_as, problem_codes, texts};
 use crate::review::{count_through_next_year, review_case, staff_member};
 
 async fn post_file(app: &TestApp, text: &str) -> (u16, Value) {
@@ -69,12 +69,7 @@ async fn a_grant_issues_a_signed_licence_that_anyone_can_verify_and_a_change_bre
             licence["valid_until"].is_string(),
             "validity from the guide: {licence}"
         );
-        let labels: Vec<&str> = licence["content"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| l["label"].as_str().unwrap())
-            .collect();
+        let labels = texts(&licence["content"], "label");
         assert_eq!(labels.len(), 3, "{labels:?}");
         assert!(
             licence["qr_svg"].as_str().unwrap().starts_with("<?xml"),

@@ -1,6 +1,6 @@
 //! Server-rendered pages: the content is in the HTML before any wasm runs.
 
-use crate::helpers::{backends, spawn_app};
+use crate::helpers::{backends, header_of, spawn_app};
 
 #[tokio::test]
 async fn the_guide_page_is_rendered_on_the_server_with_its_material_table() {
@@ -135,10 +135,7 @@ async fn a_page_allows_only_its_own_scripts_and_its_nonce() {
     let mut nonces = Vec::new();
     for path in ["/", "/items", "/track", "/no-such-page"] {
         let response = app.get(path).await;
-        let policy = response.headers()["content-security-policy"]
-            .to_str()
-            .unwrap()
-            .to_string();
+        let policy = header_of(&response, "content-security-policy").to_string();
         let html = response.text().await.unwrap();
         let nonce = policy
             .split("'nonce-")
@@ -193,10 +190,7 @@ async fn a_visitors_guide_page_is_kept_until_the_catalog_changes_with_a_fresh_no
                 .headers()
                 .get("x-cache")
                 .map(|v| v.to_str().unwrap().to_string());
-            let policy = response.headers()["content-security-policy"]
-                .to_str()
-                .unwrap()
-                .to_string();
+            let policy = header_of(&response, "content-security-policy").to_string();
             let nonce = policy
                 .split("'nonce-")
                 .nth(1)
@@ -297,7 +291,7 @@ async fn a_burst_of_first_visits_renders_a_guide_page_once() {
             async move {
                 let response = request.await.unwrap();
                 let status = response.status().as_u16();
-                let cache = response.headers()["x-cache"].to_str().unwrap().to_string();
+                let cache = header_of(&response, "x-cache").to_string();
                 (status, cache, response.text().await.unwrap())
             }
         });

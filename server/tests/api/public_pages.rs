@@ -5,7 +5,7 @@
 use reqwest::redirect::Policy;
 
 use crate::applications::applicant;
-use crate::helpers::{TestApp, backends, get_as, on_every_backend, spawn_app};
+use crate::helpers::{TestApp, backends, get_as, header_of, on_every_backend, spawn_app};
 use crate::review::submitted_case;
 use crate::submission::{CREDIT_CODE, company, new_draft};
 
@@ -221,7 +221,7 @@ async fn logout_and_apply_work_as_plain_forms() {
         let me = applicant(app, "13700137002", "11010519491231002X").await;
         let r = post_form(app, "/apply", &[("item", "SWJ-XK-001")], Some(&me)).await;
         assert_eq!(r.status(), 303);
-        let to = r.headers()["location"].to_str().unwrap().to_string();
+        let to = header_of(&r, "location").to_string();
         assert!(to.starts_with("/applications/"), "{to}");
         let (status, mine) = get_as(app, &me, "/api/v1/applications").await;
         assert_eq!(status, 200);

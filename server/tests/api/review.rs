@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 
 use crate::applications::applicant;
 use crate::helpers::{
-    TestApp, call, case_row, draft_of, get_as, on_every_backend, own_case, post_as, problems,
-    sign_in, submit_draft,
+    TestApp, call, case_row, draft_of, get_as, on_every_backend, own_case, post_as, post_empty,
+    problems, staff_sign_in, submit_draft, texts,
 };
 use crate::submission::{CREDIT_CODE, PDF, company, drainage_values, put_file};
 use crate::tracking::track;
@@ -40,12 +40,7 @@ pub async fn staff_member(app: &TestApp, login: &str, role: StaffRole, departmen
     )
     .await
     .unwrap();
-    sign_in(
-        app,
-        "/api/v1/staff/login",
-        json!({"login": login, "password": "chuangkou2026"}),
-    )
-    .await
+    staff_sign_in(app, login, "chuangkou2026").await
 }
 
 /// The holiday arrangement of 2027 is not published yet; tests that may run late in a year
@@ -236,7 +231,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
             (409, Some("not_named_in_notice"))
         );
         let resubmit = format!("/api/v1/applications/{number}/resubmit");
-        let (status, refused) = call(app, Method::POST, &resubmit, Some(&me), None).await;
+        let (status, refused) = post_empty(app, &me, &resubmit).await;
         assert_eq!(status, 422);
         assert_eq!(
             problems(&refused),
@@ -252,7 +247,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
         )
         .await;
         assert_eq!(status, 200);
-        let (status, again) = call(app, Method::POST, &resubmit, Some(&me), None).await;
+        let (status, again) = post_empty(app, &me, &resubmit).await;
         assert_eq!(status, 200, "{again}");
         assert_eq!(again["status"], "submitted");
 
@@ -298,12 +293,7 @@ async fn a_notice_names_only_the_guide_the_fix_up_changes_only_that_and_the_case
 
         // The history, append-only, with who and from where.
         let (_, case_view) = review_case(app, &window, &case).await;
-        let actions: Vec<&str> = case_view["history"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["action"].as_str().unwrap())
-            .collect();
+        let actions = texts(&case_view["history"], "action");
         assert_eq!(
             actions,
             ["submit", "request_correction", "resubmit", "accept"]
@@ -661,7 +651,7 @@ async fn in_hall_intake_uses_the_same_form_and_the_receipt_holder_follows_it_onl
         .await;
         assert_eq!(status, 200);
         let submit = format!("{path}/submit");
-        let (status, refused) = call(app, Method::POST, &submit, Some(&window), None).await;
+        let (status, refused) = post_empty(app, &window, &submit).await;
         assert_eq!(status, 422);
         assert_eq!(
             problems(&refused),
@@ -671,7 +661,7 @@ async fn in_hall_intake_uses_the_same_form_and_the_receipt_holder_follows_it_onl
             "bring_original": ["drainage_application"]});
         let (status, _) = call(app, Method::PUT, &path, Some(&window), Some(content)).await;
         assert_eq!(status, 200);
-        let (status, case) = call(app, Method::POST, &submit, Some(&window), None).await;
+        let (status, case) = post_empty(app, &window, &submit).await;
         assert_eq!(status, 200, "{case}");
         assert_eq!(case["channel"], "window");
         let case_number = case["case_number"].as_str().unwrap().to_string();

@@ -9,7 +9,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::applications::applicant;
 use crate::helpers::{
-    TestApp, backends, call, delete_as, get_as, on_every_backend, own_case, post_as, problems,
+    TestApp, backends, call, delete_as, get_as, header_of, on_every_backend, own_case, post_as,
+    post_empty, problems,
 };
 
 pub const PDF: &[u8] =
@@ -145,7 +146,7 @@ async fn a_company_uploads_its_materials_and_submits_once() {
         let submit = format!("/api/v1/applications/{number}/submit");
 
         // Everything wrong at once, each problem with its field path and code.
-        let (status, problem) = call(app, Method::POST, &submit, Some(&me), None).await;
+        let (status, problem) = post_empty(app, &me, &submit).await;
         assert_eq!(status, 422, "{problem} {:?}", app.backend);
         assert_eq!(problem["code"], "validation_failed");
         let errors = problems(&problem);
@@ -196,15 +197,10 @@ async fn a_company_uploads_its_materials_and_submits_once() {
             .await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["content-type"], "application/pdf");
-        assert!(
-            response.headers()["content-disposition"]
-                .to_str()
-                .unwrap()
-                .contains("filename*=UTF-8''")
-        );
+        assert!(header_of(&response, "content-disposition").contains("filename*=UTF-8''"));
         assert_eq!(response.bytes().await.unwrap().as_ref(), PDF);
 
-        let (status, case) = call(app, Method::POST, &submit, Some(&me), None).await;
+        let (status, case) = post_empty(app, &me, &submit).await;
         assert_eq!(status, 200, "{case} {:?}", app.backend);
         assert_eq!(case["status"], "submitted");
         assert_eq!(case["channel"], "online");
@@ -217,10 +213,7 @@ async fn a_company_uploads_its_materials_and_submits_once() {
         assert_eq!(case["bring_original"], json!(["drainage_application"]));
 
         // A double click, a retry, or both at once: still one case.
-        let (a, b) = tokio::join!(
-            call(app, Method::POST, &submit, Some(&me), None),
-            call(app, Method::POST, &submit, Some(&me), None)
-        );
+        let (a, b) = tokio::join!(post_empty(app, &me, &submit), post_empty(app, &me, &submit));
         for (status, again) in [a, b] {
             assert_eq!(status, 200);
             assert_eq!(again["case_number"], case_number.as_str());
@@ -270,7 +263,7 @@ async fn a_company_uploads_its_materials_and_submits_once() {
                 "{p}"
             );
         }
-        let (status, _) = call(app, Method::POST, &submit, Some(&other), None).await;
+        let (status, _) = post_empty(app, &other, &submit).await;
         assert_eq!(status, 404);
         let (status, _) = put_file(app, &other, &number, "drainage_drawings", "x.pdf", PDF).await;
         assert_eq!(status, 404);
@@ -450,13 +443,7 @@ async fn submission_checks_the_form_values_and_originals_like_the_browser() {
         .await;
         assert_eq!(status, 201, "{draft}");
         let number = draft["number"].as_str().unwrap();
-        let (status, problem) = call(
-            app,
-            Method::POST,
-            &format!("/api/v1/applications/{number}/submit"),
-            Some(&me),
-            None,
-        )
+        let (status, problem) = post_empty(app, &me, &format!("/api/v1/applications/{number}/submit"))
         .await;
         assert_eq!(status, 422);
         let got: Vec<String> = problems(&problem)
@@ -547,7 +534,7 @@ async fn edits_racing_a_submission_never_change_or_delete_the_submitted_case() {
             // The submission, and at the same time an edit that empties the form, the removal
             // of a required file, or the deletion of the whole draft.
             let submit_path = format!("{path}/submit");
-            let submit = call(app, Method::POST, &submit_path, Some(&me), None);
+            let submit = post_empty(app, &me, &submit_path);
             let (method, target, body) = match round % 3 {
                 0 => (Method::PUT, path.clone(), Some(json!({"values": {}}))),
                 1 => (

@@ -16,7 +16,9 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::applications::applicant;
-use crate::helpers::{TestApp, call, case_row, get_as, on_every_backend, problem_codes};
+use crate::helpers::{
+    TestApp, call, case_row, get_as, header_of, on_every_backend, post_empty, problem_codes,
+};
 use crate::review::{
     accept, act, count_through_next_year, review_case, staff_member, submitted_case,
 };
@@ -284,12 +286,7 @@ async fn the_tracking_stream_tells_an_open_page_when_the_case_changes() {
             .await
             .unwrap();
         assert_eq!(stream.status(), 200);
-        assert!(
-            stream.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("text/event-stream")
-        );
+        assert!(header_of(&stream, "content-type").starts_with("text/event-stream"));
         accept(app, &window, &case).await;
         let mut seen = String::new();
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -527,12 +524,10 @@ async fn the_warning_ladder_warns_once_per_rung_even_from_two_instances_and_the_
         );
         let id = warnings[0]["id"].as_i64().unwrap();
         for _ in 0..2 {
-            let (status, _) = call(
+            let (status, _) = post_empty(
                 app,
-                Method::POST,
+                &chief,
                 &format!("/api/v1/supervision/warnings/{id}/seen"),
-                Some(&chief),
-                None,
             )
             .await;
             assert_eq!(status, 204);
@@ -549,12 +544,10 @@ async fn the_warning_ladder_warns_once_per_rung_even_from_two_instances_and_the_
             (403, Some("not_permitted"))
         );
         // Nor may they mark its warnings seen.
-        let (status, problem) = call(
+        let (status, problem) = post_empty(
             app,
-            Method::POST,
+            &window,
             &format!("/api/v1/supervision/warnings/{id}/seen"),
-            Some(&window),
-            None,
         )
         .await;
         assert_eq!(
@@ -562,12 +555,10 @@ async fn the_warning_ladder_warns_once_per_rung_even_from_two_instances_and_the_
             (403, Some("not_permitted"))
         );
         let other = staff_member(app, "zjj", StaffRole::Chief, "ZJJ").await;
-        let (status, _) = call(
+        let (status, _) = post_empty(
             app,
-            Method::POST,
+            &other,
             &format!("/api/v1/supervision/warnings/{id}/seen"),
-            Some(&other),
-            None,
         )
         .await;
         assert_eq!(status, 404);
@@ -789,7 +780,7 @@ async fn live_streams_are_capped_per_client_and_end_with_the_session() {
             .get_with(me.as_str(), &format!("/api/v1/applications/{case}/events"))
             .await;
         assert_eq!(own.status(), 200);
-        let (status, _) = call(app, Method::POST, "/api/v1/auth/logout", Some(&me), None).await;
+        let (status, _) = post_empty(app, &me, "/api/v1/auth/logout").await;
         assert!([200, 204].contains(&status), "{status}");
         let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
             while own.chunk().await.unwrap().is_some() {}
