@@ -140,6 +140,7 @@ impl From<String> for ErrorCode {
 pub struct AppError(Box<ErrorBody>);
 
 /// What an [`AppError`] says.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ErrorBody {
     pub code: ErrorCode,
@@ -149,7 +150,6 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<FieldProblem>,
     /// With `too_many_attempts`: seconds to wait.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
 }
 

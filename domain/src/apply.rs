@@ -29,11 +29,11 @@ labelled_enum! {
 }
 
 /// The applicant block of a draft, as typed: anything may still be empty or wrong.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApplicantForm {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ApplicantKind>,
     /// The values of [`applicant_fields`] for this kind, by key.
     #[serde(default)]

@@ -45,6 +45,7 @@ pub struct CatalogFile {
 }
 
 /// A department (实施主体 or 共同实施部门).
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -55,9 +56,7 @@ pub struct Department {
     #[validate(length(min = 2, max = 64, message = "部门名称长度须为 2–64 个字符"))]
     pub name: String,
     /// 咨询电话 of the department.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
 
@@ -147,17 +146,18 @@ pub struct ServiceItem {
 }
 
 /// 是否收费 and 收费依据.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     pub charged: bool,
     /// 收费依据 and 标准; required when charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basis: Option<String>,
 }
 
 /// 办理结果: what the applicant gets.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -168,7 +168,6 @@ pub struct ResultInfo {
     /// Whether the result is an electronic licence (电子证照).
     pub electronic: bool,
     /// 有效期: months from the day of issue; absent, the licence is open-ended (长期有效).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validity_months: Option<u32>,
     /// The form values printed on the licence, by field key, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -176,6 +175,7 @@ pub struct ResultInfo {
 }
 
 /// One entry of the 材料清单.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -210,14 +210,13 @@ pub struct Material {
     ))]
     pub max_size_mb: u32,
     /// Address of a blank template (空白表格) or sample, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_url: Option<String>,
     /// 填报须知 and other notes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
 /// One field of an item's electronic form.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -230,26 +229,18 @@ pub struct FormField {
     pub field_type: FieldType,
     pub required: bool,
     /// Help text shown under the field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
     /// Unit shown after a number, e.g. 平方米, 万元.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Length limits for text fields, in characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u32>,
     /// Range for number fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
     /// A regular expression a text value must match entirely (regex-lite syntax).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
     /// The message shown when the pattern does not match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern_message: Option<String>,
     /// The choices of a select field.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -279,6 +270,7 @@ impl FieldOption {
 }
 
 /// 一件事一次办: several items applied for with one form, one set of materials, one result.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -294,7 +286,6 @@ pub struct Bundle {
     #[validate(length(min = 1, message = "主题说明不能为空"))]
     pub description: String,
     /// The construction-project stage this bundle is, if it is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<ConstructionStage>,
     /// 牵头部门: the department whose window receives and delivers (统一收件、统一出件).
     pub lead_department: String,

@@ -114,6 +114,7 @@ pub fn fan_out(items: &[HandledItem]) -> Vec<TaskSeed> {
 }
 
 /// A review task as the rules read it.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskState {
@@ -122,9 +123,7 @@ pub struct TaskState {
     pub department: String,
     pub status: TaskStatus,
     /// The staff member who signed for it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_by: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinion: Option<Opinion>,
 }
 

@@ -71,11 +71,11 @@ pub const CARRIERS: [&str; 8] = [
 ];
 
 /// The delivery choice of a draft, as typed: anything may still be missing or wrong.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryForm {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<DeliveryMethod>,
     /// The postal address for 邮寄 ([`address_fields`]), by key; ignored for the other methods.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -120,12 +120,12 @@ impl PostalAddress {
 }
 
 /// A valid choice, as the submitted case keeps it.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryChoice {
     pub method: DeliveryMethod,
     /// Where to post it: present exactly for 邮寄.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<PostalAddress>,
 }
 

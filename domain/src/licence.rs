@@ -142,6 +142,7 @@ impl LicenceFile {
 
 /// A department's public key, as published at `/api/v1/licences/keys`. A rotated key stays
 /// published (retired), so the licences it signed stay verifiable.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedKey {
@@ -151,7 +152,6 @@ pub struct PublishedKey {
     pub public_key: String,
     pub created_on: Date,
     /// From this day the key signs nothing new; what it signed before stays valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retired_on: Option<Date>,
 }
 

@@ -54,6 +54,7 @@ impl NoticeKind {
 }
 
 /// A line of a notice as printed: the guide's own name, specification and quantity.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeLine {
@@ -62,7 +63,6 @@ pub struct NoticeLine {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub specification: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<u32>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
@@ -74,6 +74,7 @@ pub fn notice_number(kind: NoticeKind, year: i32, seq: u32) -> String {
 }
 
 /// A notice as issued: everything printed on it, kept as it was on the day.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notice {
@@ -87,11 +88,8 @@ pub struct Notice {
     pub issued_on: Date,
     /// The staff member's name, or 系统 for a deemed acceptance.
     pub issued_by: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_on: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_on: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promised_due: Option<Date>,
     /// Acceptance by operation of law (rule 3).
     #[serde(default)]
@@ -99,34 +97,26 @@ pub struct Notice {
     /// Correction: what to supply or fix. 容缺: what is to follow.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<NoticeLine>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitment_date: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_basis: Option<String>,
     /// Special procedure: its name (听证, 检验, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub procedure: Option<String>,
     /// Special procedure: the day it started, and (resumption) the day it ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_start: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_end: Option<Date>,
     /// Extension: working days added, and who approved it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_days: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver: Option<String>,
     /// A decision: each item's result, as printed (one line for a single item).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outcomes: Vec<DecisionLine>,
     /// A decision refusing any item: the remedies and their last days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remedies: Option<Remedies>,
 }
 
 /// One item's result on a decision notice.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionLine {
@@ -134,11 +124,8 @@ pub struct DecisionLine {
     pub item_name: String,
     pub department_name: String,
     pub outcome: Outcome,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_basis: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<String>,
     /// The item's result document (e.g. 建筑工程施工许可证), for a grant.
     #[serde(default, skip_serializing_if = "String::is_empty")]

@@ -49,15 +49,14 @@ pub struct SavedDraft {
 }
 
 /// An application as its applicant sees it.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApplicationView {
     /// 申请编号: the draft's number, used in addresses.
     pub number: String,
     pub status: CaseStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle: Option<String>,
     /// The item's or bundle's name.
     pub title: String,
@@ -69,16 +68,12 @@ pub struct ApplicationView {
     pub delivery: crate::domain::delivery::DeliveryForm,
     pub materials: Vec<UploadedMaterial>,
     /// 办件编号, once submitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub case_number: Option<String>,
     /// 查询码 printed on the receipt: with the case number, it opens public tracking.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_code: Option<String>,
     /// `online` or `window` once submitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<Channel>,
     /// Receipt time (RFC 3339), once submitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<String>,
     /// The guide versions the case was submitted under.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

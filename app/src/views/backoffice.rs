@@ -14,6 +14,7 @@ use crate::domain::decision::{
 use crate::domain::delivery::{DeliveryRequest, DeliveryStep};
 
 /// A review task (审查任务), as GB/T 39046 表 7 names its fields.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TaskView {
@@ -29,23 +30,16 @@ pub struct TaskView {
     /// 环节办理状态.
     pub status: TaskStatus,
     /// 环节处理人 (staff only; the public sees departments, never names).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_by: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_by_name: Option<String>,
     /// 环节开始时间 (when the task was opened: the case's acceptance, RFC 3339).
     pub started_at: String,
     /// 环节结束时间.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// 处理意见.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinion: Option<Opinion>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_basis: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<String>,
 }
 
@@ -98,23 +92,19 @@ pub const TASK_PAGE: usize = 50;
 
 /// A task's or an item's clock as a queue line shows it: the decision clock of the case, or
 /// the department's own 审查时限 when the catalog sets one.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QueueClock {
     /// The day of acceptance (the clock's start, not counted).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_on: Option<Date>,
     /// The due day; `None` while paused with days still left, or when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<Date>,
     /// Working days used so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_days: Option<u32>,
     /// Working days allowed, extensions included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit_days: Option<u32>,
     /// Working days left (negative: overdue).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_left: Option<i64>,
     /// Stopped for a special procedure.
     pub paused: bool,
@@ -196,6 +186,7 @@ impl StatusCount {
 }
 
 /// The department's 待办 queue: soonest due first unless another order is asked for.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TaskQueue {
@@ -212,11 +203,11 @@ pub struct TaskQueue {
     pub decisions_due: Vec<DecisionDue>,
     #[serde(default)]
     pub decisions_paging: Paging,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_problem: Option<String>,
 }
 
 /// An item's decision.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemDecisionView {
@@ -224,17 +215,15 @@ pub struct ItemDecisionView {
     pub item_name: String,
     pub department_name: String,
     pub outcome: Outcome,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_basis: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<String>,
     pub decided_by: String,
     pub decided_at: String,
 }
 
 /// A 容缺 material promised at acceptance.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeferredMaterial {
@@ -246,7 +235,6 @@ pub struct DeferredMaterial {
     /// Uploaded by the applicant since it was last asked for.
     pub supplied: bool,
     /// Why the window returned what was supplied, when it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returned: Option<String>,
 }
 
@@ -325,6 +313,7 @@ pub struct OnTheSpotAction {
 
 /// The window confirms (核验) a 容缺 material the applicant supplied, or returns it with a
 /// reason for the applicant to supply again.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -333,17 +322,16 @@ pub struct ConfirmDeferredAction {
     /// The material's code.
     pub material: String,
     /// Set to return the material instead of confirming it: why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_reason: Option<String>,
 }
 
 /// What a decision did: an item decided, and when it was the last, the case with its one
 /// notice (统一出件).
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DecisionResult {
     pub case_decided: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<NoticeView>,
     /// The items still to decide.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -389,25 +377,19 @@ impl DeliveryAction {
 }
 
 /// How a case's result is delivered (送达), and how far it has got.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeliveryView {
     /// The applicant's choice; `None` on a case submitted before the choice was asked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<DeliveryMethod>,
     /// For 邮寄: where it goes. The applicant and staff see the whole address and the
     /// recipient; public tracking shows the province, city and district only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waybill: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailed_on: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_on: Option<Date>,
     /// Who collected it at the hall (name and masked ID number); staff only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collector: Option<String>,
 }

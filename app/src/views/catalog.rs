@@ -12,21 +12,19 @@ use crate::domain::catalog::{
 pub const MAX_QUERY_CHARS: usize = 50;
 
 /// Filters of the catalog list. Every filter is optional.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct ItemFilter {
     /// Part of an item's name or implementation code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
     /// A department code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     /// An item type (`administrative_license`, …).
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "type")]
     pub item_type: Option<String>,
     /// An online depth (`fully_online`, `online_precheck`, `window_only`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depth: Option<String>,
 }
 
@@ -70,14 +68,13 @@ pub struct ItemSummary {
 }
 
 /// A department, as listed in filters and guides.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DepartmentInfo {
     pub code: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Items this department carries out.
     pub item_count: u32,
@@ -94,12 +91,12 @@ pub struct GuideVersion {
 }
 
 /// A bundle an item belongs to, as linked from its guide.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BundleRef {
     pub code: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<ConstructionStage>,
 }
 
@@ -131,13 +128,13 @@ pub struct BundleView {
 }
 
 /// A line of the bundle list.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BundleSummary {
     pub code: String,
     pub name: String,
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<ConstructionStage>,
     pub lead_department_name: String,
     pub promised_limit_days: u32,

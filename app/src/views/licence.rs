@@ -8,6 +8,7 @@ use crate::domain::licence::{HolderKind, LicenceLine, Revocation, RevocationKind
 
 /// A licence as shown. On the public register and to anyone verifying it, a person holder's
 /// name and ID number are masked; the holder and staff see them whole.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LicenceView {
@@ -22,33 +23,27 @@ pub struct LicenceView {
     pub department_name: String,
     pub issued_on: Date,
     /// `None`: 长期有效.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<Date>,
     /// The form values printed on it (not on the register).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub content: Vec<LicenceLine>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<String>,
     /// 注销 / 撤销, once ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation: Option<Revocation>,
     /// The case it was granted on (holder and staff only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_number: Option<String>,
     /// The check code printed on it (holder and staff only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_code: Option<String>,
     /// Where its QR code leads: the verify page with number and check code (holder and staff
     /// only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_url: Option<String>,
     /// The QR code as SVG (holder and staff only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qr_svg: Option<String>,
 }
 
 /// What verifying a licence found: the verdict, in words, and the licence when it could be
 /// read.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LicenceCheck {
@@ -56,7 +51,6 @@ pub struct LicenceCheck {
     /// The verdict's stable code (`valid`, `tampered`, `revoked`, …).
     pub code: String,
     pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<LicenceView>,
 }
 
@@ -72,20 +66,17 @@ impl LicenceCheck {
 }
 
 /// The public register's filter (第四十条: granted licences are public).
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterFilter {
     /// 实施编码 of the item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     /// The issuing department's code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     /// Words in the holder's name or the licence number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i32>,
 }
 

@@ -107,6 +107,7 @@ pub struct QueueEntry {
 }
 
 /// The queue, and the figures the hall is judged on.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Queue {
@@ -121,13 +122,14 @@ pub struct Queue {
     /// Cases waiting for pre-review in the department, whatever the filter.
     pub waiting: u32,
     /// Age of the oldest of them, in working days.
+    #[serialize_always]
     pub oldest_age_working_days: Option<u32>,
     /// Set when the calendar lacks a year the figures need.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_problem: Option<String>,
 }
 
 /// A row of a case's history.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CaseEventView {
@@ -136,10 +138,8 @@ pub struct CaseEventView {
     pub channel: String,
     pub action: String,
     pub action_label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_status: Option<String>,
     pub to_status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
@@ -157,6 +157,7 @@ pub struct ReplacedMaterial {
 }
 
 /// A case as the workbench shows it.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StaffCase {
@@ -172,18 +173,14 @@ pub struct StaffCase {
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub values_before_fix_up: std::collections::BTreeMap<String, String>,
     /// After a fix-up: what it changed, the only targets a further notice may name (rule 2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_in_fix_up: Option<BTreeSet<String>>,
     pub blacklisted: bool,
     /// 收件即受理.
     pub accept_on_receipt: bool,
     pub today: Date,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acceptance_due: Option<Date>,
     /// The promised completion date if accepted today.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promised_due_if_accepted_today: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_problem: Option<String>,
     /// Whether this staff member may act on it at the window (the receiving department's
     /// window staff and chief).
@@ -193,7 +190,6 @@ pub struct StaffCase {
     #[serde(default)]
     pub may_pause: bool,
     /// Every clock of the case, from the one engine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadlines: Option<crate::domain::deadline::Deadlines>,
     /// Who is looking (what the back-office panel offers depends on it).
     pub viewer: StaffInfo,
@@ -201,10 +197,8 @@ pub struct StaffCase {
     /// them (a 即办件 before acceptance).
     pub back_office: super::backoffice::BackOffice,
     /// Working days the one extension would add (10, or 15 for joint handling).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_days_allowed: Option<u32>,
     /// Once decided: how the result is delivered, and how far (送达).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<super::backoffice::DeliveryView>,
     /// The electronic licences granted on it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -11,6 +11,7 @@ use crate::domain::review::NoticeLine;
 
 /// One step of a case's timeline, as the public may see it: what, when, by which department
 /// (never the staff member's name), and why where the law says the applicant is told.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
@@ -20,17 +21,16 @@ pub struct TimelineEntry {
     pub action: String,
     pub label: String,
     pub department_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
 /// A special procedure with its reason, as the applicant is told.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PauseView {
     pub procedure: String,
     pub started_on: Date,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_on: Option<Date>,
     pub reason: String,
 }
@@ -57,6 +57,7 @@ pub struct MessageView {
 }
 
 /// What the applicant must do now, if anything.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ToDo {
@@ -65,12 +66,12 @@ pub struct ToDo {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<NoticeLine>,
     /// Where to act (the fix-up page), for the applicant signed in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
 }
 
 /// A case as tracking shows it: to anyone with its number and a second factor, or to its
 /// applicant signed in. Personal numbers are masked.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TrackView {
@@ -88,20 +89,16 @@ pub struct TrackView {
     pub applicant_name: String,
     /// Masked (138****5678).
     pub contact_mobile: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_on: Option<Date>,
     pub timeline: Vec<TimelineEntry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub todo: Option<ToDo>,
     /// Every clock, from the one engine.
     pub deadlines: Deadlines,
     /// Special procedures with their reasons.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pauses: Vec<PauseView>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<ExtensionView>,
     /// Set when the calendar lacks a year the figures need.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_problem: Option<String>,
     /// Changes with every step: the live page reloads when it does.
     pub version: i32,
@@ -125,7 +122,6 @@ pub struct TrackView {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<super::review::NoticeView>,
     /// Once decided: how the result is delivered, and how far (送达).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<super::backoffice::DeliveryView>,
     /// The electronic licences granted on it (signed in only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -152,6 +148,7 @@ pub struct BoardCase {
 }
 
 /// A review task of the department not yet done, with the time its case has left.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BoardTask {
@@ -160,7 +157,6 @@ pub struct BoardTask {
     /// 待签收 or 办理中 (the task's status label).
     pub status_label: String,
     /// Who signed for it (name and role), once someone has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_by: Option<String>,
     /// The task's clock: its department's 审查时限 where the guide sets one, else the case's
     /// decision clock.
@@ -212,6 +208,7 @@ impl BandCounts {
 
 /// The supervision board of a department: open cases by time left (overdue first), counts
 /// per item, and the ladder's warnings.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Board {
@@ -232,7 +229,6 @@ pub struct Board {
     /// Attacks on the department's staff accounts in the last 30 days, newest first.
     #[serde(default)]
     pub security_alerts: Vec<SecurityAlert>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_problem: Option<String>,
 }
 

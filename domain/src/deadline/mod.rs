@@ -165,6 +165,7 @@ impl DeadlineKind {
 }
 
 /// One clock of a case as of a day.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Clock {
@@ -176,16 +177,13 @@ pub struct Clock {
     /// Working days counted so far (up to today, or to the day the clock stopped).
     pub used_days: u32,
     /// The last day; `None` while the clock is paused and the limit not yet used up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<Date>,
     /// Stopped for a special procedure (decision) or an open correction notice (acceptance).
     pub paused: bool,
     /// The day the clock's work was done (accepted, decided, delivered).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_on: Option<Date>,
     /// For a clock still running or paused: working days left after today (0 = due today),
     /// negative when overdue (−2 = two working days overdue).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_left: Option<i64>,
 }
 
@@ -291,12 +289,12 @@ pub fn band(days_left: i64, paused: bool) -> Band {
 }
 
 /// A special procedure, as recorded and as the applicant is told.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pause {
     pub procedure: SpecialProcedure,
     pub started_on: Date,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_on: Option<Date>,
 }
 
@@ -334,24 +332,20 @@ impl Limits {
 }
 
 /// Every clock of a case as of `today`.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deadlines {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acceptance: Option<Clock>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Clock>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<Clock>,
     /// Special procedures, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pauses: Vec<Pause>,
     /// Working days added by the one extension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_days: Option<u32>,
     /// The latest day any recorded step counts from: nothing recorded later may start
     /// before it (a notice already told the applicant what followed from it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_step_on: Option<Date>,
 }
 
