@@ -357,6 +357,30 @@ pub struct CorpusRun {
     pub wrong: Vec<String>,
 }
 
+impl CorpusRun {
+    /// `Ok` when every case got its expected verdict and the corpus covers every field type
+    /// in at least 80 cases; otherwise what is wrong, case by case.
+    pub fn verdict(&self) -> Result<(), String> {
+        if !self.wrong.is_empty() {
+            return Err(format!(
+                "{} of {} cases wrong:\n{}",
+                self.wrong.len(),
+                self.checked,
+                self.wrong.join("\n")
+            ));
+        }
+        if self.checked < 80 || self.field_types.len() != FieldType::ALL.len() {
+            return Err(format!(
+                "the corpus should cover every field type in at least 80 cases: {} cases, {} of {} types",
+                self.checked,
+                self.field_types.len(),
+                FieldType::ALL.len()
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Runs every case of a corpus through [`check_value`]. The native unit tests and the browser
 /// test (wasm, headless Chromium) both call this on the same file, so they judge alike.
 pub fn run_corpus(corpus_json: &str) -> Result<CorpusRun, String> {
@@ -420,24 +444,19 @@ mod tests {
 
     #[test]
     fn every_case_of_the_shared_corpus_gets_its_expected_verdict() {
-        let run = run_corpus(CORPUS).expect("corpus parses");
-        assert!(
-            run.wrong.is_empty(),
-            "{} of {} cases wrong:\n{}",
-            run.wrong.len(),
-            run.checked,
-            run.wrong.join("\n")
-        );
-        assert!(
-            run.checked >= 80,
-            "the corpus covers every field type: {} cases",
-            run.checked
-        );
-        assert_eq!(
-            run.field_types.len(),
-            FieldType::ALL.len(),
-            "every field type is in the corpus"
-        );
+        assert_eq!(run_corpus(CORPUS).and_then(|run| run.verdict()), Ok(()));
+    }
+
+    #[test]
+    fn a_corpus_run_fails_on_a_wrong_case_and_on_a_thin_corpus() {
+        let mut run = run_corpus(CORPUS).unwrap();
+        run.wrong.push("mobile \"1380013800\": got ok".into());
+        assert!(run.verdict().unwrap_err().contains("1380013800"));
+        let thin = CorpusRun {
+            checked: 79,
+            ..run_corpus(CORPUS).unwrap()
+        };
+        assert!(thin.verdict().is_err());
     }
 
     #[test]

@@ -11,7 +11,6 @@
     reason = "a test: a corpus that does not parse fails it"
 )]
 
-use domain::catalog::FieldType;
 use domain::form::run_corpus;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -21,16 +20,8 @@ const CORPUS: &str = include_str!("../corpus/field_cases.json");
 
 #[wasm_bindgen_test]
 fn the_browser_gives_every_corpus_case_its_expected_verdict() {
-    let run = run_corpus(CORPUS).expect("corpus parses");
-    assert!(
-        run.wrong.is_empty(),
-        "{} of {} cases judged differently in the browser:\n{}",
-        run.wrong.len(),
-        run.checked,
-        run.wrong.join("\n")
-    );
-    assert!(run.checked >= 80, "{} cases", run.checked);
-    assert_eq!(run.field_types.len(), FieldType::ALL.len());
+    // Judged in the browser as natively: every case its expected verdict.
+    assert_eq!(run_corpus(CORPUS).and_then(|run| run.verdict()), Ok(()));
     // Really in a browser, not in Node: there is a window.
     assert!(web_sys::window().is_some());
 }
