@@ -2,29 +2,18 @@
 
 use leptos::prelude::*;
 
-use crate::resource::resource;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::catalog::{BundleView, get_bundle};
 use crate::components::apply_button::ApplyButton;
 use crate::components::item_card::ItemCard;
-use crate::components::status::Loaded;
 use crate::pages::item::FieldList;
-use crate::pages::not_found::Missing;
+use crate::pages::not_found::by_code;
 
 /// The bundle page.
 #[component]
 pub fn BundlePage() -> impl IntoView {
-    let params = use_params_map();
-    let code = move || params.read().get("code").unwrap_or_default();
-    let view_data = resource(code, get_bundle);
-    view! {
-        <Loaded data=view_data show=move |found| match found {
-            Some(view) => view! { <Bundle view/> }.into_any(),
-            None => view! { <Missing what="一件事" code=code()/> }.into_any(),
-        }/>
-    }
+    by_code(get_bundle, "一件事", |view| view! { <Bundle view/> })
 }
 
 #[component]

@@ -2,30 +2,19 @@
 
 use leptos::prelude::*;
 
-use crate::resource::resource;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
 
 use crate::api::catalog::{ItemGuide, get_item};
 use crate::components::apply_button::ApplyButton;
-use crate::components::status::Loaded;
 use crate::domain::catalog::{
     CaseKind, DeliveryMethod, FieldType, FileType, FormField, Material, OnlineDepth,
 };
-use crate::pages::not_found::Missing;
+use crate::pages::not_found::by_code;
 
 /// The guide page.
 #[component]
 pub fn ItemPage() -> impl IntoView {
-    let params = use_params_map();
-    let code = move || params.read().get("code").unwrap_or_default();
-    let guide = resource(code, get_item);
-    view! {
-        <Loaded data=guide show=move |guide| match guide {
-            Some(guide) => view! { <Guide guide/> }.into_any(),
-            None => view! { <Missing what="事项" code=code()/> }.into_any(),
-        }/>
-    }
+    by_code(get_item, "事项", |guide| view! { <Guide guide/> })
 }
 
 #[component]

@@ -18,6 +18,29 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// A catalog page addressed by its code (`/items/{code}`, `/bundles/{code}`): `show` of what
+/// `fetch` finds under the address's code, or [`Missing`] when nothing has it.
+pub fn by_code<T, Fut, V>(
+    fetch: fn(String) -> Fut,
+    what: &'static str,
+    show: fn(T) -> V,
+) -> impl IntoView
+where
+    T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: Future<Output = Result<Option<T>, crate::error::AppError>> + Send + 'static,
+    V: IntoView + 'static,
+{
+    let params = leptos_router::hooks::use_params_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let data = crate::resource::resource(code, fetch);
+    view! {
+        <crate::components::status::Loaded data show=move |found| match found {
+            Some(value) => show(value).into_any(),
+            None => view! { <Missing what code=code()/> }.into_any(),
+        }/>
+    }
+}
+
 /// The body of a page whose record was not found; the caller sets the 404 status.
 #[component]
 pub fn Missing(what: &'static str, code: String) -> impl IntoView {

@@ -93,12 +93,7 @@ pub(crate) async fn end<T: SessionTable>(
     db: &impl ConnectionTrait,
     token: &str,
 ) -> anyhow::Result<()> {
-    T::delete_many()
-        .filter(T::token_hash().eq(token_hash(token)))
-        .exec(db)
-        .await
-        .with_context(|| format!("failed to delete {}", T::WHAT))?;
-    Ok(())
+    delete_where::<T>(db, T::token_hash().eq(token_hash(token))).await
 }
 
 /// Ends every session of `owner` (their number has gone to someone else, or a new password
@@ -107,11 +102,18 @@ pub(crate) async fn end_all<T: SessionTable>(
     db: &impl ConnectionTrait,
     owner: i32,
 ) -> anyhow::Result<()> {
+    delete_where::<T>(db, T::owner().eq(owner)).await
+}
+
+async fn delete_where<T: SessionTable>(
+    db: &impl ConnectionTrait,
+    which: sea_orm::sea_query::SimpleExpr,
+) -> anyhow::Result<()> {
     T::delete_many()
-        .filter(T::owner().eq(owner))
+        .filter(which)
         .exec(db)
         .await
-        .with_context(|| format!("failed to end the sessions of {}", T::WHAT))?;
+        .with_context(|| format!("failed to delete {}", T::WHAT))?;
     Ok(())
 }
 
