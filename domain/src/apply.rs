@@ -342,6 +342,16 @@ mod tests {
         }
     }
 
+    /// A company's draft of `project_name`, bringing the originals of `bring`.
+    fn drafted(project_name: &str, bring: &[&str]) -> DraftContent {
+        DraftContent {
+            applicant: company("91350100M000100Y43"),
+            values: [("project_name".to_string(), project_name.to_string())].into(),
+            bring_original: bring.iter().map(|b| b.to_string()).collect(),
+            delivery: DeliveryForm::default(),
+        }
+    }
+
     fn company(code: &str) -> ApplicantForm {
         ApplicantForm {
             kind: Some(ApplicantKind::Company),
@@ -390,12 +400,7 @@ mod tests {
 
     #[test]
     fn materials_may_be_uploaded_brought_or_deferred_where_the_guide_allows() {
-        let mut content = DraftContent {
-            applicant: company("91350100M000100Y43"),
-            values: [("project_name".to_string(), "新建厂房".to_string())].into(),
-            bring_original: BTreeSet::new(),
-            delivery: DeliveryForm::default(),
-        };
+        let mut content = drafted("新建厂房", &[]);
         let uploaded: BTreeSet<String> = BTreeSet::new();
         assert_eq!(
             codes(&check_submission(&form(), &content, &uploaded, today())),
@@ -426,16 +431,7 @@ mod tests {
 
     #[test]
     fn form_values_are_checked_with_their_labels() {
-        let content = DraftContent {
-            applicant: company("91350100M000100Y43"),
-            values: [(
-                "project_name".to_string(),
-                "一二三四五六七八九十十一".to_string(),
-            )]
-            .into(),
-            bring_original: ["b".to_string()].into(),
-            delivery: DeliveryForm::default(),
-        };
+        let content = drafted("一二三四五六七八九十十一", &["b"]);
         let uploaded: BTreeSet<String> = ["a".to_string()].into();
         let p = check_submission(&form(), &content, &uploaded, today());
         assert_eq!(p.len(), 1);
@@ -445,12 +441,7 @@ mod tests {
 
     #[test]
     fn the_delivery_choice_is_checked_last_when_the_guide_offers_several() {
-        let mut content = DraftContent {
-            applicant: company("91350100M000100Y43"),
-            values: [("project_name".to_string(), "新建厂房".to_string())].into(),
-            bring_original: ["b".to_string()].into(),
-            delivery: DeliveryForm::default(),
-        };
+        let mut content = drafted("新建厂房", &["b"]);
         let uploaded: BTreeSet<String> = ["a".to_string()].into();
         let mut f = form();
         f.delivery_methods = vec![DeliveryMethod::Download, DeliveryMethod::Post];
