@@ -40,14 +40,24 @@ pub fn Field(
 }
 
 /// An input bound to `value`, keeping what was typed before the wasm took over as [`Field`]
-/// does. Its other attributes (`id`, `type`, `placeholder`, `autocomplete`) are given with
-/// `attr:`.
+/// does. (Its attributes are props rather than spread ones: one build of it serves every
+/// page.)
 #[component]
-pub fn Input(name: &'static str, value: RwSignal<String>) -> impl IntoView {
+pub fn Input(
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(optional)] id: Option<&'static str>,
+    #[prop(optional)] input_type: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] spellcheck: Option<&'static str>,
+) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     keep_typed(name, value);
     view! {
-        <input name=name prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+        <input name=name id=id type=input_type placeholder=placeholder autocomplete=autocomplete
+            spellcheck=spellcheck prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))/>
     }
 }
 

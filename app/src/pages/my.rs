@@ -140,11 +140,11 @@ fn ClaimCase(reload: Callback<()>) -> impl IntoView {
             <form on:submit=submit>
                 <div class="field">
                     <label for="claim-number">"办件编号"</label>
-                    <Input name="case_number" value={number} {..} id="claim-number" autocomplete="off"/>
+                    <Input name="case_number" value=number id="claim-number" autocomplete="off"/>
                 </div>
                 <div class="field">
                     <label for="claim-code">"查询码"</label>
-                    <Input name="tracking_code" value={code} {..} id="claim-code" autocomplete="off"/>
+                    <Input name="tracking_code" value=code id="claim-code" autocomplete="off"/>
                 </div>
                 {move || message.get().map(|(ok, m)| view! {
                     <div class="notice" class:notice-success=ok class:notice-error=!ok role="status">{m}</div>

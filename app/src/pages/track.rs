@@ -97,7 +97,7 @@ pub fn TrackPage() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="factor">"手机号码或查询码"</label>
-                <Input name="factor" value={factor} {..} id="factor" type="text" autocomplete="off" spellcheck="false" placeholder="申请时填写的手机号码，或凭证上的 8 位查询码"/>
+                <Input name="factor" value=factor id="factor" input_type="text" autocomplete="off" spellcheck="false" placeholder="申请时填写的手机号码，或凭证上的 8 位查询码"/>
                 <p class="help">"为保护隐私，查询进度需要办件编号和第二项验证信息。"</p>
             </div>
             <div class="notice notice-error" role="alert" data-problem="" hidden=move || problem.get().is_none()>{move || problem.get()}</div>
@@ -429,7 +429,7 @@ fn WithdrawForm(
             <form on:submit=submit>
                 <p class="muted">"作出审查决定前可以撤回申请；撤回后办理终止，如需办理须重新申请。"</p>
                 <label for="withdraw-reason">"撤回理由"</label>
-                <Input name="reason" value={reason} {..} id="withdraw-reason"/>
+                <Input name="reason" value=reason id="withdraw-reason"/>
                 {move || message.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 {move || done.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
                 <button type="submit" class="button">"确认撤回"</button>

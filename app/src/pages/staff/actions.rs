@@ -211,7 +211,7 @@ pub(super) fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
                         {defective_rows}
                         <div class="field">
                             <label for="commitment_date">"申请人承诺补交日期（不晚于承诺办结日期）"</label>
-                            <Input name="commitment_date" value={commitment} {..} id="commitment_date" type="date"/>
+                            <Input name="commitment_date" value=commitment id="commitment_date" input_type="date"/>
                         </div>
                     </div>
                     <div hidden=move || pane.get() != Some(Pane::Correction)>
@@ -225,7 +225,7 @@ pub(super) fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
                         </div>
                         <div class="field">
                             <label for="legal_basis">"法律依据"</label>
-                            <Input name="legal_basis" value={legal_basis} {..} id="legal_basis" type="text" placeholder="例如：《中华人民共和国行政许可法》第三十二条第一款第（二）项"/>
+                            <Input name="legal_basis" value=legal_basis id="legal_basis" input_type="text" placeholder="例如：《中华人民共和国行政许可法》第三十二条第一款第（二）项"/>
                         </div>
                     </div>
                     <p class="muted" hidden=move || pane.get().is_some()>"请选择处理方式。"</p>

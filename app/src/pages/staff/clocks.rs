@@ -128,14 +128,14 @@ pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
                     <div hidden=move || pane.get().is_none() || pane.get() == Some(ClockPane::Extend)>
                         <div class="field">
                             <label for="clock_day">{move || if pane.get() == Some(ClockPane::Resume) { "结束日期" } else { "开始日期" }}</label>
-                            <Input name="clock_day" value={day} {..} id="clock_day" type="date"/>
+                            <Input name="clock_day" value=day id="clock_day" input_type="date"/>
                         </div>
                     </div>
                     <div hidden=move || pane.get() != Some(ClockPane::Extend)>
                         <p>{format!("依《行政许可法》第四十二条，经本机关负责人批准，可延长一次，{extension_days} 个工作日。")}</p>
                         <div class="field">
                             <label for="approver">"批准人"</label>
-                            <Input name="approver" value={approver} {..} id="approver" type="text"/>
+                            <Input name="approver" value=approver id="approver" input_type="text"/>
                         </div>
                     </div>
                     <div hidden=move || pane.get().is_none()>

@@ -104,7 +104,7 @@ pub(super) fn DeliveryPanel(case: StaffCase, reload: Callback<()>) -> impl IntoV
                                     {CARRIERS.iter().map(|c| view! { <option value=*c>{*c}</option> }).collect_view()}
                                 </select>
                             </label>
-                            <label>"运单号"<Input name="waybill" value={waybill} {..} autocomplete="off"/></label>
+                            <label>"运单号"<Input name="waybill" value=waybill autocomplete="off"/></label>
                             <button type="submit" class="button primary">"登记寄出"</button>
                         </form>
                     }.into_any()
@@ -121,8 +121,8 @@ pub(super) fn DeliveryPanel(case: StaffCase, reload: Callback<()>) -> impl IntoV
                             ]));
                         }>
                             <p class="muted">"核验领取人居民身份证原件后登记；代领的，另收授权委托书。"</p>
-                            <label>"领取人姓名"<Input name="collector_name" value={name} {..} autocomplete="off"/></label>
-                            <label>"领取人居民身份证号码"<Input name="collector_id_number" value={id} {..} autocomplete="off"/></label>
+                            <label>"领取人姓名"<Input name="collector_name" value=name autocomplete="off"/></label>
+                            <label>"领取人居民身份证号码"<Input name="collector_id_number" value=id autocomplete="off"/></label>
                             <button type="submit" class="button primary">"确认领取"</button>
                         </form>
                     }.into_any()

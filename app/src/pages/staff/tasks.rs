@@ -251,7 +251,7 @@ fn OfficeView(
                     })}
                     {may.then(|| view! {
                         <button type="button" class="button" on:click=move |_| send(None)>"核验通过"</button>
-                        <Input name="return_reason" value={reason} {..} placeholder="退回原因"/>
+                        <Input name="return_reason" value=reason placeholder="退回原因"/>
                         <button type="button" class="button" on:click=move |_| send(Some(reason.get_untracked()))>"退回重新补交"</button>
                     })}
                 </li>
@@ -379,9 +379,9 @@ where
                         <option value="agree">"同意"</option>
                         <option value="disagree">"不同意"</option>
                     </select>
-                    <Input name="reason" value={reason} {..} placeholder="理由"/>
-                    <Input name="legal_basis" value={basis} {..} placeholder="法律依据（不同意时必填）"/>
-                    <Input name="conditions" value={conditions} {..} placeholder="附条件（同意时可填）"/>
+                    <Input name="reason" value=reason placeholder="理由"/>
+                    <Input name="legal_basis" value=basis placeholder="法律依据（不同意时必填）"/>
+                    <Input name="conditions" value=conditions placeholder="附条件（同意时可填）"/>
                     <button type="submit" class="button primary">"提交审查意见"</button>
                 </form>
             }.into_any())
