@@ -1,12 +1,11 @@
 //! 在线申办: starts a draft for an item or a bundle, or asks to log in first.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::applications::start_application;
 use crate::components::auth::Auth;
-use crate::components::status::Alert;
+use crate::components::status::{Alert, send};
 
 /// The "apply online" box of a guide or a bundle.
 #[component]
@@ -31,15 +30,11 @@ pub fn ApplyButton(
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         failure.set(None);
-        let (item, bundle, navigate) = (item_.clone(), bundle_.clone(), navigate.clone());
-        spawn_local(async move {
-            match start_application(item, bundle).await {
-                Ok(number) => navigate(&format!("/applications/{number}"), Default::default()),
-                Err(e) => failure.set(Some(e.into_message())),
-            }
-            busy.set(false);
+        let navigate = navigate.clone();
+        let request = start_application(item_.clone(), bundle_.clone());
+        send(busy, failure, None, request, move |number| {
+            navigate(&format!("/applications/{number}"), Default::default())
         });
     };
     view! {

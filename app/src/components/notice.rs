@@ -1,6 +1,8 @@
 //! Notices (受理通知书, 容缺受理通知书, 不予受理通知书, 一次性告知书) exactly as issued: the
 //! same document for the applicant and for staff, on screen and on paper.
 
+use std::borrow::Cow;
+
 use leptos::prelude::*;
 
 use crate::resource::resource;
@@ -8,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::review::{NoticeView, load_notice};
-use crate::components::status::Loaded;
+use crate::components::status::{EmptyPage, Loaded};
 use crate::domain::review::{Notice, NoticeKind};
 
 /// The printable notice page, `/cases/:number/notices/:id`.
@@ -27,12 +29,9 @@ pub fn NoticePage() -> impl IntoView {
         <Loaded data show=|found| match found {
             Some(n) => view! { <NoticeDocument view=n/> }.into_any(),
             None => view! {
-                <Title text="没有这份通知书"/>
-                <section class="empty">
-                    <h1>"没有找到这份通知书"</h1>
-                    <p>"通知书只对申请人本人和办理部门的工作人员可见，请先登录。"</p>
-                    <p><a class="button" href="/login">"申请人登录"</a> " " <a class="button" href="/staff/login">"工作人员登录"</a></p>
-                </section>
+                <EmptyPage title="没有这份通知书" heading="没有找到这份通知书" text="通知书只对申请人本人和办理部门的工作人员可见，请先登录。">
+                    <a class="button" href="/login">"申请人登录"</a> " " <a class="button" href="/staff/login">"工作人员登录"</a>
+                </EmptyPage>
             }.into_any(),
         }/>
     }
@@ -70,12 +69,7 @@ pub fn NoticeDocument(view: NoticeView) -> AnyView {
             .collect_view();
         view! {
             <h2>{heading}</h2>
-            <div class="table-scroll">
-                <table class="notice-lines">
-                    <thead><tr><th>"序号"</th><th>"名称"</th><th>"规格"</th><th>"份数"</th><th>"原因"</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            {lines_table(["名称", "规格", "份数", "原因"], rows)}
         }
     });
     let title = n.kind.title();
@@ -124,68 +118,62 @@ pub fn NoticeDocument(view: NoticeView) -> AnyView {
     .into_any()
 }
 
-/// What the notice says, in the words of the trade.
+/// A notice's numbered lines: 序号, then the columns named.
+fn lines_table(columns: [&'static str; 4], rows: impl IntoView) -> impl IntoView {
+    let heads = columns.map(|c| view! { <th>{c}</th> });
+    view! {
+        <div class="table-scroll">
+            <table class="notice-lines">
+                <thead><tr><th>"序号"</th>{heads}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// What the notice says, in the words of the trade: every notice opens by naming the
+/// application it answers.
 fn notice_body(n: &Notice) -> String {
-    match n.kind {
-        NoticeKind::Acceptance if n.deemed => format!(
-            "你（单位）提出的“{}”申请，本机关自收到申请之日起五个工作日内未作出受理、不予受理或补正告知。依据《中华人民共和国行政许可法》第三十二条，自收到申请之日起即为受理。",
-            n.title
-        ),
-        NoticeKind::Acceptance => format!(
-            "你（单位）提出的“{}”申请，申请材料齐全、符合法定形式，本机关决定予以受理。",
-            n.title
-        ),
-        NoticeKind::DeficiencyAcceptance => format!(
-            "你（单位）提出的“{}”申请，主要申请材料齐全、符合法定形式，次要材料有欠缺。经你（单位）书面承诺，本机关决定予以容缺受理。请在承诺日期前补交下列材料；材料补齐前不作出审批决定。",
-            n.title
-        ),
-        NoticeKind::Rejection => format!(
-            "你（单位）提出的“{}”申请，经审查，本机关决定不予受理。理由和依据如下。如不服本决定，可依法申请行政复议或者提起行政诉讼。",
-            n.title
-        ),
-        NoticeKind::Correction => format!(
-            "你（单位）提出的“{}”申请，申请材料不齐全或者不符合法定形式。现一次性告知需要补齐补正的全部内容如下，请补正后重新提交。补正的材料和内容以本告知书所列为限。",
-            n.title
-        ),
+    let rest: Cow<'static, str> = match n.kind {
+        NoticeKind::Acceptance if n.deemed => "本机关自收到申请之日起五个工作日内未作出受理、不予受理或补正告知。依据《中华人民共和国行政许可法》第三十二条，自收到申请之日起即为受理。".into(),
+        NoticeKind::Acceptance => "申请材料齐全、符合法定形式，本机关决定予以受理。".into(),
+        NoticeKind::DeficiencyAcceptance => "主要申请材料齐全、符合法定形式，次要材料有欠缺。经你（单位）书面承诺，本机关决定予以容缺受理。请在承诺日期前补交下列材料；材料补齐前不作出审批决定。".into(),
+        NoticeKind::Rejection => "经审查，本机关决定不予受理。理由和依据如下。如不服本决定，可依法申请行政复议或者提起行政诉讼。".into(),
+        NoticeKind::Correction => "申请材料不齐全或者不符合法定形式。现一次性告知需要补齐补正的全部内容如下，请补正后重新提交。补正的材料和内容以本告知书所列为限。".into(),
         NoticeKind::Suspension => format!(
-            "你（单位）提出的“{}”申请，依法需要{}，自 {} 起暂停计算办理期限。依据《中华人民共和国行政许可法》第四十五条，所需时间不计算在办理期限内。理由：{}",
-            n.title,
+            "依法需要{}，自 {} 起暂停计算办理期限。依据《中华人民共和国行政许可法》第四十五条，所需时间不计算在办理期限内。理由：{}",
             n.procedure.clone().unwrap_or_default(),
             n.period_start.map(|d| d.to_string()).unwrap_or_default(),
-            n.reason.clone().unwrap_or_default()
-        ),
-        NoticeKind::Resumption => format!(
-            "你（单位）提出的“{}”申请，{}已于 {} 结束，自次日起恢复计算办理期限。",
-            n.title,
-            n.procedure.clone().unwrap_or_default(),
-            n.period_end.map(|d| d.to_string()).unwrap_or_default()
-        ),
-        NoticeKind::Grant => format!(
-            "你（单位）提出的“{}”申请，经审查，符合法定条件、标准。依据《中华人民共和国行政许可法》第三十八条第一款，本机关决定准予行政许可。{}",
-            n.title,
-            conditions_sentence(n)
-        ),
-        NoticeKind::Refusal => format!(
-            "你（单位）提出的“{}”申请，经审查，不符合法定条件、标准。依据《中华人民共和国行政许可法》第三十八条第二款，本机关决定不予行政许可。理由和依据如下。",
-            n.title
-        ),
-        NoticeKind::BundleDecision => format!(
-            "你（单位）提出的“{}”申请，经各相关部门并联审查，现将各事项的审查决定一并告知如下（统一出件）。",
-            n.title
-        ),
-        NoticeKind::Withdrawal => format!(
-            "你（单位）提出的“{}”申请，已于 {} 撤回，本机关终止办理。撤回理由：{}。如需办理，可重新提出申请。",
-            n.title,
-            n.issued_on,
-            n.reason.clone().unwrap_or_default()
-        ),
-        NoticeKind::Extension => format!(
-            "你（单位）提出的“{}”申请，因{}，不能在规定期限内作出决定。经本机关负责人批准，依据《中华人民共和国行政许可法》第四十二条，办理期限延长 {} 个工作日。",
-            n.title,
             n.reason.clone().unwrap_or_default(),
-            n.extension_days.unwrap_or_default()
-        ),
-    }
+        )
+        .into(),
+        NoticeKind::Resumption => format!(
+            "{}已于 {} 结束，自次日起恢复计算办理期限。",
+            n.procedure.clone().unwrap_or_default(),
+            n.period_end.map(|d| d.to_string()).unwrap_or_default(),
+        )
+        .into(),
+        NoticeKind::Grant => format!(
+            "经审查，符合法定条件、标准。依据《中华人民共和国行政许可法》第三十八条第一款，本机关决定准予行政许可。{}",
+            conditions_sentence(n),
+        )
+        .into(),
+        NoticeKind::Refusal => "经审查，不符合法定条件、标准。依据《中华人民共和国行政许可法》第三十八条第二款，本机关决定不予行政许可。理由和依据如下。".into(),
+        NoticeKind::BundleDecision => "经各相关部门并联审查，现将各事项的审查决定一并告知如下（统一出件）。".into(),
+        NoticeKind::Withdrawal => format!(
+            "已于 {} 撤回，本机关终止办理。撤回理由：{}。如需办理，可重新提出申请。",
+            n.issued_on,
+            n.reason.clone().unwrap_or_default(),
+        )
+        .into(),
+        NoticeKind::Extension => format!(
+            "因{}，不能在规定期限内作出决定。经本机关负责人批准，依据《中华人民共和国行政许可法》第四十二条，办理期限延长 {} 个工作日。",
+            n.reason.clone().unwrap_or_default(),
+            n.extension_days.unwrap_or_default(),
+        )
+        .into(),
+    };
+    format!("你（单位）提出的“{}”申请，{rest}", n.title)
 }
 
 /// A grant's conditions (附条件), as one sentence.
@@ -232,14 +220,7 @@ fn decision_lines(n: &Notice) -> impl IntoView + use<> {
                 }
             })
             .collect_view();
-        view! {
-            <div class="table-scroll">
-                <table class="notice-lines">
-                    <thead><tr><th>"序号"</th><th>"事项"</th><th>"审批部门"</th><th>"决定"</th><th>"说明"</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        }
+        lines_table(["事项", "审批部门", "决定", "说明"], rows)
     });
     let remedies = n.remedies.clone().map(|r| {
         view! {

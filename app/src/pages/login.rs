@@ -1,14 +1,13 @@
 //! `/login`: applicant login with mobile number and password.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::accounts::login;
 use crate::components::auth::Auth;
 use crate::components::field::Field;
-use crate::components::status::{Alert, Submit};
+use crate::components::status::{Alert, Submit, send};
 use crate::domain::ids::MobileNumber;
 
 /// The login page.
@@ -47,19 +46,12 @@ pub fn LoginPage() -> impl IntoView {
             failure.set(Some("请填写密码".into()));
             return;
         }
-        submitting.set(true);
         let navigate = navigate.clone();
         let next = crate::components::auth::safe_next(query.read_untracked().get("next"));
-        let (m, p) = (mobile.get_untracked(), password.get_untracked());
-        spawn_local(async move {
-            match login(m, p).await {
-                Ok(_) => {
-                    auth.changed();
-                    navigate(&next, Default::default());
-                }
-                Err(e) => failure.set(Some(e.into_message())),
-            }
-            submitting.set(false);
+        let request = login(mobile.get_untracked(), password.get_untracked());
+        send(submitting, failure, None, request, move |_| {
+            auth.changed();
+            navigate(&next, Default::default());
         });
     };
 

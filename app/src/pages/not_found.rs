@@ -1,7 +1,8 @@
 //! `404`: no such page.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::status::EmptyPage;
 
 /// The page for an unknown address (HTTP 404).
 #[component]
@@ -9,12 +10,9 @@ pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::state::set_status(http::StatusCode::NOT_FOUND);
     view! {
-        <Title text="页面不存在"/>
-        <section class="empty">
-            <h1>"页面不存在"</h1>
-            <p>"您访问的页面不存在或已下线。"</p>
-            <p><a class="button" href="/items">"查看事项清单"</a></p>
-        </section>
+        <EmptyPage title="页面不存在" text="您访问的页面不存在或已下线。">
+            <a class="button" href="/items">"查看事项清单"</a>
+        </EmptyPage>
     }
 }
 
@@ -47,11 +45,8 @@ pub fn Missing(what: &'static str, code: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::state::set_status(http::StatusCode::NOT_FOUND);
     view! {
-        <Title text=format!("未找到{what}")/>
-        <section class="empty">
-            <h1>{format!("未找到{what}")}</h1>
-            <p>{format!("没有编码为 {code} 的{what}，可能已调整或下线。")}</p>
-            <p><a class="button" href="/items">"查看事项清单"</a></p>
-        </section>
+        <EmptyPage title=format!("未找到{what}") text=format!("没有编码为 {code} 的{what}，可能已调整或下线。")>
+            <a class="button" href="/items">"查看事项清单"</a>
+        </EmptyPage>
     }
 }

@@ -4,7 +4,6 @@
 //! person leaves them, by the same Rust code the server runs.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
@@ -12,7 +11,7 @@ use crate::api::accounts::{recover, send_recovery_code};
 use crate::clock::today_in_china;
 use crate::components::auth::Auth;
 use crate::components::field::{Field, FieldErrors};
-use crate::components::status::{Alert, Submit};
+use crate::components::status::{Alert, Submit, send};
 use crate::domain::account::{MIN_PASSWORD_CHARS, RECOVERY_CODE_DIGITS, RecoveryForm};
 
 const FIELDS: [&str; 5] = ["mobile", "code", "name", "id_number", "password"];
@@ -43,17 +42,12 @@ pub fn RecoverPage() -> impl IntoView {
         if !errors.check("mobile") || busy.get_untracked() {
             return;
         }
-        busy.set(true);
         let number = mobile.get_untracked();
-        spawn_local(async move {
-            match send_recovery_code(number.clone()).await {
-                Ok(()) => sent.set(Some(format!(
-                    "如 {number} 已注册，验证码已通过短信发送，10 分钟内有效。"
-                ))),
-                Err(e) if !e.problems.is_empty() => errors.refused(e.into_problems()),
-                Err(e) => failure.set(Some(e.into_message())),
-            }
-            busy.set(false);
+        let request = send_recovery_code(number.clone());
+        send(busy, failure, Some(errors), request, move |()| {
+            sent.set(Some(format!(
+                "如 {number} 已注册，验证码已通过短信发送，10 分钟内有效。"
+            )))
         });
     };
 
@@ -63,19 +57,10 @@ pub fn RecoverPage() -> impl IntoView {
         if !errors.submit(&FIELDS) || busy.get_untracked() {
             return;
         }
-        busy.set(true);
         let navigate = navigate.clone();
-        let form = form();
-        spawn_local(async move {
-            match recover(form).await {
-                Ok(_) => {
-                    auth.changed();
-                    navigate("/my", Default::default());
-                }
-                Err(e) if !e.problems.is_empty() => errors.refused(e.into_problems()),
-                Err(e) => failure.set(Some(e.into_message())),
-            }
-            busy.set(false);
+        send(busy, failure, Some(errors), recover(form()), move |_| {
+            auth.changed();
+            navigate("/my", Default::default());
         });
     };
 

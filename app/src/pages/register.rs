@@ -2,7 +2,6 @@
 //! same Rust code the server runs on submit (wasm here, native there).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -10,7 +9,7 @@ use crate::api::accounts::register;
 use crate::clock::today_in_china;
 use crate::components::auth::Auth;
 use crate::components::field::{Field, FieldErrors};
-use crate::components::status::{Alert, Submit};
+use crate::components::status::{Alert, Submit, send};
 use crate::domain::account::{MIN_PASSWORD_CHARS, RegistrationForm};
 
 const FIELDS: [&str; 4] = ["mobile", "password", "name", "id_number"];
@@ -45,21 +44,18 @@ pub fn RegisterPage() -> impl IntoView {
         if !errors.submit(&FIELDS) || submitting.get_untracked() {
             return;
         }
-        submitting.set(true);
         let navigate = navigate.clone();
         let next = crate::components::auth::safe_next(query.read_untracked().get("next"));
-        let form = form();
-        spawn_local(async move {
-            match register(form).await {
-                Ok(_) => {
-                    auth.changed();
-                    navigate(&next, Default::default());
-                }
-                Err(e) if !e.problems.is_empty() => errors.refused(e.into_problems()),
-                Err(e) => failure.set(Some(e.into_message())),
-            }
-            submitting.set(false);
-        });
+        send(
+            submitting,
+            failure,
+            Some(errors),
+            register(form()),
+            move |_| {
+                auth.changed();
+                navigate(&next, Default::default());
+            },
+        );
     };
 
     view! {

@@ -11,8 +11,7 @@ use leptos_meta::Title;
 use crate::api::track::{BandCounts, Board, mark_warning_seen, supervision_board};
 use crate::clock::china_time;
 use crate::components::deadline::ClockLine;
-use crate::components::status::{Alert, LoadFailed, Loading};
-use crate::error::ErrorCode;
+use crate::components::status::{Alert, Loaded, sign_in_as_staff};
 
 /// The page.
 #[component]
@@ -23,17 +22,7 @@ pub fn SupervisionPage() -> impl IntoView {
         <Title text="督办看板"/>
         <nav class="breadcrumb no-print" aria-label="位置"><a href="/staff">"预审工作台"</a> " / 督办看板"</nav>
         <h1>"督办看板"</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match board.await {
-                    Ok(b) => view! { <BoardView board=b reload/> }.into_any(),
-                    Err(e) if e.code != ErrorCode::Internal => view! {
-                        <section class="empty"><p>{e.message.clone()}</p><p><a class="button" href="/staff/login">"工作人员登录"</a></p></section>
-                    }.into_any(),
-                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=board refused=sign_in_as_staff show=move |b| view! { <BoardView board=b reload/> }/>
     }
 }
 

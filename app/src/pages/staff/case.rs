@@ -9,6 +9,7 @@ use super::tasks::{BackOfficePanel, OnTheSpotPanel};
 use super::*;
 use crate::domain::apply::{ApplicantKind, applicant_fields};
 use crate::domain::form::shown;
+use crate::error::AppError;
 
 /// `/staff/cases/:number`: the case beside the guide, and the actions.
 #[component]
@@ -19,19 +20,17 @@ pub fn StaffCasePage() -> impl IntoView {
     let reload = Callback::new(move |()| data.refetch());
     view! {
         <StaffBar/>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(c) => view! { <CaseView case=c reload/> }.into_any(),
-                    Err(e) if !e.is_failure() => view! {
-                        <Title text="没有这个办件"/>
-                        <section class="empty" data-code=e.code.as_str()><h1>{e.message.clone()}</h1><p><a class="button" href="/staff">"返回待办队列"</a></p></section>
-                    }.into_any(),
-                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data refused=no_such_case show=move |c| view! { <CaseView case=c reload/> }/>
     }
+}
+
+/// A case this staff member may not see reads as one that does not exist.
+fn no_such_case(e: AppError) -> AnyView {
+    view! {
+        <Title text="没有这个办件"/>
+        <section class="empty" data-code=e.code.as_str()><h1>{e.message.clone()}</h1><p><a class="button" href="/staff">"返回待办队列"</a></p></section>
+    }
+    .into_any()
 }
 
 #[component]

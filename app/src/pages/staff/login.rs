@@ -1,7 +1,7 @@
 //! `/staff/login`.
 
 use super::*;
-use crate::components::status::{Alert, Submit};
+use crate::components::status::{Alert, Submit, send};
 
 /// `/staff/login`.
 #[component]
@@ -19,15 +19,10 @@ pub fn StaffLoginPage() -> impl IntoView {
             failure.set(Some("请填写工号和密码".into()));
             return;
         }
-        submitting.set(true);
         let navigate = navigate.clone();
-        let (l, p) = (login.get_untracked(), password.get_untracked());
-        spawn_local(async move {
-            match staff_login(l, p).await {
-                Ok(_) => navigate("/staff", Default::default()),
-                Err(e) => failure.set(Some(e.into_message())),
-            }
-            submitting.set(false);
+        let request = staff_login(login.get_untracked(), password.get_untracked());
+        send(submitting, failure, None, request, move |_| {
+            navigate("/staff", Default::default())
         });
     };
     view! {

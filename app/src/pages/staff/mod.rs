@@ -23,7 +23,7 @@ use crate::components::deadline::DeadlineFacts;
 use crate::components::field::{Field, Input};
 use crate::components::notice::{NoticeDocument, NoticeList};
 use crate::components::receipt::human_size;
-use crate::components::status::{LoadFailed, Loading};
+use crate::components::status::{Loaded, Loading, sign_in_as_staff};
 use crate::domain::account::FieldProblem;
 use crate::domain::apply::{MaterialState, material_state};
 use crate::domain::case::{CaseStatus, Channel};

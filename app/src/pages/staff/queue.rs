@@ -1,6 +1,7 @@
 //! `/staff`: the department's pre-review queue.
 
 use super::*;
+use crate::api::review::Queue;
 
 /// `/staff`: the department's queue, oldest first.
 #[component]
@@ -43,73 +44,59 @@ pub fn WorkbenchPage() -> impl IntoView {
                 prop:value=move || query.read().get("q").unwrap_or_default()/></label>
             <button type="submit" class="button">"筛选"</button>
         </form>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(q) => {
-                        let counts = q.counts.iter().map(|c| view! {
-                            <span class="count" data-status=c.status.as_str()>{c.text()}</span>
-                        }).collect_view();
-                        let rows = q.entries.iter().map(|e| {
-                            let href = format!("/staff/cases/{}", e.case_number);
-                            let overdue = e.acceptance_due.is_some() && e.age_working_days.unwrap_or(0) >= 5;
-                            view! {
-                                <tr class="queue-entry" class:overdue=overdue data-case=e.case_number.clone()>
-                                    <td data-label="办件编号"><a class="code" href=href>{e.case_number.clone()}</a></td>
-                                    <td data-label="事项"><strong>{e.title.clone()}</strong></td>
-                                    <td data-label="申请人">{e.applicant_name.clone()}</td>
-                                    <td data-label="渠道">{e.channel.label()}</td>
-                                    <td data-label="收件时间">{china_time(&e.received_at)}</td>
-                                    <td data-label="已用时间" class="age">{match e.age_working_days {
-                                        Some(n) => format!("{n} 个工作日"),
-                                        None => "工作日历缺年份".into(),
-                                    }}</td>
-                                    <td data-label="受理期限">{e.acceptance_due.map(|d| format!("{d} 前")).unwrap_or_else(|| "—".into())}</td>
-                                    <td data-label="状态">{e.status_label.clone()}</td>
-                                </tr>
-                            }
-                        }).collect_view();
-                        let empty = q.entries.is_empty();
-                        let sort_link = move |key: &'static str, label: &'static str| {
-                            view! { <a href=move || with("sort", key.to_string())>{label}</a> }
-                        };
-                        let pager = pager("page", q.page, q.pages, q.matching, with);
-                        view! {
-                            <p class="queue-figures" data-waiting=q.waiting>
-                                <strong>{format!("待预审 {} 件", q.waiting)}</strong>
-                                {q.oldest_age_working_days.map(|n| format!("，最久已 {n} 个工作日"))}
-                            </p>
-                            <p class="queue-counts">{counts}</p>
-                            {q.calendar_problem.map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
-                            {empty.then(|| view! { <p class="empty">"没有符合条件的办件。"</p> })}
-                            <div class="table-scroll">
-                                <table class="dense queue">
-                                    <thead><tr>
-                                        <th>"办件编号"</th>
-                                        <th>{sort_link("title", "事项")}</th>
-                                        <th>{sort_link("applicant", "申请人")}</th>
-                                        <th>"渠道"</th>
-                                        <th>{sort_link("received", "收件时间↑")} " " {sort_link("-received", "↓")}</th>
-                                        <th>"已用时间"</th>
-                                        <th>"受理期限"</th>
-                                        <th>"状态"</th>
-                                    </tr></thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            </div>
-                            {pager}
-                        }.into_any()
-                    }
-                    Err(e) if !e.is_failure() => view! {
-                        <section class="empty" data-code=e.code.as_str()>
-                            <p>{e.message.clone()}</p>
-                            <p>"请以能办理办件的工作人员身份登录。"</p>
-                            <p><a class="button" href="/staff/login">"工作人员登录"</a></p>
-                        </section>
-                    }.into_any(),
-                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
+        <Loaded data refused=sign_in_as_staff show=move |q: Queue| {
+            let counts = q.counts.iter().map(|c| view! {
+                <span class="count" data-status=c.status.as_str()>{c.text()}</span>
+            }).collect_view();
+            let rows = q.entries.iter().map(|e| {
+                let href = format!("/staff/cases/{}", e.case_number);
+                let overdue = e.acceptance_due.is_some() && e.age_working_days.unwrap_or(0) >= 5;
+                view! {
+                    <tr class="queue-entry" class:overdue=overdue data-case=e.case_number.clone()>
+                        <td data-label="办件编号"><a class="code" href=href>{e.case_number.clone()}</a></td>
+                        <td data-label="事项"><strong>{e.title.clone()}</strong></td>
+                        <td data-label="申请人">{e.applicant_name.clone()}</td>
+                        <td data-label="渠道">{e.channel.label()}</td>
+                        <td data-label="收件时间">{china_time(&e.received_at)}</td>
+                        <td data-label="已用时间" class="age">{match e.age_working_days {
+                            Some(n) => format!("{n} 个工作日"),
+                            None => "工作日历缺年份".into(),
+                        }}</td>
+                        <td data-label="受理期限">{e.acceptance_due.map(|d| format!("{d} 前")).unwrap_or_else(|| "—".into())}</td>
+                        <td data-label="状态">{e.status_label.clone()}</td>
+                    </tr>
                 }
-            })}
-        </Suspense>
+            }).collect_view();
+            let empty = q.entries.is_empty();
+            let sort_link = move |key: &'static str, label: &'static str| {
+                view! { <a href=move || with("sort", key.to_string())>{label}</a> }
+            };
+            let pager = pager("page", q.page, q.pages, q.matching, with);
+            view! {
+                <p class="queue-figures" data-waiting=q.waiting>
+                    <strong>{format!("待预审 {} 件", q.waiting)}</strong>
+                    {q.oldest_age_working_days.map(|n| format!("，最久已 {n} 个工作日"))}
+                </p>
+                <p class="queue-counts">{counts}</p>
+                {q.calendar_problem.map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+                {empty.then(|| view! { <p class="empty">"没有符合条件的办件。"</p> })}
+                <div class="table-scroll">
+                    <table class="dense queue">
+                        <thead><tr>
+                            <th>"办件编号"</th>
+                            <th>{sort_link("title", "事项")}</th>
+                            <th>{sort_link("applicant", "申请人")}</th>
+                            <th>"渠道"</th>
+                            <th>{sort_link("received", "收件时间↑")} " " {sort_link("-received", "↓")}</th>
+                            <th>"已用时间"</th>
+                            <th>"受理期限"</th>
+                            <th>"状态"</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                {pager}
+            }
+        }/>
     }
 }

@@ -6,8 +6,8 @@
 use super::*;
 use crate::api::backoffice::{
     BackOffice, ConfirmDeferredAction, DecisionAction, OnTheSpotAction, QueueClock, TaskFilter,
-    TaskView, claim_task, complete_task, confirm_deferred_material, decide, decide_on_the_spot,
-    load_task_queue, withdraw,
+    TaskQueue, TaskView, claim_task, complete_task, confirm_deferred_material, decide,
+    decide_on_the_spot, load_task_queue, withdraw,
 };
 use crate::components::status::Alert;
 use crate::domain::decision::{
@@ -42,10 +42,10 @@ pub fn TasksPage() -> impl IntoView {
     let sort_link = move |key: &'static str, label: &'static str| {
         view! { <a href=move || with("sort", key.to_string())>{label}</a> }
     };
-    // Both lists' heads: the same columns and orders, and a last column of their own.
-    let head = move |last: &'static str| {
+    // Both lists: the same columns and orders, and a last column of their own.
+    let table = move |last: &'static str, rows: AnyView| {
         view! {
-            <thead><tr>
+            <div class="table-scroll"><table class="dense tasks"><thead><tr>
                 <th>"办件编号"</th>
                 <th>{sort_link("title", "事项")}</th>
                 <th>{sort_link("applicant", "申请人")}</th>
@@ -55,7 +55,7 @@ pub fn TasksPage() -> impl IntoView {
                 <th>{sort_link("due", "办结期限↑")} " " {sort_link("-due", "↓")}</th>
                 <th>"剩余时间"</th>
                 <th>{last}</th>
-            </tr></thead>
+            </tr></thead><tbody>{rows}</tbody></table></div>
         }
     };
     view! {
@@ -68,75 +68,58 @@ pub fn TasksPage() -> impl IntoView {
             </label>
             <button type="submit" class="button">"筛选"</button>
         </form>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(q) => {
-                        let counts = q.counts.iter().map(|c| view! {
-                            <span class="count" data-status=c.status.as_str()>{c.text()}</span>
-                        }).collect_view();
-                        let rows = q.entries.iter().map(|e| {
-                            let href = format!("/staff/cases/{}", e.task.case_number);
-                            view! {
-                                <tr data-task=e.task.id class:overdue=e.clock.overdue()>
-                                    <td data-label="办件编号"><a class="code" href=href>{e.task.case_number.clone()}</a></td>
-                                    <td data-label="事项">{e.task.item_name.clone()}{(!e.task.lead).then(|| view! { <span class="muted">"（共同审查）"</span> })}</td>
-                                    <td data-label="申请人">{e.applicant_name.clone()}</td>
-                                    <td data-label="渠道">{e.channel.label()}</td>
-                                    <ClockCells clock=e.clock.clone()/>
-                                    <td data-label="状态">{e.task.status.label()}{e.task.claimed_by_name.clone().map(|n| format!("（{n}）"))}</td>
-                                </tr>
-                            }
-                        }).collect_view();
-                        let empty = q.entries.is_empty();
-                        let paging = q.decisions_paging;
-                        let due = (!q.decisions_due.is_empty()).then(|| {
-                            let rows = q.decisions_due.iter().map(|d| {
-                                let href = format!("/staff/cases/{}", d.case_number);
-                                view! {
-                                    <tr data-decision-due=d.item_code.clone() class:overdue=d.clock.overdue()>
-                                        <td data-label="办件编号"><a class="code" href=href>{d.case_number.clone()}</a></td>
-                                        <td data-label="事项">{d.item_name.clone()}</td>
-                                        <td data-label="申请人">{d.applicant_name.clone()}</td>
-                                        <td data-label="渠道">{d.channel.label()}</td>
-                                        <ClockCells clock=d.clock.clone()/>
-                                        <td data-label="审查意见">{if d.all_agree { "均同意" } else { "有不同意见" }}</td>
-                                    </tr>
-                                }
-                            }).collect_view();
-                            view! {
-                                <section data-decisions-due="">
-                                    <h2>"待决定"</h2>
-                                    <p class="muted">"本部门事项的审查任务均已办结，等待首席代表作出审查决定。"</p>
-                                    <div class="table-scroll">
-                                        <table class="dense tasks">
-                                            {head("审查意见")}
-                                            <tbody>{rows}</tbody>
-                                        </table>
-                                    </div>
-                                    {pager("decisions_page", paging.page, paging.pages, paging.matching, with)}
-                                </section>
-                            }
-                        });
-                        let pager = pager("page", q.page, q.pages, q.matching, with);
-                        view! {
-                            {due}
-                            <p class="queue-figures">{counts}</p>
-                            {q.calendar_problem.map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
-                            {empty.then(|| view! { <p class="empty">"没有审查任务。"</p> })}
-                            <div class="table-scroll">
-                                <table class="dense tasks">
-                                    {head("状态")}
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            </div>
-                            {pager}
-                        }.into_any()
-                    }
-                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
+        <Loaded data show=move |q: TaskQueue| {
+            let counts = q.counts.iter().map(|c| view! {
+                <span class="count" data-status=c.status.as_str()>{c.text()}</span>
+            }).collect_view();
+            let rows = q.entries.iter().map(|e| {
+                let href = format!("/staff/cases/{}", e.task.case_number);
+                view! {
+                    <tr data-task=e.task.id class:overdue=e.clock.overdue()>
+                        <td data-label="办件编号"><a class="code" href=href>{e.task.case_number.clone()}</a></td>
+                        <td data-label="事项">{e.task.item_name.clone()}{(!e.task.lead).then(|| view! { <span class="muted">"（共同审查）"</span> })}</td>
+                        <td data-label="申请人">{e.applicant_name.clone()}</td>
+                        <td data-label="渠道">{e.channel.label()}</td>
+                        <ClockCells clock=e.clock.clone()/>
+                        <td data-label="状态">{e.task.status.label()}{e.task.claimed_by_name.clone().map(|n| format!("（{n}）"))}</td>
+                    </tr>
                 }
-            })}
-        </Suspense>
+            }).collect_view();
+            let empty = q.entries.is_empty();
+            let paging = q.decisions_paging;
+            let due = (!q.decisions_due.is_empty()).then(|| {
+                let rows = q.decisions_due.iter().map(|d| {
+                    let href = format!("/staff/cases/{}", d.case_number);
+                    view! {
+                        <tr data-decision-due=d.item_code.clone() class:overdue=d.clock.overdue()>
+                            <td data-label="办件编号"><a class="code" href=href>{d.case_number.clone()}</a></td>
+                            <td data-label="事项">{d.item_name.clone()}</td>
+                            <td data-label="申请人">{d.applicant_name.clone()}</td>
+                            <td data-label="渠道">{d.channel.label()}</td>
+                            <ClockCells clock=d.clock.clone()/>
+                            <td data-label="审查意见">{if d.all_agree { "均同意" } else { "有不同意见" }}</td>
+                        </tr>
+                    }
+                }).collect_view();
+                view! {
+                    <section data-decisions-due="">
+                        <h2>"待决定"</h2>
+                        <p class="muted">"本部门事项的审查任务均已办结，等待首席代表作出审查决定。"</p>
+                        {table("审查意见", rows.into_any())}
+                        {pager("decisions_page", paging.page, paging.pages, paging.matching, with)}
+                    </section>
+                }
+            });
+            let pager = pager("page", q.page, q.pages, q.matching, with);
+            view! {
+                {due}
+                <p class="queue-figures">{counts}</p>
+                {q.calendar_problem.map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
+                {empty.then(|| view! { <p class="empty">"没有审查任务。"</p> })}
+                {table("状态", rows.into_any())}
+                {pager}
+            }
+        }/>
     }
 }
 
