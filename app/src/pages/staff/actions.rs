@@ -20,12 +20,7 @@ pub(super) fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
     let case = StoredValue::new(case);
     let pane = RwSignal::new(None::<Pane>);
     let act = ActionState::new();
-    let ActionState {
-        problems,
-        issued,
-        busy,
-        ..
-    } = act;
+    let problems = act.problems;
     // Correction: ticked targets with their reasons.
     let ticked = RwSignal::new(BTreeMap::<String, String>::new());
     let reason = RwSignal::new(String::new());
@@ -189,13 +184,7 @@ pub(super) fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
         .collect_view();
     let due = case.with_value(|c| c.promised_due_if_accepted_today);
     view! {
-        <section class="actions-panel no-print">
-            <h2>"预审处理"</h2>
-            {move || issued.get().map(|n| view! {
-                <div class="notice notice-success" role="status">"已出具通知书。" <button type="button" class="link-button" on:click=move |_| reload.run(())>"刷新办件"</button></div>
-                <NoticeDocument view=n/>
-            })}
-            <div hidden=move || issued.read().is_some()>
+        <ActionPanel title="预审处理" done="已出具通知书。" act reload>
                 <div class="tabs" role="group" aria-label="处理方式">
                     {tab(Pane::Accept, "受理")}
                     {tab(Pane::Deficiency, "容缺受理")}
@@ -229,15 +218,35 @@ pub(super) fn Actions(case: StaffCase, reload: Callback<()>) -> AnyView {
                         </div>
                     </div>
                     <p class="muted" hidden=move || pane.get().is_some()>"请选择处理方式。"</p>
-                    {act.feedback(reload)}
-                    <Show when=move || pane.read().is_some()>
-                        <Submit busy=busy label="确认并出具通知书" working="正在提交…"/>
-                    </Show>
+                    {act.form_end(reload, move || pane.read().is_some(), "确认并出具通知书")}
                 </form>
-            </div>
-        </section>
+        </ActionPanel>
     }
     .into_any()
+}
+
+/// An action panel: its title, then the notice its action issued (`done` says so, with a
+/// way to see the case as it is now), or until then `children`: the choice of action and
+/// its form.
+#[component]
+pub(super) fn ActionPanel(
+    title: &'static str,
+    done: &'static str,
+    act: ActionState,
+    reload: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let issued = act.issued;
+    view! {
+        <section class="actions-panel no-print">
+            <h2>{title}</h2>
+            {move || issued.get().map(|n| view! {
+                <div class="notice notice-success" role="status">{done}<button type="button" class="link-button" on:click=move |_| reload.run(())>"刷新办件"</button></div>
+                <NoticeDocument view=n/>
+            })}
+            <div hidden=move || issued.read().is_some()>{children()}</div>
+        </section>
+    }
 }
 
 /// What an action panel shows while and after it sends: the problems found (here or by the
@@ -294,9 +303,15 @@ impl ActionState {
         });
     }
 
-    /// The problems and the message, under the form.
-    pub(super) fn feedback(self, reload: Callback<()>) -> impl IntoView {
-        let (problems, message) = (self.problems, self.message);
+    /// The end of the form: the problems and the message, then the submit button once an
+    /// action is `chosen`.
+    pub(super) fn form_end(
+        self,
+        reload: Callback<()>,
+        chosen: impl Fn() -> bool + Send + Sync + 'static,
+        label: &'static str,
+    ) -> impl IntoView {
+        let (problems, message, busy) = (self.problems, self.message, self.busy);
         view! {
             {move || (!problems.read().is_empty()).then(|| view! {
                 <ul class="notice notice-error problems" role="alert">
@@ -308,6 +323,9 @@ impl ActionState {
                     {changed.then(|| view! { " " <button type="button" class="link-button" on:click=move |_| reload.run(())>"刷新"</button> })}
                 </div>
             })}
+            <Show when=chosen>
+                <Submit busy label working="正在提交…"/>
+            </Show>
         }
     }
 }

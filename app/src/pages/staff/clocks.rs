@@ -1,8 +1,7 @@
 //! The clock of an accepted case: special procedures and the one extension.
 
-use super::actions::ActionState;
+use super::actions::{ActionPanel, ActionState};
 use super::*;
-use crate::components::status::Submit;
 
 /// Which clock action is open.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -32,12 +31,7 @@ pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
     let may_extend = case.may_act;
     let pane = RwSignal::new(None::<ClockPane>);
     let act = ActionState::new();
-    let ActionState {
-        problems,
-        issued,
-        busy,
-        ..
-    } = act;
+    let problems = act.problems;
     let procedure = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let day = RwSignal::new(today.to_string());
@@ -103,13 +97,7 @@ pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
     };
     let extension_days = case.extension_days_allowed.unwrap_or_default();
     view! {
-        <section class="actions-panel no-print">
-            <h2>"办理期限"</h2>
-            {move || issued.get().map(|n| view! {
-                <div class="notice notice-success" role="status">"已出具告知书，申请人将收到通知。" <button type="button" class="link-button" on:click=move |_| reload.run(())>"刷新办件"</button></div>
-                <NoticeDocument view=n/>
-            })}
-            <div hidden=move || issued.read().is_some()>
+        <ActionPanel title="办理期限" done="已出具告知书，申请人将收到通知。" act reload>
                 <div class="tabs" role="group" aria-label="期限处理">
                     {(!paused).then(|| tab(ClockPane::Suspend, "启动特别程序"))}
                     {paused.then(|| tab(ClockPane::Resume, "特别程序结束"))}
@@ -150,13 +138,9 @@ pub(super) fn ClockActions(case: StaffCase, reload: Callback<()>) -> AnyView {
                             <textarea id="clock_correction" name="clock_correction" prop:value=move || correction.get() on:input=move |ev| correction.set(event_target_value(&ev))></textarea>
                         </div>
                     </div>
-                    {act.feedback(reload)}
-                    <Show when=move || pane.read().is_some()>
-                        <Submit busy=busy label="确认并书面告知申请人" working="正在提交…"/>
-                    </Show>
+                    {act.form_end(reload, move || pane.read().is_some(), "确认并书面告知申请人")}
                 </form>
-            </div>
-        </section>
+        </ActionPanel>
     }
     .into_any()
 }

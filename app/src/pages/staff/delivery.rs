@@ -54,6 +54,16 @@ pub(super) fn DeliveryPanel(case: StaffCase, reload: Callback<()>) -> impl IntoV
             }
         });
     };
+    // A step's form sends its fields by name.
+    let submit = move |step: DeliveryStep, fields: Vec<(&'static str, RwSignal<String>)>| {
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let values = fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.get_untracked()));
+            send(step, values.collect());
+        }
+    };
     // What the window may still do: by the applicant's choice, or by what the guide offers
     // on a case submitted before the choice was asked.
     let methods: Vec<DeliveryMethod> = match delivery.method {
@@ -79,10 +89,7 @@ pub(super) fn DeliveryPanel(case: StaffCase, reload: Callback<()>) -> impl IntoV
             <Alert message=message/>
             {open.then(|| methods.into_iter().map(|m| match m {
                 DeliveryMethod::Post if mailed => view! {
-                    <form class="decision" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                        ev.prevent_default();
-                        send(DeliveryStep::Received, BTreeMap::new());
-                    }>
+                    <form class="decision" on:submit=submit(DeliveryStep::Received, vec![])>
                         <p class="muted">"邮件妥投（申请人签收）后确认送达，办件即办结。"</p>
                         <button type="submit" class="button primary">"确认已妥投"</button>
                     </form>
@@ -91,13 +98,7 @@ pub(super) fn DeliveryPanel(case: StaffCase, reload: Callback<()>) -> impl IntoV
                     let carrier = RwSignal::new(String::new());
                     let waybill = RwSignal::new(String::new());
                     view! {
-                        <form class="decision" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                            ev.prevent_default();
-                            send(DeliveryStep::Mail, BTreeMap::from([
-                                ("carrier".to_string(), carrier.get_untracked()),
-                                ("waybill".to_string(), waybill.get_untracked()),
-                            ]));
-                        }>
+                        <form class="decision" on:submit=submit(DeliveryStep::Mail, vec![("carrier", carrier), ("waybill", waybill)])>
                             <label>"快递公司"
                                 <select name="carrier" on:change=move |ev| carrier.set(event_target_value(&ev))>
                                     <option value="">"请选择"</option>
@@ -113,13 +114,7 @@ pub(super) fn DeliveryPanel(case: StaffCase, reload: Callback<()>) -> impl IntoV
                     let name = RwSignal::new(String::new());
                     let id = RwSignal::new(String::new());
                     view! {
-                        <form class="decision" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                            ev.prevent_default();
-                            send(DeliveryStep::PickUp, BTreeMap::from([
-                                ("collector_name".to_string(), name.get_untracked()),
-                                ("collector_id_number".to_string(), id.get_untracked()),
-                            ]));
-                        }>
+                        <form class="decision" on:submit=submit(DeliveryStep::PickUp, vec![("collector_name", name), ("collector_id_number", id)])>
                             <p class="muted">"核验领取人居民身份证原件后登记；代领的，另收授权委托书。"</p>
                             <label>"领取人姓名"<Input name="collector_name" value=name autocomplete="off"/></label>
                             <label>"领取人居民身份证号码"<Input name="collector_id_number" value=id autocomplete="off"/></label>
@@ -129,10 +124,7 @@ pub(super) fn DeliveryPanel(case: StaffCase, reload: Callback<()>) -> impl IntoV
                 }
                 // A case decided before the choice was asked, its guide offering 网上下载.
                 DeliveryMethod::Download => view! {
-                    <form class="decision" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                        ev.prevent_default();
-                        send(DeliveryStep::Online, BTreeMap::new());
-                    }>
+                    <form class="decision" on:submit=submit(DeliveryStep::Online, vec![])>
                         <p class="muted">"办理结果已发布到申请人的“我的办件”，确认电子送达后办件即办结。"</p>
                         <button type="submit" class="button primary">"确认电子送达"</button>
                     </form>
