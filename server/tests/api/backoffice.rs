@@ -16,7 +16,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::helpers::{
-    TestApp, case_row, count_of, draft_of, get_as, on_every_backend, post_as, problem_codes,
+    TestApp, assert_refused, case_row, count_of, draft_of, get_as, on_every_backend, post_as,
     submit_draft, texts,
 };
 use crate::review::{
@@ -156,9 +156,7 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
         let (status, queue) = get_as(app, &swj_a, "/api/v1/review/tasks?sort=-due&page=9").await;
         assert_eq!(status, 200, "{queue}");
         assert_eq!((queue["matching"].as_u64(), queue["page"].as_u64(), queue["pages"].as_u64()), (Some(2), Some(1), Some(1)));
-        let (status, body) = get_as(app, &swj_a, "/api/v1/review/tasks?sort=reviewer").await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["invalid_sort"]);
+        assert_refused(get_as(app, &swj_a, "/api/v1/review/tasks?sort=reviewer").await, &["invalid_sort"]);
         let drainage = task_of(&swj_tasks, &case, "SWJ-XK-001");
         let road_swj = task_of(&swj_tasks, &case, "CGJ-XK-002");
         let road_cgj = task_of(&cgj_tasks, &case, "CGJ-XK-002");
@@ -219,14 +217,10 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
         assert_eq!((status, body["code"].as_str()), (409, Some("task_not_claimed")));
 
         // No decision while a task of the item is open.
-        let (status, body) = decide(app, &cgj_chief, &case, json!({"item": "CGJ-XK-002", "outcome": "grant"})).await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["task_open"]);
+        assert_refused(decide(app, &cgj_chief, &case, json!({"item": "CGJ-XK-002", "outcome": "grant"})).await, &["task_open"]);
 
         // A disagreement needs its reason and basis.
-        let (status, body) = complete(app, winner, drainage, json!({"opinion": "disagree"})).await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["reason_required", "legal_basis_required"]);
+        assert_refused(complete(app, winner, drainage, json!({"opinion": "disagree"})).await, &["reason_required", "legal_basis_required"]);
         let (status, done) = complete(app, winner, drainage, json!({"opinion": "disagree",
             "reason": "排水接管点与市政管网标高不符", "legal_basis": "《城镇排水与污水处理条例》第二十一条"})).await;
         assert_eq!(status, 200, "{done}");
@@ -278,9 +272,7 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
             "reason": "x", "legal_basis": "y"})).await;
         assert_eq!(status, 403, "{body}");
         // 准予 needs every task to agree.
-        let (status, body) = decide(app, &swj_chief, &case, json!({"item": "SWJ-XK-001", "outcome": "grant"})).await;
-        assert_eq!(status, 422);
-        assert_eq!(problem_codes(&body), ["not_all_agree"]);
+        assert_refused(decide(app, &swj_chief, &case, json!({"item": "SWJ-XK-001", "outcome": "grant"})).await, &["not_all_agree"]);
         let (status, last) = decide(app, &swj_chief, &case, json!({"item": "SWJ-XK-001", "outcome": "refuse",
             "reason": "排水接管点与市政管网标高不符", "legal_basis": "《城镇排水与污水处理条例》第二十一条"})).await;
         assert_eq!(status, 201, "{last}");
@@ -307,10 +299,8 @@ async fn a_bundle_fans_out_to_its_departments_and_goes_out_as_one_decision() {
         // Nothing more: no second decision, no withdrawal, no task to sign.
         let (status, body) = decide(app, &swj_chief, &case, json!({"item": "SWJ-XK-001", "outcome": "grant"})).await;
         assert_eq!(status, 422, "{body}");
-        let (status, body) = post_as(app, &me, &format!("/api/v1/applications/{case}/withdrawal"),
-            json!({"version": view["version"], "reason": "不办了"})).await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["not_withdrawable"]);
+        assert_refused(post_as(app, &me, &format!("/api/v1/applications/{case}/withdrawal"),
+            json!({"version": view["version"], "reason": "不办了"})).await, &["not_withdrawable"]);
     })
     .await;
 }
@@ -353,15 +343,16 @@ async fn a_deferred_material_holds_the_decision_until_the_window_confirms_it() {
         let chief = staff_member(app, "c2", StaffRole::Chief, "SWJ").await;
         let task = task_of(&todo(app, &reviewer).await, &case, "SWJ-XK-001");
         agree(app, &reviewer, task).await;
-        let (status, body) = decide(
-            app,
-            &chief,
-            &case,
-            json!({"item": "SWJ-XK-001", "outcome": "grant"}),
-        )
-        .await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["deferred_material_outstanding"]);
+        assert_refused(
+            decide(
+                app,
+                &chief,
+                &case,
+                json!({"item": "SWJ-XK-001", "outcome": "grant"}),
+            )
+            .await,
+            &["deferred_material_outstanding"],
+        );
 
         // Only the 容缺 material can be confirmed, and only by the window of the case.
         let v = version(app, &window, &case).await;
@@ -373,15 +364,16 @@ async fn a_deferred_material_holds_the_decision_until_the_window_confirms_it() {
         )
         .await;
         assert_eq!(status, 403, "{body}");
-        let (status, body) = post_as(
-            app,
-            &window,
-            &format!("/api/v1/review/cases/{case}/deferred-confirmation"),
-            json!({"version": v, "material": "drainage_drawings"}),
-        )
-        .await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["not_deferred"]);
+        assert_refused(
+            post_as(
+                app,
+                &window,
+                &format!("/api/v1/review/cases/{case}/deferred-confirmation"),
+                json!({"version": v, "material": "drainage_drawings"}),
+            )
+            .await,
+            &["not_deferred"],
+        );
         let (status, office) = post_as(
             app,
             &window,
@@ -420,9 +412,10 @@ async fn a_withdrawal_closes_the_open_tasks_and_ends_the_clocks() {
 
         let v = version(app, &window, &case).await;
         let path = format!("/api/v1/applications/{case}/withdrawal");
-        let (status, body) = post_as(app, &me, &path, json!({"version": v, "reason": " "})).await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["reason_required"]);
+        assert_refused(
+            post_as(app, &me, &path, json!({"version": v, "reason": " "})).await,
+            &["reason_required"],
+        );
         // Another applicant's case is not found.
         let other = applicant(app, "13855550004", "44052419850101001X").await;
         let (status, _) = post_as(
@@ -516,9 +509,7 @@ async fn an_immediate_item_is_accepted_and_decided_at_the_window_in_one_step() {
         let window = staff_member(app, "fgw-w", StaffRole::Window, "FGW").await;
         let path = format!("/api/v1/review/cases/{case}/decision-on-the-spot");
         let v = version(app, &window, &case).await;
-        let (status, body) = post_as(app, &window, &path, json!({"version": v, "outcome": "refuse"})).await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["reason_required", "legal_basis_required"]);
+        assert_refused(post_as(app, &window, &path, json!({"version": v, "outcome": "refuse"})).await, &["reason_required", "legal_basis_required"]);
         let (status, result) = post_as(app, &window, &path, json!({"version": v, "outcome": "grant"})).await;
         assert_eq!(status, 201, "{result}");
         assert_eq!(result["notice"]["notice"]["kind"], "grant");
@@ -537,10 +528,8 @@ async fn an_immediate_item_is_accepted_and_decided_at_the_window_in_one_step() {
         let me2 = applicant(app, "13855550008", "44052419850101001X").await;
         let promised = submitted_case(app, &me2, true).await;
         let v = version(app, &window2, &promised).await;
-        let (status, body) = post_as(app, &window2, &format!("/api/v1/review/cases/{promised}/decision-on-the-spot"),
-            json!({"version": v, "outcome": "grant"})).await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["not_immediate"]);
+        assert_refused(post_as(app, &window2, &format!("/api/v1/review/cases/{promised}/decision-on-the-spot"),
+            json!({"version": v, "outcome": "grant"})).await, &["not_immediate"]);
     })
     .await;
 }
@@ -578,10 +567,8 @@ async fn the_applicant_supplies_a_deferred_material_online_and_the_window_return
         // Returned with a reason: the applicant must supply it again.
         let path = format!("/api/v1/review/cases/{case}/deferred-confirmation");
         let v = version(app, &window, &case).await;
-        let (status, body) = post_as(app, &window, &path,
-            json!({"version": v, "material": "water_quality_report", "return_reason": " "})).await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["reason_required"]);
+        assert_refused(post_as(app, &window, &path,
+            json!({"version": v, "material": "water_quality_report", "return_reason": " "})).await, &["reason_required"]);
         let (status, _) = post_as(app, &window, &path,
             json!({"version": v, "material": "water_quality_report", "return_reason": "报告未加盖检测机构公章"})).await;
         assert_eq!(status, 200);
@@ -674,9 +661,10 @@ async fn the_queue_counts_every_status_pages_and_sorts_and_refuses_an_unknown_or
             "oldest first by default"
         );
 
-        let (status, body) = get_as(app, &window, "/api/v1/review/queue?sort=fastest").await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["invalid_sort"]);
+        assert_refused(
+            get_as(app, &window, "/api/v1/review/queue?sort=fastest").await,
+            &["invalid_sort"],
+        );
     })
     .await;
 }

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use crate::applications::applicant;
 use crate::helpers::{
-    TestApp, call, demo, draft_of, get_as, on_every_backend, post_as, post_empty, problem_codes,
-    problems, submit_draft, texts,
+    TestApp, assert_refused, call, demo, draft_of, get_as, on_every_backend, post_as, post_empty,
+    problem_codes, problems, submit_draft, texts,
 };
 use crate::review::{accept, count_through_next_year, review_case, staff_member};
 use crate::submission::{CREDIT_CODE, PDF, company, drainage_values, put_file};
@@ -191,11 +191,9 @@ async fn the_applicant_chooses_how_to_receive_the_result_and_a_bad_address_is_re
         bad["detail"] = json!("");
         let (status, body) = put(json!({"method": "post", "address": bad})).await;
         assert_eq!(status, 200, "a draft may hold a wrong address: {body}");
-        let (status, body) = submit(app, &me, &number).await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(
-            problem_codes(&body),
-            ["not_an_option", "required", "mobile_format"]
+        assert_refused(
+            submit(app, &me, &number).await,
+            &["not_an_option", "required", "mobile_format"],
         );
         let (status, body) = put(json!({"method": "courier"})).await;
         assert_eq!(
@@ -251,14 +249,10 @@ async fn a_mailed_result_is_posted_then_received_and_the_case_ends() {
 
         // Only by post, posting first, with a known carrier and a waybill.
         let collector = json!({"collector_name": "王五", "collector_id_number": "11010519491231002X"});
-        let (status, body) = deliver(app, &staff.window, &case, "pick_up", collector).await;
-        assert_eq!((status, problem_codes(&body)), (422, vec!["wrong_method".to_string()]));
-        let (status, body) = deliver(app, &staff.window, &case, "received", json!({})).await;
-        assert_eq!((status, problem_codes(&body)), (422, vec!["not_mailed".to_string()]));
-        let (status, body) = deliver(app, &staff.window, &case, "mail",
-            json!({"carrier": "信鸽", "waybill": "12-34"})).await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["not_an_option", "pattern_mismatch"]);
+        assert_refused(deliver(app, &staff.window, &case, "pick_up", collector).await, &["wrong_method"]);
+        assert_refused(deliver(app, &staff.window, &case, "received", json!({})).await, &["not_mailed"]);
+        assert_refused(deliver(app, &staff.window, &case, "mail",
+            json!({"carrier": "信鸽", "waybill": "12-34"})).await, &["not_an_option", "pattern_mismatch"]);
         // A stale version is refused.
         let (status, body) = post_as(app, &staff.window, &format!("/api/v1/review/cases/{case}/delivery"),
             json!({"version": 1, "step": "mail", "values": {"carrier": "顺丰速运", "waybill": "SF1234567890"}})).await;
@@ -268,9 +262,8 @@ async fn a_mailed_result_is_posted_then_received_and_the_case_ends() {
         assert_eq!(status, 201, "{mailed}");
         assert_eq!(mailed["waybill"], "SF1234567890");
         assert!(mailed["delivered_on"].is_null());
-        let (status, body) = deliver(app, &staff.window, &case, "mail",
-            json!({"carrier": "顺丰速运", "waybill": "SF0000000000"})).await;
-        assert_eq!((status, problem_codes(&body)), (422, vec!["already_mailed".to_string()]));
+        assert_refused(deliver(app, &staff.window, &case, "mail",
+            json!({"carrier": "顺丰速运", "waybill": "SF0000000000"})).await, &["already_mailed"]);
 
         // Public tracking shows the waybill and only the district of the address.
         let (status, track) = app.get_json(&format!("/api/v1/track/{case}?factor={MOBILE}")).await;
@@ -286,8 +279,7 @@ async fn a_mailed_result_is_posted_then_received_and_the_case_ends() {
         let (_, view) = review_case(app, &staff.window, &case).await;
         assert_eq!(view["application"]["status"], "completed");
         assert_eq!(view["deadlines"]["delivery"]["stopped_on"], done["delivered_on"]);
-        let (status, body) = deliver(app, &staff.window, &case, "received", json!({})).await;
-        assert_eq!((status, problem_codes(&body)), (422, vec!["already_delivered".to_string()]));
+        assert_refused(deliver(app, &staff.window, &case, "received", json!({})).await, &["already_delivered"]);
         let (_, track) = app.get_json(&format!("/api/v1/track/{case}?factor={MOBILE}")).await;
         assert_eq!(track["status"], "completed");
         assert_eq!(track["status_label"], "已办结");
@@ -302,39 +294,38 @@ async fn a_pickup_needs_the_collectors_checked_id_and_an_online_result_needs_not
         every_method(app).await;
         let staff = swj(app).await;
         let case = granted(app, &staff, "13855551003", json!({"method": "pickup"})).await;
-        let (status, body) = deliver(
-            app,
-            &staff.window,
-            &case,
-            "pick_up",
-            json!({"collector_name": "王五"}),
-        )
-        .await;
-        assert_eq!(status, 422, "{body}");
-        assert_eq!(problem_codes(&body), ["required"]);
-        let (status, body) = deliver(
-            app,
-            &staff.window,
-            &case,
-            "pick_up",
-            json!({"collector_name": "王五", "collector_id_number": "110105194912310021"}),
-        )
-        .await;
-        assert_eq!(
-            (status, problem_codes(&body)),
-            (422, vec!["id_card_checksum".to_string()])
+        assert_refused(
+            deliver(
+                app,
+                &staff.window,
+                &case,
+                "pick_up",
+                json!({"collector_name": "王五"}),
+            )
+            .await,
+            &["required"],
         );
-        let (status, body) = deliver(
-            app,
-            &staff.window,
-            &case,
-            "mail",
-            json!({"carrier": "顺丰速运", "waybill": "SF1234567890"}),
-        )
-        .await;
-        assert_eq!(
-            (status, problem_codes(&body)),
-            (422, vec!["wrong_method".to_string()])
+        assert_refused(
+            deliver(
+                app,
+                &staff.window,
+                &case,
+                "pick_up",
+                json!({"collector_name": "王五", "collector_id_number": "110105194912310021"}),
+            )
+            .await,
+            &["id_card_checksum"],
+        );
+        assert_refused(
+            deliver(
+                app,
+                &staff.window,
+                &case,
+                "mail",
+                json!({"carrier": "顺丰速运", "waybill": "SF1234567890"}),
+            )
+            .await,
+            &["wrong_method"],
         );
         let (status, done) = deliver(
             app,
@@ -364,17 +355,16 @@ async fn a_pickup_needs_the_collectors_checked_id_and_an_online_result_needs_not
         assert_eq!(actions[actions.len() - 2..], ["decide", "deliver"]);
         let decided_on = view["deadlines"]["decision"]["stopped_on"].clone();
         assert_eq!(view["deadlines"]["delivery"]["stopped_on"], decided_on);
-        let (status, body) = deliver(
-            app,
-            &staff.window,
-            &online,
-            "pick_up",
-            json!({"collector_name": "王五", "collector_id_number": "11010519491231002X"}),
-        )
-        .await;
-        assert_eq!(
-            (status, problem_codes(&body)),
-            (422, vec!["already_delivered".to_string()])
+        assert_refused(
+            deliver(
+                app,
+                &staff.window,
+                &online,
+                "pick_up",
+                json!({"collector_name": "王五", "collector_id_number": "11010519491231002X"}),
+            )
+            .await,
+            &["already_delivered"],
         );
     })
     .await;

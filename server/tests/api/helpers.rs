@@ -355,6 +355,15 @@ pub fn problem_codes(body: &serde_json::Value) -> Vec<String> {
     problems(body).into_iter().map(|(_, code)| code).collect()
 }
 
+/// Asserts that a request was refused as unprocessable (422) with exactly these problem
+/// codes, in order.
+#[track_caller]
+pub fn assert_refused(answer: (u16, serde_json::Value), codes: &[&str]) {
+    let (status, body) = answer;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(problem_codes(&body), codes, "{body}");
+}
+
 /// The demo catalog, parsed, for tests that change it.
 pub fn demo() -> CatalogFile {
     CatalogFile::from_json(DEMO).expect("demo parses")

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::applications::applicant;
 use crate::delivery::{Swj, every_method, granted_to, swj};
-use crate::helpers::{TestApp, get_as, on_every_backend, post_as, problem_codes, texts};
+use crate::helpers::{TestApp, assert_refused, get_as, on_every_backend, post_as, texts};
 use crate::review::{count_through_next_year, review_case, staff_member};
 
 async fn post_file(app: &TestApp, text: &str) -> (u16, Value) {
@@ -181,15 +181,16 @@ async fn the_issuing_chief_revokes_a_licence_and_every_check_then_says_so() {
             let (got, b) = post_as(app, who, &path, body.clone()).await;
             assert_eq!((got, b["code"].as_str()), (status, Some(code)), "{b}");
         }
-        let (status, b) = post_as(
-            app,
-            &staff.chief,
-            &path,
-            json!({"kind": "cancelled", "reason": " "}),
-        )
-        .await;
-        assert_eq!(status, 422, "{b}");
-        assert_eq!(problem_codes(&b), ["required"]);
+        assert_refused(
+            post_as(
+                app,
+                &staff.chief,
+                &path,
+                json!({"kind": "cancelled", "reason": " "}),
+            )
+            .await,
+            &["required"],
+        );
         let (status, b) = post_as(app, &staff.chief, &path, body.clone()).await;
         assert_eq!(status, 201, "{b}");
         assert_eq!(b["revocation"]["kind"], "withdrawn");
