@@ -4,15 +4,8 @@
 use super::*;
 
 /// 受理: every required material is there; issues the acceptance notice.
-pub async fn accept(
-    db: &DatabaseConnection,
-    me: &StaffInfo,
-    number: &str,
-    version: i32,
-    now: DateTime<Utc>,
-) -> Result<NoticeView, ReviewError> {
-    let row = cases::acting_case(db, me, number).await?;
-    let ctx = context(db, &row, now).await?;
+async fn accept(on: &Acting<'_>) -> Result<Transition, ReviewError> {
+    let &Acting { db, me, row, ctx } = on;
     check_accept(&ctx.form, &ctx.uploaded, &ctx.view.bring_original)
         .map_err(ReviewError::Invalid)?;
     let due = promised_due(&ctx.cal, ctx.today, ctx.form.promised_limit_days)?;
@@ -21,23 +14,17 @@ pub async fn accept(
         promised_due: Some(due),
         ..ctx.notice(NoticeKind::Acceptance, me)
     };
-    let t = Transition::new(CaseAction::Accept)
+    Ok(Transition::new(CaseAction::Accept)
         .issuing(notice)
-        .with_effect(backoffice::tasks_to_open(db, &row).await?);
-    issue(db, &row, version, &Actor::staff(me), t, now).await
+        .with_effect(backoffice::tasks_to_open(db, row).await?))
 }
 
 /// 容缺受理 (rule 7): accepted with the listed materials to follow by the committed date.
-pub async fn accept_with_deficiency(
-    db: &DatabaseConnection,
-    me: &StaffInfo,
-    number: &str,
-    version: i32,
+async fn accept_with_deficiency(
+    on: &Acting<'_>,
     request: &DeficiencyRequest,
-    now: DateTime<Utc>,
-) -> Result<NoticeView, ReviewError> {
-    let row = cases::acting_case(db, me, number).await?;
-    let ctx = context(db, &row, now).await?;
+) -> Result<Transition, ReviewError> {
+    let &Acting { db, me, row, ctx } = on;
     let due = promised_due(&ctx.cal, ctx.today, ctx.form.promised_limit_days)?;
     let (pending, commitment) = check_deficiency(
         &ctx.form,
@@ -56,7 +43,7 @@ pub async fn accept_with_deficiency(
         lines: pending.clone(),
         ..ctx.notice(NoticeKind::DeficiencyAcceptance, me)
     };
-    let t = Transition::new(CaseAction::AcceptWithDeficiency)
+    Ok(Transition::new(CaseAction::AcceptWithDeficiency)
         .because(format!(
             "容缺受理，申请人承诺于 {commitment} 前补交：{}",
             names(&pending)
@@ -66,44 +53,29 @@ pub async fn accept_with_deficiency(
             commitment_date: commitment,
         })
         .issuing(notice)
-        .with_effect(backoffice::tasks_to_open(db, &row).await?);
-    issue(db, &row, version, &Actor::staff(me), t, now).await
+        .with_effect(backoffice::tasks_to_open(db, row).await?))
 }
 
 /// 不予受理: with its reason and legal basis.
-pub async fn reject(
-    db: &DatabaseConnection,
-    me: &StaffInfo,
-    number: &str,
-    version: i32,
-    request: &RejectionRequest,
-    now: DateTime<Utc>,
-) -> Result<NoticeView, ReviewError> {
-    let row = cases::acting_case(db, me, number).await?;
-    let ctx = context(db, &row, now).await?;
+fn reject(on: &Acting<'_>, request: &RejectionRequest) -> Result<Transition, ReviewError> {
+    let &Acting { me, ctx, .. } = on;
     let (reason, legal_basis) = check_rejection(request).map_err(ReviewError::Invalid)?;
     let notice = Notice {
         reason: Some(reason.clone()),
         legal_basis: Some(legal_basis.clone()),
         ..ctx.notice(NoticeKind::Rejection, me)
     };
-    let t = Transition::new(CaseAction::Reject)
+    Ok(Transition::new(CaseAction::Reject)
         .because(format!("{reason}（依据：{legal_basis}）"))
-        .issuing(notice);
-    issue(db, &row, version, &Actor::staff(me), t, now).await
+        .issuing(notice))
 }
 
 /// 一次性告知 (rules 1 and 2): the materials and fields of the guide to supply or correct.
-pub async fn request_correction(
-    db: &DatabaseConnection,
-    me: &StaffInfo,
-    number: &str,
-    version: i32,
+async fn request_correction(
+    on: &Acting<'_>,
     items: &[CorrectionItem],
-    now: DateTime<Utc>,
-) -> Result<NoticeView, ReviewError> {
-    let row = cases::acting_case(db, me, number).await?;
-    let ctx = context(db, &row, now).await?;
+) -> Result<Transition, ReviewError> {
+    let &Acting { db, me, row, ctx } = on;
     let history = cases::history_of(db, row.id).await?;
     let changed = cases::last_fix_up(&history)?.map(|f| f.changed);
     let lines =
@@ -121,11 +93,10 @@ pub async fn request_correction(
         lines: lines.clone(),
         ..ctx.notice(NoticeKind::Correction, me)
     };
-    let t = Transition::new(CaseAction::RequestCorrection)
+    Ok(Transition::new(CaseAction::RequestCorrection)
         .because(format!("一次性告知补齐补正：{}", names(&lines)))
         .with_detail(EventDetail::Correction { snapshot })
-        .issuing(notice);
-    issue(db, &row, version, &Actor::staff(me), t, now).await
+        .issuing(notice))
 }
 
 /// Takes a staff action on a case: the one dispatcher behind the workbench's server function
@@ -137,19 +108,39 @@ pub async fn act(
     command: &ReviewCommand,
     now: DateTime<Utc>,
 ) -> Result<NoticeView, ReviewError> {
-    match command {
-        ReviewCommand::Accept(r) => accept(db, me, number, r.version, now).await,
-        ReviewCommand::AcceptWithDeficiency(r) => {
-            accept_with_deficiency(db, me, number, r.version, &r.request(), now).await
-        }
-        ReviewCommand::Reject(r) => reject(db, me, number, r.version, &r.request(), now).await,
-        ReviewCommand::RequestCorrection(r) => {
-            request_correction(db, me, number, r.version, &r.items, now).await
-        }
-        ReviewCommand::Suspend(r) => suspend(db, me, number, r.version, &r.request(), now).await,
-        ReviewCommand::Resume(r) => resume(db, me, number, r.version, &r.request(), now).await,
-        ReviewCommand::Extend(r) => extend(db, me, number, r.version, &r.request(), now).await,
-    }
+    use ReviewCommand as C;
+    // A reviewer holding a task may start and end a special procedure; the rest is for the
+    // receiving department's window and chief.
+    let row = match command {
+        C::Suspend(_) | C::Resume(_) => cases::procedure_case(db, me, number).await?,
+        _ => cases::acting_case(db, me, number).await?,
+    };
+    let ctx = context(db, &row, now).await?;
+    let on = Acting {
+        db,
+        me,
+        row: &row,
+        ctx: &ctx,
+    };
+    let (version, t) = match command {
+        C::Accept(r) => (r.version, accept(&on).await?),
+        C::AcceptWithDeficiency(r) => (r.version, accept_with_deficiency(&on, &r.request()).await?),
+        C::Reject(r) => (r.version, reject(&on, &r.request())?),
+        C::RequestCorrection(r) => (r.version, request_correction(&on, &r.items).await?),
+        C::Suspend(r) => (r.version, suspend(&on, &r.request()).await?),
+        C::Resume(r) => (r.version, resume(&on, &r.request()).await?),
+        C::Extend(r) => (r.version, extend(&on, &r.request()).await?),
+    };
+    issue(db, &row, version, &Actor::staff(me), t, now).await
+}
+
+/// The case an action is taken on, as the dispatcher loaded it: who acts, the case's row and
+/// what every action needs to know of it.
+struct Acting<'a> {
+    db: &'a DatabaseConnection,
+    me: &'a StaffInfo,
+    row: &'a application::Model,
+    ctx: &'a CaseContext,
 }
 
 /// Runs a transition that issues a notice, and answers with the notice.
@@ -169,11 +160,8 @@ pub(super) async fn issue(
 }
 
 /// The clocks of a case for an action on it, and the history they were read from.
-async fn clocks(
-    db: &DatabaseConnection,
-    ctx: &CaseContext,
-    row: &application::Model,
-) -> Result<(Deadlines, Limits, Vec<HistoryStep>), ReviewError> {
+async fn clocks(on: &Acting<'_>) -> Result<(Deadlines, Limits, Vec<HistoryStep>), ReviewError> {
+    let &Acting { db, row, ctx, .. } = on;
     let history = cases::history_of(db, row.id).await?;
     let steps = cases::history_steps(&history)?;
     let limits = ctx.form.limits();
@@ -199,17 +187,9 @@ fn due_after(
 
 /// 特别程序 (第四十五条): the decision clock stops from the day the procedure starts; the
 /// applicant is told in writing (a numbered notice).
-pub async fn suspend(
-    db: &DatabaseConnection,
-    me: &StaffInfo,
-    number: &str,
-    version: i32,
-    request: &SuspendRequest,
-    now: DateTime<Utc>,
-) -> Result<NoticeView, ReviewError> {
-    let row = cases::procedure_case(db, me, number).await?;
-    let ctx = context(db, &row, now).await?;
-    let (d, _, _) = clocks(db, &ctx, &row).await?;
+async fn suspend(on: &Acting<'_>, request: &SuspendRequest) -> Result<Transition, ReviewError> {
+    let &Acting { me, ctx, .. } = on;
+    let (d, _, _) = clocks(on).await?;
     let CheckedSuspension {
         procedure,
         reason,
@@ -230,30 +210,21 @@ pub async fn suspend(
             ctx.today
         ),
     };
-    let t = Transition::new(CaseAction::Suspend)
+    Ok(Transition::new(CaseAction::Suspend)
         .because(because)
         .with_detail(EventDetail::Suspension {
             procedure,
             start,
             correction,
         })
-        .issuing(notice);
-    issue(db, &row, version, &Actor::staff(me), t, now).await
+        .issuing(notice))
 }
 
 /// The special procedure ends: the clock runs again from the day after; the notice gives
 /// the new due day.
-pub async fn resume(
-    db: &DatabaseConnection,
-    me: &StaffInfo,
-    number: &str,
-    version: i32,
-    request: &ResumeRequest,
-    now: DateTime<Utc>,
-) -> Result<NoticeView, ReviewError> {
-    let row = cases::procedure_case(db, me, number).await?;
-    let ctx = context(db, &row, now).await?;
-    let (d, limits, steps) = clocks(db, &ctx, &row).await?;
+async fn resume(on: &Acting<'_>, request: &ResumeRequest) -> Result<Transition, ReviewError> {
+    let &Acting { me, ctx, .. } = on;
+    let (d, limits, steps) = clocks(on).await?;
     let (end, note) = check_resume(&d, request, ctx.today).map_err(ReviewError::Invalid)?;
     let pause = d
         .pauses
@@ -261,7 +232,7 @@ pub async fn resume(
         .cloned()
         .ok_or_else(|| anyhow!("a resumption without its pause"))?;
     let due = due_after(
-        &ctx,
+        ctx,
         limits,
         steps,
         HistoryStep {
@@ -283,30 +254,21 @@ pub async fn resume(
             pause.procedure.label()
         ),
     };
-    let t = Transition::new(CaseAction::Resume)
+    Ok(Transition::new(CaseAction::Resume)
         .because(reason)
         .with_detail(EventDetail::Resumption { end })
-        .issuing(notice);
-    issue(db, &row, version, &Actor::staff(me), t, now).await
+        .issuing(notice))
 }
 
 /// The one extension (第四十二条): 10 working days (15 for joint handling), with who
 /// approved it and why; the notice gives the new due day.
-pub async fn extend(
-    db: &DatabaseConnection,
-    me: &StaffInfo,
-    number: &str,
-    version: i32,
-    request: &ExtensionRequest,
-    now: DateTime<Utc>,
-) -> Result<NoticeView, ReviewError> {
-    let row = cases::acting_case(db, me, number).await?;
-    let ctx = context(db, &row, now).await?;
-    let (d, limits, steps) = clocks(db, &ctx, &row).await?;
+async fn extend(on: &Acting<'_>, request: &ExtensionRequest) -> Result<Transition, ReviewError> {
+    let &Acting { me, ctx, .. } = on;
+    let (d, limits, steps) = clocks(on).await?;
     let (approver, reason) = check_extension(&d, request).map_err(ReviewError::Invalid)?;
     let days = limits.extension_days();
     let due = due_after(
-        &ctx,
+        ctx,
         limits,
         steps,
         HistoryStep {
@@ -321,7 +283,7 @@ pub async fn extend(
         promised_due: due,
         ..ctx.notice(NoticeKind::Extension, me)
     };
-    let t = Transition::new(CaseAction::Extend)
+    Ok(Transition::new(CaseAction::Extend)
         .because(format!(
             "延长 {days} 个工作日（批准人：{approver}）：{reason}"
         ))
@@ -329,6 +291,5 @@ pub async fn extend(
             days,
             approver: approver.clone(),
         })
-        .issuing(notice);
-    issue(db, &row, version, &Actor::staff(me), t, now).await
+        .issuing(notice))
 }

@@ -178,10 +178,8 @@ mod documents;
 mod five_day;
 mod workbench;
 
+pub use actions::act;
 use actions::issue;
-pub use actions::{
-    accept, accept_with_deficiency, act, extend, reject, request_correction, resume, suspend,
-};
 pub use backoffice::{
     Withdrawer, back_office_of, claim_task, complete_task, confirm_deferred, decide,
     decide_on_the_spot, deferred_slots, done_tasks, open_missing_tasks, progress_of, task_queue,
