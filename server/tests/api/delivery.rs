@@ -294,22 +294,13 @@ async fn a_pickup_needs_the_collectors_checked_id_and_an_online_result_needs_not
         every_method(app).await;
         let staff = swj(app).await;
         let case = granted(app, &staff, "13855551003", json!({"method": "pickup"})).await;
+        let step = async |step, body| deliver(app, &staff.window, &case, step, body).await;
         assert_refused(
-            deliver(
-                app,
-                &staff.window,
-                &case,
-                "pick_up",
-                json!({"collector_name": "王五"}),
-            )
-            .await,
+            step("pick_up", json!({"collector_name": "王五"})).await,
             &["required"],
         );
         assert_refused(
-            deliver(
-                app,
-                &staff.window,
-                &case,
+            step(
                 "pick_up",
                 json!({"collector_name": "王五", "collector_id_number": "110105194912310021"}),
             )
@@ -317,20 +308,14 @@ async fn a_pickup_needs_the_collectors_checked_id_and_an_online_result_needs_not
             &["id_card_checksum"],
         );
         assert_refused(
-            deliver(
-                app,
-                &staff.window,
-                &case,
+            step(
                 "mail",
                 json!({"carrier": "顺丰速运", "waybill": "SF1234567890"}),
             )
             .await,
             &["wrong_method"],
         );
-        let (status, done) = deliver(
-            app,
-            &staff.window,
-            &case,
+        let (status, done) = step(
             "pick_up",
             json!({"collector_name": "王五", "collector_id_number": "11010519491231002x"}),
         )
