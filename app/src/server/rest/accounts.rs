@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -11,7 +11,7 @@ use crate::domain::account::{RecoveryForm, RegistrationForm};
 use crate::server::auth::{Applicant, header_cookie};
 use crate::server::client::ClientKey;
 use crate::server::error::AppError;
-use crate::server::rest::body::{Created, JsonObject};
+use crate::server::rest::body::{Created, JsonObject, with_cookie};
 use crate::server::services::accounts::{self, AccountInfo, clear_session_cookie, session_cookie};
 use crate::server::state::AppState;
 
@@ -109,14 +109,8 @@ pub async fn login(
         chrono::Utc::now(),
     )
     .await?;
-    Ok((
-        [(
-            header::SET_COOKIE,
-            session_cookie(&token, state.secure_cookies),
-        )],
-        Json(account),
-    )
-        .into_response())
+    let cookie = session_cookie(&token, state.secure_cookies);
+    Ok(with_cookie(cookie, Json(account)))
 }
 
 /// Log out: ends the session and clears the cookie.
@@ -128,14 +122,8 @@ pub async fn logout(
     if let Some(token) = cookie_token(&headers) {
         accounts::logout(&state.db, token).await?;
     }
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(
-            header::SET_COOKIE,
-            clear_session_cookie(state.secure_cookies),
-        )],
-    )
-        .into_response())
+    let cookie = clear_session_cookie(state.secure_cookies);
+    Ok(with_cookie(cookie, StatusCode::NO_CONTENT))
 }
 
 /// The logged-in account.

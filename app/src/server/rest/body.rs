@@ -73,6 +73,11 @@ fn has_nul(value: &serde_json::Value) -> bool {
     }
 }
 
+/// An answer that sets a cookie (a session begun or ended) before its `body`.
+pub fn with_cookie(cookie: String, body: impl IntoResponse) -> Response {
+    ([(axum::http::header::SET_COOKIE, cookie)], body).into_response()
+}
+
 /// `201 Created` with the JSON of what the request made (a case, a notice, a decision…).
 pub struct Created<T>(pub T);
 

@@ -9,14 +9,14 @@
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::domain::review::StaffRole;
 use crate::server::auth::{Applicant, Staff};
 use crate::server::error::{AppError, ErrorCode};
-use crate::server::rest::body::{Created, JsonObject, from_json_value, json_object};
+use crate::server::rest::body::{Created, JsonObject, from_json_value, json_object, with_cookie};
 use crate::server::services::accounts::AccountError;
 use crate::server::services::review::{self, Viewer};
 use crate::server::services::staff::{self, NewStaff, STAFF_COOKIE, StaffInfo};
@@ -60,14 +60,8 @@ pub async fn login(
         }
         other => other.into(),
     })?;
-    Ok((
-        [(
-            header::SET_COOKIE,
-            staff::staff_cookie(&token, state.secure_cookies),
-        )],
-        Json(me),
-    )
-        .into_response())
+    let cookie = staff::staff_cookie(&token, state.secure_cookies);
+    Ok(with_cookie(cookie, Json(me)))
 }
 
 /// Staff logout.
@@ -79,14 +73,8 @@ pub async fn logout(
     if let Some(token) = staff_token(&headers) {
         staff::logout(&state.db, token).await?;
     }
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(
-            header::SET_COOKIE,
-            staff::clear_staff_cookie(state.secure_cookies),
-        )],
-    )
-        .into_response())
+    let cookie = staff::clear_staff_cookie(state.secure_cookies);
+    Ok(with_cookie(cookie, StatusCode::NO_CONTENT))
 }
 
 /// The signed-in staff member.

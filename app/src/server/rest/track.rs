@@ -37,13 +37,9 @@ pub struct FactorQuery {
     pub factor: Option<String>,
 }
 
-fn factor(headers: &HeaderMap, query: &FactorQuery) -> String {
-    headers
-        .get("x-track-factor")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| query.factor.clone())
-        .unwrap_or_default()
+/// The second factor sent in the `X-Track-Factor` header (an unreadable value counts as none).
+fn factor_header(headers: &HeaderMap) -> Option<&str> {
+    headers.get("x-track-factor").and_then(|v| v.to_str().ok())
 }
 
 /// 办理进度查询: a case's status, timeline, what the applicant must do, the due date and
@@ -67,7 +63,11 @@ pub async fn track(
         &state.db,
         &state.track,
         &number,
-        Proof::Factor(&factor(&headers, &query)),
+        Proof::Factor(
+            factor_header(&headers)
+                .or(query.factor.as_deref())
+                .unwrap_or_default(),
+        ),
         &client,
         chrono::Utc::now(),
     )
@@ -105,10 +105,7 @@ pub async fn events(
     Query(query): Query<StreamQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let now = chrono::Utc::now();
-    let factor = headers
-        .get("x-track-factor")
-        .map(|f| f.to_str().unwrap_or_default());
-    let proof = match (&query.stream, factor) {
+    let proof = match (&query.stream, factor_header(&headers)) {
         (Some(token), _) => Proof::Token(token),
         (None, Some(factor)) => Proof::Factor(factor),
         (None, None) => return Err(TrackError::NotFound.into()),
