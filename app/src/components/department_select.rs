@@ -2,31 +2,26 @@
 
 use leptos::prelude::*;
 
-use crate::resource::resource;
-use leptos_router::hooks::use_query_map;
-
 use crate::api::catalog::list_departments;
+use crate::components::{FilterSelect, query_options};
+use crate::resource::resource;
 
-/// `<select name="department">` of every department, the one in the address selected.
+/// The `department` select of every department, the one in the address selected.
 #[component]
 pub fn DepartmentSelect(
+    label: &'static str,
     /// The label of the empty choice.
     all: &'static str,
 ) -> impl IntoView {
-    let query = use_query_map();
     let departments = resource(|| (), |_| list_departments());
     view! {
-        <select id="department" name="department">
-            <option value="">{all}</option>
+        <FilterSelect name="department" label all>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    departments.await.unwrap_or_default().into_iter().map(|d| {
-                        let code = d.code.clone();
-                        let is_selected = move || query.read().get("department").as_deref() == Some(code.as_str());
-                        view! { <option value=d.code.clone() selected=is_selected>{d.name.clone()}</option> }
-                    }).collect_view()
+                    let all = departments.await.unwrap_or_default();
+                    query_options("department", all.into_iter().map(|d| (d.code, d.name)))
                 })}
             </Suspense>
-        </select>
+        </FilterSelect>
     }
 }

@@ -19,6 +19,44 @@ pub use crate::url::encode_query;
 use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
 
+/// The `<option>`s of a GET filter form's select named `name`: each `(value, label)`, the
+/// one the address names selected (the empty value when it names none).
+pub fn query_options<V: Into<String>, L: IntoView + 'static>(
+    name: &'static str,
+    options: impl IntoIterator<Item = (V, L)>,
+) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    options
+        .into_iter()
+        .map(|(value, label)| {
+            let value: String = value.into();
+            let this = value.clone();
+            let selected = move || query.read().get(name).unwrap_or_default() == this;
+            view! { <option value=value selected=selected>{label}</option> }
+        })
+        .collect_view()
+}
+
+/// A GET filter form's select named `name`, with its `label`: the empty choice `all`, then
+/// `children`, its options (see [`query_options`]).
+#[component]
+pub fn FilterSelect(
+    name: &'static str,
+    label: &'static str,
+    all: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="filter-row">
+            <label for=name>{label}</label>
+            <select id=name name=name>
+                <option value="">{all}</option>
+                {children()}
+            </select>
+        </div>
+    }
+}
+
 /// A list page's filter, read from its address: `make` is given each parameter (`None` when
 /// it is absent or empty); the filter changes when the address does.
 pub fn filter_from<F>(

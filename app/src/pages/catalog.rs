@@ -10,9 +10,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::catalog::{ItemFilter, list_items};
 use crate::components::department_select::DepartmentSelect;
-use crate::components::filter_from;
 use crate::components::item_card::ItemCard;
 use crate::components::status::Loaded;
+use crate::components::{FilterSelect, filter_from, query_options};
 use crate::domain::catalog::{ItemType, OnlineDepth};
 
 /// The catalog page.
@@ -29,10 +29,6 @@ pub fn CatalogPage() -> impl IntoView {
 
     let on_search_input = live_search(query);
 
-    let selected = move |key: &'static str, value: &'static str| {
-        move || query.read().get(key).as_deref() == Some(value)
-    };
-
     view! {
         <Title text="事项清单"/>
         <h1>"事项清单"</h1>
@@ -45,28 +41,13 @@ pub fn CatalogPage() -> impl IntoView {
                     on:input=on_search_input/>
             </div>
             <div class="filter-grid">
-                <div class="filter-row">
-                    <label for="department">"实施部门"</label>
-                    <DepartmentSelect all="全部部门"/>
-                </div>
-                <div class="filter-row">
-                    <label for="type">"事项类型"</label>
-                    <select id="type" name="type">
-                        <option value="">"全部类型"</option>
-                        {ItemType::ALL.iter().map(|t| view! {
-                            <option value=t.as_str() selected=selected("type", t.as_str())>{t.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="filter-row">
-                    <label for="depth">"网办深度"</label>
-                    <select id="depth" name="depth">
-                        <option value="">"全部"</option>
-                        {OnlineDepth::ALL.iter().map(|d| view! {
-                            <option value=d.as_str() selected=selected("depth", d.as_str())>{d.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <DepartmentSelect label="实施部门" all="全部部门"/>
+                <FilterSelect name="type" label="事项类型" all="全部类型">
+                    {query_options("type", ItemType::ALL.map(|t| (t.as_str(), t.label())))}
+                </FilterSelect>
+                <FilterSelect name="depth" label="网办深度" all="全部">
+                    {query_options("depth", OnlineDepth::ALL.map(|d| (d.as_str(), d.label())))}
+                </FilterSelect>
             </div>
             <div class="filter-actions">
                 <button type="submit" class="button button-primary">"搜索"</button>

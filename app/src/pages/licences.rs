@@ -12,8 +12,8 @@ use leptos_router::hooks::use_query_map;
 use crate::api::catalog::{ItemFilter, list_items};
 use crate::api::licence::{RegisterFilter, licence_register};
 use crate::components::department_select::DepartmentSelect;
-use crate::components::filter_from;
 use crate::components::status::Loaded;
+use crate::components::{FilterSelect, filter_from, query_options};
 
 /// The register page.
 #[component]
@@ -48,25 +48,15 @@ pub fn LicencesPage() -> impl IntoView {
                     value=query.read_untracked().get("q").unwrap_or_default()
                     prop:value=move || query.read().get("q").unwrap_or_default()/>
             </div>
-            <div class="filter-row">
-                <label for="department">"发证部门"</label>
-                <DepartmentSelect all="全部部门"/>
-            </div>
-            <div class="filter-row">
-                <label for="item">"事项"</label>
-                <select id="item" name="item">
-                    <option value="">"全部事项"</option>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            items.await.unwrap_or_default().into_iter().map(|i| {
-                                let code = i.code.clone();
-                                let is_selected = move || query.read().get("item").as_deref() == Some(code.as_str());
-                                view! { <option value=i.code.clone() selected=is_selected>{i.name.clone()}</option> }
-                            }).collect_view()
-                        })}
-                    </Suspense>
-                </select>
-            </div>
+            <DepartmentSelect label="发证部门" all="全部部门"/>
+            <FilterSelect name="item" label="事项" all="全部事项">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let all = items.await.unwrap_or_default();
+                        query_options("item", all.into_iter().map(|i| (i.code, i.name)))
+                    })}
+                </Suspense>
+            </FilterSelect>
             <button type="submit" class="button">"查询"</button>
         </Form>
         <div data-results="">

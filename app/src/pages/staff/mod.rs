@@ -22,6 +22,7 @@ use crate::clock::china_time;
 use crate::components::deadline::DeadlineFacts;
 use crate::components::field::{Field, Input};
 use crate::components::notice::{NoticeDocument, NoticeList};
+use crate::components::query_options;
 use crate::components::receipt::human_size;
 use crate::components::status::{Loaded, Loading, sign_in_as_staff};
 use crate::domain::account::FieldProblem;
@@ -78,17 +79,7 @@ fn query_select(
     name: &'static str,
     options: &'static [(&'static str, &'static str)],
 ) -> impl IntoView {
-    let query = use_query_map();
-    view! {
-        <select name=name>
-            {options
-                .iter()
-                .map(|&(value, label)| view! {
-                    <option value=value selected=move || query.read().get(name).unwrap_or_default() == value>{label}</option>
-                })
-                .collect_view()}
-        </select>
-    }
+    view! { <select name=name>{query_options(name, options.iter().copied())}</select> }
 }
 
 /// A queue's pager: previous, where we are, next (nothing for a single page).
