@@ -48,6 +48,18 @@ where
     Resource::new_with_options(source, fetcher, false)
 }
 
+/// A page's resource of what its address names: `fetch` of the path parameter `name` (a case
+/// number, a catalog code), fetched again when the address changes.
+#[track_caller]
+pub fn of_param<T, Fut>(name: &'static str, fetch: fn(String) -> Fut) -> Resource<T, Json>
+where
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    let params = leptos_router::hooks::use_params_map();
+    resource(move || params.read().get(name).unwrap_or_default(), fetch)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

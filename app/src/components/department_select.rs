@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::catalog::list_departments;
-use crate::components::{FilterSelect, query_options};
+use crate::components::{FilterSelect, loaded_options};
 use crate::resource::resource;
 
 /// The `department` select of every department, the one in the address selected.
@@ -16,12 +16,7 @@ pub fn DepartmentSelect(
     let departments = resource(|| (), |_| list_departments());
     view! {
         <FilterSelect name="department" label all>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let all = departments.await.unwrap_or_default();
-                    query_options("department", all.into_iter().map(|d| (d.code, d.name)))
-                })}
-            </Suspense>
+            {loaded_options("department", departments, |d| (d.code, d.name))}
         </FilterSelect>
     }
 }

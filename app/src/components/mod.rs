@@ -37,6 +37,26 @@ pub fn query_options<V: Into<String>, L: IntoView + 'static>(
         .collect_view()
 }
 
+/// [`query_options`] of a list that loads: none until it arrives (nor when it cannot); each
+/// element gives its `(value, label)`.
+pub fn loaded_options<T>(
+    name: &'static str,
+    list: Resource<Result<Vec<T>, crate::error::AppError>, crate::resource::Json>,
+    option: fn(T) -> (String, String),
+) -> impl IntoView
+where
+    T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let all = list.await.unwrap_or_default();
+                query_options(name, all.into_iter().map(option))
+            })}
+        </Suspense>
+    }
+}
+
 /// A GET filter form's select named `name`, with its `label`: the empty choice `all`, then
 /// `children`, its options (see [`query_options`]).
 #[component]

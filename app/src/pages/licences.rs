@@ -13,7 +13,7 @@ use crate::api::catalog::{ItemFilter, list_items};
 use crate::api::licence::{RegisterFilter, licence_register};
 use crate::components::department_select::DepartmentSelect;
 use crate::components::status::Loaded;
-use crate::components::{FilterSelect, filter_from, query_options};
+use crate::components::{FilterSelect, filter_from, loaded_options};
 
 /// The register page.
 #[component]
@@ -50,12 +50,7 @@ pub fn LicencesPage() -> impl IntoView {
             </div>
             <DepartmentSelect label="发证部门" all="全部部门"/>
             <FilterSelect name="item" label="事项" all="全部事项">
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let all = items.await.unwrap_or_default();
-                        query_options("item", all.into_iter().map(|i| (i.code, i.name)))
-                    })}
-                </Suspense>
+                {loaded_options("item", items, |i| (i.code, i.name))}
             </FilterSelect>
             <button type="submit" class="button">"查询"</button>
         </Form>

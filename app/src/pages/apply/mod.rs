@@ -7,19 +7,16 @@
 //! after, so a lost connection loses nothing and a draft can be resumed on another device.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::applications::{ApplicationView, load_application};
 use crate::components::status::{EmptyPage, Loaded};
 use crate::domain::apply::ApplicationForm;
-use crate::resource::resource;
+use crate::resource::of_param;
 
 /// The page: the form of a draft, or the receipt of a submitted case.
 #[component]
 pub fn ApplicationPage() -> impl IntoView {
-    let params = use_params_map();
-    let number = move || params.read().get("number").unwrap_or_default();
-    let data = resource(number, load_application);
+    let data = of_param("number", load_application);
     let reload = Callback::new(move |()| data.refetch());
     view! {
         <Loaded data show=move |found| match found {

@@ -14,9 +14,7 @@ use crate::error::AppError;
 /// `/staff/cases/:number`: the case beside the guide, and the actions.
 #[component]
 pub fn StaffCasePage() -> impl IntoView {
-    let params = use_params_map();
-    let number = move || params.read().get("number").unwrap_or_default();
-    let data = resource(number, review_case);
+    let data = crate::resource::of_param("number", review_case);
     let reload = Callback::new(move |()| data.refetch());
     view! {
         <StaffBar/>

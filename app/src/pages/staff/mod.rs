@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::resource::resource;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::catalog::{ItemFilter, list_items};
 use crate::api::review::{
