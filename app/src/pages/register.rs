@@ -20,10 +20,8 @@ pub fn RegisterPage() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let navigate = use_navigate();
     let query = use_query_map();
-    let mobile = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let id_number = RwSignal::new(String::new());
+    let values: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
+    let [mobile, password, name, id_number] = values;
     let failure = RwSignal::new(None::<String>);
     let submitting = RwSignal::new(false);
 
@@ -35,7 +33,6 @@ pub fn RegisterPage() -> impl IntoView {
     };
     // The browser's verdict: exactly the server's rules.
     let problems = Memo::new(move |_| form().parse(today_in_china()).err().unwrap_or_default());
-    let values = [mobile, password, name, id_number];
     let errors = FieldErrors::new(FIELDS.into_iter().zip(values), problems);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

@@ -98,6 +98,12 @@ pub struct ApplicationView {
 }
 
 impl ApplicationView {
+    /// The uploaded materials by their codes.
+    pub fn uploads(&self) -> BTreeMap<String, UploadedMaterial> {
+        let by_code = self.materials.iter().map(|m| (m.code.clone(), m.clone()));
+        by_code.collect()
+    }
+
     /// The lines of the correction notice the applicant is to answer (empty unless the case
     /// waits for a fix-up).
     pub fn open_correction(&self) -> Vec<crate::domain::review::NoticeLine> {

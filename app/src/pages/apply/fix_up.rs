@@ -1,6 +1,6 @@
 //! 网上补齐补正: the correction notice as issued, only what it names editable.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -40,12 +40,7 @@ pub(super) fn FixUp(app: ApplicationView, form: ApplicationForm, on_done: Callba
     });
     let content = StoredValue::new(app.content());
     let values = RwSignal::new(app.values.clone());
-    let uploads = RwSignal::new(
-        app.materials
-            .iter()
-            .map(|m| (m.code.clone(), m.clone()))
-            .collect::<BTreeMap<_, _>>(),
-    );
+    let uploads = RwSignal::new(app.uploads());
     let bring_original = RwSignal::new(app.bring_original.clone());
     let problems = RwSignal::new(Vec::<FieldProblem>::new());
     let busy = RwSignal::new(false);

@@ -20,6 +20,7 @@ use crate::domain::account::FieldProblem;
 use crate::domain::apply::{
     ApplicantForm, ApplicantKind, ApplicationForm, DraftContent, applicant_fields, check_submission,
 };
+use crate::domain::catalog::FormField;
 use crate::error::ErrorCode;
 
 const STEPS: [&str; 4] = ["申请人", "填写表单", "上传材料", "核对提交"];
@@ -67,12 +68,7 @@ pub(super) fn ApplyForm(
     let values = RwSignal::new(app.values.clone());
     let bring_original = RwSignal::new(app.bring_original.clone());
     let delivery = RwSignal::new(app.delivery.clone());
-    let uploads = RwSignal::new(
-        app.materials
-            .iter()
-            .map(|m| (m.code.clone(), m.clone()))
-            .collect::<BTreeMap<_, _>>(),
-    );
+    let uploads = RwSignal::new(app.uploads());
     let step = RwSignal::new(0usize);
     let touched = RwSignal::new(BTreeSet::<String>::new());
     let server_problems = RwSignal::new(Vec::<FieldProblem>::new());
@@ -118,6 +114,19 @@ pub(super) fn ApplyForm(
                 t.insert(path.clone());
             });
         })
+    };
+    // A field of the guide's form bound to its value in `map`, its problems under
+    // `{part}.{key}`.
+    let bound = move |field: FormField, part: &str, map: RwSignal<BTreeMap<String, String>>| {
+        let key = field.key.clone();
+        let path = format!("{part}.{key}");
+        let typed = key.clone();
+        view! {
+            <CatalogField field path=path.clone()
+                value=Signal::derive(move || map.read().get(&key).cloned().unwrap_or_default())
+                on_input=Callback::new(move |v: String| map.update(|m| { m.insert(typed.clone(), v); }))
+                error=error_for(path.clone()) on_blur=touch(path)/>
+        }
     };
     let step_paths = move |s: usize| -> Vec<String> {
         match s {
@@ -376,17 +385,7 @@ pub(super) fn ApplyForm(
                         })}
                     </Transition>
                 })}
-                {move || kind.get().map(|k| applicant_fields(k).into_iter().map(|field| {
-                    let key = field.key.clone();
-                    let path = format!("applicant.{key}");
-                    let k2 = key.clone();
-                    view! {
-                        <CatalogField field path=path.clone()
-                            value=Signal::derive(move || applicant_values.read().get(&key).cloned().unwrap_or_default())
-                            on_input=Callback::new(move |v: String| applicant_values.update(|m| { m.insert(k2.clone(), v); }))
-                            error=error_for(path.clone()) on_blur=touch(path)/>
-                    }
-                }).collect_view())}
+                {move || kind.get().map(|k| applicant_fields(k).into_iter().map(|f| bound(f, "applicant", applicant_values)).collect_view())}
                 {move || matches!(kind.get(), Some(ApplicantKind::Person | ApplicantKind::Company)).then(|| view! {
                     <p class="note">"代他人或单位申请时，请在“上传材料”中一并提交授权委托书（如有该项）。"</p>
                 })}
@@ -394,17 +393,7 @@ pub(super) fn ApplyForm(
 
             <div class="step-panel" hidden=move || step.get() != 1>
                 <h2>"填写表单"</h2>
-                {form.with_value(|f| f.fields.clone()).into_iter().map(|field| {
-                    let key = field.key.clone();
-                    let path = format!("values.{key}");
-                    let k2 = key.clone();
-                    view! {
-                        <CatalogField field path=path.clone()
-                            value=Signal::derive(move || values.read().get(&key).cloned().unwrap_or_default())
-                            on_input=Callback::new(move |v: String| values.update(|m| { m.insert(k2.clone(), v); }))
-                            error=error_for(path.clone()) on_blur=touch(path)/>
-                    }
-                }).collect_view()}
+                {form.with_value(|f| f.fields.clone()).into_iter().map(|f| bound(f, "values", values)).collect_view()}
             </div>
 
             <div class="step-panel" hidden=move || step.get() != 2>
