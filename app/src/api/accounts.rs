@@ -13,7 +13,7 @@ pub async fn register(form: RegistrationForm) -> Result<AccountInfo, AppError> {
     use crate::server::error::refused;
     use crate::server::services::accounts::{self, AccountError};
     let state = crate::server::state::expect_state()?;
-    let client: crate::server::client::ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    let client = crate::server::client::ClientKey::of_request().await;
     let now = chrono::Utc::now();
     match accounts::register(&state.db, &form, &client, now).await {
         Ok(_) => {}
@@ -29,18 +29,14 @@ pub async fn register(form: RegistrationForm) -> Result<AccountInfo, AppError> {
         }
         Err(other) => return Err(refused(other)),
     }
-    let (token, account) = accounts::login(&state.db, &form.mobile, &form.password, &client, now)
-        .await
-        .map_err(refused)?;
-    set_cookie(&accounts::session_cookie(&token, state.secure_cookies));
-    Ok(account)
+    sign_in(&form.mobile, &form.password, &client, now).await
 }
 
 /// Sends a recovery code to the number by SMS (the same answer when no account has it).
 #[server(prefix = "/sf", endpoint = "auth/recovery-code")]
 pub async fn send_recovery_code(mobile: String) -> Result<(), AppError> {
     let state = crate::server::state::expect_state()?;
-    let client: crate::server::client::ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    let client = crate::server::client::ClientKey::of_request().await;
     crate::server::services::recovery::send_code(&state.db, &mobile, &client, chrono::Utc::now())
         .await
         .map_err(crate::server::error::refused)
@@ -50,32 +46,21 @@ pub async fn send_recovery_code(mobile: String) -> Result<(), AppError> {
 #[server(prefix = "/sf", endpoint = "auth/recover")]
 pub async fn recover(form: RecoveryForm) -> Result<AccountInfo, AppError> {
     use crate::server::error::refused;
-    use crate::server::services::{accounts, recovery};
+    use crate::server::services::recovery;
     let state = crate::server::state::expect_state()?;
-    let client: crate::server::client::ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    let client = crate::server::client::ClientKey::of_request().await;
     let now = chrono::Utc::now();
     recovery::recover(&state.db, &form, &client, now)
         .await
         .map_err(refused)?;
-    let (token, account) = accounts::login(&state.db, &form.mobile, &form.password, &client, now)
-        .await
-        .map_err(refused)?;
-    set_cookie(&accounts::session_cookie(&token, state.secure_cookies));
-    Ok(account)
+    sign_in(&form.mobile, &form.password, &client, now).await
 }
 
 /// Logs in (a refusal never says whether the number exists).
 #[server(prefix = "/sf", endpoint = "auth/login")]
 pub async fn login(mobile: String, password: String) -> Result<AccountInfo, AppError> {
-    use crate::server::services::accounts;
-    let state = crate::server::state::expect_state()?;
-    let client: crate::server::client::ClientKey = leptos_axum::extract().await.unwrap_or_default();
-    let (token, account) =
-        accounts::login(&state.db, &mobile, &password, &client, chrono::Utc::now())
-            .await
-            .map_err(crate::server::error::refused)?;
-    set_cookie(&accounts::session_cookie(&token, state.secure_cookies));
-    Ok(account)
+    let client = crate::server::client::ClientKey::of_request().await;
+    sign_in(&mobile, &password, &client, chrono::Utc::now()).await
 }
 
 /// Logs out: ends the session and clears the cookie.
@@ -96,6 +81,23 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn current_account() -> Result<Option<AccountInfo>, AppError> {
     use crate::server::auth::{MaybeApplicant, extract};
     let MaybeApplicant(account) = extract().await?;
+    Ok(account)
+}
+
+/// Logs in and sets the session cookie: the account, or the refusal as the page shows it.
+#[cfg(feature = "ssr")]
+async fn sign_in(
+    mobile: &str,
+    password: &str,
+    client: &crate::server::client::ClientKey,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<AccountInfo, AppError> {
+    use crate::server::services::accounts;
+    let state = crate::server::state::expect_state()?;
+    let (token, account) = accounts::login(&state.db, mobile, password, client, now)
+        .await
+        .map_err(crate::server::error::refused)?;
+    set_cookie(&accounts::session_cookie(&token, state.secure_cookies));
     Ok(account)
 }
 

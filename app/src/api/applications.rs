@@ -185,7 +185,7 @@ pub async fn claim_window_case(
     use crate::server::auth::{Applicant, extract};
     let Applicant(account) = extract().await.map_err(session_expired)?;
     let state = crate::server::state::expect_state()?;
-    let client: crate::server::client::ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    let client = crate::server::client::ClientKey::of_request().await;
     crate::server::services::applications::claim(
         &state.db,
         account.id,

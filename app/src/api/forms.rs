@@ -29,7 +29,7 @@ pub async fn tracked_case(number: String) -> Result<Option<TrackView>, AppError>
         return Ok(None);
     };
     let state = crate::server::state::expect_state()?;
-    let client: ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    let client = ClientKey::of_request().await;
     match tracking::track(
         &state.db,
         &state.track,

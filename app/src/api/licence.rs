@@ -12,7 +12,7 @@ pub use crate::views::licence::*;
 pub async fn check_licence(number: String, code: String) -> Result<LicenceCheck, AppError> {
     use crate::server::client::ClientKey;
     let state = crate::server::state::expect_state()?;
-    let client: ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    let client = ClientKey::of_request().await;
     crate::server::services::licences::check(&state.db, &number, &code, &client, chrono::Utc::now())
         .await
         .map_err(crate::server::error::refused)

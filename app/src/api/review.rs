@@ -23,7 +23,7 @@ pub async fn staff_login(login: String, password: String) -> Result<StaffInfo, A
     use crate::server::services::accounts::AccountError;
     use crate::server::services::staff;
     let state = crate::server::state::expect_state()?;
-    let client: crate::server::client::ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    let client = crate::server::client::ClientKey::of_request().await;
     match staff::login(&state.db, &login, &password, &client, chrono::Utc::now()).await {
         Ok((token, info)) => {
             super::accounts::set_cookie(&staff::staff_cookie(&token, state.secure_cookies));

@@ -13,7 +13,7 @@ pub use crate::views::track::*;
 pub async fn track_case(number: String, factor: String) -> Result<TrackView, AppError> {
     use crate::server::services::tracking::{self, ClientKey};
     let state = crate::server::state::expect_state()?;
-    let client: ClientKey = leptos_axum::extract().await.unwrap_or_default();
+    let client = ClientKey::of_request().await;
     tracking::track(
         &state.db,
         &state.track,

@@ -24,6 +24,12 @@ impl Default for ClientKey {
 pub struct TrustedProxies(pub usize);
 
 impl ClientKey {
+    /// The client of the request a server function answers (the default key when there is
+    /// no request, as in a test).
+    pub async fn of_request() -> Self {
+        leptos_axum::extract().await.unwrap_or_default()
+    }
+
     /// The key of a request that came from `peer` with this `X-Forwarded-For`, behind
     /// `proxies` trusted proxies. Each proxy appends the address it received the request
     /// from, so the entry `proxies` places from the end is the one our outermost proxy saw;
