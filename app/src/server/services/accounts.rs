@@ -8,8 +8,8 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 
 pub use crate::domain::account::AccountInfo;
@@ -119,20 +119,13 @@ pub async fn login(
         .one(db)
         .await
         .context("failed to look up an account")?;
-    // Without an account, verify against a dummy hash anyway, so timing does not tell.
-    let hash = found
-        .as_ref()
-        .map(|a| a.password_hash.clone())
-        .unwrap_or_else(|| dummy_hash().to_owned());
-    let matches = verify_password(password.to_owned(), hash).await?;
+    let hash = found.as_ref().map(|a| a.password_hash.clone());
+    let matches = guard.verify(password, hash).await?;
     let Some(account) = found.filter(|_| matches) else {
         guard.failed(db, now).await?;
         return Err(AccountError::InvalidCredentials);
     };
-    let txn = db.begin().await.context("failed to begin a login")?;
-    guard.succeeded(&txn).await?;
-    let token = sessions::open::<session::Entity>(&txn, account.id, now).await?;
-    txn.commit().await.context("failed to commit a login")?;
+    let token = guard.open::<session::Entity>(db, account.id, now).await?;
     Ok((token, info(&account)))
 }
 
@@ -165,8 +158,30 @@ impl LoginGuard {
         })
     }
 
-    pub(crate) async fn succeeded(&self, txn: &impl ConnectionTrait) -> anyhow::Result<()> {
-        throttle::forget(txn, &self.account_key).await
+    /// Whether `password` is the one `hash` was made from. Without an account (`None`) the
+    /// check runs against a dummy hash all the same, so the time it takes does not tell.
+    pub(crate) async fn verify(
+        &self,
+        password: &str,
+        hash: Option<String>,
+    ) -> Result<bool, AccountError> {
+        let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
+        verify_password(password.to_owned(), hash).await
+    }
+
+    /// The check succeeded: in one transaction the attempts are forgotten and a session of
+    /// `T` is opened for `owner`; its token.
+    pub(crate) async fn open<T: sessions::SessionTable>(
+        self,
+        db: &DatabaseConnection,
+        owner: i32,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<String> {
+        let txn = db.begin().await.context("failed to begin a login")?;
+        throttle::forget(&txn, &self.account_key).await?;
+        let token = sessions::open::<T>(&txn, owner, now).await?;
+        txn.commit().await.context("failed to commit a login")?;
+        Ok(token)
     }
 
     pub(crate) async fn failed(

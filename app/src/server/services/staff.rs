@@ -6,16 +6,13 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 
 use crate::domain::account::{FieldProblem, check_password};
 use crate::domain::review::StaffRole;
 use crate::server::client::ClientKey;
 use crate::server::entities::{department, security_alert, staff, staff_session};
-use crate::server::services::accounts::{
-    AccountError, LoginGuard, dummy_hash, hash_password, verify_password,
-};
+use crate::server::services::accounts::{AccountError, LoginGuard, hash_password};
 use crate::server::services::catalog;
 use crate::server::services::sessions;
 pub use crate::views::review::{NewStaff, StaffInfo};
@@ -123,11 +120,8 @@ pub async fn login(
         .one(db)
         .await
         .context("failed to look up a staff account")?;
-    let hash = found
-        .as_ref()
-        .map(|s| s.password_hash.clone())
-        .unwrap_or_else(|| dummy_hash().to_owned());
-    let matches = verify_password(password.to_owned(), hash).await?;
+    let hash = found.as_ref().map(|s| s.password_hash.clone());
+    let matches = guard.verify(password, hash).await?;
     let Some(member) = found.clone().filter(|_| matches) else {
         if guard.locked_now {
             tracing::warn!(
@@ -155,10 +149,9 @@ pub async fn login(
         guard.failed(db, now).await?;
         return Err(AccountError::InvalidCredentials);
     };
-    let txn = db.begin().await.context("failed to begin a login")?;
-    guard.succeeded(&txn).await?;
-    let token = sessions::open::<staff_session::Entity>(&txn, member.id, now).await?;
-    txn.commit().await.context("failed to commit a login")?;
+    let token = guard
+        .open::<staff_session::Entity>(db, member.id, now)
+        .await?;
     let name = department_name(db, &member.department).await?;
     Ok((token, info(&member, &name)?))
 }
