@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::review::{NoticeView, load_notice};
-use crate::components::status::{EmptyPage, Loaded};
+use crate::components::status::Loaded;
 use crate::domain::review::{Notice, NoticeKind};
 
 /// The printable notice page, `/cases/:number/notices/:id`.
@@ -29,9 +29,12 @@ pub fn NoticePage() -> impl IntoView {
         <Loaded data show=|found| match found {
             Some(n) => view! { <NoticeDocument view=n/> }.into_any(),
             None => view! {
-                <EmptyPage title="没有这份通知书" heading="没有找到这份通知书" text="通知书只对申请人本人和办理部门的工作人员可见，请先登录。">
-                    <a class="button" href="/login">"申请人登录"</a> " " <a class="button" href="/staff/login">"工作人员登录"</a>
-                </EmptyPage>
+                <Title text="没有这份通知书"/>
+                <section class="empty">
+                    <h1>"没有找到这份通知书"</h1>
+                    <p>"通知书只对申请人本人和办理部门的工作人员可见，请先登录。"</p>
+                    <p><a class="button" href="/login">"申请人登录"</a> " " <a class="button" href="/staff/login">"工作人员登录"</a></p>
+                </section>
             }.into_any(),
         }/>
     }
@@ -69,7 +72,12 @@ pub fn NoticeDocument(view: NoticeView) -> AnyView {
             .collect_view();
         view! {
             <h2>{heading}</h2>
-            {lines_table(["名称", "规格", "份数", "原因"], rows)}
+            <div class="table-scroll">
+                <table class="notice-lines">
+                    <thead><tr><th>"序号"</th><th>"名称"</th><th>"规格"</th><th>"份数"</th><th>"原因"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
         }
     });
     let title = n.kind.title();
@@ -116,19 +124,6 @@ pub fn NoticeDocument(view: NoticeView) -> AnyView {
         <p class="no-print actions"><button type="button" class="button" on:click=print>"打印通知书"</button></p>
     }
     .into_any()
-}
-
-/// A notice's numbered lines: 序号, then the columns named.
-fn lines_table(columns: [&'static str; 4], rows: impl IntoView) -> impl IntoView {
-    let heads = columns.map(|c| view! { <th>{c}</th> });
-    view! {
-        <div class="table-scroll">
-            <table class="notice-lines">
-                <thead><tr><th>"序号"</th>{heads}</tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
 }
 
 /// What the notice says, in the words of the trade: every notice opens by naming the
@@ -220,7 +215,14 @@ fn decision_lines(n: &Notice) -> impl IntoView + use<> {
                 }
             })
             .collect_view();
-        lines_table(["事项", "审批部门", "决定", "说明"], rows)
+        view! {
+            <div class="table-scroll">
+                <table class="notice-lines">
+                    <thead><tr><th>"序号"</th><th>"事项"</th><th>"审批部门"</th><th>"决定"</th><th>"说明"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
     });
     let remedies = n.remedies.clone().map(|r| {
         view! {

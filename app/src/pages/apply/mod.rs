@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 
 use crate::api::applications::{ApplicationView, load_application};
-use crate::components::status::{EmptyPage, Loaded};
+use crate::components::status::Loaded;
 use crate::domain::apply::ApplicationForm;
 use crate::resource::of_param;
 
@@ -61,9 +61,12 @@ fn submitted(_: ApplicationView, _: ApplicationForm, _: Callback<()>) -> AnyView
 #[component]
 fn NotYours() -> impl IntoView {
     view! {
-        <EmptyPage title="没有这个办件" heading="没有找到这个办件" text="办件只对申请人本人可见。请确认已用申请时的账号登录，或到“我的办件”中查找。">
-            <a class="button" href="/login">"登录"</a> " " <a class="button" href="/my">"我的办件"</a>
-        </EmptyPage>
+        <leptos_meta::Title text="没有这个办件"/>
+        <section class="empty">
+            <h1>"没有找到这个办件"</h1>
+            <p>"办件只对申请人本人可见。请确认已用申请时的账号登录，或到“我的办件”中查找。"</p>
+            <p><a class="button" href="/login">"登录"</a> " " <a class="button" href="/my">"我的办件"</a></p>
+        </section>
     }
 }
 
