@@ -54,21 +54,18 @@ where
     }
 }
 
-/// A page with nothing to show: a thing not found, or not the visitor's to see. `title` is
-/// the page's title and, unless `heading` says otherwise, its heading; `text` says why, and
-/// `children` are the ways on (links).
+/// A page with nothing to show (an address or a code not found): `title` is its title and
+/// heading, `text` says why, and `children` are the ways on (links).
 #[component]
 pub fn EmptyPage(
     #[prop(into)] title: String,
-    #[prop(optional, into)] heading: Option<String>,
     #[prop(into)] text: String,
     children: Children,
 ) -> impl IntoView {
-    let heading = heading.unwrap_or_else(|| title.clone());
     view! {
-        <leptos_meta::Title text=title/>
+        <leptos_meta::Title text=title.clone()/>
         <section class="empty">
-            <h1>{heading}</h1>
+            <h1>{title}</h1>
             <p>{text}</p>
             <p>{children()}</p>
         </section>

@@ -295,26 +295,22 @@ async fn a_pickup_needs_the_collectors_checked_id_and_an_online_result_needs_not
         let staff = swj(app).await;
         let case = granted(app, &staff, "13855551003", json!({"method": "pickup"})).await;
         let step = async |step, body| deliver(app, &staff.window, &case, step, body).await;
-        assert_refused(
-            step("pick_up", json!({"collector_name": "王五"})).await,
-            &["required"],
-        );
-        assert_refused(
-            step(
+        let refused = [
+            ("pick_up", json!({"collector_name": "王五"}), "required"),
+            (
                 "pick_up",
                 json!({"collector_name": "王五", "collector_id_number": "110105194912310021"}),
-            )
-            .await,
-            &["id_card_checksum"],
-        );
-        assert_refused(
-            step(
+                "id_card_checksum",
+            ),
+            (
                 "mail",
                 json!({"carrier": "顺丰速运", "waybill": "SF1234567890"}),
-            )
-            .await,
-            &["wrong_method"],
-        );
+                "wrong_method",
+            ),
+        ];
+        for (name, body, code) in refused {
+            assert_refused(step(name, body).await, &[code]);
+        }
         let (status, done) = step(
             "pick_up",
             json!({"collector_name": "王五", "collector_id_number": "11010519491231002x"}),

@@ -290,7 +290,7 @@ pub(crate) async fn hash_password(password: String) -> Result<String, AccountErr
     .await??)
 }
 
-pub(crate) async fn verify_password(password: String, hash: String) -> Result<bool, AccountError> {
+async fn verify_password(password: String, hash: String) -> Result<bool, AccountError> {
     Ok(throttle::on_hashing_thread(move || {
         let parsed =
             PasswordHash::new(&hash).map_err(|e| anyhow!("stored hash is unreadable: {e}"))?;
@@ -304,7 +304,7 @@ pub(crate) async fn verify_password(password: String, hash: String) -> Result<bo
 }
 
 /// A hash no password matches, computed once, to spend the same time on unknown numbers.
-pub(crate) fn dummy_hash() -> &'static str {
+fn dummy_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| {
         SaltString::encode_b64(b"onewindow-dummy!")
