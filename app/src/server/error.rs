@@ -110,11 +110,7 @@ impl From<CaseError> for AppError {
 impl From<ReviewError> for AppError {
     fn from(e: ReviewError) -> Self {
         match e {
-            ReviewError::NotFound => with_message(ErrorCode::CaseNotFound, &e),
-            ReviewError::NotAReviewer => with_message(ErrorCode::NotAReviewer, &e),
-            ReviewError::Forbidden(_) => with_message(ErrorCode::NotPermitted, &e),
-            ReviewError::Changed => with_message(ErrorCode::CaseChanged, &e),
-            ReviewError::Transition(_) => with_message(ErrorCode::InvalidTransition, &e),
+            ReviewError::Case(e) => e.into(),
             ReviewError::Invalid(problems) => AppError::invalid(problems),
             ReviewError::Calendar(_) => with_message(ErrorCode::CalendarYearMissing, &e),
             ReviewError::TaskNotFound => with_message(ErrorCode::TaskNotFound, &e),
@@ -130,7 +126,6 @@ impl From<ReviewError> for AppError {
                 };
                 with_message(code, &t)
             }
-            ReviewError::Internal(e) => e.into(),
         }
     }
 }

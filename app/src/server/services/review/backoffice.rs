@@ -259,7 +259,7 @@ pub async fn task_queue(
     now: DateTime<Utc>,
 ) -> Result<TaskQueue, ReviewError> {
     if !me.role.sees_cases() {
-        return Err(ReviewError::NotAReviewer);
+        return Err(CaseError::NotAReviewer.into());
     }
     let statuses: Vec<&str> = match filter.status.as_deref().unwrap_or("todo") {
         "todo" => TaskStatus::UNFINISHED.map(TaskStatus::as_str).to_vec(),
@@ -530,7 +530,7 @@ async fn department_task(
     task_id: i32,
 ) -> Result<(review_task::Model, application::Model), ReviewError> {
     if !me.role.sees_cases() {
-        return Err(ReviewError::NotAReviewer);
+        return Err(CaseError::NotAReviewer.into());
     }
     let task = review_task::Entity::find_by_id(task_id)
         .filter(review_task::Column::Department.eq(me.department.as_str()))
@@ -539,9 +539,7 @@ async fn department_task(
         .context("failed to read a task")?
         .ok_or(ReviewError::TaskNotFound)?;
     if !me.role.reviews() {
-        return Err(ReviewError::Forbidden(
-            "只有审批人员和首席代表可以签收、办理审查任务",
-        ));
+        return Err(CaseError::NotPermitted("只有审批人员和首席代表可以签收、办理审查任务").into());
     }
     let row = application::Entity::find_by_id(task.application_id)
         .one(db)
@@ -628,7 +626,7 @@ pub async fn claim_task(
         }
     }
     // Still losing after every try: the case keeps changing under us.
-    Err(ReviewError::Changed)
+    Err(CaseError::Changed.into())
 }
 
 /// Completes `me`'s task with an opinion (同意, or 不同意 with reason and basis).
@@ -671,7 +669,7 @@ pub async fn complete_task(
         // Withdrawn (closed) or completed meanwhile.
         let (now_task, now_row) = department_task(db, me, task_id).await?;
         rules::check_opinion(&state_of(&now_task), now_row.case_status()?, me.id, request)?;
-        return Err(ReviewError::Changed);
+        return Err(CaseError::Changed.into());
     }
     view_of_task(db, task.id, &row).await
 }
@@ -688,7 +686,7 @@ pub async fn decide(
 ) -> Result<DecisionResult, ReviewError> {
     let row = cases::department_case(db, me, number).await?;
     if !me.role.decides() {
-        return Err(ReviewError::Forbidden("只有首席代表可以作出审查决定"));
+        return Err(CaseError::NotPermitted("只有首席代表可以作出审查决定").into());
     }
     let history = cases::history_of(db, row.id).await?;
     let office = back_office_of(db, &row, &history).await?;
@@ -700,9 +698,7 @@ pub async fn decide(
     if let Some(item) = &item
         && item.department != me.department
     {
-        return Err(ReviewError::Forbidden(
-            "只有该事项实施部门的首席代表可以作出审查决定",
-        ));
+        return Err(CaseError::NotPermitted("只有该事项实施部门的首席代表可以作出审查决定").into());
     }
     let checked = rules::check_decision(&office.facts(row.case_status()?), request)
         .map_err(ReviewError::Invalid)?;
@@ -1032,7 +1028,7 @@ pub async fn withdraw(
             let row = applications::own_row(db, account_id, number)
                 .await?
                 .filter(|r| r.case_number.is_some())
-                .ok_or(ReviewError::NotFound)?;
+                .ok_or(CaseError::NotFound)?;
             let actor = Actor::applicant(cases::applicant_name(&row));
             (row, actor)
         }

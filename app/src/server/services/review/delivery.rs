@@ -138,7 +138,7 @@ pub async fn deliver(
         .one(db)
         .await
         .context("failed to read a case")?
-        .ok_or(ReviewError::NotFound)?;
+        .ok_or(CaseError::NotFound)?;
     let history = cases::history_of(db, row.id).await?;
     delivery_view(&row, &history, Reader::Staff)?
         .ok_or_else(|| anyhow!("a delivered case without its delivery").into())

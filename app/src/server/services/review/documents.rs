@@ -49,7 +49,7 @@ pub async fn material(
                 .one(db)
                 .await
                 .context("failed to read an upload")?
-                .ok_or(ReviewError::NotFound)?;
+                .ok_or(CaseError::NotFound)?;
             (m.sha256, m.file_name, m.file_type)
         }
         Some(id) => {
@@ -59,7 +59,7 @@ pub async fn material(
                 .one(db)
                 .await
                 .context("failed to read a replaced upload")?
-                .ok_or(ReviewError::NotFound)?;
+                .ok_or(CaseError::NotFound)?;
             (m.sha256, m.file_name, m.file_type)
         }
     };

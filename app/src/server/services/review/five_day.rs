@@ -61,7 +61,7 @@ pub async fn deem_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow
         match issue(db, &row, row.version, &system, t, now).await {
             Ok(_) => moved += 1,
             // Another instance, or a staff member, got there first.
-            Err(ReviewError::Changed) => {}
+            Err(ReviewError::Case(CaseError::Changed)) => {}
             Err(e) => {
                 tracing::warn!(case = ?row.case_number, error = ?e, "deemed acceptance failed")
             }

@@ -112,19 +112,13 @@ where
     Ok((n.min(FINISHED_COUNTED) as u32, n > FINISHED_COUNTED))
 }
 
-/// Why a review operation did not happen.
+/// Why a review operation did not happen: a refusal of the lifecycle core (no such case, not
+/// a reviewer, not permitted, changed, not a valid transition, internal), or one of the
+/// review's own.
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
-    #[error("没有这个办件，或不属于本部门")]
-    NotFound,
-    #[error("系统管理员不办理办件")]
-    NotAReviewer,
-    #[error("{0}")]
-    Forbidden(&'static str),
-    #[error("办件已被他人处理或已有变化，请刷新后再操作")]
-    Changed,
     #[error(transparent)]
-    Transition(#[from] TransitionError),
+    Case(#[from] CaseError),
     #[error("填写的内容有误")]
     Invalid(Vec<FieldProblem>),
     #[error(transparent)]
@@ -133,20 +127,17 @@ pub enum ReviewError {
     TaskNotFound,
     #[error(transparent)]
     Task(crate::domain::decision::TaskRefusal),
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
 }
 
-impl From<CaseError> for ReviewError {
-    fn from(e: CaseError) -> Self {
-        match e {
-            CaseError::NotFound => ReviewError::NotFound,
-            CaseError::NotAReviewer => ReviewError::NotAReviewer,
-            CaseError::NotPermitted(m) => ReviewError::Forbidden(m),
-            CaseError::Changed => ReviewError::Changed,
-            CaseError::Transition(t) => ReviewError::Transition(t),
-            CaseError::Internal(e) => ReviewError::Internal(e),
-        }
+impl From<TransitionError> for ReviewError {
+    fn from(e: TransitionError) -> Self {
+        ReviewError::Case(e.into())
+    }
+}
+
+impl From<anyhow::Error> for ReviewError {
+    fn from(e: anyhow::Error) -> Self {
+        ReviewError::Case(e.into())
     }
 }
 

@@ -14,7 +14,7 @@ use crate::clock::china_date;
 use crate::domain::deadline::WarningLevel;
 use crate::domain::decision::TaskStatus;
 use crate::domain::review::{CaseAction, CaseStatus};
-use crate::server::cases;
+use crate::server::cases::{self, CaseError};
 use crate::server::entities::{
     application, application_material, case_event, deadline_warning, review_task, security_alert,
     staff, warning_seen,
@@ -35,9 +35,7 @@ pub async fn board(
     now: DateTime<Utc>,
 ) -> Result<Board, ReviewError> {
     if !me.role.supervises() {
-        return Err(ReviewError::Forbidden(
-            "督办看板只对首席代表和分管领导（督查）开放",
-        ));
+        return Err(CaseError::NotPermitted("督办看板只对首席代表和分管领导（督查）开放").into());
     }
     let rows = application::Entity::find()
         .filter(cases::visible_cases(me)?)
@@ -345,16 +343,14 @@ pub async fn mark_seen(
 ) -> Result<(), ReviewError> {
     // The same people as the board, where warnings are shown and marked.
     if !me.role.supervises() {
-        return Err(ReviewError::Forbidden(
-            "督办看板只对首席代表和分管领导（督查）开放",
-        ));
+        return Err(CaseError::NotPermitted("督办看板只对首席代表和分管领导（督查）开放").into());
     }
     deadline_warning::Entity::find_by_id(warning_id)
         .filter(deadline_warning::Column::Department.eq(me.department.as_str()))
         .one(db)
         .await
         .context("failed to read a warning")?
-        .ok_or(ReviewError::NotFound)?;
+        .ok_or(CaseError::NotFound)?;
     warning_seen::Entity::insert(warning_seen::ActiveModel {
         warning_id: Set(warning_id),
         staff_id: Set(me.id),
